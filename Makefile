@@ -1,0 +1,51 @@
+# Everything a user runs goes through here; a fresh machine needs only Python 3.11+.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+UV     := $(BIN)/uv
+# uv installs the pinned lock files in seconds; pip alone takes over a minute.
+UV_VERSION := 0.11.8
+
+DATA      ?= data_samples/sample_zone
+WAREHOUSE ?= warehouse/roadmap.duckdb
+REPORTS   ?= reports/output
+
+.PHONY: demo test install install-test dev bench sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(UV): | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## Run the whole pipeline on the bundled sample zone.
+demo: install
+	$(BIN)/sezp-roadmap build --data $(DATA) --warehouse $(WAREHOUSE) --reports $(REPORTS)
+
+## Run the test suite (installs the test dependencies first).
+test: install-test
+	$(BIN)/python -m pytest
+
+## The Dagster UI on http://127.0.0.1:3000 with every asset and its lineage.
+dev: install
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev
+
+## Regenerate the committed sample zone (deterministic for the seed).
+sample: install
+	$(BIN)/sezp-roadmap sample --out $(DATA) --compress
+
+clean:
+	rm -rf $(VENV) $(REPORTS) warehouse/*.duckdb* build *.egg-info
