@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 UV     := $(BIN)/uv
 # uv installs the pinned lock files in seconds; pip alone takes over a minute.
-UV_VERSION := 0.11.8
+UV_VERSION := 0.13.9
 
 DATA      ?= data_samples/sample_zone
 WAREHOUSE ?= warehouse/roadmap.duckdb

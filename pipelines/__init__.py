@@ -1,0 +1,1 @@
+"""Dagster definitions for sezp-roadmap: thin assets over the `sezp_roadmap` library."""

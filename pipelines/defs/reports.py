@@ -1,0 +1,31 @@
+"""Report assets: render every school's Roadmap, then publish warehouse and reports together."""
+
+import dagster as dg
+
+from pipelines.defs.errors import explained_failures
+from pipelines.defs.metrics import metric_values
+from pipelines.resources import RoadmapPaths
+from sezp_roadmap import stages
+
+
+@dg.asset(group_name="reports", kinds={"html", "plotly"}, deps=[metric_values])
+def roadmap_reports(paths: RoadmapPaths) -> dg.MaterializeResult:
+    """One HTML Roadmap per school, school year and period, plus the index (written to a working folder)."""
+    with explained_failures():
+        written = stages.render(paths.locations, paths.settings())
+    return dg.MaterializeResult(
+        metadata={
+            "reports": len(written),
+            "index": dg.MetadataValue.path(str(paths.locations.reports_dir / "index.html")),
+        }
+    )
+
+
+@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[roadmap_reports])
+def published_roadmap(paths: RoadmapPaths) -> dg.MaterializeResult:
+    """Swaps the new warehouse and reports in together, only after every step succeeded."""
+    with explained_failures():
+        where = stages.publish(paths.locations)
+    return dg.MaterializeResult(
+        metadata={"warehouse": dg.MetadataValue.path(where["warehouse"]), "reports": dg.MetadataValue.path(where["reports"])}
+    )

@@ -1,0 +1,38 @@
+"""The one resource every asset uses: where the run reads extracts and writes its outputs."""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+
+from sezp_roadmap.config import Settings, load_settings
+from sezp_roadmap.stages import Locations
+
+
+class RoadmapPaths(dg.ConfigurableResource):
+    """Landing folder, warehouse file, reports folder and an optional settings file.
+
+    Defaults come from SEZP_DATA_DIR, SEZP_WAREHOUSE, SEZP_REPORTS and
+    SEZP_CONFIG, falling back to the bundled sample zone.
+    """
+
+    data_dir: str = "data_samples/sample_zone"
+    warehouse: str = "warehouse/roadmap.duckdb"
+    reports_dir: str = "reports/output"
+    config_file: str | None = None
+
+    @property
+    def locations(self) -> Locations:
+        return Locations(Path(self.data_dir), Path(self.warehouse), Path(self.reports_dir))
+
+    def settings(self) -> Settings:
+        return load_settings(Path(self.config_file) if self.config_file else None, Path(self.data_dir))
+
+
+def default_paths() -> RoadmapPaths:
+    return RoadmapPaths(
+        data_dir=os.environ.get("SEZP_DATA_DIR", "data_samples/sample_zone"),
+        warehouse=os.environ.get("SEZP_WAREHOUSE", "warehouse/roadmap.duckdb"),
+        reports_dir=os.environ.get("SEZP_REPORTS", "reports/output"),
+        config_file=os.environ.get("SEZP_CONFIG") or None,
+    )

@@ -1,0 +1,58 @@
+"""Materializing every asset in process: what `sezp-roadmap build` runs.
+
+This is the same set of assets `dagster dev` shows, not a second pipeline.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+from pipelines.definitions import all_assets
+from pipelines.resources import RoadmapPaths
+
+
+@dataclass
+class BuildOutcome:
+    success: bool
+    problems: list[str] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    metadata: dict[str, dict] = field(default_factory=dict)
+
+
+def materialize_all(paths: RoadmapPaths, selection: list | None = None) -> BuildOutcome:
+    """Run the pipeline; bad input comes back as problems, never as a traceback."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        instance = dg.DagsterInstance.ephemeral()
+        result = dg.materialize(
+            selection or all_assets,
+            resources={"paths": paths},
+            instance=instance,
+            raise_on_error=False,
+            # Dagster's own event log would bury the user's message; failures are reported below.
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+        )
+    outcome = BuildOutcome(success=result.success)
+    starts: dict[str, float] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            starts[event.step_key] = entry.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
+            outcome.step_seconds[event.step_key] = round(entry.timestamp - starts[event.step_key], 2)
+    for event in result.all_events:
+        step = event.step_key
+        if event.is_step_materialization:
+            mat = event.event_specific_data.materialization
+            outcome.metadata[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+        if event.is_step_failure:
+            data = event.step_failure_data
+            if data.user_failure_data is not None and data.user_failure_data.description:
+                outcome.problems.append(data.user_failure_data.description)
+            else:
+                error = data.error.cause if data.error and data.error.cause else data.error
+                outcome.problems.append(f"internal error in step {step}: {error.message.strip() if error else 'unknown'}")
+    return outcome

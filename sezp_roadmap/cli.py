@@ -1,0 +1,92 @@
+"""Command line: `sezp-roadmap build` and `sezp-roadmap sample`.
+
+`build` is a thin front over materializing the Dagster assets in process
+(pipelines.runner); it is the one place the library reaches into `pipelines`,
+and it does so lazily so the library itself never imports Dagster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def _build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    from pipelines.resources import RoadmapPaths  # noqa: PLC0415 (Dagster loads only for `build`)
+    from pipelines.runner import materialize_all  # noqa: PLC0415
+
+    paths = RoadmapPaths(
+        data_dir=str(args.data),
+        warehouse=str(args.warehouse),
+        reports_dir=str(args.reports),
+        config_file=str(args.config) if args.config else None,
+    )
+    outcome = materialize_all(paths)
+    if not outcome.success:
+        print("The build stopped; nothing was published (the previous warehouse and reports are unchanged).", file=sys.stderr)
+        for problem in outcome.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    reports = outcome.metadata.get("roadmap_reports", {}).get("reports", 0)
+    print(f"Built {reports} reports in {time.perf_counter() - started:.1f} s.")
+    print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
+    print(f"Warehouse: {Path(args.warehouse).resolve()}")
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from sezp_roadmap.sample import write_sample_zone  # noqa: PLC0415
+
+    counts = write_sample_zone(
+        Path(args.out), seed=args.seed, schools=args.schools, students=args.students, compress=args.compress
+    )
+    total = sum(counts.values())
+    print(f"Wrote a synthetic zone of {args.schools} schools to {args.out} ({total:,} rows in {len(counts)} extracts).")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sezp-roadmap", description="Roadmap for Equitable Student Outcomes.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="ingest the extracts in a folder, compute the metrics, publish the reports")
+    b.add_argument("--data", type=Path, required=True, help="landing folder with the extract CSV files")
+    b.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("SEZP_WAREHOUSE", "warehouse/roadmap.duckdb")),
+        help="DuckDB warehouse file (default: warehouse/roadmap.duckdb, or $SEZP_WAREHOUSE)",
+    )
+    b.add_argument(
+        "--reports",
+        type=Path,
+        default=Path(os.environ.get("SEZP_REPORTS", "reports/output")),
+        help="folder the reports are published to (default: reports/output, or $SEZP_REPORTS)",
+    )
+    b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
+    b.set_defaults(func=_build)
+
+    s = sub.add_parser("sample", help="write a synthetic zone in the canonical extract format")
+    s.add_argument("--out", type=Path, required=True, help="folder to write the extracts to")
+    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--schools", type=int, default=13)
+    s.add_argument("--students", type=int, default=5300)
+    s.add_argument("--compress", action="store_true", help="write .csv.gz files")
+    s.set_defaults(func=_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Settings: packaged defaults, overridden by the zone's YAML files."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sezp_roadmap.errors import InputProblem, Problem
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+LANDING_SETTINGS_FILE = "roadmap.yaml"
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputProblem(Problem(file=str(path), message=f"the settings file cannot be read: {exc}")) from None
+    if not isinstance(loaded, dict):
+        raise InputProblem(Problem(file=str(path), message="the settings file must be a YAML mapping of keys to values"))
+    return loaded
+
+
+def _as_date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputProblem(
+            Problem(file=where, message="not a date", value=str(value), expected="a date as YYYY-MM-DD")
+        ) from None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the pipeline reads from configuration, typed and checked."""
+
+    raw: dict
+    as_of_date: dt.date
+    synthetic: bool
+    sources: tuple[str, ...]
+
+    @property
+    def attendance_codes(self) -> dict[str, Decimal]:
+        # Decimal, not float: thresholds are compared exactly (a student with
+        # 3 absences in 30 days is chronically absent).
+        return {str(code): Decimal(str(spec["absent_days"])) for code, spec in self.raw["attendance_codes"].items()}
+
+    @property
+    def attendance_code_labels(self) -> dict[str, str]:
+        return {str(code): str(spec.get("label", code)) for code, spec in self.raw["attendance_codes"].items()}
+
+    @property
+    def min_membership_days(self) -> int:
+        return int(self.raw["attendance"]["min_membership_days"])
+
+    @property
+    def chronic_absence_pct(self) -> int:
+        return int(self.raw["attendance"]["chronic_absence_pct"])
+
+    @property
+    def severe_absence_pct(self) -> int:
+        return int(self.raw["attendance"]["severe_absence_pct"])
+
+    @property
+    def min_students(self) -> int:
+        return int(self.raw["suppression"]["min_students"])
+
+    @property
+    def min_respondents(self) -> int:
+        return int(self.raw["suppression"]["min_respondents"])
+
+    @property
+    def max_bad_row_share(self) -> float:
+        return float(self.raw["validation"]["max_bad_row_share"])
+
+    def mid_year_cutoff(self, school_year: int) -> dt.date:
+        """Last day of the mid-year period of a school year (default December 31)."""
+        cutoffs = self.raw["mid_year_cutoff"]
+        by_year = {int(k): v for k, v in (cutoffs.get("by_school_year") or {}).items()}
+        if school_year in by_year:
+            return _as_date(by_year[school_year], "settings: mid_year_cutoff")
+        month, day = (int(part) for part in str(cutoffs["default"]).split("-"))
+        return dt.date(school_year - 1, month, day)
+
+
+def load_settings(config_file: Path | None = None, data_dir: Path | None = None, *, today: dt.date | None = None) -> Settings:
+    """Defaults, then `<data_dir>/roadmap.yaml`, then `config_file`."""
+    raw = _read_yaml(DEFAULTS_FILE)
+    sources = [str(DEFAULTS_FILE.name)]
+    layers = []
+    if data_dir is not None and (Path(data_dir) / LANDING_SETTINGS_FILE).is_file():
+        layers.append(Path(data_dir) / LANDING_SETTINGS_FILE)
+    if config_file is not None:
+        if not Path(config_file).is_file():
+            raise InputProblem(Problem(file=str(config_file), message="the settings file does not exist"))
+        layers.append(Path(config_file))
+    for layer in layers:
+        raw = _merge(raw, _read_yaml(layer))
+        sources.append(str(layer))
+    as_of = raw.get("as_of_date")
+    as_of_date = _as_date(as_of, "settings: as_of_date") if as_of else (today or dt.date.today())
+    return Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))

@@ -1,0 +1,48 @@
+"""Errors that describe bad input to a person, not to a debugger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value of one row of one file."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (found '{self.value}'"
+            text += f"; expected {self.expected})" if self.expected else ")"
+        elif self.expected:
+            text += f" (expected {self.expected})"
+        return text
+
+
+class InputProblem(Exception):
+    """The input cannot be used; the run stops and nothing is published.
+
+    Carries every problem found, so the data team can fix a file in one pass.
+    """
+
+    def __init__(self, problems: list[Problem] | Problem | str, *, limit: int = 50):
+        if isinstance(problems, (Problem, str)):
+            problems = [problems]
+        self.problems = [p if isinstance(p, Problem) else Problem(file="input", message=p) for p in problems]
+        shown = self.problems[:limit]
+        lines = [str(p) for p in shown]
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more problems of the same kinds")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,209 @@
+"""The registry of extracts the pipeline accepts (the data contract, as data).
+
+Ingestion, validation, the data dictionary and the docs all read this one
+registry, so adding a column or an extract is an edit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
+RACE_CODES = {
+    "H": "Hispanic or Latino",
+    "B": "Black or African American",
+    "W": "White",
+    "A": "Asian",
+    "N": "American Indian or Alaska Native",
+    "P": "Native Hawaiian or Other Pacific Islander",
+    "M": "Multi-race, not Hispanic or Latino",
+}
+GENDER_CODES = {"F": "Female", "M": "Male", "N": "Non-binary"}
+DISCIPLINE_ACTIONS = {
+    "ISS": "In-school suspension",
+    "OSS": "Out-of-school suspension",
+    "EXP": "Expulsion",
+    "ER": "Emergency removal",
+    "ALT": "Removal to an interim alternative setting",
+    "OTHER": "Other action",
+}
+ADMINISTRATIONS = ("fall", "winter", "spring")
+PERIODS = ("mid_year", "end_of_year")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an extract.
+
+    kind: text, int, decimal, date, flag (Y/N) or code (one of `codes`).
+    """
+
+    name: str
+    kind: str
+    description: str
+    required: bool = True
+    nullable: bool = False
+    codes: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    @property
+    def sql_type(self) -> str:
+        return {"int": "INTEGER", "decimal": "DECIMAL(18,3)", "date": "DATE", "flag": "BOOLEAN"}.get(self.kind, "VARCHAR")
+
+
+@dataclass(frozen=True)
+class Extract:
+    name: str
+    one_row_per: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True
+    description: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _school_id() -> Column:
+    return Column("school_id", "text", "The school's id, as in the schools extract.")
+
+
+def _school_year() -> Column:
+    return Column(
+        "school_year", "int", "Calendar year in which the school year ends (2026 means 2025-26).", minimum=1990, maximum=2100
+    )
+
+
+EXTRACTS: dict[str, Extract] = {
+    e.name: e
+    for e in (
+        Extract(
+            "schools",
+            "school",
+            (
+                _school_id(),
+                Column("school_name", "text", "The school's name as readers know it."),
+                Column("grade_span", "text", "Grades served, e.g. 6-8."),
+            ),
+            key=("school_id",),
+        ),
+        Extract(
+            "calendar",
+            "school day of a school",
+            (
+                _school_id(),
+                _school_year(),
+                Column("date", "date", "A day on which the school is in session."),
+            ),
+            key=("school_id", "date"),
+        ),
+        Extract(
+            "enrollment",
+            "enrollment spell of a student at a school in a school year",
+            (
+                Column("student_id", "text", "The student's id; kept as text so leading zeros survive."),
+                _school_id(),
+                _school_year(),
+                Column("grade", "code", "Grade during the spell.", codes=GRADES),
+                Column("entry_date", "date", "First day of the spell."),
+                Column("exit_date", "date", "Last day of the spell; empty while enrolled.", nullable=True),
+                Column("race_ethnicity", "code", "Federal race/ethnicity category.", codes=tuple(RACE_CODES)),
+                Column("gender", "code", "Gender.", codes=tuple(GENDER_CODES)),
+                Column("ell", "flag", "Current English learner."),
+                Column("former_ell", "flag", "Former English learner."),
+                Column("swd", "flag", "Student with disabilities (has an IEP)."),
+                Column("low_income", "flag", "Low income (economically disadvantaged)."),
+            ),
+            key=("student_id", "school_id", "entry_date"),
+        ),
+        Extract(
+            "attendance",
+            "attendance exception (absence, tardy, dismissal) of a student on a day",
+            (
+                Column("student_id", "text", "The student's id."),
+                _school_id(),
+                Column("date", "date", "The school day of the exception."),
+                Column("code", "code", "Attendance code, from the configured code table."),
+            ),
+            key=("student_id", "school_id", "date", "code"),
+        ),
+        Extract(
+            "discipline",
+            "disciplinary action taken for a student in an incident",
+            (
+                Column("incident_id", "text", "The incident's id, unique within the school."),
+                Column("student_id", "text", "The student's id."),
+                _school_id(),
+                Column("incident_date", "date", "Date of the incident."),
+                Column("offense", "text", "Offense, as the school recorded it."),
+                Column("action", "code", "Action taken.", codes=tuple(DISCIPLINE_ACTIONS)),
+                Column("days_removed", "decimal", "School days removed from class; may be fractional.", minimum=0, maximum=365),
+            ),
+            key=("school_id", "incident_id", "student_id", "action"),
+            required=False,
+        ),
+        Extract(
+            "educator_survey",
+            "domain score of a school's educator survey administration",
+            (
+                _school_id(),
+                _school_year(),
+                Column("administration", "code", "When the survey ran.", codes=ADMINISTRATIONS),
+                Column("domain", "text", "Survey domain; 'Instructional Culture Index' is the overall index."),
+                Column("score", "decimal", "Domain score, 0-10.", minimum=0, maximum=10),
+                Column("respondents", "int", "Educators who answered.", minimum=0, maximum=100000),
+            ),
+            key=("school_id", "school_year", "administration", "domain"),
+            required=False,
+        ),
+        Extract(
+            "family_survey",
+            "answer of one respondent to one item",
+            (
+                Column("response_id", "text", "The respondent's id within the administration."),
+                _school_id(),
+                _school_year(),
+                Column("administration", "code", "When the survey ran.", codes=ADMINISTRATIONS),
+                Column("item_id", "text", "The survey item."),
+                Column("topic", "text", "The item's topic."),
+                Column("response", "int", "Answer on a 1-5 scale; empty when skipped.", nullable=True, minimum=1, maximum=5),
+            ),
+            key=("school_id", "school_year", "administration", "response_id", "item_id"),
+            required=False,
+        ),
+        Extract(
+            "sqr",
+            "indicator rating of a School Quality Review",
+            (
+                _school_id(),
+                _school_year(),
+                Column("review", "code", "When the review took place.", codes=ADMINISTRATIONS),
+                Column("domain", "text", "Review domain."),
+                Column("indicator", "text", "Indicator within the domain."),
+                Column("rating", "int", "1 Not yet evident, 2 Developing, 3 Proficient, 4 Exemplary.", minimum=1, maximum=4),
+            ),
+            key=("school_id", "school_year", "review", "domain", "indicator"),
+            required=False,
+        ),
+        Extract(
+            "targets",
+            "performance target a school's TLT set",
+            (
+                _school_id(),
+                _school_year(),
+                Column("period", "code", "Period the target is for.", codes=PERIODS),
+                Column("metric", "text", "Metric id, as in marts.metric_values."),
+                Column("subgroup", "text", "Subgroup id, as in marts.metric_values."),
+                Column("target", "decimal", "Target in the metric's own unit (rates in percent).", minimum=0, maximum=100),
+            ),
+            key=("school_id", "school_year", "period", "metric", "subgroup"),
+            required=False,
+        ),
+    )
+}

@@ -1,0 +1,93 @@
+"""The pipeline's stages as plain functions; each Dagster asset calls exactly one.
+
+Every stage opens the working warehouse, does its work and closes it again,
+so no connection (and no DuckDB lock) outlives a step.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from sezp_roadmap import ingest, metrics
+from sezp_roadmap.config import Settings
+from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.reporting.render import render_reports
+from sezp_roadmap.warehouse import building_path, connect, publish_directory, publish_warehouse, start_building
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Where a run reads and writes."""
+
+    data_dir: Path
+    warehouse: Path
+    reports_dir: Path
+
+    @property
+    def working_warehouse(self) -> Path:
+        return building_path(self.warehouse)
+
+    @property
+    def working_reports(self) -> Path:
+        return self.reports_dir.with_name(self.reports_dir.name + ".building")
+
+
+def prepare_landing(loc: Locations) -> dict:
+    """Find the extract files, and start a fresh working warehouse that records them."""
+    files, warnings = ingest.discover(loc.data_dir)
+    path = start_building(loc.warehouse)
+    with connect(path) as con:
+        ingest.record_files(con, files)
+    return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}
+
+
+def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
+    """raw.<name> and staging.<name> from every file of the extract (empty tables when it is absent)."""
+    extract = EXTRACTS[name]
+    with connect(loc.working_warehouse) as con:
+        files = [
+            ingest.LandingFile(name, loc.data_dir / file_name, sha, size)
+            for file_name, sha, size in con.execute(
+                "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
+            ).fetchall()
+        ]
+        codes = {"code": tuple(settings.attendance_codes)} if name == "attendance" else {}
+        raw_rows = ingest.load_raw(con, extract, files)
+        staged = ingest.load_staging(con, extract, codes=codes)
+    return {"files": len(files), "raw_rows": raw_rows, "staging_rows": staged}
+
+
+def build_student_tables(loc: Locations, settings: Settings) -> dict:
+    with connect(loc.working_warehouse) as con:
+        metrics.compute_student_tables(con, settings)
+        return {
+            "student_periods": con.execute("select count(*) from work.student_attendance").fetchone()[0],
+            "membership_days": con.execute("select count(*) from work.membership_days").fetchone()[0],
+        }
+
+
+def build_metric_values(loc: Locations, settings: Settings) -> dict:
+    with connect(loc.working_warehouse) as con:
+        rows = metrics.compute_metric_values(con, settings)
+        suppressed = con.execute("select count(*) from marts.metric_values where suppressed").fetchone()[0]
+    return {"rows": rows, "suppressed": suppressed}
+
+
+def render(loc: Locations, settings: Settings) -> list[Path]:
+    """Write every report into a working folder beside the published one."""
+    target = loc.working_reports
+    if target.exists():
+        shutil.rmtree(target)
+    with connect(loc.working_warehouse, read_only=True) as con:
+        written = render_reports(con, target, settings)
+    return [loc.reports_dir / p.relative_to(target) for p in written]
+
+
+def publish(loc: Locations) -> dict:
+    """Swap the working warehouse and reports in; the previous ones stay until this moment."""
+    publish_warehouse(loc.warehouse)
+    if loc.working_reports.exists():
+        publish_directory(loc.working_reports, loc.reports_dir)
+    return {"warehouse": str(loc.warehouse), "reports": str(loc.reports_dir)}

@@ -1,0 +1,114 @@
+"""The DuckDB warehouse: connections, SQL files, and safe publication.
+
+A run never writes the published warehouse. It builds a fresh working file
+beside it (`roadmap.duckdb.building`) and, only when every stage succeeded,
+swaps it into place with one atomic rename. An analyst's open session on the
+published file is never blocked and never sees a half-written state.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+SCHEMAS = ("meta", "raw", "staging", "work", "marts")
+
+
+def building_path(warehouse: Path) -> Path:
+    """The working file a run writes before it is published."""
+    return Path(warehouse).with_name(Path(warehouse).name + ".building")
+
+
+def read_sql(name: str) -> str:
+    """The text of `sql/<name>.sql`."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> None:
+    """Run every statement of `sql/<name>.sql`, with named parameters bound ($name)."""
+    for statement in split_statements(read_sql(name)):
+        if params:
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            con.execute(statement, used)
+        else:
+            con.execute(statement)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split a file on semicolons that end a line (our SQL files never put one inside a literal)."""
+    statements, current = [], []
+    for line in sql.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            statements.append("\n".join(current))
+            current = []
+    tail = "\n".join(current).strip()
+    if tail and not all(l.strip().startswith("--") or not l.strip() for l in current):
+        statements.append(tail)
+    return [s for s in statements if s.strip()]
+
+
+@contextmanager
+def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the warehouse; closed on exit so the single-writer lock is released."""
+    if not read_only:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def start_building(warehouse: Path) -> Path:
+    """Create an empty working warehouse (replacing a leftover from a failed run)."""
+    path = building_path(warehouse)
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    with connect(path) as con:
+        for schema in SCHEMAS:
+            con.execute(f"create schema if not exists {schema}")
+    return path
+
+
+def publish_warehouse(warehouse: Path) -> Path:
+    """Swap the finished working file in as the published warehouse (one atomic rename)."""
+    source = building_path(warehouse)
+    with connect(source) as con:
+        con.execute("checkpoint")
+    os.replace(source, warehouse)
+    return Path(warehouse)
+
+
+def publish_directory(staged: Path, target: Path) -> Path:
+    """Swap a freshly written folder in for the published one.
+
+    The old folder is renamed aside first and removed only after the new one
+    is in place, so readers see either the old reports or the new ones.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    retired = target.with_name(target.name + ".previous")
+    if retired.exists():
+        shutil.rmtree(retired)
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staged, target)
+    if retired.exists():
+        shutil.rmtree(retired)
+    return target
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
+    """Rows of the single query in `sql/<name>.sql`, as dictionaries."""
+    sql = read_sql(name)
+    cursor = con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql})
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]

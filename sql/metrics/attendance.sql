@@ -1,0 +1,45 @@
+-- Attendance indicators (metrics.md), over attending students only (at least
+-- the configured number of membership days: DESE's 20-day rule).
+insert into work.metric_cells
+with attending as (
+    select s.*, g.subgroup
+    from work.student_attendance as s
+    join work.student_subgroups as g
+        using (student_id, school_id, school_year, period)
+    where s.is_attending
+),
+cells as (
+    select
+        school_id,
+        school_year,
+        period,
+        subgroup,
+        count(*) as n,
+        sum(membership_days - absent_days) as present_days,
+        sum(membership_days) as membership_days,
+        sum(absent_days) as absent_days,
+        count(*) filter (where is_chronic) as chronic,
+        count(*) filter (where is_severe) as severe
+    from attending
+    group by all
+),
+final as (
+    select school_id, school_year, period, 'attendance_rate' as metric, subgroup, n,
+        present_days::double as numerator, membership_days::double as denominator,
+        100 * present_days::double / membership_days as value
+    from cells
+    union all
+    select school_id, school_year, period, 'chronic_absence_rate', subgroup, n,
+        chronic, n, 100 * chronic::double / n
+    from cells
+    union all
+    select school_id, school_year, period, 'severe_absence_rate', subgroup, n,
+        severe, n, 100 * severe::double / n
+    from cells
+    union all
+    select school_id, school_year, period, 'avg_days_absent', subgroup, n,
+        absent_days::double, n, absent_days::double / n
+    from cells
+)
+select school_id, school_year, period, metric, subgroup, n, numerator, denominator, value
+from final;

@@ -1,0 +1,37 @@
+-- Reporting periods of every school year in the calendar (metrics.md, "Periods").
+-- mid_year: July 1 of the start year through the configured cutoff;
+-- end_of_year: July 1 through June 30. A period still running is counted
+-- through the as-of date only: later calendar days have not happened yet.
+create or replace table meta.periods as
+with years as (
+    select distinct school_year from staging.calendar
+),
+bounds as (
+    select
+        y.school_year,
+        c.period,
+        make_date(y.school_year - 1, 7, 1) as start_date,
+        case c.period when 'mid_year' then cut.cutoff else make_date(y.school_year, 6, 30) end as end_date
+    from years as y
+    join (select unnest($cutoff_years::integer[]) as school_year, unnest($cutoff_dates::date[]) as cutoff) as cut
+        on cut.school_year = y.school_year
+    cross join (values ('mid_year'), ('end_of_year')) as c(period)
+),
+final as (
+    select
+        school_year,
+        period,
+        start_date,
+        end_date,
+        least(end_date, $as_of_date::date) as data_through,
+        $as_of_date::date >= end_date as is_complete,
+        (
+            select max(cal.date) from staging.calendar as cal
+            where cal.school_year = bounds.school_year
+              and cal.date between bounds.start_date and least(bounds.end_date, $as_of_date::date)
+        ) as last_school_day
+    from bounds
+    where start_date <= $as_of_date::date
+)
+select * from final
+order by school_year, period;
