@@ -20,13 +20,39 @@ class BuildOutcome:
     metadata: dict[str, dict] = field(default_factory=dict)
 
 
-def materialize_all(paths: RoadmapPaths, selection: list | None = None) -> BuildOutcome:
-    """Run the pipeline; bad input comes back as problems, never as a traceback."""
+    @property
+    def stage_seconds(self) -> dict[str, float]:
+        """Seconds per stage (ingest, validation, metrics, reports, publish), in pipeline order."""
+        totals: dict[str, float] = {}
+        for step, seconds in self.step_seconds.items():
+            stage = STAGE_OF_STEP.get(step, "validation")
+            totals[stage] = round(totals.get(stage, 0.0) + seconds, 2)
+        order = ["ingest", "validation", "metrics", "reports", "publish"]
+        return {k: totals[k] for k in sorted(totals, key=lambda s: order.index(s) if s in order else len(order))}
+
+
+# Asset checks run as steps of their own: any step that is not an asset is validation.
+STAGE_OF_STEP = {
+    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else group)
+    for assets_def in all_assets
+    for key, group in assets_def.group_names_by_key.items()
+}
+
+
+def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> BuildOutcome:
+    """Run the pipeline; bad input comes back as problems, never as a traceback.
+
+    skip_reports refreshes (and publishes) the warehouse only; the published reports stay as they are.
+    """
+    selection = dg.AssetSelection.all()
+    if skip_reports:
+        selection = selection - dg.AssetSelection.assets("roadmap_reports")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         instance = dg.DagsterInstance.ephemeral()
         result = dg.materialize(
-            selection or all_assets,
+            all_assets,
+            selection=selection,
             resources={"paths": paths},
             instance=instance,
             raise_on_error=False,

@@ -25,16 +25,21 @@ def _build(args: argparse.Namespace) -> int:
         reports_dir=str(args.reports),
         config_file=str(args.config) if args.config else None,
     )
-    outcome = materialize_all(paths)
+    outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
         print("The build stopped; nothing was published (the previous warehouse and reports are unchanged).", file=sys.stderr)
         for problem in outcome.problems:
             print(problem, file=sys.stderr)
         return 1
-    reports = outcome.metadata.get("roadmap_reports", {}).get("reports", 0)
-    print(f"Built {reports} reports in {time.perf_counter() - started:.1f} s.")
-    print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
+    elapsed = time.perf_counter() - started
+    if args.skip_reports:
+        print(f"Refreshed the warehouse in {elapsed:.1f} s (reports not rebuilt).")
+    else:
+        reports = outcome.metadata.get("roadmap_reports", {}).get("reports", 0)
+        print(f"Built {reports} reports in {elapsed:.1f} s.")
+        print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
+    print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 
 
@@ -68,6 +73,7 @@ def parser() -> argparse.ArgumentParser:
         help="folder the reports are published to (default: reports/output, or $SEZP_REPORTS)",
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
+    b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
     b.set_defaults(func=_build)
 
     s = sub.add_parser("sample", help="write a synthetic zone in the canonical extract format")

@@ -38,6 +38,9 @@ def prepare_landing(loc: Locations) -> dict:
     """Find the extract files, and start a fresh working warehouse that records them."""
     files, warnings = ingest.discover(loc.data_dir)
     path = start_building(loc.warehouse)
+    # Reports left by an earlier failed run must never be published by this one.
+    if loc.working_reports.exists():
+        shutil.rmtree(loc.working_reports)
     with connect(path) as con:
         ingest.record_files(con, files)
     return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}

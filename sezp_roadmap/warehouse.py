@@ -81,6 +81,8 @@ def start_building(warehouse: Path) -> Path:
 def publish_warehouse(warehouse: Path) -> Path:
     """Swap the finished working file in as the published warehouse (one atomic rename)."""
     source = building_path(warehouse)
+    if not source.exists():
+        raise FileNotFoundError(f"there is no finished working warehouse to publish at {source}: run the whole pipeline first")
     with connect(source) as con:
         con.execute("checkpoint")
     os.replace(source, warehouse)

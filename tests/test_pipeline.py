@@ -179,3 +179,19 @@ def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
     assert "attendance" in err and "missing" in err
     assert "Traceback" not in err
     assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_path, capsys):
+    from sezp_roadmap.cli import main
+
+    data = write_tiny_zone(tmp_path / "landing")
+    args = ["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]
+    assert main(args) == 0
+    report = tmp_path / "out" / "2026" / "mid_year" / "A.html"
+    before = report.read_bytes()
+    (data / "attendance.csv").write_text((data / "attendance.csv").read_text() + f"0007,A,{DAYS[30]},A\n")
+    assert main([*args, "--skip-reports"]) == 0
+    assert report.read_bytes() == before
+    values = published_values(tmp_path / "wh.duckdb")
+    assert values[("A", "mid_year", "avg_days_absent")][1] == pytest.approx(10.5 / 4)
+    assert "Seconds by stage" in capsys.readouterr().out

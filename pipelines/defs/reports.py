@@ -21,7 +21,7 @@ def roadmap_reports(paths: RoadmapPaths) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[roadmap_reports])
+@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[metric_values, roadmap_reports])
 def published_roadmap(paths: RoadmapPaths) -> dg.MaterializeResult:
     """Swaps the new warehouse and reports in together, only after every step succeeded."""
     with explained_failures():
