@@ -207,3 +207,18 @@ EXTRACTS: dict[str, Extract] = {
         ),
     )
 }
+
+
+CSV_SUFFIXES = (".csv", ".csv.gz")
+
+
+def extract_of(path) -> str | None:
+    """Which extract a landing file holds, from its name: `<extract>.csv` or `<extract>_<anything>.csv` (or .csv.gz)."""
+    name = str(getattr(path, "name", path)).lower()
+    for suffix in CSV_SUFFIXES:
+        if name.endswith(suffix):
+            stem = name[: -len(suffix)]
+            for extract in EXTRACTS:
+                if stem == extract or stem.startswith(extract + "_"):
+                    return extract
+    return None
