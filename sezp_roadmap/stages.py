@@ -14,7 +14,7 @@ from sezp_roadmap import ingest, metrics
 from sezp_roadmap.config import Settings
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.reporting.render import render_reports
-from sezp_roadmap.warehouse import building_path, connect, publish_directory, publish_warehouse, start_building
+from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, working_path
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Locations:
 
     @property
     def working_warehouse(self) -> Path:
-        return building_path(self.warehouse)
+        return working_path(self.warehouse)
 
     @property
     def working_reports(self) -> Path:
@@ -35,9 +35,9 @@ class Locations:
 
 
 def prepare_landing(loc: Locations) -> dict:
-    """Find the extract files, and start a fresh working warehouse that records them."""
+    """Find the extract files and record them in the working warehouse."""
     files, warnings = ingest.discover(loc.data_dir)
-    path = start_building(loc.warehouse)
+    path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)

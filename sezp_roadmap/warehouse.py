@@ -1,9 +1,12 @@
 """The DuckDB warehouse: connections, SQL files, and safe publication.
 
-A run never writes the published warehouse. It builds a fresh working file
-beside it (`roadmap.duckdb.building`) and, only when every stage succeeded,
-swaps it into place with one atomic rename. An analyst's open session on the
-published file is never blocked and never sees a half-written state.
+A run never writes the published warehouse. The pipeline is the only writer of
+a working copy beside it (`roadmap.duckdb.working`); only when every step of a
+run succeeded is the working copy copied next to the published file and
+renamed over it in one atomic step. An analyst's open read-only session on the
+published file is never blocked (it keeps reading the file it opened) and never
+sees a half-written state. The working copy persists between runs, so a run
+that refreshes one school year and period keeps every other period's results.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ SQL_DIR = PROJECT_ROOT / "sql"
 SCHEMAS = ("meta", "raw", "staging", "work", "marts")
 
 
-def building_path(warehouse: Path) -> Path:
-    """The working file a run writes before it is published."""
-    return Path(warehouse).with_name(Path(warehouse).name + ".building")
+def working_path(warehouse: Path) -> Path:
+    """The working copy every run writes; readers never open it."""
+    return Path(warehouse).with_name(Path(warehouse).name + ".working")
 
 
 def read_sql(name: str) -> str:
@@ -67,11 +70,14 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
-def start_building(warehouse: Path) -> Path:
-    """Create an empty working warehouse (replacing a leftover from a failed run)."""
-    path = building_path(warehouse)
-    for leftover in (path, path.with_name(path.name + ".wal")):
-        leftover.unlink(missing_ok=True)
+def open_working_copy(warehouse: Path) -> Path:
+    """The working copy, created from the published warehouse (or empty) when there is none yet."""
+    warehouse = Path(warehouse)
+    path = working_path(warehouse)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if warehouse.exists():
+            shutil.copyfile(warehouse, path)
     with connect(path) as con:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
@@ -79,14 +85,17 @@ def start_building(warehouse: Path) -> Path:
 
 
 def publish_warehouse(warehouse: Path) -> Path:
-    """Swap the finished working file in as the published warehouse (one atomic rename)."""
-    source = building_path(warehouse)
+    """Publish the working copy: copy it beside the published file, then one atomic rename."""
+    warehouse = Path(warehouse)
+    source = working_path(warehouse)
     if not source.exists():
-        raise FileNotFoundError(f"there is no finished working warehouse to publish at {source}: run the whole pipeline first")
+        raise FileNotFoundError(f"there is no working warehouse to publish at {source}: run the whole pipeline first")
     with connect(source) as con:
         con.execute("checkpoint")
-    os.replace(source, warehouse)
-    return Path(warehouse)
+    staged = warehouse.with_name(warehouse.name + ".publishing")
+    shutil.copyfile(source, staged)
+    os.replace(staged, warehouse)
+    return warehouse
 
 
 def publish_directory(staged: Path, target: Path) -> Path:

@@ -138,7 +138,7 @@ def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
     assert_expected(published_values(tmp_path / "wh.duckdb"))
     assert (tmp_path / "out" / "2026" / "mid_year" / "A.html").is_file()
     assert (tmp_path / "out" / "index.html").is_file()
-    assert not (tmp_path / "wh.duckdb.building").exists()
+    assert (tmp_path / "wh.duckdb.working").exists()
 
 
 def test_definitions_load_with_every_asset():
