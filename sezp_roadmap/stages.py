@@ -13,6 +13,7 @@ from pathlib import Path
 from sezp_roadmap import ingest, metrics
 from sezp_roadmap.config import Settings
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, working_path
 
@@ -75,6 +76,7 @@ def build_metric_values(loc: Locations, settings: Settings) -> dict:
     with connect(loc.working_warehouse) as con:
         rows = metrics.compute_metric_values(con, settings)
         suppressed = con.execute("select count(*) from marts.metric_values where suppressed").fetchone()[0]
+        build_report_aggregates(con, settings)
     return {"rows": rows, "suppressed": suppressed}
 
 

@@ -18,7 +18,7 @@ def student_attendance(paths: RoadmapPaths) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in counts.items()})
 
 
-@dg.asset(group_name="metrics", kinds={"duckdb", "sql"}, deps=[student_attendance, "schools"])
+@dg.asset(group_name="metrics", kinds={"duckdb", "sql"}, deps=[student_attendance, "schools", "discipline"])
 def metric_values(paths: RoadmapPaths) -> dg.MaterializeResult:
     """marts.metric_values: every metric by school (and ZONE), school year, period and subgroup.
 

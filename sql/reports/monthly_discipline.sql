@@ -1,0 +1,67 @@
+-- marts.monthly_discipline: suspensions and days removed in each month of a period, per
+-- school and for the zone. Only actions dated within one of the student's enrollment
+-- spells at the school count (metrics.md); n is the students enrolled that month. A month
+-- with fewer than $min_students enrolled students carries no figures.
+create or replace table marts.monthly_discipline as
+with actions as (
+    select distinct
+        d.school_id,
+        p.school_year,
+        p.period,
+        d.incident_id,
+        d.student_id,
+        d.action,
+        d.days_removed,
+        date_trunc('month', d.incident_date)::date as month
+    from staging.discipline as d
+    join meta.periods as p
+        on d.incident_date between p.start_date and p.data_through
+    semi join staging.enrollment as e
+        on e.student_id = d.student_id
+        and e.school_id = d.school_id
+        and e.school_year = p.school_year
+        and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
+),
+enrolled as (
+    select school_id, school_year, period, date_trunc('month', date)::date as month, count(distinct student_id) as n
+    from work.membership_days
+    group by all
+    union all
+    select 'ZONE', school_year, period, date_trunc('month', date)::date, count(distinct student_id)
+    from work.membership_days
+    group by all
+),
+counted as (
+    select
+        school_id, school_year, period, month,
+        count(*) filter (where action = 'ISS') as iss_actions,
+        count(*) filter (where action = 'OSS') as oss_actions,
+        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+    from actions
+    group by all
+    union all
+    select
+        'ZONE', school_year, period, month,
+        count(*) filter (where action = 'ISS'),
+        count(*) filter (where action = 'OSS'),
+        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0)
+    from actions
+    group by all
+),
+final as (
+    select
+        e.school_id,
+        e.school_year,
+        e.period,
+        e.month,
+        case when e.n < $min_students then null else coalesce(c.iss_actions, 0) end as iss_actions,
+        case when e.n < $min_students then null else coalesce(c.oss_actions, 0) end as oss_actions,
+        case when e.n < $min_students then null else coalesce(c.days_removed, 0)::double end as days_removed,
+        e.n,
+        e.n < $min_students as suppressed
+    from enrolled as e
+    left join counted as c
+        using (school_id, school_year, period, month)
+)
+select * from final
+order by school_id, school_year, period, month;

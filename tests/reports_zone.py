@@ -1,0 +1,123 @@
+"""A small, deterministic zone with every extract, for the report tests.
+
+Three schools over two school years (2025 complete, 2026 running through
+2026-01-16): Alpha Middle (60 students), Beta High (70) and Gamma Academy
+(14 students, so that many of its subgroup cells are suppressed). Student ids
+look like real SIS ids (seven digits) so the privacy test can search for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+AS_OF = dt.date(2026, 1, 16)
+SCHOOLS = (("A", "Alpha Middle", "6-8", 60), ("B", "Beta High", "9-12", 70), ("C", "Gamma Academy", "6-8", 14))
+YEARS = (2025, 2026)
+GRADES = {"6-8": ("6", "7", "8"), "9-12": ("9", "10", "11", "12")}
+EDUCATOR_DOMAINS = ("Instructional Culture Index", "Learning Environment", "Peer Culture")
+FAMILY_ITEMS = (("q1", "Communication"), ("q2", "Communication"), ("q3", "School Safety"), ("q4", "School Safety"))
+SQR_DOMAINS = ("Instruction", "Family Engagement")
+
+
+def school_days(school_year: int) -> list[dt.date]:
+    day, end, days = dt.date(school_year - 1, 9, 2), dt.date(school_year, 6, 15), []
+    while day <= end:
+        if day.weekday() < 5 and not (day.month == 12 and day.day > 22) and not (day.month == 1 and day.day < 2):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+def _csv(path: Path, header: str, rows: list[tuple]) -> None:
+    path.write_text(header + "\n" + "".join(",".join(str(v) for v in row) + "\n" for row in rows), encoding="utf-8")
+
+
+def student_ids(folder: Path) -> set[str]:
+    """Every student id of the zone written into folder."""
+    lines = (folder / "enrollment.csv").read_text(encoding="utf-8").splitlines()[1:]
+    return {line.split(",", 1)[0] for line in lines}
+
+
+def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    _csv(folder / "schools.csv", "school_id,school_name,grade_span", [(s, name, span) for s, name, span, _ in SCHOOLS])
+    calendar, enrollment, attendance, discipline = [], [], [], []
+    educator, family, sqr = [], [], []
+    next_id = 7300101
+    for school, _, span, size in SCHOOLS:
+        students = []
+        for _ in range(size):
+            students.append(
+                {
+                    "id": str(next_id),
+                    "grade": rng.choice(GRADES[span]),
+                    "race": rng.choice("HHHHBBWAM"),
+                    "gender": rng.choice("FFMMN" if rng.random() < 0.05 else "FM"),
+                    "flags": tuple(rng.random() < p for p in (0.25, 0.1, 0.2, 0.8)),
+                    "propensity": rng.choice((0.02, 0.04, 0.07, 0.12, 0.25)),
+                }
+            )
+            next_id += 1
+        for year in YEARS:
+            days = school_days(year)
+            calendar += [(school, year, d) for d in days]
+            for k, st in enumerate(students):
+                # One late entry and one withdrawal per school and year.
+                entry = days[30] if k == 0 else days[0]
+                exit_ = days[60] if k == 1 else ""
+                ell, former, swd, low = ("Y" if f else "N" for f in st["flags"])
+                enrollment.append((st["id"], school, year, st["grade"], entry, exit_, st["race"], st["gender"], ell, former, swd, low))
+                last = days[60] if k == 1 else days[-1]
+                for d in days:
+                    if d < entry or d > last or d > AS_OF:
+                        continue
+                    draw = rng.random()
+                    if draw < st["propensity"]:
+                        attendance.append((st["id"], school, d, rng.choice(("A", "A", "AE", "AH"))))
+                    elif draw < st["propensity"] + 0.02:
+                        attendance.append((st["id"], school, d, "T"))
+                # Students who miss more school are also suspended more often.
+                for n_incident in range(3 if st["propensity"] >= 0.12 else 1):
+                    if rng.random() < 0.35:
+                        d = rng.choice([x for x in days if entry <= x <= min(last, AS_OF)])
+                        action = rng.choice(("ISS", "OSS", "OTHER"))
+                        removed = 0 if action == "OTHER" else rng.choice((0.5, 1, 2, 3))
+                        discipline.append((f"{school}{year}{k:03d}{n_incident}", st["id"], school, d, "Disruption", action, removed))
+            administrations = ("fall", "spring") if year == 2025 else ("fall",)
+            for admin in administrations:
+                respondents = 4 if school == "C" else rng.randint(18, 30)
+                for domain in EDUCATOR_DOMAINS:
+                    educator.append((school, year, admin, domain, round(rng.uniform(4.5, 8.5), 2), respondents))
+                for r in range(4 if school == "C" else 16):
+                    for item, topic in FAMILY_ITEMS:
+                        answer = "" if rng.random() < 0.05 else rng.choice((2, 3, 4, 4, 5, 5))
+                        family.append((f"{school}{year}{admin}{r:03d}", school, year, admin, item, topic, answer))
+            for domain in SQR_DOMAINS:
+                for indicator in ("1", "2"):
+                    sqr.append((school, year, "winter", domain, f"{domain} {indicator}", rng.randint(1, 4)))
+    _csv(folder / "calendar.csv", "school_id,school_year,date", calendar)
+    _csv(
+        folder / "enrollment.csv",
+        "student_id,school_id,school_year,grade,entry_date,exit_date,race_ethnicity,gender,ell,former_ell,swd,low_income",
+        enrollment,
+    )
+    _csv(folder / "attendance.csv", "student_id,school_id,date,code", attendance)
+    _csv(folder / "discipline.csv", "incident_id,student_id,school_id,incident_date,offense,action,days_removed", discipline)
+    _csv(folder / "educator_survey.csv", "school_id,school_year,administration,domain,score,respondents", educator)
+    _csv(folder / "family_survey.csv", "response_id,school_id,school_year,administration,item_id,topic,response", family)
+    _csv(folder / "sqr.csv", "school_id,school_year,review,domain,indicator,rating", sqr)
+    _csv(
+        folder / "targets.csv",
+        "school_id,school_year,period,metric,subgroup,target",
+        [
+            ("A", 2026, "mid_year", "chronic_absence_rate", "all", 20),
+            ("A", 2026, "mid_year", "attendance_rate", "all", 94),
+            ("B", 2026, "mid_year", "chronic_absence_rate", "all", 35),
+            ("B", 2026, "end_of_year", "chronic_absence_rate", "swd", 30),
+        ],
+    )
+    (folder / "roadmap.yaml").write_text(f"as_of_date: {AS_OF}\nsynthetic: true\n", encoding="utf-8")
+    return folder
