@@ -1,8 +1,40 @@
-"""How numbers read on a report: one decimal for rates, 2025–26 for school years."""
+"""How numbers and names read on a report: one decimal for rates, 2025–26 for school years."""
 
 from __future__ import annotations
 
 PERIOD_LABELS = {"mid_year": "Mid-year", "end_of_year": "End of year"}
+# "from last mid-year" / "from last year": how a sentence names the comparison period.
+LAST_PERIOD = {"mid_year": "last mid-year", "end_of_year": "the same point last year"}
+
+SUBGROUP_LABELS = {
+    "all": "All students",
+    "hispanic": "Hispanic or Latino",
+    "black": "Black or African American",
+    "white": "White",
+    "asian": "Asian",
+    "native_american": "American Indian or Alaska Native",
+    "pacific_islander": "Native Hawaiian or Pacific Islander",
+    "multirace": "Multi-race",
+    "ell": "English learners",
+    "former_ell": "Former English learners",
+    "non_ell": "Not English learners",
+    "swd": "Students with disabilities",
+    "non_swd": "Students without disabilities",
+    "low_income": "Low income",
+    "non_low_income": "Not low income",
+    "high_needs": "High needs",
+    "female": "Female",
+    "male": "Male",
+    "nonbinary": "Non-binary",
+}
+# The order subgroups are listed in, as DESE's profiles list them.
+SUBGROUP_ORDER = (
+    "all", "hispanic", "black", "white", "asian", "native_american", "pacific_islander", "multirace",
+    "ell", "non_ell", "former_ell", "swd", "non_swd", "low_income", "non_low_income", "high_needs",
+    "female", "male", "nonbinary",
+)
+GRADE_ORDER = ("PK", "K", *(str(g) for g in range(1, 13)))
+UNIT_WORDS = {"percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": ""}
 
 
 def school_year_label(school_year: int) -> str:
@@ -15,11 +47,35 @@ def format_value(value: float | None, unit: str) -> str:
         return ""
     if unit == "percent":
         return f"{value:.1f}%"
-    if unit in ("days", "per_100"):
+    if unit == "rating":
+        return f"{value:.2f}"
+    if unit in ("days", "per_100", "score"):
         return f"{value:.1f}"
-    if unit in ("score", "rating"):
-        return f"{value:.2f}" if unit == "rating" else f"{value:.1f}"
-    return f"{value:g}"
+    return f"{value:.1f}"
+
+
+def format_difference(delta: float, unit: str) -> str:
+    """The size of a difference in the metric's unit: '4.1 points', '0.5 days', '0.25'."""
+    size = f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"
+    words = UNIT_WORDS.get(unit, "")
+    return f"{size} {words}".strip()
+
+
+def subgroup_label(subgroup: str) -> str:
+    if subgroup.startswith("grade_"):
+        return f"Grade {subgroup.removeprefix('grade_')}"
+    return SUBGROUP_LABELS.get(subgroup, subgroup.replace("_", " ").capitalize())
+
+
+def subgroup_sort_key(subgroup: str) -> tuple:
+    if subgroup.startswith("grade_"):
+        grade = subgroup.removeprefix("grade_")
+        return (1, GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER), grade)
+    return (0, SUBGROUP_ORDER.index(subgroup) if subgroup in SUBGROUP_ORDER else len(SUBGROUP_ORDER), subgroup)
+
+
+def suppressed_text(min_count: int, population: str = "students") -> str:
+    return f"fewer than {min_count} {population}"
 
 
 def period_label(period: str, is_complete: bool, data_through) -> str:
@@ -30,3 +86,7 @@ def period_label(period: str, is_complete: bool, data_through) -> str:
     if period == "end_of_year":
         return f"Year to date (through {data_through:%B %-d, %Y})"
     return f"{label} so far (through {data_through:%B %-d, %Y})"
+
+
+def long_date(day) -> str:
+    return f"{day:%B %-d, %Y}" if day else ""

@@ -1,14 +1,15 @@
-"""Rendering every Roadmap report: one template for all schools, figures from the mart only.
+"""Rendering every Roadmap report: one template for all schools, figures from the marts only.
 
-Output layout: <out>/<school_year>/<period>/<school_id>.html, <out>/index.html,
-and <out>/assets/ with plotly.js and the stylesheet, shipped once.
+Output layout: <out>/<school_year>/<period>/<school_id>.html, a zone overview
+<out>/<school_year>/<period>/zone.html, <out>/index.html, and <out>/assets/
+with plotly.js and the stylesheet, shipped once. With `self_contained`, every
+page carries its script and stylesheet instead, so it can be e-mailed alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -17,14 +18,19 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from sezp_roadmap.config import Settings
-from sezp_roadmap.metrics import METRICS, metric_for
+from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
+from sezp_roadmap.reporting.formatting import period_label, school_year_label
+from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting import figures
-from sezp_roadmap.reporting.formatting import format_value, period_label, school_year_label
 from sezp_roadmap.warehouse import PROJECT_ROOT, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
-KEY_METRICS = ("attendance_rate", "chronic_absence_rate")
-ZONE = "ZONE"
+ZONE_PAGE = "zone.html"
+# The zone overview compares schools on these, in this order (those published).
+ZONE_OVERVIEW_METRICS = (
+    "attendance_rate", "chronic_absence_rate", "severe_absence_rate", "any_suspension_rate", "oss_rate",
+    "family_favorable", "educator_ici",
+)
 
 
 def environment() -> Environment:
@@ -38,13 +44,6 @@ def environment() -> Environment:
     return env
 
 
-@dataclass
-class Cell:
-    value: float | None
-    n: int | None
-    suppressed: bool
-
-
 def _plotly_js_path() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -56,107 +55,133 @@ def write_assets(out_dir: Path) -> None:
     shutil.copyfile(TEMPLATES / "report.css", assets / "report.css")
 
 
-def _cells(rows: list[dict]) -> dict[tuple, Cell]:
+class Assets:
+    """How a page loads its script and stylesheet: from the shared folder, or inlined."""
+
+    def __init__(self, self_contained: bool):
+        self.self_contained = self_contained
+        # Our own stylesheet and Plotly's packaged script: trusted, never file content.
+        self.css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")) if self_contained else None
+        self.plotly_js = Markup(_plotly_js_path().read_text(encoding="utf-8")) if self_contained else None
+
+    def for_page(self, prefix: str) -> dict:
+        return {"asset_prefix": prefix, "inline_css": self.css, "inline_js": self.plotly_js}
+
+
+def _extracts_used(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    try:
+        return query(con, "reports/extracts_used")
+    except duckdb.CatalogException:
+        return []
+
+
+def _school_page(template, data: PeriodData, sections: Sections, school: dict, common: dict) -> str:
+    school_id = school["school_id"]
+    glance = sections.glance(school_id)
+    return template.render(
+        **common,
+        school=school,
+        header=sections.header(school_id),
+        glance=glance,
+        glance_chart=sections.glance_chart(school_id, glance),
+        targets=sections.targets(school_id),
+        equity=sections.equity(school_id),
+        attendance=sections.attendance(school_id),
+        discipline=sections.discipline(school_id),
+        climate=sections.climate(school_id),
+        sqr=sections.sqr(school_id),
+        findings=sections.findings(school_id),
+    )
+
+
+def _zone_overview(data: PeriodData, sections: Sections, settings: Settings) -> dict:
+    """Every school side by side on the key metrics, one chart per metric, and the zone's equity gaps."""
+    metrics = [m for m in ZONE_OVERVIEW_METRICS if m in data.metrics]
+    schools = data.schools
+    table = []
+    for school in [*schools, {"school_id": ZONE, "school_name": "Zone", "grade_span": ""}]:
+        table.append({
+            "school": school,
+            "values": [sections.shown(m, data.cell(school["school_id"], m)) if data.cell(school["school_id"], m) else "—"
+                       for m in metrics],
+        })
+    charts = []
+    for metric in metrics[:4]:
+        info = data.metrics[metric]
+        pairs = [(s["school_name"], data.cell(s["school_id"], metric)) for s in schools]
+        pairs = [(name, c) for name, c in pairs if c is not None and not c.suppressed and c.value is not None]
+        if not pairs:
+            continue
+        zone_cell = data.cell(ZONE, metric)
+        zone_value = None if zone_cell is None or zone_cell.suppressed else zone_cell.value
+        spec = figures.subgroup_bars([n for n, _ in pairs], [c.value for _, c in pairs], all_value=zone_value,
+                                     title=f"{info.label} by school", unit=info.unit, axis_title=info.label)
+        spec["layout"]["annotations"][0]["text"] = "Zone" if zone_value is not None else ""
+        div_id = f"zone-{metric.replace('_', '-')}"
+        summary = f"Bar chart of {info.label.lower()} by school, with the zone as a dashed line; the numbers are in the table above."
+        charts.append({"title": info.label, "figure": figures.figure_html(spec, div_id, summary)})
     return {
-        (r["school_id"], r["school_year"], r["metric"], r["subgroup"]): Cell(r["value"], r["n"], bool(r["suppressed"]))
-        for r in rows
+        "metrics": [data.metrics[m] for m in metrics],
+        "table": table,
+        "charts": charts,
+        "equity": sections.equity(ZONE),
+        "attendance": sections.attendance(ZONE),
     }
 
 
-def _metric_rows(cells: dict[tuple, Cell], school_id: str, school_year: int, settings: Settings) -> list[dict]:
-    """The at-a-glance rows: each key metric for all students, with last year and the zone."""
-    rows = []
-    for metric_id in KEY_METRICS:
-        metric = metric_for(metric_id)
-        now = cells.get((school_id, school_year, metric_id, "all"))
-        if now is None:
-            continue
-        prior = cells.get((school_id, school_year - 1, metric_id, "all"))
-        zone = cells.get((ZONE, school_year, metric_id, "all"))
-        rows.append(
-            {
-                "metric": metric,
-                "now": now,
-                "prior": prior,
-                "zone": zone,
-                "display": format_value(now.value, metric.unit),
-                "prior_display": format_value(prior.value, metric.unit) if prior else "",
-                "zone_display": format_value(zone.value, metric.unit) if zone else "",
-                "change": _change_sentence(metric, now, prior),
-                "suppressed_text": f"fewer than {settings.min_students} students",
-            }
-        )
-    return rows
-
-
-def _change_sentence(metric, now: Cell, prior: Cell | None) -> str:
-    if now.value is None or prior is None or prior.value is None:
-        return "no comparable figure last year"
-    delta = now.value - prior.value
-    unit = "points" if metric.unit == "percent" else ("days" if metric.unit == "days" else "")
-    if abs(delta) < 0.05:
-        return "about the same as last year"
-    direction = "up" if delta > 0 else "down"
-    better = (delta > 0) == metric.higher_is_better
-    return f"{direction} {abs(delta):.1f} {unit} from last year ({'better' if better else 'worse'})".replace("  ", " ")
-
-
-def _chart(rows: list[dict], school_id: str, school_year: int, period: str) -> Markup:
-    chart_rows = [
-        {
-            "label": r["metric"].label,
-            "school": r["now"].value,
-            "zone": r["zone"].value if r["zone"] else None,
-            "prior": r["prior"].value if r["prior"] else None,
-        }
-        for r in rows
-        if r["metric"].unit == "percent"
-    ]
-    fig = figures.school_vs_zone_bars(chart_rows, title="Attendance at a glance", unit_label="Percent of students or days")
-    # Plotly's HTML is generated by us from numbers, never from file text: it is the one trusted fragment.
-    return Markup(figures.figure_html(fig, div_id=f"glance-{school_id}-{school_year}-{period}"))
-
-
-def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings) -> list[Path]:
-    """Write every school's report for every period, and the index; returns the report paths."""
+def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings, *, self_contained: bool = False) -> list[Path]:
+    """Write every school's report and the zone overview for every period, and the index; returns the report paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_assets(out_dir)
+    if not self_contained:
+        write_assets(out_dir)
+    assets = Assets(self_contained)
     env = environment()
     school_template = env.get_template("school.html.j2")
-    generated_on = dt.date.today()
+    zone_template = env.get_template("zone.html.j2")
+    generated_on = settings.as_of_date
+    catalog = load_catalog(con)
+    extracts = _extracts_used(con)
     written: list[Path] = []
     index_entries = []
     for period_row in query(con, "reports/report_periods"):
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
-        cells = _cells(query(con, "reports/period_values", {"school_year": school_year, "period": period}))
-        schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+        data = load_period(con, period_row, catalog)
+        sections = Sections(data, settings.min_students, settings.min_respondents)
         period_dir = out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
+        common = {
+            **assets.for_page("../../assets/"),
+            "school_year": school_year,
+            "period": period,
+            "period_label": label,
+            "period_row": period_row,
+            "settings": settings,
+            "generated_on": generated_on,
+            "extracts": extracts,
+            "definitions": sections.definitions(),
+            "has_comparisons": data.has_comparisons,
+        }
         links = []
-        for school in schools:
-            rows = _metric_rows(cells, school["school_id"], school_year, settings)
-            html = school_template.render(
-                school=school,
-                school_year=school_year,
-                period=period,
-                period_label=label,
-                period_row=period_row,
-                rows=rows,
-                chart=_chart(rows, school["school_id"], school_year, period) if rows else None,
-                metrics=METRICS,
-                settings=settings,
-                generated_on=generated_on,
-                asset_prefix="../../assets/",
-            )
+        for school in data.schools:
             path = period_dir / f"{school['school_id']}.html"
-            path.write_text(html, encoding="utf-8")
+            path.write_text(_school_page(school_template, data, sections, school, common), encoding="utf-8")
             written.append(path)
             links.append({"href": f"{school_year}/{period}/{path.name}", "school": school})
-        index_entries.append({"school_year": school_year, "period": period, "label": label, "links": links})
+        zone_path = period_dir / ZONE_PAGE
+        zone_path.write_text(
+            zone_template.render(**common, header=sections.header(ZONE), overview=_zone_overview(data, sections, settings)),
+            encoding="utf-8",
+        )
+        index_entries.append({
+            "school_year": school_year, "period": period, "label": label, "links": links,
+            "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
+        })
     (out_dir / "index.html").write_text(
-        env.get_template("index.html.j2").render(entries=index_entries, settings=settings, generated_on=generated_on),
+        env.get_template("index.html.j2").render(
+            entries=index_entries, settings=settings, generated_on=generated_on, **assets.for_page("assets/")
+        ),
         encoding="utf-8",
     )
     return written

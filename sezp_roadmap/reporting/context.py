@@ -1,0 +1,233 @@
+"""Everything one school year and period of reports needs, read once from the published tables.
+
+Reports read only published, suppressed tables: marts.metric_values (or
+marts.metric_comparisons where it is built), the small aggregates of
+`reporting.aggregates`, meta.periods, staging.schools and meta.load_files.
+Nothing here reads a student-level table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import duckdb
+
+from sezp_roadmap.metrics import metric_for
+from sezp_roadmap.warehouse import query
+
+ZONE = "ZONE"
+# Where other stages publish metric labels for suffixed ids (topics, domains), first found wins.
+CATALOG_TABLES = ("meta.metric_catalog", "marts.metric_labels", "marts.metric_catalog", "meta.metric_labels")
+COMPARISON_FIELDS = (
+    "prior_value", "change", "zone_value", "diff_vs_zone", "all_value", "gap_vs_all", "comparison_group",
+    "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
+    "target_gap_students", "direction",
+)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".", 1)
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchone()[0]
+    return found > 0
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
+    schema, name = qualified.split(".", 1)
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a report says about a metric: from the registry, with a catalog label for topics and domains."""
+
+    id: str
+    label: str
+    unit: str
+    direction: str | None
+    description: str
+    population: str = "students"
+
+    @property
+    def family(self) -> str:
+        return self.id.split(":", 1)[0]
+
+    @property
+    def higher_is_better(self) -> bool | None:
+        return None if self.direction not in ("higher", "lower") else self.direction == "higher"
+
+
+def _label_from_slug(slug: str) -> str:
+    return slug.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def describe(metric_id: str, catalog: dict[str, dict]) -> MetricInfo:
+    metric = metric_for(metric_id)
+    entry = catalog.get(metric_id, {})
+    suffix = metric_id.split(":", 1)[1] if ":" in metric_id else None
+    label = entry.get("label") or (metric.label if metric and not suffix else None)
+    if not label:
+        label = _label_from_slug(suffix) if suffix else _label_from_slug(metric_id)
+    return MetricInfo(
+        id=metric_id,
+        label=label,
+        unit=entry.get("unit") or (metric.unit if metric else ""),
+        direction=entry.get("direction") or (metric.direction if metric else None),
+        description=entry.get("description") or (metric.description if metric else ""),
+        population=entry.get("population") or (metric.population if metric else "students"),
+    )
+
+
+@dataclass
+class Cell:
+    """One published cell with the figures it is read against (None where not published)."""
+
+    school_id: str
+    metric: str
+    subgroup: str
+    n: int | None
+    value: float | None
+    suppressed: bool
+    prior_value: float | None = None
+    change: float | None = None
+    zone_value: float | None = None
+    diff_vs_zone: float | None = None
+    all_value: float | None = None
+    gap_vs_all: float | None = None
+    comparison_group: str | None = None
+    comparison_value: float | None = None
+    gap_vs_comparison: float | None = None
+    risk_ratio: float | None = None
+    target: float | None = None
+    target_met: bool | None = None
+    target_gap: float | None = None
+    target_gap_students: int | None = None
+    direction: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Cell":
+        suppressed = bool(row.get("suppressed"))
+        cell = cls(
+            school_id=row["school_id"],
+            metric=row["metric"],
+            subgroup=row["subgroup"],
+            # A suppressed cell's n would say how few students there are: it is never shown.
+            n=None if suppressed else row.get("n"),
+            value=None if suppressed else row.get("value"),
+            suppressed=suppressed,
+            **{k: row.get(k) for k in COMPARISON_FIELDS},
+        )
+        if suppressed:
+            # Nothing derived from a hidden value may reach the page.
+            for name in ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
+                         "target_gap", "target_gap_students"):
+                setattr(cell, name, None)
+        return cell
+
+
+@dataclass
+class PeriodData:
+    school_year: int
+    period: str
+    period_row: dict
+    schools: list[dict]
+    cells: dict[tuple[str, str, str], Cell]
+    metrics: dict[str, MetricInfo]
+    has_comparisons: bool
+    enrollment: dict[str, int]
+    monthly_attendance: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
+    absence_bands: dict[str, list[dict]] = field(default_factory=dict)
+    monthly_discipline: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
+    findings: dict[str, list[dict]] = field(default_factory=dict)
+
+    def cell(self, school_id: str, metric: str, subgroup: str = "all") -> Cell | None:
+        return self.cells.get((school_id, metric, subgroup))
+
+    def school_cells(self, school_id: str, metric: str) -> list[Cell]:
+        return [c for (s, m, _), c in self.cells.items() if s == school_id and m == metric]
+
+    def metric_ids(self, family: str) -> list[str]:
+        """The metrics of a family present in the period (`family_favorable` gives the topics), in label order."""
+        ids = [m for m in self.metrics if m.split(":", 1)[0] == family and ":" in m]
+        return sorted(ids, key=lambda m: self.metrics[m].label)
+
+
+def load_catalog(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    for table in CATALOG_TABLES:
+        if table_exists(con, table):
+            columns = set(table_columns(con, table))
+            key = "metric" if "metric" in columns else ("metric_id" if "metric_id" in columns else None)
+            if key is None or "label" not in columns:
+                continue
+            wanted = [c for c in ("label", "unit", "direction", "description", "population") if c in columns]
+            rows = con.execute(f"select {key}, {', '.join(wanted)} from {table}").fetchall()
+            return {r[0]: {c: v for c, v in zip(wanted, r[1:]) if v is not None} for r in rows}
+    return {}
+
+
+def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
+    grouped: dict[str, dict[int, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        grouped[row["school_id"]][row["school_year"]].append(row)
+    return grouped
+
+
+def _findings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+    """Counts of data-quality findings per school and kind.
+
+    Only a category column is read, never the finding's value or message:
+    those may quote a student id.
+    """
+    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if table_exists(con, t)), None)
+    if table is None:
+        return {}
+    columns = table_columns(con, table)
+    kind = next((c for c in ("check_name", "check", "rule", "kind", "category", "finding", "finding_type") if c in columns), None)
+    if "school_id" not in columns or kind is None:
+        return {}
+    source = "extract" if "extract" in columns else None
+    select_source = source if source else "null"
+    rows = con.execute(
+        f'select school_id, {select_source} as extract, "{kind}" as kind, count(*) as rows from {table} '
+        f"where school_id is not null group by all order by school_id, rows desc"
+    ).fetchall()
+    found: dict[str, list[dict]] = defaultdict(list)
+    for school_id, extract, kind_value, count in rows:
+        found[school_id].append({"extract": extract, "kind": kind_value, "rows": count})
+    return found
+
+
+def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict]) -> PeriodData:
+    school_year, period = period_row["school_year"], period_row["period"]
+    params = {"school_year": school_year, "period": period}
+    has_comparisons = table_exists(con, "marts.metric_comparisons")
+    rows = query(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
+    cells = {(r["school_id"], r["metric"], r["subgroup"]): Cell.from_row(r) for r in rows}
+    metric_ids = sorted({r["metric"] for r in rows})
+    data = PeriodData(
+        school_year=school_year,
+        period=period,
+        period_row=period_row,
+        schools=query(con, "reports/schools", params),
+        cells=cells,
+        metrics={m: describe(m, catalog) for m in metric_ids},
+        has_comparisons=has_comparisons,
+        enrollment={r["school_id"]: r["students"] for r in query(con, "reports/enrollment", params)},
+    )
+    if table_exists(con, "marts.monthly_attendance"):
+        data.monthly_attendance = _by_school_and_year(query(con, "reports/period_monthly_attendance", params))
+    if table_exists(con, "marts.absence_bands"):
+        bands: dict[str, list[dict]] = defaultdict(list)
+        for row in query(con, "reports/period_absence_bands", params):
+            bands[row["school_id"]].append(row)
+        data.absence_bands = bands
+    if table_exists(con, "marts.monthly_discipline"):
+        data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
+    data.findings = _findings(con)
+    return data

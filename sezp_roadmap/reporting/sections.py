@@ -1,0 +1,462 @@
+"""The content of each report section, as plain rows, sentences and chart specs.
+
+A section builder takes the period's data and one school id (or ZONE) and
+returns what the template shows; it formats every number, so a template only
+places text. A suppressed cell becomes the words "fewer than N students" here
+and carries no value beyond this point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from sezp_roadmap.reporting import figures, sentences
+from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
+from sezp_roadmap.reporting.formatting import (
+    LAST_PERIOD,
+    format_difference,
+    format_value,
+    long_date,
+    subgroup_label,
+    subgroup_sort_key,
+)
+
+GLANCE_METRICS = (
+    "attendance_rate", "chronic_absence_rate", "avg_days_absent", "any_suspension_rate", "oss_rate",
+    "family_favorable", "educator_ici",
+)
+ATTENDANCE_METRICS = ("attendance_rate", "chronic_absence_rate", "severe_absence_rate", "avg_days_absent")
+DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_per_100", "days_removed_per_100")
+# Shown by subgroup in their own sections (attendance, discipline); the equity section covers the others.
+SHOWN_ELSEWHERE = {"chronic_absence_rate": "attendance", "any_suspension_rate": "discipline"}
+RISK_RATIO_METRICS = ("oss_rate", "iss_rate", "any_suspension_rate")
+SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
+AXIS_TITLES = {"percent": "Percent", "days": "Days", "per_100": "Per 100 students", "score": "Score (0–10)",
+               "rating": "Rating (1–4)"}
+
+
+@dataclass
+class Chart:
+    """A chart and the table with the same numbers; `figure` is the trusted Plotly fragment."""
+
+    id: str
+    title: str
+    summary: str
+    figure: Markup | None
+    columns: list[str]
+    rows: list[list[str]]
+    row_keys: list[str] = field(default_factory=list)
+    note: str | None = None
+
+
+def hidden(info: MetricInfo, min_students: int, min_respondents: int) -> str:
+    if info.population == "respondents":
+        return f"fewer than {min_respondents} respondents"
+    if info.population == "indicators":
+        return "not rated"
+    return f"fewer than {min_students} students"
+
+
+class Sections:
+    """Builds every section of one period's reports; period-wide lookups are done once here."""
+
+    def __init__(self, data: PeriodData, min_students: int, min_respondents: int):
+        self.data = data
+        self.min_students = min_students
+        self.min_respondents = min_respondents
+        self.last = LAST_PERIOD.get(data.period, "last year")
+
+    # -- helpers -------------------------------------------------------------------------
+    def info(self, metric: str) -> MetricInfo:
+        return self.data.metrics[metric]
+
+    def shown(self, metric: str, cell: Cell | None, value: float | None = None) -> str:
+        """A value as the page prints it; a suppressed cell reads 'fewer than N students'."""
+        info = self.info(metric)
+        if cell is not None and cell.suppressed:
+            return hidden(info, self.min_students, self.min_respondents)
+        number = cell.value if value is None and cell is not None else value
+        return format_value(number, info.unit) or "—"
+
+    def _difference(self, metric: str, delta: float | None) -> str:
+        if delta is None:
+            return "—"
+        info = self.info(metric)
+        if abs(delta) < 0.05:
+            return "same"
+        sign = "+" if delta > 0 else "−"
+        verdict = sentences.judgement(info, delta)
+        return f"{sign}{format_difference(delta, info.unit)}" + (f" ({verdict})" if verdict else "")
+
+    def present(self, metrics) -> list[str]:
+        return [m for m in metrics if m in self.data.metrics]
+
+    # -- at a glance ---------------------------------------------------------------------
+    def glance(self, school_id: str) -> list[dict]:
+        rows = []
+        for metric in self.present(GLANCE_METRICS):
+            cell = self.data.cell(school_id, metric)
+            if cell is None:
+                continue
+            info = self.info(metric)
+            status = None
+            if cell.target_met is not None:
+                status = "met" if cell.target_met else "not-met"
+            elif sentences.judgement(info, cell.change):
+                status = sentences.judgement(info, cell.change)
+            rows.append({
+                "metric": metric,
+                "label": info.label,
+                "sentence": sentences.glance_sentence(info, cell, self.data.period, self._min_for(info)),
+                "value": self.shown(metric, cell),
+                "prior": format_value(cell.prior_value, info.unit) or "—",
+                "change": self._difference(metric, cell.change),
+                "zone": format_value(cell.zone_value, info.unit) or "—",
+                "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
+                "description": info.description,
+                "status": status,
+            })
+        return rows
+
+    def _min_for(self, info: MetricInfo) -> int:
+        return self.min_respondents if info.population == "respondents" else self.min_students
+
+    def glance_chart(self, school_id: str, rows: list[dict]) -> Chart | None:
+        percent = [r["metric"] for r in rows if self.info(r["metric"]).unit == "percent"]
+        if not percent:
+            return None
+        cells = [self.data.cell(school_id, m) for m in percent]
+        labels = [self.info(m).label for m in percent]
+        series = [
+            ("This school", [None if c.suppressed else c.value for c in cells], "school"),
+            (f"This school, {self.last}", [c.prior_value for c in cells], "prior"),
+            ("Zone", [c.zone_value for c in cells], "zone"),
+        ]
+        spec = figures.grouped_bars(labels, series, title="Key figures: this school, last year and the zone",
+                                    unit="percent", axis_title="Percent")
+        summary = "Bar chart of " + "; ".join(r["sentence"] for r in rows if r["metric"] in percent)
+        return Chart("glance-chart", "Key figures", summary, figures.figure_html(spec, "glance-chart", summary), [], [])
+
+    # -- targets -------------------------------------------------------------------------
+    def targets(self, school_id: str) -> list[dict]:
+        found = [c for (s, _, _), c in self.data.cells.items() if s == school_id and c.target is not None]
+        rows = []
+        for c in sorted(found, key=lambda c: (c.metric, subgroup_sort_key(c.subgroup))):
+            info = self.info(c.metric)
+            if c.suppressed:
+                status, distance = "cannot be checked", hidden(info, self.min_students, self.min_respondents)
+            elif c.target_met is None:
+                status, distance = "not yet known", "—"
+            elif c.target_met:
+                status, distance = "met", "—"
+            else:
+                status = "not yet met"
+                distance = format_difference(c.target_gap, info.unit) if c.target_gap is not None else "—"
+                if c.target_gap_students:
+                    who = sentences.TARGET_STUDENTS.get(info.family, "more students")
+                    distance += f": {c.target_gap_students:g} {who}"
+            rows.append({
+                "metric": info.label, "subgroup": subgroup_label(c.subgroup), "actual": self.shown(c.metric, c),
+                "target": format_value(c.target, info.unit), "status": status, "distance": distance,
+                "key": f"{c.metric}|{c.subgroup}",
+            })
+        return rows
+
+    # -- subgroup breakdowns -------------------------------------------------------------
+    def subgroup_chart(self, school_id: str, metric: str, *, grades: bool, id_prefix: str) -> Chart | None:
+        info = self.info(metric)
+        cells = [
+            c for c in self.data.school_cells(school_id, metric)
+            if c.subgroup != "all" and c.subgroup.startswith("grade_") == grades
+        ]
+        if not cells:
+            return None
+        cells.sort(key=lambda c: subgroup_sort_key(c.subgroup))
+        all_cell = self.data.cell(school_id, metric)
+        all_value = None if all_cell is None or all_cell.suppressed else all_cell.value
+        visible = [c for c in cells if not c.suppressed and c.value is not None]
+        kind = "grade" if grades else "student group"
+        div_id = f"{id_prefix}-{metric.replace(':', '-').replace('_', '-')}"
+        title = f"{info.label} by {kind}"
+        if visible:
+            spec = figures.subgroup_bars([subgroup_label(c.subgroup) for c in visible], [c.value for c in visible],
+                                         all_value=all_value, title=title, unit=info.unit,
+                                         axis_title=AXIS_TITLES.get(info.unit, ""))
+            summary = (
+                f"Bar chart of {info.label.lower()} by {kind}; all students "
+                f"{format_value(all_value, info.unit) or 'not shown'}. The numbers are in the table that follows."
+            )
+            figure = figures.figure_html(spec, div_id, summary)
+        else:
+            summary, figure = f"No {kind} of this school has enough students to show.", None
+        columns = ["Group", "Students", info.label, "Compared with all students", self.last.capitalize(), "Change"]
+        rows = [[
+            "All students",
+            self._n(all_cell),
+            self.shown(metric, all_cell) if all_cell else "—",
+            "—",
+            format_value(all_cell.prior_value, info.unit) or "—" if all_cell else "—",
+            self._difference(metric, all_cell.change) if all_cell else "—",
+        ]] if all_cell else []
+        keys = [f"{metric}|all"] if all_cell else []
+        for c in cells:
+            rows.append([
+                subgroup_label(c.subgroup),
+                self._n(c),
+                self.shown(metric, c),
+                self._difference(metric, c.gap_vs_all) if not c.suppressed else "—",
+                format_value(c.prior_value, info.unit) or "—",
+                self._difference(metric, c.change) if not c.suppressed else "—",
+            ])
+            keys.append(f"{metric}|{c.subgroup}")
+        return Chart(div_id, title, summary, figure, columns, rows, keys)
+
+    def _n(self, cell: Cell | None) -> str:
+        if cell is None:
+            return "—"
+        if cell.suppressed:
+            return hidden(self.info(cell.metric), self.min_students, self.min_respondents)
+        return "—" if cell.n is None else f"{cell.n:,}"
+
+    def equity(self, school_id: str) -> dict:
+        gap_sentences = []
+        for metric in self.data.metrics:
+            info = self.info(metric)
+            if info.population != "students":
+                continue
+            sentence = sentences.gap_sentence(info, self.data.school_cells(school_id, metric), self.data.period)
+            if sentence:
+                gap_sentences.append(sentence)
+        charts = []
+        for metric in self.present(ATTENDANCE_METRICS + DISCIPLINE_METRICS):
+            if metric in SHOWN_ELSEWHERE:
+                continue
+            chart = self.subgroup_chart(school_id, metric, grades=False, id_prefix="equity")
+            if chart:
+                charts.append(chart)
+        return {"sentences": gap_sentences, "charts": charts, "risk_ratios": self.risk_ratios(school_id)}
+
+    def risk_ratios(self, school_id: str) -> dict:
+        rows, said = [], []
+        for metric in self.present(RISK_RATIO_METRICS):
+            info = self.info(metric)
+            for c in sorted(self.data.school_cells(school_id, metric), key=lambda c: subgroup_sort_key(c.subgroup)):
+                if c.subgroup == "all" or c.subgroup.startswith("non_") or c.risk_ratio is None or c.suppressed:
+                    continue
+                rows.append([info.label, subgroup_label(c.subgroup), format_value(c.value, info.unit), f"{c.risk_ratio:.2f}"])
+                if c.risk_ratio >= 1.5 or (c.risk_ratio <= 0.67 and c.risk_ratio > 0):
+                    said.append(sentences.risk_ratio_sentence(info, c))
+        return {"rows": rows, "sentences": said[:4]}
+
+    # -- attendance ----------------------------------------------------------------------
+    def _months(self, by_year: dict[int, list[dict]], years: list[int]) -> list:
+        months = {r["month"].month for y in years for r in by_year.get(y, [])}
+        return [m for m in SCHOOL_YEAR_MONTHS if m in months]
+
+    def monthly_attendance(self, school_id: str) -> Chart | None:
+        by_year = self.data.monthly_attendance.get(school_id, {})
+        zone = self.data.monthly_attendance.get(ZONE, {})
+        year, prior = self.data.school_year, self.data.school_year - 1
+        months = self._months(by_year, [year, prior])
+        if not months:
+            return None
+        names = [_month_name(m) for m in months]
+
+        def series(rows: list[dict]) -> list[float | None]:
+            by_month = {r["month"].month: r for r in rows}
+            return [None if m not in by_month or by_month[m]["suppressed"] else by_month[m]["rate"] for m in months]
+
+        def shown(rows: list[dict], m: int) -> str:
+            row = next((r for r in rows if r["month"].month == m), None)
+            if row is None:
+                return "—"
+            return f"fewer than {self.min_students} students" if row["suppressed"] else format_value(row["rate"], "percent")
+
+        this_label, prior_label = "This year", "Last year"
+        lines = [(this_label, series(by_year.get(year, [])), "school"), (prior_label, series(by_year.get(prior, [])), "prior")]
+        if school_id != ZONE:
+            lines.append(("Zone, this year", series(zone.get(year, [])), "zone"))
+        spec = figures.monthly_lines(names, lines, title="Attendance rate by month", unit="percent",
+                                     axis_title="Percent of days attended")
+        summary = "Line chart of the attendance rate by month, this year and last year; the numbers are in the table that follows."
+        rows = [[
+            name, shown(by_year.get(year, []), m), shown(by_year.get(prior, []), m),
+            *([shown(zone.get(year, []), m)] if school_id != ZONE else []),
+        ] for name, m in zip(names, months)]
+        columns = ["Month", this_label, prior_label, *(["Zone, this year"] if school_id != ZONE else [])]
+        return Chart("attendance-monthly", "Attendance rate by month", summary,
+                     figures.figure_html(spec, "attendance-monthly", summary), columns, rows)
+
+    def absence_bands(self, school_id: str) -> Chart | None:
+        bands = self.data.absence_bands.get(school_id, [])
+        if not bands:
+            return None
+        if bands[0]["suppressed"]:
+            text = f"fewer than {self.min_students} students"
+            return Chart("attendance-bands", "Students by share of days missed", f"Not shown: {text}.", None,
+                         ["Days missed", "Students", "Share of students"], [[b["band"], text, text] for b in bands])
+        labels = [f"Missed {b['band']}" for b in bands]
+        spec = figures.grouped_bars(labels, [("Share of students", [b["share"] for b in bands], "school")],
+                                    title="Students by share of their days missed", unit="percent",
+                                    axis_title="Percent of students")
+        spec["layout"]["showlegend"] = False
+        summary = "Bar chart: " + "; ".join(f"{b['share']:.1f}% of students missed {b['band']} of their days" for b in bands) + "."
+        rows = [[b["band"], f"{b['students']:,}", format_value(b["share"], "percent")] for b in bands]
+        return Chart("attendance-bands", "Students by share of days missed", summary,
+                     figures.figure_html(spec, "attendance-bands", summary), ["Days missed", "Students", "Share of students"], rows)
+
+    def attendance(self, school_id: str) -> dict:
+        table = []
+        for metric in self.present(ATTENDANCE_METRICS):
+            cell = self.data.cell(school_id, metric)
+            if cell is None:
+                continue
+            info = self.info(metric)
+            table.append({"label": info.label, "value": self.shown(metric, cell), "prior": format_value(cell.prior_value, info.unit) or "—",
+                          "change": self._difference(metric, cell.change), "zone": format_value(cell.zone_value, info.unit) or "—",
+                          "description": info.description, "key": f"{metric}|all"})
+        charts = [self.monthly_attendance(school_id)]
+        if "chronic_absence_rate" in self.data.metrics:
+            charts.append(self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade"))
+            charts.append(self.subgroup_chart(school_id, "chronic_absence_rate", grades=False, id_prefix="attendance-group"))
+        charts.append(self.absence_bands(school_id))
+        return {"table": table, "charts": [c for c in charts if c]}
+
+    # -- discipline ----------------------------------------------------------------------
+    def monthly_discipline(self, school_id: str) -> Chart | None:
+        by_year = self.data.monthly_discipline.get(school_id, {})
+        year, prior = self.data.school_year, self.data.school_year - 1
+        months = self._months(by_year, [year])
+        if not months:
+            return None
+        this_rows = {r["month"].month: r for r in by_year.get(year, [])}
+        prior_rows = {r["month"].month: r for r in by_year.get(prior, [])}
+
+        def value(rows: dict, m: int, key: str) -> float | None:
+            row = rows.get(m)
+            return None if row is None or row["suppressed"] else row[key]
+
+        def total(rows: dict, m: int) -> float | None:
+            iss, oss = value(rows, m, "iss_actions"), value(rows, m, "oss_actions")
+            return None if iss is None or oss is None else iss + oss
+
+        def text(v: float | None, rows: dict, m: int, unit: str = "count") -> str:
+            if m in rows and rows[m]["suppressed"]:
+                return f"fewer than {self.min_students} students"
+            return "—" if v is None else (f"{v:g}" if unit == "count" else f"{v:.1f}")
+
+        names = [_month_name(m) for m in months]
+        series = [
+            ("In-school suspensions", [value(this_rows, m, "iss_actions") for m in months], "school"),
+            ("Out-of-school suspensions", [value(this_rows, m, "oss_actions") for m in months], "second"),
+            ("All suspensions, last year", [total(prior_rows, m) for m in months], "prior"),
+        ]
+        spec = figures.grouped_bars(names, series, title="Suspensions by month", unit="count", axis_title="Suspensions")
+        summary = "Bar chart of in-school and out-of-school suspensions by month, with last year's total; the numbers are in the table that follows."
+        rows = [[
+            name,
+            text(value(this_rows, m, "iss_actions"), this_rows, m),
+            text(value(this_rows, m, "oss_actions"), this_rows, m),
+            text(value(this_rows, m, "days_removed"), this_rows, m, "days"),
+            text(total(prior_rows, m), prior_rows, m),
+        ] for name, m in zip(names, months)]
+        columns = ["Month", "In-school suspensions", "Out-of-school suspensions", "Days removed", "All suspensions, last year"]
+        return Chart("discipline-monthly", "Suspensions by month", summary,
+                     figures.figure_html(spec, "discipline-monthly", summary), columns, rows)
+
+    def discipline(self, school_id: str) -> dict:
+        table = []
+        for metric in self.present(DISCIPLINE_METRICS):
+            cell = self.data.cell(school_id, metric)
+            if cell is None:
+                continue
+            info = self.info(metric)
+            table.append({"label": info.label, "value": self.shown(metric, cell), "prior": format_value(cell.prior_value, info.unit) or "—",
+                          "change": self._difference(metric, cell.change), "zone": format_value(cell.zone_value, info.unit) or "—",
+                          "description": info.description, "key": f"{metric}|all"})
+        charts = [self.monthly_discipline(school_id)]
+        if "any_suspension_rate" in self.data.metrics:
+            charts.append(self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group"))
+        return {"table": table, "charts": [c for c in charts if c], "risk_ratios": self.risk_ratios(school_id)}
+
+    # -- climate and culture, SQR ----------------------------------------------------------
+    def versus_zone(self, school_id: str, metrics: list[str], *, div_id: str, title: str) -> Chart | None:
+        if not metrics:
+            return None
+        cells = [self.data.cell(school_id, m) for m in metrics]
+        pairs = [(m, c) for m, c in zip(metrics, cells) if c is not None]
+        if not pairs:
+            return None
+        info = self.info(pairs[0][0])
+        labels = [self.info(m).label for m, _ in pairs]
+        series = [("This school", [None if c.suppressed else c.value for _, c in pairs], "school")]
+        if school_id != ZONE:
+            series.append(("Zone", [c.zone_value for _, c in pairs], "zone"))
+        series.append((f"This school, {self.last}", [c.prior_value for _, c in pairs], "prior"))
+        visible = any(not c.suppressed and c.value is not None for _, c in pairs)
+        spec = figures.grouped_bars(labels, series, title=title, unit=info.unit, axis_title=AXIS_TITLES.get(info.unit, ""),
+                                    horizontal=True)
+        summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
+        columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last.capitalize(), "Change"]
+        rows = [[self.info(m).label, self._n(c), self.shown(m, c), format_value(c.zone_value, info.unit) or "—",
+                 format_value(c.prior_value, info.unit) or "—", self._difference(m, c.change)] for m, c in pairs]
+        figure = figures.figure_html(spec, div_id, summary) if visible else None
+        return Chart(div_id, title, summary if visible else "No figure can be shown.", figure, columns, rows,
+                     [f"{m}|all" for m, _ in pairs])
+
+    def climate(self, school_id: str) -> list[Chart]:
+        educator = self.present(["educator_ici"]) + self.data.metric_ids("educator")
+        family = self.present(["family_favorable"]) + self.data.metric_ids("family_favorable")
+        charts = [
+            self.versus_zone(school_id, educator, div_id="climate-educator", title="Educator survey: index and domains (0–10)"),
+            self.versus_zone(school_id, family, div_id="climate-family", title="Family survey: percent favorable by topic"),
+        ]
+        return [c for c in charts if c]
+
+    def sqr(self, school_id: str) -> Chart | None:
+        metrics = self.data.metric_ids("sqr")
+        if not metrics:
+            return None
+        chart = self.versus_zone(school_id, metrics, div_id="sqr-domains", title="School Quality Review: domain ratings (1–4)")
+        if chart:
+            chart.note = "1 Not yet evident · 2 Developing · 3 Proficient · 4 Exemplary. The previous review is the same period last year."
+        return chart
+
+    # -- notes -----------------------------------------------------------------------------
+    def definitions(self) -> list[dict]:
+        seen, rows = set(), []
+        for metric in self.data.metrics:
+            info = self.info(metric)
+            family = info.family if ":" in metric else metric
+            if family in seen or not info.description:
+                continue
+            seen.add(family)
+            rows.append({"label": info.label if ":" not in metric else _family_label(metric), "description": info.description})
+        return rows
+
+    def findings(self, school_id: str) -> list[dict]:
+        return self.data.findings.get(school_id, [])
+
+    def header(self, school_id: str) -> dict:
+        students = self.data.enrollment.get(school_id)
+        if students is None:
+            enrolled = "—"
+        elif students < self.min_students:
+            enrolled = f"fewer than {self.min_students} students"
+        else:
+            enrolled = f"{students:,} students"
+        row = self.data.period_row
+        return {"enrolled": enrolled, "data_through": long_date(row["data_through"]),
+                "start": long_date(row["start_date"]), "end": long_date(row["end_date"])}
+
+
+def _month_name(month: int) -> str:
+    return ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December")[month - 1][:3]
+
+
+def _family_label(metric: str) -> str:
+    return {"family_favorable": "Family survey topics", "educator": "Educator survey domains",
+            "sqr": "School Quality Review domains"}.get(metric.split(":", 1)[0], metric.split(":", 1)[0])
