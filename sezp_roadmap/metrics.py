@@ -12,12 +12,19 @@ from dataclasses import dataclass
 
 import duckdb
 
+from sezp_roadmap import suppression
 from sezp_roadmap.config import Settings
 from sezp_roadmap.warehouse import run_sql
 
 
 @dataclass(frozen=True)
 class Metric:
+    """One metric, or one family of metrics whose id ends in `:*` (one per survey topic or domain).
+
+    value = scale × numerator / denominator for every metric, which lets the
+    comparisons compare a value with a target exactly, in decimals.
+    """
+
     id: str
     label: str
     unit: str  # percent, days, per_100, score (0-10), rating (1-4)
@@ -26,49 +33,156 @@ class Metric:
     source: str  # the extract it comes from
     sql: str  # sql/metrics/<sql>.sql computes it
     population: str = "students"  # whose count n is: students, respondents, indicators
+    scale: int = 100  # value = scale × numerator / denominator
+    # The value is a share of students, so a distance to a target is a number of students.
+    counts_students: bool = False
+    # Discipline rates: the risk ratio (subgroup rate / rate of all other students) is published.
+    risk_ratio: bool = False
+    # Numerators and denominators of disjoint groups add up, so "all other students"
+    # is all minus the group; incidents do not (one incident can involve several groups).
+    additive: bool = True
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
 
+    @property
+    def is_family(self) -> bool:
+        return self.id.endswith(":*")
+
+
+def _attendance(id: str, label: str, unit: str, direction: str, description: str, **kw) -> Metric:
+    return Metric(id, label, unit, direction, description, "attendance", "attendance", **kw)
+
+
+def _discipline(id: str, label: str, unit: str, description: str, **kw) -> Metric:
+    return Metric(id, label, unit, "lower", description, "discipline", "discipline", **kw)
+
 
 METRICS: tuple[Metric, ...] = (
-    Metric(
+    _attendance(
         "attendance_rate",
         "Attendance rate",
         "percent",
         "higher",
         "Share of school days students attended, out of the days they were enrolled "
         "(students enrolled at least 20 days).",
-        "attendance",
-        "attendance",
     ),
-    Metric(
+    _attendance(
         "chronic_absence_rate",
         "Chronic absence",
         "percent",
         "lower",
         "Share of students who missed 10% or more of the days they were enrolled, for any reason.",
-        "attendance",
-        "attendance",
+        counts_students=True,
     ),
-    Metric(
+    _attendance(
         "severe_absence_rate",
         "Severe chronic absence",
         "percent",
         "lower",
         "Share of students who missed 20% or more of the days they were enrolled, for any reason.",
-        "attendance",
-        "attendance",
+        counts_students=True,
     ),
-    Metric(
+    _attendance(
         "avg_days_absent",
         "Average days absent",
         "days",
         "lower",
         "Average number of days a student missed, counting half-day absences as half a day.",
-        "attendance",
-        "attendance",
+        scale=1,
+    ),
+    _discipline(
+        "iss_rate",
+        "In-school suspension",
+        "percent",
+        "Share of enrolled students who received at least one in-school suspension.",
+        counts_students=True,
+        risk_ratio=True,
+    ),
+    _discipline(
+        "oss_rate",
+        "Out-of-school suspension",
+        "percent",
+        "Share of enrolled students who received at least one out-of-school suspension.",
+        counts_students=True,
+        risk_ratio=True,
+    ),
+    _discipline(
+        "any_suspension_rate",
+        "Any suspension",
+        "percent",
+        "Share of enrolled students who were suspended at least once, in school or out of school.",
+        counts_students=True,
+        risk_ratio=True,
+    ),
+    _discipline(
+        "incidents_per_100",
+        "Discipline incidents per 100 students",
+        "per_100",
+        "Discipline incidents involving the school's students, for every 100 students enrolled.",
+        additive=False,
+    ),
+    _discipline(
+        "days_removed_per_100",
+        "Days removed from class per 100 students",
+        "per_100",
+        "School days students spent removed from class (suspensions, expulsions, emergency removals, "
+        "alternative settings), for every 100 students enrolled.",
+    ),
+    Metric(
+        "family_favorable",
+        "Family survey: percent favorable",
+        "percent",
+        "higher",
+        "Share of answers to the family survey that were favorable (4 or 5 on the 5-point scale), all questions.",
+        "family_survey",
+        "family_survey",
+        population="respondents",
+    ),
+    Metric(
+        "family_favorable:*",
+        "Family survey: percent favorable, by topic",
+        "percent",
+        "higher",
+        "Share of answers to the family survey's questions on one topic that were favorable (4 or 5).",
+        "family_survey",
+        "family_survey",
+        population="respondents",
+    ),
+    Metric(
+        "educator_ici",
+        "Educator survey: Instructional Culture Index",
+        "score",
+        "higher",
+        "How teachers rate the school's instructional culture, on a 0-10 scale (the survey's overall index).",
+        "educator_survey",
+        "educator_survey",
+        population="respondents",
+        scale=1,
+    ),
+    Metric(
+        "educator:*",
+        "Educator survey, by domain",
+        "score",
+        "higher",
+        "How teachers rate one area of the school's culture, on a 0-10 scale.",
+        "educator_survey",
+        "educator_survey",
+        population="respondents",
+        scale=1,
+    ),
+    Metric(
+        "sqr:*",
+        "School Quality Review, by domain",
+        "rating",
+        "higher",
+        "Average rating the School Quality Review gave the domain's indicators, from 1 (not yet evident) "
+        "to 4 (exemplary).",
+        "sqr",
+        "sqr",
+        population="indicators",
+        scale=1,
     ),
 )
 
@@ -76,7 +190,7 @@ METRICS_BY_ID = {m.id: m for m in METRICS}
 
 
 def metric_for(metric_id: str) -> Metric | None:
-    """The registry entry of a metric id (`family_favorable:<topic>` resolves to its family)."""
+    """The registry entry of a metric id (`family_favorable:<topic>` resolves to `family_favorable:*`)."""
     return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(metric_id.split(":", 1)[0] + ":*")
 
 
@@ -97,11 +211,28 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         con.execute(
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
         )
+    write_registry_table(con)
+
+
+REGISTRY_COLUMNS = (
+    "metric", "label", "unit", "direction", "description", "source", "population",
+    "scale", "counts_students", "risk_ratio", "additive",
+)
+
+
+def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
+    """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it."""
+    rows = [
+        (m.id, m.label, m.unit, m.direction, m.description, m.source, m.population,
+         m.scale, m.counts_students, m.risk_ratio, m.additive)
+        for m in METRICS
+    ]
+    placeholders = "(" + ", ".join(["?"] * len(REGISTRY_COLUMNS)) + ")"
     con.execute(
         "create or replace table meta.metrics as select * from (values "
-        + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(METRICS))
-        + ") as m(metric, label, unit, direction, description, source, population)",
-        [v for m in METRICS for v in (m.id, m.label, m.unit, m.direction, m.description, m.source, m.population)],
+        + ", ".join([placeholders] * len(rows))
+        + f") as m({', '.join(REGISTRY_COLUMNS)})",
+        [v for row in rows for v in row],
     )
 
 
@@ -121,13 +252,21 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -
 
 
 def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Run every metric's SQL, suppress small cells, publish marts.metric_values; returns its row count."""
+    """Run every metric's SQL, suppress small cells, publish the marts; returns marts.metric_values' row count.
+
+    Publishes marts.metric_values, marts.metric_catalog and marts.metric_comparisons.
+    Expects compute_student_tables to have run on this connection's warehouse.
+    """
+    thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
+    write_registry_table(con)
     run_sql(con, "work/metric_cells")
+    run_sql(con, "work/administrations")
     for sql_name in dict.fromkeys(m.sql for m in METRICS):
         run_sql(con, f"metrics/{sql_name}")
-    run_sql(
-        con,
-        "marts/metric_values",
-        {"min_students": settings.min_students, "min_respondents": settings.min_respondents},
-    )
+    run_sql(con, "work/metric_catalog")
+    run_sql(con, "work/other_cells")
+    suppression.apply(con, **thresholds)
+    run_sql(con, "marts/metric_values")
+    run_sql(con, "marts/metric_catalog")
+    run_sql(con, "marts/metric_comparisons", thresholds)
     return con.execute("select count(*) from marts.metric_values").fetchone()[0]

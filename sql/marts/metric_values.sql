@@ -1,23 +1,14 @@
 -- The published mart: one row per (school_id, school_year, period, metric, subgroup).
--- A cell whose n is below the threshold is suppressed: value, numerator and
--- denominator are NULL so the hidden figure cannot be recovered from them.
+-- A hidden cell (sql/work/suppression_cells.sql, complementary_suppression.sql)
+-- has value, numerator and denominator NULL, so the figure cannot be
+-- recovered from them; n (how many students or respondents) stays. A subgroup
+-- with n = 0 has no row.
 create or replace table marts.metric_values as
-with cells as (
-    select c.*, coalesce(m.population, 'students') as population
+with flagged as (
+    select c.*, s.suppressed
     from work.metric_cells as c
-    left join meta.metrics as m
-        on m.metric = c.metric
-),
-flagged as (
-    select
-        *,
-        case population
-            when 'students' then n < $min_students
-            when 'respondents' then n < $min_respondents
-            else false
-        end as suppressed
-    from cells
-    where n > 0
+    join work.suppression_cells as s
+        using (school_id, school_year, period, metric, subgroup)
 ),
 final as (
     select

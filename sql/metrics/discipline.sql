@@ -1,0 +1,180 @@
+-- Discipline metrics (metrics.md), over enrolled students: students with at
+-- least one membership day at the school in the period (for the zone: at any
+-- zone school).
+--
+-- An action counts only when it is dated within the period (through the date
+-- the data runs through) and within one of the student's enrollment spells at
+-- the school; other rows are findings, not counted. Incidents are identified
+-- by (school_id, incident_id): one incident with several students and several
+-- actions is one incident, at the zone too.
+create or replace temporary table discipline_actions as
+with counted as (
+    select distinct
+        d.student_id,
+        d.school_id,
+        d.incident_id,
+        d.action,
+        d.days_removed,
+        p.school_year,
+        p.period
+    from staging.discipline as d
+    join meta.periods as p
+        on d.incident_date between p.start_date and p.data_through
+    join staging.enrollment as e
+        on e.student_id = d.student_id
+        and e.school_id = d.school_id
+        and e.school_year = p.school_year
+        and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
+),
+final as (
+    select * exclude (school_id), school_id as incident_school, school_id from counted
+    union all
+    select * exclude (school_id), school_id as incident_school, 'ZONE' as school_id from counted
+)
+select * from final;
+
+-- One row per enrolled student, school (or zone) and period.
+create or replace temporary table discipline_students as
+with per_student as (
+    select
+        student_id,
+        school_id,
+        school_year,
+        period,
+        bool_or(action = 'ISS') as had_iss,
+        bool_or(action = 'OSS') as had_oss,
+        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+    from discipline_actions
+    group by all
+),
+final as (
+    select
+        s.student_id,
+        s.school_id,
+        s.school_year,
+        s.period,
+        coalesce(d.had_iss, false) as had_iss,
+        coalesce(d.had_oss, false) as had_oss,
+        coalesce(d.days_removed, 0)::decimal(18, 3) as days_removed
+    from work.student_attendance as s
+    left join per_student as d
+        using (student_id, school_id, school_year, period)
+)
+select * from final;
+
+-- Which enrolled students each counted incident involved.
+create or replace temporary table incident_students as
+select distinct a.school_id, a.school_year, a.period, a.incident_school, a.incident_id, a.student_id
+from discipline_actions as a
+semi join work.student_attendance as s
+    using (student_id, school_id, school_year, period);
+
+insert into work.metric_cells
+with students as (
+    select s.*, g.subgroup
+    from discipline_students as s
+    join work.student_subgroups as g
+        using (student_id, school_id, school_year, period)
+),
+cells as (
+    select
+        school_id,
+        school_year,
+        period,
+        subgroup,
+        count(*) as n,
+        count(*) filter (where had_iss) as iss,
+        count(*) filter (where had_oss) as oss,
+        count(*) filter (where had_iss or had_oss) as suspended,
+        sum(days_removed) as days_removed
+    from students
+    group by all
+),
+incidents as (
+    select i.school_id, i.school_year, i.period, g.subgroup, count(distinct (i.incident_school, i.incident_id)) as incidents
+    from incident_students as i
+    join work.student_subgroups as g
+        using (student_id, school_id, school_year, period)
+    group by all
+),
+final as (
+    select school_id, school_year, period, 'iss_rate' as metric, subgroup, n,
+        iss::double as numerator, n::double as denominator, 100 * iss::double / n as value
+    from cells
+    union all
+    select school_id, school_year, period, 'oss_rate', subgroup, n, oss, n, 100 * oss::double / n
+    from cells
+    union all
+    select school_id, school_year, period, 'any_suspension_rate', subgroup, n, suspended, n, 100 * suspended::double / n
+    from cells
+    union all
+    select c.school_id, c.school_year, c.period, 'incidents_per_100', c.subgroup, c.n,
+        coalesce(i.incidents, 0), c.n, 100 * coalesce(i.incidents, 0)::double / c.n
+    from cells as c
+    left join incidents as i
+        using (school_id, school_year, period, subgroup)
+    union all
+    select school_id, school_year, period, 'days_removed_per_100', subgroup, n,
+        days_removed::double, n, 100 * days_removed::double / n
+    from cells
+)
+select school_id, school_year, period, metric, subgroup, n, numerator, denominator, value
+from final;
+
+-- Incidents do not add up across subgroups (one incident can involve students
+-- of several), so the incidents of "all other students" than g are counted
+-- directly: every incident except those whose enrolled students are all in g.
+insert into work.other_cells
+with sizes as (
+    select school_id, school_year, period, incident_school, incident_id, count(*) as students
+    from incident_students
+    group by all
+),
+in_group as (
+    select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, g.subgroup, count(*) as students
+    from incident_students as i
+    join work.student_subgroups as g
+        using (student_id, school_id, school_year, period)
+    where g.subgroup <> 'all'
+    group by all
+),
+only_group as (
+    select g.school_id, g.school_year, g.period, g.subgroup, count(*) as incidents
+    from in_group as g
+    join sizes as s
+        using (school_id, school_year, period, incident_school, incident_id)
+    where g.students = s.students
+    group by all
+),
+totals as (
+    select school_id, school_year, period, count(*) as incidents
+    from sizes
+    group by all
+),
+enrolled as (
+    select c.school_id, c.school_year, c.period, c.subgroup, a.n - c.n as n
+    from work.metric_cells as c
+    join work.metric_cells as a
+        on a.school_id = c.school_id and a.school_year = c.school_year and a.period = c.period
+        and a.metric = c.metric and a.subgroup = 'all'
+    where c.metric = 'iss_rate' and c.subgroup <> 'all'
+),
+final as (
+    select
+        e.school_id,
+        e.school_year,
+        e.period,
+        'incidents_per_100' as metric,
+        e.subgroup,
+        e.n,
+        (coalesce(t.incidents, 0) - coalesce(o.incidents, 0))::double as numerator,
+        e.n::double as denominator,
+        100 * (coalesce(t.incidents, 0) - coalesce(o.incidents, 0))::double / e.n as value
+    from enrolled as e
+    left join totals as t
+        using (school_id, school_year, period)
+    left join only_group as o
+        using (school_id, school_year, period, subgroup)
+    where e.n > 0
+)
+select * from final;

@@ -1,0 +1,34 @@
+-- Which survey administration (or SQR review) each school's period uses (metrics.md):
+-- mid_year uses the latest of the fall and winter administrations of the year;
+-- end_of_year uses the latest administration of the year (spring, else winter, else fall).
+-- A school with only a spring survey has no mid-year survey cells.
+create or replace table work.administrations as
+with held as (
+    select distinct 'family_survey' as source, school_id, school_year, administration from staging.family_survey
+    union all
+    select distinct 'educator_survey', school_id, school_year, administration from staging.educator_survey
+    union all
+    select distinct 'sqr', school_id, school_year, review from staging.sqr
+),
+ranked as (
+    select
+        h.source,
+        h.school_id,
+        h.school_year,
+        p.period,
+        h.administration,
+        row_number() over (
+            partition by h.source, h.school_id, h.school_year, p.period
+            order by case h.administration when 'spring' then 3 when 'winter' then 2 else 1 end desc
+        ) as rn
+    from held as h
+    join meta.periods as p
+        on p.school_year = h.school_year
+    where p.period = 'end_of_year' or h.administration in ('fall', 'winter')
+),
+final as (
+    select source, school_id, school_year, period, administration
+    from ranked
+    where rn = 1
+)
+select * from final;

@@ -1,0 +1,65 @@
+-- Primary suppression (metrics.md, "Privacy"): a cell whose n is below the
+-- threshold of its population (students or respondents) is hidden; SQR
+-- indicators never are. Complementary suppression then works on these tables
+-- (sql/work/complementary_suppression.sql, repeated until nothing changes).
+create or replace table work.suppression_cells as
+with cells as (
+    select
+        row_number() over (order by c.school_id, c.school_year, c.period, c.metric, c.subgroup) as cell_id,
+        c.school_id,
+        c.school_year,
+        c.period,
+        c.metric,
+        c.subgroup,
+        c.n,
+        k.population
+    from work.metric_cells as c
+    join meta.metric_catalog as k
+        on k.metric = c.metric
+    where c.n > 0
+),
+final as (
+    select
+        *,
+        case population
+            when 'students' then n < $min_students
+            when 'respondents' then n < $min_respondents
+            else false
+        end as primary_suppressed
+    from cells
+)
+select *, primary_suppressed as suppressed from final;
+
+-- The sets of subgroups that partition `all` at one school (or the zone), in
+-- one period and metric: the race/ethnicity groups; female, male, non-binary;
+-- each group with its comparison group; the grades. Every student is in
+-- exactly one cell of each set, so all minus the others would reveal a single
+-- hidden cell.
+create or replace table work.suppression_sets as
+with membership as (
+    select
+        cell_id,
+        school_id,
+        school_year,
+        period,
+        metric,
+        case
+            when subgroup in ('hispanic', 'black', 'white', 'asian', 'native_american', 'pacific_islander', 'multirace')
+                then 'race'
+            when subgroup in ('female', 'male', 'nonbinary') then 'gender'
+            when subgroup in ('ell', 'non_ell') then 'ell'
+            when subgroup in ('swd', 'non_swd') then 'swd'
+            when subgroup in ('low_income', 'non_low_income') then 'low_income'
+            when subgroup like 'grade\_%' escape '\' then 'grade'
+        end as partition_name
+    from work.suppression_cells
+    where population <> 'indicators'
+),
+final as (
+    select
+        dense_rank() over (order by school_id, school_year, period, metric, partition_name) as set_id,
+        cell_id
+    from membership
+    where partition_name is not null
+)
+select * from final;
