@@ -1,6 +1,6 @@
 -- One round of complementary suppression: in every set holding exactly one
 -- hidden cell, also hide the smallest other cell (fewest students, then the
--- subgroup id, so that runs are repeatable). The engine repeats the round
+-- subgroup and school ids, so that runs are repeatable). The engine repeats the round
 -- until no cell changes, because a cell hidden for one set (ell/non_ell) can
 -- leave a single hidden cell in another (the race groups).
 update work.suppression_cells as c
@@ -17,7 +17,7 @@ from (
     candidates as (
         select
             c.cell_id,
-            row_number() over (partition by s.set_id order by c.n, c.subgroup) as rank_in_set
+            row_number() over (partition by s.set_id order by c.n, c.subgroup, c.school_id) as rank_in_set
         from work.suppression_sets as s
         join single
             using (set_id)

@@ -30,11 +30,15 @@ final as (
 )
 select *, primary_suppressed as suppressed from final;
 
--- The sets of subgroups that partition `all` at one school (or the zone), in
--- one period and metric: the race/ethnicity groups; female, male, non-binary;
--- each group with its comparison group; the grades. Every student is in
--- exactly one cell of each set, so all minus the others would reveal a single
--- hidden cell.
+-- The sets of cells that add up to a published total, so that the total minus
+-- the others would reveal a single hidden cell:
+-- * at one school (or the zone), in one period and metric, the subgroups that
+--   partition `all`: the race/ethnicity groups; female, male, non-binary; each
+--   group with its comparison group; the grades (every student is in exactly
+--   one cell of each);
+-- * for survey metrics (respondents), the schools of the zone: the zone row
+--   pools every school's respondents, so the zone minus the other schools
+--   would give a hidden school's score away.
 create or replace table work.suppression_sets as
 with membership as (
     select
@@ -55,11 +59,21 @@ with membership as (
     from work.suppression_cells
     where population <> 'indicators'
 ),
+schools as (
+    select cell_id, 'schools' as school_id, school_year, period, metric, 'school:' || subgroup as partition_name
+    from work.suppression_cells
+    where population = 'respondents'
+      and school_id <> 'ZONE'
+),
 final as (
     select
         dense_rank() over (order by school_id, school_year, period, metric, partition_name) as set_id,
         cell_id
-    from membership
+    from (
+        select cell_id, school_id, school_year, period, metric, partition_name from membership
+        union all
+        select cell_id, school_id, school_year, period, metric, partition_name from schools
+    )
     where partition_name is not null
 )
 select * from final;
