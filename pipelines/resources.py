@@ -20,6 +20,8 @@ class RoadmapPaths(dg.ConfigurableResource):
     warehouse: str = "warehouse/roadmap.duckdb"
     reports_dir: str = "reports/output"
     config_file: str | None = None
+    # Reports carry plotly.js inline (single files for e-mail) instead of sharing assets/.
+    self_contained: bool = False
 
     @property
     def locations(self) -> Locations:

@@ -24,6 +24,7 @@ def _build(args: argparse.Namespace) -> int:
         warehouse=str(args.warehouse),
         reports_dir=str(args.reports),
         config_file=str(args.config) if args.config else None,
+        self_contained=args.self_contained,
     )
     outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
@@ -74,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
+    b.add_argument(
+        "--self-contained",
+        action="store_true",
+        help="write each report as a single file with its script inlined (for e-mail; about 5 MB each)",
+    )
     b.set_defaults(func=_build)
 
     s = sub.add_parser("sample", help="write a synthetic zone in the canonical extract format")

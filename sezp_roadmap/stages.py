@@ -80,13 +80,13 @@ def build_metric_values(loc: Locations, settings: Settings) -> dict:
     return {"rows": rows, "suppressed": suppressed}
 
 
-def render(loc: Locations, settings: Settings) -> list[Path]:
+def render(loc: Locations, settings: Settings, *, self_contained: bool = False) -> list[Path]:
     """Write every report into a working folder beside the published one."""
     target = loc.working_reports
     if target.exists():
         shutil.rmtree(target)
     with connect(loc.working_warehouse, read_only=True) as con:
-        written = render_reports(con, target, settings)
+        written = render_reports(con, target, settings, self_contained=self_contained)
     return [loc.reports_dir / p.relative_to(target) for p in written]
 
 

@@ -121,3 +121,27 @@ def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
     )
     (folder / "roadmap.yaml").write_text(f"as_of_date: {AS_OF}\nsynthetic: true\n", encoding="utf-8")
     return folder
+
+
+def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path, Path, Path]:
+    """Ingest the zone, compute the metrics and render the reports through the library stages.
+
+    Returns (landing folder, working warehouse, reports folder).
+    """
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.extracts import EXTRACTS
+    from sezp_roadmap.reporting.render import render_reports
+    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extract, prepare_landing
+    from sezp_roadmap.warehouse import connect
+
+    landing = write_report_zone(root / "landing")
+    loc = Locations(landing, root / "wh.duckdb", root / "reports")
+    settings = load_settings(None, landing)
+    prepare_landing(loc)
+    for name in EXTRACTS:
+        ingest_extract(loc, name, settings)
+    build_student_tables(loc, settings)
+    build_metric_values(loc, settings)
+    with connect(loc.working_warehouse, read_only=True) as con:
+        render_reports(con, loc.reports_dir, settings, self_contained=self_contained)
+    return landing, loc.working_warehouse, loc.reports_dir

@@ -12,7 +12,7 @@ from sezp_roadmap import stages
 def roadmap_reports(paths: RoadmapPaths) -> dg.MaterializeResult:
     """One HTML Roadmap per school, school year and period, plus the index (written to a working folder)."""
     with explained_failures():
-        written = stages.render(paths.locations, paths.settings())
+        written = stages.render(paths.locations, paths.settings(), self_contained=paths.self_contained)
     return dg.MaterializeResult(
         metadata={
             "reports": len(written),

@@ -178,7 +178,7 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
     return grouped
 
 
-def _findings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
+def _findings(con: duckdb.DuckDBPyConnection, school_year: int) -> dict[str, list[dict]]:
     """Counts of data-quality findings per school and kind.
 
     Only a category column is read, never the finding's value or message:
@@ -191,11 +191,13 @@ def _findings(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict]]:
     kind = next((c for c in ("check_name", "check", "rule", "kind", "category", "finding", "finding_type") if c in columns), None)
     if "school_id" not in columns or kind is None:
         return {}
-    source = "extract" if "extract" in columns else None
-    select_source = source if source else "null"
+    select_source = "extract" if "extract" in columns else "null"
+    # A finding without a school year (a file-level one) concerns every year.
+    year_filter = "and (school_year = ? or school_year is null)" if "school_year" in columns else ""
     rows = con.execute(
         f'select school_id, {select_source} as extract, "{kind}" as kind, count(*) as rows from {table} '
-        f"where school_id is not null group by all order by school_id, rows desc"
+        f"where school_id is not null {year_filter} group by all order by school_id, rows desc, kind",
+        [school_year] if year_filter else [],
     ).fetchall()
     found: dict[str, list[dict]] = defaultdict(list)
     for school_id, extract, kind_value, count in rows:
@@ -229,5 +231,5 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
         data.absence_bands = bands
     if table_exists(con, "marts.monthly_discipline"):
         data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
-    data.findings = _findings(con)
+    data.findings = _findings(con, school_year)
     return data

@@ -41,13 +41,14 @@ def _hover(unit: str) -> str:
 def _layout(title: str, axis_title: str, *, height: int = 300, horizontal: bool = False, legend: bool = True) -> dict:
     value_axis = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "zeroline": False}
     category_axis = {"automargin": True, "type": "category"}
+    # The title is the heading above the chart on the page; `title` only names the chart for screen readers.
     return {
-        "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        "meta": {"title": title},
         "font": {"family": FONT, "size": 13, "color": INK},
         "height": height,
-        "margin": {"l": 10, "r": 20, "t": 60, "b": 40},
+        "margin": {"l": 10, "r": 20, "t": 36 if legend else 24, "b": 40},
         "showlegend": legend,
-        "legend": {"orientation": "h", "x": 0, "y": 1.12, "xanchor": "left"},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
         "xaxis": value_axis if horizontal else category_axis,
         "yaxis": {**category_axis, "autorange": "reversed"} if horizontal else {**value_axis, "automargin": True},
         "paper_bgcolor": "white",

@@ -8,7 +8,6 @@ page carries its script and stylesheet instead, so it can be e-mailed alone.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -83,7 +82,6 @@ def _school_page(template, data: PeriodData, sections: Sections, school: dict, c
         school=school,
         header=sections.header(school_id),
         glance=glance,
-        glance_chart=sections.glance_chart(school_id, glance),
         targets=sections.targets(school_id),
         equity=sections.equity(school_id),
         attendance=sections.attendance(school_id),

@@ -123,22 +123,6 @@ class Sections:
     def _min_for(self, info: MetricInfo) -> int:
         return self.min_respondents if info.population == "respondents" else self.min_students
 
-    def glance_chart(self, school_id: str, rows: list[dict]) -> Chart | None:
-        percent = [r["metric"] for r in rows if self.info(r["metric"]).unit == "percent"]
-        if not percent:
-            return None
-        cells = [self.data.cell(school_id, m) for m in percent]
-        labels = [self.info(m).label for m in percent]
-        series = [
-            ("This school", [None if c.suppressed else c.value for c in cells], "school"),
-            (f"This school, {self.last}", [c.prior_value for c in cells], "prior"),
-            ("Zone", [c.zone_value for c in cells], "zone"),
-        ]
-        spec = figures.grouped_bars(labels, series, title="Key figures: this school, last year and the zone",
-                                    unit="percent", axis_title="Percent")
-        summary = "Bar chart of " + "; ".join(r["sentence"] for r in rows if r["metric"] in percent)
-        return Chart("glance-chart", "Key figures", summary, figures.figure_html(spec, "glance-chart", summary), [], [])
-
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
         found = [c for (s, _, _), c in self.data.cells.items() if s == school_id and c.target is not None]
@@ -191,7 +175,7 @@ class Sections:
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "Compared with all students", self.last.capitalize(), "Change"]
+        columns = ["Group", "Students", info.label, "vs all students", self.last.capitalize(), "Change"]
         rows = [[
             "All students",
             self._n(all_cell),
@@ -222,7 +206,7 @@ class Sections:
 
     def equity(self, school_id: str) -> dict:
         gap_sentences = []
-        for metric in self.data.metrics:
+        for metric in self.present(ATTENDANCE_METRICS + DISCIPLINE_METRICS):
             info = self.info(metric)
             if info.population != "students":
                 continue

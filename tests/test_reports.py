@@ -1,0 +1,264 @@
+"""The Roadmap reports: aggregates computed by hand, sentences, every section, size, determinism, e-mail option."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import time
+from pathlib import Path
+
+import duckdb
+import plotly.graph_objects as go
+import pytest
+
+from reports_zone import SCHOOLS, build_report_zone
+from sezp_roadmap.reporting.context import Cell, MetricInfo
+from sezp_roadmap.reporting.sentences import gap_sentence, glance_sentence
+
+SECTIONS = ("header", "at-a-glance", "targets", "equity", "attendance", "discipline", "climate", "sqr", "notes")
+
+
+@pytest.fixture(scope="module")
+def zone(tmp_path_factory) -> tuple[Path, Path, Path]:
+    return build_report_zone(tmp_path_factory.mktemp("zone"))
+
+
+# -- aggregates on a tiny zone, computed by hand ---------------------------------------------
+
+def weekdays(start: dt.date, count: int) -> list[dt.date]:
+    days, day = [], start
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+SEP = weekdays(dt.date(2025, 9, 1), 20)
+OCT = weekdays(dt.date(2025, 10, 1), 10)
+
+
+def write_tiny(folder: Path) -> Path:
+    """School A: five students over 20 September and 10 October days; school B: two students.
+
+    s1 no absence; s2 2 September absences (6.7%); s3 1 September + 2 October (exactly 10%);
+    s4 6 October absences (exactly 20%); s5 a September half day (1.7%), withdrawn October 14,
+    with an out-of-school suspension dated after the withdrawal (not counted).
+    """
+    folder.mkdir(parents=True)
+    days = SEP + OCT
+    (folder / "schools.csv").write_text("school_id,school_name,grade_span\nA,Alpha,6-8\nB,Beta,6-8\n")
+    (folder / "calendar.csv").write_text("school_id,school_year,date\n" + "".join(f"{s},2026,{d}\n" for s in "AB" for d in days))
+    spells = [("1000001", "A", ""), ("1000002", "A", ""), ("1000003", "A", ""), ("1000004", "A", ""),
+              ("1000005", "A", OCT[-1]), ("1000006", "B", ""), ("1000007", "B", "")]
+    (folder / "enrollment.csv").write_text(
+        "student_id,school_id,school_year,grade,entry_date,exit_date,race_ethnicity,gender,ell,former_ell,swd,low_income\n"
+        + "".join(f"{s},{school},2026,7,{days[0]},{exit_},H,F,N,N,N,Y\n" for s, school, exit_ in spells)
+    )
+    absences = ([("1000002", d, "A") for d in SEP[:2]] + [("1000003", SEP[5], "A")] + [("1000003", d, "AE") for d in OCT[:2]]
+                + [("1000004", d, "A") for d in OCT[:6]] + [("1000005", SEP[3], "AH")])
+    (folder / "attendance.csv").write_text("student_id,school_id,date,code\n" + "".join(f"{s},A,{d},{c}\n" for s, d, c in absences))
+    (folder / "discipline.csv").write_text(
+        "incident_id,student_id,school_id,incident_date,offense,action,days_removed\n"
+        f"i1,1000002,A,{SEP[7]},Fight,ISS,1\n"
+        f"i2,1000004,A,{OCT[1]},Fight,OSS,2\n"
+        f"i2,1000004,A,{OCT[1]},Fight,OTHER,0\n"
+        f"i3,1000005,A,2025-10-20,Fight,OSS,3\n"
+    )
+    (folder / "roadmap.yaml").write_text("as_of_date: 2025-10-31\nsuppression:\n  min_students: 3\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> duckdb.DuckDBPyConnection:
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.extracts import EXTRACTS
+    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extract, prepare_landing
+
+    root = tmp_path_factory.mktemp("tiny")
+    data = write_tiny(root / "landing")
+    loc = Locations(data, root / "wh.duckdb", root / "reports")
+    settings = load_settings(None, data)
+    prepare_landing(loc)
+    for name in EXTRACTS:
+        ingest_extract(loc, name, settings)
+    build_student_tables(loc, settings)
+    build_metric_values(loc, settings)
+    con = duckdb.connect(str(loc.working_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_monthly_attendance_by_hand(tiny):
+    got = rows(tiny, "select school_id, month, membership_days, absent_days, rate, n, suppressed from marts.monthly_attendance "
+                     "where period = 'end_of_year' order by school_id, month")
+    # A, September: 5 students x 20 days, 2 + 1 + 0.5 days absent. October: s5 withdrew on the 10th October day
+    # (still in membership), 5 x 10 days, 2 + 6 absent.
+    expected = [
+        ("A", dt.date(2025, 9, 1), 100, 3.5, 96.5, 5, False),
+        ("A", dt.date(2025, 10, 1), 50, 8.0, 84.0, 5, False),
+        ("B", dt.date(2025, 9, 1), None, None, None, 2, True),
+        ("B", dt.date(2025, 10, 1), None, None, None, 2, True),
+        ("ZONE", dt.date(2025, 9, 1), 140, 3.5, 100 * 136.5 / 140, 7, False),
+        ("ZONE", dt.date(2025, 10, 1), 70, 8.0, 100 * 62 / 70, 7, False),
+    ]
+    assert [r[:4] + (pytest.approx(r[4]) if r[4] is not None else None,) + r[5:] for r in got] == expected
+
+
+def test_absence_bands_by_hand_and_suppressed_for_a_small_school(tiny):
+    got = rows(tiny, "select school_id, band, students, share, suppressed from marts.absence_bands "
+                     "where period = 'end_of_year' and school_id in ('A', 'B') order by school_id, band_order")
+    assert got == [
+        ("A", "under 5%", 2, pytest.approx(40.0), False),  # s1 0%, s5 1.7%
+        ("A", "5% to under 10%", 1, pytest.approx(20.0), False),  # s2 6.7%
+        ("A", "10% to under 20%", 1, pytest.approx(20.0), False),  # s3 exactly 10%
+        ("A", "20% or more", 1, pytest.approx(20.0), False),  # s4 exactly 20%
+        ("B", "under 5%", None, None, True),
+        ("B", "5% to under 10%", None, None, True),
+        ("B", "10% to under 20%", None, None, True),
+        ("B", "20% or more", None, None, True),
+    ]
+
+
+def test_monthly_discipline_counts_only_actions_within_enrollment(tiny):
+    got = rows(tiny, "select school_id, month, iss_actions, oss_actions, days_removed from marts.monthly_discipline "
+                     "where period = 'end_of_year' and school_id = 'A' order by month")
+    # The OTHER action removes no days; the OSS dated after s5's withdrawal is not counted.
+    assert got == [("A", dt.date(2025, 9, 1), 1, 0, 1.0), ("A", dt.date(2025, 10, 1), 0, 1, 2.0)]
+
+
+# -- sentences ---------------------------------------------------------------------------------
+
+CHRONIC = MetricInfo("chronic_absence_rate", "Chronic absence", "percent", "lower", "Missed 10% or more.")
+
+
+def test_glance_sentence_says_change_zone_and_target_in_words():
+    cell = Cell("A", "chronic_absence_rate", "all", 250, 31.2, False, prior_value=35.3, change=-4.1, zone_value=28.0,
+                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6)
+    assert glance_sentence(CHRONIC, cell, "mid_year", 10) == (
+        "Chronic absence 31.2%, down 4.1 points from last mid-year (better); zone 28.0%; "
+        "target 30.0% not yet met: 6 fewer chronically absent students would meet it."
+    )
+
+
+def test_glance_sentence_of_a_suppressed_cell_has_no_number_but_the_threshold():
+    cell = Cell.from_row({"school_id": "A", "metric": "chronic_absence_rate", "subgroup": "all", "n": 4, "value": None,
+                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True})
+    sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10)
+    assert sentence == "Chronic absence: not shown (fewer than 10 students); target 30.0% cannot be checked (fewer than 10 students)."
+    assert cell.n is None and cell.change is None and cell.target_met is None
+
+
+def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
+    cells = [
+        Cell("A", "chronic_absence_rate", "all", 200, 25.0, False, prior_value=26.0),
+        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_all=15.0, all_value=25.0),
+        Cell("A", "chronic_absence_rate", "ell", 50, 20.0, False, gap_vs_all=-5.0, all_value=25.0),
+        Cell("A", "chronic_absence_rate", "black", 30, 26.0, False, gap_vs_all=1.0, all_value=25.0),
+    ]
+    assert gap_sentence(CHRONIC, cells, "mid_year") == (
+        "Largest gaps in chronic absence: Students with disabilities: 40.0%, 15.0 points worse than all students "
+        "(25.0%); 38.0% last mid-year."
+    )
+
+
+# -- the rendered zone ---------------------------------------------------------------------------
+
+def school_pages(reports: Path) -> list[Path]:
+    return sorted(p for p in reports.glob("*/*/*.html") if p.name != "zone.html")
+
+
+def test_every_school_and_period_has_a_report_with_every_section(zone):
+    _, _, reports = zone
+    pages = school_pages(reports)
+    # 2 school years x 2 periods x 3 schools.
+    assert len(pages) == 12
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for section in SECTIONS:
+            assert f'id="{section}"' in html, (page, section)
+    assert {p.stem for p in pages} == {s[0] for s in SCHOOLS}
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        assert f'href="{page.relative_to(reports)}"' in index
+    assert index.count("zone.html") == 4
+
+
+def test_first_screen_carries_change_zone_and_target_sentences(zone):
+    _, _, reports = zone
+    html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
+    glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
+    assert re.search(r"Chronic absence \d+\.\d%, (up|down) \d+\.\d points from last mid-year \((better|worse)\); "
+                     r"zone \d+\.\d%; target 20\.0% (met|not yet met)", glance)
+    assert "Synthetic sample data" in html
+    assert "60 students" in html
+
+
+def test_reports_are_small_and_share_plotly(zone):
+    _, _, reports = zone
+    assert (reports / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    for page in [*school_pages(reports), *reports.glob("*/*/zone.html")]:
+        assert page.stat().st_size < 1_000_000
+        html = page.read_text(encoding="utf-8")
+        assert '<script src="../../assets/plotly.min.js"></script>' in html
+
+
+def figure_specs(html: str) -> list[tuple[str, list, dict]]:
+    decoder = json.JSONDecoder()
+    specs = []
+    for match in re.finditer(r'Plotly\.newPlot\("([^"]+)",', html):
+        data, end = decoder.raw_decode(html, match.end())
+        layout, end = decoder.raw_decode(html, end + 1)
+        specs.append((match.group(1), data, layout))
+    return specs
+
+
+def test_every_figure_is_a_valid_plotly_figure_with_a_unique_id(zone):
+    _, _, reports = zone
+    for page in reports.glob("*/*/*.html"):
+        specs = figure_specs(page.read_text(encoding="utf-8"))
+        assert specs, page
+        ids = [s[0] for s in specs]
+        assert len(ids) == len(set(ids)), page
+        for _, data, layout in specs:
+            go.Figure(data=data, layout=layout)  # raises on any invalid property
+
+
+def test_rendering_is_deterministic_and_fast(zone, tmp_path):
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting.render import render_reports
+
+    landing, warehouse, reports = zone
+    settings = load_settings(None, landing)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        started = time.perf_counter()
+        render_reports(con, tmp_path / "again", settings)
+        elapsed = time.perf_counter() - started
+    assert elapsed < 5
+    for page in reports.rglob("*.html"):
+        assert (tmp_path / "again" / page.relative_to(reports)).read_bytes() == page.read_bytes(), page
+
+
+def test_self_contained_reports_need_no_other_file(zone, tmp_path):
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting.render import render_reports
+
+    landing, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render_reports(con, tmp_path / "mail", load_settings(None, landing), self_contained=True)
+    assert not (tmp_path / "mail" / "assets").exists()
+    html = (tmp_path / "mail" / "2026" / "mid_year" / "B.html").read_text(encoding="utf-8")
+    assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
+    assert "Plotly.newPlot" in html and ".chart-pair" in html and len(html) > 1_000_000
+
+
+def test_cli_build_accepts_self_contained(tmp_path):
+    from sezp_roadmap.cli import parser
+
+    args = parser().parse_args(["build", "--data", str(tmp_path), "--self-contained"])
+    assert args.self_contained is True
