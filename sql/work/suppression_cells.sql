@@ -2,21 +2,35 @@
 -- threshold of its population (students or respondents) is hidden; SQR
 -- indicators never are. Complementary suppression then works on these tables
 -- (sql/work/complementary_suppression.sql, repeated until nothing changes).
+--
+-- High needs and former English learners have no published complement, but
+-- all minus the group is one: a few students outside the group would be
+-- revealed by `all` and the group. Each gets an unpublished complement cell
+-- (not_high_needs, not_former_ell) that takes part in suppression only.
 create or replace table work.suppression_cells as
-with cells as (
+with published as (
+    select c.school_id, c.school_year, c.period, c.metric, c.subgroup, c.n, false as is_complement
+    from work.metric_cells as c
+    where c.n > 0
+),
+complements as (
+    select g.school_id, g.school_year, g.period, g.metric, 'not_' || g.subgroup as subgroup, a.n - g.n as n,
+        true as is_complement
+    from published as g
+    join published as a
+        on a.school_id = g.school_id and a.school_year = g.school_year and a.period = g.period
+        and a.metric = g.metric and a.subgroup = 'all'
+    where g.subgroup in ('high_needs', 'former_ell')
+      and a.n > g.n
+),
+cells as (
     select
         row_number() over (order by c.school_id, c.school_year, c.period, c.metric, c.subgroup) as cell_id,
-        c.school_id,
-        c.school_year,
-        c.period,
-        c.metric,
-        c.subgroup,
-        c.n,
+        c.*,
         k.population
-    from work.metric_cells as c
+    from (select * from published union all select * from complements) as c
     join meta.metric_catalog as k
         on k.metric = c.metric
-    where c.n > 0
 ),
 final as (
     select
@@ -34,8 +48,9 @@ select *, primary_suppressed as suppressed from final;
 -- the others would reveal a single hidden cell:
 -- * at one school (or the zone), in one period and metric, the subgroups that
 --   partition `all`: the race/ethnicity groups; female, male, non-binary; each
---   group with its comparison group; the grades (every student is in exactly
---   one cell of each);
+--   group with its comparison group; the grades; high needs and former
+--   English learners with their unpublished complements (every student is in
+--   exactly one cell of each);
 -- * for survey metrics (respondents), the schools of the zone: the zone row
 --   pools every school's respondents, so the zone minus the other schools
 --   would give a hidden school's score away.
@@ -55,6 +70,8 @@ with membership as (
             when subgroup in ('swd', 'non_swd') then 'swd'
             when subgroup in ('low_income', 'non_low_income') then 'low_income'
             when subgroup like 'grade\_%' escape '\' then 'grade'
+            when subgroup in ('high_needs', 'not_high_needs') then 'high_needs'
+            when subgroup in ('former_ell', 'not_former_ell') then 'former_ell'
         end as partition_name
     from work.suppression_cells
     where population <> 'indicators'
