@@ -1,22 +1,45 @@
 """Reading the landing folder into the warehouse: raw rows as received, then typed staging tables.
 
-raw.<extract>     every row as text, with its source file, row number and the file's hash
-staging.<extract> typed values (dates, integers, flags as booleans), one row per raw row
+raw.<extract>     every row of every file as received (text), with its source file, row number and the file's hash
+staging.<extract> typed values (dates, numbers, flags as booleans), trimmed, each distinct row once
+
+Files are read by DuckDB (never whole into pandas). Python only streams each
+file once to check its encoding and find the header row, which DuckDB's own
+sniffer gets wrong on spreadsheet exports (a title line above the header).
+
+Row numbers are the ones a spreadsheet shows: the header row of a plain file
+is row 1, its first data row row 2; blank lines count as rows.
+
+Problems that make a file unusable (empty, not UTF-8, a required column
+missing, a row with the wrong number of cells) stop the run here with every
+such problem of every file of the extract. Problems of single values are the
+validation rules' job (sezp_roadmap.validation).
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import gzip
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.extracts import EXTRACTS, Extract
+from sezp_roadmap.extracts import EXTRACTS, Extract, extract_of
+from sezp_roadmap.validation import findings
+from sezp_roadmap.validation.findings import ERROR, WARNING, Issue
+from sezp_roadmap.validation.rules import READ_RULES
 
-CSV_SUFFIXES = (".csv", ".csv.gz")
+# How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
+HEADER_SEARCH_LINES = 10
+_BLOCK = 1 << 20
+_UTF8_BOM = codecs.BOM_UTF8
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
 
 
 @dataclass(frozen=True)
@@ -27,21 +50,10 @@ class LandingFile:
     size: int
 
 
-def _extract_of(path: Path) -> str | None:
-    name = path.name.lower()
-    for suffix in CSV_SUFFIXES:
-        if name.endswith(suffix):
-            stem = name[: -len(suffix)]
-            for extract in EXTRACTS:
-                if stem == extract or stem.startswith(extract + "_"):
-                    return extract
-    return None
-
-
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
+        for block in iter(lambda: handle.read(_BLOCK), b""):
             digest.update(block)
     return digest.hexdigest()
 
@@ -55,7 +67,7 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[str]]:
     for path in sorted(data_dir.iterdir()):
         if not path.is_file() or path.name.startswith("."):
             continue
-        extract = _extract_of(path)
+        extract = extract_of(path)
         if extract is None:
             if path.name != "roadmap.yaml":
                 warnings.append(f"{path.name}: not an extract name this pipeline knows; the file was ignored")
@@ -70,132 +82,377 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[str]]:
 
 
 def record_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> None:
+    """The files of this run; also empties the error and finding tables, which describe this run only."""
     con.execute(
         "create or replace table meta.load_files (extract varchar, file_name varchar, sha256 varchar, bytes bigint, rows bigint)"
     )
     for f in files:
         con.execute("insert into meta.load_files values (?, ?, ?, ?, null)", [f.extract, f.path.name, f.sha256, f.size])
+    findings.reset(con)
 
 
-def _header(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
-    rel = con.execute(
-        "select * from read_csv(?, all_varchar = true, header = true, auto_detect = true, sample_size = 1) limit 0",
-        [str(path)],
+# --- one pass over the bytes: encoding, blank lines, the first lines -------------------------
+
+
+@dataclass
+class FileScan:
+    """What one streaming pass over a file tells: its first lines, where its blank lines are, its encoding."""
+
+    first_lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text), blank lines left out
+    blank_lines: list[int] = field(default_factory=list)
+    lines: int = 0
+    encoding_issue: Issue | None = None
+
+
+def _open_bytes(path: Path):
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+_BLANK_LINE = re.compile(rb"(?<=\n)\r?(?=\n)")
+
+
+def scan_file(extract: str, path: Path) -> FileScan:
+    """Stream the file once: check that it is UTF-8, note blank lines, keep the first lines."""
+    scan = FileScan()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    head = b""
+    lines_before = 0  # newlines in the blocks already scanned
+    previous_tail = b"\n"  # as if a newline came before the file: a blank first line counts
+    with _open_bytes(path) as handle:
+        first = True
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            if first:
+                if block.startswith(_UTF16_BOMS):
+                    scan.encoding_issue = Issue(
+                        extract, "file_encoding", ERROR, path.name,
+                        "the file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8",
+                        row=1, expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'",
+                    )
+                    return scan
+                block = block[len(_UTF8_BOM):] if block.startswith(_UTF8_BOM) else block
+                first = False
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                scan.encoding_issue = _encoding_issue(extract, path.name, head, block, exc, lines_before)
+                return scan
+            if len(head) < 64 * 1024:
+                head += block[: 64 * 1024]
+            data = previous_tail + block
+            tail = len(previous_tail)
+            for match in _BLANK_LINE.finditer(data):
+                # A blank line belongs to this block when the newline ending it does.
+                if match.end() >= tail:
+                    scan.blank_lines.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
+            if not block.endswith(b"\n") and block.endswith(b"\r"):
+                previous_tail = block[-2:]
+            else:
+                previous_tail = block[-1:]
+            lines_before += block.count(b"\n")
+            scan.lines = lines_before + (0 if block.endswith(b"\n") else 1)
+    text = head.decode("utf-8", errors="replace")
+    for number, line in enumerate(text.split("\n")[: HEADER_SEARCH_LINES * 2], start=1):
+        if line.strip():
+            scan.first_lines.append((number, line.rstrip("\r")))
+    scan.blank_lines = [n for n in scan.blank_lines if n <= scan.lines]
+    return scan
+
+
+def _encoding_issue(extract: str, name: str, head: bytes, block: bytes, exc: UnicodeDecodeError, lines_before: int) -> Issue:
+    """Where the first byte that is not UTF-8 is, and whether the file looks like Windows-1252."""
+    position = max(exc.start, 0)
+    row = lines_before + block.count(b"\n", 0, position) + 1
+    line_start = block.rfind(b"\n", 0, position) + 1
+    line_end = block.find(b"\n", position)
+    line = block[line_start : line_end if line_end >= 0 else len(block)].rstrip(b"\r")
+    try:
+        text = line.decode("cp1252")
+        looks_like = "it looks like Windows-1252 text (an older Excel or SIS export)"
+    except UnicodeDecodeError:
+        text = line.decode("utf-8", errors="replace")
+        looks_like = "its encoding is not one this pipeline recognises"
+    column, value = _cell_at(head or block, text, position - line_start)
+    return Issue(
+        extract, "file_encoding", ERROR, name,
+        f"the file is not UTF-8 text: byte 0x{block[position]:02X} cannot be read; {looks_like}",
+        row=row, column=column, value=value,
+        expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'; nothing was read from this file",
     )
-    return [d[0] for d in rel.description]
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> int:
-    """Every row as received, as text, with file name, row number and content hash."""
+def _cell_at(head: bytes, line: str, byte_offset: int) -> tuple[str | None, str]:
+    """The header name and text of the cell holding the bad byte (best effort, for the message)."""
+    header_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    header = next(csv.reader([header_line]), [])
+    cells = next(csv.reader([line]), [])
+    consumed = 0
+    for index, cell in enumerate(cells):
+        consumed += len(cell.encode("cp1252", errors="replace")) + 1
+        if consumed > byte_offset:
+            return (header[index].strip() if index < len(header) and header[index].strip() else None), cell
+    return None, line
+
+
+# --- the header row ---------------------------------------------------------------------------
+
+
+def normalise(name: str) -> str:
+    """Column names match whatever their case and surrounding spaces."""
+    return name.replace("\ufeff", "").strip().lower()
+
+
+@dataclass(frozen=True)
+class Header:
+    line: int  # the header's row number
+    cells: tuple[str, ...]  # as written
+    skipped: tuple[tuple[int, str], ...]  # lines above it that were not blank (title lines)
+
+    def position_of(self) -> dict[str, int]:
+        positions: dict[str, int] = {}
+        for index, cell in enumerate(self.cells):
+            positions.setdefault(normalise(cell), index)
+        return positions
+
+
+def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
+    """The first of the top lines naming every required column; or the problems with the best candidate."""
+    if not scan.first_lines:
+        return None, [Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")]
+    wanted = set(extract.column_names)
+    best: Header | None = None
+    best_hits = 0
+    for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
+        cells = tuple(next(csv.reader([line]), []))
+        hits = len(wanted & {normalise(c) for c in cells})
+        above = tuple((n, t) for n, t in scan.first_lines if n < number)
+        if hits == len(wanted):
+            return Header(number, cells, above), []
+        if hits > best_hits:
+            best, best_hits = Header(number, cells, above), hits
+    if best is None:
+        number, line = scan.first_lines[0]
+        return None, [
+            Issue(
+                extract.name, "missing_column", ERROR, name,
+                "no header row: none of the first rows names the columns of this extract",
+                row=number, value=line[:120], expected="a header row naming the columns " + ", ".join(extract.column_names),
+            )
+        ]
+    present = {normalise(c) for c in best.cells}
+    return None, [
+        Issue(
+            extract.name, "missing_column", ERROR, name, "a required column is missing from the header",
+            row=best.line, column=column, expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
+        )
+        for column in extract.column_names
+        if column not in present
+    ]
+
+
+def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:
+    issues = []
+    seen: dict[str, int] = {}
+    for index, cell in enumerate(header.cells):
+        key = normalise(cell)
+        if key in extract.column_names and key in seen:
+            issues.append(
+                Issue(
+                    extract.name, "duplicate_column", ERROR, name, "this column appears twice in the header",
+                    row=header.line, column=key, expected="each column once",
+                )
+            )
+        seen.setdefault(key, index)
+    return issues
+
+
+# --- reading one file into raw ----------------------------------------------------------------
+
+
+def _read_sql(columns: int) -> str:
+    names = ", ".join(f"'c{i}': 'varchar'" for i in range(columns))
+    return (
+        "select * from read_csv($path, header = false, skip = $skip, auto_detect = false, delim = ',', "
+        "quote = '\"', escape = '\"', store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', "
+        f"columns = {{{names}}})"
+    )
+
+
+def _create_raw(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
     columns = ", ".join(f'"{c}" varchar' for c in extract.column_names)
     con.execute(
         f"create or replace table raw.{extract.name} ({columns}, _source_file varchar, _source_row bigint, _file_sha256 varchar)"
     )
-    for f in files:
-        header = [h.strip().lower() for h in _header(con, f.path)]
-        missing = [c for c in extract.column_names if c not in header]
-        if missing:
-            raise InputProblem(
-                [Problem(file=f.path.name, row=1, column=c, message="a required column is missing from the header") for c in missing]
+
+
+def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) -> list[Issue]:
+    """Append one file's rows to raw.<extract>; returns its problems (errors and warnings)."""
+    name = f.path.name
+    scan = scan_file(extract.name, f.path)
+    if scan.encoding_issue is not None:
+        return [scan.encoding_issue]
+    header, issues = find_header(extract, name, scan)
+    if header is None:
+        return issues
+    issues = _header_issues(extract, name, header)
+    if issues:
+        return issues
+    if header.skipped:
+        issues.append(
+            Issue(
+                extract.name, "title_rows_skipped", WARNING, name,
+                "the rows above the header were skipped (a title line, as spreadsheet exports add)",
+                row=header.skipped[0][0], value=" / ".join(t.strip(" ,") for _, t in header.skipped)[:120],
+                expected=f"the header on row 1; it was found on row {header.line}",
             )
-        con.execute(
-            "create or replace temp table _landing as select * from read_csv(?, all_varchar = true, header = true)",
-            [str(f.path)],
         )
-        actual = [d[0] for d in con.execute("select * from _landing limit 0").description]
-        by_lower = {a.strip().lower(): a for a in actual}
-        select = ", ".join(f'nullif(trim("{by_lower[c]}"), \'\')' for c in extract.column_names)
-        # rowid is the insertion order of the temporary table, i.e. the order
-        # of the file; +2 turns it into the line number a spreadsheet shows.
-        con.execute(
-            f"insert into raw.{extract.name} select {select}, ?, rowid + 2, ? from _landing order by rowid",
-            [f.path.name, f.sha256],
+    try:
+        con.execute(f"create or replace temp table _landing as {_read_sql(len(header.cells))}", {"path": str(f.path), "skip": header.line})
+    except duckdb.Error as exc:
+        first_line = str(exc).strip().splitlines()[0]
+        return [*issues, Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}")]
+    rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
+    for line, error_type, text in rejected:
+        found = len(next(csv.reader([text.strip("\r\n")]), [])) if text else 0
+        reason = {
+            "MISSING COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
+            "TOO MANY COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
+            "UNQUOTED VALUE": "a quoted cell is not closed (a \" is missing)",
+        }.get(error_type, f"this row cannot be read ({error_type.lower()})")
+        issues.append(
+            Issue(
+                extract.name, "row_cells", ERROR, name, reason, row=int(line), value=(text or "").strip()[:120],
+                expected=f"{len(header.cells)} cells separated by commas, text with commas in double quotes",
+            )
         )
-        con.execute("drop table _landing")
+    positions = header.position_of()
+    issues += _extra_columns(con, extract, name, header, positions)
+    segments = _row_segments(header.line, sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected}))
+    con.execute("create or replace temp table _segments (first_record bigint, skipped bigint)")
+    con.executemany("insert into _segments values (?, ?)", segments)
+    select = ", ".join(f'l.c{positions[c]}' for c in extract.column_names)
+    # rowid is the order of the file; a record's row number is the header's,
+    # plus its position, plus the blank and rejected lines before it.
+    con.execute(
+        f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row + s.skipped, $sha "
+        "from _landing as l asof join _segments as s on l.rowid >= s.first_record order by l.rowid",
+        {"file": name, "first_data_row": header.line + 1, "sha": f.sha256},
+    )
+    rows = con.execute("select count(*) from _landing").fetchone()[0]
+    if rows == 0 and not rejected:
+        issues.append(
+            Issue(
+                extract.name, "header_only", ERROR, name, "the file has a header row but no data rows",
+                row=header.line, expected="at least one data row below the header",
+            )
+        )
+    con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [rows, name, extract.name])
+    for table in ("_landing", "_segments", "_rejects", "_reject_scans"):
+        con.execute(f"drop table if exists {table}")
+    return issues
+
+
+def _row_segments(header_line: int, skipped_lines: list[int]) -> list[tuple[int, int]]:
+    """(first record index, lines skipped before it) for an asof join from record index to row number."""
+    segments = {0: 0}
+    first_data_line = header_line + 1
+    for count, line in enumerate((n for n in skipped_lines if n >= first_data_line), start=1):
+        segments[line - first_data_line - (count - 1)] = count
+    return sorted(segments.items())
+
+
+def _extra_columns(con, extract: Extract, name: str, header: Header, positions: dict[str, int]) -> list[Issue]:
+    """Columns the extract does not use: a warning each; unnamed columns that are empty throughout are spreadsheet padding."""
+    issues = []
+    used = {positions[c] for c in extract.column_names}
+    for index, cell in enumerate(header.cells):
+        if index in used:
+            continue
+        if not cell.strip():
+            holds_values = con.execute(
+                f"select count(*) from _landing where nullif(trim(c{index}), '') is not null"
+            ).fetchone()[0]
+            if not holds_values:
+                continue
+            reason = "a column without a name holds values; it was ignored"
+        else:
+            reason = "this column is not part of the extract; it was ignored"
+        issues.append(
+            Issue(
+                extract.name, "extra_column", WARNING, name, reason, row=header.line,
+                column=cell.strip() or f"column {index + 1}",
+                expected="only the columns " + ", ".join(extract.column_names),
+            )
+        )
+    return issues
+
+
+def load_raw(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> int:
+    """Every row of every file of the extract as received, with file name, row number and content hash.
+
+    A file that is a byte-for-byte copy of another is read once (a warning).
+    Any file that cannot be read stops the run, with the problems of all files.
+    """
+    _create_raw(con, extract)
+    con.execute(
+        "create table if not exists meta.load_files (extract varchar, file_name varchar, sha256 varchar, bytes bigint, rows bigint)"
+    )
+    findings.clear(con, extract.name, list(READ_RULES))
+    issues: list[Issue] = []
+    read: dict[str, str] = {}
+    for f in sorted(files, key=lambda f: f.path.name):
+        if f.sha256 in read:
+            issues.append(
+                Issue(
+                    extract.name, "duplicate_file", WARNING, f.path.name,
+                    f"this file is an exact copy of {read[f.sha256]}; it was read once",
+                    expected="each file once in the landing folder",
+                )
+            )
+            continue
+        read[f.sha256] = f.path.name
+        issues += read_file(con, extract, f)
+    findings.record(con, issues)
+    errors = [i.problem for i in issues if i.severity == ERROR]
+    if errors:
+        raise InputProblem(errors)
     return con.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
 
 
-def _cast(column) -> str:
-    raw = f'"{column.name}"'
+# --- typed staging ---------------------------------------------------------------------------
+
+
+def clean(column: str) -> str:
+    """A raw cell as the rules see it: surrounding spaces trimmed, an empty cell missing."""
+    return f"nullif(trim(\"{column}\"), '')"
+
+
+def cast(column) -> str:
+    """The typed value of a raw cell (NULL when it does not fit; validation reports those)."""
+    text = clean(column.name)
     if column.kind == "flag":
-        return f"case upper({raw}) when 'Y' then true when 'N' then false end"
+        return f"case upper({text}) when 'Y' then true when 'N' then false end"
     if column.kind == "date":
-        return f"try_strptime({raw}, '%Y-%m-%d')::date"
+        return f"case when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_strptime({text}, '%Y-%m-%d')::date end"
     if column.kind in ("int", "decimal"):
-        return f"try_cast({raw} as {column.sql_type})"
-    return raw
+        return f"try_cast({text} as {column.sql_type})"
+    return text
 
 
-def _is_valid(column) -> str:
-    """A SQL condition true when the raw text is acceptable for the column."""
-    raw = f'"{column.name}"'
-    if column.kind == "flag":
-        ok = f"upper({raw}) in ('Y', 'N')"
-    elif column.kind == "date":
-        ok = f"regexp_full_match({raw}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') and {_cast(column)} is not null"
-    elif column.kind == "int":
-        ok = f"{_cast(column)} is not null"
-    elif column.kind == "decimal":
-        ok = f"{_cast(column)} is not null"
-    else:
-        ok = "true"
-    if column.minimum is not None:
-        ok += f" and {_cast(column)} >= {float(column.minimum)}"
-    if column.maximum is not None:
-        ok += f" and {_cast(column)} <= {float(column.maximum)}"
-    if column.nullable:
-        return f"({raw} is null or ({ok}))"
-    return f"({raw} is not null and ({ok}))"
+def typed_rows(extract: Extract) -> str:
+    """Every raw row, typed; rows whose cells are all empty (spreadsheet padding) are left out."""
+    select = ", ".join(f"{cast(c)} as {c.name}" for c in extract.columns)
+    not_empty = " or ".join(f"{clean(c)} is not null" for c in extract.column_names)
+    return f"select {select}, _source_file, _source_row from raw.{extract.name} where {not_empty}"
 
 
-def _expected(column, codes: tuple[str, ...]) -> str:
-    base = {
-        "flag": "Y or N",
-        "date": "a date as YYYY-MM-DD",
-        "int": "a whole number",
-        "decimal": "a number",
-    }.get(column.kind, "a value")
-    if codes:
-        base = "one of " + ", ".join(codes)
-    if column.minimum is not None and column.maximum is not None:
-        base += f" from {column.minimum:g} to {column.maximum:g}"
-    return base + ("" if column.nullable else " (required)")
-
-
-def load_staging(
-    con: duckdb.DuckDBPyConnection, extract: Extract, *, codes: dict[str, tuple[str, ...]] | None = None, limit: int = 50
-) -> int:
-    """Type every column; any value that does not fit its column stops the run with its file, row and column."""
-    codes = codes or {}
-    problems: list[Problem] = []
-    for column in extract.columns:
-        allowed = codes.get(column.name, column.codes)
-        condition = _is_valid(column)
-        params: list = []
-        if allowed:
-            condition = f"({condition} and ({column.name} is null or {column.name} in (select unnest(?::varchar[]))))"
-            params.append(list(allowed))
-        bad = con.execute(
-            f'select _source_file, _source_row, "{column.name}" from raw.{extract.name} where not {condition} '
-            f"order by _source_file, _source_row limit {int(limit)}",
-            params,
-        ).fetchall()
-        for file, row, value in bad:
-            problems.append(
-                Problem(
-                    file=file,
-                    row=row,
-                    column=column.name,
-                    value="" if value is None else value,
-                    message="this value cannot be used" if value is not None else "a required value is empty",
-                    expected=_expected(column, allowed),
-                )
-            )
-    if problems:
-        raise InputProblem(problems)
-    select = ", ".join(f"{_cast(c)} as {c.name}" for c in extract.columns)
+def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
+    """staging.<extract>: typed, each distinct row once (the first copy by file and row)."""
+    columns = ", ".join(extract.column_names)
     con.execute(
-        f"create or replace table staging.{extract.name} as select {select}, _source_file, _source_row from raw.{extract.name}"
+        f"create or replace table staging.{extract.name} as "
+        f"select * from ({typed_rows(extract)}) "
+        f"qualify row_number() over (partition by {columns} order by _source_file, _source_row) = 1 "
+        "order by _source_file, _source_row"
     )
     return con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
 

@@ -1,0 +1,100 @@
+"""Every validation rule: its id, the extract it judges, how serious it is, what it means.
+
+The ids are what meta.errors and meta.findings carry in their `rule` column;
+the descriptions are what the data-quality page and docs/data-contract.md say.
+Rules with a SQL file are `sql/checks/<id>.sql`; the others are built from the
+extract registry (sezp_roadmap.extracts) in sezp_roadmap.validation.run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sezp_roadmap.validation.findings import ERROR, EXCLUDED, WARNING
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: str
+    description: str
+    extracts: tuple[str, ...] = ()  # the extracts a SQL-file rule judges; empty for rules of every extract
+    sql: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    # Reading a file (sezp_roadmap.ingest).
+    Rule("file_empty", ERROR, "The file has no content at all."),
+    Rule("file_encoding", ERROR, "The file is not UTF-8 text (Windows-1252 and UTF-16 exports are recognised and named)."),
+    Rule("file_unreadable", ERROR, "The file cannot be read as comma-separated text."),
+    Rule("header_only", ERROR, "The file has a header row but no data rows."),
+    Rule("missing_column", ERROR, "A required column is missing from the header (or no header row was found)."),
+    Rule("duplicate_column", ERROR, "A column appears twice in the header."),
+    Rule("row_cells", ERROR, "A row has more or fewer cells than the header, or an unclosed quote."),
+    Rule("extra_column", WARNING, "A column the extract does not use; it is ignored."),
+    Rule("title_rows_skipped", WARNING, "Rows above the header (a spreadsheet title line) were skipped."),
+    Rule("duplicate_file", WARNING, "A file is a byte-for-byte copy of another; it is read once."),
+    # Values of one row (built from the registry).
+    Rule("required_value", ERROR, "A required cell is empty."),
+    Rule("value_format", ERROR, "A value is not of its column's type: a date as YYYY-MM-DD, a number, Y or N."),
+    Rule("unknown_code", ERROR, "A code (grade, race/ethnicity, gender, attendance code, action, ...) is not an allowed one."),
+    Rule("out_of_range", ERROR, "A number is outside its column's range (a score 0-10, days removed 0 or more, ...)."),
+    Rule("duplicate_key", ERROR, "Two rows have the same key (e.g. the same spell) but different values."),
+    Rule("duplicate_row", WARNING, "A row repeats another row exactly; it is counted once."),
+    Rule("unknown_school", ERROR, "A school_id that the schools extract does not list."),
+    Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
+    Rule("date_outside_calendar_years", ERROR, "A date in a school year the calendar extract does not cover."),
+    Rule("school_year_in_future", ERROR, "A school year that has not started by the as-of date."),
+    Rule("too_many_bad_rows", ERROR, "More than the allowed share of a file's rows cannot be counted."),
+    Rule("schema", ERROR, "The typed table does not satisfy the extract's pandera schema (sezp_roadmap.schemas)."),
+    # Rows judged against other extracts (sql/checks/<id>.sql).
+    Rule("calendar_date_outside_year", ERROR, "A calendar day outside the school year its row names.", ("calendar",), True),
+    Rule("enrollment_date_outside_year", ERROR, "An entry or exit date outside the spell's school year.", ("enrollment",), True),
+    Rule("enrollment_exit_before_entry", ERROR, "A spell whose exit date comes before its entry date.", ("enrollment",), True),
+    Rule(
+        "enrollment_year_without_calendar", ERROR,
+        "A spell in a school year for which the calendar has no days of that school.", ("enrollment",), True,
+    ),
+    Rule(
+        "enrollment_demographics_disagree", WARNING,
+        "A student's spells in one school year disagree on a demographic; the latest spell is used.", ("enrollment",), True,
+    ),
+    Rule(
+        "attendance_not_school_day", EXCLUDED,
+        "An attendance exception on a day that is not a school day of the school (weekend, holiday); not counted.",
+        ("attendance",), True,
+    ),
+    Rule(
+        "attendance_outside_enrollment", EXCLUDED,
+        "An attendance exception on a school day outside the student's enrollment at the school; not counted.",
+        ("attendance",), True,
+    ),
+    Rule(
+        "attendance_no_enrollment", EXCLUDED,
+        "An attendance exception of a student with no enrollment at the school that year; not counted.",
+        ("attendance",), True,
+    ),
+    Rule(
+        "discipline_outside_enrollment", EXCLUDED,
+        "A disciplinary action dated outside the student's enrollment at the school; not counted.",
+        ("discipline",), True,
+    ),
+    Rule("targets_unknown_metric", ERROR, "A target naming a metric the Roadmap does not compute.", ("targets",), True),
+    Rule("targets_unknown_subgroup", ERROR, "A target naming a subgroup the Roadmap does not report.", ("targets",), True),
+    Rule("targets_out_of_range", ERROR, "A target outside the range of its metric's unit.", ("targets",), True),
+)
+
+RULES_BY_ID = {r.id: r for r in RULES}
+READ_RULES = (
+    "file_empty", "file_encoding", "file_unreadable", "header_only", "missing_column",
+    "duplicate_column", "row_cells", "extra_column", "title_rows_skipped", "duplicate_file",
+)
+
+
+def sql_rules(extract: str) -> list[Rule]:
+    return [r for r in RULES if r.sql and extract in r.extracts]
+
+
+def check_rule_ids(extract: str) -> list[str]:
+    """The rules the extract's check runs (everything but reading the files)."""
+    return [r.id for r in RULES if r.id not in READ_RULES and (not r.sql or extract in r.extracts)]

@@ -1,0 +1,366 @@
+"""Running every rule of one extract against the working warehouse.
+
+An extract is judged after its own staging table and those it refers to
+(schools, calendar, enrollment) are built. Every rule writes its rows to
+meta.errors or meta.findings; the extract passes when it has no error.
+Findings then judge each file once more: when more than the configured share
+of a file's rows cannot be counted (validation.max_bad_row_share), that is an
+error too, since so many usually means the file does not match the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandera.pandas as pa
+
+from sezp_roadmap import schemas
+from sezp_roadmap.config import Settings
+from sezp_roadmap.errors import Problem
+from sezp_roadmap.extracts import EXTRACTS, Column, Extract
+from sezp_roadmap.ingest import cast, clean
+from sezp_roadmap.landing import school_year_of
+from sezp_roadmap.metrics import METRICS, metric_for
+from sezp_roadmap.subgroups import SUBGROUPS
+from sezp_roadmap.validation import findings
+from sezp_roadmap.validation.findings import ERROR, EXCLUDED, WARNING, Issue
+from sezp_roadmap.validation.rules import check_rule_ids, sql_rules
+from sezp_roadmap.warehouse import connect, read_sql
+
+# Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
+EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",)}
+CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
+# Survey and review years may not lie in the future; targets may be set one school year ahead.
+YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1}
+# A single row that cannot be counted never stops a run, however small the file.
+TOLERATED_BAD_ROWS = 1
+# How many of an extract's errors a message lists (all of them are in meta.errors).
+SHOWN_ERRORS = 50
+
+UNIT_RANGES = {"percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4)}
+
+
+@dataclass
+class Outcome:
+    """What one extract's check found."""
+
+    extract: str
+    errors: list[Problem] = field(default_factory=list)  # the first SHOWN_ERRORS
+    error_count: int = 0
+    finding_counts: dict[str, int] = field(default_factory=dict)  # rule -> rows
+
+    @property
+    def passed(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def description(self) -> str:
+        if self.passed:
+            found = sum(self.finding_counts.values())
+            return f"{self.extract}: no errors; {found:,} findings" if found else f"{self.extract}: no errors"
+        lines = [f"{self.extract}: {self.error_count:,} problem{'s' if self.error_count != 1 else ''} to fix"]
+        lines += [str(p) for p in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(f"... and {self.error_count - len(self.errors):,} more (all are in the warehouse table meta.errors)")
+        return "\n".join(lines)
+
+
+def check_extract(working_warehouse: Path, name: str, settings: Settings) -> Outcome:
+    """Open the working warehouse and judge one extract (what the extract's asset check runs)."""
+    with connect(working_warehouse) as con:
+        return validate(con, name, settings)
+
+
+def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> Outcome:
+    """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
+    extract = EXTRACTS[name]
+    findings.clear(con, name, check_rule_ids(name))
+    con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
+    _column_rules(con, extract, settings)
+    _key_rules(con, extract)
+    _reference_rules(con, extract, settings)
+    for rule in sql_rules(name):
+        params = {"as_of_date": settings.as_of_date}
+        if name == "targets":
+            params.update(_target_parameters(con))
+        findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
+    _bad_row_share(con, extract, settings)
+    if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
+        findings.record(con, schema_issues(con, extract))
+    con.execute("drop view _rows")
+    errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
+    counts = dict(
+        con.execute("select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]).fetchall()
+    )
+    return Outcome(name, errors, total, counts)
+
+
+# --- the rows as the rules read them ------------------------------------------------------------
+
+
+def _school_year_sql(extract: Extract) -> str:
+    if "school_year" in extract.column_names:
+        return cast(extract.column("school_year"))
+    date = CALENDAR_YEAR_DATES.get(extract.name)
+    if date:
+        typed = cast(extract.column(date))
+        return f"case when month({typed}) >= 7 then year({typed}) + 1 else year({typed}) end"
+    return "null::integer"
+
+
+def _rows_sql(extract: Extract) -> str:
+    """Raw rows with each column as trimmed text (`<c>`) and typed (`<c>__typed`); all-empty rows left out."""
+    parts = []
+    for c in extract.columns:
+        parts.append(f'{clean(c.name)} as "{c.name}"')
+        parts.append(f'{cast(c)} as "{c.name}__typed"')
+    school = clean("school_id") if "school_id" in extract.column_names else "null::varchar"
+    not_empty = " or ".join(f"{clean(c)} is not null" for c in extract.column_names)
+    return (
+        f"select {', '.join(parts)}, _source_file, _source_row, {school} as _school_id, "
+        f"{_school_year_sql(extract)} as _school_year from raw.{extract.name} where {not_empty}"
+    )
+
+
+def _select(column: str, value_sql: str, reason: str, expected_sql: str = "?") -> str:
+    return (
+        f"select _source_file, _source_row, '{column}', {value_sql}, {expected_sql}, {reason}, _school_id, _school_year from _rows"
+    )
+
+
+# --- one value at a time --------------------------------------------------------------------------
+
+FORMAT = {
+    "date": ("this is not a date written as YYYY-MM-DD", "a date as YYYY-MM-DD, e.g. 2025-09-02"),
+    "int": ("this is not a whole number", "a whole number"),
+    "decimal": ("this is not a number", "a number, e.g. 2 or 0.5"),
+    "flag": ("this flag is not Y or N", "Y or N"),
+}
+
+
+def allowed_codes(column: Column, extract: Extract, settings: Settings) -> tuple[str, ...]:
+    if extract.name == "attendance" and column.name == "code":
+        return tuple(settings.attendance_codes)
+    return column.codes
+
+
+def _column_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+    for column in extract.columns:
+        text, typed = f'"{column.name}"', f'"{column.name}__typed"'
+        codes = allowed_codes(column, extract, settings)
+        if not column.nullable:
+            expected = FORMAT.get(column.kind, ("", "a value"))[1] if not codes else "one of " + ", ".join(codes)
+            findings.record_query(
+                con, extract.name, "required_value", ERROR,
+                _select(column.name, "null", "?") + f" where {text} is null",
+                [expected, "a required value is empty"],
+            )
+        if column.kind in FORMAT:
+            reason, expected = FORMAT[column.kind]
+            findings.record_query(
+                con, extract.name, "value_format", ERROR,
+                _select(column.name, text, "?") + f" where {text} is not null and {typed} is null",
+                [expected, reason],
+            )
+        if codes:
+            where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
+            findings.record_query(
+                con, extract.name, "unknown_code", ERROR,
+                _select(column.name, text, "?") + f" where {text} is not null and not list_contains(?::varchar[], {text})",
+                ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
+            )
+        if column.minimum is not None and column.maximum is not None:
+            findings.record_query(
+                con, extract.name, "out_of_range", ERROR,
+                _select(column.name, text, "?") + f" where {typed} < ? or {typed} > ?",
+                [
+                    f"a number from {column.minimum:g} to {column.maximum:g}",
+                    "this value is out of range",
+                    column.minimum,
+                    column.maximum,
+                ],
+            )
+
+
+# --- keys -----------------------------------------------------------------------------------------
+
+
+def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
+    """Rows sharing a key: identical ones are counted once (a warning), different ones are an error."""
+    key = list(extract.key)
+    others = [c for c in extract.column_names if c not in key]
+    complete = " and ".join(f'"{k}__typed" is not null' for k in key)
+    window = f"partition by {', '.join(f'{k}__typed' for k in key)} order by _source_file, _source_row"
+    firsts = "".join(
+        f', first_value("{c}__typed") over w as "{c}__first", first_value("{c}") over w as "{c}__first_text"' for c in others
+    )
+    ranked = (
+        f"select *, first_value(_source_file) over w as _first_file, first_value(_source_row) over w as _first_row, "
+        f"row_number() over w as _copy{firsts} from _rows where {complete} window w as ({window})"
+    )
+    differs = [f'"{c}__typed" is distinct from "{c}__first"' for c in others]
+    first_column = "case " + " ".join(f"when {d} then '{c}'" for d, c in zip(differs, others)) + " end" if others else "null"
+    first_value = "case " + " ".join(f'when {d} then "{c}"' for d, c in zip(differs, others)) + " end" if others else "null"
+    first_seen = "case " + " ".join(f'when {d} then "{c}__first_text"' for d, c in zip(differs, others)) + " end" if others else "null"
+    any_differs = " or ".join(differs) if others else "false"
+    place = "_first_file || ', row ' || _first_row"
+    con.execute(f"create or replace temp table _copies as select * from ({ranked}) where _copy > 1")
+    findings.record_query(
+        con, extract.name, "duplicate_key", ERROR,
+        f"select _source_file, _source_row, {first_column}, {first_value}, "
+        f"'''' || coalesce({first_seen}, '') || ''' as in ' || {place} || ', or only one of the two rows', "
+        f"'this row has the same ' || ? || ' as ' || {place} || ' but a different value', _school_id, _school_year "
+        f"from _copies where {any_differs}",
+        [", ".join(key)],
+    )
+    findings.record_query(
+        con, extract.name, "duplicate_row", WARNING,
+        f"select _source_file, _source_row, null, null, null, "
+        f"'this row repeats ' || {place} || ' exactly; it was counted once', _school_id, _school_year "
+        f"from _copies where not ({any_differs})",
+    )
+    con.execute("drop table _copies")
+
+
+# --- references to other extracts, dates, years ---------------------------------------------------
+
+
+def _year_label(year: int) -> str:
+    return f"{year - 1}-{str(year)[-2:]}"
+
+
+def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+    name = extract.name
+    if name != "schools" and "school_id" in extract.column_names:
+        known = [r[0] for r in con.execute("select school_id from staging.schools where school_id is not null order by 1").fetchall()]
+        listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
+        findings.record_query(
+            con, name, "unknown_school", ERROR,
+            _select("school_id", '"school_id"', "?")
+            + ' where "school_id" is not null and not list_contains(?::varchar[], "school_id")',
+            [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract", known],
+        )
+    as_of = settings.as_of_date
+    for column in EVENT_DATES.get(name, ()):
+        findings.record_query(
+            con, name, "future_date", ERROR,
+            _select(column, f'"{column}"', "?") + f' where "{column}__typed" > ?',
+            [
+                f"a date on or before {as_of.isoformat()}" + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
+                f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
+                as_of,
+            ],
+        )
+    if name in CALENDAR_YEAR_DATES:
+        column = CALENDAR_YEAR_DATES[name]
+        years = [r[0] for r in con.execute("select distinct school_year from staging.calendar where school_year is not null order by 1").fetchall()]
+        covered = f"{_year_label(years[0])} to {_year_label(years[-1])}" if years else "none"
+        findings.record_query(
+            con, name, "date_outside_calendar_years", ERROR,
+            _select(column, f'"{column}"', "?")
+            + f' where "{column}__typed" is not null and not list_contains(?::integer[], _school_year)',
+            [f"a date in a school year the calendar covers ({covered})", "this date is in a school year the calendar does not cover", years],
+        )
+    if name in YEARS_AHEAD:
+        latest = school_year_of(as_of) + YEARS_AHEAD[name]
+        findings.record_query(
+            con, name, "school_year_in_future", ERROR,
+            _select("school_year", '"school_year"', "?") + ' where "school_year__typed" > ?',
+            [
+                f"a school year up to {latest} ({_year_label(latest)})",
+                f"this school year has not started by the as-of date {as_of.isoformat()}",
+                latest,
+            ],
+        )
+
+
+def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
+    """The metric of every target, resolved in the metric registry, as a temporary table the SQL rules join."""
+    con.execute(
+        "create or replace temp table _target_metrics "
+        "(metric varchar, known boolean, unit varchar, minimum double, maximum double, range_text varchar)"
+    )
+    for (metric_id,) in con.execute("select distinct metric from staging.targets where metric is not null").fetchall():
+        metric = metric_for(metric_id)
+        if metric is None or (":" in metric_id and not metric_id.split(":", 1)[1].strip()):
+            con.execute("insert into _target_metrics values (?, false, null, null, null, null)", [metric_id])
+            continue
+        low, high = UNIT_RANGES.get(metric.unit, (0, 100_000))
+        con.execute(
+            "insert into _target_metrics values (?, true, ?, ?, ?, ?)", [metric_id, metric.unit, low, high, f"{low:g} to {high:g}"]
+        )
+    examples = [m.id.replace(":*", ":<name>") for m in METRICS]
+    subgroup_examples = [s for s in SUBGROUPS if not s.startswith("grade_")] + ["grade_<g>"]
+    return {
+        "metric_examples": "a metric id: " + ", ".join(examples),
+        "subgroups": list(SUBGROUPS),
+        "subgroup_examples": "a subgroup id: " + ", ".join(subgroup_examples),
+    }
+
+
+# --- share of rows that cannot be counted ---------------------------------------------------------
+
+
+def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+    share = settings.max_bad_row_share
+    findings.record_query(
+        con, extract.name, "too_many_bad_rows", ERROR,
+        """
+        with bad as (
+            select file, count(distinct row) as bad_rows
+            from meta.findings
+            where extract = ? and severity = ?
+            group by file
+        ),
+        files as (
+            select file_name as file, rows from meta.load_files where extract = ? and rows > 0
+        )
+        select
+            b.file, null, null, null,
+            'at most ' || ? || ' of the rows of a file',
+            b.bad_rows || ' of ' || f.rows || ' rows (' || round(100.0 * b.bad_rows / f.rows, 1)
+                || '%) cannot be counted (see the findings of this file); so many usually means the file does not '
+                || 'match the calendar or enrollment extracts',
+            null, null
+        from bad as b
+        join files as f using (file)
+        where b.bad_rows > greatest(? * f.rows, ?)
+        """,
+        [extract.name, EXCLUDED, extract.name, f"{100 * share:g}%", share, TOLERATED_BAD_ROWS],
+    )
+
+
+# --- the pandera schema, a second reading of the contract --------------------------------------
+
+
+def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[Issue]:
+    """Check staging.<extract> (a sample of attendance) against its pandera schema."""
+    model = schemas.SCHEMAS[extract.name]
+    limit = schemas.SAMPLE_ROWS if extract.name == "attendance" else None
+    sql = f"select * from staging.{extract.name} order by _source_file, _source_row"
+    frame = con.execute(sql + (f" limit {int(limit)}" if limit else "")).df()
+    if frame.empty:
+        return []
+    try:
+        model.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        issues = []
+        for case in exc.failure_cases.head(SHOWN_ERRORS).itertuples():
+            index = case.index if isinstance(case.index, int) else None
+            source = frame.iloc[index] if index is not None and index < len(frame) else None
+            issues.append(
+                Issue(
+                    extract.name, "schema", ERROR,
+                    source["_source_file"] if source is not None else f"staging.{extract.name}",
+                    f"the value does not satisfy the schema check {case.check}",
+                    row=int(source["_source_row"]) if source is not None else None,
+                    column=case.column if isinstance(case.column, str) else None,
+                    value=None if case.failure_case is None else str(case.failure_case),
+                    expected=f"{case.check} (sezp_roadmap.schemas.{model.__name__})",
+                )
+            )
+        return issues
+    return []
+

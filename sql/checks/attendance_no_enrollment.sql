@@ -1,0 +1,28 @@
+-- An attendance exception of a student with no enrollment spell at that
+-- school in that school year: never counted.
+with exceptions as (
+    select
+        a.*,
+        case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end as school_year
+    from staging.attendance as a
+    semi join staging.calendar as c
+        on c.school_id = a.school_id and c.date = a.date
+),
+final as (
+    select
+        x._source_file as file,
+        x._source_row as row,
+        'student_id' as column_name,
+        x.student_id as value,
+        'a student with an enrollment spell at school ' || x.school_id || ' in the enrollment extract' as expected,
+        'this student has no enrollment at the school in this school year; the row is not counted' as reason,
+        x.school_id,
+        x.school_year
+    from exceptions as x
+    anti join staging.enrollment as e
+        on e.student_id = x.student_id
+        and e.school_id = x.school_id
+        and e.school_year = x.school_year
+    where x.student_id is not null
+)
+select * from final;

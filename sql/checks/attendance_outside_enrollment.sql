@@ -1,0 +1,51 @@
+-- An attendance exception on a school day outside every enrollment spell of
+-- the student at that school (before entry, after withdrawal): not a
+-- membership day, so never counted. A student with no spell at all at the
+-- school that year is attendance_no_enrollment.
+with exceptions as (
+    select
+        a.*,
+        case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end as school_year
+    from staging.attendance as a
+    semi join staging.calendar as c
+        on c.school_id = a.school_id and c.date = a.date
+),
+spells as (
+    select
+        student_id,
+        school_id,
+        school_year,
+        string_agg(
+            strftime(entry_date, '%Y-%m-%d') || ' to ' || coalesce(strftime(exit_date, '%Y-%m-%d'), 'today'),
+            '; ' order by entry_date
+        ) as spell_list
+    from staging.enrollment
+    where entry_date is not null
+    group by all
+),
+outside as (
+    select x.*
+    from exceptions as x
+    where not exists (
+        select 1
+        from staging.enrollment as e
+        where e.student_id = x.student_id
+          and e.school_id = x.school_id
+          and x.date between e.entry_date and coalesce(e.exit_date, x.date)
+    )
+),
+final as (
+    select
+        o._source_file as file,
+        o._source_row as row,
+        'date' as column_name,
+        strftime(o.date, '%Y-%m-%d') as value,
+        'a day inside the student''s enrollment at this school (' || s.spell_list || ')' as expected,
+        'the student was not enrolled at school ' || o.school_id || ' on this day; the row is not counted' as reason,
+        o.school_id,
+        o.school_year
+    from outside as o
+    join spells as s
+        using (student_id, school_id, school_year)
+)
+select * from final;
