@@ -2,12 +2,15 @@
 
 import dagster as dg
 
+from pipelines.defs.checks import extract_checks
 from pipelines.defs.ingest import extract_assets, landing_files
 from pipelines.defs.metrics import metric_values, student_attendance
 from pipelines.defs.reports import published_roadmap, roadmap_reports
 from pipelines.resources import default_paths
 
 all_assets = [landing_files, *extract_assets, student_attendance, metric_values, roadmap_reports, published_roadmap]
+# The extracts' blocking validation checks run as steps of their own (pipelines/defs/checks.py).
+all_assets += extract_checks
 
 build_roadmap_job = dg.define_asset_job(
     "build_roadmap",

@@ -74,8 +74,14 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
         if event.is_step_materialization:
             mat = event.event_specific_data.materialization
             outcome.metadata[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data
+            if not evaluation.passed and evaluation.description:
+                outcome.problems.append(evaluation.description)
         if event.is_step_failure:
             data = event.step_failure_data
+            if data.error is not None and data.error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # explained by the failed check's own description, just above
             if data.user_failure_data is not None and data.user_failure_data.description:
                 outcome.problems.append(data.user_failure_data.description)
             else:

@@ -6,6 +6,7 @@ from pipelines.defs.errors import explained_failures
 from pipelines.defs.metrics import metric_values
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
+from sezp_roadmap.extracts import EXTRACTS
 
 
 @dg.asset(group_name="reports", kinds={"html", "plotly"}, deps=[metric_values])
@@ -21,7 +22,8 @@ def roadmap_reports(paths: RoadmapPaths) -> dg.MaterializeResult:
     )
 
 
-@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[metric_values, roadmap_reports])
+# Every extract is a dependency so that its blocking validation check gates publication.
+@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[metric_values, roadmap_reports, *EXTRACTS])
 def published_roadmap(paths: RoadmapPaths) -> dg.MaterializeResult:
     """Swaps the new warehouse and reports in together, only after every step succeeded."""
     with explained_failures():

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from sezp_roadmap.config import Settings
+from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.formatting import period_label, school_year_label
 from sezp_roadmap.reporting.sections import Sections
@@ -176,6 +177,7 @@ def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
             "school_year": school_year, "period": period, "label": label, "links": links,
             "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
         })
+    render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
             entries=index_entries, settings=settings, generated_on=generated_on, **assets.for_page("assets/")

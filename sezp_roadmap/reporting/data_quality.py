@@ -1,0 +1,61 @@
+"""The data-quality page for the data team: what the checks found in this run's extracts.
+
+`<reports>/data-quality.html` summarises meta.findings by extract, rule and
+school, with a few example rows of each rule. Like every published page it
+carries no student identifier: rows are pointed to by file and row number,
+which is all a data clerk needs to open the file and fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from jinja2 import Environment
+
+from sezp_roadmap.config import Settings
+from sezp_roadmap.validation.findings import EXCLUDED
+from sezp_roadmap.validation.rules import RULES_BY_ID
+from sezp_roadmap.warehouse import query
+
+PAGE = "data-quality.html"
+EXAMPLES_PER_RULE = 5
+SEVERITY_LABELS = {EXCLUDED: "left out of the metrics", "warning": "used as described"}
+
+
+def _summary(con: duckdb.DuckDBPyConnection) -> dict:
+    try:
+        files = query(con, "findings/files")
+        rules = query(con, "findings/by_rule")
+        schools = query(con, "findings/by_school")
+        examples = query(con, "findings/examples", {"examples": EXAMPLES_PER_RULE})
+    except duckdb.CatalogException:
+        # A warehouse built before findings were recorded: the page says there is nothing to show.
+        return {"files": [], "rules": [], "schools": []}
+    by_rule: dict[tuple, list[dict]] = {}
+    for example in examples:
+        by_rule.setdefault((example["extract"], example["rule"]), []).append(example)
+    for rule in rules:
+        spec = RULES_BY_ID.get(rule["rule"])
+        rule["description"] = spec.description if spec else rule["rule"]
+        rule["outcome"] = SEVERITY_LABELS.get(rule["severity"], rule["severity"])
+        rule["examples"] = by_rule.get((rule["extract"], rule["rule"]), [])
+    return {"files": files, "rules": rules, "schools": schools}
+
+
+def render_data_quality(
+    con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings, env: Environment, page: dict | None = None
+) -> Path:
+    """Write `<out_dir>/data-quality.html`; `page` carries the shared page variables (asset prefix, inline CSS)."""
+    summary = _summary(con)
+    path = Path(out_dir) / PAGE
+    html = env.get_template("data_quality.html.j2").render(
+        **(page or {"asset_prefix": "assets/"}),
+        settings=settings,
+        generated_on=settings.as_of_date,
+        total=sum(r["findings"] for r in summary["rules"]),
+        excluded=sum(r["findings"] for r in summary["rules"] if r["severity"] == EXCLUDED),
+        **summary,
+    )
+    path.write_text(html, encoding="utf-8")
+    return path
