@@ -38,8 +38,8 @@ def chronic_a(i: int, year: int) -> bool:
     return i < 40 or 100 <= i < 138
 
 
-@pytest.fixture(scope="module")
-def zone():
+def build_zone():
+    """The zone described above, computed (the analysts' examples run against it too)."""
     con = warehouse()
     load(con, "schools", [("A", "Alpha", "6-8"), ("B", "Beta", "6-8")])
     load(con, "calendar", calendar(["A", "B"], DAYS[2025], 2025) + calendar(["A", "B"], DAYS[2026], 2026))
@@ -63,6 +63,12 @@ def zone():
         ("A", 2026, "end_of_year", "chronic_absence_rate", "female", Decimal(10)),
     ])
     compute(con, settings(AS_OF))
+    return con
+
+
+@pytest.fixture(scope="module")
+def zone():
+    con = build_zone()
     yield con
     con.close()
 

@@ -1,0 +1,49 @@
+-- The largest equity gaps of the latest school year's end of year (or its
+-- mid-year while the year is running): subgroups doing worse than all other
+-- students of their school, in the direction that matters for each metric.
+with latest as (
+    select school_year, period
+    from marts.metric_values
+    order by school_year desc, period = 'end_of_year' desc
+    limit 1
+),
+gaps as (
+    select
+        c.school_id,
+        c.metric,
+        k.label,
+        c.subgroup,
+        c.comparison_group,
+        c.n,
+        c.value,
+        c.comparison_value,
+        c.gap_vs_comparison,
+        c.risk_ratio,
+        -- positive = the subgroup does worse than its comparison group
+        case c.direction when 'lower' then c.gap_vs_comparison else -c.gap_vs_comparison end as shortfall
+    from marts.metric_comparisons as c
+    join latest
+        using (school_year, period)
+    join marts.metric_catalog as k
+        using (metric)
+    where c.school_id <> 'ZONE'
+      and c.gap_vs_comparison is not null
+      and c.unit = 'percent'
+),
+final as (
+    select
+        school_id,
+        label,
+        subgroup,
+        comparison_group,
+        n,
+        round(value, 1) as subgroup_pct,
+        round(comparison_value, 1) as comparison_pct,
+        round(shortfall, 1) as points_worse,
+        round(risk_ratio, 2) as risk_ratio
+    from gaps
+    where shortfall > 0
+)
+select * from final
+order by points_worse desc, school_id, label, subgroup
+limit 25;
