@@ -118,7 +118,7 @@ def _zone_overview(data: PeriodData, sections: Sections, settings: Settings) -> 
         spec["layout"]["annotations"][0]["text"] = "Zone" if zone_value is not None else ""
         div_id = f"zone-{metric.replace('_', '-')}"
         summary = f"Bar chart of {info.label.lower()} by school, with the zone as a dashed line; the numbers are in the table above."
-        charts.append({"title": info.label, "figure": figures.figure_html(spec, div_id, summary)})
+        charts.append({"id": div_id, "title": info.label, "figure": figures.figure_html(spec, div_id, summary)})
     return {
         "metrics": [data.metrics[m] for m in metrics],
         "table": table,

@@ -1,0 +1,126 @@
+"""Every generated report opened in a real browser: Debian's chromium, driven by Playwright.
+
+No browser is ever downloaded: Playwright drives /usr/bin/chromium (installed
+by .ci/run where missing). Outside CI, the module is skipped when chromium is
+absent; on CI (the CI variable set) a missing chromium fails.
+Screenshots are saved to test-artifacts/screenshots/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reports_zone import build_report_zone
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+if CHROMIUM is None:
+    if os.environ.get("CI"):
+        pytest.fail("chromium is missing on CI: .ci/run installs Debian's chromium package", pytrace=False)
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+SCHOOL_SECTIONS = ("#header", "#at-a-glance", "#targets", "#equity", "#attendance", "#discipline", "#climate", "#sqr", "#notes")
+ZONE_SECTIONS = ("#header", "#schools", "#equity", "#attendance", "#notes")
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    return build_report_zone(tmp_path_factory.mktemp("browser"))[2]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_page(browser, path: Path, root: Path, *, width: int = 1280):
+    """Open a report, recording console errors and any request that leaves the report folder."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    inside = root.resolve().as_uri()
+
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((inside, "data:")) else problems.append(f"request outside the report folder: {r.url}"),
+    )
+    page.goto(path.resolve().as_uri())
+    page.wait_for_load_state("load")
+    return page, problems
+
+
+def test_every_report_opens_cleanly_with_every_section_and_drawn_charts(browser, reports):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    paths = sorted(reports.glob("*/*/*.html"))
+    assert len(paths) == 16
+    page, problems = open_page(browser, reports / "index.html", reports)
+    for path in [reports / "index.html", *paths]:
+        page.goto(path.resolve().as_uri())
+        if path.name != "index.html":
+            for selector in ZONE_SECTIONS if path.name == "zone.html" else SCHOOL_SECTIONS:
+                assert page.locator(selector).count() == 1, (path, selector)
+            plots = page.locator(".plot")
+            # Plotly drew every chart (it adds its own class to the element it draws in).
+            assert plots.count() > 3 and page.locator(".plot.js-plotly-plot").count() == plots.count(), path
+        name = "-".join(path.relative_to(reports).with_suffix("").parts)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        assert not problems, (path, problems)
+    page.close()
+
+
+def test_first_screen_answers_how_are_we_doing(browser, reports):
+    page, problems = open_page(browser, reports / "2026" / "mid_year" / "A.html", reports)
+    glance = page.locator("#at-a-glance .glance li")
+    assert glance.count() >= 5
+    first = glance.first
+    assert first.is_visible() and first.bounding_box()["y"] + first.bounding_box()["height"] < 900
+    assert "zone" in first.inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "first-screen-A.png"))
+    page.screenshot(path=str(SCREENSHOTS / "full-page-A.png"), full_page=True)
+    page.close()
+    assert not problems
+
+
+def test_keyboard_reaches_the_skip_link_and_the_sections(browser, reports):
+    page, _ = open_page(browser, reports / "2026" / "mid_year" / "B.html", reports)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Shift+Tab")
+    for _ in range(4):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "A"
+    page.close()
+
+
+def test_printing_keeps_charts_whole_and_inside_the_page(browser, reports):
+    page, problems = open_page(browser, reports / "2026" / "mid_year" / "A.html", reports, width=1280)
+    page.emulate_media(media="print")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(300)
+    # A4 at 96 dpi is 794 px wide, less 1.5 cm margins on each side.
+    page.set_viewport_size({"width": 680, "height": 1000})
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_timeout(300)
+    widths = page.evaluate("Array.from(document.querySelectorAll('.plot svg.main-svg')).map(s => s.getBoundingClientRect().right)")
+    assert widths and max(widths) <= 680
+    breaks = page.evaluate("getComputedStyle(document.querySelector('.chart-block')).breakInside")
+    assert breaks == "avoid"
+    pdf = page.pdf(format="A4", print_background=True)
+    (SCREENSHOTS / "A-mid-year.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF")
+    page.close()
+    assert not problems
