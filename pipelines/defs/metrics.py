@@ -18,11 +18,18 @@ def student_attendance(paths: RoadmapPaths) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in counts.items()})
 
 
-@dg.asset(group_name="metrics", kinds={"duckdb", "sql"}, deps=[student_attendance, "schools", "discipline"])
+@dg.asset(
+    group_name="metrics",
+    kinds={"duckdb", "sql"},
+    deps=[
+        student_attendance, "schools", "discipline", "family_survey", "educator_survey", "sqr", "targets",
+    ],
+)
 def metric_values(paths: RoadmapPaths) -> dg.MaterializeResult:
     """marts.metric_values: every metric by school (and ZONE), school year, period and subgroup.
 
-    Small cells are suppressed here, before anything is published.
+    Small cells are suppressed here, before anything is published; also builds
+    marts.metric_comparisons (prior year, zone, gaps, targets) and marts.metric_catalog.
     """
     with explained_failures():
         counts = stages.build_metric_values(paths.locations, paths.settings())
