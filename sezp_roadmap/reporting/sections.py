@@ -67,6 +67,8 @@ class Sections:
         self.min_students = min_students
         self.min_respondents = min_respondents
         self.last = LAST_PERIOD.get(data.period, "last year")
+        # As a column or legend heading: "Last mid-year", "Same point last year".
+        self.last_heading = self.last.removeprefix("the ").capitalize()
 
     # -- helpers -------------------------------------------------------------------------
     def info(self, metric: str) -> MetricInfo:
@@ -175,7 +177,7 @@ class Sections:
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "vs all students", self.last.capitalize(), "Change"]
+        columns = ["Group", "Students", info.label, "vs all students", self.last_heading, "Change"]
         rows = [[
             "All students",
             self._n(all_cell),
@@ -378,16 +380,16 @@ class Sections:
         series = [("This school", [None if c.suppressed else c.value for _, c in pairs], "school")]
         if school_id != ZONE:
             series.append(("Zone", [c.zone_value for _, c in pairs], "zone"))
-        series.append((f"This school, {self.last}", [c.prior_value for _, c in pairs], "prior"))
+        series.append((self.last_heading, [c.prior_value for _, c in pairs], "prior"))
         visible = any(not c.suppressed and c.value is not None for _, c in pairs)
         spec = figures.grouped_bars(labels, series, title=title, unit=info.unit, axis_title=AXIS_TITLES.get(info.unit, ""),
                                     horizontal=True)
         summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
-        columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last.capitalize(), "Change"]
+        columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last_heading, "Change"]
         rows = [[self.info(m).label, self._n(c), self.shown(m, c), format_value(c.zone_value, info.unit) or "—",
                  format_value(c.prior_value, info.unit) or "—", self._difference(m, c.change)] for m, c in pairs]
         figure = figures.figure_html(spec, div_id, summary) if visible else None
-        return Chart(div_id, title, summary if visible else "No figure can be shown.", figure, columns, rows,
+        return Chart(div_id, title, summary if visible else "No chart: every figure here is hidden for privacy.", figure, columns, rows,
                      [f"{m}|all" for m, _ in pairs])
 
     def climate(self, school_id: str) -> list[Chart]:
