@@ -34,8 +34,9 @@ EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",
 CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
 YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1}
-# A single row that cannot be counted never stops a run, however small the file.
-TOLERATED_BAD_ROWS = 1
+# However small the file, this many rows that cannot be counted never stop a run
+# on their own: a share means little in a file of a few dozen rows.
+TOLERATED_BAD_ROWS = 10
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
@@ -77,19 +78,20 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
     extract = EXTRACTS[name]
     findings.clear(con, name, check_rule_ids(name))
-    con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
-    _column_rules(con, extract, settings)
+    # Materialised once: every rule reads it, and a view would be re-planned by each of them.
+    con.execute(f"create or replace temp table _rows as {_rows_sql(extract)}")
+    findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
     _key_rules(con, extract)
-    _reference_rules(con, extract, settings)
     for rule in sql_rules(name):
         params = {"as_of_date": settings.as_of_date}
         if name == "targets":
             params.update(_target_parameters(con))
         findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
+    _drop_findings_of_rows_in_error(con, name)
     _bad_row_share(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
         findings.record(con, schema_issues(con, extract))
-    con.execute("drop view _rows")
+    con.execute("drop table _rows")
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
         con.execute("select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]).fetchall()
@@ -146,34 +148,35 @@ def allowed_codes(column: Column, extract: Extract, settings: Settings) -> tuple
     return column.codes
 
 
-def _column_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
+    parts: list[tuple] = []
     for column in extract.columns:
         text, typed = f'"{column.name}"', f'"{column.name}__typed"'
         codes = allowed_codes(column, extract, settings)
         if not column.nullable:
             expected = FORMAT.get(column.kind, ("", "a value"))[1] if not codes else "one of " + ", ".join(codes)
-            findings.record_query(
-                con, extract.name, "required_value", ERROR,
+            parts.append((
+                "required_value", ERROR,
                 _select(column.name, "null", "?") + f" where {text} is null",
                 [expected, "a required value is empty"],
-            )
+            ))
         if column.kind in FORMAT:
             reason, expected = FORMAT[column.kind]
-            findings.record_query(
-                con, extract.name, "value_format", ERROR,
+            parts.append((
+                "value_format", ERROR,
                 _select(column.name, text, "?") + f" where {text} is not null and {typed} is null",
                 [expected, reason],
-            )
+            ))
         if codes:
             where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
-            findings.record_query(
-                con, extract.name, "unknown_code", ERROR,
+            parts.append((
+                "unknown_code", ERROR,
                 _select(column.name, text, "?") + f" where {text} is not null and not list_contains(?::varchar[], {text})",
                 ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
-            )
+            ))
         if column.minimum is not None and column.maximum is not None:
-            findings.record_query(
-                con, extract.name, "out_of_range", ERROR,
+            parts.append((
+                "out_of_range", ERROR,
                 _select(column.name, text, "?") + f" where {typed} < ? or {typed} > ?",
                 [
                     f"a number from {column.minimum:g} to {column.maximum:g}",
@@ -181,7 +184,8 @@ def _column_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Se
                     column.minimum,
                     column.maximum,
                 ],
-            )
+            ))
+    return parts
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -231,49 +235,51 @@ def _year_label(year: int) -> str:
     return f"{year - 1}-{str(year)[-2:]}"
 
 
-def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> list[tuple]:
     name = extract.name
+    parts: list[tuple] = []
     if name != "schools" and "school_id" in extract.column_names:
         known = [r[0] for r in con.execute("select school_id from staging.schools where school_id is not null order by 1").fetchall()]
         listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
-        findings.record_query(
-            con, name, "unknown_school", ERROR,
+        parts.append((
+            "unknown_school", ERROR,
             _select("school_id", '"school_id"', "?")
             + ' where "school_id" is not null and not list_contains(?::varchar[], "school_id")',
             [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract", known],
-        )
+        ))
     as_of = settings.as_of_date
     for column in EVENT_DATES.get(name, ()):
-        findings.record_query(
-            con, name, "future_date", ERROR,
+        parts.append((
+            "future_date", ERROR,
             _select(column, f'"{column}"', "?") + f' where "{column}__typed" > ?',
             [
                 f"a date on or before {as_of.isoformat()}" + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
                 f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
                 as_of,
             ],
-        )
+        ))
     if name in CALENDAR_YEAR_DATES:
         column = CALENDAR_YEAR_DATES[name]
         years = [r[0] for r in con.execute("select distinct school_year from staging.calendar where school_year is not null order by 1").fetchall()]
         covered = f"{_year_label(years[0])} to {_year_label(years[-1])}" if years else "none"
-        findings.record_query(
-            con, name, "date_outside_calendar_years", ERROR,
+        parts.append((
+            "date_outside_calendar_years", ERROR,
             _select(column, f'"{column}"', "?")
             + f' where "{column}__typed" is not null and not list_contains(?::integer[], _school_year)',
             [f"a date in a school year the calendar covers ({covered})", "this date is in a school year the calendar does not cover", years],
-        )
+        ))
     if name in YEARS_AHEAD:
         latest = school_year_of(as_of) + YEARS_AHEAD[name]
-        findings.record_query(
-            con, name, "school_year_in_future", ERROR,
+        parts.append((
+            "school_year_in_future", ERROR,
             _select("school_year", '"school_year"', "?") + ' where "school_year__typed" > ?',
             [
                 f"a school year up to {latest} ({_year_label(latest)})",
                 f"this school year has not started by the as-of date {as_of.isoformat()}",
                 latest,
             ],
-        )
+        ))
+    return parts
 
 
 def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
@@ -298,6 +304,15 @@ def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
         "subgroups": list(SUBGROUPS),
         "subgroup_examples": "a subgroup id: " + ", ".join(subgroup_examples),
     }
+
+
+def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A row with an error is reported once, as that error (a future date is not also "not a school day")."""
+    con.execute(
+        "delete from meta.findings as f where f.extract = $name and f.row is not null and exists ("
+        "select 1 from meta.errors as e where e.extract = $name and e.file = f.file and e.row = f.row)",
+        {"name": name},
+    )
 
 
 # --- share of rows that cannot be counted ---------------------------------------------------------
