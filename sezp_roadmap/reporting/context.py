@@ -109,6 +109,8 @@ class Cell:
     target_gap: float | None = None
     target_gap_students: int | None = None
     direction: str | None = None
+    # Kept only to tell a small hidden group from a large one hidden to protect it; never printed.
+    hidden_n: int | None = field(default=None, repr=False)
 
     @classmethod
     def from_row(cls, row: dict) -> "Cell":
@@ -121,6 +123,7 @@ class Cell:
             n=None if suppressed else row.get("n"),
             value=None if suppressed else row.get("value"),
             suppressed=suppressed,
+            hidden_n=row.get("n") if suppressed else None,
             **{k: row.get(k) for k in COMPARISON_FIELDS},
         )
         if suppressed:

@@ -51,11 +51,20 @@ class Chart:
     note: str | None = None
 
 
-def hidden(info: MetricInfo, min_students: int, min_respondents: int) -> str:
-    if info.population == "respondents":
-        return f"fewer than {min_respondents} respondents"
+COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
+
+
+def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | None = None) -> str:
+    """What a suppressed cell reads. A group at or above the threshold was hidden only so that a
+    smaller group's figure cannot be worked out from it (complementary suppression): saying
+    "fewer than 10 students" there would be false."""
     if info.population == "indicators":
         return "not rated"
+    threshold = min_respondents if info.population == "respondents" else min_students
+    if n is not None and n >= threshold:
+        return COMPLEMENTARY_TEXT
+    if info.population == "respondents":
+        return f"fewer than {min_respondents} respondents"
     return f"fewer than {min_students} students"
 
 
@@ -78,7 +87,7 @@ class Sections:
         """A value as the page prints it; a suppressed cell reads 'fewer than N students'."""
         info = self.info(metric)
         if cell is not None and cell.suppressed:
-            return hidden(info, self.min_students, self.min_respondents)
+            return hidden(info, self.min_students, self.min_respondents, cell.hidden_n)
         number = cell.value if value is None and cell is not None else value
         return format_value(number, info.unit) or "—"
 
@@ -132,7 +141,7 @@ class Sections:
         for c in sorted(found, key=lambda c: (c.metric, subgroup_sort_key(c.subgroup))):
             info = self.info(c.metric)
             if c.suppressed:
-                status, distance = "cannot be checked", hidden(info, self.min_students, self.min_respondents)
+                status, distance = "cannot be checked", hidden(info, self.min_students, self.min_respondents, c.hidden_n)
             elif c.target_met is None:
                 status, distance = "not yet known", "—"
             elif c.target_met:
@@ -203,7 +212,7 @@ class Sections:
         if cell is None:
             return "—"
         if cell.suppressed:
-            return hidden(self.info(cell.metric), self.min_students, self.min_respondents)
+            return hidden(self.info(cell.metric), self.min_students, self.min_respondents, cell.hidden_n)
         return "—" if cell.n is None else f"{cell.n:,}"
 
     def equity(self, school_id: str) -> dict:
