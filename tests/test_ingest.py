@@ -1,0 +1,147 @@
+"""Reading the landing folder: raw keeps every row as received, staging is typed, re-reading changes nothing."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+
+import duckdb
+import pytest
+
+from ingest_zone import DAYS, append, ingest_and_validate, write_zone
+from sezp_roadmap import ingest
+from sezp_roadmap.errors import Problem
+from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.validation import findings
+
+COUNTED = ("raw.attendance", "staging.attendance", "staging.enrollment", "staging.calendar", "meta.findings")
+
+
+def counts(run) -> dict:
+    return {table: run.count(table) for table in COUNTED}
+
+
+def test_raw_keeps_every_row_with_file_row_and_hash(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    run = ingest_and_validate(folder)
+    rows = run.con.execute(
+        "select student_id, _source_file, _source_row, _file_sha256 from raw.attendance order by _source_row"
+    ).fetchall()
+    assert len(rows) == 25
+    assert rows[0] == ("0001", "attendance.csv", 2, ingest.file_hash(folder / "attendance.csv"))
+    assert [r[2] for r in rows] == list(range(2, 27))
+
+
+def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    (folder / "enrollment.csv").write_text((folder / "enrollment.csv").read_text().replace("0007,A", " 0007 ,A"))
+    run = ingest_and_validate(folder)
+    assert run.con.execute("select student_id from raw.enrollment where _source_row = 9").fetchone()[0] == " 0007 "
+    ids = {r[0] for r in run.con.execute("select student_id from staging.enrollment").fetchall()}
+    assert ids == {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
+    assert run.con.execute("select typeof(student_id) from staging.attendance limit 1").fetchone()[0] == "VARCHAR"
+
+
+def test_staging_is_typed(tmp_path):
+    run = ingest_and_validate(write_zone(tmp_path / "landing"))
+    types = dict(run.con.execute("select column_name, data_type from information_schema.columns where table_schema = 'staging' and table_name = 'enrollment'").fetchall())
+    assert types["entry_date"] == "DATE" and types["school_year"] == "INTEGER" and types["ell"] == "BOOLEAN"
+    assert run.con.execute("select days_removed from staging.discipline where incident_id = 'I2'").fetchone()[0] == pytest.approx(0.5)
+    # A skipped survey item is a missing answer, not a zero.
+    assert run.con.execute("select count(*) from staging.family_survey where response is null").fetchone()[0] == 1
+
+
+def test_files_of_one_extract_are_combined(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    lines = (folder / "attendance.csv").read_text().splitlines()
+    (folder / "attendance.csv").unlink()
+    (folder / "attendance_part1.csv").write_text("\n".join(lines[:10]) + "\n")
+    (folder / "attendance_part2.csv").write_text("\n".join([lines[0], *lines[10:]]) + "\n")
+    run = ingest_and_validate(folder)
+    assert run.count("staging.attendance") == 25
+    assert run.con.execute("select count(distinct _source_file) from raw.attendance").fetchone()[0] == 2
+    # Row numbers are those of each file.
+    assert run.con.execute("select min(_source_row) from raw.attendance where _source_file = 'attendance_part2.csv'").fetchone()[0] == 2
+
+
+def test_the_same_file_twice_changes_no_count(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    before = counts(ingest_and_validate(folder))
+    again = counts(ingest_and_validate(folder))
+    assert again == before
+    shutil.copyfile(folder / "attendance.csv", folder / "attendance_copy.csv")
+    run = ingest_and_validate(folder)
+    after = counts(run)
+    assert after["raw.attendance"] == before["raw.attendance"]
+    assert after["staging.attendance"] == before["staging.attendance"]
+    assert after["meta.findings"] == before["meta.findings"] + 1
+    assert [r["rule"] for r in run.findings if r["file"] == "attendance_copy.csv"] == ["duplicate_file"]
+
+
+def test_a_row_repeated_in_another_file_is_counted_once(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    before = counts(ingest_and_validate(folder))
+    (folder / "attendance_late.csv").write_text(f"student_id,school_id,date,code\n0001,A,{DAYS[1]},A\n0007,A,{DAYS[9]},A\n")
+    run = ingest_and_validate(folder)
+    assert run.count("raw.attendance") == before["raw.attendance"] + 2
+    assert run.count("staging.attendance") == before["staging.attendance"] + 1
+
+
+def test_a_corrected_file_replaces_what_it_replaced(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    ingest_and_validate(folder)
+    text = (folder / "attendance.csv").read_text().replace(f"0001,A,{DAYS[1]},A", f"0001,A,{DAYS[1]},AE")
+    (folder / "attendance.csv").write_text(text)
+    run = ingest_and_validate(folder)
+    assert run.count("staging.attendance") == 25
+    assert run.con.execute(f"select code from staging.attendance where student_id = '0001' and date = '{DAYS[1]}'").fetchall() == [("AE",)]
+
+
+def test_compressed_files_are_read(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    with gzip.open(folder / "attendance.csv.gz", "wb") as handle:
+        handle.write((folder / "attendance.csv").read_bytes())
+    (folder / "attendance.csv").unlink()
+    run = ingest_and_validate(folder)
+    assert not run.errors
+    assert run.count("staging.attendance") == 25
+
+
+def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_path, monkeypatch):
+    monkeypatch.setattr(ingest, "_BLOCK", 7)  # tiny blocks: blank lines fall across block boundaries
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(b"student_id,school_id,date,code\r\n\r\n0001,A,2025-09-03,A\r\n\r\n\r\n0002,A,2025-09-03,A\r\n")
+    scan = ingest.scan_file("attendance", path)
+    assert scan.blank_lines == [2, 4, 5]
+    assert scan.encoding_issue is None
+    con = duckdb.connect()
+    for schema in ("meta", "raw", "staging"):
+        con.execute(f"create schema {schema}")
+    ingest.load_raw(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
+    assert con.execute("select student_id, _source_row from raw.attendance order by 2").fetchall() == [("0001", 3), ("0002", 6)]
+
+
+def test_findings_messages_built_in_sql_read_like_the_cli_errors():
+    con = duckdb.connect()
+    con.execute("create schema meta")
+    findings.reset(con)
+    cases = [
+        Problem(file="a.csv", message="m", row=3, column="c", value="v", expected="e"),
+        Problem(file="a.csv", message="m", row=None, column=None, value=None, expected="e"),
+        Problem(file="a.csv", message="m", row=4, column=None, value=None, expected=None),
+        Problem(file="a.csv", message="m", row=4, column="c", value="v", expected=None),
+    ]
+    for p in cases:
+        findings.record_query(con, "x", "r", findings.WARNING, "select ?, ?, ?, ?, ?, ?, null, null", [p.file, p.row, p.column, p.value, p.expected, p.message])
+    messages = [r[0] for r in con.execute("select message from meta.findings").fetchall()]
+    assert messages == [str(p) for p in cases]
+
+
+def test_the_reading_step_records_its_warnings(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    append(folder, "schools.csv")
+    text = (folder / "schools.csv").read_text()
+    (folder / "schools.csv").write_text("Zone schools list\n" + text)
+    run = ingest_and_validate(folder)
+    assert [(r["rule"], r["row"]) for r in run.findings if r["extract"] == "schools"] == [("title_rows_skipped", 1)]
+    assert run.count("staging.schools") == 2

@@ -1,0 +1,112 @@
+"""The validation machinery itself: the rule registry, the share of bad rows, the pandera schemas."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ingest_zone import DAYS, append, ingest_and_validate, write_zone
+from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.schemas import SCHEMAS
+from sezp_roadmap.subgroups import SUBGROUPS, is_subgroup
+from sezp_roadmap.validation import run as validation
+from sezp_roadmap.validation.rules import RULES, RULES_BY_ID
+from sezp_roadmap.warehouse import SQL_DIR
+
+PACKAGE = Path(validation.__file__).resolve().parent.parent
+
+
+def test_every_sql_rule_has_its_file_and_every_file_its_rule():
+    files = {p.stem for p in (SQL_DIR / "checks").glob("*.sql")}
+    assert files == {r.id for r in RULES if r.sql}
+
+
+def test_every_rule_the_code_writes_is_registered():
+    sources = "\n".join(p.read_text() for p in [PACKAGE / "ingest.py", *(PACKAGE / "validation").glob("*.py")])
+    used = set(re.findall(r'"([a-z_]+)", (?:ERROR|WARNING|EXCLUDED)', sources))
+    assert used and used <= set(RULES_BY_ID)
+
+
+def test_every_schema_field_has_a_description():
+    for name, model in SCHEMAS.items():
+        schema = model.to_schema()
+        assert set(schema.columns) == set(EXTRACTS[name].column_names)
+        assert all(column.description for column in schema.columns.values()), name
+
+
+def test_subgroup_ids_include_the_data_contract_and_every_grade():
+    assert {"all", "hispanic", "high_needs", "non_low_income", "nonbinary", "grade_K", "grade_PK", "grade_12"} <= set(SUBGROUPS)
+    assert is_subgroup("grade_7") and not is_subgroup("grade_13") and not is_subgroup("ELL")
+
+
+def _absences_before_entry(folder, count):
+    # Student 0003 entered on school day 21: absences on the days before are outside enrollment.
+    append(folder, "attendance.csv", *(f"0003,A,{DAYS[i]},A" for i in range(count)))
+
+
+@pytest.mark.parametrize(
+    ("extra_bad_rows", "share", "stops"),
+    [
+        # With the base zone's one bad row: 10 of 34 rows are tolerated whatever the share ...
+        (9, 0.01, False),
+        # ... 11 of 35 rows (31%) are more than 1% and more than 10 rows ...
+        (10, 0.01, True),
+        # ... but not more than a 40% share.
+        (10, 0.40, False),
+    ],
+)
+def test_too_many_bad_rows_stop_the_run(tmp_path, extra_bad_rows, share, stops):
+    folder = write_zone(tmp_path / "landing")
+    (folder / "roadmap.yaml").write_text((folder / "roadmap.yaml").read_text() + f"validation:\n  max_bad_row_share: {share}\n")
+    _absences_before_entry(folder, extra_bad_rows)
+    run = ingest_and_validate(folder)
+    errors = [r for r in run.errors if r["rule"] == "too_many_bad_rows"]
+    assert bool(errors) == stops
+    if stops:
+        assert errors[0]["message"].startswith("attendance.csv: 11 of 35 rows (31.4%) cannot be counted")
+
+
+def test_an_extract_without_errors_passes_with_its_findings_counted(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    run = ingest_and_validate(folder)
+    from sezp_roadmap.config import load_settings
+
+    outcome = validation.validate(run.con, "attendance", load_settings(None, folder))
+    assert outcome.passed
+    assert outcome.finding_counts == {"attendance_outside_enrollment": 1}
+    assert outcome.description == "attendance: no errors; 1 findings"
+
+
+def test_an_outcome_lists_its_first_errors_and_how_many_more(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    append(folder, "attendance.csv", *(f"0001,A,{DAYS[20]},Q{i}" for i in range(60)))
+    run = ingest_and_validate(folder)
+    from sezp_roadmap.config import load_settings
+
+    outcome = validation.validate(run.con, "attendance", load_settings(None, folder))
+    assert not outcome.passed and outcome.error_count == 60
+    lines = outcome.description.splitlines()
+    assert lines[0] == "attendance: 60 problems to fix"
+    assert lines[1].startswith("attendance.csv, row 27, column 'code': this code is not one the code table")
+    assert lines[-1] == "... and 10 more (all are in the warehouse table meta.errors)"
+
+
+def test_a_district_code_added_in_the_settings_is_accepted(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    (folder / "roadmap.yaml").write_text(
+        (folder / "roadmap.yaml").read_text() + "attendance_codes:\n  AV: {absent_days: 1.0, label: Virtual absence}\n"
+    )
+    append(folder, "attendance.csv", f"0001,A,{DAYS[20]},AV")
+    assert not ingest_and_validate(folder).errors
+
+
+def test_the_pandera_schema_reads_the_typed_table_independently(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    run = ingest_and_validate(folder)
+    # A value the SQL rules would have caught, slipped into staging behind their back.
+    run.con.execute("update staging.sqr set rating = 9 where _source_row = 2")
+    issues = validation.schema_issues(run.con, EXTRACTS["sqr"])
+    assert [(i.rule, i.file, i.row, i.column, i.value) for i in issues] == [("schema", "sqr.csv", 2, "rating", "9")]
+    assert "less_than_or_equal_to(4" in issues[0].expected
