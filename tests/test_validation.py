@@ -110,3 +110,17 @@ def test_the_pandera_schema_reads_the_typed_table_independently(tmp_path):
     issues = validation.schema_issues(run.con, EXTRACTS["sqr"])
     assert [(i.rule, i.file, i.row, i.column, i.value) for i in issues] == [("schema", "sqr.csv", 2, "rating", "9")]
     assert "less_than_or_equal_to(4" in issues[0].expected
+
+
+def test_the_users_data_contract_names_every_column_rule_and_subgroup():
+    text = (SQL_DIR.parent / "docs" / "data-contract.md").read_text()
+    for name, extract in EXTRACTS.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{name}` |"))
+        for column in extract.column_names:
+            bold = f"**{column}**"
+            assert (bold in row) == (column in extract.key), (name, column)
+            assert column in row, (name, column)
+    for rule in RULES:
+        assert f"| `{rule.id}` |" in text, rule.id
+    for subgroup in SUBGROUPS:
+        assert subgroup.startswith("grade_") or f"`{subgroup}`" in text, subgroup

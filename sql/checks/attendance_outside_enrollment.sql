@@ -16,7 +16,10 @@ spells as (
         school_id,
         school_year,
         string_agg(
-            strftime(entry_date, '%Y-%m-%d') || ' to ' || coalesce(strftime(exit_date, '%Y-%m-%d'), 'today'),
+            case
+                when exit_date is null then 'from ' || strftime(entry_date, '%Y-%m-%d') || ', no exit date'
+                else strftime(entry_date, '%Y-%m-%d') || ' to ' || strftime(exit_date, '%Y-%m-%d')
+            end,
             '; ' order by entry_date
         ) as spell_list
     from staging.enrollment
