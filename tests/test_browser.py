@@ -68,7 +68,8 @@ def test_every_report_opens_cleanly_with_every_section_and_drawn_charts(browser,
     page, problems = open_page(browser, reports / "index.html", reports)
     for path in paths:
         page.goto(path.resolve().as_uri())
-        if path.parent != reports:
+        # Period pages (<year>/<period>/*.html) carry report sections; the targets pages are tested below.
+        if len(path.relative_to(reports).parts) == 3:
             for selector in ZONE_SECTIONS if path.name == "zone.html" else SCHOOL_SECTIONS:
                 assert page.locator(selector).count() == 1, (path, selector)
             plots = page.locator(".plot")
@@ -122,5 +123,29 @@ def test_printing_keeps_charts_whole_and_inside_the_page(browser, reports):
     pdf = page.pdf(format="A4", print_background=True)
     (SCREENSHOTS / "A-mid-year.pdf").write_bytes(pdf)
     assert pdf.startswith(b"%PDF")
+    page.close()
+    assert not problems
+
+
+def test_targets_page_sorts_and_filters_by_keyboard(browser, reports):
+    page, problems = open_page(browser, reports / "index.html", reports)
+    page.click("text=2025–26")
+    assert page.url.endswith("2026/targets.html")
+    rows = page.locator("#targets-table tbody tr")
+    assert rows.count() == 4
+    # Sort by target, ascending then descending, from the keyboard.
+    button = page.locator("#targets-table thead button", has_text="Target")
+    button.focus()
+    page.keyboard.press("Enter")
+    targets = page.eval_on_selector_all("#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))")
+    assert targets == sorted(targets)
+    page.keyboard.press("Enter")
+    targets = page.eval_on_selector_all("#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))")
+    assert targets == sorted(targets, reverse=True)
+    assert page.locator("#targets-table thead th[aria-sort=descending]").count() == 1
+    page.select_option("#school-filter", "B")
+    assert page.locator("#targets-table tbody tr:not([hidden])").count() == 2
+    assert "2 targets shown" in page.locator("#targets-count").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "targets-2026.png"), full_page=True)
     page.close()
     assert not problems

@@ -20,6 +20,7 @@ from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.formatting import period_label, school_year_label
+from sezp_roadmap.reporting.priority_levers import PriorityLevers, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting import figures
 from sezp_roadmap.warehouse import PROJECT_ROOT, query
@@ -163,9 +164,12 @@ def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
             "has_comparisons": data.has_comparisons,
         }
         links = []
+        levers = PriorityLevers(con, data, settings)
         for school in data.schools:
             path = period_dir / f"{school['school_id']}.html"
-            path.write_text(_school_page(school_template, data, sections, school, common), encoding="utf-8")
+            page_common = {**common, **levers.context(school["school_id"])}
+            path.write_text(_school_page(school_template, data, sections, school, page_common), encoding="utf-8")
+            levers.write_exports(school, period_dir)
             written.append(path)
             links.append({"href": f"{school_year}/{period}/{path.name}", "school": school})
         zone_path = period_dir / ZONE_PAGE
@@ -178,9 +182,12 @@ def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
             "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
         })
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
+    targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
+                                        assets.for_page("../assets/"))
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
-            entries=index_entries, settings=settings, generated_on=generated_on, **assets.for_page("assets/")
+            entries=index_entries, targets_pages=targets_pages, settings=settings, generated_on=generated_on,
+            **assets.for_page("assets/"),
         ),
         encoding="utf-8",
     )

@@ -1,0 +1,289 @@
+"""Priority levers: which of the zone's levers the published data points to, and why.
+
+A lever (sezp_roadmap/levers.yaml, or `levers:` in the zone's settings) names
+the metrics that bear on it. For one school and period, every published,
+unsuppressed cell of marts.metric_comparisons can yield findings of five kinds;
+each finding is worth a fixed number of points, doubled when it is large, and a
+lever's score is the sum over the findings of its metrics. Nothing here reads a
+warehouse: the functions take small rows (dicts shaped like
+marts.metric_comparisons with the catalog's label and population), so every
+rule can be tested on hand-written rows. docs/priority-levers.md states the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import yaml
+
+from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
+
+DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
+
+# Points per finding kind, in the order the report lists the kinds.
+POINTS = {
+    "target_not_met": 3,
+    "low_sqr_rating": 3,
+    "worse_than_zone": 2,
+    "worsening": 2,
+    "equity_gap": 1,
+}
+KIND_LABELS = {
+    "target_not_met": "target not met",
+    "low_sqr_rating": "low School Quality Review rating",
+    "worse_than_zone": "worse than the zone",
+    "worsening": "worse than the same point last year",
+    "equity_gap": "equity gap",
+}
+# A difference smaller than this (in the metric's unit) is not a finding; one at
+# least twice this size is a large finding and counts double.
+NOTABLE = {"percent": 3.0, "days": 1.0, "per_100": 3.0, "score": 0.5, "rating": 0.25}
+# An SQR domain rated this or lower is a finding; this or lower is a large one.
+LOW_SQR_RATING = 2.0
+VERY_LOW_SQR_RATING = 1.5
+# A finding about fewer than SMALL_GROUP_FACTOR × the suppression threshold is "small n".
+SMALL_GROUP_FACTOR = 2
+# Groups compared with all students in equity findings (their complements, grades excluded).
+EQUITY_EXCLUDED_PREFIXES = ("non_", "grade_")
+
+
+@dataclass(frozen=True)
+class Lever:
+    id: str
+    name: str
+    description: str
+    patterns: tuple[str, ...]
+
+    def bears_on(self, metric: str) -> bool:
+        return any(fnmatchcase(metric, pattern) for pattern in self.patterns)
+
+
+def _lever(entry: object, where: str, position: int) -> Lever:
+    if not isinstance(entry, dict):
+        raise InputProblem(Problem(file=where, row=position, message="a lever must be a mapping",
+                                   value=str(entry), expected="id, name, description, metrics, survey_topics, sqr_domains"))
+    for key in ("id", "name"):
+        if not str(entry.get(key) or "").strip():
+            raise InputProblem(Problem(file=where, row=position, column=key, message=f"the lever has no {key}",
+                                       value=str(entry.get(key)), expected="a non-empty text"))
+    patterns: list[str] = []
+    for key in ("metrics", "survey_topics", "sqr_domains"):
+        values = entry.get(key) or []
+        if not isinstance(values, list):
+            raise InputProblem(Problem(file=where, row=position, column=key, message="not a list",
+                                       value=str(values), expected="a list of metric ids or patterns"))
+        patterns += [str(v) for v in values]
+    return Lever(str(entry["id"]), str(entry["name"]), " ".join(str(entry.get("description") or "").split()),
+                 tuple(patterns))
+
+
+def parse_levers(entries: object, where: str) -> tuple[Lever, ...]:
+    if not isinstance(entries, list) or not entries:
+        raise InputProblem(Problem(file=where, column="levers", message="the levers must be a non-empty list",
+                                   value=str(entries), expected="a list of levers"))
+    levers = tuple(_lever(e, where, i) for i, e in enumerate(entries, start=1))
+    ids = [lever.id for lever in levers]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate:
+        raise InputProblem(Problem(file=where, column="id", message="two levers share an id", value=duplicate,
+                                   expected="a different id for every lever"))
+    return levers
+
+
+def load_levers(settings_raw: dict | None = None) -> tuple[Lever, ...]:
+    """The zone's levers (`levers:` in its settings), else the packaged default set."""
+    if settings_raw and settings_raw.get("levers") is not None:
+        return parse_levers(settings_raw["levers"], "settings: levers")
+    loaded = yaml.safe_load(DEFAULT_LEVERS_FILE.read_text(encoding="utf-8"))
+    return parse_levers(loaded["levers"], str(DEFAULT_LEVERS_FILE.name))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a lever may matter, as a sentence with its numbers."""
+
+    kind: str
+    metric: str
+    subgroup: str
+    sentence: str
+    large: bool = False
+    small_group: bool = False
+
+    @property
+    def points(self) -> int:
+        return POINTS[self.kind] * (2 if self.large else 1)
+
+
+def _judged_worse(direction: str, delta: float | None, unit: str) -> bool:
+    """A difference on the worse side by at least the notable size."""
+    if delta is None or direction not in ("higher", "lower"):
+        return False
+    worse = delta < 0 if direction == "higher" else delta > 0
+    return worse and abs(delta) >= NOTABLE.get(unit, 0)
+
+
+def _large(delta: float, unit: str) -> bool:
+    return abs(delta) >= 2 * NOTABLE.get(unit, 0)
+
+
+def _who(row: dict, min_students: int, min_respondents: int) -> tuple[str, bool]:
+    """'(60 students)' and whether the group is small; SQR indicators are not a group of people."""
+    population = row.get("population") or "students"
+    n = row.get("n")
+    if population == "indicators" or n is None:
+        return "", False
+    threshold = min_respondents if population == "respondents" else min_students
+    return f" ({n:g} {population})", n < SMALL_GROUP_FACTOR * threshold
+
+
+def _subject(row: dict) -> str:
+    """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
+    if row.get("population") in ("respondents", "indicators"):
+        return row["label"]
+    return f"{row['label']}, {subgroup_label(row['subgroup']) if row['subgroup'] != 'all' else 'all students'}"
+
+
+def _published(row: dict) -> bool:
+    return not row.get("suppressed") and row.get("value") is not None
+
+
+def findings_for(rows: list[dict], period: str, *, min_students: int, min_respondents: int) -> list[Finding]:
+    """Every finding in one school's rows of one period (suppressed rows yield none)."""
+    last = LAST_PERIOD.get(period, "last year")
+    period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
+    found: list[Finding] = []
+    gaps: dict[str, list[dict]] = {}
+    for row in rows:
+        if not _published(row):
+            continue
+        unit, direction, value = row["unit"], row["direction"], row["value"]
+        who, small = _who(row, min_students, min_respondents)
+        shown = format_value(value, unit)
+        if row.get("target") is not None and row.get("target_met") is False:
+            students = row.get("target_gap_students")
+            gap = row.get("target_gap")
+            if students:
+                who_moves = TARGET_STUDENTS.get(row["metric"], "more students")
+                rest = f"{students:g} {who_moves} would meet it"
+            elif gap is not None:
+                rest = f"{format_difference(gap, unit)} to go"
+            else:
+                rest = "not yet met"
+            found.append(Finding(
+                "target_not_met", row["metric"], row["subgroup"],
+                f"{_subject(row)}: {shown} against the {period_words} target of "
+                f"{format_value(float(row['target']), unit)}; {rest}{who}.",
+                large=gap is not None and _large(gap, unit), small_group=small,
+            ))
+        if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
+            found.append(Finding(
+                "low_sqr_rating", row["metric"], "all",
+                f"{row['label']}: rated {format_value(value, 'rating')} out of 4 (2 or lower).",
+                large=value <= VERY_LOW_SQR_RATING,
+            ))
+        if row["subgroup"] == "all" and _judged_worse(direction, row.get("diff_vs_zone"), unit):
+            found.append(Finding(
+                "worse_than_zone", row["metric"], "all",
+                f"{_subject(row)}: {shown}, {format_difference(row['diff_vs_zone'], unit)} worse than the zone "
+                f"({format_value(row['zone_value'], unit)}){who}.",
+                large=_large(row["diff_vs_zone"], unit), small_group=small,
+            ))
+        if row["subgroup"] == "all" and _judged_worse(direction, row.get("change"), unit):
+            found.append(Finding(
+                "worsening", row["metric"], "all",
+                f"{_subject(row)}: {shown}, {format_difference(row['change'], unit)} worse than {last} "
+                f"({format_value(row['prior_value'], unit)}){who}.",
+                large=_large(row["change"], unit), small_group=small,
+            ))
+        if (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
+                and _judged_worse(direction, row.get("gap_vs_all"), unit)):
+            gaps.setdefault(row["metric"], []).append(row)
+    # Only the largest gap of each metric, so a metric with many groups does not outweigh the others.
+    for metric, candidates in gaps.items():
+        row = max(candidates, key=lambda r: (abs(r["gap_vs_all"]), r["subgroup"]))
+        unit = row["unit"]
+        who, small = _who(row, min_students, min_respondents)
+        found.append(Finding(
+            "equity_gap", metric, row["subgroup"],
+            f"{_subject(row)}: {format_value(row['value'], unit)}, {format_difference(row['gap_vs_all'], unit)} "
+            f"worse than all students ({format_value(row['all_value'], unit)}){who}.",
+            large=_large(row["gap_vs_all"], unit), small_group=small,
+        ))
+    return found
+
+
+@dataclass
+class LeverEvidence:
+    lever: Lever
+    rank: int
+    findings: list[Finding] = field(default_factory=list)
+    metrics_with_data: int = 0
+
+    @property
+    def score(self) -> int:
+        return sum(f.points for f in self.findings)
+
+    @property
+    def breakdown(self) -> list[dict]:
+        """Per finding kind: how many, how many large, and the points they add up to."""
+        rows = []
+        for kind in POINTS:
+            of_kind = [f for f in self.findings if f.kind == kind]
+            if of_kind:
+                large = sum(f.large for f in of_kind)
+                rows.append({"kind": kind, "label": KIND_LABELS[kind], "count": len(of_kind), "large": large,
+                             "points_each": POINTS[kind], "points": sum(f.points for f in of_kind)})
+        return rows
+
+    @property
+    def breakdown_text(self) -> str:
+        if not self.findings:
+            return "no findings: 0 points"
+        parts = []
+        for b in self.breakdown:
+            large = f" ({b['large']} large, counted double)" if b["large"] else ""
+            each = f"{b['points_each']} point" + ("s" if b["points_each"] != 1 else "")
+            parts.append(f"{b['count']} × {b['label']} at {each}{large} = {b['points']}")
+        return "; ".join(parts) + f". Total {self.score} points."
+
+    @property
+    def caution(self) -> str | None:
+        """Why this lever's evidence is thin, or None when it is not."""
+        if self.metrics_with_data == 0:
+            return "No published figure of this period bears on this lever: the data cannot speak to it."
+        if not self.findings:
+            return None
+        small = sum(f.small_group for f in self.findings)
+        if len(self.findings) < 2:
+            return "Thin evidence: a single finding."
+        if small * 2 > len(self.findings):
+            return f"Thin evidence: most findings rest on small groups ({small} of {len(self.findings)})."
+        return None
+
+
+def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_present: set[str]) -> list[LeverEvidence]:
+    """Levers by score (highest first), then by number of findings, then in the configured order."""
+    evidence = []
+    for lever in levers:
+        mine = sorted((f for f in findings if lever.bears_on(f.metric)),
+                      key=lambda f: (-f.points, list(POINTS).index(f.kind)))
+        evidence.append(LeverEvidence(lever, 0, mine, sum(lever.bears_on(m) for m in metrics_present)))
+    order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))
+    ranked = [evidence[i] for i in order]
+    for position, item in enumerate(ranked, start=1):
+        item.rank = position
+    return ranked
+
+
+def ranking_note(ranked: list[LeverEvidence]) -> str | None:
+    """What to keep in mind about the ranking as a whole (ties at the top, nothing found)."""
+    if not ranked or all(e.score == 0 for e in ranked):
+        return "No finding points to any lever in this period's published data; the ranking says nothing here."
+    if len(ranked) > 2 and ranked[1].score == ranked[2].score and ranked[1].score > 0:
+        return (f"{ranked[1].lever.name} and {ranked[2].lever.name} have the same score: "
+                "the data alone does not choose between them.")
+    return None

@@ -1,0 +1,191 @@
+"""The report's "Priority levers" section, its exports, and the school year's targets page.
+
+Everything here reads the period's published cells (PeriodData, from
+marts.metric_comparisons) and the targets of the year (sql/reports/year_targets.sql);
+a suppressed figure never enters a sentence, an export or the targets page.
+The scoring and the on-pace rule live in sezp_roadmap.levers and sezp_roadmap.targets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+
+from sezp_roadmap import targets as target_rules
+from sezp_roadmap.config import Settings
+from sezp_roadmap.levers import KIND_LABELS, POINTS, LeverEvidence, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.reporting.context import PeriodData
+from sezp_roadmap.reporting.formatting import format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.warehouse import query
+
+EXPORT_COLUMNS = (
+    "school_id", "school_name", "school_year", "period", "rank", "lever_id", "lever", "score", "score_breakdown",
+    "caution", "finding_kind", "finding_points", "finding",
+)
+PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
+
+
+def scoring_rule() -> str:
+    """The score, in one sentence, as the report and the exports state it."""
+    points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
+    return (f"Each finding adds points ({points}); a large finding (at least twice the smallest difference "
+            "the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's score is the sum "
+            "over the findings on the measures that bear on it.")
+
+
+def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
+    """One school's published cells of the period as the plain rows sezp_roadmap.levers reads."""
+    rows = []
+    for (school, metric, subgroup), c in data.cells.items():
+        if school != school_id:
+            continue
+        info = data.metrics[metric]
+        rows.append({
+            "metric": metric, "subgroup": subgroup, "label": info.label, "unit": info.unit,
+            "direction": c.direction or info.direction, "population": info.population,
+            "n": c.n, "value": c.value, "suppressed": c.suppressed,
+            "prior_value": c.prior_value, "change": c.change, "zone_value": c.zone_value,
+            "diff_vs_zone": c.diff_vs_zone, "all_value": c.all_value, "gap_vs_all": c.gap_vs_all,
+            "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
+            "target_gap_students": c.target_gap_students,
+        })
+    return sorted(rows, key=lambda r: (r["metric"], r["subgroup"]))
+
+
+def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
+    """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
+    unit, direction, target = row["unit"], row["direction"], row["target"]
+    hidden = (f"fewer than {min_respondents} respondents" if row["population"] == "respondents"
+              else f"fewer than {min_students} students")
+    judged = dict(row, n=None if row["suppressed"] else row["n"])
+    if row["period"] == "end_of_year" and not row["period_complete"]:
+        pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],
+                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"])
+        status = pace.status
+        actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
+        sort_value = None if row["mid_suppressed"] else row["mid_value"]
+        actual_label = "mid-year"
+        if pace.projected is None:
+            how = pace.explanation
+        elif pace.last_year_movement is None:
+            how = f"mid-year {actual}; {pace.explanation}"
+        else:
+            sign = "+" if pace.last_year_movement >= 0 else "−"
+            how = (f"projected {format_value(pace.projected, unit)} = mid-year {actual} {sign} "
+                   f"{format_difference(pace.last_year_movement, unit)} (last year's mid-year to end-of-year movement)")
+    else:
+        status = target_rules.target_status(row["value"], target, direction, suppressed=row["suppressed"],
+                                            target_met=row["target_met"])
+        actual = hidden if row["suppressed"] else (format_value(row["value"], unit) or "—")
+        sort_value = None if row["suppressed"] else row["value"]
+        actual_label = "end of year" if row["period"] == "end_of_year" else "mid-year"
+        how = "—"
+        if status == target_rules.NOT_MET and row["target_gap"] is not None:
+            how = f"{format_difference(row['target_gap'], unit)} to go"
+            if row["target_gap_students"]:
+                how += f" ({row['target_gap_students']:g} students)"
+        elif status == target_rules.HIDDEN:
+            how = "hidden for privacy"
+    judged.update(status=status, actual=actual, actual_label=actual_label, how=how, sort_value=sort_value,
+                  target_text=format_value(target, unit), subgroup_text=subgroup_label(row["subgroup"]),
+                  period_text=PERIOD_NAMES.get(row["period"], row["period"]))
+    return judged
+
+
+def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Settings) -> list[dict]:
+    return [judge(r, min_students=settings.min_students, min_respondents=settings.min_respondents)
+            for r in query(con, "reports/year_targets", {"school_year": school_year})]
+
+
+class PriorityLevers:
+    """The levers section and exports of one period's school reports."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings):
+        self.data = data
+        self.settings = settings
+        self.levers = load_levers(settings.raw)
+        self.targets = year_targets(con, data.school_year, settings) if data.period == "mid_year" else []
+
+    def ranked(self, school_id: str) -> list[LeverEvidence]:
+        rows = cell_rows(self.data, school_id)
+        found = findings_for(rows, self.data.period, min_students=self.settings.min_students,
+                             min_respondents=self.settings.min_respondents)
+        present = {r["metric"] for r in rows if not r["suppressed"] and r["value"] is not None}
+        return rank_levers(self.levers, found, present)
+
+    def context(self, school_id: str) -> dict:
+        """What _priority_levers.html.j2 and _targets_on_pace.html.j2 show for one school."""
+        ranked = self.ranked(school_id)
+        end_of_year = [t for t in self.targets if t["school_id"] == school_id and t["period"] == "end_of_year"]
+        return {
+            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule()},
+            "end_of_year_targets": end_of_year,
+        }
+
+    def write_exports(self, school: dict, period_dir: Path) -> list[Path]:
+        """<school_id>-priority-levers.csv and .md beside the school's report."""
+        ranked = self.ranked(school["school_id"])
+        stem = period_dir / f"{school['school_id']}-priority-levers"
+        csv_path, md_path = stem.with_suffix(".csv"), stem.with_suffix(".md")
+        csv_path.write_text(export_csv(school, self.data, ranked), encoding="utf-8")
+        md_path.write_text(export_markdown(school, self.data, ranked), encoding="utf-8")
+        return [csv_path, md_path]
+
+
+def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for e in ranked:
+        common = [school["school_id"], school["school_name"], data.school_year, data.period, e.rank, e.lever.id,
+                  e.lever.name, e.score, e.breakdown_text, e.caution or ""]
+        if not e.findings:
+            writer.writerow([*common, "", "", ""])
+        for f in e.findings:
+            writer.writerow([*common, f.kind, f.points, f.sentence])
+    return out.getvalue()
+
+
+def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
+    period = PERIOD_NAMES.get(data.period, data.period)
+    through = long_date(data.period_row.get("data_through"))
+    lines = [
+        f"# Priority levers: {school['school_name']}",
+        "",
+        f"{period} {data.school_year - 1}–{str(data.school_year)[-2:]}, data through {through}. "
+        "From the Roadmap for Equitable Student Outcomes: only figures the report shows (none hidden for privacy).",
+        "",
+        f"How the score works: {scoring_rule()}",
+        "",
+    ]
+    note = ranking_note(ranked)
+    if note:
+        lines += [f"Note: {note}", ""]
+    for e in ranked:
+        lines += [f"## {e.rank}. {e.lever.name} ({e.score} points)", "", e.lever.description, "",
+                  f"Score: {e.breakdown_text}", ""]
+        if e.caution:
+            lines += [f"Caution: {e.caution}", ""]
+        lines += [f"- {f.sentence}" for f in e.findings]
+        if e.findings:
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_years: list[int], settings: Settings,
+                        env, page_assets: dict) -> dict[int, str]:
+    """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}."""
+    template = env.get_template("targets.html.j2")
+    written = {}
+    for school_year in sorted(set(school_years), reverse=True):
+        rows = year_targets(con, school_year, settings)
+        schools = sorted({(r["school_name"] or r["school_id"], r["school_id"]) for r in rows})
+        page = out_dir / str(school_year) / "targets.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(template.render(rows=rows, schools=schools, school_year=school_year, settings=settings,
+                                        **page_assets), encoding="utf-8")
+        written[school_year] = f"{school_year}/targets.html"
+    return written

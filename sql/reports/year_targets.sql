@@ -1,0 +1,67 @@
+-- Every target the TLTs set for one school year (both periods), with the
+-- published figures its status is judged on: the target's own cell, this
+-- year's mid-year cell (for end-of-year targets on pace), and last year's
+-- mid-year and end-of-year values (the movement the on-pace rule projects).
+-- A target without a published cell keeps its row, with NULL figures.
+with targets as (
+    select school_id, school_year, period, metric, subgroup, max(target) as target
+    from staging.targets
+    where school_year = $school_year
+    group by all
+),
+values_of_year as (
+    select *
+    from marts.metric_comparisons
+    where school_year = $school_year
+),
+last_year as (
+    select *
+    from marts.metric_values
+    where school_year = $school_year - 1
+),
+final as (
+    select
+        t.school_id,
+        s.school_name,
+        t.school_year,
+        t.period,
+        t.metric,
+        coalesce(k.label, t.metric) as label,
+        coalesce(k.unit, '') as unit,
+        coalesce(k.direction, 'higher') as direction,
+        coalesce(k.population, 'students') as population,
+        t.subgroup,
+        t.target::double as target,
+        own.n,
+        own.value,
+        coalesce(own.suppressed, false) as suppressed,
+        own.target_met,
+        own.target_gap,
+        own.target_gap_students,
+        mid.value as mid_value,
+        coalesce(mid.suppressed, false) as mid_suppressed,
+        case when not last_mid.suppressed then last_mid.value end as last_mid_value,
+        case when not last_end.suppressed then last_end.value end as last_end_value,
+        coalesce(p.is_complete, false) as period_complete
+    from targets as t
+    left join meta.periods as p
+        on p.school_year = t.school_year and p.period = t.period
+    left join staging.schools as s
+        on s.school_id = t.school_id
+    left join marts.metric_catalog as k
+        on k.metric = t.metric
+    left join values_of_year as own
+        on own.school_id = t.school_id and own.period = t.period
+        and own.metric = t.metric and own.subgroup = t.subgroup
+    left join values_of_year as mid
+        on mid.school_id = t.school_id and mid.period = 'mid_year'
+        and mid.metric = t.metric and mid.subgroup = t.subgroup
+    left join last_year as last_mid
+        on last_mid.school_id = t.school_id and last_mid.period = 'mid_year'
+        and last_mid.metric = t.metric and last_mid.subgroup = t.subgroup
+    left join last_year as last_end
+        on last_end.school_id = t.school_id and last_end.period = 'end_of_year'
+        and last_end.metric = t.metric and last_end.subgroup = t.subgroup
+)
+select * from final
+order by school_name, school_id, period desc, label, subgroup;
