@@ -172,7 +172,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
         lines += [f"- {f.sentence}" for f in e.findings]
         if e.findings:
             lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_years: list[int], settings: Settings,

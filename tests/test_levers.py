@@ -1,0 +1,285 @@
+"""Priority levers: configuration, findings, ranking, exports and their privacy (docs/priority-levers.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import duckdb
+import pytest
+
+from reports_zone import build_report_zone
+from sezp_roadmap.errors import InputProblem
+from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown
+
+LIMITS = {"min_students": 10, "min_respondents": 5}
+
+
+def row(metric: str, value: float | None, subgroup: str = "all", **kw) -> dict:
+    """A published cell shaped like marts.metric_comparisons with the catalog's label and population."""
+    base = {
+        "metric": metric, "subgroup": subgroup, "value": value, "suppressed": False, "n": 200,
+        "label": metric.replace("_", " ").capitalize(), "unit": "percent", "direction": "lower",
+        "population": "students", "prior_value": None, "change": None, "zone_value": None, "diff_vs_zone": None,
+        "all_value": None, "gap_vs_all": None, "target": None, "target_met": None, "target_gap": None,
+        "target_gap_students": None,
+    }
+    return {**base, **kw}
+
+
+# -- configuration --------------------------------------------------------------------------
+
+def test_default_levers_are_the_frameworks_six():
+    levers = load_levers()
+    assert [lever.id for lever in levers] == [
+        "instruction_tiered_supports", "attendance_engagement", "culture_climate", "family_partnership",
+        "talent_teacher_leadership", "schedule_time",
+    ]
+    by_id = {lever.id: lever for lever in levers}
+    assert by_id["attendance_engagement"].bears_on("chronic_absence_rate")
+    assert by_id["instruction_tiered_supports"].bears_on("sqr:instruction")
+    assert by_id["family_partnership"].bears_on("family_favorable:communication")
+    assert not by_id["family_partnership"].bears_on("chronic_absence_rate")
+
+
+def test_a_zone_replaces_the_levers_in_its_settings_and_patterns_match_families():
+    levers = load_levers({"levers": [{"id": "voice", "name": "Teacher voice", "survey_topics": ["educator:*"]}]})
+    assert levers == (Lever("voice", "Teacher voice", "", ("educator:*",)),)
+    assert levers[0].bears_on("educator:peer_culture") and not levers[0].bears_on("educator_ici")
+
+
+@pytest.mark.parametrize("levers", [[], [{"name": "No id"}], [{"id": "a", "name": "A", "metrics": "x"}],
+                                    [{"id": "a", "name": "A"}, {"id": "a", "name": "B"}]])
+def test_a_bad_lever_list_is_an_input_problem(levers):
+    with pytest.raises(InputProblem):
+        load_levers({"levers": levers})
+
+
+# -- findings -------------------------------------------------------------------------------
+
+def test_each_kind_of_finding_is_a_sentence_with_its_numbers():
+    rows = [
+        row("chronic_absence_rate", 31.2, n=250, label="Chronic absence", target=30.0, target_met=False,
+            target_gap=1.2, target_gap_students=3, zone_value=24.0, diff_vs_zone=7.2, prior_value=27.0, change=4.2),
+        row("chronic_absence_rate", 40.0, "swd", n=25, label="Chronic absence", all_value=31.2, gap_vs_all=8.8),
+        row("chronic_absence_rate", 35.0, "ell", n=40, label="Chronic absence", all_value=31.2, gap_vs_all=3.8),
+        row("sqr:instruction", 1.5, n=4, label="School Quality Review: Instruction", unit="rating",
+            direction="higher", population="indicators"),
+    ]
+    found = findings_for(rows, "mid_year", **LIMITS)
+    assert [(f.kind, f.sentence, f.points) for f in found] == [
+        ("target_not_met", "Chronic absence, all students: 31.2% against the mid-year target of 30.0%; "
+                           "3 fewer chronically absent students would meet it (250 students).", 3),
+        ("worse_than_zone", "Chronic absence, all students: 31.2%, 7.2 points worse than the zone (24.0%) "
+                            "(250 students).", 4),
+        ("worsening", "Chronic absence, all students: 31.2%, 4.2 points worse than last mid-year (27.0%) "
+                      "(250 students).", 2),
+        ("low_sqr_rating", "School Quality Review: Instruction: rated 1.50 out of 4 (2 or lower).", 6),
+        # Only the largest gap of a metric; 25 students is above twice the threshold, so not small.
+        ("equity_gap", "Chronic absence, Students with disabilities: 40.0%, 8.8 points worse than all students "
+                       "(31.2%) (25 students).", 2),
+    ]
+    assert not any(f.small_group for f in found)
+
+
+def test_small_differences_better_figures_and_met_targets_are_not_findings():
+    rows = [
+        row("attendance_rate", 93.0, direction="higher", diff_vs_zone=-2.9, change=4.0, target=93.0, target_met=True),
+        row("chronic_absence_rate", 20.0, diff_vs_zone=-5.0, change=-3.0),
+        row("chronic_absence_rate", 22.0, "hispanic", all_value=20.0, gap_vs_all=2.0),
+        row("chronic_absence_rate", 30.0, "non_ell", all_value=20.0, gap_vs_all=10.0),
+        row("sqr:culture", 2.25, unit="rating", direction="higher", population="indicators"),
+    ]
+    assert findings_for(rows, "mid_year", **LIMITS) == []
+
+
+def test_suppressed_cells_yield_no_finding_even_with_figures_left_in_the_row():
+    rows = [row("chronic_absence_rate", 77.77, "swd", suppressed=True, n=7, all_value=20.0, gap_vs_all=57.77,
+                target=30.0, target_met=False, target_gap=47.77, diff_vs_zone=50.0, change=40.0)]
+    assert findings_for(rows, "mid_year", **LIMITS) == []
+
+
+# -- ranking --------------------------------------------------------------------------------
+
+LEVERS = (
+    Lever("instruction", "Instruction", "Teaching.", ("sqr:instruction", "educator:*")),
+    Lever("attendance", "Attendance", "Coming to school.", ("attendance_rate", "chronic_absence_rate")),
+    Lever("family", "Family partnership", "Families.", ("family_favorable*",)),
+)
+
+
+def crafted_rows() -> list[dict]:
+    """Attendance is plainly the problem; instruction has one mild sign; families are fine."""
+    return [
+        row("chronic_absence_rate", 38.0, label="Chronic absence", target=25.0, target_met=False, target_gap=13.0,
+            target_gap_students=26, zone_value=26.0, diff_vs_zone=12.0, prior_value=30.0, change=8.0),
+        row("attendance_rate", 89.0, label="Attendance rate", direction="higher", zone_value=93.0, diff_vs_zone=-4.0),
+        row("educator:peer_culture", 6.0, label="Educator survey: Peer Culture", unit="score", direction="higher",
+            population="respondents", n=20, zone_value=6.6, diff_vs_zone=-0.6),
+        row("family_favorable", 82.0, label="Family survey", direction="higher", population="respondents", n=60,
+            zone_value=75.0, diff_vs_zone=7.0),
+    ]
+
+
+def test_the_lever_the_data_plainly_points_to_ranks_first_with_its_score():
+    rows = crafted_rows()
+    ranked = rank_levers(LEVERS, findings_for(rows, "mid_year", **LIMITS), {r["metric"] for r in rows})
+    assert [(e.lever.id, e.score, len(e.findings)) for e in ranked] == [
+        ("attendance", 6 + 4 + 4 + 2, 4), ("instruction", 2, 1), ("family", 0, 0),
+    ]
+    top = ranked[0]
+    assert top.breakdown_text == (
+        "1 × target not met at 3 points (1 large, counted double) = 6; "
+        "2 × worse than the zone at 2 points (1 large, counted double) = 6; "
+        "1 × worse than the same point last year at 2 points (1 large, counted double) = 4. Total 16 points."
+    )
+    assert top.caution is None
+    assert ranked[1].caution == "Thin evidence: a single finding."
+    assert ranked[2].caution is None and ranked[2].metrics_with_data == 1
+    assert ranking_note(ranked) is None
+
+
+def test_thin_evidence_is_said_not_hidden():
+    no_data = rank_levers(LEVERS, [], {"attendance_rate"})
+    assert no_data[0].lever.id == "instruction"  # ties keep the configured order
+    assert no_data[0].caution.startswith("No published figure of this period bears on this lever")
+    assert ranking_note(no_data).startswith("No finding points to any lever")
+    small = [row("chronic_absence_rate", 40.0, n=12, zone_value=20.0, diff_vs_zone=20.0, prior_value=30.0, change=10.0)]
+    ranked = rank_levers(LEVERS, findings_for(small, "mid_year", **LIMITS), {"chronic_absence_rate"})
+    assert ranked[0].caution == "Thin evidence: most findings rest on small groups (2 of 2)."
+
+
+# -- exports --------------------------------------------------------------------------------
+
+def period_data() -> SimpleNamespace:
+    return SimpleNamespace(school_year=2026, period="mid_year", period_row={"data_through": dt.date(2025, 12, 19)})
+
+
+def crafted_ranking():
+    rows = crafted_rows()
+    return rank_levers(LEVERS, findings_for(rows, "mid_year", **LIMITS), {r["metric"] for r in rows})
+
+
+def test_the_csv_export_has_one_row_per_finding_strongest_first_with_the_levers_rank_and_score():
+    text = export_csv({"school_id": "A", "school_name": "Alpha Middle"}, period_data(), crafted_ranking())
+    lines = text.splitlines()
+    assert lines[0] == ("school_id,school_name,school_year,period,rank,lever_id,lever,score,score_breakdown,caution,"
+                        "finding_kind,finding_points,finding")
+    breakdown = ('"1 × target not met at 3 points (1 large, counted double) = 6; 2 × worse than the zone at 2 points '
+                 '(1 large, counted double) = 6; 1 × worse than the same point last year at 2 points (1 large, '
+                 'counted double) = 4. Total 16 points."')
+    head = f"A,Alpha Middle,2026,mid_year,1,attendance,Attendance,16,{breakdown},,"
+    assert lines[1:] == [
+        head + "target_not_met,6,\"Chronic absence, all students: 38.0% against the mid-year target of 25.0%; "
+               "26 fewer chronically absent students would meet it (200 students).\"",
+        head + "worse_than_zone,4,\"Chronic absence, all students: 38.0%, 12.0 points worse than the zone (26.0%) "
+               "(200 students).\"",
+        head + "worsening,4,\"Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) "
+               "(200 students).\"",
+        head + "worse_than_zone,2,\"Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) "
+               "(200 students).\"",
+        "A,Alpha Middle,2026,mid_year,2,instruction,Instruction,2,1 × worse than the zone at 2 points = 2. Total "
+        "2 points.,Thin evidence: a single finding.,worse_than_zone,2,\"Educator survey: Peer Culture: 6.0, 0.6 "
+        "points worse than the zone (6.6) (20 respondents).\"",
+        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no findings: 0 points,,,,",
+    ]
+
+
+def test_the_markdown_export_reads_as_the_form_expects():
+    text = export_markdown({"school_id": "A", "school_name": "Alpha Middle"}, period_data(), crafted_ranking())
+    lines = text.splitlines()
+    assert lines[0] == "# Priority levers: Alpha Middle"
+    assert lines[2].startswith("Mid-year 2025–26, data through December 19, 2025.")
+    assert lines[4].startswith("How the score works: Each finding adds points (target not met 3, ")
+    assert lines[6:] == [
+        "## 1. Attendance (16 points)",
+        "",
+        "Coming to school.",
+        "",
+        "Score: 1 × target not met at 3 points (1 large, counted double) = 6; 2 × worse than the zone at 2 points "
+        "(1 large, counted double) = 6; 1 × worse than the same point last year at 2 points (1 large, counted "
+        "double) = 4. Total 16 points.",
+        "",
+        "- Chronic absence, all students: 38.0% against the mid-year target of 25.0%; 26 fewer chronically absent "
+        "students would meet it (200 students).",
+        "- Chronic absence, all students: 38.0%, 12.0 points worse than the zone (26.0%) (200 students).",
+        "- Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) (200 students).",
+        "- Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) (200 students).",
+        "",
+        "## 2. Instruction (2 points)",
+        "",
+        "Teaching.",
+        "",
+        "Score: 1 × worse than the zone at 2 points = 2. Total 2 points.",
+        "",
+        "Caution: Thin evidence: a single finding.",
+        "",
+        "- Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone (6.6) (20 respondents).",
+        "",
+        "## 3. Family partnership (0 points)",
+        "",
+        "Families.",
+        "",
+        "Score: no findings: 0 points",
+    ]
+    assert text.endswith("points\n")
+
+
+# -- the rendered zone ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def zone(tmp_path_factory):
+    return build_report_zone(tmp_path_factory.mktemp("levers"))
+
+
+def test_every_school_report_has_the_section_and_its_exports_beside_it(zone):
+    _, _, reports = zone
+    pages = sorted(p for p in reports.glob("*/*/*.html") if p.name != "zone.html")
+    assert len(pages) == 12
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert 'id="priority-levers"' in html and "How the score works." in html
+        for suffix in (".csv", ".md"):
+            export = page.with_name(f"{page.stem}-priority-levers{suffix}")
+            assert export.is_file(), export
+            assert f'href="{export.name}"' in html
+        assert ("End-of-year targets: on pace?" in html) == (page.parent.name == "mid_year")
+    b = (reports / "2026" / "mid_year" / "B.html").read_text(encoding="utf-8")
+    assert 'data-target="chronic_absence_rate|swd"' in b
+
+
+def test_exports_carry_no_hidden_value(zone):
+    _, warehouse, reports = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        hidden = con.execute(
+            """
+            select v.school_id, v.school_year, v.period, c.value
+            from marts.metric_values as v
+            join work.metric_cells as c using (school_id, school_year, period, metric, subgroup)
+            where v.suppressed and v.school_id <> 'ZONE' and c.value is not null
+            """
+        ).fetchall()
+    assert len(hidden) > 20
+    checked = 0
+    for school_id, year, period, value in hidden:
+        for suffix in (".csv", ".md"):
+            text = (reports / str(year) / period / f"{school_id}-priority-levers{suffix}").read_text(encoding="utf-8")
+            # One-decimal renderings of short values could be another cell's; the exact value never appears.
+            if len(repr(value)) >= 8:
+                checked += 1
+                assert repr(value) not in text and repr(round(value, 4)) not in text
+    assert checked > 0
+
+
+def test_targets_page_lists_every_target_with_its_status(zone):
+    _, _, reports = zone
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026/targets.html"' in index and 'href="2025/targets.html"' in index
+    html = (reports / "2026" / "targets.html").read_text(encoding="utf-8")
+    assert html.count('<tr data-school="') == 4
+    assert '<option value="A">Alpha Middle</option>' in html
+    statuses = [s for s in ("met", "not met", "on pace", "not on pace", "cannot be checked")
+                if f">{s}</td>" in html]
+    assert statuses
+    assert "No targets were set for this school year." in (reports / "2025" / "targets.html").read_text(encoding="utf-8")

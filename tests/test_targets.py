@@ -1,0 +1,103 @@
+"""Target status (met / not met at its period) and the on-pace rule for end-of-year targets at mid-year."""
+
+from __future__ import annotations
+
+import pytest
+
+from sezp_roadmap import targets as t
+from sezp_roadmap.reporting.priority_levers import judge
+
+
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "expected"),
+    [
+        # Higher is better (attendance rate): at or above the target is met.
+        (94.0, 94.0, "higher", t.MET),
+        (94.1, 94.0, "higher", t.MET),
+        (93.9, 94.0, "higher", t.NOT_MET),
+        # Lower is better (chronic absence): at or below the target is met.
+        (20.0, 20.0, "lower", t.MET),
+        (19.9, 20.0, "lower", t.MET),
+        (20.1, 20.0, "lower", t.NOT_MET),
+        # 78 of 250 students is 31.2% exactly; float noise does not turn equality into a miss.
+        (100 * 78 / 250, 31.2, "lower", t.MET),
+    ],
+)
+def test_status_in_both_directions_and_at_the_boundary(value, target, direction, expected):
+    assert t.target_status(value, target, direction) == expected
+
+
+def test_suppressed_and_missing_actuals_cannot_be_judged():
+    assert t.target_status(None, 20.0, "lower", suppressed=True) == t.HIDDEN
+    # A value that leaked into a suppressed row is still never judged.
+    assert t.target_status(12.0, 20.0, "lower", suppressed=True) == t.HIDDEN
+    assert t.target_status(None, 20.0, "lower") == t.NO_DATA
+
+
+def test_the_marts_exact_verdict_wins_over_the_float_comparison():
+    assert t.target_status(31.200000000000003, 31.2, "lower", target_met=True) == t.MET
+    assert t.target_status(31.2, 31.2, "lower", target_met=False) == t.NOT_MET
+
+
+def test_on_pace_projects_last_years_second_half_movement():
+    # Chronic absence (lower is better) rose 4 points between last mid-year (20) and end of year (24):
+    # 25 at mid-year projects to 29.
+    pace = t.on_pace(25.0, 30.0, "lower", last_mid_value=20.0, last_end_value=24.0)
+    assert (pace.status, pace.projected, pace.last_year_movement) == (t.ON_PACE, 29.0, 4.0)
+    assert t.on_pace(25.0, 29.0, "lower", last_mid_value=20.0, last_end_value=24.0).status == t.ON_PACE  # equal
+    assert t.on_pace(25.0, 28.0, "lower", last_mid_value=20.0, last_end_value=24.0).status == t.NOT_ON_PACE
+    # Attendance rate (higher is better) fell 2 points in last year's second half: 93 projects to 91.
+    assert t.on_pace(93.0, 91.0, "higher", last_mid_value=94.0, last_end_value=92.0).status == t.ON_PACE
+    assert t.on_pace(93.0, 91.5, "higher", last_mid_value=94.0, last_end_value=92.0).status == t.NOT_ON_PACE
+    # A school that improved last spring gets credit for it: 32 projects to 29 against 30.
+    assert t.on_pace(32.0, 30.0, "lower", last_mid_value=30.0, last_end_value=27.0).status == t.ON_PACE
+
+
+def test_without_last_years_movement_the_mid_year_value_must_already_meet_the_target():
+    pace = t.on_pace(25.0, 30.0, "lower", last_mid_value=None, last_end_value=24.0)
+    assert (pace.status, pace.projected, pace.last_year_movement) == (t.ON_PACE, 25.0, None)
+    assert "judged on the mid-year value" in pace.explanation
+    assert t.on_pace(31.0, 30.0, "lower").status == t.NOT_ON_PACE
+    assert t.on_pace(30.0, 30.0, "lower").status == t.ON_PACE
+
+
+def test_on_pace_with_a_hidden_or_missing_mid_year_value():
+    assert t.on_pace(None, 30.0, "lower", mid_suppressed=True, last_mid_value=20.0, last_end_value=24.0).status == t.HIDDEN
+    assert t.on_pace(None, 30.0, "lower").status == t.NO_DATA
+
+
+def target_row(**overrides) -> dict:
+    row = {
+        "school_id": "A", "school_name": "Alpha", "school_year": 2026, "period": "mid_year",
+        "metric": "chronic_absence_rate", "label": "Chronic absence", "unit": "percent", "direction": "lower",
+        "population": "students", "subgroup": "swd", "target": 30.0, "n": 8, "value": None, "suppressed": True,
+        "target_met": None, "target_gap": None, "target_gap_students": None, "mid_value": None,
+        "mid_suppressed": True, "last_mid_value": 20.0, "last_end_value": 24.0, "period_complete": True,
+    }
+    return {**row, **overrides}
+
+
+def test_a_judged_row_never_carries_a_hidden_figure():
+    judged = judge(target_row(), min_students=10, min_respondents=5)
+    assert judged["status"] == t.HIDDEN and judged["actual"] == "fewer than 10 students"
+    assert judged["n"] is None and judged["sort_value"] is None
+    pace = judge(target_row(period="end_of_year", period_complete=False), min_students=10, min_respondents=5)
+    assert pace["status"] == t.HIDDEN and pace["actual"] == "fewer than 10 students" and pace["sort_value"] is None
+
+
+def test_judged_rows_say_how_they_were_judged():
+    met = judge(target_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True),
+                min_students=10, min_respondents=5)
+    assert (met["status"], met["actual"], met["target_text"], met["how"]) == (t.MET, "31.2%", "31.2%", "—")
+    missed = judge(target_row(subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2,
+                              target_gap_students=3), min_students=10, min_respondents=5)
+    assert (missed["status"], missed["how"]) == (t.NOT_MET, "1.2 points to go (3 students)")
+    pace = judge(target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0,
+                            mid_suppressed=False), min_students=10, min_respondents=5)
+    assert pace["status"] == t.ON_PACE
+    assert pace["how"] == ("projected 29.0% = mid-year 25.0% + 4.0 points "
+                           "(last year's mid-year to end-of-year movement)")
+    # Once the year is over, an end-of-year target is judged on its own cell.
+    over = judge(target_row(subgroup="all", period="end_of_year", period_complete=True, value=31.0, suppressed=False,
+                            target_met=False, target_gap=1.0), min_students=10, min_respondents=5)
+    assert over["status"] == t.NOT_MET
