@@ -1,0 +1,282 @@
+"""`make bench`: the whole pipeline timed at several sizes, against its floor and a pandas baseline.
+
+    python -m benchmarks.run [--sizes sample district state] [--results benchmarks/results.md]
+
+For each size it generates a synthetic zone once (cached under build/bench/,
+never committed), then, in this order and on the same files:
+
+* the read-once floor: DuckDB counting the rows of every extract, in this process;
+* `sezp-roadmap build` in a child process (benchmarks/profiled_build.py): wall
+  time, the CLI's seconds by stage, the child's peak memory, seconds per SQL file;
+* the pandas baseline (benchmarks/pandas_baseline.py) in a child process, its
+  figures checked against the warehouse's.
+
+Figures of each size are kept in build/bench/<size>/result.json, so a long
+size can run on its own and results.md is rewritten from every size measured.
+"""
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from benchmarks.machine import describe
+from benchmarks.results import write_results
+from sezp_roadmap.extracts import EXTRACTS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    schools: int
+    students: int
+
+
+SIZES = {
+    s.name: s
+    for s in (
+        Size("tiny", 3, 300),
+        Size("sample", 13, 5_300),
+        Size("district", 180, 90_000),
+        Size("state", 1_800, 900_000),
+    )
+}
+
+# The pandas baseline may not fit at state size: it gets a memory ceiling so
+# that it fails with MemoryError instead of pushing the machine into swap or
+# the OOM killer, and a time ceiling.
+BASELINE_MEMORY_LIMIT = 16 * 2**30
+
+
+@dataclass
+class ChildRun:
+    seconds: float
+    peak_rss_mib: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run_child(argv: list[str], *, env: dict | None = None, cwd: Path = ROOT, timeout: float | None = None, memory_limit: int | None = None) -> ChildRun:
+    """Run a command; its wall time and its own peak resident memory (os.wait4's rusage)."""
+
+    def limit_memory() -> None:
+        if memory_limit:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    out_path, err_path = Path(f"/tmp/sezp-bench-{os.getpid()}.out"), Path(f"/tmp/sezp-bench-{os.getpid()}.err")
+    with out_path.open("w") as out, err_path.open("w") as err:
+        started = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env, preexec_fn=limit_memory)
+        while True:
+            pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+            if pid:
+                break
+            if timeout and time.perf_counter() - started > timeout:
+                child.kill()
+                pid, status, usage = os.wait4(child.pid, 0)
+                break
+            time.sleep(0.05)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    result = ChildRun(round(seconds, 2), round(usage.ru_maxrss / 1024, 1), child.returncode, out_path.read_text(), err_path.read_text())
+    out_path.unlink()
+    err_path.unlink()
+    return result
+
+
+def generate(size: Size, folder: Path) -> float | None:
+    """Write the size's synthetic zone unless the cache already holds it; the seconds it took."""
+    marker = folder.parent / "generated.json"
+    wanted = {"schools": size.schools, "students": size.students}
+    if marker.exists() and json.loads(marker.read_text()) == wanted:
+        return None
+    shutil.rmtree(folder, ignore_errors=True)
+    # Plain CSV, as a student information system exports it.
+    run = run_child([sys.executable, "-m", "sezp_roadmap.cli", "sample", "--out", str(folder),
+                     "--schools", str(size.schools), "--students", str(size.students)])
+    if run.returncode:
+        raise RuntimeError(f"generating {size.name} failed:\n{run.stderr}")
+    marker.write_text(json.dumps(wanted))
+    return run.seconds
+
+
+def extract_files(data: Path) -> dict[str, list[str]]:
+    files = {}
+    for name in EXTRACTS:
+        found = sorted(str(p) for p in data.glob(f"{name}*.csv*"))
+        if found:
+            files[name] = found
+    return files
+
+
+def read_once_floor(data: Path) -> dict:
+    """DuckDB reading every extract once: the least any pipeline over these files must spend."""
+    con = duckdb.connect()
+    rows, seconds = {}, {}
+    for name, files in extract_files(data).items():
+        started = time.perf_counter()
+        rows[name] = con.execute("select count(*) from read_csv($files, header = true, all_varchar = true)", {"files": files}).fetchone()[0]
+        seconds[name] = round(time.perf_counter() - started, 3)
+    con.close()
+    return {"seconds": round(sum(seconds.values()), 2), "by_extract": seconds, "rows": rows}
+
+
+STAGES_LINE = re.compile(r"^Seconds by stage: (.*)$", re.M)
+REPORTS_LINE = re.compile(r"^Built (\d+) reports", re.M)
+
+
+def parse_build_summary(stdout: str) -> tuple[dict[str, float], int]:
+    """The CLI's own summary: seconds by stage, and the number of report pages."""
+    stages = {}
+    match = STAGES_LINE.search(stdout)
+    if match:
+        for part in match.group(1).split(", "):
+            stage, seconds = part.rsplit(" ", 1)
+            stages[stage] = float(seconds)
+    reports = REPORTS_LINE.search(stdout)
+    return stages, int(reports.group(1)) if reports else 0
+
+
+def source_tree(revision: str | None, workdir: Path) -> Path:
+    """The code to build with: this checkout, or a clean git worktree of one commit.
+
+    Others may be editing this checkout while a long run goes on; a commit's
+    worktree gives figures that belong to that commit alone.
+    """
+    if not revision:
+        return ROOT
+    commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    tree = workdir / f"src-{commit}"
+    if not tree.exists():
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, capture_output=True, check=True)
+    return tree
+
+
+def build(data: Path, work: Path, source: Path = ROOT) -> dict:
+    """A cold `sezp-roadmap build`: no warehouse or reports left from an earlier run."""
+    warehouse, reports, profile = work / "warehouse" / "roadmap.duckdb", work / "reports", work / "sql_profile.json"
+    shutil.rmtree(warehouse.parent, ignore_errors=True)
+    shutil.rmtree(reports, ignore_errors=True)
+    for stale in work.glob("reports.*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    # The source tree comes first on the path, this checkout's benchmarks package after it.
+    env = {**os.environ, "SEZP_BENCH_PROFILE": str(profile), "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
+    run = run_child([sys.executable, "-m", "benchmarks.profiled_build", "--data", str(data.resolve()),
+                     "--warehouse", str(warehouse.resolve()), "--reports", str(reports.resolve())], env=env, cwd=source)
+    if run.returncode:
+        raise RuntimeError(f"the build failed:\n{run.stdout}\n{run.stderr}")
+    stages, pages = parse_build_summary(run.stdout)
+    return {
+        "seconds": run.seconds,
+        "peak_rss_mib": run.peak_rss_mib,
+        "stages": stages,
+        "report_pages": pages,
+        "sql_profile": json.loads(profile.read_text()) if profile.exists() else {},
+        "warehouse": str(warehouse),
+    }
+
+
+def pandas_baseline(data: Path, work: Path, warehouse: str, timeout: float) -> dict:
+    out = work / "pandas_figures.csv"
+    run = run_child([sys.executable, "-m", "benchmarks.pandas_baseline", "--data", str(data), "--out", str(out)],
+                    timeout=timeout, memory_limit=BASELINE_MEMORY_LIMIT)
+    if run.returncode:
+        reason = "MemoryError" if "MemoryError" in run.stderr else (
+            f"stopped after {timeout:.0f} s" if run.seconds >= timeout else f"exit code {run.returncode}")
+        return {"finished": False, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "reason": reason}
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    return {
+        "finished": True,
+        "seconds": run.seconds,
+        "compute_seconds": summary["seconds"],
+        "peak_rss_mib": run.peak_rss_mib,
+        "max_difference": agreement(out, warehouse),
+    }
+
+
+def agreement(pandas_csv: Path, warehouse: str) -> dict:
+    """The largest difference between the baseline's figures and the warehouse's, on complete school years."""
+    con = duckdb.connect(warehouse, read_only=True)
+    diff = con.execute(
+        """
+        with p as (select * from read_csv($csv, header = true)),
+        w as (
+            select school_id, school_year, metric, value
+            from marts.metric_values
+            where period = 'end_of_year' and subgroup = 'all'
+                and metric in ('attendance_rate', 'chronic_absence_rate')
+        ),
+        final as (
+            select
+                count(*) as cells,
+                max(abs(p.attendance_rate - a.value)) as attendance_rate,
+                max(abs(p.chronic_absence_rate - c.value)) as chronic_absence_rate
+            from p
+            join w as a on a.school_id = p.school_id and a.school_year = p.school_year and a.metric = 'attendance_rate'
+            join w as c on c.school_id = p.school_id and c.school_year = p.school_year and c.metric = 'chronic_absence_rate'
+        )
+        select * from final
+        """,
+        {"csv": str(pandas_csv)},
+    ).fetchone()
+    con.close()
+    return {"cells": diff[0], "attendance_rate": diff[1], "chronic_absence_rate": diff[2]}
+
+
+def measure(size: Size, workdir: Path, *, baseline: bool, baseline_timeout: float, source: Path = ROOT) -> dict:
+    work = workdir / size.name
+    data = work / "data"
+    work.mkdir(parents=True, exist_ok=True)
+    generated = generate(size, data)
+    floor = read_once_floor(data)
+    built = build(data, work, source)
+    result = {
+        "size": size.name,
+        "schools": size.schools,
+        "students": size.students,
+        "generation_seconds": generated,
+        "input_mib": round(sum(p.stat().st_size for p in data.iterdir()) / 2**20, 1),
+        "floor": floor,
+        "build": built,
+        "pandas": pandas_baseline(data, work, built["warehouse"], baseline_timeout) if baseline else None,
+    }
+    (work / "result.json").write_text(json.dumps(result, indent=1))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Time the pipeline at several sizes and write the results file.")
+    p.add_argument("--sizes", nargs="+", default=["sample", "district", "state"], choices=sorted(SIZES))
+    p.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
+    p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
+    p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
+    p.add_argument("--baseline-timeout", type=float, default=1800)
+    p.add_argument("--source", metavar="REV", help="build with a clean worktree of this commit (default: this checkout as it is)")
+    p.add_argument("--report-only", action="store_true", help="rewrite the results file from the figures already measured")
+    args = p.parse_args(argv)
+    source = source_tree(args.source, args.workdir) if args.source else ROOT
+    if not args.report_only:
+        for name in args.sizes:
+            print(f"[bench] {name} ...", file=sys.stderr, flush=True)
+            result = measure(SIZES[name], args.workdir, baseline=not args.no_baseline, baseline_timeout=args.baseline_timeout, source=source)
+            print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
+    measured = [json.loads((args.workdir / n / "result.json").read_text())
+                for n in SIZES if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)]
+    write_results(args.results, describe(source), measured)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
