@@ -39,3 +39,9 @@ def partition_of(context: dg.AssetExecutionContext) -> tuple[int, str] | None:
         return None
     keys = context.partition_key.keys_by_dimension
     return int(keys["school_year"]), keys["period"]
+
+
+def periods_of(context: dg.AssetExecutionContext) -> list[tuple[int, str]] | None:
+    """The library's `periods` argument for this run: [its partition], or None (every period)."""
+    partition = partition_of(context)
+    return None if partition is None else [partition]

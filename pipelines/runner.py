@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipelines.definitions import all_assets
+from pipelines.definitions import all_assets, extract_checks, ingest_assets, partitioned_assets
+from pipelines.defs.reports import published_roadmap, roadmap_reports
+from pipelines.partitions import partition_key
 from pipelines.resources import RoadmapPaths
+from sezp_roadmap import stages
 
 
 @dataclass
@@ -17,8 +20,16 @@ class BuildOutcome:
     success: bool
     problems: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
+    # Per asset; a partitioned asset's as 'name [partition]'.
     metadata: dict[str, dict] = field(default_factory=dict)
 
+    def total(self, asset: str, key: str) -> int:
+        """A count summed over every materialization of the asset (one per partition)."""
+        return sum(
+            int(values.get(key, 0))
+            for name, values in self.metadata.items()
+            if name == asset or name.startswith(asset + " [")
+        )
 
     @property
     def stage_seconds(self) -> dict[str, float]:
@@ -42,24 +53,53 @@ STAGE_OF_STEP = {
 def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> BuildOutcome:
     """Run the pipeline; bad input comes back as problems, never as a traceback.
 
+    The same assets as Dagster's refresh_roadmap job, in four steps: ingest and
+    check the landing folder once; compute every (school year, period)
+    partition the calendar has, oldest first, so each comparison with the prior
+    year finds it; render every partition's reports; publish once. The first failure stops the build
+    and nothing is published.
     skip_reports refreshes (and publishes) the warehouse only; the published reports stay as they are.
     """
-    selection = dg.AssetSelection.all()
-    if skip_reports:
-        selection = selection - dg.AssetSelection.assets("roadmap_reports")
+    outcome = BuildOutcome(success=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         instance = dg.DagsterInstance.ephemeral()
-        result = dg.materialize(
-            all_assets,
-            selection=selection,
-            resources={"paths": paths},
-            instance=instance,
-            raise_on_error=False,
-            # Dagster's own event log would bury the user's message; failures are reported below.
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-        )
-    outcome = BuildOutcome(success=result.success)
+        if not _materialize(outcome, instance, paths, ingest_assets + extract_checks):
+            return outcome
+        partitions = [partition_key(y, p) for y, p in stages.partitions_to_build(paths.locations, paths.settings())]
+        metric_assets = [a for a in partitioned_assets if a is not roadmap_reports]
+        # Every partition's metrics first: a page also shows the prior year's values and,
+        # at mid-year, the same year's end-of-year figures, read from the marts.
+        for partition in partitions:
+            if not _materialize(outcome, instance, paths, metric_assets, partition):
+                return outcome
+        for partition in [] if skip_reports else partitions:
+            if not _materialize(outcome, instance, paths, [roadmap_reports], partition):
+                return outcome
+        _materialize(outcome, instance, paths, [published_roadmap])
+    return outcome
+
+
+def _materialize(
+    outcome: BuildOutcome,
+    instance: dg.DagsterInstance,
+    paths: RoadmapPaths,
+    selected: list,
+    partition: dg.MultiPartitionKey | None = None,
+) -> bool:
+    """Materialize the selected assets (and their checks) in one run; record timings, metadata and problems."""
+    result = dg.materialize(
+        all_assets,
+        selection=dg.AssetSelection.assets(*[k for a in selected for k in a.keys])
+        | dg.AssetSelection.checks(*[k for a in selected for k in a.check_keys]),
+        partition_key=partition,
+        resources={"paths": paths},
+        instance=instance,
+        raise_on_error=False,
+        # Dagster's own event log would bury the user's message; failures are reported below.
+        run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
+    )
+    outcome.success = outcome.success and result.success
     starts: dict[str, float] = {}
     for entry in instance.all_logs(result.run_id):
         event = entry.dagster_event
@@ -68,12 +108,16 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
         if event.event_type_value == "STEP_START":
             starts[event.step_key] = entry.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
-            outcome.step_seconds[event.step_key] = round(entry.timestamp - starts[event.step_key], 2)
+            seconds = entry.timestamp - starts[event.step_key]
+            outcome.step_seconds[event.step_key] = round(outcome.step_seconds.get(event.step_key, 0.0) + seconds, 2)
     for event in result.all_events:
         step = event.step_key
         if event.is_step_materialization:
             mat = event.event_specific_data.materialization
-            outcome.metadata[mat.asset_key.to_user_string()] = {k: v.value for k, v in mat.metadata.items()}
+            name = mat.asset_key.to_user_string()
+            if mat.partition:
+                name += f" [{mat.partition}]"
+            outcome.metadata[name] = {k: v.value for k, v in mat.metadata.items()}
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed and evaluation.description:
@@ -87,4 +131,4 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
             else:
                 error = data.error.cause if data.error and data.error.cause else data.error
                 outcome.problems.append(f"internal error in step {step}: {error.message.strip() if error else 'unknown'}")
-    return outcome
+    return result.success

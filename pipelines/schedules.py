@@ -25,7 +25,7 @@ def _requests(context: dg.ScheduleEvaluationContext, partitions: list[tuple[int,
     ]
 
 
-def build_schedules(job: dg.UnresolvedAssetJobDefinition, settings: Settings) -> list[dg.ScheduleDefinition]:
+def build_schedules(job, settings: Settings) -> list[dg.ScheduleDefinition]:
     config = settings.raw["schedules"]
     timezone = config["timezone"]
 

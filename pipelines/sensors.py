@@ -30,7 +30,7 @@ def partitions_for_changes(folder: Path, changed: list[str], today: dt.date) -> 
     return partitions_for_years(sorted(years), today)
 
 
-def build_landing_sensor(job: dg.UnresolvedAssetJobDefinition, folder: str) -> dg.SensorDefinition:
+def build_landing_sensor(job, folder: str) -> dg.SensorDefinition:
     @dg.sensor(name="landing_folder_sensor", job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
     def landing_folder_sensor(context: dg.SensorEvaluationContext):
         """Starts a refresh when an extract file in the landing folder is new or changed."""

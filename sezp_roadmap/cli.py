@@ -36,7 +36,7 @@ def _build(args: argparse.Namespace) -> int:
     if args.skip_reports:
         print(f"Refreshed the warehouse in {elapsed:.1f} s (reports not rebuilt).")
     else:
-        reports = outcome.metadata.get("roadmap_reports", {}).get("reports", 0)
+        reports = outcome.total("roadmap_reports", "reports")
         print(f"Built {reports} reports in {elapsed:.1f} s.")
         print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
     print(f"Warehouse: {Path(args.warehouse).resolve()}")

@@ -14,7 +14,10 @@ import duckdb
 
 from sezp_roadmap import suppression
 from sezp_roadmap.config import Settings
-from sezp_roadmap.warehouse import run_sql
+from sezp_roadmap.warehouse import replace_run_periods, run_sql, transaction
+
+# A (school year, period) partition; None for a run over every period.
+Periods = list[tuple[int, str]] | None
 
 
 @dataclass(frozen=True)
@@ -236,9 +239,28 @@ def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """Student-level working tables: membership, absences, subgroups (never published)."""
+def write_run_periods(con: duckdb.DuckDBPyConnection, periods: Periods = None) -> int:
+    """work.run_periods: the partitions this run computes (every period of meta.periods when None)."""
+    chosen = list(periods or [])
+    run_sql(
+        con,
+        "work/run_periods",
+        {
+            "all_periods": periods is None,
+            "years": [year for year, _ in chosen],
+            "periods": [period for _, period in chosen],
+        },
+    )
+    return con.execute("select count(*) from work.run_periods").fetchone()[0]
+
+
+def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, periods: Periods = None) -> None:
+    """Student-level working tables of the run's periods: membership, absences, subgroups (never published).
+
+    periods: the (school year, period) partitions to compute; None computes every period.
+    """
     write_settings_tables(con, settings)
+    write_run_periods(con, periods)
     run_sql(
         con,
         "work/student_attendance",
@@ -251,22 +273,52 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -
     run_sql(con, "work/student_subgroups")
 
 
-def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Run every metric's SQL, suppress small cells, publish the marts; returns marts.metric_values' row count.
+MARTS = ("metric_values", "metric_comparisons")
 
-    Publishes marts.metric_values, marts.metric_catalog and marts.metric_comparisons.
-    Expects compute_student_tables to have run on this connection's warehouse.
+
+def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, periods: Periods = None) -> int:
+    """Run every metric's SQL for the run's periods, suppress small cells, update the marts.
+
+    Replaces the run's (school year, period) rows of marts.metric_values and
+    marts.metric_comparisons in one transaction (other periods' rows stay) and
+    rebuilds marts.metric_catalog; returns how many metric_values rows the run wrote.
+    Expects compute_student_tables to have run, for the same periods, on this warehouse.
+    A period's comparison with the prior year reads that year's rows from
+    marts.metric_values, so periods are built in chronological order.
     """
     thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
+    all_periods = periods is None
     write_registry_table(con)
+    write_run_periods(con, periods)
     run_sql(con, "work/metric_cells")
     run_sql(con, "work/administrations")
     for sql_name in dict.fromkeys(m.sql for m in METRICS):
         run_sql(con, f"metrics/{sql_name}")
     run_sql(con, "work/metric_catalog")
+    _merge_catalog(con, all_periods)
     run_sql(con, "work/other_cells")
     suppression.apply(con, **thresholds)
     run_sql(con, "marts/metric_values")
-    run_sql(con, "marts/metric_catalog")
-    run_sql(con, "marts/metric_comparisons", thresholds)
-    return con.execute("select count(*) from marts.metric_values").fetchone()[0]
+    with transaction(con):
+        rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
+        run_sql(con, "marts/metric_comparisons", thresholds)
+        replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
+        # Topics and domains no period publishes any more leave the catalog.
+        con.execute(
+            "delete from meta.metric_catalog as c where c.metric like '%:%' "
+            "and not exists (select 1 from marts.metric_values as v where v.metric = c.metric)"
+        )
+        run_sql(con, "marts/metric_catalog")
+    return rows
+
+
+def _merge_catalog(con: duckdb.DuckDBPyConnection, all_periods: bool) -> None:
+    """meta.metric_catalog: this run's metric ids (work.run_metric_catalog) added to those of earlier runs."""
+    if all_periods:
+        con.execute("create or replace table meta.metric_catalog as select * from work.run_metric_catalog")
+        return
+    con.execute("create table if not exists meta.metric_catalog as select * from work.run_metric_catalog limit 0")
+    con.execute(
+        "delete from meta.metric_catalog as c where exists (select 1 from work.run_metric_catalog as r where r.metric = c.metric)"
+    )
+    con.execute("insert into meta.metric_catalog by name select * from work.run_metric_catalog")

@@ -15,7 +15,9 @@ from sezp_roadmap.config import Settings
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
-from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, working_path
+from sezp_roadmap.metrics import Periods
+from sezp_roadmap.refresh import partitions_for_years
+from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
 @dataclass(frozen=True)
@@ -63,30 +65,65 @@ def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
     return {"files": len(files), "raw_rows": raw_rows, "staging_rows": staged}
 
 
-def build_student_tables(loc: Locations, settings: Settings) -> dict:
+def partitions_to_build(loc: Locations, settings: Settings) -> list[tuple[int, str]]:
+    """Every (school year, period) the ingested calendar has, oldest first, leaving out periods not begun by the as-of date.
+
+    Read after ingestion, from the working warehouse: what `sezp-roadmap build` computes.
+    """
+    with connect(loc.working_warehouse, read_only=True) as con:
+        years = [r[0] for r in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
+    return partitions_for_years(years, settings.as_of_date)
+
+
+def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
+    """Student-level working tables of the given periods (every period when None)."""
     with connect(loc.working_warehouse) as con:
-        metrics.compute_student_tables(con, settings)
+        metrics.compute_student_tables(con, settings, periods)
         return {
             "student_periods": con.execute("select count(*) from work.student_attendance").fetchone()[0],
             "membership_days": con.execute("select count(*) from work.membership_days").fetchone()[0],
         }
 
 
-def build_metric_values(loc: Locations, settings: Settings) -> dict:
+# The zone's headline figures shown as the preview of a metric_values materialization.
+PREVIEW_METRICS = ("attendance_rate", "chronic_absence_rate", "any_suspension_rate", "family_favorable", "educator_ici")
+
+
+def build_metric_values(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
+    """The marts of the given periods (every period when None); other periods' rows stay."""
     with connect(loc.working_warehouse) as con:
-        rows = metrics.compute_metric_values(con, settings)
-        suppressed = con.execute("select count(*) from marts.metric_values where suppressed").fetchone()[0]
-        build_report_aggregates(con, settings)
-    return {"rows": rows, "suppressed": suppressed}
+        rows = metrics.compute_metric_values(con, settings, periods)
+        suppressed = con.execute("select count(*) from work.run_metric_values where suppressed").fetchone()[0]
+        aggregates = build_report_aggregates(con, settings, all_periods=periods is None)
+        preview = con.execute(
+            "select school_year, period, metric, n, value from work.run_metric_values "
+            "where school_id = 'ZONE' and subgroup = 'all' and metric in (select unnest($metrics::varchar[])) "
+            "order by school_year, period, metric",
+            {"metrics": list(PREVIEW_METRICS)},
+        ).fetchall()
+        total = con.execute("select count(*) from marts.metric_values").fetchone()[0]
+    return {"rows": rows, "suppressed": suppressed, "rows_all_periods": total, **aggregates, "zone_preview": preview}
 
 
-def render(loc: Locations, settings: Settings, *, self_contained: bool = False) -> list[Path]:
-    """Write every report into a working folder beside the published one."""
+def render(loc: Locations, settings: Settings, *, self_contained: bool = False, periods: Periods = None) -> list[Path]:
+    """Write the given periods' reports (every period when None) into a working folder beside the published one.
+
+    The working folder starts as a copy of the published reports, so pages of
+    periods this run does not render stay; pages of periods that no longer
+    have metrics are removed. The index is always rewritten.
+    """
     target = loc.working_reports
-    if target.exists():
+    if periods is None and target.exists():
         shutil.rmtree(target)
+    if not target.exists() and periods is not None and loc.reports_dir.is_dir():
+        shutil.copytree(loc.reports_dir, target)
     with connect(loc.working_warehouse, read_only=True) as con:
-        written = render_reports(con, target, settings, self_contained=self_contained)
+        written = render_reports(con, target, settings, self_contained=self_contained, periods=periods)
+        present = {(str(r["school_year"]), r["period"]) for r in query(con, "reports/report_periods")}
+    for period_dir in target.glob("*/*"):
+        year, period = period_dir.parent.name, period_dir.name
+        if year.isdigit() and period_dir.is_dir() and (year, period) not in present:
+            shutil.rmtree(period_dir)
     return [loc.reports_dir / p.relative_to(target) for p in written]
 
 

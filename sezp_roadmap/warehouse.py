@@ -123,3 +123,46 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
     cursor = con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql})
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_periods: bool) -> int:
+    """marts.<table> gets this run's rows (work.run_<table>) for the periods of work.run_periods.
+
+    Rows of other (school year, period) partitions, built by earlier runs, stay
+    as they are; rows of periods that no longer exist (meta.periods) go. Call it
+    inside a transaction so the mart never holds half a partition. `table` is
+    one of our own table names, never user input. Returns the rows inserted.
+    """
+    mart, fresh = f"marts.{table}", f"work.run_{table}"
+    con.execute(f"create table if not exists {mart} as select * from {fresh} limit 0")
+    if _columns(con, mart) != _columns(con, fresh):
+        if not all_periods:
+            raise RuntimeError(
+                f"{mart} has different columns from this version of the pipeline: "
+                "rebuild every period once (sezp-roadmap build) before refreshing single periods"
+            )
+        con.execute(f"drop table {mart}")
+        con.execute(f"create table {mart} as select * from {fresh} limit 0")
+    con.execute(
+        f"delete from {mart} as m where exists (select 1 from work.run_periods as r "
+        "where r.school_year = m.school_year and r.period = m.period) "
+        "or not exists (select 1 from meta.periods as p where p.school_year = m.school_year and p.period = m.period)"
+    )
+    con.execute(f"insert into {mart} by name select * from {fresh}")
+    return con.execute(f"select count(*) from {fresh}").fetchone()[0]
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [d[0] for d in con.execute(f"select * from {table} limit 0").description]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """All or nothing: a failure rolls every statement back."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()

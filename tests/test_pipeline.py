@@ -129,13 +129,20 @@ def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
     import dagster as dg
 
     from pipelines.definitions import all_assets
+    from pipelines.partitions import partition_key
     from pipelines.resources import RoadmapPaths
 
     data = write_tiny_zone(tmp_path / "landing")
     paths = RoadmapPaths(data_dir=str(data), warehouse=str(tmp_path / "wh.duckdb"), reports_dir=str(tmp_path / "out"))
-    result = dg.materialize(all_assets, resources={"paths": paths}, instance=dg.DagsterInstance.ephemeral())
-    assert result.success
+    # One run per (school year, period) partition, as the refresh_roadmap job runs them.
+    for period in ("mid_year", "end_of_year"):
+        result = dg.materialize(
+            all_assets, partition_key=partition_key(2026, period), resources={"paths": paths},
+            instance=dg.DagsterInstance.ephemeral(),
+        )
+        assert result.success
     assert_expected(published_values(tmp_path / "wh.duckdb"))
+    assert (tmp_path / "out" / "2026" / "end_of_year" / "A.html").is_file()
     assert (tmp_path / "out" / "2026" / "mid_year" / "A.html").is_file()
     assert (tmp_path / "out" / "index.html").is_file()
     assert (tmp_path / "wh.duckdb.working").exists()
@@ -150,7 +157,7 @@ def test_definitions_load_with_every_asset():
                 "family_survey", "sqr", "targets", "student_attendance", "metric_values", "roadmap_reports",
                 "published_roadmap"}
     assert expected <= keys
-    assert defs.resolve_job_def("build_roadmap") is not None
+    assert defs.resolve_job_def("refresh_roadmap") is not None
 
 
 def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 
 from sezp_roadmap.config import Settings
-from sezp_roadmap.warehouse import run_sql
+from sezp_roadmap.warehouse import replace_run_periods, run_sql, transaction
 
 # Students who miss 5% of their days are one bad month away from chronic
 # absence: the band below chronic absence that schools watch.
@@ -19,16 +19,20 @@ WATCH_ABSENCE_PCT = 5
 AGGREGATES = ("monthly_attendance", "absence_bands", "monthly_discipline")
 
 
-def build_report_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, int]:
-    """Create marts.monthly_attendance, marts.absence_bands and marts.monthly_discipline; returns their row counts."""
+def build_report_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, *, all_periods: bool = True) -> dict[str, int]:
+    """marts.monthly_attendance, marts.absence_bands and marts.monthly_discipline for the run's periods.
+
+    Reads the working tables of the periods in work.run_periods and replaces
+    those periods' rows of each mart in one transaction; returns the rows written per table.
+    all_periods: the run covers every period (a mart whose columns changed is then simply rebuilt).
+    """
     params = {
         "min_students": settings.min_students,
         "watch_absence_pct": WATCH_ABSENCE_PCT,
         "chronic_absence_pct": settings.chronic_absence_pct,
         "severe_absence_pct": settings.severe_absence_pct,
     }
-    counts = {}
     for name in AGGREGATES:
         run_sql(con, f"reports/{name}", params)
-        counts[name] = con.execute(f"select count(*) from marts.{name}").fetchone()[0]
-    return counts
+    with transaction(con):
+        return {name: replace_run_periods(con, name, all_periods=all_periods) for name in AGGREGATES}

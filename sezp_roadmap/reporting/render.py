@@ -129,8 +129,29 @@ def _zone_overview(data: PeriodData, sections: Sections, settings: Settings) -> 
     }
 
 
-def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings, *, self_contained: bool = False) -> list[Path]:
-    """Write every school's report and the zone overview for every period, and the index; returns the report paths."""
+def _index_entry(con: duckdb.DuckDBPyConnection, school_year: int, period: str, label: str) -> dict:
+    """The index's links to a period's pages rendered by an earlier run."""
+    schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+    return {
+        "school_year": school_year, "period": period, "label": label,
+        "links": [{"href": f"{school_year}/{period}/{s['school_id']}.html", "school": s} for s in schools],
+        "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
+    }
+
+
+def render_reports(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    settings: Settings,
+    *,
+    self_contained: bool = False,
+    periods: list[tuple[int, str]] | None = None,
+) -> list[Path]:
+    """Write every school's report and the zone overview for every period, and the index; returns the report paths.
+
+    periods: render only these (school year, period) pages (a partitioned run); the
+    index still lists every period with published metrics, whose pages an earlier run wrote.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if not self_contained:
@@ -147,6 +168,9 @@ def render_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
     for period_row in query(con, "reports/report_periods"):
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
+        if periods is not None and (school_year, period) not in periods:
+            index_entries.append(_index_entry(con, school_year, period, label))
+            continue
         data = load_period(con, period_row, catalog)
         sections = Sections(data, settings.min_students, settings.min_respondents)
         period_dir = out_dir / str(school_year) / period

@@ -4,10 +4,12 @@
 -- own cell and `all` are published and the other students number at least the
 -- threshold: then all minus the group reveals nothing that is hidden.
 -- Every figure that involves a hidden value is NULL.
-create or replace table marts.metric_comparisons as
+-- Only this run's cells are compared; the prior year, the zone and the pairs
+-- are read from marts.metric_values, which holds every period built so far.
+create or replace table work.run_metric_comparisons as
 with cells as (
     select v.*, k.direction, k.unit, k.scale, k.counts_students, k.risk_ratio as has_risk_ratio, k.population
-    from marts.metric_values as v
+    from work.run_metric_values as v
     join meta.metric_catalog as k
         using (metric)
 ),

@@ -1,9 +1,10 @@
--- The published mart: one row per (school_id, school_year, period, metric, subgroup).
+-- The published mart's rows for this run's periods (merged into marts.metric_values by
+-- sezp_roadmap.metrics): one row per (school_id, school_year, period, metric, subgroup).
 -- A hidden cell (sql/work/suppression_cells.sql, complementary_suppression.sql)
 -- has value, numerator and denominator NULL, so the figure cannot be
 -- recovered from them; n (how many students or respondents) stays. A subgroup
 -- with n = 0 has no row.
-create or replace table marts.metric_values as
+create or replace table work.run_metric_values as
 with flagged as (
     select c.*, s.suppressed
     from work.metric_cells as c

@@ -18,7 +18,7 @@ with counted as (
         p.school_year,
         p.period
     from staging.discipline as d
-    join meta.periods as p
+    join work.run_periods as p
         on d.incident_date between p.start_date and p.data_through
     join staging.enrollment as e
         on e.student_id = d.student_id

@@ -2,7 +2,7 @@
 -- for the zone, over the period's attending students (the same students as attendance_rate,
 -- so the months add up to the period's rate). A month with fewer than $min_students
 -- students carries no figures.
-create or replace table marts.monthly_attendance as
+create or replace table work.run_monthly_attendance as
 with attending as (
     select student_id, school_id, school_year, period
     from work.student_attendance

@@ -2,7 +2,7 @@
 -- school and for the zone. Only actions dated within one of the student's enrollment
 -- spells at the school count (metrics.md); n is the students enrolled that month. A month
 -- with fewer than $min_students enrolled students carries no figures.
-create or replace table marts.monthly_discipline as
+create or replace table work.run_monthly_discipline as
 with actions as (
     select distinct
         d.school_id,
@@ -14,7 +14,7 @@ with actions as (
         d.days_removed,
         date_trunc('month', d.incident_date)::date as month
     from staging.discipline as d
-    join meta.periods as p
+    join work.run_periods as p
         on d.incident_date between p.start_date and p.data_through
     semi join staging.enrollment as e
         on e.student_id = d.student_id

@@ -22,7 +22,7 @@ ranked as (
             order by case h.administration when 'spring' then 3 when 'winter' then 2 else 1 end desc
         ) as rn
     from held as h
-    join meta.periods as p
+    join work.run_periods as p
         on p.school_year = h.school_year
     where p.period = 'end_of_year' or h.administration in ('fall', 'winter')
 ),

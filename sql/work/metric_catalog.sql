@@ -1,7 +1,7 @@
--- Every metric id the run produced (and every fixed metric of the registry),
+-- Every metric id this run produced (and every fixed metric of the registry),
 -- with its registry entry: a topic or domain metric (family_favorable:<topic>)
 -- takes its family's entry (family_favorable:*) and the label of its topic.
-create or replace table meta.metric_catalog as
+create or replace table work.run_metric_catalog as
 with produced as (
     select distinct metric from work.metric_cells
     union

@@ -15,7 +15,7 @@ select distinct
     p.period,
     c.date
 from staging.enrollment as e
-join meta.periods as p
+join work.run_periods as p
     on p.school_year = e.school_year
 join staging.calendar as c
     on c.school_id = e.school_id

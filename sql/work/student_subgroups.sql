@@ -8,7 +8,7 @@ with spells as (
         e.*,
         p.period
     from staging.enrollment as e
-    join meta.periods as p
+    join work.run_periods as p
         on p.school_year = e.school_year
         and e.entry_date <= p.data_through
         and coalesce(e.exit_date, p.data_through) >= p.start_date
