@@ -140,7 +140,9 @@ def scan_file(extract: str, path: Path) -> FileScan:
                 head += block[: 64 * 1024]
             data = previous_tail + block
             tail = len(previous_tail)
-            for match in _BLANK_LINE.finditer(data):
+            # The membership test is a fast byte search; the regex runs only where there is a blank line.
+            has_blank = b"\n\n" in data or b"\n\r\n" in data
+            for match in _BLANK_LINE.finditer(data) if has_blank else ():
                 # A blank line belongs to this block when the newline ending it does.
                 if match.end() >= tail:
                     scan.blank_lines.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
