@@ -76,7 +76,7 @@ def test_an_extract_without_errors_passes_with_its_findings_counted(tmp_path):
     outcome = validation.validate(run.con, "attendance", load_settings(None, folder))
     assert outcome.passed
     assert outcome.finding_counts == {"attendance_outside_enrollment": 1}
-    assert outcome.description == "attendance: no errors; 1 findings"
+    assert outcome.description == "attendance: no errors; 1 finding"
 
 
 def test_an_outcome_lists_its_first_errors_and_how_many_more(tmp_path):

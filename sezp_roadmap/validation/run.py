@@ -60,7 +60,7 @@ class Outcome:
     def description(self) -> str:
         if self.passed:
             found = sum(self.finding_counts.values())
-            return f"{self.extract}: no errors; {found:,} findings" if found else f"{self.extract}: no errors"
+            return f"{self.extract}: no errors; {found:,} finding{'s' if found != 1 else ''}" if found else f"{self.extract}: no errors"
         lines = [f"{self.extract}: {self.error_count:,} problem{'s' if self.error_count != 1 else ''} to fix"]
         lines += [str(p) for p in self.errors]
         if self.error_count > len(self.errors):
@@ -126,10 +126,9 @@ def _rows_sql(extract: Extract) -> str:
     )
 
 
-def _select(column: str, value_sql: str, reason: str, expected_sql: str = "?") -> str:
-    return (
-        f"select _source_file, _source_row, '{column}', {value_sql}, {expected_sql}, {reason}, _school_id, _school_year from _rows"
-    )
+def _select(column: str, value_sql: str) -> str:
+    """A rule over _rows naming one column; its parameters start with `expected`, then `reason`."""
+    return f"select _source_file, _source_row, '{column}', {value_sql}, ?, ?, _school_id, _school_year from _rows"
 
 
 # --- one value at a time --------------------------------------------------------------------------
@@ -157,27 +156,27 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
             expected = FORMAT.get(column.kind, ("", "a value"))[1] if not codes else "one of " + ", ".join(codes)
             parts.append((
                 "required_value", ERROR,
-                _select(column.name, "null", "?") + f" where {text} is null",
+                _select(column.name, "null") + f" where {text} is null",
                 [expected, "a required value is empty"],
             ))
         if column.kind in FORMAT:
             reason, expected = FORMAT[column.kind]
             parts.append((
                 "value_format", ERROR,
-                _select(column.name, text, "?") + f" where {text} is not null and {typed} is null",
+                _select(column.name, text) + f" where {text} is not null and {typed} is null",
                 [expected, reason],
             ))
         if codes:
             where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
             parts.append((
                 "unknown_code", ERROR,
-                _select(column.name, text, "?") + f" where {text} is not null and not list_contains(?::varchar[], {text})",
+                _select(column.name, text) + f" where {text} is not null and not list_contains(?::varchar[], {text})",
                 ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
             ))
         if column.minimum is not None and column.maximum is not None:
             parts.append((
                 "out_of_range", ERROR,
-                _select(column.name, text, "?") + f" where {typed} < ? or {typed} > ?",
+                _select(column.name, text) + f" where {typed} < ? or {typed} > ?",
                 [
                     f"a number from {column.minimum:g} to {column.maximum:g}",
                     "this value is out of range",
@@ -243,7 +242,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
         listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
         parts.append((
             "unknown_school", ERROR,
-            _select("school_id", '"school_id"', "?")
+            _select("school_id", '"school_id"')
             + ' where "school_id" is not null and not list_contains(?::varchar[], "school_id")',
             [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract", known],
         ))
@@ -251,7 +250,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
     for column in EVENT_DATES.get(name, ()):
         parts.append((
             "future_date", ERROR,
-            _select(column, f'"{column}"', "?") + f' where "{column}__typed" > ?',
+            _select(column, f'"{column}"') + f' where "{column}__typed" > ?',
             [
                 f"a date on or before {as_of.isoformat()}" + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
                 f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
@@ -264,7 +263,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
         covered = f"{_year_label(years[0])} to {_year_label(years[-1])}" if years else "none"
         parts.append((
             "date_outside_calendar_years", ERROR,
-            _select(column, f'"{column}"', "?")
+            _select(column, f'"{column}"')
             + f' where "{column}__typed" is not null and not list_contains(?::integer[], _school_year)',
             [f"a date in a school year the calendar covers ({covered})", "this date is in a school year the calendar does not cover", years],
         ))
@@ -272,7 +271,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
         latest = school_year_of(as_of) + YEARS_AHEAD[name]
         parts.append((
             "school_year_in_future", ERROR,
-            _select("school_year", '"school_year"', "?") + ' where "school_year__typed" > ?',
+            _select("school_year", '"school_year"') + ' where "school_year__typed" > ?',
             [
                 f"a school year up to {latest} ({_year_label(latest)})",
                 f"this school year has not started by the as-of date {as_of.isoformat()}",
