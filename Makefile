@@ -43,6 +43,11 @@ test: install-test
 dev: install
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev
 
+## Time the pipeline at the sample, district and state sizes; writes benchmarks/results.md
+## (generated data is cached under build/bench/; the state size takes several minutes).
+bench: install
+	$(BIN)/python -m benchmarks.run
+
 ## Regenerate the committed sample zone (deterministic for the seed).
 sample: install
 	$(BIN)/sezp-roadmap sample --out $(DATA) --compress

@@ -207,7 +207,7 @@ def pandas_baseline(data: Path, work: Path, warehouse: str, timeout: float) -> d
 
 
 def agreement(pandas_csv: Path, warehouse: str) -> dict:
-    """The largest difference between the baseline's figures and the warehouse's, on complete school years."""
+    """The largest difference between the baseline's figures and the warehouse's end-of-year (so far) cells."""
     con = duckdb.connect(warehouse, read_only=True)
     diff = con.execute(
         """

@@ -44,14 +44,19 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+# Sizes of `sezp-roadmap sample --scale`: (schools, students). The generator streams one
+# school-year at a time, so the state size is written without holding it in memory.
+SAMPLE_SCALES = {"zone": (13, 5_300), "state": (1_800, 900_000)}
+
+
 def _sample(args: argparse.Namespace) -> int:
     from sezp_roadmap.sample import write_sample_zone  # noqa: PLC0415
 
-    counts = write_sample_zone(
-        Path(args.out), seed=args.seed, schools=args.schools, students=args.students, compress=args.compress
-    )
+    schools, students = SAMPLE_SCALES[args.scale]
+    schools, students = args.schools or schools, args.students or students
+    counts = write_sample_zone(Path(args.out), seed=args.seed, schools=schools, students=students, compress=args.compress)
     total = sum(counts.values())
-    print(f"Wrote a synthetic zone of {args.schools} schools to {args.out} ({total:,} rows in {len(counts)} extracts).")
+    print(f"Wrote a synthetic zone of {schools} schools to {args.out} ({total:,} rows in {len(counts)} extracts).")
     return 0
 
 
@@ -85,8 +90,14 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("sample", help="write a synthetic zone in the canonical extract format")
     s.add_argument("--out", type=Path, required=True, help="folder to write the extracts to")
     s.add_argument("--seed", type=int, default=2026)
-    s.add_argument("--schools", type=int, default=13)
-    s.add_argument("--students", type=int, default=5300)
+    s.add_argument(
+        "--scale",
+        choices=sorted(SAMPLE_SCALES),
+        default="zone",
+        help="zone: 13 schools, 5,300 students; state: 1,800 schools, 900,000 students (Massachusetts, for benchmarks)",
+    )
+    s.add_argument("--schools", type=int, help="number of schools (overrides --scale)")
+    s.add_argument("--students", type=int, help="students in the last complete school year (overrides --scale)")
     s.add_argument("--compress", action="store_true", help="write .csv.gz files")
     s.set_defaults(func=_sample)
     return p

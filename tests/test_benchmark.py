@@ -1,0 +1,81 @@
+"""The benchmark's machinery on a tiny zone: not a timing test, a test that the figures are taken and written."""
+
+import json
+import re
+
+import pytest
+
+from benchmarks import run
+from benchmarks.results import floor_ratio
+
+
+def test_parse_build_summary_reads_the_cli_lines():
+    stdout = (
+        "Built 78 reports in 13.1 s.\nReports:   /x/index.html\nWarehouse: /x/wh.duckdb\n"
+        "Seconds by stage: ingest 1.7, validation 2.1, metrics 4.2, reports 1.0, publish 0.0\n"
+    )
+    stages, pages = run.parse_build_summary(stdout)
+    assert stages == {"ingest": 1.7, "validation": 2.1, "metrics": 4.2, "reports": 1.0, "publish": 0.0}
+    assert pages == 78
+
+
+def test_run_child_reports_the_child_peak_memory_not_ours():
+    # 200 MiB held by the child alone: its peak is above that, this process never allocates it.
+    child = run.run_child([run.sys.executable, "-c", "b = bytearray(200 * 2**20); b[::4096] = b'x' * len(b[::4096])"])
+    assert child.returncode == 0
+    assert child.peak_rss_mib >= 200
+
+
+def test_run_child_memory_ceiling_turns_into_a_failure():
+    child = run.run_child([run.sys.executable, "-c", "b = bytearray(2 * 2**30)"], memory_limit=1 * 2**30)
+    assert child.returncode != 0
+    assert "MemoryError" in child.stderr
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("bench")
+    results = workdir / "results.md"
+    assert run.main(["--sizes", "tiny", "--workdir", str(workdir), "--results", str(results)]) == 0
+    return workdir, results
+
+
+def test_tiny_zone_is_measured_end_to_end(tiny_run):
+    workdir, _ = tiny_run
+    result = json.loads((workdir / "tiny" / "result.json").read_text())
+    assert result["schools"] == 3
+    assert set(result["floor"]["rows"]) >= {"schools", "calendar", "enrollment", "attendance"}
+    assert result["floor"]["rows"]["schools"] == 3
+    build = result["build"]
+    assert set(build["stages"]) >= {"ingest", "validation", "metrics", "reports"}
+    assert build["report_pages"] > 0
+    assert build["peak_rss_mib"] > 0
+    assert "work/student_attendance" in build["sql_profile"]
+    # The pandas baseline computes the warehouse's own figures.
+    pandas = result["pandas"]
+    assert pandas["finished"]
+    # Three schools, three school years (the running one through as_of_date, its end_of_year so far).
+    assert pandas["max_difference"]["cells"] == 3 * 3
+    assert pandas["max_difference"]["attendance_rate"] < 1e-9
+    assert pandas["max_difference"]["chronic_absence_rate"] < 1e-9
+    assert floor_ratio(result) > 0
+
+
+def test_results_file_has_machine_goals_growth_and_profile(tiny_run):
+    _, results = tiny_run
+    text = results.read_text()
+    for heading in ("## Machine", "## Goals", "## How the time grows with size", "## Where the time goes (tiny)"):
+        assert heading in text
+    for key in ("CPU", "Cores", "RAM", "OS", "Python", "DuckDB", "Dagster"):
+        assert re.search(rf"^- {key}: \S", text, re.M), key
+    goals = text.split("## Goals")[1].split("##")[0]
+    assert "| Goal | Measured | Met |" in goals
+    assert len(re.findall(r"^\| .+ \| .+ \| (\*\*met\*\*|\*\*not met\*\*|not measured) \|$", goals, re.M)) == 6
+    assert re.search(r"^\| tiny \| 3 \| 300 \| [\d,]+ \|", text, re.M)
+
+
+def test_results_are_rewritten_from_cached_figures(tiny_run, tmp_path):
+    workdir, _ = tiny_run
+    again = tmp_path / "again.md"
+    assert run.main(["--report-only", "--workdir", str(workdir), "--results", str(again)]) == 0
+    assert "| tiny | 3 | 300 |" in again.read_text()
