@@ -21,6 +21,7 @@ import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -68,7 +69,15 @@ class ChildRun:
     stderr: str
 
 
-def run_child(argv: list[str], *, env: dict | None = None, cwd: Path = ROOT, timeout: float | None = None, memory_limit: int | None = None) -> ChildRun:
+def run_child(
+    argv: list[str],
+    *,
+    env: dict | None = None,
+    cwd: Path = ROOT,
+    timeout: float | None = None,
+    memory_limit: int | None = None,
+    stop_signal: int = signal.SIGKILL,
+) -> ChildRun:
     """Run a command; its wall time and its own peak resident memory (os.wait4's rusage)."""
 
     def limit_memory() -> None:
@@ -84,8 +93,15 @@ def run_child(argv: list[str], *, env: dict | None = None, cwd: Path = ROOT, tim
             if pid:
                 break
             if timeout and time.perf_counter() - started > timeout:
-                child.kill()
-                pid, status, usage = os.wait4(child.pid, 0)
+                # SIGINT first lets the profiled build write what it measured; SIGKILL if it lingers.
+                child.send_signal(stop_signal)
+                grace = time.perf_counter() + 30
+                while not pid and time.perf_counter() < grace:
+                    time.sleep(0.1)
+                    pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+                if not pid:
+                    child.kill()
+                    pid, status, usage = os.wait4(child.pid, 0)
                 break
             time.sleep(0.05)
         seconds = time.perf_counter() - started
@@ -164,8 +180,12 @@ def source_tree(revision: str | None, workdir: Path) -> Path:
     return tree
 
 
-def build(data: Path, work: Path, source: Path = ROOT) -> dict:
-    """A cold `sezp-roadmap build`: no warehouse or reports left from an earlier run."""
+def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = None) -> dict:
+    """A cold `sezp-roadmap build`: no warehouse or reports left from an earlier run.
+
+    A build still running after `timeout` seconds is stopped and reported as
+    unfinished, with the SQL it had done and the memory it had reached.
+    """
     warehouse, reports, profile = work / "warehouse" / "roadmap.duckdb", work / "reports", work / "sql_profile.json"
     shutil.rmtree(warehouse.parent, ignore_errors=True)
     shutil.rmtree(reports, ignore_errors=True)
@@ -174,11 +194,14 @@ def build(data: Path, work: Path, source: Path = ROOT) -> dict:
     # The source tree comes first on the path, this checkout's benchmarks package after it.
     env = {**os.environ, "SEZP_BENCH_PROFILE": str(profile), "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
     run = run_child([sys.executable, "-m", "benchmarks.profiled_build", "--data", str(data.resolve()),
-                     "--warehouse", str(warehouse.resolve()), "--reports", str(reports.resolve())], env=env, cwd=source)
-    if run.returncode:
+                     "--warehouse", str(warehouse.resolve()), "--reports", str(reports.resolve())], env=env, cwd=source,
+                    timeout=timeout, stop_signal=signal.SIGINT)
+    finished = not (timeout and run.seconds >= timeout)
+    if run.returncode and finished:
         raise RuntimeError(f"the build failed:\n{run.stdout}\n{run.stderr}")
     stages, pages = parse_build_summary(run.stdout)
     return {
+        "finished": finished,
         "seconds": run.seconds,
         "peak_rss_mib": run.peak_rss_mib,
         "stages": stages,
@@ -188,7 +211,7 @@ def build(data: Path, work: Path, source: Path = ROOT) -> dict:
     }
 
 
-def pandas_baseline(data: Path, work: Path, warehouse: str, timeout: float) -> dict:
+def pandas_baseline(data: Path, work: Path, warehouse: str | None, timeout: float) -> dict:
     out = work / "pandas_figures.csv"
     run = run_child([sys.executable, "-m", "benchmarks.pandas_baseline", "--data", str(data), "--out", str(out)],
                     timeout=timeout, memory_limit=BASELINE_MEMORY_LIMIT)
@@ -202,7 +225,7 @@ def pandas_baseline(data: Path, work: Path, warehouse: str, timeout: float) -> d
         "seconds": run.seconds,
         "compute_seconds": summary["seconds"],
         "peak_rss_mib": run.peak_rss_mib,
-        "max_difference": agreement(out, warehouse),
+        "max_difference": agreement(out, warehouse) if warehouse else None,
     }
 
 
@@ -235,13 +258,15 @@ def agreement(pandas_csv: Path, warehouse: str) -> dict:
     return {"cells": diff[0], "attendance_rate": diff[1], "chronic_absence_rate": diff[2]}
 
 
-def measure(size: Size, workdir: Path, *, baseline: bool, baseline_timeout: float, source: Path = ROOT) -> dict:
+def measure(
+    size: Size, workdir: Path, *, baseline: bool, baseline_timeout: float, build_timeout: float | None = None, source: Path = ROOT
+) -> dict:
     work = workdir / size.name
     data = work / "data"
     work.mkdir(parents=True, exist_ok=True)
     generated = generate(size, data)
     floor = read_once_floor(data)
-    built = build(data, work, source)
+    built = build(data, work, source, build_timeout)
     result = {
         "size": size.name,
         "schools": size.schools,
@@ -250,7 +275,7 @@ def measure(size: Size, workdir: Path, *, baseline: bool, baseline_timeout: floa
         "input_mib": round(sum(p.stat().st_size for p in data.iterdir()) / 2**20, 1),
         "floor": floor,
         "build": built,
-        "pandas": pandas_baseline(data, work, built["warehouse"], baseline_timeout) if baseline else None,
+        "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout) if baseline else None,
     }
     (work / "result.json").write_text(json.dumps(result, indent=1))
     return result
@@ -263,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
     p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
     p.add_argument("--baseline-timeout", type=float, default=1800)
+    p.add_argument("--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished")
     p.add_argument("--source", metavar="REV", help="build with a clean worktree of this commit (default: this checkout as it is)")
     p.add_argument("--report-only", action="store_true", help="rewrite the results file from the figures already measured")
     args = p.parse_args(argv)
@@ -270,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.report_only:
         for name in args.sizes:
             print(f"[bench] {name} ...", file=sys.stderr, flush=True)
-            result = measure(SIZES[name], args.workdir, baseline=not args.no_baseline, baseline_timeout=args.baseline_timeout, source=source)
+            result = measure(SIZES[name], args.workdir, baseline=not args.no_baseline, baseline_timeout=args.baseline_timeout,
+                             build_timeout=args.build_timeout, source=source)
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
     measured = [json.loads((args.workdir / n / "result.json").read_text())
                 for n in SIZES if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)]
