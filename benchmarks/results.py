@@ -152,6 +152,23 @@ def _profile(result: dict, top: int = 12) -> list[str]:
     return rows
 
 
+def _why(result: dict) -> str:
+    """Where one size's time went: stage shares, the costliest SQL file, the fixed cost outside the stages."""
+    build, stages = result["build"], result["build"]["stages"]
+    profile = build["sql_profile"]
+    top = next(iter(profile.items()), None)
+    sql = f"; costliest SQL file `sql/{top[0]}.sql` {top[1]:,.1f} s" if top else ""
+    if not finished(result):
+        return (f"- {result['size']}: stopped after {build['seconds']:,.0f} s with its reports not reached and its "
+                f"resident memory at {build['peak_rss_mib'] / 1024:.1f} GiB{sql} (the SQL profile starts with the "
+                "metrics stage: the time before it went to ingest and validation).")
+    total = sum(stages.values()) or 1.0
+    shares = ", ".join(f"{k} {v:,.1f} s ({100 * v / total:.0f} %)" for k, v in stages.items())
+    outside = build["seconds"] - sum(stages.values())
+    return (f"- {result['size']}: {shares}; {outside:,.1f} s outside the stages (Python, Dagster start-up and "
+            f"step hand-offs){sql}.")
+
+
 def write_results(path: Path, machine: dict[str, str], measured: list[dict]) -> None:
     by_size = {r["size"]: r for r in measured}
     lines = [
@@ -184,6 +201,15 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict]) -> 
     agreement = _agreement(measured)
     if agreement:
         lines += ["The pandas baseline computes the same figures as the warehouse (end-of-year, all students):", "", *agreement, ""]
+    lines += [
+        "## Why goals are missed",
+        "",
+        *(_why(r) for r in measured),
+        "",
+        "`docs/scaling.md` reads these figures: the cause of each cost, the fixes proposed (with a measured prototype "
+        "in `benchmarks/prototypes/`), and when a deployment would need more than one machine.",
+        "",
+    ]
     for r in measured[-2:]:
         state = "" if finished(r) else f", stopped after {r['build']['seconds']:.0f} s; SQL done by then"
         lines += [f"## Where the time goes ({r['size']}{state})", "", *_profile(r), ""]
