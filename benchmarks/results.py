@@ -169,7 +169,7 @@ def _why(result: dict) -> str:
             f"step hand-offs){sql}.")
 
 
-def write_results(path: Path, machine: dict[str, str], measured: list[dict]) -> None:
+def write_results(path: Path, machine: dict[str, str], measured: list[dict], note: str | None = None) -> None:
     by_size = {r["size"]: r for r in measured}
     lines = [
         "# Benchmark results",
@@ -178,6 +178,7 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict]) -> 
         "Each size is a synthetic zone from `sezp-roadmap sample` (plain CSV; two complete school years and the "
         "running one up to its `as_of_date`), built cold (no warehouse or reports from an earlier run).",
         "",
+        *([note, ""] if note else []),
         "## Machine",
         "",
         *(f"- {key}: {value}" for key, value in machine.items()),

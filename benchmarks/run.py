@@ -290,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--baseline-timeout", type=float, default=1800)
     p.add_argument("--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished")
     p.add_argument("--source", metavar="REV", help="build with a clean worktree of this commit (default: this checkout as it is)")
+    p.add_argument("--note", help="a sentence on the conditions of the run, written under the results' heading")
     p.add_argument("--report-only", action="store_true", help="rewrite the results file from the figures already measured")
     args = p.parse_args(argv)
     source = source_tree(args.source, args.workdir) if args.source else ROOT
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
     measured = [json.loads((args.workdir / n / "result.json").read_text())
                 for n in SIZES if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)]
-    write_results(args.results, describe(source), measured)
+    write_results(args.results, describe(source), measured, note=args.note)
     return 0
 
 
