@@ -81,7 +81,7 @@ def build_student_tables(loc: Locations, settings: Settings, periods: Periods = 
         metrics.compute_student_tables(con, settings, periods)
         return {
             "student_periods": con.execute("select count(*) from work.student_attendance").fetchone()[0],
-            "membership_days": con.execute("select count(*) from work.membership_days").fetchone()[0],
+            "membership_days": con.execute("select coalesce(sum(membership_days), 0) from work.membership_months").fetchone()[0],
         }
 
 

@@ -9,14 +9,8 @@ with attending as (
     where is_attending
 ),
 days as (
-    select
-        m.school_id,
-        m.school_year,
-        m.period,
-        date_trunc('month', m.date)::date as month,
-        m.student_id,
-        m.date
-    from work.membership_days as m
+    select m.school_id, m.school_year, m.period, m.month, m.student_id, m.membership_days
+    from work.membership_months as m
     semi join attending as a
         using (student_id, school_id, school_year, period)
 ),
@@ -33,13 +27,14 @@ absent as (
     group by all
 ),
 by_school as (
-    select school_id, school_year, period, month, count(*) as membership_days, count(distinct student_id) as n
+    select school_id, school_year, period, month, sum(membership_days) as membership_days, count(distinct student_id) as n
     from days
     group by all
 ),
 -- The zone counts each student once: membership and absences summed over their schools.
 zone_days as (
-    select 'ZONE' as school_id, d.school_year, d.period, d.month, count(*) as membership_days, count(distinct d.student_id) as n
+    select 'ZONE' as school_id, d.school_year, d.period, d.month, sum(d.membership_days) as membership_days,
+        count(distinct d.student_id) as n
     from days as d
     semi join (select student_id, school_year, period from work.student_attendance where school_id = 'ZONE' and is_attending) as z
         using (student_id, school_year, period)

@@ -23,12 +23,12 @@ with actions as (
         and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
 ),
 enrolled as (
-    select school_id, school_year, period, date_trunc('month', date)::date as month, count(distinct student_id) as n
-    from work.membership_days
+    select school_id, school_year, period, month, count(distinct student_id) as n
+    from work.membership_months
     group by all
     union all
-    select 'ZONE', school_year, period, date_trunc('month', date)::date, count(distinct student_id)
-    from work.membership_days
+    select 'ZONE', school_year, period, month, count(distinct student_id)
+    from work.membership_months
     group by all
 ),
 counted as (
