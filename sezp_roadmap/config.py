@@ -91,6 +91,10 @@ class Settings:
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 
+    @property
+    def tolerated_bad_rows(self) -> int:
+        return int(self.raw["validation"]["tolerated_bad_rows"])
+
     def mid_year_cutoff(self, school_year: int) -> dt.date:
         """Last day of the mid-year period of a school year (default December 31)."""
         cutoffs = self.raw["mid_year_cutoff"]

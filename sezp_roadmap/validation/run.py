@@ -34,9 +34,6 @@ EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",
 CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
 YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1}
-# However small the file, this many rows that cannot be counted never stop a run
-# on their own: a share means little in a file of a few dozen rows.
-TOLERATED_BAD_ROWS = 10
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
@@ -342,7 +339,7 @@ def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: S
         join files as f using (file)
         where b.bad_rows > greatest(? * f.rows, ?)
         """,
-        [extract.name, EXCLUDED, extract.name, f"{100 * share:g}%", share, TOLERATED_BAD_ROWS],
+        [extract.name, EXCLUDED, extract.name, f"{100 * share:g}%", share, settings.tolerated_bad_rows],
     )
 
 
