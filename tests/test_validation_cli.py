@@ -62,6 +62,7 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
     import dagster as dg
 
     from pipelines.definitions import all_assets, defs
+    from pipelines.partitions import partition_key
     from pipelines.resources import RoadmapPaths
 
     assert {key.name for key in defs.get_repository_def().asset_graph.asset_check_keys} == {
@@ -71,7 +72,10 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
     folder = write_zone(tmp_path / "landing")
     append(folder, "targets.csv", "A,2026,end_of_year,attendance_rate,everyone,95")
     paths = RoadmapPaths(data_dir=str(folder), warehouse=str(tmp_path / "wh.duckdb"), reports_dir=str(tmp_path / "out"))
-    result = dg.materialize(all_assets, resources={"paths": paths}, instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    result = dg.materialize(
+        all_assets, partition_key=partition_key(2026, "end_of_year"), resources={"paths": paths},
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+    )
     assert not result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
     assert evaluations["attendance_valid"].passed
