@@ -207,8 +207,8 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
         "",
         *(_why(r) for r in measured),
         "",
-        "`docs/scaling.md` reads these figures: the cause of each cost, the fixes proposed (with a measured prototype "
-        "in `benchmarks/prototypes/`), and when a deployment would need more than one machine.",
+        "`docs/scaling.md` reads these figures: the cause of each cost, the fixes made and proposed, "
+        "and when a deployment would need more than one machine.",
         "",
     ]
     for r in measured[-2:]:
