@@ -302,9 +302,10 @@ class Sections:
         return Chart("attendance-bands", "Students by share of days missed", summary,
                      figures.figure_html(spec, "attendance-bands", summary), ["Days missed", "Students", "Share of students"], rows)
 
-    def attendance(self, school_id: str) -> dict:
+    def _all_students_table(self, school_id: str, metrics) -> list[dict]:
+        """A section's table of all-students figures: value, last year, change, zone, meaning."""
         table = []
-        for metric in self.present(ATTENDANCE_METRICS):
+        for metric in self.present(metrics):
             cell = self.data.cell(school_id, metric)
             if cell is None:
                 continue
@@ -312,6 +313,10 @@ class Sections:
             table.append({"label": info.label, "value": self.shown(metric, cell), "prior": format_value(cell.prior_value, info.unit) or "—",
                           "change": self._difference(metric, cell.change), "zone": format_value(cell.zone_value, info.unit) or "—",
                           "description": info.description, "key": f"{metric}|all"})
+        return table
+
+    def attendance(self, school_id: str) -> dict:
+        table = self._all_students_table(school_id, ATTENDANCE_METRICS)
         charts = [self.monthly_attendance(school_id)]
         if "chronic_absence_rate" in self.data.metrics:
             charts.append(self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade"))
@@ -362,15 +367,7 @@ class Sections:
                      figures.figure_html(spec, "discipline-monthly", summary), columns, rows)
 
     def discipline(self, school_id: str) -> dict:
-        table = []
-        for metric in self.present(DISCIPLINE_METRICS):
-            cell = self.data.cell(school_id, metric)
-            if cell is None:
-                continue
-            info = self.info(metric)
-            table.append({"label": info.label, "value": self.shown(metric, cell), "prior": format_value(cell.prior_value, info.unit) or "—",
-                          "change": self._difference(metric, cell.change), "zone": format_value(cell.zone_value, info.unit) or "—",
-                          "description": info.description, "key": f"{metric}|all"})
+        table = self._all_students_table(school_id, DISCIPLINE_METRICS)
         charts = [self.monthly_discipline(school_id)]
         if "any_suspension_rate" in self.data.metrics:
             charts.append(self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group"))
