@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -59,7 +60,13 @@ class Lever:
     patterns: tuple[str, ...]
 
     def bears_on(self, metric: str) -> bool:
-        return any(fnmatchcase(metric, pattern) for pattern in self.patterns)
+        return _matches(self.patterns, metric)
+
+
+@lru_cache(maxsize=65536)
+def _matches(patterns: tuple[str, ...], metric: str) -> bool:
+    # Asked for every finding of every school: the few distinct metric ids are matched once.
+    return any(fnmatchcase(metric, pattern) for pattern in patterns)
 
 
 def _lever(entry: object, where: str, position: int) -> Lever:

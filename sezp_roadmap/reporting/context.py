@@ -148,12 +148,27 @@ class PeriodData:
     absence_bands: dict[str, list[dict]] = field(default_factory=dict)
     monthly_discipline: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
     findings: dict[str, list[dict]] = field(default_factory=dict)
+    # Cells by school and by (school, metric): every section asks for one school's cells,
+    # and scanning all cells per question made rendering quadratic in the number of schools.
+    _by_school: dict[str, list[Cell]] = field(default_factory=dict, init=False, repr=False)
+    _by_school_metric: dict[tuple[str, str], list[Cell]] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        by_school: dict[str, list[Cell]] = defaultdict(list)
+        by_school_metric: dict[tuple[str, str], list[Cell]] = defaultdict(list)
+        for (school_id, metric, _), c in self.cells.items():
+            by_school[school_id].append(c)
+            by_school_metric[(school_id, metric)].append(c)
+        self._by_school, self._by_school_metric = dict(by_school), dict(by_school_metric)
 
     def cell(self, school_id: str, metric: str, subgroup: str = "all") -> Cell | None:
         return self.cells.get((school_id, metric, subgroup))
 
-    def school_cells(self, school_id: str, metric: str) -> list[Cell]:
-        return [c for (s, m, _), c in self.cells.items() if s == school_id and m == metric]
+    def school_cells(self, school_id: str, metric: str | None = None) -> list[Cell]:
+        """One school's cells of one metric (of every metric when None), in the mart's order."""
+        if metric is None:
+            return list(self._by_school.get(school_id, ()))
+        return list(self._by_school_metric.get((school_id, metric), ()))
 
     def metric_ids(self, family: str) -> list[str]:
         """The metrics of a family present in the period (`family_favorable` gives the topics), in label order."""

@@ -39,12 +39,10 @@ def scoring_rule() -> str:
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
     """One school's published cells of the period as the plain rows sezp_roadmap.levers reads."""
     rows = []
-    for (school, metric, subgroup), c in data.cells.items():
-        if school != school_id:
-            continue
-        info = data.metrics[metric]
+    for c in data.school_cells(school_id):
+        info = data.metrics[c.metric]
         rows.append({
-            "metric": metric, "subgroup": subgroup, "label": info.label, "unit": info.unit,
+            "metric": c.metric, "subgroup": c.subgroup, "label": info.label, "unit": info.unit,
             "direction": c.direction or info.direction, "population": info.population,
             "n": c.n, "value": c.value, "suppressed": c.suppressed,
             "prior_value": c.prior_value, "change": c.change, "zone_value": c.zone_value,
@@ -108,8 +106,19 @@ class PriorityLevers:
         self.settings = settings
         self.levers = load_levers(settings.raw)
         self.targets = year_targets(con, data.school_year, settings) if data.period == "mid_year" else []
+        self._ranked: dict[str, list[LeverEvidence]] = {}
+        self._end_of_year_targets: dict[str, list[dict]] = {}
+        for t in self.targets:
+            if t["period"] == "end_of_year":
+                self._end_of_year_targets.setdefault(t["school_id"], []).append(t)
 
     def ranked(self, school_id: str) -> list[LeverEvidence]:
+        # The section and the exports show the same ranking: computed once per school.
+        if school_id not in self._ranked:
+            self._ranked[school_id] = self._rank(school_id)
+        return self._ranked[school_id]
+
+    def _rank(self, school_id: str) -> list[LeverEvidence]:
         rows = cell_rows(self.data, school_id)
         found = findings_for(rows, self.data.period, min_students=self.settings.min_students,
                              min_respondents=self.settings.min_respondents)
@@ -119,7 +128,7 @@ class PriorityLevers:
     def context(self, school_id: str) -> dict:
         """What _priority_levers.html.j2 and _targets_on_pace.html.j2 show for one school."""
         ranked = self.ranked(school_id)
-        end_of_year = [t for t in self.targets if t["school_id"] == school_id and t["period"] == "end_of_year"]
+        end_of_year = self._end_of_year_targets.get(school_id, [])
         return {
             "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule()},
             "end_of_year_targets": end_of_year,

@@ -8,7 +8,11 @@ page carries its script and stylesheet instead, so it can be e-mailed alone.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -139,6 +143,124 @@ def _index_entry(con: duckdb.DuckDBPyConnection, school_year: int, period: str, 
     }
 
 
+# Below this many school pages a run renders in one process: starting workers
+# (a second of imports each) would cost more than it saves.
+PARALLEL_MIN_PAGES = 300
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What every period's rendering shares; picklable, so a worker process can take it."""
+
+    out_dir: Path
+    settings: Settings
+    self_contained: bool
+
+
+@dataclass
+class PeriodPages:
+    index_entry: dict
+    written: list[Path]
+
+
+class PeriodRenderer:
+    """Renders whole periods: each school's page and lever exports, and the zone overview."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, job: RenderJob):
+        self.con = con
+        self.job = job
+        self.assets = Assets(job.self_contained)
+        env = environment()
+        self.school_template = env.get_template("school.html.j2")
+        self.zone_template = env.get_template("zone.html.j2")
+        self.catalog = load_catalog(con)
+        self.extracts = _extracts_used(con)
+
+    def render(self, period_row: dict) -> PeriodPages:
+        settings = self.job.settings
+        school_year, period = period_row["school_year"], period_row["period"]
+        label = period_label(period, period_row["is_complete"], period_row["data_through"])
+        data = load_period(self.con, period_row, self.catalog)
+        sections = Sections(data, settings.min_students, settings.min_respondents)
+        period_dir = self.job.out_dir / str(school_year) / period
+        period_dir.mkdir(parents=True, exist_ok=True)
+        common = {
+            **self.assets.for_page("../../assets/"),
+            "school_year": school_year,
+            "period": period,
+            "period_label": label,
+            "period_row": period_row,
+            "settings": settings,
+            "generated_on": settings.as_of_date,
+            "extracts": self.extracts,
+            "definitions": sections.definitions(),
+            "has_comparisons": data.has_comparisons,
+        }
+        links, written = [], []
+        levers = PriorityLevers(self.con, data, settings)
+        for school in data.schools:
+            path = period_dir / f"{school['school_id']}.html"
+            page_common = {**common, **levers.context(school["school_id"])}
+            path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
+            levers.write_exports(school, period_dir)
+            written.append(path)
+            links.append({"href": f"{school_year}/{period}/{path.name}", "school": school})
+        (period_dir / ZONE_PAGE).write_text(
+            self.zone_template.render(**common, header=sections.header(ZONE), overview=_zone_overview(data, sections, settings)),
+            encoding="utf-8",
+        )
+        entry = {"school_year": school_year, "period": period, "label": label, "links": links,
+                 "zone_href": f"{school_year}/{period}/{ZONE_PAGE}"}
+        return PeriodPages(entry, written)
+
+
+# One renderer per worker process, made by _start_worker from the warehouse file opened read-only.
+_worker_renderer: PeriodRenderer | None = None
+
+
+def _start_worker(database: str, job: RenderJob) -> None:
+    global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
+    _worker_renderer = PeriodRenderer(duckdb.connect(database, read_only=True), job)
+
+
+def _render_in_worker(period_row: dict) -> PeriodPages:
+    assert _worker_renderer is not None
+    return _worker_renderer.render(period_row)
+
+
+def _read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The warehouse file when this connection has it open read-only (other processes may then open it too)."""
+    row = con.execute(
+        "select path, readonly from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
+    return row[0] if row and row[0] and row[1] else None
+
+
+def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> int:
+    pages = sum(len(query(con, "reports/schools", {"school_year": r["school_year"], "period": r["period"]}))
+                for r in period_rows)
+    if pages < PARALLEL_MIN_PAGES or _read_only_file(con) is None:
+        return 1
+    return max(1, min(len(period_rows), os.cpu_count() or 1))
+
+
+def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob) -> list[PeriodPages]:
+    """Every period's pages, in the order given; periods are shared among the machine's cores when there are many pages.
+
+    A worker is a fresh process (spawned, never forked from a process that holds
+    DuckDB and Dagster threads) that opens the warehouse read-only; periods are
+    independent, so each worker writes its own periods' folders.
+    """
+    workers = _worker_count(con, period_rows)
+    if workers == 1:
+        renderer = PeriodRenderer(con, job)
+        return [renderer.render(r) for r in period_rows]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(_read_only_file(con), job)) as pool:
+        return list(pool.map(_render_in_worker, period_rows))
+
+
 def render_reports(
     con: duckdb.DuckDBPyConnection,
     out_dir: Path,
@@ -158,59 +280,25 @@ def render_reports(
         write_assets(out_dir)
     assets = Assets(self_contained)
     env = environment()
-    school_template = env.get_template("school.html.j2")
-    zone_template = env.get_template("zone.html.j2")
-    generated_on = settings.as_of_date
-    catalog = load_catalog(con)
-    extracts = _extracts_used(con)
+    period_rows = query(con, "reports/report_periods")
+    todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
+    rendered = dict(zip((id(r) for r in todo), _render_periods(con, todo, RenderJob(out_dir, settings, self_contained))))
     written: list[Path] = []
     index_entries = []
-    for period_row in query(con, "reports/report_periods"):
-        school_year, period = period_row["school_year"], period_row["period"]
-        label = period_label(period, period_row["is_complete"], period_row["data_through"])
-        if periods is not None and (school_year, period) not in periods:
-            index_entries.append(_index_entry(con, school_year, period, label))
+    for period_row in period_rows:
+        pages = rendered.get(id(period_row))
+        if pages is None:
+            label = period_label(period_row["period"], period_row["is_complete"], period_row["data_through"])
+            index_entries.append(_index_entry(con, period_row["school_year"], period_row["period"], label))
             continue
-        data = load_period(con, period_row, catalog)
-        sections = Sections(data, settings.min_students, settings.min_respondents)
-        period_dir = out_dir / str(school_year) / period
-        period_dir.mkdir(parents=True, exist_ok=True)
-        common = {
-            **assets.for_page("../../assets/"),
-            "school_year": school_year,
-            "period": period,
-            "period_label": label,
-            "period_row": period_row,
-            "settings": settings,
-            "generated_on": generated_on,
-            "extracts": extracts,
-            "definitions": sections.definitions(),
-            "has_comparisons": data.has_comparisons,
-        }
-        links = []
-        levers = PriorityLevers(con, data, settings)
-        for school in data.schools:
-            path = period_dir / f"{school['school_id']}.html"
-            page_common = {**common, **levers.context(school["school_id"])}
-            path.write_text(_school_page(school_template, data, sections, school, page_common), encoding="utf-8")
-            levers.write_exports(school, period_dir)
-            written.append(path)
-            links.append({"href": f"{school_year}/{period}/{path.name}", "school": school})
-        zone_path = period_dir / ZONE_PAGE
-        zone_path.write_text(
-            zone_template.render(**common, header=sections.header(ZONE), overview=_zone_overview(data, sections, settings)),
-            encoding="utf-8",
-        )
-        index_entries.append({
-            "school_year": school_year, "period": period, "label": label, "links": links,
-            "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
-        })
+        index_entries.append(pages.index_entry)
+        written += pages.written
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
     targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
                                         assets.for_page("../assets/"))
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
-            entries=index_entries, targets_pages=targets_pages, settings=settings, generated_on=generated_on,
+            entries=index_entries, targets_pages=targets_pages, settings=settings, generated_on=settings.as_of_date,
             **assets.for_page("assets/"),
         ),
         encoding="utf-8",

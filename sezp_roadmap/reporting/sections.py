@@ -136,7 +136,7 @@ class Sections:
 
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
-        found = [c for (s, _, _), c in self.data.cells.items() if s == school_id and c.target is not None]
+        found = [c for c in self.data.school_cells(school_id) if c.target is not None]
         rows = []
         for c in sorted(found, key=lambda c: (c.metric, subgroup_sort_key(c.subgroup))):
             info = self.info(c.metric)
