@@ -333,12 +333,20 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     con.executemany("insert into _segments values (?, ?)", segments)
     select = ", ".join(f'l.c{positions[c]}' for c in extract.column_names)
     # rowid is the order of the file; a record's row number is the header's,
-    # plus its position, plus the blank and rejected lines before it.
-    con.execute(
-        f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row + s.skipped, $sha "
-        "from _landing as l asof join _segments as s on l.rowid >= s.first_record order by l.rowid",
-        {"file": name, "first_data_row": header.line + 1, "sha": f.sha256},
-    )
+    # plus its position, plus the blank and rejected lines before it. Most files
+    # have none of those, and then need no join (and no sort) at all.
+    values = {"file": name, "first_data_row": header.line + 1, "sha": f.sha256}
+    if len(segments) == 1:
+        con.execute(
+            f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row, $sha from _landing as l",
+            values,
+        )
+    else:
+        con.execute(
+            f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row + s.skipped, $sha "
+            "from _landing as l asof join _segments as s on l.rowid >= s.first_record order by l.rowid",
+            values,
+        )
     rows = con.execute("select count(*) from _landing").fetchone()[0]
     if rows == 0 and not rejected:
         issues.append(
@@ -448,14 +456,31 @@ def typed_rows(extract: Extract) -> str:
 
 
 def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
-    """staging.<extract>: typed, each distinct row once (the first copy by file and row)."""
-    columns = ", ".join(extract.column_names)
+    """staging.<extract>: typed, each distinct row once (the first copy by file and row), in file order.
+
+    Raw rows are in file order already, and typing them keeps it. Rows that
+    repeat another exactly are rare: they are found by a hash aggregate and
+    deleted, instead of ranking every row (which also needed a sort).
+    """
+    columns = extract.column_names
+    con.execute(f"create or replace table staging.{extract.name} as {typed_rows(extract)}")
+    same_row = " and ".join(f"s.{c} is not distinct from r.{c}" for c in columns)
+    listed = ", ".join(columns)
     con.execute(
-        f"create or replace table staging.{extract.name} as "
-        f"select * from ({typed_rows(extract)}) "
-        f"qualify row_number() over (partition by {columns} order by _source_file, _source_row) = 1 "
-        "order by _source_file, _source_row"
+        "create or replace temp table _repeats as "
+        "select _source_file, _source_row from ("
+        f"  select s._source_file, s._source_row, row_number() over (partition by {', '.join(f's.{c}' for c in columns)} "
+        "   order by s._source_file, s._source_row) as copy"
+        f"  from staging.{extract.name} as s"
+        f"  semi join (select {listed} from staging.{extract.name} group by all having count(*) > 1) as r on {same_row}"
+        ") where copy > 1"
     )
+    if con.execute("select count(*) from _repeats").fetchone()[0]:
+        con.execute(
+            f"delete from staging.{extract.name} where (_source_file, _source_row) in "
+            "(select (_source_file, _source_row) from _repeats)"
+        )
+    con.execute("drop table _repeats")
     return con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
 
 

@@ -4,9 +4,11 @@ They state the data contract as code: the type of every column, its allowed
 codes and range, whether it may be empty, and the key that makes a row
 unique. The SQL rules (sezp_roadmap.validation.run) find the same problems
 first, on every row and with file and row numbers; these schemas then check
-the typed result as a second, independent reading of the contract. The
-attendance table can be very large: its schema checks a sample (the first
-SAMPLE_ROWS rows), which the SQL rules have already checked in full.
+the typed result as a second, independent reading of the contract. Staging
+tables can be very large (attendance at state size is tens of millions of
+rows), and pandas holds what it checks in memory: a table longer than
+SAMPLE_ROWS is checked on its first SAMPLE_ROWS rows in file order, which the
+SQL rules have already checked in full.
 """
 
 from __future__ import annotations

@@ -87,6 +87,24 @@ def test_a_row_repeated_in_another_file_is_counted_once(tmp_path):
     assert run.count("staging.attendance") == before["staging.attendance"] + 1
 
 
+def test_exact_repeats_keep_their_first_copy_even_with_an_empty_cell_and_staging_keeps_file_order(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    # The same survey answer three times, its response empty (a skipped item), in two files.
+    before = counts(ingest_and_validate(folder))
+    header = (folder / "family_survey.csv").read_text().splitlines()[0]
+    empty_answer = next(line for line in (folder / "family_survey.csv").read_text().splitlines()[1:] if line.endswith(","))
+    append(folder, "family_survey.csv", empty_answer)
+    (folder / "family_survey_late.csv").write_text(f"{header}\n{empty_answer}\n")
+    run = ingest_and_validate(folder)
+    kept = run.con.execute(
+        "select _source_file, _source_row from staging.family_survey where response is null"
+    ).fetchall()
+    assert len(kept) == 1 and kept[0][0] == "family_survey.csv"
+    assert run.count("raw.family_survey") - run.count("staging.family_survey") == 2
+    order = run.con.execute("select _source_file, _source_row from staging.attendance").fetchall()
+    assert order == sorted(order) and before["staging.attendance"] == len(order)
+
+
 def test_a_corrected_file_replaces_what_it_replaced(tmp_path):
     folder = write_zone(tmp_path / "landing")
     ingest_and_validate(folder)

@@ -196,9 +196,15 @@ def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
     firsts = "".join(
         f', first_value("{c}__typed") over w as "{c}__first", first_value("{c}") over w as "{c}__first_text"' for c in others
     )
+    typed_key = ", ".join(f'"{k}__typed"' for k in key)
+    # Keys are almost always unique: the window runs only over the rows whose key
+    # occurs twice or more, found by a hash aggregate (a window over every row of
+    # the attendance extract was the costliest step of validation).
+    repeated = f"select {typed_key} from _rows where {complete} group by all having count(*) > 1"
     ranked = (
         f"select *, first_value(_source_file) over w as _first_file, first_value(_source_row) over w as _first_row, "
-        f"row_number() over w as _copy{firsts} from _rows where {complete} window w as ({window})"
+        f"row_number() over w as _copy{firsts} from _rows semi join ({repeated}) using ({typed_key}) "
+        f"window w as ({window})"
     )
     differs = [f'"{c}__typed" is distinct from "{c}__first"' for c in others]
     first_column = "case " + " ".join(f"when {d} then '{c}'" for d, c in zip(differs, others)) + " end" if others else "null"
@@ -347,11 +353,10 @@ def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: S
 
 
 def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[Issue]:
-    """Check staging.<extract> (a sample of attendance) against its pandera schema."""
+    """Check staging.<extract> (its first SAMPLE_ROWS rows when longer) against its pandera schema."""
     model = schemas.SCHEMAS[extract.name]
-    limit = schemas.SAMPLE_ROWS if extract.name == "attendance" else None
-    sql = f"select * from staging.{extract.name} order by _source_file, _source_row"
-    frame = con.execute(sql + (f" limit {int(limit)}" if limit else "")).df()
+    sql = f"select * from staging.{extract.name} order by _source_file, _source_row limit {int(schemas.SAMPLE_ROWS)}"
+    frame = con.execute(sql).df()
     if frame.empty:
         return []
     try:

@@ -19,13 +19,11 @@ final as (
         'the student was not enrolled at the school on this date; the action is not counted' as reason,
         x.school_id,
         x.school_year
+    -- An anti join runs as one hash join; a correlated NOT EXISTS is far slower in DuckDB.
     from actions as x
-    where not exists (
-        select 1
-        from staging.enrollment as e
-        where e.student_id = x.student_id
-          and e.school_id = x.school_id
-          and x.incident_date between e.entry_date and coalesce(e.exit_date, x.incident_date)
-    )
+    anti join staging.enrollment as e
+        on e.student_id = x.student_id
+        and e.school_id = x.school_id
+        and x.incident_date between e.entry_date and coalesce(e.exit_date, x.incident_date)
 )
 select * from final;

@@ -106,17 +106,24 @@ final as (
 select * from final;
 
 -- 4. Absences on membership days: exceptions on the school's calendar days,
---    inside one of the student's merged spells.
+--    inside one of the student's merged spells. Only the run's dates are read:
+--    a one-partition run does not aggregate every year's exceptions.
 create or replace table work.absence_days as
-with exceptions as (
-    select a.student_id, a.school_id, c.school_year, a.date, sum(k.absent_days) as absent_days
+with run_dates as (
+    select min(start_date) as first_day, max(data_through) as last_day
+    from work.run_periods
+),
+exceptions as (
+    select a.student_id, a.school_id, d.school_year, a.date, sum(k.absent_days) as absent_days
     from staging.attendance as a
     join meta.attendance_codes as k
         on k.code = a.code
-    join (select distinct school_id, school_year, date from staging.calendar) as c
-        on c.school_id = a.school_id
-        and c.date = a.date
+    join work.school_day_numbers as d
+        on d.school_id = a.school_id
+        and d.date = a.date
+    where a.date between (select first_day from run_dates) and (select last_day from run_dates)
     group by all
+    having sum(k.absent_days) > 0
 ),
 final as (
     select
@@ -132,7 +139,6 @@ final as (
         and x.school_id = s.school_id
         and x.school_year = s.school_year
         and x.date between s.first_day and s.last_day
-    where x.absent_days > 0
 )
 select * from final;
 
