@@ -240,21 +240,30 @@ def test_rendering_is_deterministic(zone, tmp_path):
         assert (tmp_path / "again" / page.relative_to(reports)).read_bytes() == page.read_bytes(), page
 
 
-def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, monkeypatch):
-    """Large zones render their periods in worker processes; the pages and exports are byte-identical."""
+def _files(folder: Path) -> list[Path]:
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("one_period", [False, True], ids=["periods shared", "schools of one period shared"])
+def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, monkeypatch, one_period):
+    """Large zones render in worker processes (whole periods, or a one-partition run's schools); same bytes."""
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.reporting import render
 
     landing, warehouse, reports = zone
-    monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    settings = load_settings(None, landing)
+    periods = [(2026, "mid_year")] if one_period else None
     with duckdb.connect(str(warehouse), read_only=True) as con:
+        render.render_reports(con, tmp_path / "serial", settings, periods=periods)
+        monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
+        monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
         assert render._worker_count(con, render.query(con, "reports/report_periods")) == 2
-        render.render_reports(con, tmp_path / "parallel", load_settings(None, landing))
-    expected = sorted(p.relative_to(reports) for p in reports.rglob("*") if p.is_file())
-    assert sorted(p.relative_to(tmp_path / "parallel") for p in (tmp_path / "parallel").rglob("*") if p.is_file()) == expected
-    for relative in expected:
-        assert (tmp_path / "parallel" / relative).read_bytes() == (reports / relative).read_bytes(), relative
+        render.render_reports(con, tmp_path / "parallel", settings, periods=periods)
+    assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")
+    for relative in _files(tmp_path / "serial"):
+        assert (tmp_path / "parallel" / relative).read_bytes() == (tmp_path / "serial" / relative).read_bytes(), relative
+    if not one_period:
+        assert _files(tmp_path / "serial") == _files(reports)
 
 
 def test_a_writable_connection_renders_in_one_process(zone, tmp_path, monkeypatch):

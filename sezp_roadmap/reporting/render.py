@@ -159,12 +159,25 @@ class RenderJob:
 
 @dataclass
 class PeriodPages:
-    index_entry: dict
-    written: list[Path]
+    """What rendering a share of one period's schools wrote; links are (position among the period's schools, link)."""
+
+    school_year: int
+    period: str
+    label: str
+    links: list[tuple[int, dict]]
+    written: list[tuple[int, Path]]
+
+
+@dataclass(frozen=True)
+class Share:
+    """Schools number `index`, `index + of`, `index + 2 × of`, ... of a period; the first share also writes the zone page."""
+
+    index: int = 0
+    of: int = 1
 
 
 class PeriodRenderer:
-    """Renders whole periods: each school's page and lever exports, and the zone overview."""
+    """Renders a period's school pages, lever exports and zone overview, or one share of them."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection, job: RenderJob):
         self.con = con
@@ -175,12 +188,20 @@ class PeriodRenderer:
         self.zone_template = env.get_template("zone.html.j2")
         self.catalog = load_catalog(con)
         self.extracts = _extracts_used(con)
+        self._loaded: tuple[tuple[int, str], PeriodData] | None = None
 
-    def render(self, period_row: dict) -> PeriodPages:
+    def _period(self, period_row: dict) -> PeriodData:
+        # A worker given several shares of one period loads it once.
+        key = (period_row["school_year"], period_row["period"])
+        if self._loaded is None or self._loaded[0] != key:
+            self._loaded = (key, load_period(self.con, period_row, self.catalog))
+        return self._loaded[1]
+
+    def render(self, period_row: dict, share: Share = Share()) -> PeriodPages:
         settings = self.job.settings
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
-        data = load_period(self.con, period_row, self.catalog)
+        data = self._period(period_row)
         sections = Sections(data, settings.min_students, settings.min_respondents)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
@@ -196,22 +217,23 @@ class PeriodRenderer:
             "definitions": sections.definitions(),
             "has_comparisons": data.has_comparisons,
         }
-        links, written = [], []
+        pages = PeriodPages(school_year, period, label, [], [])
         levers = PriorityLevers(self.con, data, settings)
-        for school in data.schools:
+        for position in range(share.index, len(data.schools), share.of):
+            school = data.schools[position]
             path = period_dir / f"{school['school_id']}.html"
             page_common = {**common, **levers.context(school["school_id"])}
             path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
             levers.write_exports(school, period_dir)
-            written.append(path)
-            links.append({"href": f"{school_year}/{period}/{path.name}", "school": school})
-        (period_dir / ZONE_PAGE).write_text(
-            self.zone_template.render(**common, header=sections.header(ZONE), overview=_zone_overview(data, sections, settings)),
-            encoding="utf-8",
-        )
-        entry = {"school_year": school_year, "period": period, "label": label, "links": links,
-                 "zone_href": f"{school_year}/{period}/{ZONE_PAGE}"}
-        return PeriodPages(entry, written)
+            pages.written.append((position, path))
+            pages.links.append((position, {"href": f"{school_year}/{period}/{path.name}", "school": school}))
+        if share.index == 0:
+            (period_dir / ZONE_PAGE).write_text(
+                self.zone_template.render(**common, header=sections.header(ZONE),
+                                          overview=_zone_overview(data, sections, settings)),
+                encoding="utf-8",
+            )
+        return pages
 
 
 # One renderer per worker process, made by _start_worker from the warehouse file opened read-only.
@@ -223,9 +245,9 @@ def _start_worker(database: str, job: RenderJob) -> None:
     _worker_renderer = PeriodRenderer(duckdb.connect(database, read_only=True), job)
 
 
-def _render_in_worker(period_row: dict) -> PeriodPages:
+def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
     assert _worker_renderer is not None
-    return _worker_renderer.render(period_row)
+    return _worker_renderer.render(*task)
 
 
 def _read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -241,15 +263,23 @@ def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> in
                 for r in period_rows)
     if pages < PARALLEL_MIN_PAGES or _read_only_file(con) is None:
         return 1
-    return max(1, min(len(period_rows), os.cpu_count() or 1))
+    return max(1, os.cpu_count() or 1)
+
+
+def _tasks(period_rows: list[dict], workers: int) -> list[tuple[dict, Share]]:
+    """Whole periods when there are enough to keep every worker busy (each period is loaded once);
+    otherwise (a one-partition run) each period's schools are shared among the workers."""
+    if len(period_rows) >= workers:
+        return [(r, Share()) for r in period_rows]
+    return [(r, Share(i, workers)) for r in period_rows for i in range(workers)]
 
 
 def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob) -> list[PeriodPages]:
-    """Every period's pages, in the order given; periods are shared among the machine's cores when there are many pages.
+    """Every period's pages; periods or their schools are shared among the machine's cores when there are many pages.
 
     A worker is a fresh process (spawned, never forked from a process that holds
-    DuckDB and Dagster threads) that opens the warehouse read-only; periods are
-    independent, so each worker writes its own periods' folders.
+    DuckDB and Dagster threads) that opens the warehouse read-only; each task
+    writes only its own schools' files.
     """
     workers = _worker_count(con, period_rows)
     if workers == 1:
@@ -258,7 +288,7 @@ def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                              initargs=(_read_only_file(con), job)) as pool:
-        return list(pool.map(_render_in_worker, period_rows))
+        return list(pool.map(_render_in_worker, _tasks(period_rows, workers)))
 
 
 def render_reports(
@@ -282,17 +312,22 @@ def render_reports(
     env = environment()
     period_rows = query(con, "reports/report_periods")
     todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
-    rendered = dict(zip((id(r) for r in todo), _render_periods(con, todo, RenderJob(out_dir, settings, self_contained))))
+    rendered: dict[tuple[int, str], list[PeriodPages]] = {}
+    for pages in _render_periods(con, todo, RenderJob(out_dir, settings, self_contained)):
+        rendered.setdefault((pages.school_year, pages.period), []).append(pages)
     written: list[Path] = []
     index_entries = []
     for period_row in period_rows:
-        pages = rendered.get(id(period_row))
-        if pages is None:
-            label = period_label(period_row["period"], period_row["is_complete"], period_row["data_through"])
-            index_entries.append(_index_entry(con, period_row["school_year"], period_row["period"], label))
+        school_year, period = period_row["school_year"], period_row["period"]
+        shares = rendered.get((school_year, period))
+        if shares is None:
+            label = period_label(period, period_row["is_complete"], period_row["data_through"])
+            index_entries.append(_index_entry(con, school_year, period, label))
             continue
-        index_entries.append(pages.index_entry)
-        written += pages.written
+        links = [link for _, link in sorted(item for pages in shares for item in pages.links)]
+        index_entries.append({"school_year": school_year, "period": period, "label": shares[0].label, "links": links,
+                              "zone_href": f"{school_year}/{period}/{ZONE_PAGE}"})
+        written += [path for _, path in sorted(item for pages in shares for item in pages.written)]
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
     targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
                                         assets.for_page("../assets/"))
