@@ -20,7 +20,8 @@ PACKAGE = Path(validation.__file__).resolve().parent.parent
 
 def test_every_sql_rule_has_its_file_and_every_file_its_rule():
     files = {p.stem for p in (SQL_DIR / "checks").glob("*.sql")}
-    assert files == {r.id for r in RULES if r.sql}
+    # too_many_bad_rows has a file too, but runs last, on the other rules' findings.
+    assert files == {r.id for r in RULES if r.sql} | {"too_many_bad_rows"}
 
 
 def test_every_rule_the_code_writes_is_registered():

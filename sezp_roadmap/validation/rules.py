@@ -45,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
     Rule("date_outside_calendar_years", ERROR, "A date in a school year the calendar extract does not cover."),
     Rule("school_year_in_future", ERROR, "A school year that has not started by the as-of date."),
+    # Runs after every other rule of the extract, on their findings (sql/checks/too_many_bad_rows.sql).
     Rule("too_many_bad_rows", ERROR, "More than the allowed share of a file's rows cannot be counted."),
     Rule("schema", ERROR, "The typed table does not satisfy the extract's pandera schema (sezp_roadmap.schemas)."),
     # Rows judged against other extracts (sql/checks/<id>.sql).

@@ -322,30 +322,10 @@ def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -
 
 def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
     share = settings.max_bad_row_share
-    findings.record_query(
-        con, extract.name, "too_many_bad_rows", ERROR,
-        """
-        with bad as (
-            select file, count(distinct row) as bad_rows
-            from meta.findings
-            where extract = ? and severity = ?
-            group by file
-        ),
-        files as (
-            select file_name as file, rows from meta.load_files where extract = ? and rows > 0
-        )
-        select
-            b.file, null, null, null,
-            'at most ' || ? || ' of the rows of a file',
-            b.bad_rows || ' of ' || f.rows || ' rows (' || round(100.0 * b.bad_rows / f.rows, 1)
-                || '%) cannot be counted (see the findings of this file); so many usually means the file does not '
-                || 'match the calendar or enrollment extracts',
-            null, null
-        from bad as b
-        join files as f using (file)
-        where b.bad_rows > greatest(? * f.rows, ?)
-        """,
-        [extract.name, EXCLUDED, extract.name, f"{100 * share:g}%", share, settings.tolerated_bad_rows],
+    findings.record_named(
+        con, extract.name, "too_many_bad_rows", ERROR, read_sql("checks/too_many_bad_rows"),
+        {"extract": extract.name, "excluded": EXCLUDED, "share_text": f"{100 * share:g}%", "share": share,
+         "tolerated": settings.tolerated_bad_rows},
     )
 
 
