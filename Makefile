@@ -19,12 +19,12 @@ $(UV): | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
-	$(UV) pip install --quiet --python $(BIN)/python -r requirements.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
 $(VENV)/.installed-test: requirements-test.lock $(VENV)/.installed
-	$(UV) pip install --quiet --python $(BIN)/python -r requirements-test.lock
+	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-test.lock
 	touch $@
 
 install: $(VENV)/.installed

@@ -58,12 +58,23 @@ def split_statements(sql: str) -> list[str]:
     return [s for s in statements if s.strip()]
 
 
+# DuckDB would otherwise take up to 80% of the machine's memory; past this it
+# spills to a temporary folder beside the warehouse instead, so a state-size
+# build leaves room for the report workers and everything else on the machine.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline's connections: $SEZP_MEMORY_LIMIT (e.g. 8GB), or 3GB."""
+    return os.environ.get("SEZP_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; closed on exit so the single-writer lock is released."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only)
+    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
     try:
         yield con
     finally:

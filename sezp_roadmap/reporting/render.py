@@ -27,7 +27,7 @@ from sezp_roadmap.reporting.formatting import period_label, school_year_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting import figures
-from sezp_roadmap.warehouse import PROJECT_ROOT, query
+from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -242,7 +242,7 @@ _worker_renderer: PeriodRenderer | None = None
 
 def _start_worker(database: str, job: RenderJob) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
-    _worker_renderer = PeriodRenderer(duckdb.connect(database, read_only=True), job)
+    _worker_renderer = PeriodRenderer(duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()}), job)
 
 
 def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
