@@ -329,8 +329,6 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     positions = header.position_of()
     issues += _extra_columns(con, extract, name, header, positions)
     segments = _row_segments(header.line, sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected}))
-    con.execute("create or replace temp table _segments (first_record bigint, skipped bigint)")
-    con.executemany("insert into _segments values (?, ?)", segments)
     select = ", ".join(f'l.c{positions[c]}' for c in extract.column_names)
     # rowid is the order of the file; a record's row number is the header's,
     # plus its position, plus the blank and rejected lines before it. Most files
@@ -342,6 +340,8 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
             values,
         )
     else:
+        con.execute("create or replace temp table _segments (first_record bigint, skipped bigint)")
+        con.executemany("insert into _segments values (?, ?)", segments)
         con.execute(
             f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row + s.skipped, $sha "
             "from _landing as l asof join _segments as s on l.rowid >= s.first_record order by l.rowid",

@@ -13,6 +13,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -133,9 +134,8 @@ def _zone_overview(data: PeriodData, sections: Sections, settings: Settings) -> 
     }
 
 
-def _index_entry(con: duckdb.DuckDBPyConnection, school_year: int, period: str, label: str) -> dict:
-    """The index's links to a period's pages rendered by an earlier run."""
-    schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+def _index_entry(school_year: int, period: str, label: str, schools: list[dict]) -> dict:
+    """The index's links to a period's school pages (in the order given) and zone overview."""
     return {
         "school_year": school_year, "period": period, "label": label,
         "links": [{"href": f"{school_year}/{period}/{s['school_id']}.html", "school": s} for s in schools],
@@ -159,12 +159,12 @@ class RenderJob:
 
 @dataclass
 class PeriodPages:
-    """What rendering a share of one period's schools wrote; links are (position among the period's schools, link)."""
+    """What rendering a share of one period's schools wrote, each school and page with its position among the period's schools."""
 
     school_year: int
     period: str
     label: str
-    links: list[tuple[int, dict]]
+    schools: list[tuple[int, dict]]
     written: list[tuple[int, Path]]
 
 
@@ -226,7 +226,7 @@ class PeriodRenderer:
             path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
             levers.write_exports(school, period_dir)
             pages.written.append((position, path))
-            pages.links.append((position, {"href": f"{school_year}/{period}/{path.name}", "school": school}))
+            pages.schools.append((position, school))
         if share.index == 0:
             (period_dir / ZONE_PAGE).write_text(
                 self.zone_template.render(**common, header=sections.header(ZONE),
@@ -320,13 +320,13 @@ def render_reports(
     for period_row in period_rows:
         school_year, period = period_row["school_year"], period_row["period"]
         shares = rendered.get((school_year, period))
-        if shares is None:
+        if shares is None:  # pages an earlier run wrote
             label = period_label(period, period_row["is_complete"], period_row["data_through"])
-            index_entries.append(_index_entry(con, school_year, period, label))
+            schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+            index_entries.append(_index_entry(school_year, period, label, schools))
             continue
-        links = [link for _, link in sorted(item for pages in shares for item in pages.links)]
-        index_entries.append({"school_year": school_year, "period": period, "label": shares[0].label, "links": links,
-                              "zone_href": f"{school_year}/{period}/{ZONE_PAGE}"})
+        by_position = sorted((item for pages in shares for item in pages.schools), key=itemgetter(0))
+        index_entries.append(_index_entry(school_year, period, shares[0].label, [school for _, school in by_position]))
         written += [path for _, path in sorted(item for pages in shares for item in pages.written)]
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
     targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
