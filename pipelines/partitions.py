@@ -7,6 +7,7 @@ Per-school work is a loop inside the report asset, not a third dimension.
 """
 
 import datetime as dt
+import warnings
 
 import dagster as dg
 
@@ -33,15 +34,38 @@ def partition_key(school_year: int, period: str) -> dg.MultiPartitionKey:
     return dg.MultiPartitionKey({"school_year": str(school_year), "period": period})
 
 
-def partition_of(context: dg.AssetExecutionContext) -> tuple[int, str] | None:
-    """The (school year, period) a run is for; None for an unpartitioned run of every period."""
-    if not context.has_partition_key:
-        return None
-    keys = context.partition_key.keys_by_dimension
-    return int(keys["school_year"]), keys["period"]
+# Dagster's run tags for a run that covers a range of partitions. A range of a
+# two-dimensional definition is a box: every key whose school year and period
+# each lie between the start's and the end's.
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+# The partitioned assets compute many partitions in one run (a backfill of every
+# school year is one run): the SQL is set-based, and one school year's periods
+# share their student-level work. Dagster 1.13 marks the asset parameter as beta;
+# its behaviour is covered by our tests, so the warning is not repeated at every import.
+single_run = dg.BackfillPolicy.single_run()
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
+
+
+def range_tags(years: list[int]) -> dict[str, str]:
+    """Tags for one run of both periods of every school year from the first to the last given.
+
+    Years outside the partitions (before FIRST_SCHOOL_YEAR, after next year) are left out.
+    """
+    known = [int(y) for y in school_years()]
+    wanted = [y for y in years if known[0] <= y <= known[-1]]
+    if not wanted:
+        return {}
+    return {
+        RANGE_START_TAG: str(partition_key(min(wanted), PERIODS[0])),
+        RANGE_END_TAG: str(partition_key(max(wanted), PERIODS[-1])),
+    }
 
 
 def periods_of(context: dg.AssetExecutionContext) -> list[tuple[int, str]] | None:
-    """The library's `periods` argument for this run: [its partition], or None (every period)."""
-    partition = partition_of(context)
-    return None if partition is None else [partition]
+    """The library's `periods` argument for this run: its (school year, period) partitions, or None (every period)."""
+    if not (context.has_partition_key or context.has_partition_key_range):
+        return None
+    keys = [year_period.get_partition_key_from_str(key).keys_by_dimension for key in context.partition_keys]
+    return sorted((int(k["school_year"]), k["period"]) for k in keys)

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipelines.definitions import all_assets, extract_checks, ingest_assets, partitioned_assets
-from pipelines.defs.reports import published_roadmap, roadmap_reports
-from pipelines.partitions import partition_key
+from pipelines.definitions import all_assets
+from pipelines.defs.reports import roadmap_reports
+from pipelines.partitions import range_tags
 from pipelines.resources import RoadmapPaths
-from sezp_roadmap import stages
+from sezp_roadmap.extracts import extract_of
+from sezp_roadmap.landing import school_years_in
 
 
 @dataclass
@@ -20,16 +21,13 @@ class BuildOutcome:
     success: bool
     problems: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
-    # Per asset; a partitioned asset's as 'name [partition]'.
+    # Per asset, from its materialization. A run of several partitions materializes
+    # each of them with the same metadata: the counts of the whole run, kept once.
     metadata: dict[str, dict] = field(default_factory=dict)
 
     def total(self, asset: str, key: str) -> int:
-        """A count summed over every materialization of the asset (one per partition)."""
-        return sum(
-            int(values.get(key, 0))
-            for name, values in self.metadata.items()
-            if name == asset or name.startswith(asset + " [")
-        )
+        """A count the asset's materialization reported (0 when it did not run)."""
+        return int(self.metadata.get(asset, {}).get(key, 0))
 
     @property
     def stage_seconds(self) -> dict[str, float]:
@@ -53,31 +51,31 @@ STAGE_OF_STEP = {
 def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> BuildOutcome:
     """Run the pipeline; bad input comes back as problems, never as a traceback.
 
-    The same assets as Dagster's refresh_roadmap job, in four steps: ingest and
-    check the landing folder once; compute every (school year, period)
-    partition the calendar has, oldest first, so each comparison with the prior
-    year finds it; render every partition's reports; publish once. The first failure stops the build
-    and nothing is published.
-    skip_reports refreshes (and publishes) the warehouse only; the published reports stay as they are.
+    One Dagster run of every asset, the same as a backfill of Dagster's
+    refresh_roadmap job over every school year: ingest and check the landing
+    folder, compute every (school year, period) partition of the school years
+    the calendar covers in one go (each comparison with the prior year finds
+    it), render their reports, publish. The first failure stops the run and
+    nothing is published. skip_reports refreshes (and publishes) the warehouse
+    only; the published reports stay as they are.
     """
     outcome = BuildOutcome(success=True)
+    selected = [a for a in all_assets if not (skip_reports and a is roadmap_reports)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        instance = dg.DagsterInstance.ephemeral()
-        if not _materialize(outcome, instance, paths, ingest_assets + extract_checks):
-            return outcome
-        partitions = [partition_key(y, p) for y, p in stages.partitions_to_build(paths.locations, paths.settings())]
-        metric_assets = [a for a in partitioned_assets if a is not roadmap_reports]
-        # Every partition's metrics first: a page also shows the prior year's values and,
-        # at mid-year, the same year's end-of-year figures, read from the marts.
-        for partition in partitions:
-            if not _materialize(outcome, instance, paths, metric_assets, partition):
-                return outcome
-        for partition in [] if skip_reports else partitions:
-            if not _materialize(outcome, instance, paths, [roadmap_reports], partition):
-                return outcome
-        _materialize(outcome, instance, paths, [published_roadmap])
+        _materialize(outcome, dg.DagsterInstance.ephemeral(), paths, selected, range_tags(_calendar_years(paths)))
     return outcome
+
+
+def _calendar_years(paths: RoadmapPaths) -> list[int]:
+    """The school years the landing folder's calendar files have rows for (read before ingestion, to choose the run's partitions).
+
+    Ingestion judges the files; a calendar that cannot be read here gives no
+    years, and the run then stops at its check with the explanation.
+    """
+    folder = paths.locations.data_dir
+    years = {year for f in sorted(folder.glob("calendar*")) if extract_of(f) == "calendar" for year in school_years_in(f)}
+    return sorted(years)
 
 
 def _materialize(
@@ -85,16 +83,16 @@ def _materialize(
     instance: dg.DagsterInstance,
     paths: RoadmapPaths,
     selected: list,
-    partition: dg.MultiPartitionKey | None = None,
+    tags: dict[str, str],
 ) -> bool:
     """Materialize the selected assets (and their checks) in one run; record timings, metadata and problems."""
     result = dg.materialize(
         all_assets,
         selection=dg.AssetSelection.assets(*[k for a in selected for k in a.keys])
         | dg.AssetSelection.checks(*[k for a in selected for k in a.check_keys]),
-        partition_key=partition,
         resources={"paths": paths},
         instance=instance,
+        tags=tags,
         raise_on_error=False,
         # Dagster's own event log would bury the user's message; failures are reported below.
         run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
@@ -114,10 +112,7 @@ def _materialize(
         step = event.step_key
         if event.is_step_materialization:
             mat = event.event_specific_data.materialization
-            name = mat.asset_key.to_user_string()
-            if mat.partition:
-                name += f" [{mat.partition}]"
-            outcome.metadata[name] = {k: v.value for k, v in mat.metadata.items()}
+            outcome.metadata.setdefault(mat.asset_key.to_user_string(), {k: v.value for k, v in mat.metadata.items()})
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if not evaluation.passed and evaluation.description:

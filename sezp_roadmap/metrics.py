@@ -258,7 +258,11 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, p
     """Student-level working tables of the run's periods: membership, absences, subgroups (never published).
 
     periods: the (school year, period) partitions to compute; None computes every period.
+    The work schema holds one run's working tables only, so it starts empty: no
+    table of an earlier run (or of an earlier version's layout) is ever read.
     """
+    con.execute("drop schema if exists work cascade")
+    con.execute("create schema work")
     write_settings_tables(con, settings)
     write_run_periods(con, periods)
     run_sql(

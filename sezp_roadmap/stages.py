@@ -16,7 +16,6 @@ from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
 from sezp_roadmap.metrics import Periods
-from sezp_roadmap.refresh import partitions_for_years
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -65,23 +64,15 @@ def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
     return {"files": len(files), "raw_rows": raw_rows, "staging_rows": staged}
 
 
-def partitions_to_build(loc: Locations, settings: Settings) -> list[tuple[int, str]]:
-    """Every (school year, period) the ingested calendar has, oldest first, leaving out periods not begun by the as-of date.
-
-    Read after ingestion, from the working warehouse: what `sezp-roadmap build` computes.
-    """
-    with connect(loc.working_warehouse, read_only=True) as con:
-        years = [r[0] for r in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
-    return partitions_for_years(years, settings.as_of_date)
-
-
 def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
     """Student-level working tables of the given periods (every period when None)."""
     with connect(loc.working_warehouse) as con:
         metrics.compute_student_tables(con, settings, periods)
         return {
             "student_periods": con.execute("select count(*) from work.student_attendance").fetchone()[0],
-            "membership_days": con.execute("select coalesce(sum(membership_days), 0) from work.membership_months").fetchone()[0],
+            "membership_days": con.execute(
+                "select coalesce(sum(membership_days), 0) from work.student_attendance where school_id <> 'ZONE'"
+            ).fetchone()[0],
         }
 
 

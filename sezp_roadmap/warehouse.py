@@ -45,11 +45,14 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
 
 
 def split_statements(sql: str) -> list[str]:
-    """Split a file on semicolons that end a line (our SQL files never put one inside a literal)."""
+    """Split a file on semicolons that end a line of SQL (our SQL files never put one inside a literal).
+
+    A comment line ending in a semicolon ends nothing.
+    """
     statements, current = [], []
     for line in sql.splitlines():
         current.append(line)
-        if line.rstrip().endswith(";"):
+        if line.rstrip().endswith(";") and not line.lstrip().startswith("--"):
             statements.append("\n".join(current))
             current = []
     tail = "\n".join(current).strip()

@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.errors import explained_failures
-from pipelines.partitions import periods_of, year_period
+from pipelines.partitions import periods_of, single_run, year_period
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
 
@@ -12,12 +12,15 @@ from sezp_roadmap import stages
     group_name="metrics",
     kinds={"duckdb", "sql"},
     partitions_def=year_period,
+    backfill_policy=single_run,
     deps=["calendar", "enrollment", "attendance"],
 )
 def student_attendance(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
     """Membership and absences of every student per school, zone and period, with their subgroups.
 
-    Working tables (work.*) of this partition only: never published to reports.
+    Working tables (work.*) of the run's partitions only: never published to reports.
+    A run of several partitions (a backfill, or `sezp-roadmap build`) computes them
+    together; its counts are those of all of them.
     """
     with explained_failures():
         counts = stages.build_student_tables(paths.locations, paths.settings(), periods_of(context))
@@ -39,12 +42,13 @@ def zone_preview_markdown(rows: list[tuple]) -> str:
     group_name="metrics",
     kinds={"duckdb", "sql"},
     partitions_def=year_period,
+    backfill_policy=single_run,
     deps=[
         student_attendance, "schools", "discipline", "family_survey", "educator_survey", "sqr", "targets",
     ],
 )
 def metric_values(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
-    """marts.metric_values: every metric by school (and ZONE), subgroup, for this school year and period.
+    """marts.metric_values: every metric by school (and ZONE), subgroup, for the run's school years and periods.
 
     Small cells are suppressed here, before anything is published; also updates
     marts.metric_comparisons (prior year, zone, gaps, targets), marts.metric_catalog

@@ -4,15 +4,21 @@ import dagster as dg
 
 from pipelines.defs.errors import explained_failures
 from pipelines.defs.metrics import metric_values
-from pipelines.partitions import periods_of, year_period
+from pipelines.partitions import periods_of, single_run, year_period
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
 from sezp_roadmap.extracts import EXTRACTS
 
 
-@dg.asset(group_name="reports", kinds={"html", "plotly"}, partitions_def=year_period, deps=[metric_values])
+@dg.asset(
+    group_name="reports",
+    kinds={"html", "plotly"},
+    partitions_def=year_period,
+    backfill_policy=single_run,
+    deps=[metric_values],
+)
 def roadmap_reports(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
-    """One HTML Roadmap per school for this school year and period, the zone overview, and the index of every period.
+    """One HTML Roadmap per school for the run's school years and periods, the zone overviews, and the index of every period.
 
     Written to a working folder; published_roadmap swaps it in.
     """

@@ -2,11 +2,9 @@
 -- the configured number of membership days: DESE's 20-day rule).
 insert into work.metric_cells
 with attending as (
-    select s.*, g.subgroup
-    from work.student_attendance as s
-    join work.student_subgroups as g
-        using (student_id, school_id, school_year, period)
-    where s.is_attending
+    select *
+    from work.student_subgroups
+    where is_attending
 ),
 cells as (
     select

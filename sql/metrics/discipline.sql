@@ -33,8 +33,21 @@ final as (
 )
 select * from final;
 
--- One row per enrolled student, school (or zone) and period.
-create or replace temporary table discipline_students as
+-- Which enrolled students each counted incident involved, with each student's subgroups.
+create or replace temporary table incident_subgroups as
+with incident_students as (
+    select distinct school_id, school_year, period, incident_school, incident_id, student_id
+    from discipline_actions
+)
+select
+    i.*,
+    unnest(work.subgroups_of(s.race_ethnicity, s.gender, s.ell, s.former_ell, s.swd, s.low_income, s.grade)) as subgroup
+from incident_students as i
+join work.student_attendance as s
+    using (student_id, school_id, school_year, period);
+
+-- One row per enrolled student, school (or zone), period and subgroup.
+insert into work.metric_cells
 with per_student as (
     select
         student_id,
@@ -47,33 +60,17 @@ with per_student as (
     from discipline_actions
     group by all
 ),
-final as (
+students as (
     select
-        s.student_id,
         s.school_id,
         s.school_year,
         s.period,
+        s.subgroup,
         coalesce(d.had_iss, false) as had_iss,
         coalesce(d.had_oss, false) as had_oss,
         coalesce(d.days_removed, 0)::decimal(18, 3) as days_removed
-    from work.student_attendance as s
+    from work.student_subgroups as s
     left join per_student as d
-        using (student_id, school_id, school_year, period)
-)
-select * from final;
-
--- Which enrolled students each counted incident involved.
-create or replace temporary table incident_students as
-select distinct a.school_id, a.school_year, a.period, a.incident_school, a.incident_id, a.student_id
-from discipline_actions as a
-semi join work.student_attendance as s
-    using (student_id, school_id, school_year, period);
-
-insert into work.metric_cells
-with students as (
-    select s.*, g.subgroup
-    from discipline_students as s
-    join work.student_subgroups as g
         using (student_id, school_id, school_year, period)
 ),
 cells as (
@@ -91,10 +88,8 @@ cells as (
     group by all
 ),
 incidents as (
-    select i.school_id, i.school_year, i.period, g.subgroup, count(distinct (i.incident_school, i.incident_id)) as incidents
-    from incident_students as i
-    join work.student_subgroups as g
-        using (student_id, school_id, school_year, period)
+    select school_id, school_year, period, subgroup, count(distinct (incident_school, incident_id)) as incidents
+    from incident_subgroups
     group by all
 ),
 final as (
@@ -127,15 +122,14 @@ from final;
 insert into work.other_cells
 with sizes as (
     select school_id, school_year, period, incident_school, incident_id, count(*) as students
-    from incident_students
+    from incident_subgroups
+    where subgroup = 'all'
     group by all
 ),
 in_group as (
-    select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, g.subgroup, count(*) as students
-    from incident_students as i
-    join work.student_subgroups as g
-        using (student_id, school_id, school_year, period)
-    where g.subgroup <> 'all'
+    select school_id, school_year, period, incident_school, incident_id, subgroup, count(*) as students
+    from incident_subgroups
+    where subgroup <> 'all'
     group by all
 ),
 only_group as (

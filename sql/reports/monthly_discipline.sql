@@ -23,13 +23,8 @@ with actions as (
         and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
 ),
 enrolled as (
-    select school_id, school_year, period, month, count(distinct student_id) as n
-    from work.membership_months
-    group by all
-    union all
-    select 'ZONE', school_year, period, month, count(distinct student_id)
-    from work.membership_months
-    group by all
+    select school_id, school_year, period, month, enrolled_students as n
+    from work.school_months
 ),
 counted as (
     select
