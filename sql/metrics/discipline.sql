@@ -39,14 +39,15 @@ with incident_students as (
     select distinct school_id, school_year, period, incident_school, incident_id, student_id
     from discipline_actions
 )
-select
-    i.*,
-    unnest(work.subgroups_of(s.race_ethnicity, s.gender, s.ell, s.former_ell, s.swd, s.low_income, s.grade)) as subgroup
+select i.*, g.subgroup
 from incident_students as i
 join work.student_attendance as s
-    using (student_id, school_id, school_year, period);
+    using (student_id, school_id, school_year, period)
+join work.profile_subgroups as g
+    using (profile_id);
 
--- One row per enrolled student, school (or zone), period and subgroup.
+-- Enrolled students are added up per profile (attribute combination) first, then
+-- profiles per subgroup.
 insert into work.metric_cells
 with per_student as (
     select
@@ -60,31 +61,36 @@ with per_student as (
     from discipline_actions
     group by all
 ),
-students as (
+profiles as (
     select
         s.school_id,
         s.school_year,
         s.period,
-        s.subgroup,
-        coalesce(d.had_iss, false) as had_iss,
-        coalesce(d.had_oss, false) as had_oss,
-        coalesce(d.days_removed, 0)::decimal(18, 3) as days_removed
-    from work.student_subgroups as s
+        s.profile_id,
+        count(*) as n,
+        count(*) filter (where d.had_iss) as iss,
+        count(*) filter (where d.had_oss) as oss,
+        count(*) filter (where d.had_iss or d.had_oss) as suspended,
+        coalesce(sum(d.days_removed), 0)::decimal(18, 3) as days_removed
+    from work.student_attendance as s
     left join per_student as d
         using (student_id, school_id, school_year, period)
+    group by all
 ),
 cells as (
     select
-        school_id,
-        school_year,
-        period,
-        subgroup,
-        count(*) as n,
-        count(*) filter (where had_iss) as iss,
-        count(*) filter (where had_oss) as oss,
-        count(*) filter (where had_iss or had_oss) as suspended,
-        sum(days_removed) as days_removed
-    from students
+        p.school_id,
+        p.school_year,
+        p.period,
+        g.subgroup,
+        sum(p.n) as n,
+        sum(p.iss) as iss,
+        sum(p.oss) as oss,
+        sum(p.suspended) as suspended,
+        sum(p.days_removed) as days_removed
+    from profiles as p
+    join work.profile_subgroups as g
+        using (profile_id)
     group by all
 ),
 incidents as (

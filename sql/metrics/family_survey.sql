@@ -4,7 +4,11 @@
 -- least one answer in scope; the zone pools every school's answers, a respondent
 -- being identified by (school_id, response_id). Topic ids are a slug of the topic
 -- text (lowercase, runs of other characters as one underscore).
-create or replace temporary table family_answers as
+-- Answers are first counted per respondent and topic (a respondent answers a
+-- dozen or so items): every sum below then reads a few rows per respondent, not
+-- one per answer. A respondent is identified by (school_id, response_id), so the
+-- zone's counts are the sums of its schools'.
+create or replace temporary table family_respondents as
 with chosen as (
     select f.school_id, f.school_year, a.period, f.response_id, f.topic, f.response
     from staging.family_survey as f
@@ -15,45 +19,52 @@ with chosen as (
         and a.administration = f.administration
     where f.response is not null
 ),
-scoped as (
-    select
-        *,
-        'family_favorable:' || trim(regexp_replace(lower(trim(topic)), '[^a-z0-9]+', '_', 'g'), '_') as topic_metric
-    from chosen
-),
 final as (
-    select school_id as respondent_school, school_id, * exclude (school_id) from scoped
-    union all
-    select school_id as respondent_school, 'ZONE' as school_id, * exclude (school_id) from scoped
-)
-select * from final;
-
-insert into work.metric_labels
-select topic_metric, 'Family survey: ' || min(trim(topic))
-from family_answers
-group by all;
-
-insert into work.metric_cells
-with scoped as (
-    select * exclude (topic_metric), 'family_favorable' as metric from family_answers
-    union all
-    select * exclude (topic_metric), topic_metric as metric from family_answers
-),
-cells as (
     select
         school_id,
         school_year,
         period,
-        metric,
-        count(distinct (respondent_school, response_id)) as n,
+        response_id,
+        'family_favorable:' || trim(regexp_replace(lower(trim(topic)), '[^a-z0-9]+', '_', 'g'), '_') as topic_metric,
+        min(trim(topic)) as topic,
         count(*) filter (where response >= 4) as favorable,
         count(*) as answers
-    from scoped
+    from chosen
+    group by school_id, school_year, period, response_id, topic_metric
+)
+select * from final;
+
+insert into work.metric_labels
+select topic_metric, 'Family survey: ' || min(topic)
+from family_respondents
+group by all;
+
+insert into work.metric_cells
+with by_topic as (
+    select school_id, school_year, period, topic_metric as metric,
+        count(*) as n, sum(favorable) as favorable, sum(answers) as answers
+    from family_respondents
+    group by all
+),
+overall as (
+    select school_id, school_year, period, 'family_favorable' as metric,
+        count(distinct response_id) as n, sum(favorable) as favorable, sum(answers) as answers
+    from family_respondents
+    group by all
+),
+schools as (
+    select * from overall
+    union all
+    select * from by_topic
+),
+zone as (
+    select 'ZONE' as school_id, school_year, period, metric, sum(n) as n, sum(favorable) as favorable, sum(answers) as answers
+    from schools
     group by all
 ),
 final as (
     select school_id, school_year, period, metric, 'all' as subgroup, n,
         favorable::double as numerator, answers::double as denominator, 100 * favorable::double / answers as value
-    from cells
+    from (select * from schools union all select * from zone)
 )
 select * from final;

@@ -72,7 +72,7 @@ join school_days as d
 --    run reaches and merged where they overlap (gaps and islands), with the
 --    numbers of their first and last school days. Spells holding no school day
 --    are left out.
-create or replace table work.membership_spells as
+create or replace temporary table membership_spells as
 with years as (
     select school_year, min(start_date) as first_day, max(data_through) as last_day
     from work.run_periods
@@ -127,16 +127,81 @@ final as (
 select * from final
 where first_number <= last_number;
 
--- 4. Absent days per student, school, period and month: exceptions on the
---    school's calendar days inside one of the student's merged spells, each day
---    counting at most one. Only the run's dates are read.
-create or replace temporary table absence_months as
+-- 4. Each merged spell in each run period it reaches, cut at the period's last day.
+create or replace temporary table cut_spells as
+select
+    s.student_id,
+    s.school_id,
+    s.school_year,
+    p.period,
+    s.first_day,
+    least(s.last_day, r.data_through) as last_day,
+    s.first_number,
+    least(s.last_number, p.last_number) as last_number
+from membership_spells as s
+join period_days as p
+    using (school_id, school_year)
+join work.run_periods as r
+    on r.school_year = p.school_year
+    and r.period = p.period
+where s.first_number <= p.last_number;
+
+-- 5. Membership per student, school and period, and in the whole zone (a student
+--    who moved between zone schools counts once there, with all their membership):
+--    the attendance indicators count only attending students (the 20-day rule).
+--    `spells` says how many merged spells the membership comes from.
+create or replace temporary table student_membership as
+with at_school as (
+    select student_id, school_id, school_year, period, sum(last_number - first_number + 1) as membership_days, count(*) as spells
+    from cut_spells
+    group by all
+),
+in_zone as (
+    select student_id, school_year, period, sum(membership_days) as membership_days, sum(spells) as spells
+    from at_school
+    group by all
+),
+final as (
+    select
+        s.*,
+        s.membership_days >= $min_membership_days as is_attending,
+        z.membership_days as zone_membership_days,
+        z.spells as zone_spells,
+        z.membership_days >= $min_membership_days as is_zone_attending
+    from at_school as s
+    join in_zone as z
+        using (student_id, school_year, period)
+)
+select * from final;
+
+-- 6. The cut spells again, each with its student's attendance flags and spell counts
+--    (in a table of their own: joined inside the queries below, they led DuckDB to
+--    join the exceptions to every spell of the student before testing the dates).
+create or replace temporary table period_spells as
+select s.*, m.is_attending, m.is_zone_attending, m.spells, m.zone_spells
+from cut_spells as s
+join student_membership as m
+    using (student_id, school_id, school_year, period);
+
+-- 7. Absent days on membership days: exceptions on the school's calendar days inside
+--    one of the student's merged spells (cut at the period's last day), each day
+--    counting at most one. Only the run's dates are read. The absences are summed
+--    three ways in one pass (grouping sets), told apart by `level`:
+--    'student' per student, school and period; 'school' per school, period and month
+--    over the school's attending students; 'zone' per period and month over the
+--    zone's attending students.
+create or replace temporary table absences as
 with run_dates as (
     select min(start_date) as first_day, max(data_through) as last_day
     from work.run_periods
 ),
 exceptions as (
-    select a.student_id, a.school_id, a.date, least(sum(k.absent_days), 1) as absent_days
+    select
+        a.student_id,
+        a.school_id,
+        a.date,
+        case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end as school_year,
+        least(sum(k.absent_days), 1) as absent_days
     from staging.attendance as a
     join meta.attendance_codes as k
         on k.code = a.code
@@ -144,31 +209,50 @@ exceptions as (
         and k.absent_days > 0
     group by all
 ),
-on_membership_days as (
-    select x.student_id, x.school_id, d.school_year, d.day_number, date_trunc('month', x.date)::date as month, x.absent_days
+absent_days as (
+    select
+        s.student_id,
+        s.school_id,
+        s.school_year,
+        s.period,
+        date_trunc('month', x.date)::date as month,
+        x.absent_days,
+        s.is_attending,
+        s.is_zone_attending
     from exceptions as x
+    join period_spells as s
+        on s.student_id = x.student_id
+        and s.school_id = x.school_id
+        and s.school_year = x.school_year
+        and x.date between s.first_day and s.last_day
     join school_days as d
         on d.school_id = x.school_id
         and d.date = x.date
         and d.is_school_day
-    join work.membership_spells as s
-        on s.student_id = x.student_id
-        and s.school_id = x.school_id
-        and s.school_year = d.school_year
-        and d.day_number between s.first_number and s.last_number
 ),
 final as (
-    select o.student_id, o.school_id, o.school_year, p.period, o.month, sum(o.absent_days)::decimal(18, 3) as absent_days
-    from on_membership_days as o
-    join period_days as p
-        on p.school_id = o.school_id
-        and p.school_year = o.school_year
-        and o.day_number <= p.last_number
-    group by all
+    select
+        case grouping(student_id, school_id, month) when 1 then 'student' when 4 then 'school' else 'zone' end as level,
+        student_id,
+        school_id,
+        school_year,
+        period,
+        month,
+        case grouping(student_id, school_id, month)
+            when 1 then sum(absent_days)
+            when 4 then sum(absent_days) filter (where is_attending)
+            else sum(absent_days) filter (where is_zone_attending)
+        end::decimal(18, 3) as absent_days
+    from absent_days
+    group by grouping sets (
+        (student_id, school_id, school_year, period),
+        (school_id, school_year, period, month),
+        (school_year, period, month)
+    )
 )
 select * from final;
 
--- 5. The attributes behind a student's subgroups (and grade), per school and for
+-- 8. The attributes behind a student's subgroups (and grade), per school and for
 --    the zone, per period: from the student's spells at that school in that year
 --    that overlap the period (for the zone: at any zone school); where those
 --    spells disagree, the spell with the latest entry_date wins (metrics.md).
@@ -211,26 +295,26 @@ select * from by_school
 union all
 select * from zone;
 
--- 6. One row per student in membership, per school (and ZONE) and period: membership,
---    absences, the attendance thresholds and the subgroup attributes. The zone counts
---    a student who moved between zone schools once, with all of their membership and
---    absences summed.
+-- 9. Every combination of attributes the run's students have: a few thousand at
+--    most, however many students, so their subgroups are worked out once per
+--    combination (sql/work/student_subgroups.sql) and metrics add up students per
+--    combination before adding combinations up per subgroup.
+create or replace table work.profiles as
+with combinations as (
+    select distinct grade, race_ethnicity, gender, ell, former_ell, swd, low_income
+    from student_attributes
+)
+select
+    row_number() over (
+        order by grade, race_ethnicity, gender, ell, former_ell, swd, low_income
+    )::integer as profile_id,
+    *
+from combinations;
+
+-- 10. One row per student in membership, per school (and ZONE) and period: membership,
+--    absences, the attendance thresholds and the profile of the student's attributes.
 create or replace table work.student_attendance as
-with membership as (
-    select s.student_id, s.school_id, s.school_year, p.period,
-        sum(least(s.last_number, p.last_number) - s.first_number + 1) as membership_days
-    from work.membership_spells as s
-    join period_days as p
-        using (school_id, school_year)
-    where s.first_number <= p.last_number
-    group by all
-),
-absence as (
-    select student_id, school_id, school_year, period, sum(absent_days)::decimal(18, 3) as absent_days
-    from absence_months
-    group by all
-),
-by_school as (
+with by_school as (
     select
         m.student_id,
         m.school_id,
@@ -238,8 +322,8 @@ by_school as (
         m.period,
         m.membership_days,
         coalesce(a.absent_days, 0)::decimal(18, 3) as absent_days
-    from membership as m
-    left join absence as a
+    from student_membership as m
+    left join (select * from absences where level = 'student') as a
         using (student_id, school_id, school_year, period)
 ),
 zone as (
@@ -264,24 +348,29 @@ final as (
         s.membership_days >= $min_membership_days as is_attending,
         100 * s.absent_days >= $chronic_absence_pct * s.membership_days as is_chronic,
         100 * s.absent_days >= $severe_absence_pct * s.membership_days as is_severe,
-        a.grade,
-        a.race_ethnicity,
-        a.gender,
-        a.ell,
-        a.former_ell,
-        a.swd,
-        a.low_income
+        p.profile_id
     from students as s
     join student_attributes as a
         using (student_id, school_id, school_year, period)
+    join work.profiles as p
+        on p.grade is not distinct from a.grade
+        and p.race_ethnicity is not distinct from a.race_ethnicity
+        and p.gender is not distinct from a.gender
+        and p.ell is not distinct from a.ell
+        and p.former_ell is not distinct from a.former_ell
+        and p.swd is not distinct from a.swd
+        and p.low_income is not distinct from a.low_income
 )
 select * from final;
 
--- 7. Each month of each period, per school and for the zone: the students with at
+-- 11. Each month of each period, per school and for the zone: the students with at
 --    least one membership day that month (enrolled), and over the period's
 --    attending students (those the attendance rate counts) their number,
 --    membership and absent days. A student's months at the zone sum all of their
---    schools, so the zone's months add up to the zone's rate.
+--    schools, so the zone's months add up to the zone's rate. Most students have
+--    one spell in a period; only those with several can be counted twice in a
+--    month, and only their months are de-duplicated (a distinct count over every
+--    row would cost several times the rest of this step).
 create or replace table work.school_months as
 with months as (
     select school_id, school_year, date_trunc('month', date)::date as month,
@@ -295,75 +384,75 @@ spell_months as (
         s.student_id,
         s.school_id,
         s.school_year,
-        p.period,
-        m.month,
-        least(s.last_number, p.last_number, m.last_number) - greatest(s.first_number, m.first_number) + 1
-            as membership_days
-    from work.membership_spells as s
-    join period_days as p
-        using (school_id, school_year)
-    join months as m
-        on m.school_id = s.school_id
-        and m.school_year = s.school_year
-        and m.first_number <= least(s.last_number, p.last_number)
-        and m.last_number >= s.first_number
+        s.period,
+        x.month,
+        least(s.last_number, x.last_number) - greatest(s.first_number, x.first_number) + 1 as membership_days,
+        s.is_attending,
+        s.is_zone_attending,
+        s.spells,
+        s.zone_spells
+    from period_spells as s
+    join months as x
+        on x.school_id = s.school_id
+        and x.school_year = s.school_year
+        and x.first_number <= s.last_number
+        and x.last_number >= s.first_number
 ),
-attending as (
-    select student_id, school_id, school_year, period, is_attending
-    from work.student_attendance
+-- Students with one spell, and the membership days of everyone.
+single_spell as (
+    select
+        coalesce(school_id, 'ZONE') as school_id,
+        school_year,
+        period,
+        month,
+        count(*) filter (where case when school_id is null then zone_spells else spells end = 1) as enrolled_students,
+        count(*) filter (where case when school_id is null then zone_spells = 1 and is_zone_attending
+                                  else spells = 1 and is_attending end) as attending_students,
+        coalesce(sum(membership_days) filter (where case when school_id is null then is_zone_attending
+                                                       else is_attending end), 0) as membership_days
+    from spell_months
+    group by grouping sets ((school_id, school_year, period, month), (school_year, period, month))
 ),
-flagged_days as (
-    select m.*, a.is_attending, z.is_attending as is_zone_attending
-    from spell_months as m
-    join attending as a
-        using (student_id, school_id, school_year, period)
-    join attending as z
-        on z.student_id = m.student_id
-        and z.school_year = m.school_year
-        and z.period = m.period
-        and z.school_id = 'ZONE'
-),
-flagged_absences as (
-    select x.*, a.is_attending, z.is_attending as is_zone_attending
-    from absence_months as x
-    join attending as a
-        using (student_id, school_id, school_year, period)
-    join attending as z
-        on z.student_id = x.student_id
-        and z.school_year = x.school_year
-        and z.period = x.period
-        and z.school_id = 'ZONE'
+-- Students with several spells, each counted once a month.
+several_spells as (
+    select school_id, school_year, period, month, count(*) as enrolled_students,
+        count(*) filter (where is_attending) as attending_students
+    from (
+        select distinct student_id, school_id, school_year, period, month, is_attending
+        from spell_months
+        where spells > 1
+    )
+    group by all
+    union all
+    select 'ZONE', school_year, period, month, count(*), count(*) filter (where is_zone_attending)
+    from (
+        select distinct student_id, school_year, period, month, is_zone_attending
+        from spell_months
+        where zone_spells > 1
+    )
+    group by all
 ),
 days as (
     select
-        school_id, school_year, period, month,
-        count(distinct student_id) as enrolled_students,
-        count(distinct student_id) filter (where is_attending) as attending_students,
-        coalesce(sum(membership_days) filter (where is_attending), 0) as membership_days
-    from flagged_days
-    group by all
-    union all
-    select
-        'ZONE', school_year, period, month,
-        count(distinct student_id),
-        count(distinct student_id) filter (where is_zone_attending),
-        coalesce(sum(membership_days) filter (where is_zone_attending), 0)
-    from flagged_days
-    group by all
-),
-absences as (
-    select school_id, school_year, period, month, sum(absent_days) filter (where is_attending) as absent_days
-    from flagged_absences
-    group by all
-    union all
-    select 'ZONE', school_year, period, month, sum(absent_days) filter (where is_zone_attending)
-    from flagged_absences
-    group by all
+        s.school_id,
+        s.school_year,
+        s.period,
+        s.month,
+        s.enrolled_students + coalesce(v.enrolled_students, 0) as enrolled_students,
+        s.attending_students + coalesce(v.attending_students, 0) as attending_students,
+        s.membership_days
+    from single_spell as s
+    left join several_spells as v
+        using (school_id, school_year, period, month)
 ),
 final as (
     select d.*, coalesce(a.absent_days, 0)::decimal(18, 3) as absent_days
     from days as d
-    left join absences as a
+    left join (
+        select coalesce(school_id, 'ZONE') as school_id, school_year, period, month, absent_days
+        from absences
+        where level in ('school', 'zone')
+    ) as a
         using (school_id, school_year, period, month)
 )
 select * from final;
