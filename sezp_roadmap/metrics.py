@@ -265,15 +265,16 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, p
     con.execute("create schema work")
     write_settings_tables(con, settings)
     write_run_periods(con, periods)
-    run_sql(
-        con,
-        "work/student_attendance",
-        {
-            "min_membership_days": settings.min_membership_days,
-            "chronic_absence_pct": settings.chronic_absence_pct,
-            "severe_absence_pct": settings.severe_absence_pct,
-        },
-    )
+    run_sql(con, "work/student_tables")
+    thresholds = {
+        "min_membership_days": settings.min_membership_days,
+        "chronic_absence_pct": settings.chronic_absence_pct,
+        "severe_absence_pct": settings.severe_absence_pct,
+    }
+    # One school year at a time: the exceptions of a state are tens of millions
+    # of rows, and a third of them keeps DuckDB's hash tables in memory.
+    for (year,) in con.execute("select distinct school_year from work.run_periods order by 1").fetchall():
+        run_sql(con, "work/student_attendance", {**thresholds, "school_year": year})
     run_sql(con, "work/student_subgroups")
 
 

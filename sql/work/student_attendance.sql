@@ -18,9 +18,20 @@
 -- * lookups are equality joins on a dense calendar (one row per school and
 --   date), never range or as-of joins, and
 -- * what only this step needs lives in temporary tables, never written to the
---   warehouse file.
+--   warehouse file, and
+-- * the engine runs this file once per school year of the run ($school_year),
+--   appending to work.student_attendance and work.school_months
+--   (sql/work/student_tables.sql creates them): the largest tables of a state
+--   (tens of millions of exceptions) are then worked on a third at a time, which
+--   keeps DuckDB's hash tables in memory.
 
--- 1. Every date of the run's school years at every school with a calendar, with
+-- 0. The run's periods of this school year.
+create or replace temporary table year_periods as
+select *
+from work.run_periods
+where school_year = $school_year;
+
+-- 1. Every date of the school year at every school with a calendar, with
 --    day_number: how many of the school's days fall on or before it. The school
 --    days in [a, b] are then numbered day_number(a) - is_school_day(a) + 1
 --    through day_number(b). Calendar days after the last day a run period
@@ -28,7 +39,7 @@
 create or replace temporary table school_days as
 with years as (
     select school_year, max(data_through) as data_through
-    from work.run_periods
+    from year_periods
     group by school_year
 ),
 calendar as (
@@ -63,7 +74,7 @@ select * from final;
 -- 2. The last day number of each run period at each school.
 create or replace temporary table period_days as
 select p.school_year, p.period, d.school_id, d.day_number as last_number
-from work.run_periods as p
+from year_periods as p
 join school_days as d
     on d.school_year = p.school_year
     and d.date = p.data_through;
@@ -75,7 +86,7 @@ join school_days as d
 create or replace temporary table membership_spells as
 with years as (
     select school_year, min(start_date) as first_day, max(data_through) as last_day
-    from work.run_periods
+    from year_periods
     group by school_year
 ),
 spells as (
@@ -141,7 +152,7 @@ select
 from membership_spells as s
 join period_days as p
     using (school_id, school_year)
-join work.run_periods as r
+join year_periods as r
     on r.school_year = p.school_year
     and r.period = p.period
 where s.first_number <= p.last_number;
@@ -193,7 +204,7 @@ join student_membership as m
 create or replace temporary table absences as
 with run_dates as (
     select min(start_date) as first_day, max(data_through) as last_day
-    from work.run_periods
+    from year_periods
 ),
 exceptions as (
     select
@@ -260,7 +271,7 @@ create or replace temporary table student_attributes as
 with spells as (
     select e.*, p.period
     from staging.enrollment as e
-    join work.run_periods as p
+    join year_periods as p
         on p.school_year = e.school_year
         and e.entry_date <= p.data_through
         and coalesce(e.exit_date, p.data_through) >= p.start_date
@@ -295,17 +306,20 @@ select * from by_school
 union all
 select * from zone;
 
--- 9. Every combination of attributes the run's students have: a few thousand at
+-- 9. Every combination of attributes the run's students have, each with an id: a few thousand at
 --    most, however many students, so their subgroups are worked out once per
 --    combination (sql/work/student_subgroups.sql) and metrics add up students per
 --    combination before adding combinations up per subgroup.
-create or replace table work.profiles as
+insert into work.profiles by name
 with combinations as (
-    select distinct grade, race_ethnicity, gender, ell, former_ell, swd, low_income
+    select grade, race_ethnicity, gender, ell, former_ell, swd, low_income
     from student_attributes
+    except
+    select grade, race_ethnicity, gender, ell, former_ell, swd, low_income
+    from work.profiles
 )
 select
-    row_number() over (
+    (select coalesce(max(profile_id), 0) from work.profiles) + row_number() over (
         order by grade, race_ethnicity, gender, ell, former_ell, swd, low_income
     )::integer as profile_id,
     *
@@ -313,7 +327,7 @@ from combinations;
 
 -- 10. One row per student in membership, per school (and ZONE) and period: membership,
 --    absences, the attendance thresholds and the profile of the student's attributes.
-create or replace table work.student_attendance as
+insert into work.student_attendance by name
 with by_school as (
     select
         m.student_id,
@@ -371,7 +385,7 @@ select * from final;
 --    one spell in a period; only those with several can be counted twice in a
 --    month, and only their months are de-duplicated (a distinct count over every
 --    row would cost several times the rest of this step).
-create or replace table work.school_months as
+insert into work.school_months by name
 with months as (
     select school_id, school_year, date_trunc('month', date)::date as month,
         min(day_number) as first_number, max(day_number) as last_number
