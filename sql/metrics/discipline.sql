@@ -33,18 +33,18 @@ final as (
 )
 select * from final;
 
--- Which enrolled students each counted incident involved, with each student's subgroups.
-create or replace temporary table incident_subgroups as
+-- The enrolled students each counted incident involved, counted per profile
+-- (attribute combination): the subgroups of an incident's students follow from them.
+create or replace temporary table incident_profiles as
 with incident_students as (
     select distinct school_id, school_year, period, incident_school, incident_id, student_id
     from discipline_actions
 )
-select i.*, g.subgroup
+select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, s.profile_id, count(*) as students
 from incident_students as i
 join work.student_attendance as s
     using (student_id, school_id, school_year, period)
-join work.profile_subgroups as g
-    using (profile_id);
+group by all;
 
 -- Enrolled students are added up per profile (attribute combination) first, then
 -- profiles per subgroup.
@@ -94,8 +94,10 @@ cells as (
     group by all
 ),
 incidents as (
-    select school_id, school_year, period, subgroup, count(distinct (incident_school, incident_id)) as incidents
-    from incident_subgroups
+    select i.school_id, i.school_year, i.period, g.subgroup, count(distinct (i.incident_school, i.incident_id)) as incidents
+    from incident_profiles as i
+    join work.profile_subgroups as g
+        using (profile_id)
     group by all
 ),
 final as (
@@ -127,15 +129,16 @@ from final;
 -- directly: every incident except those whose enrolled students are all in g.
 insert into work.other_cells
 with sizes as (
-    select school_id, school_year, period, incident_school, incident_id, count(*) as students
-    from incident_subgroups
-    where subgroup = 'all'
+    select school_id, school_year, period, incident_school, incident_id, sum(students) as students
+    from incident_profiles
     group by all
 ),
 in_group as (
-    select school_id, school_year, period, incident_school, incident_id, subgroup, count(*) as students
-    from incident_subgroups
-    where subgroup <> 'all'
+    select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, g.subgroup, sum(i.students) as students
+    from incident_profiles as i
+    join work.profile_subgroups as g
+        using (profile_id)
+    where g.subgroup <> 'all'
     group by all
 ),
 only_group as (
