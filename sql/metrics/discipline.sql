@@ -34,17 +34,71 @@ final as (
 select * from final;
 
 -- The enrolled students each counted incident involved, counted per profile
--- (attribute combination): the subgroups of an incident's students follow from them.
+-- (attribute combination): the subgroups of an incident's students follow from
+-- them. `incident` numbers each incident of each school (or the zone) and period,
+-- so that counting incidents compares one integer, not the pair of ids.
 create or replace temporary table incident_profiles as
 with incident_students as (
     select distinct school_id, school_year, period, incident_school, incident_id, student_id
     from discipline_actions
+),
+numbered as (
+    select
+        *,
+        dense_rank() over (order by school_id, school_year, period, incident_school, incident_id) as incident
+    from incident_students
 )
-select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, s.profile_id, count(*) as students
-from incident_students as i
+select i.school_id, i.school_year, i.period, i.incident, s.profile_id, count(*) as students
+from numbered as i
 join work.student_attendance as s
     using (student_id, school_id, school_year, period)
 group by all;
+
+-- Per subgroup, the incidents involving at least one of its students
+-- (`involving`), and those involving only its students (`only_in_group`). An
+-- incident whose students share one profile (most of them) counts once in both
+-- for every subgroup of that profile, so those are added up per profile first;
+-- only incidents with several profiles are looked at one by one.
+create or replace temporary table subgroup_incidents as
+with sizes as (
+    select incident, count(*) as profiles
+    from incident_profiles
+    group by incident
+),
+one_profile as (
+    select i.school_id, i.school_year, i.period, i.profile_id, count(*) as incidents
+    from incident_profiles as i
+    join sizes as s
+        using (incident)
+    where s.profiles = 1
+    group by all
+),
+several_profiles as (
+    select i.school_id, i.school_year, i.period, i.incident, g.subgroup,
+        count(*) as profiles_in_group, any_value(s.profiles) as profiles
+    from incident_profiles as i
+    join sizes as s
+        using (incident)
+    join work.profile_subgroups as g
+        using (profile_id)
+    where s.profiles > 1
+    group by all
+),
+counted as (
+    select o.school_id, o.school_year, o.period, g.subgroup, o.incidents as involving, o.incidents as only_in_group
+    from one_profile as o
+    join work.profile_subgroups as g
+        using (profile_id)
+    union all
+    select school_id, school_year, period, subgroup, 1, (profiles_in_group = profiles)::integer
+    from several_profiles
+),
+final as (
+    select school_id, school_year, period, subgroup, sum(involving) as involving, sum(only_in_group) as only_in_group
+    from counted
+    group by all
+)
+select * from final;
 
 -- Enrolled students are added up per profile (attribute combination) first, then
 -- profiles per subgroup.
@@ -94,11 +148,8 @@ cells as (
     group by all
 ),
 incidents as (
-    select i.school_id, i.school_year, i.period, g.subgroup, count(distinct (i.incident_school, i.incident_id)) as incidents
-    from incident_profiles as i
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select school_id, school_year, period, subgroup, involving as incidents
+    from subgroup_incidents
 ),
 final as (
     select school_id, school_year, period, 'iss_rate' as metric, subgroup, n,
@@ -128,31 +179,15 @@ from final;
 -- of several), so the incidents of "all other students" than g are counted
 -- directly: every incident except those whose enrolled students are all in g.
 insert into work.other_cells
-with sizes as (
-    select school_id, school_year, period, incident_school, incident_id, sum(students) as students
-    from incident_profiles
-    group by all
-),
-in_group as (
-    select i.school_id, i.school_year, i.period, i.incident_school, i.incident_id, g.subgroup, sum(i.students) as students
-    from incident_profiles as i
-    join work.profile_subgroups as g
-        using (profile_id)
-    where g.subgroup <> 'all'
-    group by all
-),
-only_group as (
-    select g.school_id, g.school_year, g.period, g.subgroup, count(*) as incidents
-    from in_group as g
-    join sizes as s
-        using (school_id, school_year, period, incident_school, incident_id)
-    where g.students = s.students
-    group by all
+with only_group as (
+    select school_id, school_year, period, subgroup, only_in_group as incidents
+    from subgroup_incidents
+    where subgroup <> 'all'
 ),
 totals as (
-    select school_id, school_year, period, count(*) as incidents
-    from sizes
-    group by all
+    select school_id, school_year, period, involving as incidents
+    from subgroup_incidents
+    where subgroup = 'all'
 ),
 enrolled as (
     select c.school_id, c.school_year, c.period, c.subgroup, a.n - c.n as n
