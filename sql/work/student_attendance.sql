@@ -71,6 +71,19 @@ final as (
 )
 select * from final;
 
+-- 1b. The same calendar as one bit per date of the school year (bit i: July 1 + i
+--    days is a school day), one row per school: checking that an exception falls
+--    on a school day then looks up one small row per school, not a date among
+--    every school's dates.
+create or replace temporary table school_calendars as
+select
+    school_id,
+    school_year,
+    bitstring_agg(datediff('day', make_date(school_year - 1, 7, 1), date)::integer, 0, 365) as school_day_bits
+from school_days
+where is_school_day
+group by all;
+
 -- 2. The last day number of each run period at each school.
 create or replace temporary table period_days as
 select p.school_year, p.period, d.school_id, d.day_number as last_number
@@ -124,7 +137,10 @@ merged as (
     from islands
     group by student_id, school_id, school_year, island
 ),
-final as (
+-- Materialized before it is filtered: with the filter in view, DuckDB joined the
+-- two lookups of each school's dates to each other first (every date with every
+-- date of the school's year: a hundred million rows at state size).
+final as materialized (
     select
         m.*,
         f.day_number - f.is_school_day::integer + 1 as first_number,
@@ -206,18 +222,24 @@ with run_dates as (
     select min(start_date) as first_day, max(data_through) as last_day
     from year_periods
 ),
-exceptions as (
-    select
-        a.student_id,
-        a.school_id,
-        a.date,
-        case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end as school_year,
-        least(sum(k.absent_days), 1) as absent_days
+-- Exceptions on the school's calendar days, checked on the rows as read: DuckDB
+-- then looks the school's calendar up in a table of a few thousand rows (checked
+-- after the join below, it took the joined rows for the smaller side).
+school_day_exceptions as (
+    select a.student_id, a.school_id, a.date, c.school_year, k.absent_days
     from staging.attendance as a
     join meta.attendance_codes as k
         on k.code = a.code
+    join school_calendars as c
+        on c.school_id = a.school_id
+        and c.school_year = case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end
     where a.date between (select first_day from run_dates) and (select last_day from run_dates)
         and k.absent_days > 0
+        and get_bit(c.school_day_bits, datediff('day', make_date(c.school_year - 1, 7, 1), a.date)::integer) = 1
+),
+exceptions as (
+    select student_id, school_id, date, school_year, least(sum(absent_days), 1) as absent_days
+    from school_day_exceptions
     group by all
 ),
 absent_days as (
@@ -236,10 +258,6 @@ absent_days as (
         and s.school_id = x.school_id
         and s.school_year = x.school_year
         and x.date between s.first_day and s.last_day
-    join school_days as d
-        on d.school_id = x.school_id
-        and d.date = x.date
-        and d.is_school_day
 ),
 final as (
     select
