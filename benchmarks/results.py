@@ -34,6 +34,15 @@ def schools_per_second(result: dict) -> float | None:
 
 
 def pandas_speedup(result: dict) -> float | None:
+    """pandas over the metric engine computing the same two metrics from the same files (like for like)."""
+    pandas, engine = result.get("pandas"), result.get("engine")
+    if not pandas or not pandas["finished"] or not engine or not engine["finished"]:
+        return None
+    return pandas["seconds"] / max(engine["seconds"], 1e-9)
+
+
+def pandas_over_data_stages(result: dict) -> float | None:
+    """pandas over the whole data stages, which also ingest, validate and compute every other metric."""
     pandas = result.get("pandas")
     if not pandas or not pandas["finished"] or not finished(result):
         return None
@@ -81,11 +90,14 @@ def _goals(by_size: dict[str, dict]) -> list[str]:
         f"{over}{ratio:.0f}× | {_met(ratio <= FLOOR_RATIO)} |",
     ]
     if speedup is not None:
+        engine = largest["engine"]
+        stages_ratio = pandas_over_data_stages(largest)
         rows.append(f"| At least {PANDAS_SPEEDUP}× faster than pandas on attendance and chronic absence | "
-                    f"pandas {_fmt(pandas['seconds'])} s / data stages {_fmt(data_seconds(largest))} s = {speedup:.1f}× | "
-                    f"{_met(speedup >= PANDAS_SPEEDUP)} |")
+                    f"pandas {_fmt(pandas['seconds'])} s / the engine on the same files {_fmt(engine['seconds'])} s = "
+                    f"{speedup:.1f}× (pandas / the whole data stages, which also ingest, validate and compute every "
+                    f"other metric: {_fmt(stages_ratio)}×) | {_met(speedup >= PANDAS_SPEEDUP)} |")
     else:
-        reason = (pandas.get("reason") or "the pipeline's build did not finish") if pandas else "not run"
+        reason = (pandas.get("reason") or "the engine did not finish") if pandas else "not run"
         speedups = [(r["size"], pandas_speedup(r)) for r in by_size.values() if pandas_speedup(r) is not None]
         best = ", ".join(f"{s} {v:.1f}×" for s, v in speedups) or "no size finished"
         pandas_text = (f"pandas {_fmt(pandas['seconds'])} s, peak {_fmt(pandas['peak_rss_mib'] / 1024, 1)} GiB"
@@ -109,12 +121,12 @@ def _goals(by_size: dict[str, dict]) -> list[str]:
 def _growth(measured: list[dict]) -> list[str]:
     rows = [
         "| Size | Schools | Students | Input rows | Input MiB | Floor s | Ingest s | Validation s | Metrics s | "
-        "Reports s | Publish s | Whole build s | Peak MiB | Data/floor | pandas s | pandas peak MiB | Speed-up | "
-        "Schools/s | Build s per M rows |",
-        "|---|" + "---:|" * 18,
+        "Reports s | Publish s | Whole build s | Peak MiB | Data/floor | pandas s | pandas peak MiB | Engine s | "
+        "Speed-up | Schools/s | Build s per M rows |",
+        "|---|" + "---:|" * 19,
     ]
     for r in measured:
-        stages, pandas = r["build"]["stages"], r.get("pandas") or {}
+        stages, pandas, engine = r["build"]["stages"], r.get("pandas") or {}, r.get("engine") or {}
         pandas_done = pandas.get("finished")
         rows.append(
             f"| {r['size']} | {r['schools']:,} | {r['students']:,} | {_input_rows(r):,} | {_fmt(r['input_mib'])} | "
@@ -123,7 +135,8 @@ def _growth(measured: list[dict]) -> list[str]:
             f"{'' if finished(r) else '> '}{_fmt(r['build']['seconds'])} | {'' if finished(r) else '≥ '}"
             f"{_fmt(r['build']['peak_rss_mib'], 0)} | {'' if finished(r) else '> '}{floor_ratio(r):.0f}× | "
             f"{_fmt(pandas.get('seconds')) + ('' if pandas_done or not pandas else ' (did not finish)')} | "
-            f"{_fmt(pandas.get('peak_rss_mib'), 0)} | {_fmt(pandas_speedup(r))}{'×' if pandas_speedup(r) else ''} | "
+            f"{_fmt(pandas.get('peak_rss_mib'), 0)} | {_fmt(engine.get('seconds'))} | "
+            f"{_fmt(pandas_speedup(r))}{'×' if pandas_speedup(r) else ''} | "
             f"{_fmt(schools_per_second(r))} | {'' if finished(r) else '> '}{r['build']['seconds'] / (_input_rows(r) / 1e6):.2f} |"
         )
     return rows
@@ -132,12 +145,17 @@ def _growth(measured: list[dict]) -> list[str]:
 def _agreement(measured: list[dict]) -> list[str]:
     lines = []
     for r in measured:
-        pandas = r.get("pandas")
+        pandas, engine = r.get("pandas"), r.get("engine") or {}
         if pandas and pandas["finished"] and pandas.get("max_difference"):
             d = pandas["max_difference"]
-            lines.append(f"- {r['size']}: {d['cells']} school-year cells compared; largest difference "
-                         f"{_fmt(d['attendance_rate'], 6)} points (attendance rate), "
-                         f"{_fmt(d['chronic_absence_rate'], 6)} points (chronic absence).")
+            line = (f"- {r['size']}: {d['cells']} school-year cells compared with the warehouse; largest difference "
+                    f"{_fmt(d['attendance_rate'], 6)} points (attendance rate), "
+                    f"{_fmt(d['chronic_absence_rate'], 6)} points (chronic absence)")
+            e = engine.get("max_difference_from_pandas")
+            if e:
+                line += (f"; the engine's figures from the same files: {e['cells']} cells, largest difference "
+                         f"{_fmt(e['attendance_rate'], 6)} and {_fmt(e['chronic_absence_rate'], 6)} points")
+            lines.append(line + ".")
     return lines
 
 
@@ -191,8 +209,11 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
         "from its start (Python and Dagster imports included) to its exit; *peak memory* is that child's maximum "
         "resident set (`os.wait4`); stage seconds are the build's own summary line; the *read-once floor* is DuckDB "
         "running `select count(*)` over every extract's files once, in the same run on the same files; the pandas "
-        "baseline (`benchmarks/pandas_baseline.py`) runs as a child process with a 16 GiB address-space ceiling, and "
-        "its time is compared to the pipeline's data stages, which compute these two metrics and everything else.",
+        "baseline (`benchmarks/pandas_baseline.py`) runs as a child process with a 20 GiB address-space ceiling, and "
+        "its time is compared, like for like, to the metric engine computing the same two metrics from the same three "
+        "files (`benchmarks/engine_attendance.py`, also a child process: reading the files, the engine's student-level "
+        "SQL and the attendance metrics, no validation, no other metric); the ratio to the pipeline's whole data "
+        "stages, which also validate and compute everything else, is given beside it.",
         "",
         "## How the time grows with size",
         "",

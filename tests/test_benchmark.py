@@ -6,7 +6,7 @@ import re
 import pytest
 
 from benchmarks import run
-from benchmarks.results import floor_ratio
+from benchmarks.results import floor_ratio, pandas_speedup
 
 
 def test_parse_build_summary_reads_the_cli_lines():
@@ -58,6 +58,13 @@ def test_tiny_zone_is_measured_end_to_end(tiny_run):
     assert pandas["max_difference"]["cells"] == 3 * 3
     assert pandas["max_difference"]["attendance_rate"] < 1e-9
     assert pandas["max_difference"]["chronic_absence_rate"] < 1e-9
+    # The engine computes the same two metrics from the same files, for the like-for-like speed-up.
+    engine = result["engine"]
+    assert engine["finished"] and engine["seconds"] > 0
+    assert engine["max_difference_from_pandas"]["cells"] == 3 * 3
+    assert engine["max_difference_from_pandas"]["attendance_rate"] < 1e-9
+    assert engine["max_difference_from_pandas"]["chronic_absence_rate"] < 1e-9
+    assert pandas_speedup(result) == pytest.approx(pandas["seconds"] / engine["seconds"])
     assert floor_ratio(result) > 0
 
 
