@@ -555,12 +555,12 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
         issues += file_issues
         rows_read += records
         con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [records, f.path.name, extract.name])
+    _drop_padding_rows(con, extract)
+    repeats = _set_aside_repeats(con, extract)
     findings.record(con, issues)
     errors = [i.problem for i in issues if i.severity == ERROR]
     if errors:
         raise InputProblem(errors)
-    _drop_padding_rows(con, extract)
-    repeats = _set_aside_repeats(con, extract)
     staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
     return Loaded(rows_read=rows_read, staged=staged, repeats=repeats)
 

@@ -10,9 +10,10 @@ import pytest
 
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from sezp_roadmap import ingest
-from sezp_roadmap.errors import Problem
+from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation import findings
+from sezp_roadmap.warehouse import open_working_copy, working_path
 
 COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
 
@@ -148,6 +149,71 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
         con.execute(f"create schema {schema}")
     ingest.load_staging(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
     assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [("0001", 3), ("0002", 6)]
+
+
+def _read_one(path) -> tuple[duckdb.DuckDBPyConnection, list[Problem]]:
+    """One file read into a fresh in-memory warehouse, and the problems that stop the run."""
+    con = duckdb.connect()
+    for schema in ("meta", "staging"):
+        con.execute(f"create schema {schema}")
+    extract = ingest.extract_of(path)
+    files = [ingest.LandingFile(extract, path, "x", 1)]
+    ingest.record_files(con, files)
+    try:
+        ingest.load_staging(con, EXTRACTS[extract], files)
+    except InputProblem as raised:
+        return con, raised.problems
+    return con, []
+
+
+def test_rows_below_title_blank_and_rejected_lines_keep_their_spreadsheet_numbers(tmp_path):
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(
+        b"Attendance export,,,\n"  # row 1: a title line
+        b"student_id,school_id,date,code\n"
+        b"0001,A,2025-09-03,A\n"
+        b"\n"
+        b"0002,A,2025-09-03,A\n"
+        b"0003,A,2025-09-03,A,extra\n"  # row 6: one cell too many, rejected
+        b"0004,A,2025-09-03,A\n"
+        b",,,\n"  # row 8: spreadsheet padding
+        b"0005,A,2025-09-03,A\n"
+        b"\n"
+    )
+    con, problems = _read_one(path)
+    assert [(p.row, p.message) for p in problems] == [(6, "this row has 5 cells but the header has 4")]
+    assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [
+        ("0001", 3), ("0002", 5), ("0004", 7), ("0005", 9)
+    ]
+    # Every record read counts, the padding row too (the share of bad rows is of these); the rejected row is an error.
+    assert con.execute("select rows from meta.load_files").fetchone()[0] == 5
+
+
+def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    text = (folder / "enrollment.csv").read_text()
+    (folder / "enrollment.csv").write_text(text.replace("0001,A,2026,7", "0001,A,02026,7").replace("H,F,Y,N,N,Y\n", "H,F,y,N,N,Y\n", 1))
+    run = ingest_and_validate(folder)
+    assert not run.errors
+    first = run.con.execute(
+        "select school_year, _school_year_text, ell, _ell_text, entry_date, _entry_date_text from staging.enrollment where _source_row = 2"
+    ).fetchone()
+    assert first == (2026, "02026", True, "y", DAYS[0], None)
+    others = run.con.execute(
+        "select count(_school_year_text), count(_ell_text), count(_entry_date_text) from staging.enrollment where _source_row > 2"
+    ).fetchone()
+    assert others == (0, 0, 0)
+
+
+def test_a_working_copy_made_by_an_earlier_version_loses_its_text_copy_of_every_row(tmp_path):
+    warehouse = tmp_path / "roadmap.duckdb"
+    with duckdb.connect(str(working_path(warehouse))) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.attendance as select 'x' as student_id")
+    open_working_copy(warehouse)
+    with duckdb.connect(str(working_path(warehouse))) as con:
+        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0] == 0
+        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'staging'").fetchone()[0] == 1
 
 
 def test_findings_messages_built_in_sql_read_like_the_cli_errors():
