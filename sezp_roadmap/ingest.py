@@ -1,7 +1,8 @@
 """Reading the landing folder into the warehouse: every row once, typed, in staging.
 
 staging.<extract>          every row of every file, typed (dates, numbers, flags as booleans), trimmed,
-                           each distinct row once, in file order, with its source file and row number
+                           each distinct row once, in file order, with its source file and row number,
+                           and for typed columns the cell's text where the value reads differently
 staging.<extract>_repeats  the later copies of rows that repeat an earlier row exactly (duplicate_row)
 meta.load_files            each file: its name, size, SHA-256 and how many rows it has
 
@@ -37,6 +38,7 @@ from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.validation import findings
 from sezp_roadmap.validation.findings import ERROR, WARNING, Issue
 from sezp_roadmap.validation.rules import READ_RULES
+from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
 HEADER_SEARCH_LINES = 10
@@ -363,14 +365,10 @@ def _read_csv_sql(columns: int, *, keep_rejects: bool = True) -> str:
 
 
 def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
-    """Read a file, type each cell and append the rows to staging.<extract>, in file order.
+    """Read a file, type each cell and append the rows to staging.<extract>, in file order; _number_rows numbers them.
 
-    row_number() over () numbers the records in file order (DuckDB keeps the
-    reader's order through a window with an empty OVER clause and into the
-    insert); a record's row is then its number plus the header's row. Blank and
-    rejected lines are added afterwards (_renumber_rows) for the few files that
-    have them. Rows whose cells are all empty are inserted too, so that the
-    insert counts every record read; load_staging deletes them.
+    Rows whose cells are all empty are inserted too, so that the insert counts
+    every record read; load_staging deletes them.
     """
     cells = ", ".join(f'{clean(f"c{positions[c.name]}")} as "{c.name}"' for c in extract.columns)
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
@@ -382,8 +380,8 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     names = ", ".join(f'"{name}"' for name, _ in staging_columns(extract))
     return (
         f"insert into staging.{extract.name} ({names}) "
-        f"select {', '.join(typed)}, $file, _record + $header_line{''.join(', ' + t for t in texts)} "
-        f"from (select {cells}, row_number() over () as _record from {_read_csv_sql(width)})"
+        f"select {', '.join(typed)}, $file, null{''.join(', ' + t for t in texts)} "
+        f"from (select {cells} from {_read_csv_sql(width)})"
     )
 
 
@@ -411,15 +409,16 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     positions = header.position_of()
     read = {"path": str(f.path), "skip": header.line}
     try:
-        records = con.execute(
-            _insert_sql(extract, positions, len(header.cells)), {**read, "file": name, "header_line": header.line}
-        ).fetchone()[0]
+        # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
+        with transaction(con):
+            records = con.execute(_insert_sql(extract, positions, len(header.cells)), {**read, "file": name}).fetchone()[0]
+            rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
+            skipped = sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected})
+            _number_rows(con, extract, name, header, skipped, records)
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
         return [*issues, Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}")], 0
-    rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
     issues += [_rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected]
-    _renumber_rows(con, extract, name, header, sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected}), records)
     issues += _extra_columns(con, extract, name, header, positions, read)
     if records == 0 and not rejected:
         issues.append(
@@ -455,15 +454,24 @@ def _row_segments(header_line: int, skipped_lines: list[int]) -> list[tuple[int,
     return sorted(segments.items())
 
 
-def _renumber_rows(
+def _number_rows(
     con: duckdb.DuckDBPyConnection, extract: Extract, name: str, header: Header, skipped_lines: list[int], records: int
 ) -> None:
-    """Add the lines the reader skipped (blank lines, rejected rows) to the row numbers of the records below them.
+    """Give the file's rows their spreadsheet row numbers: the header's row, plus their position, plus the lines skipped above them.
 
-    Most files have none, or only blank lines at the end, and need nothing. An
-    update changes the row numbers in place, so staging keeps its file order
-    (an insert through a join would have needed a sort of every row).
+    The insert keeps file order, so a row's rowid in staging is its position;
+    the numbers are set from it in place, without a sort. (row_number() over ()
+    in the insert numbers rows as well, but makes DuckDB read and type the file
+    on one thread: slower on this project's two cores.) Blank and rejected
+    lines are then added to the numbers below them, for the few files that
+    have any above their last record.
     """
+    table = f"staging.{extract.name}"
+    con.execute(
+        f"update {table} set _source_row = rowid - (select min(rowid) from {table} where _source_file = $file) + $first_data_row "
+        "where _source_file = $file",
+        {"file": name, "first_data_row": header.line + 1},
+    )
     segments = [(header.line + 1 + first, skipped) for first, skipped in _row_segments(header.line, skipped_lines)]
     segments = [(row, skipped) for row, skipped in segments if skipped and row <= header.line + records]
     if not segments:
@@ -473,7 +481,6 @@ def _renumber_rows(
         "insert into _segments select unnest($rows), unnest($skipped)",
         {"rows": [row for row, _ in segments], "skipped": [skipped for _, skipped in segments]},
     )
-    table = f"staging.{extract.name}"
     con.execute(
         f"update {table} as s set _source_row = s._source_row + m.skipped from ("
         f"  select r.rowid as id, g.skipped from {table} as r"
