@@ -330,12 +330,12 @@ def printed(column: Column, typed: str) -> str:
     return f"{typed}::varchar"
 
 
-def text_of(column: Column, table: str = "") -> str:
+def text_of(column: Column) -> str:
     """A staging cell's text as the file had it (trimmed): what messages quote."""
-    value = f'{table}"{column.name}"'
+    value = f'"{column.name}"'
     if not keeps_text(column):
         return value
-    return f'coalesce({table}"{text_column(column)}", {printed(column, value)})'
+    return f'coalesce("{text_column(column)}", {printed(column, value)})'
 
 
 def is_empty(column: Column) -> str:
@@ -417,6 +417,7 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
         )
     positions = header.position_of()
     read = {"path": str(f.path), "skip": header.line}
+    _drop_scratch_tables(con)  # a file that could not be read leaves its rejected rows behind
     try:
         # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
         with transaction(con):
@@ -436,9 +437,14 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
                 row=header.line, expected="at least one data row below the header",
             )
         )
+    _drop_scratch_tables(con)
+    return issues, records
+
+
+def _drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The reader's rejected rows and the row-number segments of the file just read (temporary, small)."""
     for table in ("_segments", "_rejects", "_reject_scans"):
         con.execute(f"drop table if exists {table}")
-    return issues, records
 
 
 def _rejected_row_issue(extract: Extract, name: str, header: Header, line: int, error_type: str, text: str | None) -> Issue:
