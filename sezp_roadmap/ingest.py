@@ -476,8 +476,10 @@ def _number_rows(
 
     The insert keeps file order, so a row's rowid in staging is its position;
     the numbers are set from it in place, without a sort. (row_number() over ()
-    in the insert numbers rows as well, but makes DuckDB read and type the file
-    on one thread: slower on this project's two cores.) Blank and rejected
+    in the insert numbers rows as well, but keeps DuckDB's reading and typing
+    on one thread: measured on district attendance, it costs about 15% less
+    CPU, which wins only while other work holds both cores; with two free
+    cores the parallel insert took about a third less time.) Blank and rejected
     lines are then added to the numbers below them, for the few files that
     have any above their last record.
     """
