@@ -1,7 +1,12 @@
-"""Reading the landing folder into the warehouse: raw rows as received, then typed staging tables.
+"""Reading the landing folder into the warehouse: every row once, typed, in staging.
 
-raw.<extract>     every row of every file as received (text), with its source file, row number and the file's hash
-staging.<extract> typed values (dates, numbers, flags as booleans), trimmed, each distinct row once
+staging.<extract>          every row of every file, typed (dates, numbers, flags as booleans), trimmed,
+                           each distinct row once, in file order, with its source file and row number,
+                           and for typed columns the cell's text where the value reads differently
+staging.<extract>_repeats  the later copies of rows that repeat an earlier row exactly (duplicate_row)
+meta.load_files            each file: its name, size, SHA-256 and how many rows it has
+
+Each row is written once (see "staging: the one copy of every row" below).
 
 Files are read by DuckDB (never whole into pandas). Python only streams each
 file once to check its encoding and find the header row, which DuckDB's own
@@ -29,10 +34,11 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.extracts import EXTRACTS, Extract, extract_of
+from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.validation import findings
 from sezp_roadmap.validation.findings import ERROR, WARNING, Issue
 from sezp_roadmap.validation.rules import READ_RULES
+from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
 HEADER_SEARCH_LINES = 10
@@ -132,7 +138,9 @@ def scan_file(extract: str, path: Path) -> FileScan:
                 block = block[len(_UTF8_BOM):] if block.startswith(_UTF8_BOM) else block
                 first = False
             try:
-                decoder.decode(block)
+                # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
+                if not block.isascii() or decoder.getstate()[0]:
+                    decoder.decode(block)
             except UnicodeDecodeError as exc:
                 scan.encoding_issue = _encoding_issue(extract, path.name, head, block, exc, lines_before)
                 return scan
@@ -140,8 +148,9 @@ def scan_file(extract: str, path: Path) -> FileScan:
                 head += block[: 64 * 1024]
             data = previous_tail + block
             tail = len(previous_tail)
-            # The membership test is a fast byte search; the regex runs only where there is a blank line.
-            has_blank = b"\n\n" in data or b"\n\r\n" in data
+            # The membership test is a fast byte search (the second only in files with CR line ends);
+            # the regex runs only where there is a blank line.
+            has_blank = b"\n\n" in data or (b"\r" in data and b"\n\r\n" in data)
             for match in _BLANK_LINE.finditer(data) if has_blank else ():
                 # A blank line belongs to this block when the newline ending it does.
                 if match.end() >= tail:
@@ -267,37 +276,136 @@ def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:
     return issues
 
 
-# --- reading one file into raw ----------------------------------------------------------------
+# --- staging: the one copy of every row ---------------------------------------------------------
+#
+# Each row is written to the warehouse once, typed as it is read: at state
+# size (68 M rows) every further copy (a text copy of the files, a temporary
+# table to number the rows) cost more than reading the files. A typed value
+# does not always show the cell's text ('Yes' is no flag, '2.50' prints as
+# 2.500), and messages quote the text: for number, date and flag columns the
+# text is kept beside the value (`_<column>_text`) where the two differ and is
+# NULL everywhere else, which costs next to nothing compressed.
 
 
-def _read_sql(columns: int) -> str:
+def keeps_text(column: Column) -> bool:
+    """Whether a column's typed value can read differently from its cell (numbers, dates, flags)."""
+    return column.sql_type != "VARCHAR"
+
+
+def text_column(column: Column) -> str:
+    """The staging column holding the cell's text where the typed value does not show it."""
+    return f"_{column.name}_text"
+
+
+def staging_columns(extract: Extract) -> list[tuple[str, str]]:
+    """staging.<extract>: the extract's columns typed, where each row comes from, and the texts typed values do not show."""
+    return [
+        *((c.name, c.sql_type) for c in extract.columns),
+        ("_source_file", "VARCHAR"),
+        ("_source_row", "BIGINT"),
+        *((text_column(c), "VARCHAR") for c in extract.columns if keeps_text(c)),
+    ]
+
+
+def clean(cell: str) -> str:
+    """A cell as the rules see it: surrounding spaces trimmed, an empty cell missing."""
+    return f"nullif(trim({cell}), '')"
+
+
+def cast(column: Column, text: str) -> str:
+    """The typed value of a cleaned cell (NULL when it does not fit; validation reports those)."""
+    if column.kind == "flag":
+        return f"case upper({text}) when 'Y' then true when 'N' then false end"
+    if column.kind == "date":
+        return f"case when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_strptime({text}, '%Y-%m-%d')::date end"
+    if column.kind in ("int", "decimal"):
+        return f"try_cast({text} as {column.sql_type})"
+    return text
+
+
+def printed(column: Column, typed: str) -> str:
+    """How a typed value reads as text (a flag as Y or N)."""
+    if column.kind == "flag":
+        return f"case when {typed} then 'Y' when not {typed} then 'N' end"
+    return f"{typed}::varchar"
+
+
+def text_of(column: Column) -> str:
+    """A staging cell's text as the file had it (trimmed): what messages quote."""
+    value = f'"{column.name}"'
+    if not keeps_text(column):
+        return value
+    return f'coalesce("{text_column(column)}", {printed(column, value)})'
+
+
+def is_empty(column: Column) -> str:
+    """The cell was empty (a typed value is also NULL when its text could not be typed)."""
+    if not keeps_text(column):
+        return f'"{column.name}" is null'
+    return f'"{column.name}" is null and "{text_column(column)}" is null'
+
+
+def create_staging(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
+    """Empty staging.<extract> and staging.<extract>_repeats (the later copies of rows that repeat another exactly)."""
+    columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type in staging_columns(extract))
+    for table in (extract.name, f"{extract.name}_repeats"):
+        con.execute(f"create or replace table staging.{table} ({columns})")
+
+
+# --- reading one file into staging --------------------------------------------------------------
+
+
+# Each of DuckDB's reading threads takes this much of a file at a time (its
+# default is 8 MiB). Smaller pieces leave part-filled row groups behind an
+# insert, which the next checkpoint rewrites: a fifth of the insert's time again.
+READ_BUFFER_BYTES = 32 * 1024 * 1024
+
+
+def _read_csv_sql(columns: int, *, keep_rejects: bool = True) -> str:
+    """DuckDB's reader over the data rows (below the header): every cell as text; rejected rows in _rejects."""
     names = ", ".join(f"'c{i}': 'varchar'" for i in range(columns))
+    rejects = (
+        "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans'" if keep_rejects else "ignore_errors = true"
+    )
     return (
-        "select * from read_csv($path, header = false, skip = $skip, auto_detect = false, delim = ',', "
-        "quote = '\"', escape = '\"', store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans', "
-        f"columns = {{{names}}})"
+        "read_csv($path, header = false, skip = $skip, auto_detect = false, delim = ',', "
+        f"quote = '\"', escape = '\"', {rejects}, buffer_size = {READ_BUFFER_BYTES}, columns = {{{names}}})"
     )
 
 
-def _create_raw(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
-    columns = ", ".join(f'"{c}" varchar' for c in extract.column_names)
-    con.execute(
-        f"create or replace table raw.{extract.name} ({columns}, _source_file varchar, _source_row bigint, _file_sha256 varchar)"
+def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
+    """Read a file, type each cell and append the rows to staging.<extract>, in file order; _number_rows numbers them.
+
+    Rows whose cells are all empty are inserted too, so that the insert counts
+    every record read; load_staging deletes them.
+    """
+    cells = ", ".join(f'{clean(f"c{positions[c.name]}")} as "{c.name}"' for c in extract.columns)
+    typed = [cast(c, f'"{c.name}"') for c in extract.columns]
+    texts = [
+        f'case when {printed(c, value)} is distinct from "{c.name}" then "{c.name}" end'
+        for c, value in zip(extract.columns, typed)
+        if keeps_text(c)
+    ]
+    names = ", ".join(f'"{name}"' for name, _ in staging_columns(extract))
+    return (
+        f"insert into staging.{extract.name} ({names}) "
+        f"select {', '.join(typed)}, $file, null{''.join(', ' + t for t in texts)} "
+        f"from (select {cells} from {_read_csv_sql(width)})"
     )
 
 
-def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) -> list[Issue]:
-    """Append one file's rows to raw.<extract>; returns its problems (errors and warnings)."""
+def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) -> tuple[list[Issue], int]:
+    """Append one file's rows to staging.<extract>; returns its problems (errors and warnings) and how many records it has."""
     name = f.path.name
     scan = scan_file(extract.name, f.path)
     if scan.encoding_issue is not None:
-        return [scan.encoding_issue]
+        return [scan.encoding_issue], 0
     header, issues = find_header(extract, name, scan)
     if header is None:
-        return issues
+        return issues, 0
     issues = _header_issues(extract, name, header)
     if issues:
-        return issues
+        return issues, 0
     if header.skipped:
         issues.append(
             Issue(
@@ -307,58 +415,49 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
                 expected=f"the header on row 1; it was found on row {header.line}",
             )
         )
+    positions = header.position_of()
+    read = {"path": str(f.path), "skip": header.line}
+    _drop_scratch_tables(con)  # a file that could not be read leaves its rejected rows behind
     try:
-        con.execute(f"create or replace temp table _landing as {_read_sql(len(header.cells))}", {"path": str(f.path), "skip": header.line})
+        # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
+        with transaction(con):
+            records = con.execute(_insert_sql(extract, positions, len(header.cells)), {**read, "file": name}).fetchone()[0]
+            rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
+            skipped = sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected})
+            _number_rows(con, extract, name, header, skipped, records)
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
-        return [*issues, Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}")]
-    rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
-    for line, error_type, text in rejected:
-        found = len(next(csv.reader([text.strip("\r\n")]), [])) if text else 0
-        reason = {
-            "MISSING COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
-            "TOO MANY COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
-            "UNQUOTED VALUE": "a quoted cell is not closed (a \" is missing)",
-        }.get(error_type, f"this row cannot be read ({error_type.lower()})")
-        issues.append(
-            Issue(
-                extract.name, "row_cells", ERROR, name, reason, row=int(line), value=(text or "").strip()[:120],
-                expected=f"{len(header.cells)} cells separated by commas, text with commas in double quotes",
-            )
-        )
-    positions = header.position_of()
-    issues += _extra_columns(con, extract, name, header, positions)
-    segments = _row_segments(header.line, sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected}))
-    select = ", ".join(f'l.c{positions[c]}' for c in extract.column_names)
-    # rowid is the order of the file; a record's row number is the header's,
-    # plus its position, plus the blank and rejected lines before it. Most files
-    # have none of those, and then need no join (and no sort) at all.
-    values = {"file": name, "first_data_row": header.line + 1, "sha": f.sha256}
-    if len(segments) == 1:
-        con.execute(
-            f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row, $sha from _landing as l",
-            values,
-        )
-    else:
-        con.execute("create or replace temp table _segments (first_record bigint, skipped bigint)")
-        con.executemany("insert into _segments values (?, ?)", segments)
-        con.execute(
-            f"insert into raw.{extract.name} select {select}, $file, l.rowid + $first_data_row + s.skipped, $sha "
-            "from _landing as l asof join _segments as s on l.rowid >= s.first_record order by l.rowid",
-            values,
-        )
-    rows = con.execute("select count(*) from _landing").fetchone()[0]
-    if rows == 0 and not rejected:
+        return [*issues, Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}")], 0
+    issues += [_rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected]
+    issues += _extra_columns(con, extract, name, header, positions, read)
+    if records == 0 and not rejected:
         issues.append(
             Issue(
                 extract.name, "header_only", ERROR, name, "the file has a header row but no data rows",
                 row=header.line, expected="at least one data row below the header",
             )
         )
-    con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [rows, name, extract.name])
-    for table in ("_landing", "_segments", "_rejects", "_reject_scans"):
+    _drop_scratch_tables(con)
+    return issues, records
+
+
+def _drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The reader's rejected rows and the row-number segments of the file just read (temporary, small)."""
+    for table in ("_segments", "_rejects", "_reject_scans"):
         con.execute(f"drop table if exists {table}")
-    return issues
+
+
+def _rejected_row_issue(extract: Extract, name: str, header: Header, line: int, error_type: str, text: str | None) -> Issue:
+    found = len(next(csv.reader([text.strip("\r\n")]), [])) if text else 0
+    reason = {
+        "MISSING COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
+        "TOO MANY COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
+        "UNQUOTED VALUE": "a quoted cell is not closed (a \" is missing)",
+    }.get(error_type, f"this row cannot be read ({error_type.lower()})")
+    return Issue(
+        extract.name, "row_cells", ERROR, name, reason, row=int(line), value=(text or "").strip()[:120],
+        expected=f"{len(header.cells)} cells separated by commas, text with commas in double quotes",
+    )
 
 
 def _row_segments(header_line: int, skipped_lines: list[int]) -> list[tuple[int, int]]:
@@ -370,7 +469,47 @@ def _row_segments(header_line: int, skipped_lines: list[int]) -> list[tuple[int,
     return sorted(segments.items())
 
 
-def _extra_columns(con, extract: Extract, name: str, header: Header, positions: dict[str, int]) -> list[Issue]:
+def _number_rows(
+    con: duckdb.DuckDBPyConnection, extract: Extract, name: str, header: Header, skipped_lines: list[int], records: int
+) -> None:
+    """Give the file's rows their spreadsheet row numbers: the header's row, plus their position, plus the lines skipped above them.
+
+    The insert keeps file order, so a row's rowid in staging is its position;
+    the numbers are set from it in place, without a sort. (row_number() over ()
+    in the insert numbers rows as well, but keeps DuckDB's reading and typing
+    on one thread: measured on district attendance, it costs about 15% less
+    CPU, which wins only while other work holds both cores; with two free
+    cores the parallel insert took about a third less time.) Blank and rejected
+    lines are then added to the numbers below them, for the few files that
+    have any above their last record.
+    """
+    table = f"staging.{extract.name}"
+    con.execute(
+        f"update {table} set _source_row = rowid - (select min(rowid) from {table} where _source_file = $file) + $first_data_row "
+        "where _source_file = $file",
+        {"file": name, "first_data_row": header.line + 1},
+    )
+    segments = [(header.line + 1 + first, skipped) for first, skipped in _row_segments(header.line, skipped_lines)]
+    segments = [(row, skipped) for row, skipped in segments if skipped and row <= header.line + records]
+    if not segments:
+        return
+    con.execute("create or replace temp table _segments (first_row bigint, skipped bigint)")
+    con.execute(
+        "insert into _segments select unnest($rows), unnest($skipped)",
+        {"rows": [row for row, _ in segments], "skipped": [skipped for _, skipped in segments]},
+    )
+    con.execute(
+        f"update {table} as s set _source_row = s._source_row + m.skipped from ("
+        f"  select r.rowid as id, g.skipped from {table} as r"
+        "   asof join _segments as g on r._source_row >= g.first_row where r._source_file = $file"
+        ") as m where s.rowid = m.id",
+        {"file": name},
+    )
+
+
+def _extra_columns(
+    con, extract: Extract, name: str, header: Header, positions: dict[str, int], read: dict
+) -> list[Issue]:
     """Columns the extract does not use: a warning each; unnamed columns that are empty throughout are spreadsheet padding."""
     issues = []
     used = {positions[c] for c in extract.column_names}
@@ -378,8 +517,11 @@ def _extra_columns(con, extract: Extract, name: str, header: Header, positions: 
         if index in used:
             continue
         if not cell.strip():
+            # Staging keeps only the extract's columns: the file is read once more, for this column (rare).
             holds_values = con.execute(
-                f"select count(*) from _landing where nullif(trim(c{index}), '') is not null"
+                f"select exists (select 1 from {_read_csv_sql(len(header.cells), keep_rejects=False)} "
+                f"where {clean(f'c{index}')} is not null)",
+                read,
             ).fetchone()[0]
             if not holds_values:
                 continue
@@ -396,19 +538,32 @@ def _extra_columns(con, extract: Extract, name: str, header: Header, positions: 
     return issues
 
 
-def load_raw(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> int:
-    """Every row of every file of the extract as received, with file name, row number and content hash.
+# --- every file of an extract -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What reading an extract's files gave."""
+
+    rows_read: int  # records of every file read (meta.load_files.rows), padding rows included
+    staged: int  # rows in staging.<extract>
+    repeats: int  # rows in staging.<extract>_repeats
+
+
+def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> Loaded:
+    """staging.<extract> from every file of the extract: typed, each distinct row once, in file order.
 
     A file that is a byte-for-byte copy of another is read once (a warning).
     Any file that cannot be read stops the run, with the problems of all files.
     """
-    _create_raw(con, extract)
+    create_staging(con, extract)
     con.execute(
         "create table if not exists meta.load_files (extract varchar, file_name varchar, sha256 varchar, bytes bigint, rows bigint)"
     )
     findings.clear(con, extract.name, list(READ_RULES))
     issues: list[Issue] = []
     read: dict[str, str] = {}
+    rows_read = 0
     for f in sorted(files, key=lambda f: f.path.name):
         if f.sha256 in read:
             issues.append(
@@ -420,68 +575,54 @@ def load_raw(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[Landi
             )
             continue
         read[f.sha256] = f.path.name
-        issues += read_file(con, extract, f)
+        file_issues, records = read_file(con, extract, f)
+        issues += file_issues
+        rows_read += records
+        con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [records, f.path.name, extract.name])
+    _drop_padding_rows(con, extract)
+    repeats = _set_aside_repeats(con, extract)
     findings.record(con, issues)
     errors = [i.problem for i in issues if i.severity == ERROR]
     if errors:
         raise InputProblem(errors)
-    return con.execute(f"select count(*) from raw.{extract.name}").fetchone()[0]
+    staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
+    return Loaded(rows_read=rows_read, staged=staged, repeats=repeats)
 
 
-# --- typed staging ---------------------------------------------------------------------------
+def _drop_padding_rows(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
+    """Rows whose cells are all empty are spreadsheet padding: counted as read, but no data.
 
-
-def clean(column: str) -> str:
-    """A raw cell as the rules see it: surrounding spaces trimmed, an empty cell missing."""
-    return f"nullif(trim(\"{column}\"), '')"
-
-
-def cast(column) -> str:
-    """The typed value of a raw cell (NULL when it does not fit; validation reports those)."""
-    text = clean(column.name)
-    if column.kind == "flag":
-        return f"case upper({text}) when 'Y' then true when 'N' then false end"
-    if column.kind == "date":
-        return f"case when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_strptime({text}, '%Y-%m-%d')::date end"
-    if column.kind in ("int", "decimal"):
-        return f"try_cast({text} as {column.sql_type})"
-    return text
-
-
-def typed_rows(extract: Extract) -> str:
-    """Every raw row, typed; rows whose cells are all empty (spreadsheet padding) are left out."""
-    select = ", ".join(f"{cast(c)} as {c.name}" for c in extract.columns)
-    not_empty = " or ".join(f"{clean(c)} is not null" for c in extract.column_names)
-    return f"select {select}, _source_file, _source_row from raw.{extract.name} where {not_empty}"
-
-
-def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
-    """staging.<extract>: typed, each distinct row once (the first copy by file and row), in file order.
-
-    Raw rows are in file order already, and typing them keeps it. Rows that
-    repeat another exactly are rare: they are found by a hash aggregate and
-    deleted, instead of ranking every row (which also needed a sort).
+    Cheap when there are none: DuckDB skips every block whose statistics say a column has no empty cell.
     """
-    columns = extract.column_names
-    con.execute(f"create or replace table staging.{extract.name} as {typed_rows(extract)}")
-    same_row = " and ".join(f"s.{c} is not distinct from r.{c}" for c in columns)
-    listed = ", ".join(columns)
+    con.execute(f"delete from staging.{extract.name} where {' and '.join(is_empty(c) for c in extract.columns)}")
+
+
+def _set_aside_repeats(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
+    """Move the later copies of rows that repeat an earlier row exactly to staging.<extract>_repeats.
+
+    Staging keeps each distinct row once, its first copy by file and row;
+    validation reports the others (duplicate_row) from the _repeats table.
+    Rows are first grouped by a hash of their values (one 8-byte key per row
+    instead of every column: a far smaller aggregate at state size); only rows
+    whose hash repeats are then compared value by value. Such rows are rare,
+    so deleting them is cheaper than writing staging without them.
+    """
+    table = f"staging.{extract.name}"
+    values = ", ".join(f'"{c}"' for c in extract.column_names)
     con.execute(
-        "create or replace temp table _repeats as "
-        "select _source_file, _source_row from ("
-        f"  select s._source_file, s._source_row, row_number() over (partition by {', '.join(f's.{c}' for c in columns)} "
-        "   order by s._source_file, s._source_row) as copy"
-        f"  from staging.{extract.name} as s"
-        f"  semi join (select {listed} from staging.{extract.name} group by all having count(*) > 1) as r on {same_row}"
+        "create or replace temp table _repeats as select _source_file, _source_row from ("
+        f"  select _source_file, _source_row, row_number() over (partition by {values} order by _source_file, _source_row) as copy"
+        f"  from {table} where hash({values}) in (select h from (select hash({values}) as h from {table}) group by h having count(*) > 1)"
         ") where copy > 1"
     )
-    if con.execute("select count(*) from _repeats").fetchone()[0]:
+    repeats = con.execute("select count(*) from _repeats").fetchone()[0]
+    if repeats:
+        con.execute(f"insert into {table}_repeats select * from {table} semi join _repeats using (_source_file, _source_row)")
         con.execute(
-            f"delete from staging.{extract.name} where (_source_file, _source_row) in "
-            "(select (_source_file, _source_row) from _repeats)"
+            f"delete from {table} as s using _repeats as r where s._source_file = r._source_file and s._source_row = r._source_row"
         )
     con.execute("drop table _repeats")
-    return con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
+    return repeats
 
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -49,7 +49,7 @@ def prepare_landing(loc: Locations) -> dict:
 
 
 def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
-    """raw.<name> and staging.<name> from every file of the extract (empty tables when it is absent)."""
+    """staging.<name> from every file of the extract (an empty table when it is absent)."""
     extract = EXTRACTS[name]
     with connect(loc.working_warehouse) as con:
         files = [
@@ -58,10 +58,9 @@ def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
                 "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
             ).fetchall()
         ]
-        raw_rows = ingest.load_raw(con, extract, files)
         # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
-        staged = ingest.load_staging(con, extract)
-    return {"files": len(files), "raw_rows": raw_rows, "staging_rows": staged}
+        loaded = ingest.load_staging(con, extract, files)
+    return {"files": len(files), "rows_read": loaded.rows_read, "staging_rows": loaded.staged, "repeated_rows": loaded.repeats}
 
 
 def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:

@@ -100,11 +100,9 @@ def ingest_and_validate(folder: Path) -> Run:
     run = Run(con)
     for name in ORDER:
         try:
-            ingest.load_raw(con, EXTRACTS[name], [f for f in files if f.extract == name])
+            ingest.load_staging(con, EXTRACTS[name], [f for f in files if f.extract == name])
         except InputProblem as problem:
             run.read_problems += [str(p) for p in problem.problems]
-            continue
-        ingest.load_staging(con, EXTRACTS[name])
     if not run.read_problems:
         for name in ORDER:
             validate(con, name, settings)

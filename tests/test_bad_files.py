@@ -148,6 +148,11 @@ CASES = [
          (Expect("duplicate_key", "enrollment.csv", 10, "grade", "same student_id, school_id, entry_date as enrollment.csv, row 2"),)),
     Case("two answers of one respondent to one item", add("family_survey.csv", "R1,A,2026,fall,Q1,communication,2"),
          (Expect("duplicate_key", "family_survey.csv", 6, "response", "found '2'; expected '4' as in family_survey.csv, row 2"),)),
+    # Messages quote a cell as the file has it, not as its typed value prints (2, 2.000).
+    Case("a second answer written with a leading zero", add("family_survey.csv", "R1,A,2026,fall,Q1,communication,02"),
+         (Expect("duplicate_key", "family_survey.csv", 6, "response", "found '02'; expected '4' as in family_survey.csv, row 2"),)),
+    Case("a repeated row written differently", add("discipline.csv", f"I1,0001,A,{d[5]},Fighting,OSS,2.0"),
+         (Expect("duplicate_row", "discipline.csv", 4, None, "repeats discipline.csv, row 2 exactly; it was counted once", error=False),)),
     Case("a row repeated in a second file", write("attendance_part2.csv", f"{ATT}\n0001,A,{d[1]},A\n"),
          (Expect("duplicate_row", "attendance_part2.csv", 2, None, "repeats attendance.csv, row 2 exactly; it was counted once", error=False),)),
     # --- references, dates and years ----------------------------------------------------------------

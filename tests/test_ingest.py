@@ -1,4 +1,4 @@
-"""Reading the landing folder: raw keeps every row as received, staging is typed, re-reading changes nothing."""
+"""Reading the landing folder: staging keeps every row once, typed, with its file and row; re-reading changes nothing."""
 
 from __future__ import annotations
 
@@ -10,33 +10,40 @@ import pytest
 
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from sezp_roadmap import ingest
-from sezp_roadmap.errors import Problem
+from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation import findings
+from sezp_roadmap.warehouse import open_working_copy, working_path
 
-COUNTED = ("raw.attendance", "staging.attendance", "staging.enrollment", "staging.calendar", "meta.findings")
+COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
+
+
+def rows_read(run, extract: str) -> int:
+    """Every row of the extract's files that were read (a file that is a copy of another is not)."""
+    return run.con.execute("select coalesce(sum(rows), 0) from meta.load_files where extract = ?", [extract]).fetchone()[0]
 
 
 def counts(run) -> dict:
-    return {table: run.count(table) for table in COUNTED}
+    return {table: run.count(table) for table in COUNTED} | {"rows read": rows_read(run, "attendance")}
 
 
-def test_raw_keeps_every_row_with_file_row_and_hash(tmp_path):
+def test_staging_keeps_every_row_with_its_file_and_row_and_the_file_its_hash(tmp_path):
     folder = write_zone(tmp_path / "landing")
     run = ingest_and_validate(folder)
-    rows = run.con.execute(
-        "select student_id, _source_file, _source_row, _file_sha256 from raw.attendance order by _source_row"
-    ).fetchall()
+    rows = run.con.execute("select student_id, _source_file, _source_row from staging.attendance").fetchall()
     assert len(rows) == 25
-    assert rows[0] == ("0001", "attendance.csv", 2, ingest.file_hash(folder / "attendance.csv"))
+    assert rows[0] == ("0001", "attendance.csv", 2)
     assert [r[2] for r in rows] == list(range(2, 27))
+    files = run.con.execute("select file_name, sha256, rows from meta.load_files where extract = 'attendance'").fetchall()
+    assert files == [("attendance.csv", ingest.file_hash(folder / "attendance.csv"), 25)]
+    assert not run.con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0]
 
 
 def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_path):
     folder = write_zone(tmp_path / "landing")
     (folder / "enrollment.csv").write_text((folder / "enrollment.csv").read_text().replace("0007,A", " 0007 ,A"))
     run = ingest_and_validate(folder)
-    assert run.con.execute("select student_id from raw.enrollment where _source_row = 9").fetchone()[0] == " 0007 "
+    assert run.con.execute("select student_id from staging.enrollment where _source_row = 9").fetchone()[0] == "0007"
     ids = {r[0] for r in run.con.execute("select student_id from staging.enrollment").fetchall()}
     assert ids == {"0001", "0002", "0003", "0004", "0005", "0006", "0007"}
     assert run.con.execute("select typeof(student_id) from staging.attendance limit 1").fetchone()[0] == "VARCHAR"
@@ -59,9 +66,10 @@ def test_files_of_one_extract_are_combined(tmp_path):
     (folder / "attendance_part2.csv").write_text("\n".join([lines[0], *lines[10:]]) + "\n")
     run = ingest_and_validate(folder)
     assert run.count("staging.attendance") == 25
-    assert run.con.execute("select count(distinct _source_file) from raw.attendance").fetchone()[0] == 2
+    assert run.con.execute("select count(distinct _source_file) from staging.attendance").fetchone()[0] == 2
     # Row numbers are those of each file.
-    assert run.con.execute("select min(_source_row) from raw.attendance where _source_file = 'attendance_part2.csv'").fetchone()[0] == 2
+    assert run.con.execute("select min(_source_row) from staging.attendance where _source_file = 'attendance_part2.csv'").fetchone()[0] == 2
+    assert rows_read(run, "attendance") == 25
 
 
 def test_the_same_file_twice_changes_no_count(tmp_path):
@@ -72,8 +80,9 @@ def test_the_same_file_twice_changes_no_count(tmp_path):
     shutil.copyfile(folder / "attendance.csv", folder / "attendance_copy.csv")
     run = ingest_and_validate(folder)
     after = counts(run)
-    assert after["raw.attendance"] == before["raw.attendance"]
+    assert after["rows read"] == before["rows read"]
     assert after["staging.attendance"] == before["staging.attendance"]
+    assert after["staging.attendance_repeats"] == before["staging.attendance_repeats"] == 0
     assert after["meta.findings"] == before["meta.findings"] + 1
     assert [r["rule"] for r in run.findings if r["file"] == "attendance_copy.csv"] == ["duplicate_file"]
 
@@ -83,8 +92,10 @@ def test_a_row_repeated_in_another_file_is_counted_once(tmp_path):
     before = counts(ingest_and_validate(folder))
     (folder / "attendance_late.csv").write_text(f"student_id,school_id,date,code\n0001,A,{DAYS[1]},A\n0007,A,{DAYS[9]},A\n")
     run = ingest_and_validate(folder)
-    assert run.count("raw.attendance") == before["raw.attendance"] + 2
+    assert rows_read(run, "attendance") == before["rows read"] + 2
     assert run.count("staging.attendance") == before["staging.attendance"] + 1
+    # The later copy is kept aside, not dropped: validation reports it (duplicate_row).
+    assert run.con.execute("select _source_file, _source_row from staging.attendance_repeats").fetchall() == [("attendance_late.csv", 2)]
 
 
 def test_exact_repeats_keep_their_first_copy_even_with_an_empty_cell_and_staging_keeps_file_order(tmp_path):
@@ -100,7 +111,8 @@ def test_exact_repeats_keep_their_first_copy_even_with_an_empty_cell_and_staging
         "select _source_file, _source_row from staging.family_survey where response is null"
     ).fetchall()
     assert len(kept) == 1 and kept[0][0] == "family_survey.csv"
-    assert run.count("raw.family_survey") - run.count("staging.family_survey") == 2
+    assert rows_read(run, "family_survey") - run.count("staging.family_survey") == 2
+    assert run.count("staging.family_survey_repeats") == 2
     order = run.con.execute("select _source_file, _source_row from staging.attendance").fetchall()
     assert order == sorted(order) and before["staging.attendance"] == len(order)
 
@@ -133,10 +145,75 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
     assert scan.blank_lines == [2, 4, 5]
     assert scan.encoding_issue is None
     con = duckdb.connect()
-    for schema in ("meta", "raw", "staging"):
+    for schema in ("meta", "staging"):
         con.execute(f"create schema {schema}")
-    ingest.load_raw(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
-    assert con.execute("select student_id, _source_row from raw.attendance order by 2").fetchall() == [("0001", 3), ("0002", 6)]
+    ingest.load_staging(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
+    assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [("0001", 3), ("0002", 6)]
+
+
+def _read_one(path) -> tuple[duckdb.DuckDBPyConnection, list[Problem]]:
+    """One file read into a fresh in-memory warehouse, and the problems that stop the run."""
+    con = duckdb.connect()
+    for schema in ("meta", "staging"):
+        con.execute(f"create schema {schema}")
+    extract = ingest.extract_of(path)
+    files = [ingest.LandingFile(extract, path, "x", 1)]
+    ingest.record_files(con, files)
+    try:
+        ingest.load_staging(con, EXTRACTS[extract], files)
+    except InputProblem as raised:
+        return con, raised.problems
+    return con, []
+
+
+def test_rows_below_title_blank_and_rejected_lines_keep_their_spreadsheet_numbers(tmp_path):
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(
+        b"Attendance export,,,\n"  # row 1: a title line
+        b"student_id,school_id,date,code\n"
+        b"0001,A,2025-09-03,A\n"
+        b"\n"
+        b"0002,A,2025-09-03,A\n"
+        b"0003,A,2025-09-03,A,extra\n"  # row 6: one cell too many, rejected
+        b"0004,A,2025-09-03,A\n"
+        b",,,\n"  # row 8: spreadsheet padding
+        b"0005,A,2025-09-03,A\n"
+        b"\n"
+    )
+    con, problems = _read_one(path)
+    assert [(p.row, p.message) for p in problems] == [(6, "this row has 5 cells but the header has 4")]
+    assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [
+        ("0001", 3), ("0002", 5), ("0004", 7), ("0005", 9)
+    ]
+    # Every record read counts, the padding row too (the share of bad rows is of these); the rejected row is an error.
+    assert con.execute("select rows from meta.load_files").fetchone()[0] == 5
+
+
+def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    text = (folder / "enrollment.csv").read_text()
+    (folder / "enrollment.csv").write_text(text.replace("0001,A,2026,7", "0001,A,02026,7").replace("H,F,Y,N,N,Y\n", "H,F,y,N,N,Y\n", 1))
+    run = ingest_and_validate(folder)
+    assert not run.errors
+    first = run.con.execute(
+        "select school_year, _school_year_text, ell, _ell_text, entry_date, _entry_date_text from staging.enrollment where _source_row = 2"
+    ).fetchone()
+    assert first == (2026, "02026", True, "y", DAYS[0], None)
+    others = run.con.execute(
+        "select count(_school_year_text), count(_ell_text), count(_entry_date_text) from staging.enrollment where _source_row > 2"
+    ).fetchone()
+    assert others == (0, 0, 0)
+
+
+def test_a_working_copy_made_by_an_earlier_version_loses_its_text_copy_of_every_row(tmp_path):
+    warehouse = tmp_path / "roadmap.duckdb"
+    with duckdb.connect(str(working_path(warehouse))) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.attendance as select 'x' as student_id")
+    open_working_copy(warehouse)
+    with duckdb.connect(str(working_path(warehouse))) as con:
+        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0] == 0
+        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'staging'").fetchone()[0] == 1
 
 
 def test_findings_messages_built_in_sql_read_like_the_cli_errors():

@@ -172,7 +172,8 @@ def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "index.html" in out and "wh.duckdb" in out
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
-        assert con.execute("select count(*) from raw.attendance").fetchone()[0] == 25
+        assert con.execute("select count(*) from staging.attendance").fetchone()[0] == 25
+        assert con.execute("select sum(rows) from meta.load_files where extract = 'attendance'").fetchone()[0] == 25
 
 
 def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):

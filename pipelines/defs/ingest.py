@@ -1,4 +1,4 @@
-"""Ingest assets: the landing folder, then one asset per extract (raw rows and typed staging)."""
+"""Ingest assets: the landing folder, then one asset per extract (its rows, typed, in staging)."""
 
 import dagster as dg
 
@@ -35,7 +35,7 @@ def _extract_asset(name: str) -> dg.AssetsDefinition:
         group_name="ingest",
         kinds={"duckdb"},
         deps=[landing_files],
-        description=f"The {name} extract (one row per {extract.one_row_per}): raw.{name} as received, staging.{name} typed.",
+        description=f"The {name} extract (one row per {extract.one_row_per}): staging.{name}, typed, each row once with its file and row.",
     )
     def _asset(paths: RoadmapPaths) -> dg.MaterializeResult:
         with explained_failures():

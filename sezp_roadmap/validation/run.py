@@ -20,7 +20,7 @@ from sezp_roadmap import schemas
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import Problem
 from sezp_roadmap.extracts import EXTRACTS, Column, Extract
-from sezp_roadmap.ingest import cast, clean
+from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.subgroups import SUBGROUPS
@@ -75,8 +75,9 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
     extract = EXTRACTS[name]
     findings.clear(con, name, check_rule_ids(name))
-    # Materialised once: every rule reads it, and a view would be re-planned by each of them.
-    con.execute(f"create or replace temp table _rows as {_rows_sql(extract)}")
+    # The rules of single rows read staging directly: it is already typed, and a
+    # copy of every row (attendance at state size: 54 M) cost more than the rules.
+    con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
     findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
     _key_rules(con, extract)
     for rule in sql_rules(name):
@@ -88,7 +89,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     _bad_row_share(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
         findings.record(con, schema_issues(con, extract))
-    con.execute("drop table _rows")
+    con.execute("drop view _rows")
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
         con.execute("select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]).fetchall()
@@ -101,25 +102,24 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
 
 def _school_year_sql(extract: Extract) -> str:
     if "school_year" in extract.column_names:
-        return cast(extract.column("school_year"))
+        return '"school_year"'
     date = CALENDAR_YEAR_DATES.get(extract.name)
     if date:
-        typed = cast(extract.column(date))
-        return f"case when month({typed}) >= 7 then year({typed}) + 1 else year({typed}) end"
+        return f'case when month("{date}") >= 7 then year("{date}") + 1 else year("{date}") end'
     return "null::integer"
 
 
 def _rows_sql(extract: Extract) -> str:
-    """Raw rows with each column as trimmed text (`<c>`) and typed (`<c>__typed`); all-empty rows left out."""
-    parts = []
-    for c in extract.columns:
-        parts.append(f'{clean(c.name)} as "{c.name}"')
-        parts.append(f'{cast(c)} as "{c.name}__typed"')
-    school = clean("school_id") if "school_id" in extract.column_names else "null::varchar"
-    not_empty = " or ".join(f"{clean(c)} is not null" for c in extract.column_names)
+    """Every row read: staging's and the exact repeats ingest set aside, with the school and school year findings carry.
+
+    Typed columns hold NULL where a cell could not be typed; its text is in
+    _<column>_text (ingest.text_column), which messages quote.
+    """
+    columns = ", ".join(f'"{name}"' for name, _ in staging_columns(extract))
+    school = '"school_id"' if "school_id" in extract.column_names else "null::varchar"
     return (
-        f"select {', '.join(parts)}, _source_file, _source_row, {school} as _school_id, "
-        f"{_school_year_sql(extract)} as _school_year from raw.{extract.name} where {not_empty}"
+        f"select *, {school} as _school_id, {_school_year_sql(extract)} as _school_year from ("
+        f"select {columns} from staging.{extract.name} union all select {columns} from staging.{extract.name}_repeats)"
     )
 
 
@@ -147,33 +147,34 @@ def allowed_codes(column: Column, extract: Extract, settings: Settings) -> tuple
 def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
     parts: list[tuple] = []
     for column in extract.columns:
-        text, typed = f'"{column.name}"', f'"{column.name}__typed"'
+        value = f'"{column.name}"'  # typed; NULL when empty or when its text could not be typed
         codes = allowed_codes(column, extract, settings)
         if not column.nullable:
             expected = FORMAT.get(column.kind, ("", "a value"))[1] if not codes else "one of " + ", ".join(codes)
             parts.append((
                 "required_value", ERROR,
-                _select(column.name, "null") + f" where {text} is null",
+                _select(column.name, "null") + f" where {is_empty(column)}",
                 [expected, "a required value is empty"],
             ))
         if column.kind in FORMAT:
             reason, expected = FORMAT[column.kind]
+            text = f'"{text_column(column)}"'
             parts.append((
                 "value_format", ERROR,
-                _select(column.name, text) + f" where {text} is not null and {typed} is null",
+                _select(column.name, text) + f" where {value} is null and {text} is not null",
                 [expected, reason],
             ))
         if codes:
             where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
             parts.append((
                 "unknown_code", ERROR,
-                _select(column.name, text) + f" where {text} is not null and not list_contains(?::varchar[], {text})",
+                _select(column.name, value) + f" where {value} is not null and not list_contains(?::varchar[], {value})",
                 ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
             ))
         if column.minimum is not None and column.maximum is not None:
             parts.append((
                 "out_of_range", ERROR,
-                _select(column.name, text) + f" where {typed} < ? or {typed} > ?",
+                _select(column.name, text_of(column)) + f" where {value} < ? or {value} > ?",
                 [
                     f"a number from {column.minimum:g} to {column.maximum:g}",
                     "this value is out of range",
@@ -190,26 +191,24 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
 def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
     """Rows sharing a key: identical ones are counted once (a warning), different ones are an error."""
     key = list(extract.key)
-    others = [c for c in extract.column_names if c not in key]
-    complete = " and ".join(f'"{k}__typed" is not null' for k in key)
-    window = f"partition by {', '.join(f'{k}__typed' for k in key)} order by _source_file, _source_row"
+    others = [c for c in extract.columns if c.name not in key]
+    typed_key = ", ".join(f'"{k}"' for k in key)
+    window = f"partition by {typed_key} order by _source_file, _source_row"
     firsts = "".join(
-        f', first_value("{c}__typed") over w as "{c}__first", first_value("{c}") over w as "{c}__first_text"' for c in others
+        f', first_value("{c.name}") over w as "{c.name}__first", first_value({text_of(c)}) over w as "{c.name}__first_text"'
+        for c in others
     )
-    typed_key = ", ".join(f'"{k}__typed"' for k in key)
-    # Keys are almost always unique: the window runs only over the rows whose key
-    # occurs twice or more, found by a hash aggregate (a window over every row of
-    # the attendance extract was the costliest step of validation).
-    repeated = f"select {typed_key} from _rows where {complete} group by all having count(*) > 1"
     ranked = (
         f"select *, first_value(_source_file) over w as _first_file, first_value(_source_row) over w as _first_row, "
-        f"row_number() over w as _copy{firsts} from _rows semi join ({repeated}) using ({typed_key}) "
+        f"row_number() over w as _copy{firsts} from _rows semi join ({_repeated_keys_sql(extract)}) using ({typed_key}) "
         f"window w as ({window})"
     )
-    differs = [f'"{c}__typed" is distinct from "{c}__first"' for c in others]
-    first_column = "case " + " ".join(f"when {d} then '{c}'" for d, c in zip(differs, others)) + " end" if others else "null"
-    first_value = "case " + " ".join(f'when {d} then "{c}"' for d, c in zip(differs, others)) + " end" if others else "null"
-    first_seen = "case " + " ".join(f'when {d} then "{c}__first_text"' for d, c in zip(differs, others)) + " end" if others else "null"
+    differs = [f'"{c.name}" is distinct from "{c.name}__first"' for c in others]
+    first_column = "case " + " ".join(f"when {d} then '{c.name}'" for d, c in zip(differs, others)) + " end" if others else "null"
+    first_value = "case " + " ".join(f"when {d} then {text_of(c)}" for d, c in zip(differs, others)) + " end" if others else "null"
+    first_seen = (
+        "case " + " ".join(f'when {d} then "{c.name}__first_text"' for d, c in zip(differs, others)) + " end" if others else "null"
+    )
     any_differs = " or ".join(differs) if others else "false"
     place = "_first_file || ', row ' || _first_row"
     con.execute(f"create or replace temp table _copies as select * from ({ranked}) where _copy > 1")
@@ -230,6 +229,22 @@ def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
     con.execute("drop table _copies")
 
 
+def _repeated_keys_sql(extract: Extract) -> str:
+    """The keys that occur twice or more: the key rules rank only those rows.
+
+    Keys are almost always unique, so a hash aggregate finds the few that are
+    not (a window over every row of attendance was the costliest step of
+    validation). Staging holds each distinct row once: a key made of every
+    column (attendance) can repeat only through the rows ingest set aside as
+    exact repeats, and then needs no aggregate over staging at all.
+    """
+    typed_key = ", ".join(f'"{k}"' for k in extract.key)
+    complete = " and ".join(f'"{k}" is not null' for k in extract.key)
+    if set(extract.key) == set(extract.column_names):
+        return f"select distinct {typed_key} from staging.{extract.name}_repeats where {complete}"
+    return f"select {typed_key} from _rows where {complete} group by all having count(*) > 1"
+
+
 # --- references to other extracts, dates, years ---------------------------------------------------
 
 
@@ -241,19 +256,20 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
     name = extract.name
     parts: list[tuple] = []
     if name != "schools" and "school_id" in extract.column_names:
-        known = [r[0] for r in con.execute("select school_id from staging.schools where school_id is not null order by 1").fetchall()]
+        known = [r[0] for r in con.execute("select school_id from staging.schools where school_id is not null order by 1 limit 16").fetchall()]
         listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
+        # A hash join: a list of every school searched row by row cost minutes at state size.
         parts.append((
             "unknown_school", ERROR,
             _select("school_id", '"school_id"')
-            + ' where "school_id" is not null and not list_contains(?::varchar[], "school_id")',
-            [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract", known],
+            + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)',
+            [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract"],
         ))
     as_of = settings.as_of_date
     for column in EVENT_DATES.get(name, ()):
         parts.append((
             "future_date", ERROR,
-            _select(column, f'"{column}"') + f' where "{column}__typed" > ?',
+            _select(column, text_of(extract.column(column))) + f' where "{column}" > ?',
             [
                 f"a date on or before {as_of.isoformat()}" + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
                 f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
@@ -266,15 +282,15 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
         covered = f"{_year_label(years[0])} to {_year_label(years[-1])}" if years else "none"
         parts.append((
             "date_outside_calendar_years", ERROR,
-            _select(column, f'"{column}"')
-            + f' where "{column}__typed" is not null and not list_contains(?::integer[], _school_year)',
+            _select(column, text_of(extract.column(column)))
+            + f' where "{column}" is not null and not list_contains(?::integer[], _school_year)',
             [f"a date in a school year the calendar covers ({covered})", "this date is in a school year the calendar does not cover", years],
         ))
     if name in YEARS_AHEAD:
         latest = school_year_of(as_of) + YEARS_AHEAD[name]
         parts.append((
             "school_year_in_future", ERROR,
-            _select("school_year", '"school_year"') + ' where "school_year__typed" > ?',
+            _select("school_year", text_of(extract.column("school_year"))) + ' where "school_year" > ?',
             [
                 f"a school year up to {latest} ({_year_label(latest)})",
                 f"this school year has not started by the as-of date {as_of.isoformat()}",
@@ -335,7 +351,10 @@ def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: S
 def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[Issue]:
     """Check staging.<extract> (its first SAMPLE_ROWS rows when longer) against its pandera schema."""
     model = schemas.SCHEMAS[extract.name]
-    sql = f"select * from staging.{extract.name} order by _source_file, _source_row limit {int(schemas.SAMPLE_ROWS)}"
+    columns = ", ".join([*(f'"{c}"' for c in extract.column_names), "_source_file", "_source_row"])
+    # Staging is in file order and DuckDB keeps a table's order through a plain
+    # LIMIT: the first rows of the files, without sorting every row for them.
+    sql = f"select {columns} from staging.{extract.name} limit {int(schemas.SAMPLE_ROWS)}"
     frame = con.execute(sql).df()
     if frame.empty:
         return []
