@@ -182,6 +182,26 @@ def test_sensor_never_opens_the_warehouse(tmp_path, monkeypatch):
 # -- partitions and publication ---------------------------------------------------------------
 
 
+def test_a_range_of_partitions_is_both_periods_of_every_year_from_the_first_to_the_last():
+    from pipelines.partitions import RANGE_END_TAG, RANGE_START_TAG, range_tags, year_period
+
+    tags = range_tags([2026, 2024])
+    keys = year_period.get_partition_keys_in_range(dg.PartitionKeyRange(tags[RANGE_START_TAG], tags[RANGE_END_TAG]))
+    assert sorted((int(k.keys_by_dimension["school_year"]), k.keys_by_dimension["period"]) for k in keys) == [
+        (year, period) for year in (2024, 2025, 2026) for period in ("end_of_year", "mid_year")
+    ]
+    # Years the partitions do not hold are left out; no year at all asks for no range.
+    assert range_tags([1999, 2024])[RANGE_START_TAG] == str(dg.MultiPartitionKey({"school_year": "2024", "period": "mid_year"}))
+    assert range_tags([]) == {} and range_tags([1999]) == {}
+
+
+def test_the_partitioned_assets_run_a_range_of_partitions_in_one_run():
+    from pipelines.definitions import partitioned_assets
+
+    for asset in partitioned_assets:
+        assert asset.backfill_policy == dg.BackfillPolicy.single_run(), asset.key
+
+
 def write_two_year_zone(folder: Path) -> Path:
     """The tiny zone (school year 2026) plus the same rows one school year earlier (2025), 52 weeks back."""
     write_tiny_zone(folder)
