@@ -5,10 +5,10 @@ benchmarks/pandas_baseline.py computes the attendance rate and chronic absence
 from the calendar, enrollment and attendance CSV files; this script computes
 the same two metrics from the same three files with the metric engine itself.
 It reads the files with DuckDB into staging tables typed as ingestion types
-them, runs the engine's student-level SQL (sql/work/student_attendance.sql,
-which also computes both periods, the zone, the monthly sums and the subgroup
-profiles) and sql/metrics/attendance.sql, and writes the end-of-year figures of
-every school and year. It skips what pandas skips as well: validation, the
+them, runs the engine's student-level SQL for the end-of-year period of every
+school year (sql/work/student_attendance.sql, which also computes the zone, the
+monthly sums and the subgroup profiles) and sql/metrics/attendance.sql, and
+writes the end-of-year figures of every school and year. It skips what pandas skips as well: validation, the
 other metrics, suppression and the reports. Run as a script; it writes the
 figures as CSV and prints a one-line JSON summary, like the pandas baseline.
 """
@@ -55,7 +55,9 @@ def attendance_figures(data: Path) -> list[tuple]:
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
         load_staging(con, data)
-        metrics.compute_student_tables(con, settings)
+        # The baseline's figures are end-of-year ones: the engine computes that period of every year, not mid-year.
+        years = [row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
+        metrics.compute_student_tables(con, settings, [(year, "end_of_year") for year in years])
         run_sql(con, "work/metric_cells")
         run_sql(con, "metrics/attendance")
         rows = con.execute(

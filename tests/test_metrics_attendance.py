@@ -171,3 +171,19 @@ def test_thresholds_and_code_table_are_configuration():
     row = cell(con, "A", "avg_days_absent")
     assert (row["n"], row["numerator"]) == (6, 12.5)
     assert cell(con, "A", "chronic_absence_rate")["numerator"] == 4
+
+
+def test_monthly_sums_count_a_transfer_once_at_the_zone_with_all_their_days(zone):
+    # September (d0-d20). s04 spent 10 days at A (not attending there) and 11 at B; at the zone
+    # the 21 days and the absences at both schools count, and s04 is one student. s05 (19 days)
+    # is enrolled but attends nowhere; s03 entered on the last September day.
+    rows = {
+        r[0]: r[1:]
+        for r in zone.execute(
+            "select school_id, enrolled_students, attending_students, membership_days, absent_days from work.school_months "
+            "where period = 'end_of_year' and month = '2025-09-01'"
+        ).fetchall()
+    }
+    assert rows["A"] == (7, 5, 21 + 21 + 1 + 21 + 15, Decimal("8.5"))  # s01 s02 s03 s07 s08; absences s01 4, s02 3.5, s08 1
+    assert rows["B"] == (2, 2, 11 + 21, Decimal(11))  # s04 at B, s06
+    assert rows["ZONE"] == (8, 7, 21 + 21 + 1 + 21 + 21 + 21 + 15, Decimal("20.5"))

@@ -433,17 +433,26 @@ spell_months as (
 -- Students with one spell, and the membership days of everyone.
 single_spell as (
     select
-        coalesce(school_id, 'ZONE') as school_id,
+        school_id,
         school_year,
         period,
         month,
-        count(*) filter (where case when school_id is null then zone_spells else spells end = 1) as enrolled_students,
-        count(*) filter (where case when school_id is null then zone_spells = 1 and is_zone_attending
-                                  else spells = 1 and is_attending end) as attending_students,
-        coalesce(sum(membership_days) filter (where case when school_id is null then is_zone_attending
-                                                       else is_attending end), 0) as membership_days
+        count(*) filter (where spells = 1) as enrolled_students,
+        count(*) filter (where spells = 1 and is_attending) as attending_students,
+        coalesce(sum(membership_days) filter (where is_attending), 0) as membership_days
     from spell_months
-    group by grouping sets ((school_id, school_year, period, month), (school_year, period, month))
+    group by all
+    union all
+    select
+        'ZONE',
+        school_year,
+        period,
+        month,
+        count(*) filter (where zone_spells = 1),
+        count(*) filter (where zone_spells = 1 and is_zone_attending),
+        coalesce(sum(membership_days) filter (where is_zone_attending), 0)
+    from spell_months
+    group by all
 ),
 -- Students with several spells, each counted once a month.
 several_spells as (
