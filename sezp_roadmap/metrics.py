@@ -14,7 +14,7 @@ import duckdb
 
 from sezp_roadmap import suppression
 from sezp_roadmap.config import Settings
-from sezp_roadmap.warehouse import replace_run_periods, run_sql, transaction
+from sezp_roadmap.warehouse import create_like, replace_run_periods, run_sql, table_exists, transaction
 
 # A (school year, period) partition; None for a run over every period.
 Periods = list[tuple[int, str]] | None
@@ -322,7 +322,8 @@ def _merge_catalog(con: duckdb.DuckDBPyConnection, all_periods: bool) -> None:
     if all_periods:
         con.execute("create or replace table meta.metric_catalog as select * from work.run_metric_catalog")
         return
-    con.execute("create table if not exists meta.metric_catalog as select * from work.run_metric_catalog limit 0")
+    if not table_exists(con, "meta.metric_catalog"):
+        create_like(con, "meta.metric_catalog", "work.run_metric_catalog")
     con.execute(
         "delete from meta.metric_catalog as c where exists (select 1 from work.run_metric_catalog as r where r.metric = c.metric)"
     )

@@ -154,15 +154,16 @@ def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_perio
     one of our own table names, never user input. Returns the rows inserted.
     """
     mart, fresh = f"marts.{table}", f"work.run_{table}"
-    con.execute(f"create table if not exists {mart} as select * from {fresh} limit 0")
-    if _columns(con, mart) != _columns(con, fresh):
+    if not table_exists(con, mart):
+        create_like(con, mart, fresh)
+    elif _columns(con, mart) != _columns(con, fresh):
         if not all_periods:
             raise RuntimeError(
                 f"{mart} has different columns from this version of the pipeline: "
                 "rebuild every period once (sezp-roadmap build) before refreshing single periods"
             )
         con.execute(f"drop table {mart}")
-        con.execute(f"create table {mart} as select * from {fresh} limit 0")
+        create_like(con, mart, fresh)
     con.execute(
         f"delete from {mart} as m where exists (select 1 from work.run_periods as r "
         "where r.school_year = m.school_year and r.period = m.period) "
@@ -170,6 +171,28 @@ def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_perio
     )
     con.execute(f"insert into {mart} by name select * from {fresh}")
     return con.execute(f"select count(*) from {fresh}").fetchone()[0]
+
+
+def create_like(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """An empty `table` with the columns and types of `source` (both our own table names).
+
+    Written out column by column, never `create table ... as select ... limit 0`:
+    in DuckDB 2.0 a table made that way inside a transaction, then given more
+    than a row group (122,880 rows) in the same transaction, gets statistics that
+    hide its rows from every filtered read (joins, where clauses), even after
+    the commit. Every first build of a zone larger than the sample made
+    marts.metric_values that way.
+    """
+    columns = ", ".join(f'"{name}" {sql_type}' for name, sql_type, *_ in con.execute(f"describe {source}").fetchall())
+    con.execute(f"create table {table} ({columns})")
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
+    schema, name = qualified.split(".", 1)
+    found = con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchone()[0]
+    return found > 0
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
