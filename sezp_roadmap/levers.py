@@ -105,6 +105,12 @@ def load_levers(settings_raw: dict | None = None) -> tuple[Lever, ...]:
     """The zone's levers (`levers:` in its settings), else the packaged default set."""
     if settings_raw and settings_raw.get("levers") is not None:
         return parse_levers(settings_raw["levers"], "settings: levers")
+    return _default_levers()
+
+
+@lru_cache(maxsize=1)
+def _default_levers() -> tuple[Lever, ...]:
+    # Read once per process: every period's reports ask for the levers. Levers are frozen, so sharing them is safe.
     loaded = yaml.safe_load(DEFAULT_LEVERS_FILE.read_text(encoding="utf-8"))
     return parse_levers(loaded["levers"], str(DEFAULT_LEVERS_FILE.name))
 

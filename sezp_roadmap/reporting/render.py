@@ -13,6 +13,7 @@ import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -39,7 +40,14 @@ ZONE_OVERVIEW_METRICS = (
 )
 
 
+@cache
 def environment() -> Environment:
+    """The templates' environment, made once per process.
+
+    Jinja compiles a template once per environment: one shared environment
+    compiles each template once, instead of once for every renderer and run.
+    It holds only templates and filters, never a page's data.
+    """
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
@@ -61,14 +69,20 @@ def write_assets(out_dir: Path) -> None:
     shutil.copyfile(TEMPLATES / "report.css", assets / "report.css")
 
 
+@cache
+def _trusted_text(path: Path) -> Markup:
+    """Our own stylesheet or Plotly's packaged script, read once per process (plotly.min.js is 3.5 MB)."""
+    return Markup(path.read_text(encoding="utf-8"))
+
+
 class Assets:
     """How a page loads its script and stylesheet: from the shared folder, or inlined."""
 
     def __init__(self, self_contained: bool):
         self.self_contained = self_contained
         # Our own stylesheet and Plotly's packaged script: trusted, never file content.
-        self.css = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8")) if self_contained else None
-        self.plotly_js = Markup(_plotly_js_path().read_text(encoding="utf-8")) if self_contained else None
+        self.css = _trusted_text(TEMPLATES / "report.css") if self_contained else None
+        self.plotly_js = _trusted_text(_plotly_js_path()) if self_contained else None
 
     def for_page(self, prefix: str) -> dict:
         return {"asset_prefix": prefix, "inline_css": self.css, "inline_js": self.plotly_js}
