@@ -164,6 +164,12 @@ def _published(row: dict) -> bool:
     return not row.get("suppressed") and row.get("value") is not None
 
 
+def _worse_than_all_students(row: dict) -> bool:
+    """A group's figure on the worse side of all students' by a notable size (an equity gap candidate)."""
+    return (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
+            and _judged_worse(row["direction"], row.get("gap_vs_all"), row["unit"]))
+
+
 def findings_for(rows: list[dict], period: str, *, min_students: int, min_respondents: int) -> list[Finding]:
     """Every finding in one school's rows of one period (suppressed rows yield none)."""
     last = LAST_PERIOD.get(period, "last year")
@@ -173,6 +179,10 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
     for row in rows:
         if not _published(row):
             continue
+        if _worse_than_all_students(row):
+            gaps.setdefault(row["metric"], []).append(row)
+        if row["subgroup"] != "all" and row.get("target") is None:
+            continue  # a group's figure without a target can only be an equity gap: no need to word it
         unit, direction, value = row["unit"], row["direction"], row["value"]
         who, small = _who(row, min_students, min_respondents)
         shown = format_value(value, unit)
@@ -212,9 +222,6 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
                 f"({format_value(row['prior_value'], unit)}){who}.",
                 large=_large(row["change"], unit), small_group=small,
             ))
-        if (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
-                and _judged_worse(direction, row.get("gap_vs_all"), unit)):
-            gaps.setdefault(row["metric"], []).append(row)
     # Only the largest gap of each metric, so a metric with many groups does not outweigh the others.
     for metric, candidates in gaps.items():
         row = max(candidates, key=lambda r: (abs(r["gap_vs_all"]), r["subgroup"]))

@@ -115,10 +115,17 @@ def monthly_lines(months: list[str], series: list[tuple[str, list[float | None],
     return {"data": data, "layout": layout}
 
 
+# json.dumps with these options builds a new encoder on every call, twice per chart: one encoder serves them all.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _script_json(value) -> str:
     """JSON safe inside a <script> element: no '<', '>' or '&' can end it or open a comment."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = _ENCODER.encode(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_CONFIG_JSON = _script_json(CONFIG)
 
 
 def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
@@ -131,5 +138,5 @@ def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
     return Markup(
         f'<div id="{escape(div_id)}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
         f'<script>Plotly.newPlot("{escape(div_id)}",{_script_json(spec["data"])},'
-        f"{_script_json(spec['layout'])},{_script_json(CONFIG)});</script>"
+        f"{_script_json(spec['layout'])},{_CONFIG_JSON});</script>"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -37,9 +38,15 @@ def scoring_rule() -> str:
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
-    """One school's published cells of the period as the plain rows sezp_roadmap.levers reads."""
+    """One school's cells with a figure shown (not suppressed) as the plain rows sezp_roadmap.levers reads.
+
+    Only these can be findings or count as data bearing on a lever, so rows of
+    hidden cells are not made at all.
+    """
     rows = []
     for c in data.school_cells(school_id):
+        if c.suppressed or c.value is None:
+            continue
         info = data.metrics[c.metric]
         rows.append({
             "metric": c.metric, "subgroup": c.subgroup, "label": info.label, "unit": info.unit,
@@ -50,7 +57,7 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
             "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
             "target_gap_students": c.target_gap_students,
         })
-    return sorted(rows, key=lambda r: (r["metric"], r["subgroup"]))
+    return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
 def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:

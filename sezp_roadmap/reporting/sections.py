@@ -231,7 +231,8 @@ class Sections:
             chart = self.subgroup_chart(school_id, metric, grades=False, id_prefix="equity")
             if chart:
                 charts.append(chart)
-        return {"sentences": gap_sentences, "charts": charts, "risk_ratios": self.risk_ratios(school_id)}
+        # The risk ratios are shown under Discipline only (discipline()); no page shows them here.
+        return {"sentences": gap_sentences, "charts": charts}
 
     def risk_ratios(self, school_id: str) -> dict:
         rows, said = [], []
