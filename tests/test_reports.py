@@ -166,6 +166,34 @@ def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
     )
 
 
+def test_table_cells_are_escaped_exactly_as_autoescape_escapes():
+    """Chart tables' cells are escaped by render.data_cells, not by autoescape: same text, same safety."""
+    from markupsafe import Markup, escape
+
+    from sezp_roadmap.reporting.render import data_cells, escaped
+
+    values = ["<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "fewer than 10 students", "−0.5 points",
+              "&amp; already", "", 12, 3.5, None, Markup("<em>trusted</em>")]
+    for value in values:
+        assert escaped(value) == str(escape(value)), value
+    assert data_cells(["<1>", "b&c"]) == Markup("<td>&lt;1&gt;</td><td>b&amp;c</td>")
+
+
+def test_templates_read_dict_rows_as_jinja_does():
+    """render.ReportEnvironment skips Jinja's AttributeError on dict rows; what a template reads stays the same."""
+    from jinja2 import Environment
+
+    from sezp_roadmap.reporting.render import environment
+
+    row = {"label": "Attendance", "values": [1, 2], "items": "a key named like a method"}
+    ours, jinja = environment(), Environment()
+    for name in ("label", "values", "items", "get", "missing"):
+        mine, theirs = ours.getattr(row, name), jinja.getattr(row, name)
+        assert type(mine) is type(theirs) and (mine == theirs or name == "missing"), name
+    template = "{{ row.label }}|{{ row.missing }}|{{ row.items() | list | length }}|{{ row.get('label') }}"
+    assert ours.from_string(template).render(row=row) == jinja.from_string(template).render(row=row)
+
+
 # -- the rendered zone ---------------------------------------------------------------------------
 
 def school_pages(reports: Path) -> list[Path]:

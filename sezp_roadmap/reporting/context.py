@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from operator import itemgetter
 
 import duckdb
@@ -64,7 +65,7 @@ class MetricInfo:
     def family(self) -> str:
         return self.id.split(":", 1)[0]
 
-    @property
+    @cached_property  # asked for every difference on every page
     def higher_is_better(self) -> bool | None:
         return None if self.direction not in ("higher", "lower") else self.direction == "higher"
 

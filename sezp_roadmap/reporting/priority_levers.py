@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
@@ -29,6 +30,7 @@ EXPORT_COLUMNS = (
 PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 
 
+@cache  # the same sentence on every page and export
 def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())

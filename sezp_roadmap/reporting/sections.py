@@ -94,9 +94,9 @@ class Sections:
     def _difference(self, metric: str, delta: float | None) -> str:
         if delta is None:
             return "—"
-        info = self.info(metric)
         if abs(delta) < 0.05:
             return "same"
+        info = self.info(metric)
         sign = "+" if delta > 0 else "−"
         verdict = sentences.judgement(info, delta)
         return f"{sign}{format_difference(delta, info.unit)}" + (f" ({verdict})" if verdict else "")
