@@ -166,17 +166,22 @@ def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
     )
 
 
-def test_table_cells_are_escaped_exactly_as_autoescape_escapes():
-    """Chart tables' cells are escaped by render.data_cells, not by autoescape: same text, same safety."""
+def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():
+    """Chart tables' rows are written by reporting.table_rows, not by autoescape: same text, same safety."""
     from markupsafe import Markup, escape
 
-    from sezp_roadmap.reporting.render import data_cells, escaped
+    from sezp_roadmap.reporting.table_rows import chart_table_rows, escaped
 
     values = ["<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "fewer than 10 students", "−0.5 points",
               "&amp; already", "", 12, 3.5, None, Markup("<em>trusted</em>")]
     for value in values:
         assert escaped(value) == str(escape(value)), value
-    assert data_cells(["<1>", "b&c"]) == Markup("<td>&lt;1&gt;</td><td>b&amp;c</td>")
+    rows = chart_table_rows([["<All>", "1", "b&c"]], ['m|"all"'])
+    assert rows == Markup('        <tr data-cell="m|&#34;all&#34;">\n          <th scope="row">&lt;All&gt;</th>'
+                          '<td>1</td><td>b&amp;c</td>        </tr>\n')
+    assert 'data-cell' not in chart_table_rows([["May", "95.0%"]], [])
+    with pytest.raises(ValueError):
+        chart_table_rows([["a", "1"], ["b", "2"]], ["k|all"])
 
 
 def test_templates_read_dict_rows_as_jinja_does():

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.data_quality import render_data_quality
@@ -28,6 +28,7 @@ from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_
 from sezp_roadmap.reporting.formatting import period_label, school_year_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
+from sezp_roadmap.reporting.table_rows import chart_table_rows
 from sezp_roadmap.reporting import figures
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
@@ -80,29 +81,8 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters["school_year"] = school_year_label
-    env.filters["data_cells"] = data_cells
+    env.globals["chart_table_rows"] = chart_table_rows
     return env
-
-
-def escaped(value) -> str:
-    """The text autoescape prints for a value (markupsafe.escape's).
-
-    Most cells are numbers and words with nothing to escape: those are
-    returned as they are, without the Markup object escape() makes for each.
-    """
-    if value.__class__ is str and not ("&" in value or "<" in value or ">" in value or '"' in value or "'" in value):
-        return value
-    return str(escape(value))
-
-
-def data_cells(values) -> Markup:
-    """`<td>value</td>` for each value of a table row, escaped as autoescape escapes.
-
-    Chart tables hold most cells of a school page (about a thousand): escaping
-    each in the template made a Markup object per cell, the largest cost of
-    rendering a page. tests/test_reports.py checks `escaped` against markupsafe.
-    """
-    return Markup("".join([f"<td>{escaped(v)}</td>" for v in values]))
 
 
 def _plotly_js_path() -> Path:
