@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -33,6 +33,7 @@ POINTS = {
     "worsening": 2,
     "equity_gap": 1,
 }
+KIND_ORDER = {kind: position for position, kind in enumerate(POINTS)}
 KIND_LABELS = {
     "target_not_met": "target not met",
     "low_sqr_rating": "low School Quality Review rating",
@@ -238,16 +239,23 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
 
 @dataclass
 class LeverEvidence:
+    """A lever's findings for one school and period.
+
+    The score, breakdown and caution are worked out once, when first asked:
+    the ranking, the page and both exports all read them, and a lever's
+    findings do not change once it is ranked.
+    """
+
     lever: Lever
     rank: int
     findings: list[Finding] = field(default_factory=list)
     metrics_with_data: int = 0
 
-    @property
+    @cached_property
     def score(self) -> int:
         return sum(f.points for f in self.findings)
 
-    @property
+    @cached_property
     def breakdown(self) -> list[dict]:
         """Per finding kind: how many, how many large, and the points they add up to."""
         rows = []
@@ -259,7 +267,7 @@ class LeverEvidence:
                              "points_each": POINTS[kind], "points": sum(f.points for f in of_kind)})
         return rows
 
-    @property
+    @cached_property
     def breakdown_text(self) -> str:
         if not self.findings:
             return "no findings: 0 points"
@@ -270,7 +278,7 @@ class LeverEvidence:
             parts.append(f"{b['count']} × {b['label']} at {each}{large} = {b['points']}")
         return "; ".join(parts) + f". Total {self.score} points."
 
-    @property
+    @cached_property
     def caution(self) -> str | None:
         """Why this lever's evidence is thin, or None when it is not."""
         if self.metrics_with_data == 0:
@@ -289,8 +297,7 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
     """Levers by score (highest first), then by number of findings, then in the configured order."""
     evidence = []
     for lever in levers:
-        mine = sorted((f for f in findings if lever.bears_on(f.metric)),
-                      key=lambda f: (-f.points, list(POINTS).index(f.kind)))
+        mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=lambda f: (-f.points, KIND_ORDER[f.kind]))
         evidence.append(LeverEvidence(lever, 0, mine, sum(lever.bears_on(m) for m in metrics_present)))
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))
     ranked = [evidence[i] for i in order]
