@@ -107,14 +107,34 @@ def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Set
             for r in query(con, "reports/year_targets", {"school_year": school_year})]
 
 
+class YearTargets:
+    """year_targets() of each school year, read once per run.
+
+    A mid-year period's reports (targets on pace) and the school year's
+    targets page show the same rows; the rows are only read, never changed.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings):
+        self.con = con
+        self.settings = settings
+        self._by_year: dict[int, list[dict]] = {}
+
+    def __call__(self, school_year: int) -> list[dict]:
+        if school_year not in self._by_year:
+            self._by_year[school_year] = year_targets(self.con, school_year, self.settings)
+        return self._by_year[school_year]
+
+
 class PriorityLevers:
     """The levers section and exports of one period's school reports."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings):
+    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings,
+                 targets: YearTargets | None = None):
         self.data = data
         self.settings = settings
         self.levers = load_levers(settings.raw)
-        self.targets = year_targets(con, data.school_year, settings) if data.period == "mid_year" else []
+        targets = targets or YearTargets(con, settings)
+        self.targets = targets(data.school_year) if data.period == "mid_year" else []
         self._ranked: dict[str, list[LeverEvidence]] = {}
         self._end_of_year_targets: dict[str, list[dict]] = {}
         for t in self.targets:
@@ -194,12 +214,16 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
 
 
 def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_years: list[int], settings: Settings,
-                        env, page_assets: dict) -> dict[int, str]:
-    """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}."""
+                        env, page_assets: dict, targets: YearTargets | None = None) -> dict[int, str]:
+    """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}.
+
+    targets: the run's year targets, when its mid-year reports have read some already.
+    """
+    targets = targets or YearTargets(con, settings)
     template = env.get_template("targets.html.j2")
     written = {}
     for school_year in sorted(set(school_years), reverse=True):
-        rows = year_targets(con, school_year, settings)
+        rows = targets(school_year)
         schools = sorted({(r["school_name"] or r["school_id"], r["school_id"]) for r in rows})
         page = out_dir / str(school_year) / "targets.html"
         page.parent.mkdir(parents=True, exist_ok=True)

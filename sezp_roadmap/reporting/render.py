@@ -26,7 +26,7 @@ from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.formatting import period_label, school_year_label
-from sezp_roadmap.reporting.priority_levers import PriorityLevers, write_targets_pages
+from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.table_rows import chart_table_rows
 from sezp_roadmap.reporting import figures
@@ -220,9 +220,10 @@ class Share:
 class PeriodRenderer:
     """Renders a period's school pages, lever exports and zone overview, or one share of them."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, job: RenderJob):
+    def __init__(self, con: duckdb.DuckDBPyConnection, job: RenderJob, year_targets: YearTargets | None = None):
         self.con = con
         self.job = job
+        self.year_targets = year_targets or YearTargets(con, job.settings)
         self.assets = Assets(job.self_contained)
         env = environment()
         self.school_template = env.get_template("school.html.j2")
@@ -259,7 +260,7 @@ class PeriodRenderer:
             "has_comparisons": data.has_comparisons,
         }
         pages = PeriodPages(school_year, period, label, [], [])
-        levers = PriorityLevers(self.con, data, settings)
+        levers = PriorityLevers(self.con, data, settings, self.year_targets)
         for position in range(share.index, len(data.schools), share.of):
             school = data.schools[position]
             path = period_dir / f"{school['school_id']}.html"
@@ -315,16 +316,20 @@ def _tasks(period_rows: list[dict], workers: int) -> list[tuple[dict, Share]]:
     return [(r, Share(i, workers)) for r in period_rows for i in range(workers)]
 
 
-def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob) -> list[PeriodPages]:
+def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob,
+                    year_targets: YearTargets) -> list[PeriodPages]:
     """Every period's pages; periods or their schools are shared among the machine's cores when there are many pages.
 
     A worker is a fresh process (spawned, never forked from a process that holds
     DuckDB and Dagster threads) that opens the warehouse read-only; each task
-    writes only its own schools' files.
+    writes only its own schools' files. In one process, the renderer reads
+    the year targets into `year_targets`, which the targets pages then reuse.
     """
+    if not period_rows:
+        return []
     workers = _worker_count(con, period_rows)
     if workers == 1:
-        renderer = PeriodRenderer(con, job)
+        renderer = PeriodRenderer(con, job, year_targets)
         return [renderer.render(r) for r in period_rows]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
@@ -354,7 +359,8 @@ def render_reports(
     period_rows = query(con, "reports/report_periods")
     todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
     rendered: dict[tuple[int, str], list[PeriodPages]] = {}
-    for pages in _render_periods(con, todo, RenderJob(out_dir, settings, self_contained)):
+    year_targets = YearTargets(con, settings)
+    for pages in _render_periods(con, todo, RenderJob(out_dir, settings, self_contained), year_targets):
         rendered.setdefault((pages.school_year, pages.period), []).append(pages)
     written: list[Path] = []
     index_entries = []
@@ -371,7 +377,7 @@ def render_reports(
         written += [path for _, path in sorted(item for pages in shares for item in pages.written)]
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
     targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
-                                        assets.for_page("../assets/"))
+                                        assets.for_page("../assets/"), year_targets)
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
             entries=index_entries, targets_pages=targets_pages, settings=settings, generated_on=settings.as_of_date,
