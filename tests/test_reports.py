@@ -273,6 +273,23 @@ def test_rendering_is_deterministic(zone, tmp_path):
         assert (tmp_path / "again" / page.relative_to(reports)).read_bytes() == page.read_bytes(), page
 
 
+def test_the_cycle_collector_is_paused_only_while_rendering(zone, tmp_path):
+    """render_reports turns Python's cycle collector off while it works and back on after, even on failure."""
+    import gc
+
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting.render import cycle_collection_paused, render_reports
+
+    landing, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render_reports(con, tmp_path / "again", load_settings(None, landing))
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycle_collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failed render")
+    assert gc.isenabled()
+
+
 def _files(folder: Path) -> list[Path]:
     return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
 

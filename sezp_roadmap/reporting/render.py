@@ -8,14 +8,17 @@ page carries its script and stylesheet instead, so it can be e-mailed alone.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import plotly
@@ -184,6 +187,25 @@ def _index_entry(school_year: int, period: str, label: str, schools: list[dict])
     }
 
 
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Python's cycle collector off while a period renders, back on as it was after.
+
+    A period's tens of thousands of cells, and the millions of short-lived
+    objects of its pages, made the collector walk the heap again and again: a
+    fifth of the CPU of rendering. Rendering makes almost no reference cycles
+    (the district's 1,080 pages leave about ten objects for the collector), and
+    everything else is freed as usual by reference counting.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # Below this many school pages a run renders in one process: starting workers
 # (a second of imports each) would cost more than it saves.
 PARALLEL_MIN_PAGES = 300
@@ -240,6 +262,10 @@ class PeriodRenderer:
         return self._loaded[1]
 
     def render(self, period_row: dict, share: Share = Share()) -> PeriodPages:
+        with cycle_collection_paused():
+            return self._render(period_row, share)
+
+    def _render(self, period_row: dict, share: Share) -> PeriodPages:
         settings = self.job.settings
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
@@ -350,7 +376,12 @@ def render_reports(
     periods: render only these (school year, period) pages (a partitioned run); the
     index still lists every period with published metrics, whose pages an earlier run wrote.
     """
-    out_dir = Path(out_dir)
+    with cycle_collection_paused():
+        return _write_reports(con, Path(out_dir), settings, self_contained, periods)
+
+
+def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings, self_contained: bool,
+                   periods: list[tuple[int, str]] | None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not self_contained:
         write_assets(out_dir)
