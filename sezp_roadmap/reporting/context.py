@@ -41,6 +41,12 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
     return found > 0
 
 
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view as 'schema.name': one query for a period, instead of one per table asked about."""
+    return {f"{schema}.{name}" for schema, name in
+            con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+
+
 def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
     schema, name = qualified.split(".", 1)
     rows = con.execute(
@@ -199,13 +205,13 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
     return grouped
 
 
-def _findings(con: duckdb.DuckDBPyConnection, school_year: int) -> dict[str, list[dict]]:
+def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]) -> dict[str, list[dict]]:
     """Counts of data-quality findings per school and kind.
 
     Only a category column is read, never the finding's value or message:
     those may quote a student id.
     """
-    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if table_exists(con, t)), None)
+    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if t in tables), None)
     if table is None:
         return {}
     columns = table_columns(con, table)
@@ -242,9 +248,12 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
             return tuple(None if p is None else row[p] for p in positions)
     else:
         pick = itemgetter(*positions)
+    suppressed = CELL_COLUMNS.index("suppressed")
     cells = {}
     for row in cursor.fetchall():
-        cell = Cell.published(*pick(row))
+        values = pick(row)
+        # Most cells are shown as they are; Cell.published hides what a suppressed (or unflagged) cell must not show.
+        cell = Cell(*values) if values[suppressed] is False else Cell.published(*values)
         cells[(cell.school_id, cell.metric, cell.subgroup)] = cell
     return cells
 
@@ -252,7 +261,8 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
 def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict]) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
-    has_comparisons = table_exists(con, "marts.metric_comparisons")
+    tables = existing_tables(con)
+    has_comparisons = "marts.metric_comparisons" in tables
     cells = _period_cells(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
     metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
@@ -265,14 +275,14 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
         has_comparisons=has_comparisons,
         enrollment={r["school_id"]: r["students"] for r in query(con, "reports/enrollment", params)},
     )
-    if table_exists(con, "marts.monthly_attendance"):
+    if "marts.monthly_attendance" in tables:
         data.monthly_attendance = _by_school_and_year(query(con, "reports/period_monthly_attendance", params))
-    if table_exists(con, "marts.absence_bands"):
+    if "marts.absence_bands" in tables:
         bands: dict[str, list[dict]] = defaultdict(list)
         for row in query(con, "reports/period_absence_bands", params):
             bands[row["school_id"]].append(row)
         data.absence_bands = bands
-    if table_exists(con, "marts.monthly_discipline"):
+    if "marts.monthly_discipline" in tables:
         data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
-    data.findings = _findings(con, school_year)
+    data.findings = _findings(con, school_year, tables)
     return data
