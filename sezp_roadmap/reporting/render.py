@@ -327,11 +327,15 @@ def _read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> int:
-    pages = sum(len(query(con, "reports/schools", {"school_year": r["school_year"], "period": r["period"]}))
-                for r in period_rows)
-    if pages < PARALLEL_MIN_PAGES or _read_only_file(con) is None:
+    if _read_only_file(con) is None:
         return 1
-    return max(1, os.cpu_count() or 1)
+    # Pages are counted only until there are enough for workers.
+    pages = 0
+    for r in period_rows:
+        pages += len(query(con, "reports/schools", {"school_year": r["school_year"], "period": r["period"]}))
+        if pages >= PARALLEL_MIN_PAGES:
+            return max(1, os.cpu_count() or 1)
+    return 1
 
 
 def _tasks(period_rows: list[dict], workers: int) -> list[tuple[dict, Share]]:
