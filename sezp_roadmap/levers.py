@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -33,6 +33,7 @@ POINTS = {
     "worsening": 2,
     "equity_gap": 1,
 }
+KIND_ORDER = {kind: position for position, kind in enumerate(POINTS)}
 KIND_LABELS = {
     "target_not_met": "target not met",
     "low_sqr_rating": "low School Quality Review rating",
@@ -105,6 +106,12 @@ def load_levers(settings_raw: dict | None = None) -> tuple[Lever, ...]:
     """The zone's levers (`levers:` in its settings), else the packaged default set."""
     if settings_raw and settings_raw.get("levers") is not None:
         return parse_levers(settings_raw["levers"], "settings: levers")
+    return _default_levers()
+
+
+@lru_cache(maxsize=1)
+def _default_levers() -> tuple[Lever, ...]:
+    # Read once per process: every period's reports ask for the levers. Levers are frozen, so sharing them is safe.
     loaded = yaml.safe_load(DEFAULT_LEVERS_FILE.read_text(encoding="utf-8"))
     return parse_levers(loaded["levers"], str(DEFAULT_LEVERS_FILE.name))
 
@@ -158,6 +165,12 @@ def _published(row: dict) -> bool:
     return not row.get("suppressed") and row.get("value") is not None
 
 
+def _worse_than_all_students(row: dict) -> bool:
+    """A group's figure on the worse side of all students' by a notable size (an equity gap candidate)."""
+    return (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
+            and _judged_worse(row["direction"], row.get("gap_vs_all"), row["unit"]))
+
+
 def findings_for(rows: list[dict], period: str, *, min_students: int, min_respondents: int) -> list[Finding]:
     """Every finding in one school's rows of one period (suppressed rows yield none)."""
     last = LAST_PERIOD.get(period, "last year")
@@ -167,6 +180,10 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
     for row in rows:
         if not _published(row):
             continue
+        if _worse_than_all_students(row):
+            gaps.setdefault(row["metric"], []).append(row)
+        if row["subgroup"] != "all" and row.get("target") is None:
+            continue  # a group's figure without a target can only be an equity gap: no need to word it
         unit, direction, value = row["unit"], row["direction"], row["value"]
         who, small = _who(row, min_students, min_respondents)
         shown = format_value(value, unit)
@@ -206,9 +223,6 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
                 f"({format_value(row['prior_value'], unit)}){who}.",
                 large=_large(row["change"], unit), small_group=small,
             ))
-        if (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
-                and _judged_worse(direction, row.get("gap_vs_all"), unit)):
-            gaps.setdefault(row["metric"], []).append(row)
     # Only the largest gap of each metric, so a metric with many groups does not outweigh the others.
     for metric, candidates in gaps.items():
         row = max(candidates, key=lambda r: (abs(r["gap_vs_all"]), r["subgroup"]))
@@ -225,16 +239,23 @@ def findings_for(rows: list[dict], period: str, *, min_students: int, min_respon
 
 @dataclass
 class LeverEvidence:
+    """A lever's findings for one school and period.
+
+    The score, breakdown and caution are worked out once, when first asked:
+    the ranking, the page and both exports all read them, and a lever's
+    findings do not change once it is ranked.
+    """
+
     lever: Lever
     rank: int
     findings: list[Finding] = field(default_factory=list)
     metrics_with_data: int = 0
 
-    @property
+    @cached_property
     def score(self) -> int:
         return sum(f.points for f in self.findings)
 
-    @property
+    @cached_property
     def breakdown(self) -> list[dict]:
         """Per finding kind: how many, how many large, and the points they add up to."""
         rows = []
@@ -246,7 +267,7 @@ class LeverEvidence:
                              "points_each": POINTS[kind], "points": sum(f.points for f in of_kind)})
         return rows
 
-    @property
+    @cached_property
     def breakdown_text(self) -> str:
         if not self.findings:
             return "no findings: 0 points"
@@ -257,7 +278,7 @@ class LeverEvidence:
             parts.append(f"{b['count']} × {b['label']} at {each}{large} = {b['points']}")
         return "; ".join(parts) + f". Total {self.score} points."
 
-    @property
+    @cached_property
     def caution(self) -> str | None:
         """Why this lever's evidence is thin, or None when it is not."""
         if self.metrics_with_data == 0:
@@ -276,8 +297,7 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
     """Levers by score (highest first), then by number of findings, then in the configured order."""
     evidence = []
     for lever in levers:
-        mine = sorted((f for f in findings if lever.bears_on(f.metric)),
-                      key=lambda f: (-f.points, list(POINTS).index(f.kind)))
+        mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=lambda f: (-f.points, KIND_ORDER[f.kind]))
         evidence.append(LeverEvidence(lever, 0, mine, sum(lever.bears_on(m) for m in metrics_present)))
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))
     ranked = [evidence[i] for i in order]

@@ -166,6 +166,39 @@ def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
     )
 
 
+def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():
+    """Chart tables' rows are written by reporting.table_rows, not by autoescape: same text, same safety."""
+    from markupsafe import Markup, escape
+
+    from sezp_roadmap.reporting.table_rows import chart_table_rows, escaped
+
+    values = ["<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "fewer than 10 students", "−0.5 points",
+              "&amp; already", "", 12, 3.5, None, Markup("<em>trusted</em>")]
+    for value in values:
+        assert escaped(value) == str(escape(value)), value
+    rows = chart_table_rows([["<All>", "1", "b&c"]], ['m|"all"'])
+    assert rows == Markup('        <tr data-cell="m|&#34;all&#34;">\n          <th scope="row">&lt;All&gt;</th>'
+                          '<td>1</td><td>b&amp;c</td>        </tr>\n')
+    assert 'data-cell' not in chart_table_rows([["May", "95.0%"]], [])
+    with pytest.raises(ValueError):
+        chart_table_rows([["a", "1"], ["b", "2"]], ["k|all"])
+
+
+def test_templates_read_dict_rows_as_jinja_does():
+    """render.ReportEnvironment skips Jinja's AttributeError on dict rows; what a template reads stays the same."""
+    from jinja2 import Environment
+
+    from sezp_roadmap.reporting.render import environment
+
+    row = {"label": "Attendance", "values": [1, 2], "items": "a key named like a method"}
+    ours, jinja = environment(), Environment()
+    for name in ("label", "values", "items", "get", "missing"):
+        mine, theirs = ours.getattr(row, name), jinja.getattr(row, name)
+        assert type(mine) is type(theirs) and (mine == theirs or name == "missing"), name
+    template = "{{ row.label }}|{{ row.missing }}|{{ row.items() | list | length }}|{{ row.get('label') }}"
+    assert ours.from_string(template).render(row=row) == jinja.from_string(template).render(row=row)
+
+
 # -- the rendered zone ---------------------------------------------------------------------------
 
 def school_pages(reports: Path) -> list[Path]:
@@ -238,6 +271,23 @@ def test_rendering_is_deterministic(zone, tmp_path):
         render_reports(con, tmp_path / "again", settings)
     for page in reports.rglob("*.html"):
         assert (tmp_path / "again" / page.relative_to(reports)).read_bytes() == page.read_bytes(), page
+
+
+def test_the_cycle_collector_is_paused_only_while_rendering(zone, tmp_path):
+    """render_reports turns Python's cycle collector off while it works and back on after, even on failure."""
+    import gc
+
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting.render import cycle_collection_paused, render_reports
+
+    landing, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render_reports(con, tmp_path / "again", load_settings(None, landing))
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycle_collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failed render")
+    assert gc.isenabled()
 
 
 def _files(folder: Path) -> list[Path]:

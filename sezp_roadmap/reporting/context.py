@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 
 import duckdb
 
 from sezp_roadmap.metrics import metric_for
-from sezp_roadmap.warehouse import query
+from sezp_roadmap.warehouse import query, read_sql
 
 ZONE = "ZONE"
 # Where other stages publish metric labels for suffixed ids (topics, domains), first found wins.
@@ -24,6 +26,11 @@ COMPARISON_FIELDS = (
     "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
     "target_gap_students", "direction",
 )
+# The columns a Cell is made of, in the order of Cell's fields.
+CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *COMPARISON_FIELDS)
+# Figures worked out from a cell's value: a suppressed cell must not carry them either.
+DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
+                      "target_gap", "target_gap_students")
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
@@ -32,6 +39,12 @@ def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
         "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
     ).fetchone()[0]
     return found > 0
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view as 'schema.name': one query for a period, instead of one per table asked about."""
+    return {f"{schema}.{name}" for schema, name in
+            con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
@@ -58,7 +71,7 @@ class MetricInfo:
     def family(self) -> str:
         return self.id.split(":", 1)[0]
 
-    @property
+    @cached_property  # asked for every difference on every page
     def higher_is_better(self) -> bool | None:
         return None if self.direction not in ("higher", "lower") else self.direction == "higher"
 
@@ -84,7 +97,7 @@ def describe(metric_id: str, catalog: dict[str, dict]) -> MetricInfo:
     )
 
 
-@dataclass
+@dataclass(slots=True)  # a period has tens of thousands of cells: slots make them quicker to build and read
 class Cell:
     """One published cell with the figures it is read against (None where not published)."""
 
@@ -113,25 +126,21 @@ class Cell:
     hidden_n: int | None = field(default=None, repr=False)
 
     @classmethod
-    def from_row(cls, row: dict) -> "Cell":
-        suppressed = bool(row.get("suppressed"))
-        cell = cls(
-            school_id=row["school_id"],
-            metric=row["metric"],
-            subgroup=row["subgroup"],
-            # A suppressed cell's n would say how few students there are: it is never shown.
-            n=None if suppressed else row.get("n"),
-            value=None if suppressed else row.get("value"),
-            suppressed=suppressed,
-            hidden_n=row.get("n") if suppressed else None,
-            **{k: row.get(k) for k in COMPARISON_FIELDS},
-        )
-        if suppressed:
-            # Nothing derived from a hidden value may reach the page.
-            for name in ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
-                         "target_gap", "target_gap_students"):
-                setattr(cell, name, None)
+    def published(cls, school_id: str, metric: str, subgroup: str, n: int | None, value: float | None,
+                  suppressed: bool | None, *comparisons) -> "Cell":
+        """A cell from its CELL_COLUMNS values, as a page may use it."""
+        if not suppressed:
+            return cls(school_id, metric, subgroup, n, value, False, *comparisons)
+        # A suppressed cell's n would say how few students there are: it is never shown.
+        cell = cls(school_id, metric, subgroup, None, None, True, *comparisons, hidden_n=n)
+        # Nothing derived from a hidden value may reach the page.
+        for name in DERIVED_FROM_VALUE:
+            setattr(cell, name, None)
         return cell
+
+    @classmethod
+    def from_row(cls, row: dict) -> "Cell":
+        return cls.published(*(row.get(name) for name in CELL_COLUMNS))
 
 
 @dataclass
@@ -196,13 +205,13 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
     return grouped
 
 
-def _findings(con: duckdb.DuckDBPyConnection, school_year: int) -> dict[str, list[dict]]:
+def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]) -> dict[str, list[dict]]:
     """Counts of data-quality findings per school and kind.
 
     Only a category column is read, never the finding's value or message:
     those may quote a student id.
     """
-    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if table_exists(con, t)), None)
+    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if t in tables), None)
     if table is None:
         return {}
     columns = table_columns(con, table)
@@ -223,13 +232,39 @@ def _findings(con: duckdb.DuckDBPyConnection, school_year: int) -> dict[str, lis
     return found
 
 
+def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> dict[tuple[str, str, str], Cell]:
+    """The period's cells by (school, metric, subgroup), in the query's order.
+
+    Rows are read as tuples, not dictionaries: a period has tens of thousands of
+    cells, and a dictionary per row cost as much as the rest of loading.
+    A column the query does not have (period_cells has no comparisons) reads as None.
+    """
+    sql = read_sql(name)
+    cursor = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    columns = [d[0] for d in cursor.description]
+    positions = [columns.index(c) if c in columns else None for c in CELL_COLUMNS]
+    if None in positions:
+        def pick(row: tuple) -> tuple:
+            return tuple(None if p is None else row[p] for p in positions)
+    else:
+        pick = itemgetter(*positions)
+    suppressed = CELL_COLUMNS.index("suppressed")
+    cells = {}
+    for row in cursor.fetchall():
+        values = pick(row)
+        # Most cells are shown as they are; Cell.published hides what a suppressed (or unflagged) cell must not show.
+        cell = Cell(*values) if values[suppressed] is False else Cell.published(*values)
+        cells[(cell.school_id, cell.metric, cell.subgroup)] = cell
+    return cells
+
+
 def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict]) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
-    has_comparisons = table_exists(con, "marts.metric_comparisons")
-    rows = query(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
-    cells = {(r["school_id"], r["metric"], r["subgroup"]): Cell.from_row(r) for r in rows}
-    metric_ids = sorted({r["metric"] for r in rows})
+    tables = existing_tables(con)
+    has_comparisons = "marts.metric_comparisons" in tables
+    cells = _period_cells(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
+    metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
         school_year=school_year,
         period=period,
@@ -240,14 +275,14 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
         has_comparisons=has_comparisons,
         enrollment={r["school_id"]: r["students"] for r in query(con, "reports/enrollment", params)},
     )
-    if table_exists(con, "marts.monthly_attendance"):
+    if "marts.monthly_attendance" in tables:
         data.monthly_attendance = _by_school_and_year(query(con, "reports/period_monthly_attendance", params))
-    if table_exists(con, "marts.absence_bands"):
+    if "marts.absence_bands" in tables:
         bands: dict[str, list[dict]] = defaultdict(list)
         for row in query(con, "reports/period_absence_bands", params):
             bands[row["school_id"]].append(row)
         data.absence_bands = bands
-    if table_exists(con, "marts.monthly_discipline"):
+    if "marts.monthly_discipline" in tables:
         data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
-    data.findings = _findings(con, school_year)
+    data.findings = _findings(con, school_year, tables)
     return data

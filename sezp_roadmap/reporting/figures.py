@@ -115,10 +115,18 @@ def monthly_lines(months: list[str], series: list[tuple[str, list[float | None],
     return {"data": data, "layout": layout}
 
 
+# One encoder for every chart (json.dumps with these options builds a new one per call). A spec is a
+# tree of fresh dicts and lists, never a cycle: the encoder need not track the containers it is in.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False)
+
+
 def _script_json(value) -> str:
     """JSON safe inside a <script> element: no '<', '>' or '&' can end it or open a comment."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    text = _ENCODER.encode(value)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_CONFIG_JSON = _script_json(CONFIG)
 
 
 def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
@@ -128,8 +136,10 @@ def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
     summary; the full numbers are in the table beside every chart. The mode
     bar is off, so the chart holds no focusable control to trap the keyboard.
     """
+    div_id = escape(div_id)
+    # "[data,layout]" encoded in one call, less its brackets, is the call's two arguments.
+    data_and_layout = _script_json([spec["data"], spec["layout"]])[1:-1]
     return Markup(
-        f'<div id="{escape(div_id)}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
-        f'<script>Plotly.newPlot("{escape(div_id)}",{_script_json(spec["data"])},'
-        f"{_script_json(spec['layout'])},{_script_json(CONFIG)});</script>"
+        f'<div id="{div_id}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
+        f'<script>Plotly.newPlot("{div_id}",{data_and_layout},{_CONFIG_JSON});</script>'
     )

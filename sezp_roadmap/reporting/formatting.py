@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 PERIOD_LABELS = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 # "from last mid-year" / "from last year": how a sentence names the comparison period.
 LAST_PERIOD = {"mid_year": "last mid-year", "end_of_year": "the same point last year"}
@@ -49,9 +51,7 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value:.1f}%"
     if unit == "rating":
         return f"{value:.2f}"
-    if unit in ("days", "per_100", "score"):
-        return f"{value:.1f}"
-    return f"{value:.1f}"
+    return f"{value:.1f}"  # days, per 100 students, scores, and anything else
 
 
 def format_difference(delta: float, unit: str) -> str:
@@ -61,12 +61,16 @@ def format_difference(delta: float, unit: str) -> str:
     return f"{size} {words}".strip()
 
 
+# The two functions below are asked about every cell of every page, for a few dozen distinct subgroups:
+# each answer is worked out once per process (they depend on the subgroup's name only).
+@cache
 def subgroup_label(subgroup: str) -> str:
     if subgroup.startswith("grade_"):
         return f"Grade {subgroup.removeprefix('grade_')}"
     return SUBGROUP_LABELS.get(subgroup, subgroup.replace("_", " ").capitalize())
 
 
+@cache
 def subgroup_sort_key(subgroup: str) -> tuple:
     if subgroup.startswith("grade_"):
         grade = subgroup.removeprefix("grade_")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 import duckdb
@@ -28,6 +30,7 @@ EXPORT_COLUMNS = (
 PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 
 
+@cache  # the same sentence on every page and export
 def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
@@ -37,9 +40,15 @@ def scoring_rule() -> str:
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
-    """One school's published cells of the period as the plain rows sezp_roadmap.levers reads."""
+    """One school's cells with a figure shown (not suppressed) as the plain rows sezp_roadmap.levers reads.
+
+    Only these can be findings or count as data bearing on a lever, so rows of
+    hidden cells are not made at all.
+    """
     rows = []
     for c in data.school_cells(school_id):
+        if c.suppressed or c.value is None:
+            continue
         info = data.metrics[c.metric]
         rows.append({
             "metric": c.metric, "subgroup": c.subgroup, "label": info.label, "unit": info.unit,
@@ -50,7 +59,7 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
             "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
             "target_gap_students": c.target_gap_students,
         })
-    return sorted(rows, key=lambda r: (r["metric"], r["subgroup"]))
+    return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
 def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
@@ -98,14 +107,34 @@ def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Set
             for r in query(con, "reports/year_targets", {"school_year": school_year})]
 
 
+class YearTargets:
+    """year_targets() of each school year, read once per run.
+
+    A mid-year period's reports (targets on pace) and the school year's
+    targets page show the same rows; the rows are only read, never changed.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, settings: Settings):
+        self.con = con
+        self.settings = settings
+        self._by_year: dict[int, list[dict]] = {}
+
+    def __call__(self, school_year: int) -> list[dict]:
+        if school_year not in self._by_year:
+            self._by_year[school_year] = year_targets(self.con, school_year, self.settings)
+        return self._by_year[school_year]
+
+
 class PriorityLevers:
     """The levers section and exports of one period's school reports."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings):
+    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings,
+                 targets: YearTargets | None = None):
         self.data = data
         self.settings = settings
         self.levers = load_levers(settings.raw)
-        self.targets = year_targets(con, data.school_year, settings) if data.period == "mid_year" else []
+        targets = targets or YearTargets(con, settings)
+        self.targets = targets(data.school_year) if data.period == "mid_year" else []
         self._ranked: dict[str, list[LeverEvidence]] = {}
         self._end_of_year_targets: dict[str, list[dict]] = {}
         for t in self.targets:
@@ -185,12 +214,16 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
 
 
 def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_years: list[int], settings: Settings,
-                        env, page_assets: dict) -> dict[int, str]:
-    """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}."""
+                        env, page_assets: dict, targets: YearTargets | None = None) -> dict[int, str]:
+    """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}.
+
+    targets: the run's year targets, when its mid-year reports have read some already.
+    """
+    targets = targets or YearTargets(con, settings)
     template = env.get_template("targets.html.j2")
     written = {}
     for school_year in sorted(set(school_years), reverse=True):
-        rows = year_targets(con, school_year, settings)
+        rows = targets(school_year)
         schools = sorted({(r["school_name"] or r["school_id"], r["school_id"]) for r in rows})
         page = out_dir / str(school_year) / "targets.html"
         page.parent.mkdir(parents=True, exist_ok=True)

@@ -94,9 +94,9 @@ class Sections:
     def _difference(self, metric: str, delta: float | None) -> str:
         if delta is None:
             return "—"
-        info = self.info(metric)
         if abs(delta) < 0.05:
             return "same"
+        info = self.info(metric)
         sign = "+" if delta > 0 else "−"
         verdict = sentences.judgement(info, delta)
         return f"{sign}{format_difference(delta, info.unit)}" + (f" ({verdict})" if verdict else "")
@@ -231,7 +231,8 @@ class Sections:
             chart = self.subgroup_chart(school_id, metric, grades=False, id_prefix="equity")
             if chart:
                 charts.append(chart)
-        return {"sentences": gap_sentences, "charts": charts, "risk_ratios": self.risk_ratios(school_id)}
+        # The risk ratios are shown under Discipline only (discipline()); no page shows them here.
+        return {"sentences": gap_sentences, "charts": charts}
 
     def risk_ratios(self, school_id: str) -> dict:
         rows, said = [], []
