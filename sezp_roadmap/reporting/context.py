@@ -16,7 +16,7 @@ from operator import itemgetter
 import duckdb
 
 from sezp_roadmap.metrics import metric_for
-from sezp_roadmap.warehouse import query, read_sql
+from sezp_roadmap.warehouse import query, read_sql, table_exists
 
 ZONE = "ZONE"
 # Where other stages publish metric labels for suffixed ids (topics, domains), first found wins.
@@ -31,20 +31,6 @@ CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *
 # Figures worked out from a cell's value: a suppressed cell must not carry them either.
 DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
                       "target_gap", "target_gap_students")
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, name = qualified.split(".", 1)
-    found = con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-    ).fetchone()[0]
-    return found > 0
-
-
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Every table and view as 'schema.name': one query for a period, instead of one per table asked about."""
-    return {f"{schema}.{name}" for schema, name in
-            con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
