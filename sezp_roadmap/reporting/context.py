@@ -33,6 +33,12 @@ DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison
                       "target_gap", "target_gap_students")
 
 
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Every table and view as 'schema.name': one query for a period, instead of one per table asked about."""
+    return {f"{schema}.{name}" for schema, name in
+            con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
+
+
 def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
     schema, name = qualified.split(".", 1)
     rows = con.execute(
