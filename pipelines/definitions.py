@@ -16,12 +16,12 @@ from pipelines.resources import default_paths
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_landing_sensor
 
-ingest_assets = [landing_files, *extract_assets]
+ingest_assets = [landing_files, extract_assets]
 # Partitioned by school year x period (pipelines/partitions.py).
 partitioned_assets = [student_attendance, metric_values, roadmap_reports]
 all_assets = [*ingest_assets, *partitioned_assets, published_roadmap]
 # The extracts' blocking validation checks run as steps of their own (pipelines/defs/checks.py).
-all_assets += extract_checks
+all_assets += [extract_checks]
 
 refresh_roadmap_job = dg.define_asset_job(
     "refresh_roadmap",

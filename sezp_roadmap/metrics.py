@@ -271,11 +271,23 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, p
         "chronic_absence_pct": settings.chronic_absence_pct,
         "severe_absence_pct": settings.severe_absence_pct,
     }
-    # One school year at a time: the exceptions of a state are tens of millions
-    # of rows, and a third of them keeps DuckDB's hash tables in memory.
-    for (year,) in con.execute("select distinct school_year from work.run_periods order by 1").fetchall():
-        run_sql(con, "work/student_attendance", {**thresholds, "school_year": year})
+    for years in year_batches(con):
+        run_sql(con, "work/student_attendance", {**thresholds, "school_years": years})
     run_sql(con, "work/student_subgroups")
+
+
+# Above this many attendance exceptions, the student tables are computed one
+# school year at a time: a state's tens of millions of rows a third at a time
+# keep DuckDB's hash tables in memory (about a third less work in all). Below
+# it, one pass over every year saves each year's dozen statements.
+ONE_YEAR_AT_A_TIME_ROWS = 5_000_000
+
+
+def year_batches(con: duckdb.DuckDBPyConnection) -> list[list[int]]:
+    """The run's school years in the groups sql/work/student_attendance.sql computes together."""
+    years = [row[0] for row in con.execute("select distinct school_year from work.run_periods order by 1").fetchall()]
+    exceptions = con.execute("select count(*) from staging.attendance").fetchone()[0]
+    return [[year] for year in years] if exceptions > ONE_YEAR_AT_A_TIME_ROWS else [years]
 
 
 MARTS = ("metric_values", "metric_comparisons")

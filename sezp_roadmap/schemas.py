@@ -19,7 +19,7 @@ from pandera.typing import Series
 
 from sezp_roadmap.extracts import ADMINISTRATIONS, DISCIPLINE_ACTIONS, EXTRACTS, GENDER_CODES, GRADES, PERIODS, RACE_CODES
 
-SAMPLE_ROWS = 100_000
+SAMPLE_ROWS = 20_000
 
 
 def _field(extract: str, column: str, **checks) -> pa.Field:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sezp_roadmap import ingest, metrics
 from sezp_roadmap.config import Settings
+from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
@@ -48,19 +49,38 @@ def prepare_landing(loc: Locations) -> dict:
     return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}
 
 
+def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:
+    """staging.<name> of every extract named (an empty table for one that is absent), with one connection.
+
+    Every extract is read even when one cannot be: the problems of all of them
+    stop the run together.
+    """
+    counts, problems = {}, []
+    with connect(loc.working_warehouse) as con:
+        for name in names:
+            files = [
+                ingest.LandingFile(name, loc.data_dir / file_name, sha, size)
+                for file_name, sha, size in con.execute(
+                    "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
+                ).fetchall()
+            ]
+            try:
+                # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
+                loaded = ingest.load_staging(con, EXTRACTS[name], files)
+            except InputProblem as problem:
+                problems += problem.problems
+                continue
+            counts[name] = {
+                "files": len(files), "rows_read": loaded.rows_read, "staging_rows": loaded.staged, "repeated_rows": loaded.repeats,
+            }
+    if problems:
+        raise InputProblem(problems)
+    return counts
+
+
 def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
     """staging.<name> from every file of the extract (an empty table when it is absent)."""
-    extract = EXTRACTS[name]
-    with connect(loc.working_warehouse) as con:
-        files = [
-            ingest.LandingFile(name, loc.data_dir / file_name, sha, size)
-            for file_name, sha, size in con.execute(
-                "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
-            ).fetchall()
-        ]
-        # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
-        loaded = ingest.load_staging(con, extract, files)
-    return {"files": len(files), "rows_read": loaded.rows_read, "staging_rows": loaded.staged, "repeated_rows": loaded.repeats}
+    return ingest_extracts(loc, [name], settings)[name]
 
 
 def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:

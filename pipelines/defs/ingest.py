@@ -1,4 +1,4 @@
-"""Ingest assets: the landing folder, then one asset per extract (its rows, typed, in staging)."""
+"""Ingest assets: the landing folder, then one asset per extract (its rows, typed, in staging), all read in one step."""
 
 import dagster as dg
 
@@ -27,22 +27,29 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     )
 
 
-def _extract_asset(name: str) -> dg.AssetsDefinition:
-    extract = EXTRACTS[name]
+@dg.multi_asset(
+    name="ingest_extracts",
+    specs=[
+        dg.AssetSpec(
+            name,
+            deps=[landing_files],
+            group_name="ingest",
+            kinds={"duckdb"},
+            description=f"The {name} extract (one row per {extract.one_row_per}): staging.{name}, typed, "
+            "each row once with its file and row.",
+        )
+        for name, extract in EXTRACTS.items()
+    ],
+    can_subset=True,
+)
+def extract_assets(context: dg.AssetExecutionContext, paths: RoadmapPaths):
+    """Every selected extract read into staging, in one step with one connection to the warehouse.
 
-    @dg.asset(
-        name=name,
-        group_name="ingest",
-        kinds={"duckdb"},
-        deps=[landing_files],
-        description=f"The {name} extract (one row per {extract.one_row_per}): staging.{name}, typed, each row once with its file and row.",
-    )
-    def _asset(paths: RoadmapPaths) -> dg.MaterializeResult:
-        with explained_failures():
-            counts = stages.ingest_extract(paths.locations, name, paths.settings())
-        return dg.MaterializeResult(metadata={k: dg.MetadataValue.int(v) for k, v in counts.items()})
-
-    return _asset
-
-
-extract_assets = [_extract_asset(name) for name in EXTRACTS]
+    A file that cannot be read stops the step after every extract was read, so
+    that the data team sees every unreadable file at once.
+    """
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
+    with explained_failures():
+        counts = stages.ingest_extracts(paths.locations, [name for name in EXTRACTS if name in selected], paths.settings())
+    for name, values in counts.items():
+        yield dg.MaterializeResult(asset_key=name, metadata={k: dg.MetadataValue.int(v) for k, v in values.items()})

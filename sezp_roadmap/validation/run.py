@@ -65,10 +65,15 @@ class Outcome:
         return "\n".join(lines)
 
 
-def check_extract(working_warehouse: Path, name: str, settings: Settings) -> Outcome:
-    """Open the working warehouse and judge one extract (what the extract's asset check runs)."""
+def check_extracts(working_warehouse: Path, names: list[str], settings: Settings) -> dict[str, Outcome]:
+    """Open the working warehouse and judge each extract, in the order given (what the extracts' asset checks run)."""
     with connect(working_warehouse) as con:
-        return validate(con, name, settings)
+        return {name: validate(con, name, settings) for name in names}
+
+
+def check_extract(working_warehouse: Path, name: str, settings: Settings) -> Outcome:
+    """Judge one extract."""
+    return check_extracts(working_warehouse, [name], settings)[name]
 
 
 def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> Outcome:

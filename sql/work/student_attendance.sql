@@ -19,19 +19,20 @@
 --   date), never range or as-of joins, and
 -- * what only this step needs lives in temporary tables, never written to the
 --   warehouse file, and
--- * the engine runs this file once per school year of the run ($school_year),
---   appending to work.student_attendance and work.school_months
---   (sql/work/student_tables.sql creates them): the largest tables of a state
---   (tens of millions of exceptions) are then worked on a third at a time, which
---   keeps DuckDB's hash tables in memory.
+-- * the engine runs this file for a group of the run's school years at a time
+--   ($school_years: every year for a zone, one year for a state, see
+--   metrics.year_batches), appending to work.student_attendance and
+--   work.school_months (sql/work/student_tables.sql creates them): the largest
+--   tables of a state (tens of millions of exceptions) are then worked on a
+--   third at a time, which keeps DuckDB's hash tables in memory.
 
--- 0. The run's periods of this school year.
+-- 0. The run's periods of these school years.
 create or replace temporary table year_periods as
 select *
 from work.run_periods
-where school_year = $school_year;
+where list_contains($school_years::integer[], school_year);
 
--- 1. Every date of the school year at every school with a calendar, with
+-- 1. Every date of the school years at every school with a calendar, with
 --    day_number: how many of the school's days fall on or before it. The school
 --    days in [a, b] are then numbered day_number(a) - is_school_day(a) + 1
 --    through day_number(b). Calendar days after the last day a run period
