@@ -240,3 +240,19 @@ def test_the_reading_step_records_its_warnings(tmp_path):
     run = ingest_and_validate(folder)
     assert [(r["rule"], r["row"]) for r in run.findings if r["extract"] == "schools"] == [("title_rows_skipped", 1)]
     assert run.count("staging.schools") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2025-09-02", "2025-09-02"),
+        ("2025/09/02", None), ("2025.09.02", None), ("2025-9-2", None), ("2025-09-2", None), ("20250902", None),
+        ("2025-13-01", None), ("2025-02-30", None), ("2025-09-02 00:00:00", None), ("02025-09-02", None),
+        ("2o25-09-02", None), ("2025-1a-02", None),
+    ],
+)
+def test_a_date_is_only_yyyy_mm_dd_of_a_real_day(text, expected):
+    date = EXTRACTS["attendance"].column("date")
+    con = duckdb.connect()
+    typed = con.execute(f"select ({ingest.cast(date, '$text')})::varchar", {"text": text}).fetchone()[0]
+    assert typed == expected
