@@ -20,7 +20,7 @@ ingest_assets = [landing_files, extract_assets]
 # Partitioned by school year x period (pipelines/partitions.py).
 partitioned_assets = [student_attendance, metric_values, roadmap_reports]
 all_assets = [*ingest_assets, *partitioned_assets, published_roadmap]
-# The extracts' blocking validation checks run as steps of their own (pipelines/defs/checks.py).
+# The extracts' blocking validation checks, all run in one step (pipelines/defs/checks.py).
 all_assets += [extract_checks]
 
 refresh_roadmap_job = dg.define_asset_job(

@@ -10,10 +10,8 @@ import dagster as dg
 
 from pipelines.definitions import all_assets
 from pipelines.defs.reports import roadmap_reports
-from pipelines.partitions import range_tags
+from pipelines.partitions import range_tags, school_years
 from pipelines.resources import RoadmapPaths
-from sezp_roadmap.extracts import extract_of
-from sezp_roadmap.landing import school_years_in
 
 
 @dataclass
@@ -61,30 +59,17 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
     """
     outcome = BuildOutcome(success=True)
     selected = [a for a in all_assets if not (skip_reports and a is roadmap_reports)]
+    # The run covers every partition: which school years the calendar holds is
+    # known only once it is ingested, and the metric engine computes exactly
+    # those (a partition without data gets no rows).
+    tags = range_tags([int(year) for year in school_years()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _materialize(outcome, dg.DagsterInstance.ephemeral(), paths, selected, range_tags(_calendar_years(paths)))
+        _run(outcome, dg.DagsterInstance.ephemeral(), paths, selected, tags)
     return outcome
 
 
-def _calendar_years(paths: RoadmapPaths) -> list[int]:
-    """The school years the landing folder's calendar files have rows for (read before ingestion, to choose the run's partitions).
-
-    Ingestion judges the files; a calendar that cannot be read here gives no
-    years, and the run then stops at its check with the explanation.
-    """
-    folder = paths.locations.data_dir
-    years = {year for f in sorted(folder.glob("calendar*")) if extract_of(f) == "calendar" for year in school_years_in(f)}
-    return sorted(years)
-
-
-def _materialize(
-    outcome: BuildOutcome,
-    instance: dg.DagsterInstance,
-    paths: RoadmapPaths,
-    selected: list,
-    tags: dict[str, str],
-) -> bool:
+def _run(outcome: BuildOutcome, instance: dg.DagsterInstance, paths: RoadmapPaths, selected: list, tags: dict[str, str]) -> None:
     """Materialize the selected assets (and their checks) in one run; record timings, metadata and problems."""
     result = dg.materialize(
         all_assets,
@@ -106,8 +91,7 @@ def _materialize(
         if event.event_type_value == "STEP_START":
             starts[event.step_key] = entry.timestamp
         elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and event.step_key in starts:
-            seconds = entry.timestamp - starts[event.step_key]
-            outcome.step_seconds[event.step_key] = round(outcome.step_seconds.get(event.step_key, 0.0) + seconds, 2)
+            outcome.step_seconds[event.step_key] = round(entry.timestamp - starts[event.step_key], 2)
     for event in result.all_events:
         step = event.step_key
         if event.is_step_materialization:
@@ -126,4 +110,3 @@ def _materialize(
             else:
                 error = data.error.cause if data.error and data.error.cause else data.error
                 outcome.problems.append(f"internal error in step {step}: {error.message.strip() if error else 'unknown'}")
-    return result.success

@@ -203,3 +203,19 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_pa
     values = published_values(tmp_path / "wh.duckdb")
     assert values[("A", "mid_year", "avg_days_absent")][1] == pytest.approx(10.5 / 4)
     assert "Seconds by stage" in capsys.readouterr().out
+
+
+def test_build_computes_every_period_the_calendar_holds_whatever_its_file_looks_like(tmp_path, capsys):
+    # A title line above the calendar's header (a spreadsheet export): ingestion finds the
+    # header, and the build's one run covers every partition, so no school year is missed.
+    from sezp_roadmap.cli import main
+
+    data = write_tiny_zone(tmp_path / "landing")
+    calendar = data / "calendar.csv"
+    calendar.write_text("School calendar, exported from the SIS\n" + calendar.read_text())
+    code = main(["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "o")])
+    assert code == 0, capsys.readouterr().err
+    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+        built = con.execute("select distinct school_year, period from marts.metric_values order by all").fetchall()
+        held = con.execute("select school_year, period from meta.periods order by all").fetchall()
+    assert built == held and built
