@@ -195,7 +195,37 @@ def _why(result: dict) -> str:
             f"step hand-offs){sql}.")
 
 
-def write_results(path: Path, machine: dict[str, str], measured: list[dict], note: str | None = None) -> None:
+def _runs(history: list[dict], limit: int = 12) -> list[str]:
+    """Every run on record (the latest `limit`), one row per run and size, and the spread of the whole build."""
+    shown = history[-limit:]
+    rows = [
+        "| When (UTC) | Code | Size | Floor s | Ingest s | Validation s | Metrics s | Reports s | Whole build s | "
+        "Peak MiB | Schools/s | pandas s | Engine s |",
+        "|---|---|---|" + "---:|" * 10,
+    ]
+    builds: dict[str, list[float]] = {}
+    for run in shown:
+        for size, r in run["sizes"].items():
+            stages = r["stages"]
+            reports = stages.get("reports")
+            done = r["build_finished"]
+            if done:
+                builds.setdefault(size, []).append(r["build_seconds"])
+            pandas = _fmt(r["pandas_seconds"]) + ("" if r["pandas_finished"] or r["pandas_seconds"] is None else " (did not finish)")
+            rows.append(
+                f"| {run['when']} | {run['code']} | {size} | {_fmt(r['floor_seconds'], 2)} | {_fmt(stages.get('ingest'))} | "
+                f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(reports)} | "
+                f"{'' if done else '> '}{_fmt(r['build_seconds'])} | {_fmt(r['peak_rss_mib'], 0)} | "
+                f"{_fmt(r['schools'] / reports) if reports else '–'} | {pandas} | {_fmt(r['engine_seconds'])} |"
+            )
+    spread = [f"{size} {min(v):,.1f} to {max(v):,.1f} s" for size, v in builds.items() if len(v) > 1]
+    if spread:
+        rows += ["", f"Whole build over the {len(shown)} runs shown: " + "; ".join(spread) + "."]
+    return rows
+
+
+def write_results(path: Path, machine: dict[str, str], measured: list[dict], note: str | None = None,
+                  history: list[dict] | None = None) -> None:
     by_size = {r["size"]: r for r in measured}
     lines = [
         "# Benchmark results",
@@ -243,4 +273,15 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
     for r in measured[-2:]:
         state = "" if finished(r) else f", stopped after {r['build']['seconds']:.0f} s; SQL done by then"
         lines += [f"## Where the time goes ({r['size']}{state})", "", *_profile(r), ""]
+    if history:
+        lines += [
+            "## Every run on record",
+            "",
+            "The goals above are the latest run's. The same code measures differently from one run to the next on "
+            "this virtual machine (its CPU and memory are shared with other guests): `benchmarks/history.jsonl` "
+            "keeps every run, and these are the latest.",
+            "",
+            *_runs(history),
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")

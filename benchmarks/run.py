@@ -33,6 +33,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import history
 from benchmarks.machine import describe
 from benchmarks.results import write_results
 from sezp_roadmap.extracts import EXTRACTS
@@ -338,6 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", nargs="+", default=["sample", "district", "state"], choices=sorted(SIZES))
     p.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
     p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
+    p.add_argument("--history", type=Path, default=ROOT / "benchmarks" / "history.jsonl",
+                   help="every run on record, one JSON line each (a run appends its sizes)")
     p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
     p.add_argument("--baseline-timeout", type=float, default=1800)
     p.add_argument("--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished")
@@ -346,15 +349,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--report-only", action="store_true", help="rewrite the results file from the figures already measured")
     args = p.parse_args(argv)
     source = source_tree(args.source, args.workdir) if args.source else ROOT
+    machine = describe(source)
     if not args.report_only:
+        this_run = []
         for name in args.sizes:
             print(f"[bench] {name} ...", file=sys.stderr, flush=True)
             result = measure(SIZES[name], args.workdir, baseline=not args.no_baseline, baseline_timeout=args.baseline_timeout,
                              build_timeout=args.build_timeout, source=source)
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
+            this_run.append(result)
+        history.record(args.history, machine["Code"], this_run)
     measured = [json.loads((args.workdir / n / "result.json").read_text())
                 for n in SIZES if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)]
-    write_results(args.results, describe(source), measured, note=args.note)
+    write_results(args.results, machine, measured, note=args.note, history=history.load(args.history))
     return 0
 
 

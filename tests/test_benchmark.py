@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from benchmarks import run
-from benchmarks.results import floor_ratio, pandas_speedup
+from benchmarks import history, run
+from benchmarks.results import floor_ratio, pandas_speedup, write_results
 
 
 def test_parse_build_summary_reads_the_cli_lines():
@@ -36,7 +36,8 @@ def test_run_child_memory_ceiling_turns_into_a_failure():
 def tiny_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bench")
     results = workdir / "results.md"
-    assert run.main(["--sizes", "tiny", "--workdir", str(workdir), "--results", str(results)]) == 0
+    assert run.main(["--sizes", "tiny", "--workdir", str(workdir), "--results", str(results),
+                     "--history", str(workdir / "history.jsonl")]) == 0
     return workdir, results
 
 
@@ -86,5 +87,29 @@ def test_results_file_has_machine_goals_growth_and_profile(tiny_run):
 def test_results_are_rewritten_from_cached_figures(tiny_run, tmp_path):
     workdir, _ = tiny_run
     again = tmp_path / "again.md"
-    assert run.main(["--report-only", "--workdir", str(workdir), "--results", str(again)]) == 0
+    assert run.main(["--report-only", "--workdir", str(workdir), "--results", str(again),
+                     "--history", str(workdir / "history.jsonl")]) == 0
     assert "| tiny | 3 | 300 |" in again.read_text()
+    # Rewriting the file is not a run: the history still holds the one run.
+    assert len(history.load(workdir / "history.jsonl")) == 1
+
+
+def test_a_run_is_recorded_and_every_run_is_shown_with_its_spread(tiny_run, tmp_path):
+    workdir, results = tiny_run
+    (recorded,) = history.load(workdir / "history.jsonl")
+    result = json.loads((workdir / "tiny" / "result.json").read_text())
+    assert recorded["sizes"]["tiny"]["build_seconds"] == result["build"]["seconds"]
+    assert recorded["sizes"]["tiny"]["stages"] == result["build"]["stages"]
+    assert re.search(r"^\| \d{4}-\d\d-\d\d \d\d:\d\d \| \S+ \| tiny \|", results.read_text(), re.M)
+    # A second, slower run of the same size: both rows are shown, and the range of the whole build.
+    path = tmp_path / "history.jsonl"
+    history.record(path, "abc1234", [result])
+    slower = json.loads(json.dumps(result))
+    slower["build"]["seconds"] = result["build"]["seconds"] + 5
+    history.record(path, "abc1234", [slower])
+    out = tmp_path / "results.md"
+    write_results(out, {"CPU": "x"}, [slower], history=history.load(path))
+    runs = out.read_text().split("## Every run on record")[1]
+    assert len(re.findall(r"^\| .+ \| abc1234 \| tiny \|", runs, re.M)) == 2
+    low, high = result["build"]["seconds"], result["build"]["seconds"] + 5
+    assert f"tiny {low:,.1f} to {high:,.1f} s" in runs
