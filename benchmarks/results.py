@@ -195,6 +195,26 @@ def _why(result: dict) -> str:
             f"step hand-offs){sql}.")
 
 
+def _goals_over_runs(history: list[dict]) -> list[str]:
+    """How many of the runs on record met the goals one run can decide alone (the others need a size's baseline)."""
+    tests = {
+        f"the state's build under {STATE_BUILD_SECONDS} s": (
+            "state", lambda r: r["build_finished"] and r["build_seconds"] < STATE_BUILD_SECONDS),
+        f"its peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB": (
+            "state", lambda r: r["build_finished"] and r["peak_rss_mib"] < STATE_PEAK_MIB),
+        f"reports at {SCHOOLS_PER_SECOND} schools/s at state": (
+            "state", lambda r: bool(r["stages"].get("reports")) and r["schools"] / r["stages"]["reports"] >= SCHOOLS_PER_SECOND),
+        f"the sample under {SAMPLE_BUILD_SECONDS} s": (
+            "sample", lambda r: r["build_finished"] and r["build_seconds"] < SAMPLE_BUILD_SECONDS),
+    }
+    counts = []
+    for goal, (size, met) in tests.items():
+        runs = [run["sizes"][size] for run in history if size in run["sizes"]]
+        if len(runs) > 1:
+            counts.append(f"{goal} in {sum(1 for r in runs if met(r))} of {len(runs)}")
+    return ["", "Over every run on record (below): " + "; ".join(counts) + "."] if counts else []
+
+
 def _runs(history: list[dict], limit: int = 12) -> list[str]:
     """Every run on record (the latest `limit`), one row per run and size, and the spread of the whole build."""
     shown = history[-limit:]
@@ -242,6 +262,7 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
         "## Goals",
         "",
         *(_goals(by_size) if measured else ["No size measured."]),
+        *_goals_over_runs(history or []),
         "",
         "How each figure is taken: *whole build* is the wall time of `sezp-roadmap build` run as a child process, "
         "from its start (Python and Dagster imports included) to its exit; *peak memory* is that child's maximum "

@@ -113,3 +113,21 @@ def test_a_run_is_recorded_and_every_run_is_shown_with_its_spread(tiny_run, tmp_
     assert len(re.findall(r"^\| .+ \| abc1234 \| tiny \|", runs, re.M)) == 2
     low, high = result["build"]["seconds"], result["build"]["seconds"] + 5
     assert f"tiny {low:,.1f} to {high:,.1f} s" in runs
+
+
+def test_goals_are_counted_over_the_runs_on_record(tmp_path):
+    def state_run(build_seconds: float, reports_seconds: float) -> dict:
+        return {"size": "state", "schools": 1800, "students": 900_000, "input_mib": 2000.0,
+                "floor": {"seconds": 5.0, "rows": {"attendance": 54_000_000}, "by_extract": {"attendance": 4.0}},
+                "build": {"seconds": build_seconds, "finished": True, "peak_rss_mib": 3000.0, "sql_profile": {},
+                          "stages": {"ingest": 50.0, "metrics": 90.0, "reports": reports_seconds}, "report_pages": 10_800}}
+    path = tmp_path / "history.jsonl"
+    history.record(path, "a", [state_run(250.0, 55.0)])   # 32.7 schools/s
+    history.record(path, "a", [state_run(330.0, 100.0)])  # 18 schools/s
+    out = tmp_path / "results.md"
+    write_results(out, {"CPU": "x"}, [state_run(330.0, 100.0)], history=history.load(path))
+    line = next(l for l in out.read_text().splitlines() if l.startswith("Over every run on record"))
+    assert "the state's build under 300 s in 1 of 2" in line
+    assert "its peak memory under 4 GiB in 2 of 2" in line
+    assert "reports at 30 schools/s at state in 1 of 2" in line
+    assert "sample" not in line  # no sample run on record
