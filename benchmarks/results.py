@@ -33,6 +33,12 @@ def schools_per_second(result: dict) -> float | None:
     return result["schools"] / seconds if seconds else None
 
 
+def recorded_schools_per_second(summary: dict) -> float | None:
+    """schools_per_second of one size of a run on record (benchmarks.history.summarize)."""
+    seconds = summary["stages"].get("reports")
+    return summary["schools"] / seconds if seconds else None
+
+
 def _pages_per_second(build: dict) -> str:
     seconds, pages = build["stages"].get("reports"), build.get("report_pages")
     return f", {pages / seconds:,.0f} pages/s" if seconds and pages else ""
@@ -203,7 +209,7 @@ def _goals_over_runs(history: list[dict]) -> list[str]:
         f"its peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB": (
             "state", lambda r: r["build_finished"] and r["peak_rss_mib"] < STATE_PEAK_MIB),
         f"reports at {SCHOOLS_PER_SECOND} schools/s at state": (
-            "state", lambda r: bool(r["stages"].get("reports")) and r["schools"] / r["stages"]["reports"] >= SCHOOLS_PER_SECOND),
+            "state", lambda r: (recorded_schools_per_second(r) or 0) >= SCHOOLS_PER_SECOND),
         f"the sample under {SAMPLE_BUILD_SECONDS} s": (
             "sample", lambda r: r["build_finished"] and r["build_seconds"] < SAMPLE_BUILD_SECONDS),
     }
@@ -226,17 +232,16 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
     builds: dict[str, list[float]] = {}
     for run in shown:
         for size, r in run["sizes"].items():
-            stages = r["stages"]
-            reports = stages.get("reports")
+            stages, rate = r["stages"], recorded_schools_per_second(r)
             done = r["build_finished"]
             if done:
                 builds.setdefault(size, []).append(r["build_seconds"])
             pandas = _fmt(r["pandas_seconds"]) + ("" if r["pandas_finished"] or r["pandas_seconds"] is None else " (did not finish)")
             rows.append(
                 f"| {run['when']} | {run['code']} | {size} | {_fmt(r['floor_seconds'], 2)} | {_fmt(stages.get('ingest'))} | "
-                f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(reports)} | "
+                f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(stages.get('reports'))} | "
                 f"{'' if done else '> '}{_fmt(r['build_seconds'])} | {_fmt(r['peak_rss_mib'], 0)} | "
-                f"{_fmt(r['schools'] / reports) if reports else '–'} | {pandas} | {_fmt(r['engine_seconds'])} |"
+                f"{_fmt(rate) if rate else '–'} | {pandas} | {_fmt(r['engine_seconds'])} |"
             )
     spread = [f"{size} {min(v):,.1f} to {max(v):,.1f} s" for size, v in builds.items() if len(v) > 1]
     if spread:

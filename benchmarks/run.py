@@ -229,38 +229,41 @@ def median_build(data: Path, work: Path, source: Path, timeout: float | None, re
     return median
 
 
-def pandas_baseline(data: Path, work: Path, warehouse: str | None, timeout: float) -> dict:
-    out = work / "pandas_figures.csv"
-    run = run_child([sys.executable, "-m", "benchmarks.pandas_baseline", "--data", str(data), "--out", str(out)],
-                    timeout=timeout, memory_limit=BASELINE_MEMORY_LIMIT)
+def figures_script(module: str, data: Path, out: Path, timeout: float, memory_limit: int | None = None) -> dict:
+    """Run a script that computes the figures from the files (the pandas baseline, the engine) as a child process.
+
+    Its wall time and peak memory; its own compute time (the JSON line it prints)
+    when it finished, and why it stopped when it did not.
+    """
+    run = run_child([sys.executable, "-m", module, "--data", str(data), "--out", str(out)],
+                    timeout=timeout, memory_limit=memory_limit)
     if run.returncode:
         reason = "MemoryError" if "MemoryError" in run.stderr else (
             f"stopped after {timeout:.0f} s" if run.seconds >= timeout else f"exit code {run.returncode}")
         return {"finished": False, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "reason": reason}
-    summary = json.loads(run.stdout.strip().splitlines()[-1])
-    return {
-        "finished": True,
-        "seconds": run.seconds,
-        "compute_seconds": summary["seconds"],
-        "peak_rss_mib": run.peak_rss_mib,
-        "max_difference": agreement(out, warehouse) if warehouse else None,
-    }
-
-
-def engine_attendance(data: Path, work: Path, pandas_csv: Path | None, timeout: float) -> dict:
-    """The metric engine computing the baseline's two metrics from the same three files (like for like)."""
-    out = work / "engine_figures.csv"
-    run = run_child([sys.executable, "-m", "benchmarks.engine_attendance", "--data", str(data), "--out", str(out)],
-                    timeout=timeout)
-    if run.returncode:
-        return {"finished": False, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "reason": f"exit code {run.returncode}"}
     return {
         "finished": True,
         "seconds": run.seconds,
         "compute_seconds": json.loads(run.stdout.strip().splitlines()[-1])["seconds"],
         "peak_rss_mib": run.peak_rss_mib,
-        "max_difference_from_pandas": figures_difference(out, pandas_csv) if pandas_csv and pandas_csv.exists() else None,
     }
+
+
+def pandas_baseline(data: Path, work: Path, warehouse: str | None, timeout: float) -> dict:
+    out = work / "pandas_figures.csv"
+    result = figures_script("benchmarks.pandas_baseline", data, out, timeout, BASELINE_MEMORY_LIMIT)
+    if result["finished"]:
+        result["max_difference"] = agreement(out, warehouse) if warehouse else None
+    return result
+
+
+def engine_attendance(data: Path, work: Path, pandas_csv: Path | None, timeout: float) -> dict:
+    """The metric engine computing the baseline's two metrics from the same three files (like for like)."""
+    out = work / "engine_figures.csv"
+    result = figures_script("benchmarks.engine_attendance", data, out, timeout)
+    if result["finished"]:
+        result["max_difference_from_pandas"] = figures_difference(out, pandas_csv) if pandas_csv and pandas_csv.exists() else None
+    return result
 
 
 def figures_difference(engine_csv: Path, pandas_csv: Path) -> dict:

@@ -78,11 +78,6 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
     return counts
 
 
-def ingest_extract(loc: Locations, name: str, settings: Settings) -> dict:
-    """staging.<name> from every file of the extract (an empty table when it is absent)."""
-    return ingest_extracts(loc, [name], settings)[name]
-
-
 def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
     """Student-level working tables of the given periods (every period when None)."""
     with connect(loc.working_warehouse) as con:

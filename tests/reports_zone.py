@@ -131,15 +131,14 @@ def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
     from sezp_roadmap.reporting.render import render_reports
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extract, prepare_landing
+    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
     from sezp_roadmap.warehouse import connect
 
     landing = write_report_zone(root / "landing")
     loc = Locations(landing, root / "wh.duckdb", root / "reports")
     settings = load_settings(None, landing)
     prepare_landing(loc)
-    for name in EXTRACTS:
-        ingest_extract(loc, name, settings)
+    ingest_extracts(loc, list(EXTRACTS), settings)
     build_student_tables(loc, settings)
     build_metric_values(loc, settings)
     with connect(loc.working_warehouse, read_only=True) as con:

@@ -112,14 +112,13 @@ def assert_expected(values: dict) -> None:
 def test_library_stages_compute_hand_checked_attendance(tmp_path):
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extract, prepare_landing
+    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
 
     data = write_tiny_zone(tmp_path / "landing")
     loc = Locations(data, tmp_path / "wh.duckdb", tmp_path / "reports")
     settings = load_settings(None, data)
     prepare_landing(loc)
-    for name in EXTRACTS:
-        ingest_extract(loc, name, settings)
+    ingest_extracts(loc, list(EXTRACTS), settings)
     build_student_tables(loc, settings)
     build_metric_values(loc, settings)
     assert_expected(published_values(loc.working_warehouse))

@@ -73,15 +73,14 @@ def write_tiny(folder: Path) -> Path:
 def tiny(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extract, prepare_landing
+    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
 
     root = tmp_path_factory.mktemp("tiny")
     data = write_tiny(root / "landing")
     loc = Locations(data, root / "wh.duckdb", root / "reports")
     settings = load_settings(None, data)
     prepare_landing(loc)
-    for name in EXTRACTS:
-        ingest_extract(loc, name, settings)
+    ingest_extracts(loc, list(EXTRACTS), settings)
     build_student_tables(loc, settings)
     build_metric_values(loc, settings)
     con = duckdb.connect(str(loc.working_warehouse), read_only=True)

@@ -151,7 +151,7 @@ class PriorityLevers:
         rows = cell_rows(self.data, school_id)
         found = findings_for(rows, self.data.period, min_students=self.settings.min_students,
                              min_respondents=self.settings.min_respondents)
-        present = {r["metric"] for r in rows if not r["suppressed"] and r["value"] is not None}
+        present = {r["metric"] for r in rows}  # cell_rows keeps only cells with a figure shown
         return rank_levers(self.levers, found, present)
 
     def context(self, school_id: str) -> dict:

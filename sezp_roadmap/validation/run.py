@@ -71,11 +71,6 @@ def check_extracts(working_warehouse: Path, names: list[str], settings: Settings
         return {name: validate(con, name, settings) for name in names}
 
 
-def check_extract(working_warehouse: Path, name: str, settings: Settings) -> Outcome:
-    """Judge one extract."""
-    return check_extracts(working_warehouse, [name], settings)[name]
-
-
 def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> Outcome:
     """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
     extract = EXTRACTS[name]
