@@ -220,6 +220,38 @@ def test_every_school_and_period_has_a_report_with_every_section(zone):
     assert index.count("zone.html") == 4
 
 
+def test_notes_define_the_metrics_state_privacy_and_list_the_extracts(zone):
+    """The notes' definitions and extracts are rendered once per period: every page of it carries the same."""
+    _, _, reports = zone
+    for period_dir in sorted({p.parent for p in school_pages(reports)}):
+        shared = set()
+        for page in sorted(period_dir.glob("[ABC].html")):
+            notes = page.read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
+            headings = [notes.index(f"<h3>{h}</h3>") for h in
+                        ("How these numbers are defined", "Privacy", "Data quality", "Extracts used")]
+            assert headings == sorted(headings), page
+            assert "<dt>Chronic absence</dt><dd>Share of students who missed 10% or more" in notes
+            assert "a figure about fewer than 10 students (or fewer than 5 survey respondents) is not shown" in notes
+            for extract in ("attendance", "calendar", "enrollment", "family_survey", "sqr"):
+                assert f'<tr><th scope="row">{extract}</th><td>{extract}.csv</td>' in notes, (page, extract)
+            assert "All extracts were pulled as of January 16, 2026." in notes
+            school_part = notes[notes.index("<h3>Data quality</h3>"):notes.index("<h3>Extracts used</h3>")]
+            shared.add(notes.replace(school_part, ""))
+        assert len(shared) == 1, period_dir
+
+
+def test_a_period_reads_every_cell_column_from_the_mart(zone):
+    """A column missing from the query would read as None on every page: the query has exactly a cell's columns."""
+    from sezp_roadmap.reporting.context import CELL_COLUMNS
+    from sezp_roadmap.warehouse import read_sql
+
+    _, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute(read_sql("reports/period_comparisons"), {"school_year": 2026, "period": "mid_year"})
+        assert tuple(d[0] for d in cursor.description) == CELL_COLUMNS
+        assert cursor.fetchall()
+
+
 def test_first_screen_carries_change_zone_and_target_sentences(zone):
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")

@@ -250,6 +250,7 @@ class PeriodRenderer:
         env = environment()
         self.school_template = env.get_template("school.html.j2")
         self.zone_template = env.get_template("zone.html.j2")
+        self.notes_template = env.get_template("_period_notes.html.j2")
         self.catalog = load_catalog(con)
         self.extracts = _extracts_used(con)
         self._loaded: tuple[tuple[int, str], PeriodData] | None = None
@@ -273,6 +274,7 @@ class PeriodRenderer:
         sections = Sections(data, settings.min_students, settings.min_respondents)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
+        definitions = sections.definitions()
         common = {
             **self.assets.for_page("../../assets/"),
             "school_year": school_year,
@@ -281,9 +283,11 @@ class PeriodRenderer:
             "period_row": period_row,
             "settings": settings,
             "generated_on": settings.as_of_date,
-            "extracts": self.extracts,
-            "definitions": sections.definitions(),
+            "definitions": definitions,
             "has_comparisons": data.has_comparisons,
+            "period_notes": self.notes_template.make_module(
+                {"definitions": definitions, "extracts": self.extracts, "settings": settings}
+            ),
         }
         pages = PeriodPages(school_year, period, label, [], [])
         levers = PriorityLevers(self.con, data, settings, self.year_targets)
