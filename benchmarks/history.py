@@ -26,6 +26,7 @@ def summarize(result: dict) -> dict:
         "build_finished": build["finished"],
         "repeats": build.get("repeats"),
         "peak_rss_mib": build["peak_rss_mib"],
+        "host_steal_pct": build.get("host_steal_pct"),
         "stages": build.get("stages", {}),
         "report_pages": build.get("report_pages"),
         "pandas_seconds": pandas.get("seconds"),

@@ -39,6 +39,33 @@ def _git_revision(root: Path) -> str:
     return revision + (" with uncommitted changes in the pipeline's code" if dirty else "")
 
 
+def cpu_ticks(stat: Path = Path("/proc/stat")) -> tuple[int, int] | None:
+    """The machine's CPU time so far, in clock ticks: (stolen by the hypervisor, all); None off Linux.
+
+    The first line of /proc/stat sums every core: user, nice, system, idle, iowait,
+    irq, softirq, steal, then guest times that user and nice already include.
+    """
+    try:
+        fields = stat.read_text(encoding="utf-8").splitlines()[0].split()
+    except (OSError, IndexError):
+        return None
+    if fields[0] != "cpu" or len(fields) < 9:
+        return None
+    ticks = [int(v) for v in fields[1:9]]
+    return ticks[7], sum(ticks)
+
+
+def steal_percent(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of the machine's CPU time between two cpu_ticks() readings that the hypervisor gave elsewhere.
+
+    On a shared virtual machine this is the part of a slow run that is the host's
+    doing, not the code's: a core waiting for the host is neither busy nor idle.
+    """
+    if before is None or after is None or after[1] <= before[1]:
+        return None
+    return round(100 * (after[0] - before[0]) / (after[1] - before[1]), 1)
+
+
 def describe(root: Path) -> dict[str, str]:
     return {
         "CPU": _cpu_model(),

@@ -226,8 +226,8 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
     shown = history[-limit:]
     rows = [
         "| When (UTC) | Code | Size | Floor s | Ingest s | Validation s | Metrics s | Reports s | Whole build s | "
-        "Peak MiB | Schools/s | pandas s | Engine s |",
-        "|---|---|---|" + "---:|" * 10,
+        "Host steal % | Peak MiB | Schools/s | pandas s | Engine s |",
+        "|---|---|---|" + "---:|" * 11,
     ]
     builds: dict[str, list[float]] = {}
     for run in shown:
@@ -240,7 +240,8 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
             rows.append(
                 f"| {run['when']} | {run['code']} | {size} | {_fmt(r['floor_seconds'], 2)} | {_fmt(stages.get('ingest'))} | "
                 f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(stages.get('reports'))} | "
-                f"{'' if done else '> '}{_fmt(r['build_seconds'])} | {_fmt(r['peak_rss_mib'], 0)} | "
+                f"{'' if done else '> '}{_fmt(r['build_seconds'])} | {_fmt(r.get('host_steal_pct'))} | "
+                f"{_fmt(r['peak_rss_mib'], 0)} | "
                 f"{_fmt(rate) if rate else '–'} | {pandas} | {_fmt(r['engine_seconds'])} |"
             )
     spread = [f"{size} {min(v):,.1f} to {max(v):,.1f} s" for size, v in builds.items() if len(v) > 1]
@@ -305,7 +306,10 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
             "",
             "The goals above are the latest run's. The same code measures differently from one run to the next on "
             "this virtual machine (its CPU and memory are shared with other guests): `benchmarks/history.jsonl` "
-            "keeps every run, and these are the latest.",
+            "keeps every run, and these are the latest. *Host steal* is the share of the machine's CPU time that "
+            "the hypervisor gave to other guests while the build ran (the steal column of `/proc/stat`): time a "
+            "core had work but no CPU. It is one visible part of the host's effect, not all of it (a busy host "
+            "also slows every memory access without taking a tick).",
             "",
             *_runs(history),
             "",

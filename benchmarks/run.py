@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks import history
-from benchmarks.machine import describe
+from benchmarks.machine import cpu_ticks, describe, steal_percent
 from benchmarks.results import write_results
 from sezp_roadmap.extracts import EXTRACTS
 
@@ -71,6 +71,8 @@ class ChildRun:
     returncode: int
     stdout: str
     stderr: str
+    # The share of the machine's CPU time the hypervisor took while the child ran (None off Linux).
+    host_steal_pct: float | None = None
 
 
 def run_child(
@@ -90,6 +92,7 @@ def run_child(
 
     out_path, err_path = Path(f"/tmp/sezp-bench-{os.getpid()}.out"), Path(f"/tmp/sezp-bench-{os.getpid()}.err")
     with out_path.open("w") as out, err_path.open("w") as err:
+        ticks = cpu_ticks()
         started = time.perf_counter()
         child = subprocess.Popen(argv, stdout=out, stderr=err, cwd=cwd, env=env, preexec_fn=limit_memory)
         while True:
@@ -110,7 +113,8 @@ def run_child(
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    result = ChildRun(round(seconds, 2), round(usage.ru_maxrss / 1024, 1), child.returncode, out_path.read_text(), err_path.read_text())
+    result = ChildRun(round(seconds, 2), round(usage.ru_maxrss / 1024, 1), child.returncode, out_path.read_text(),
+                      err_path.read_text(), steal_percent(ticks, cpu_ticks()))
     out_path.unlink()
     err_path.unlink()
     return result
@@ -208,6 +212,7 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
         "finished": finished,
         "seconds": run.seconds,
         "peak_rss_mib": run.peak_rss_mib,
+        "host_steal_pct": run.host_steal_pct,
         "stages": stages,
         "report_pages": pages,
         "sql_profile": json.loads(profile.read_text()) if profile.exists() else {},

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from benchmarks import history, run
+from benchmarks.machine import cpu_ticks, steal_percent
 from benchmarks.results import floor_ratio, pandas_speedup, write_results
 
 
@@ -30,6 +31,21 @@ def test_run_child_memory_ceiling_turns_into_a_failure():
     child = run.run_child([run.sys.executable, "-c", "b = bytearray(2 * 2**30)"], memory_limit=1 * 2**30)
     assert child.returncode != 0
     assert "MemoryError" in child.stderr
+
+
+def test_host_steal_is_the_stolen_share_of_the_machine_cpu_time(tmp_path):
+    stat = tmp_path / "stat"
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    stat.write_text("cpu  700 0 100 1000 0 0 0 200 50 0\ncpu0 350 0 50 500 0 0 0 100 25 0\n")
+    before = cpu_ticks(stat)
+    assert before == (200, 2000)  # guest time is already in user: not counted twice
+    stat.write_text("cpu  1300 0 200 1200 0 0 0 300 50 0\n")
+    after = cpu_ticks(stat)
+    assert steal_percent(before, after) == 10.0  # 100 stolen of 1,000 ticks
+    assert steal_percent(before, None) is None
+    assert cpu_ticks(tmp_path / "missing") is None
+    child = run.run_child([run.sys.executable, "-c", "sum(range(10**6))"])
+    assert child.host_steal_pct is None or 0 <= child.host_steal_pct <= 100
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +116,7 @@ def test_a_run_is_recorded_and_every_run_is_shown_with_its_spread(tiny_run, tmp_
     result = json.loads((workdir / "tiny" / "result.json").read_text())
     assert recorded["sizes"]["tiny"]["build_seconds"] == result["build"]["seconds"]
     assert recorded["sizes"]["tiny"]["stages"] == result["build"]["stages"]
+    assert recorded["sizes"]["tiny"]["host_steal_pct"] == result["build"]["host_steal_pct"]
     # The code column is a revision, or a revision "with uncommitted changes" on a dirty working tree.
     assert re.search(r"^\| \d{4}-\d\d-\d\d \d\d:\d\d \| [^|]+ \| tiny \|", results.read_text(), re.M)
     # A second, slower run of the same size: both rows are shown, and the range of the whole build.
