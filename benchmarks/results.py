@@ -201,6 +201,90 @@ def _why(result: dict) -> str:
             f"step hand-offs){sql}.")
 
 
+def _floor_reason(result: dict) -> str | None:
+    ratio = floor_ratio(result)
+    if not finished(result) or ratio <= FLOOR_RATIO:
+        return None
+    floor, stages = result["floor"]["seconds"], result["build"]["stages"]
+    ingest, budget = stages.get("ingest", 0.0), FLOOR_RATIO * result["floor"]["seconds"]
+    attendance_sql = result["build"]["sql_profile"].get("work/student_attendance")
+    of_which = f", of which `sql/work/student_attendance.sql` {attendance_sql:,.1f} s" if attendance_sql else ""
+    text = (f"- **Data stages within {FLOOR_RATIO}× the read-once floor** ({ratio:.0f}× at {result['size']}): the floor "
+            f"({floor:.2f} s) only counts the rows of every file. Ingest reads every row, types each cell and writes "
+            f"the row once with its file and row number: {ingest:,.1f} s, {ingest / max(floor, 1e-9):.0f}× the floor "
+            f"on its own. Validation runs its rules over every row ({stages.get('validation', 0.0):,.1f} s), and the "
+            f"metrics read the attendance again and aggregate it per student and day "
+            f"({stages.get('metrics', 0.0):,.1f} s{of_which}).")
+    if ingest > budget:
+        text += (f" {FLOOR_RATIO}× the floor leaves {budget:,.1f} s for all three stages, less than ingest alone "
+                 "takes: out of reach by design.")
+    return text
+
+
+def _pandas_reason(by_size: dict[str, dict]) -> str | None:
+    short = [r for r in by_size.values() if (pandas_speedup(r) or PANDAS_SPEEDUP) < PANDAS_SPEEDUP]
+    if not short:
+        return None
+    r = short[-1]
+    pandas, engine = r["pandas"]["seconds"], r["engine"]
+    needed = pandas / PANDAS_SPEEDUP
+    read = engine.get("read_seconds")
+    if read is None:
+        split = ", starting its process included"
+    else:
+        split = (f": {read:,.1f} s reading the three CSV files into typed tables and "
+                 f"{engine['compute_seconds'] - read:,.1f} s in the metric engine's SQL, the rest starting the process")
+    sql = r["build"]["sql_profile"].get("work/student_attendance")
+    same = (" The build's own run of the engine's student-level SQL (`sql/work/student_attendance.sql`, both "
+            f"periods of every year) took {sql:,.1f} s at this size." if sql else "")
+    text = (f"- **{PANDAS_SPEEDUP}× faster than pandas** ({pandas_speedup(r):.1f}× at {r['size']}): pandas took "
+            f"{pandas:,.1f} s, so the goal needs the engine within {needed:,.1f} s. It took {engine['seconds']:,.1f} s"
+            f"{split}.{same}")
+    unfinished = [x for x in by_size.values() if x.get("pandas") and not x["pandas"]["finished"]]
+    if unfinished and unfinished[-1].get("engine", {}).get("finished"):
+        x = unfinished[-1]
+        text += (f" At {x['size']}, pandas stopped ({x['pandas'].get('reason', 'did not finish')}) after "
+                 f"{x['pandas']['seconds']:,.0f} s at {x['pandas']['peak_rss_mib'] / 1024:.1f} GiB; the engine took "
+                 f"{x['engine']['seconds']:,.1f} s.")
+    return text
+
+
+def _reports_reason(result: dict, cores: int) -> str | None:
+    rate = schools_per_second(result)
+    pages = result["build"].get("report_pages")
+    if rate is None or rate >= SCHOOLS_PER_SECOND or not pages:
+        return None
+    seconds = result["build"]["stages"]["reports"]
+    needed = result["schools"] / SCHOOLS_PER_SECOND
+    return (f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({rate:.1f} at {result['size']}): each school "
+            f"has {pages / result['schools']:g} pages, one per school year and period, so the goal is "
+            f"{SCHOOLS_PER_SECOND * pages / result['schools']:,.0f} pages/s: {needed:,.0f} s for these {pages:,} pages. "
+            f"They took {seconds:,.1f} s on {cores} worker processes: {cores} cores × {seconds:,.1f} s / {pages:,} pages = "
+            f"{1000 * cores * seconds / pages:.1f} ms of a core per page at most (reading each period's cells, starting "
+            f"the workers and the targets pages included); the goal allows {1000 * cores * needed / pages:.1f} ms.")
+
+
+def _reasons(by_size: dict[str, dict], cores: int) -> list[str]:
+    """For each goal this run missed, why, in this run's own figures."""
+    largest = by_size.get("state") or list(by_size.values())[-1]
+    reasons = []
+    if largest["size"] == "state" and not (finished(largest) and largest["build"]["seconds"] < STATE_BUILD_SECONDS):
+        reasons.append(f"- **The state's whole build under {STATE_BUILD_SECONDS} s** ({largest['build']['seconds']:,.1f} s"
+                       f"{'' if finished(largest) else ', stopped unfinished'}): where it went is below, stage by stage.")
+    if largest["size"] == "state" and largest["build"]["peak_rss_mib"] >= STATE_PEAK_MIB:
+        reasons.append(f"- **Peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB** "
+                       f"({largest['build']['peak_rss_mib'] / 1024:.2f} GiB): DuckDB may take up to its memory limit "
+                       "(`SEZP_MEMORY_LIMIT`, 3 GB by default) and each report worker holds one period's cells.")
+    reasons += [r for r in (_floor_reason(largest), _pandas_reason(by_size), _reports_reason(largest, cores)) if r]
+    sample = by_size.get("sample")
+    if sample and sample["build"]["seconds"] >= SAMPLE_BUILD_SECONDS:
+        outside = sample["build"]["seconds"] - sum(sample["build"]["stages"].values())
+        reasons.append(f"- **The sample's build under {SAMPLE_BUILD_SECONDS} s** ({sample['build']['seconds']:.1f} s): "
+                       f"{outside:.1f} s of it is outside the stages (starting Python and Dagster, handing over "
+                       "between steps); the stages are below.")
+    return reasons
+
+
 def _goals_over_runs(history: list[dict]) -> list[str]:
     """How many of the runs on record met the goals one run can decide alone (the others need a size's baseline)."""
     tests = {
@@ -288,8 +372,13 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
     agreement = _agreement(measured)
     if agreement:
         lines += ["The pandas baseline computes the same figures as the warehouse (end-of-year, all students):", "", *agreement, ""]
+    reasons = _reasons(by_size, int(machine.get("Cores") or 1)) if measured else []
     lines += [
         "## Why goals are missed",
+        "",
+        *(reasons or ["Every goal was met in this run."]),
+        "",
+        "Where each size's time went:",
         "",
         *(_why(r) for r in measured),
         "",

@@ -149,3 +149,43 @@ def test_goals_are_counted_over_the_runs_on_record(tmp_path):
     assert "its peak memory under 4 GiB in 2 of 2" in line
     assert "reports at 30 schools/s at state in 1 of 2" in line
     assert "sample" not in line  # no sample run on record
+
+
+def _size(name: str, schools: int, floor: float, stages: dict, pages: int, pandas: dict, engine: dict) -> dict:
+    return {"size": name, "schools": schools, "students": schools * 500, "input_mib": 100.0,
+            "floor": {"seconds": floor, "rows": {"attendance": 1_000_000}, "by_extract": {"attendance": floor}},
+            "build": {"seconds": sum(stages.values()) + 3, "finished": True, "peak_rss_mib": 3000.0,
+                      "sql_profile": {"work/student_attendance": stages["metrics"] / 2}, "stages": stages,
+                      "report_pages": pages},
+            "pandas": pandas, "engine": engine}
+
+
+def test_each_missed_goal_is_explained_in_the_runs_own_figures(tmp_path):
+    district = _size("district", 180, 1.0, {"ingest": 7.0, "validation": 3.0, "metrics": 10.0, "reports": 6.0}, 1080,
+                     {"finished": True, "seconds": 50.0, "peak_rss_mib": 3500.0},
+                     {"finished": True, "seconds": 5.0, "compute_seconds": 4.6, "read_seconds": 1.2})
+    state = _size("state", 1800, 5.0, {"ingest": 60.0, "validation": 15.0, "metrics": 90.0, "reports": 72.0}, 10_800,
+                  {"finished": False, "seconds": 100.0, "peak_rss_mib": 19_000.0, "reason": "MemoryError"},
+                  {"finished": True, "seconds": 52.0, "compute_seconds": 51.5, "read_seconds": 10.0})
+    out = tmp_path / "results.md"
+    write_results(out, {"CPU": "x", "Cores": "2"}, [district, state])
+    why = out.read_text().split("## Why goals are missed")[1].split("Where each size's time went")[0]
+    # (60 + 15 + 90) / 5 = 33x; ingest alone 60 / 5 = 12x; 4 x 5 s = 20 s for all three stages.
+    assert "(33× at state)" in why
+    assert "60.0 s, 12× the floor on its own" in why
+    assert "4× the floor leaves 20.0 s for all three stages, less than ingest alone takes" in why
+    # 50 / 5 = 10x at district; 50 / 20 = 2.5 s; 4.6 - 1.2 = 3.4 s of SQL; 19,000 MiB = 18.6 GiB.
+    assert "(10.0× at district): pandas took 50.0 s, so the goal needs the engine within 2.5 s" in why
+    assert "1.2 s reading the three CSV files into typed tables and 3.4 s in the metric engine's SQL" in why
+    assert "At state, pandas stopped (MemoryError) after 100 s at 18.6 GiB; the engine took 52.0 s." in why
+    # 1,800 / 72 = 25 schools/s; 2 x 72 s / 10,800 pages = 13.3 ms; the goal: 60 s, 2 x 60 / 10,800 = 11.1 ms.
+    assert "(25.0 at state)" in why
+    assert "2 cores × 72.0 s / 10,800 pages = 13.3 ms of a core per page" in why
+    assert "the goal allows 11.1 ms" in why
+    assert "whole build under" not in why  # 168 s: met
+
+    state["build"]["stages"].update(ingest=8.0, validation=4.0, metrics=7.0, reports=50.0)
+    district["engine"]["seconds"] = 2.0
+    write_results(out, {"CPU": "x", "Cores": "2"}, [district, state])
+    why = out.read_text().split("## Why goals are missed")[1].split("Where each size's time went")[0]
+    assert why.strip() == "Every goal was met in this run."
