@@ -58,8 +58,9 @@ def cpu_ticks(stat: Path = Path("/proc/stat")) -> tuple[int, int] | None:
 def steal_percent(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
     """The share of the machine's CPU time between two cpu_ticks() readings that the hypervisor gave elsewhere.
 
-    On a shared virtual machine this is the part of a slow run that is the host's
-    doing, not the code's: a core waiting for the host is neither busy nor idle.
+    On a shared virtual machine it is the visible part of the host's effect on a
+    run (a core that had work but no CPU), not all of it: a busy host also slows
+    every memory access without taking a tick.
     """
     if before is None or after is None or after[1] <= before[1]:
         return None
