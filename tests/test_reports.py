@@ -240,6 +240,21 @@ def test_notes_define_the_metrics_state_privacy_and_list_the_extracts(zone):
         assert len(shared) == 1, period_dir
 
 
+def test_a_schools_data_quality_findings_are_in_words_with_what_the_figures_did(zone):
+    """Alpha has one exception on a Saturday (reports_zone): its 2026 pages say so in words; the others list nothing."""
+    _, _, reports = zone
+    for period in ("mid_year", "end_of_year"):
+        notes = (reports / "2026" / period / "A.html").read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
+        assert ('<tr><th scope="row">attendance</th><td>An attendance exception on a day that is not a school day of '
+                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td><td>1</td></tr>") in notes
+        assert "attendance_not_school_day" not in notes  # the rule's id is for the data team's page
+        assert '<a href="../../data-quality.html">' in notes and (reports / "data-quality.html").exists()
+        for other in ("B", "C"):
+            html = (reports / "2026" / period / f"{other}.html").read_text(encoding="utf-8")
+            assert "No data-quality finding affects this school's figures." in html
+    assert "No data-quality finding affects this school's figures." in (reports / "2025" / "mid_year" / "A.html").read_text(encoding="utf-8")
+
+
 def test_a_period_reads_every_cell_column_from_the_mart(zone):
     """A column missing from the query would read as None on every page: the query has exactly a cell's columns."""
     from sezp_roadmap.reporting.context import CELL_COLUMNS

@@ -198,29 +198,12 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
 
 
 def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]) -> dict[str, list[dict]]:
-    """Counts of data-quality findings per school and kind.
-
-    Only a category column is read, never the finding's value or message:
-    those may quote a student id.
-    """
-    table = next((t for t in ("meta.findings", "staging.findings", "marts.findings") if t in tables), None)
-    if table is None:
+    """Counts of data-quality findings per school, extract and rule (sql/reports/school_findings.sql)."""
+    if "meta.findings" not in tables:  # a warehouse built before findings were recorded
         return {}
-    columns = table_columns(con, table)
-    kind = next((c for c in ("check_name", "check", "rule", "kind", "category", "finding", "finding_type") if c in columns), None)
-    if "school_id" not in columns or kind is None:
-        return {}
-    select_source = "extract" if "extract" in columns else "null"
-    # A finding without a school year (a file-level one) concerns every year.
-    year_filter = "and (school_year = ? or school_year is null)" if "school_year" in columns else ""
-    rows = con.execute(
-        f'select school_id, {select_source} as extract, "{kind}" as kind, count(*) as rows from {table} '
-        f"where school_id is not null {year_filter} group by all order by school_id, rows desc, kind",
-        [school_year] if year_filter else [],
-    ).fetchall()
     found: dict[str, list[dict]] = defaultdict(list)
-    for school_id, extract, kind_value, count in rows:
-        found[school_id].append({"extract": extract, "kind": kind_value, "rows": count})
+    for row in query(con, "reports/school_findings", {"school_year": school_year}):
+        found[row.pop("school_id")].append(row)
     return found
 
 
