@@ -23,6 +23,13 @@ EXAMPLES_PER_RULE = 5
 SEVERITY_LABELS = {EXCLUDED: "left out of the metrics", "warning": "used as described"}
 
 
+def in_words(finding: dict) -> dict:
+    """A finding's rule and severity as the pages say them: the rule's description and what the figures did with its rows."""
+    spec = RULES_BY_ID.get(finding["rule"])
+    return {"description": spec.description if spec else finding["rule"],
+            "outcome": SEVERITY_LABELS.get(finding["severity"], finding["severity"])}
+
+
 def _summary(con: duckdb.DuckDBPyConnection) -> dict:
     try:
         files = query(con, "findings/files")
@@ -36,9 +43,7 @@ def _summary(con: duckdb.DuckDBPyConnection) -> dict:
     for example in examples:
         by_rule.setdefault((example["extract"], example["rule"]), []).append(example)
     for rule in rules:
-        spec = RULES_BY_ID.get(rule["rule"])
-        rule["description"] = spec.description if spec else rule["rule"]
-        rule["outcome"] = SEVERITY_LABELS.get(rule["severity"], rule["severity"])
+        rule.update(in_words(rule))
         rule["examples"] = by_rule.get((rule["extract"], rule["rule"]), [])
     return {"files": files, "rules": rules, "schools": schools}
 

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
-from sezp_roadmap.reporting.data_quality import SEVERITY_LABELS
+from sezp_roadmap.reporting.data_quality import in_words
 from sezp_roadmap.reporting.formatting import (
     LAST_PERIOD,
     format_difference,
@@ -23,7 +23,6 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
     subgroup_sort_key,
 )
-from sezp_roadmap.validation.rules import RULES_BY_ID
 
 GLANCE_METRICS = (
     "attendance_rate", "chronic_absence_rate", "avg_days_absent", "any_suspension_rate", "oss_rate",
@@ -433,12 +432,7 @@ class Sections:
 
     def findings(self, school_id: str) -> list[dict]:
         """The school's data-quality findings in words a reader of the report knows (not the rules' ids)."""
-        rows = []
-        for f in self.data.findings.get(school_id, []):
-            rule = RULES_BY_ID.get(f["rule"])
-            rows.append({**f, "finding": rule.description if rule else f["rule"],
-                         "outcome": SEVERITY_LABELS.get(f["severity"], "—")})
-        return rows
+        return [{**f, **in_words(f)} for f in self.data.findings.get(school_id, [])]
 
     def header(self, school_id: str) -> dict:
         students = self.data.enrollment.get(school_id)
