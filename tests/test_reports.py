@@ -13,6 +13,7 @@ import pytest
 
 from reports_zone import SCHOOLS, build_report_zone
 from sezp_roadmap.reporting.context import Cell, MetricInfo
+from sezp_roadmap.reporting.formatting import without_shared_prefix, wrapped
 from sezp_roadmap.reporting.sentences import gap_sentence, glance_sentence
 
 SECTIONS = ("header", "at-a-glance", "targets", "equity", "attendance", "discipline", "climate", "sqr", "notes")
@@ -163,6 +164,37 @@ def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
         "Largest gaps in chronic absence: Students with disabilities: 40.0%, 15.0 points worse than all students "
         "(25.0%); 38.0% last mid-year."
     )
+
+
+def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():
+    assert without_shared_prefix(["Educator survey: Instructional Culture Index", "Educator survey: Peer Culture"]) == [
+        "Instructional Culture Index", "Peer Culture"]
+    # The overall figure's label is lower-case after the prefix; on its own it starts a line.
+    assert without_shared_prefix(["Family survey: percent favorable", "Family survey: Safety"]) == ["Percent favorable", "Safety"]
+    # Different prefixes, or a label without one: every label stays whole.
+    mixed = ["Family survey: Safety", "Educator survey: Evaluation"]
+    assert without_shared_prefix(mixed) == mixed
+    assert without_shared_prefix(["Family survey: Safety", "Attendance rate"]) == ["Family survey: Safety", "Attendance rate"]
+    assert without_shared_prefix([]) == []
+
+
+def test_long_chart_labels_wrap_at_spaces_and_keep_long_words_whole():
+    assert wrapped("Instructional Planning for Student Growth") == "Instructional Planning<br>for Student Growth"
+    assert wrapped("Safety") == "Safety"
+    assert wrapped("a" * 30 + " b") == "a" * 30 + "<br>b"
+    assert all(len(line) <= 24 for line in wrapped("Observation and Feedback on Teaching Practice").split("<br>"))
+
+
+def test_survey_charts_and_tables_name_domains_without_repeating_the_survey(zone):
+    page = (zone[2] / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
+    block = page[page.index('id="climate-educator-block"'):]
+    block = block[: block.index("</figure>")]
+    rows = re.findall(r'<tr data-cell="educator[^"]*">\s*<th scope="row">([^<]+)</th>', block)
+    assert rows and "Instructional Culture Index" in rows
+    assert not any(r.startswith("Educator survey") for r in rows)
+    plot = json.loads("[" + re.search(r'Plotly\.newPlot\("climate-educator",(.*)\);</script>', block).group(1) + "]")
+    labels = plot[0][0]["y"]
+    assert labels[0] == "Instructional Culture<br>Index" and not any("survey" in label for label in labels)
 
 
 def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():

@@ -94,3 +94,31 @@ def period_label(period: str, is_complete: bool, data_through) -> str:
 
 def long_date(day) -> str:
     return f"{day:%B %-d, %Y}" if day else ""
+
+
+def without_shared_prefix(labels: list[str]) -> list[str]:
+    """Labels that all begin with the same 'Family survey: ' lose it, as the chart's title already says it.
+
+    ['Educator survey: Evaluation', 'Educator survey: Peer Culture'] -> ['Evaluation', 'Peer Culture'];
+    labels with different prefixes, or without one, are left as they are.
+    """
+    prefixes = {label.partition(": ")[0] for label in labels if ": " in label}
+    if len(prefixes) != 1 or not all(": " in label for label in labels):
+        return list(labels)
+    rests = [label.partition(": ")[2] for label in labels]
+    return [rest[:1].upper() + rest[1:] for rest in rests]
+
+
+# A bar chart's category labels longer than this are wrapped, so that they leave the bars room in a narrow chart.
+CHART_LABEL_WIDTH = 24
+
+
+def wrapped(label: str, width: int = CHART_LABEL_WIDTH) -> str:
+    """A chart label broken into lines of at most `width` characters at spaces (Plotly's <br>); a longer word stays whole."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)

@@ -22,6 +22,8 @@ from sezp_roadmap.reporting.formatting import (
     long_date,
     subgroup_label,
     subgroup_sort_key,
+    without_shared_prefix,
+    wrapped,
 )
 
 GLANCE_METRICS = (
@@ -384,18 +386,18 @@ class Sections:
         if not pairs:
             return None
         info = self.info(pairs[0][0])
-        labels = [self.info(m).label for m, _ in pairs]
+        labels = without_shared_prefix([self.info(m).label for m, _ in pairs])
         series = [("This school", [None if c.suppressed else c.value for _, c in pairs], "school")]
         if school_id != ZONE:
             series.append(("Zone", [c.zone_value for _, c in pairs], "zone"))
         series.append((self.last_heading, [c.prior_value for _, c in pairs], "prior"))
         visible = any(not c.suppressed and c.value is not None for _, c in pairs)
-        spec = figures.grouped_bars(labels, series, title=title, unit=info.unit, axis_title=AXIS_TITLES.get(info.unit, ""),
-                                    horizontal=True)
+        spec = figures.grouped_bars([wrapped(label) for label in labels], series, title=title, unit=info.unit,
+                                    axis_title=AXIS_TITLES.get(info.unit, ""), horizontal=True)
         summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
         columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last_heading, "Change"]
-        rows = [[self.info(m).label, self._n(c), self.shown(m, c), format_value(c.zone_value, info.unit) or "—",
-                 format_value(c.prior_value, info.unit) or "—", self._difference(m, c.change)] for m, c in pairs]
+        rows = [[label, self._n(c), self.shown(m, c), format_value(c.zone_value, info.unit) or "—",
+                 format_value(c.prior_value, info.unit) or "—", self._difference(m, c.change)] for label, (m, c) in zip(labels, pairs)]
         figure = figures.figure_html(spec, div_id, summary) if visible else None
         return Chart(div_id, title, summary if visible else "No chart: every figure here is hidden for privacy.", figure, columns, rows,
                      [f"{m}|all" for m, _ in pairs])
