@@ -171,3 +171,15 @@ def test_chart_stays_beside_its_long_table_on_a_wide_screen_and_above_it_on_a_na
     assert page.evaluate(f"getComputedStyle(document.querySelector('{block} > .chart')).position") == "static"
     page.close()
     assert not problems
+
+
+def test_a_findings_date_reads_on_one_line(browser, reports):
+    page, problems = open_page(browser, reports / "data-quality.html", reports, width=1280)
+    dates = page.locator("td.value", has_text="-")
+    assert dates.count() >= 1
+    line = page.evaluate("parseFloat(getComputedStyle(document.querySelector('td.value')).lineHeight)")
+    for i in range(dates.count()):
+        box = dates.nth(i).bounding_box()
+        assert box["height"] < 2 * line + 12, dates.nth(i).inner_text()  # one line, with the cell's padding
+    page.close()
+    assert not problems
