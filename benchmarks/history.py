@@ -29,6 +29,8 @@ def summarize(result: dict) -> dict:
         "host_steal_pct": build.get("host_steal_pct"),
         "stages": build.get("stages", {}),
         "report_pages": build.get("report_pages"),
+        "period_reports_seconds": (result.get("period_reports") or {}).get("seconds"),
+        "period_report_schools": (result.get("period_reports") or {}).get("schools"),
         "pandas_seconds": pandas.get("seconds"),
         "pandas_finished": pandas.get("finished"),
         "engine_seconds": engine.get("seconds"),

@@ -3,6 +3,8 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sezp_roadmap.reporting.formatting import school_year_label
+
 # The goals of issue 8, on a 2-core, 24 GiB machine.
 STATE_BUILD_SECONDS = 300
 STATE_PEAK_MIB = 4 * 1024
@@ -31,6 +33,18 @@ def floor_ratio(result: dict) -> float:
 def schools_per_second(result: dict) -> float | None:
     seconds = result["build"]["stages"].get("reports")
     return result["schools"] / seconds if seconds else None
+
+
+def period_schools_per_second(result: dict) -> float | None:
+    """Schools per second rendering one period's reports (one report per school), when measured."""
+    period = result.get("period_reports")
+    return period["schools"] / period["seconds"] if period and period["seconds"] else None
+
+
+def recorded_period_schools_per_second(summary: dict) -> float | None:
+    """period_schools_per_second of one size of a run on record (runs before it was measured have none)."""
+    seconds = summary.get("period_reports_seconds")
+    return summary["period_report_schools"] / seconds if seconds else None
 
 
 def recorded_schools_per_second(summary: dict) -> float | None:
@@ -119,10 +133,20 @@ def _goals(by_size: dict[str, dict]) -> list[str]:
     if not done:  # the reports of the largest size were never reached: the largest size that got there
         largest = next((r for r in reversed(list(by_size.values())) if finished(r)), largest)
         build, stages, rate = largest["build"], largest["build"]["stages"], schools_per_second(largest)
-    rows.append(f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}: {largest['schools']:,} schools "
-                f"({build['report_pages']:,} pages: every school year and period) in {_fmt(stages.get('reports'))} s = "
-                f"{_fmt(rate)} schools/s{_pages_per_second(build)} | "
-                f"{_met(rate >= SCHOOLS_PER_SECOND if rate else None)} |")
+    cold = (f"{largest['schools']:,} schools ({build['report_pages']:,} pages: every school year and period) in "
+            f"{_fmt(stages.get('reports'))} s = {_fmt(rate)} schools/s{_pages_per_second(build)}")
+    one_period = period_schools_per_second(largest)
+    if one_period is None:  # a result measured before one period's reports were timed: the cold build decides
+        rows.append(f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}: {cold} | "
+                    f"{_met(rate >= SCHOOLS_PER_SECOND if rate else None)} |")
+    else:
+        period = largest["period_reports"]
+        rows.append(f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}, one report per "
+                    f"school (the {school_year_label(period['school_year'])} mid-year report, as a scheduled refresh "
+                    f"renders it): {period['schools']:,} schools in {_fmt(period['seconds'])} s = {_fmt(one_period)} "
+                    f"schools/s. The cold build's reports stage, every school year and period: {cold}, "
+                    f"{'above' if rate and rate >= SCHOOLS_PER_SECOND else 'below'} the goal's rate | "
+                    f"{_met(one_period >= SCHOOLS_PER_SECOND)} |")
     sample = by_size.get("sample")
     repeats = sample["build"].get("repeats") if sample else None
     runs = f" (median of {len(repeats)} builds: {', '.join(f'{r:.1f}' for r in repeats)} s)" if repeats else ""
@@ -136,8 +160,8 @@ def _growth(measured: list[dict]) -> list[str]:
     rows = [
         "| Size | Schools | Students | Input rows | Input MiB | Floor s | Ingest s | Validation s | Metrics s | "
         "Reports s | Publish s | Whole build s | Peak MiB | Data/floor | pandas s | pandas peak MiB | Engine s | "
-        "Speed-up | Schools/s | Build s per M rows |",
-        "|---|" + "---:|" * 19,
+        "Speed-up | Schools/s, every period | Schools/s, one period | Build s per M rows |",
+        "|---|" + "---:|" * 20,
     ]
     for r in measured:
         stages, pandas, engine = r["build"]["stages"], r.get("pandas") or {}, r.get("engine") or {}
@@ -151,7 +175,7 @@ def _growth(measured: list[dict]) -> list[str]:
             f"{_fmt(pandas.get('seconds')) + ('' if pandas_done or not pandas else ' (did not finish)')} | "
             f"{_fmt(pandas.get('peak_rss_mib'), 0)} | {_fmt(engine.get('seconds'))} | "
             f"{_fmt(pandas_speedup(r))}{'×' if pandas_speedup(r) else ''} | "
-            f"{_fmt(schools_per_second(r))} | {'' if finished(r) else '> '}{r['build']['seconds'] / (_input_rows(r) / 1e6):.2f} |"
+            f"{_fmt(schools_per_second(r))} | {_fmt(period_schools_per_second(r))} | {'' if finished(r) else '> '}{r['build']['seconds'] / (_input_rows(r) / 1e6):.2f} |"
         )
     return rows
 
@@ -252,7 +276,15 @@ def _pandas_reason(by_size: dict[str, dict]) -> str | None:
 def _reports_reason(result: dict, cores: int) -> str | None:
     rate = schools_per_second(result)
     pages = result["build"].get("report_pages")
-    if rate is None or rate >= SCHOOLS_PER_SECOND or not pages:
+    one_period = period_schools_per_second(result)
+    if one_period is not None and one_period < SCHOOLS_PER_SECOND:
+        period = result["period_reports"]
+        return (f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({one_period:.1f} at {result['size']}, one "
+                f"period): {period['schools']:,} reports took {period['seconds']:,.1f} s on {cores} worker processes, "
+                f"{1000 * cores * period['seconds'] / period['schools']:.1f} ms of a core per report at most (reading "
+                f"the period's cells, starting the workers and the targets pages included); the goal allows "
+                f"{1000 * cores / SCHOOLS_PER_SECOND:.1f} ms.")
+    if one_period is not None or rate is None or rate >= SCHOOLS_PER_SECOND or not pages:
         return None
     seconds = result["build"]["stages"]["reports"]
     needed = result["schools"] / SCHOOLS_PER_SECOND
@@ -292,16 +324,21 @@ def _goals_over_runs(history: list[dict]) -> list[str]:
             "state", lambda r: r["build_finished"] and r["build_seconds"] < STATE_BUILD_SECONDS),
         f"its peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB": (
             "state", lambda r: r["build_finished"] and r["peak_rss_mib"] < STATE_PEAK_MIB),
-        f"reports at {SCHOOLS_PER_SECOND} schools/s at state": (
+        f"one period's reports at {SCHOOLS_PER_SECOND} schools/s at state": (
+            "state", lambda r: None if recorded_period_schools_per_second(r) is None
+            else recorded_period_schools_per_second(r) >= SCHOOLS_PER_SECOND),
+        f"a cold build's reports (every period) at {SCHOOLS_PER_SECOND} schools/s at state": (
             "state", lambda r: (recorded_schools_per_second(r) or 0) >= SCHOOLS_PER_SECOND),
         f"the sample under {SAMPLE_BUILD_SECONDS} s": (
             "sample", lambda r: r["build_finished"] and r["build_seconds"] < SAMPLE_BUILD_SECONDS),
     }
     counts = []
     for goal, (size, met) in tests.items():
-        runs = [run["sizes"][size] for run in history if size in run["sizes"]]
-        if len(runs) > 1:
-            counts.append(f"{goal} in {sum(1 for r in runs if met(r))} of {len(runs)}")
+        # A run that did not measure a figure (None) is not counted either way.
+        verdicts = [met(run["sizes"][size]) for run in history if size in run["sizes"]]
+        verdicts = [v for v in verdicts if v is not None]
+        if len(verdicts) > 1:
+            counts.append(f"{goal} in {sum(verdicts)} of {len(verdicts)}")
     return ["", "Over every run on record (below): " + "; ".join(counts) + "."] if counts else []
 
 
@@ -310,8 +347,8 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
     shown = history[-limit:]
     rows = [
         "| When (UTC) | Code | Size | Floor s | Ingest s | Validation s | Metrics s | Reports s | Whole build s | "
-        "Host steal % | Peak MiB | Schools/s | pandas s | Engine s |",
-        "|---|---|---|" + "---:|" * 11,
+        "Host steal % | Peak MiB | Schools/s, every period | Schools/s, one period | pandas s | Engine s |",
+        "|---|---|---|" + "---:|" * 12,
     ]
     builds: dict[str, list[float]] = {}
     for run in shown:
@@ -326,7 +363,8 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
                 f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(stages.get('reports'))} | "
                 f"{'' if done else '> '}{_fmt(r['build_seconds'])} | {_fmt(r.get('host_steal_pct'))} | "
                 f"{_fmt(r['peak_rss_mib'], 0)} | "
-                f"{_fmt(rate) if rate else '–'} | {pandas} | {_fmt(r['engine_seconds'])} |"
+                f"{_fmt(rate) if rate else '–'} | {_fmt(recorded_period_schools_per_second(r))} | {pandas} | "
+                f"{_fmt(r['engine_seconds'])} |"
             )
     spread = [f"{size} {min(v):,.1f} to {max(v):,.1f} s" for size, v in builds.items() if len(v) > 1]
     if spread:
@@ -362,7 +400,13 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
         "its time is compared, like for like, to the metric engine computing the same two metrics from the same three "
         "files (`benchmarks/engine_attendance.py`, also a child process: reading the files, the engine's student-level "
         "SQL and the attendance metrics, no validation, no other metric); the ratio to the pipeline's whole data "
-        "stages, which also validate and compute everything else, is given beside it.",
+        "stages, which also validate and compute everything else, is given beside it. Reports are timed twice: the "
+        "cold build's reports stage renders every school year and period the warehouse holds (six reports per school "
+        "here), and *one period* (`benchmarks/period_reports.py`, a child process after the build) renders the "
+        "running school year's mid-year report of every school from the built warehouse, as a scheduled refresh of "
+        "that partition does, worker processes, zone overview, targets and data-quality pages and index included. "
+        "The reports goal is judged on one report per school, the one-period figure; the cold build's is shown "
+        "beside it and over every run on record.",
         "",
         "## How the time grows with size",
         "",

@@ -10,6 +10,9 @@ never committed), then, in this order and on the same files:
   time, the CLI's seconds by stage, the child's peak memory, seconds per SQL file;
 * the pandas baseline (benchmarks/pandas_baseline.py) in a child process, its
   figures checked against the warehouse's;
+* one period's reports of every school rendered again from the built warehouse
+  (benchmarks/period_reports.py), in a child process: what a scheduled refresh
+  renders, where the cold build renders every school year and period;
 * the metric engine computing the same two metrics from the same three files
   (benchmarks/engine_attendance.py), in a child process, its figures checked
   against the baseline's: the like-for-like side of the "20x pandas" goal.
@@ -234,6 +237,18 @@ def median_build(data: Path, work: Path, source: Path, timeout: float | None, re
     return median
 
 
+def period_reports(data: Path, warehouse: str, source: Path) -> dict:
+    """The running school year's mid-year reports of every school, rendered from the built warehouse (a child process)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
+    run = run_child([sys.executable, "-m", "benchmarks.period_reports", "--warehouse", str(Path(warehouse).resolve()),
+                     "--data", str(data.resolve())],
+                    env=env, cwd=source)
+    if run.returncode:
+        raise RuntimeError(f"rendering one period's reports failed:\n{run.stderr}")
+    summary = json.loads(run.stdout.strip().splitlines()[-1])
+    return {**summary, "wall_seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "host_steal_pct": run.host_steal_pct}
+
+
 def figures_script(module: str, data: Path, out: Path, timeout: float, memory_limit: int | None = None) -> dict:
     """Run a script that computes the figures from the files (the pandas baseline, the engine) as a child process.
 
@@ -336,6 +351,7 @@ def measure(
         "input_mib": round(sum(p.stat().st_size for p in data.iterdir()) / 2**20, 1),
         "floor": floor,
         "build": built,
+        "period_reports": period_reports(data, built["warehouse"], source) if built["finished"] and built["report_pages"] else None,
         "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout) if baseline else None,
     }
     if baseline:
