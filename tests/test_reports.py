@@ -197,6 +197,51 @@ def test_survey_charts_and_tables_name_domains_without_repeating_the_survey(zone
     assert labels[0] == "Instructional Culture<br>Index" and not any("survey" in label for label in labels)
 
 
+def test_schools_spread_over_bins_of_a_width_a_reader_can_add_up():
+    from sezp_roadmap.reporting.figures import bins
+
+    # 85.0 to 99.9 spans 14.9 points: 0.5-point bins would be 30, 1-point bins are 15 (85 to 100).
+    edges, counts = bins([85.0, 86.2, 87.5, 90.0, 99.9])
+    assert edges == list(range(85, 101)) and len(counts) == 15
+    assert counts == [1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+    # A value on an inner edge opens the next bin; the highest value, on the last edge, stays in the last bin.
+    edges, counts = bins([0.0, 2.0, 4.0], max_bins=4)
+    assert edges == [0, 1, 2, 3, 4] and counts == [1, 0, 1, 1]
+    # 10.0 to 13.0 in 0.2-point bins (0.1 would make 30): 3.0 / 0.2 = 15 bins, and no float noise in the edges.
+    edges, counts = bins([10.0, 10.1, 13.0])
+    assert edges[:3] == [10.0, 10.2, 10.4] and edges[-1] == 13.0 and counts[0] == 2 and sum(counts) == 3
+    assert bins([]) == ([], [])
+    assert bins([7.5]) == ([7.5, 7.55], [1])
+
+
+def test_a_zone_of_many_schools_shows_how_they_spread_and_folds_its_lists(zone, tmp_path, monkeypatch):
+    """Past MANY_SCHOOLS, a bar per school gives way to a histogram with its table; the long lists fold away."""
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting import render
+
+    landing, warehouse, _ = zone
+    monkeypatch.setattr(render, "MANY_SCHOOLS", 2)  # the test zone's three schools count as many
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render.render_reports(con, tmp_path / "many", load_settings(None, landing))
+    page = (tmp_path / "many" / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
+    assert 'id="zone-attendance-rate"' not in page  # no bar per school
+    block = page[page.index('id="zone-spread-attendance-rate-block"'):]
+    block = block[: block.index("</figure>")]
+    assert "Attendance rate across schools" in block
+    counts = [int(n) for n in re.findall(r"<th scope=\"row\">[\d.]+% to [\d.]+%</th><td>(\d+)</td>", block)]
+    assert sum(counts) == len(SCHOOLS)  # every school with a published attendance rate, in one range each
+    assert f"{len(SCHOOLS)} schools with a published figure." in block
+    # Every school's figures are still on the page, folded after the charts.
+    details = page[page.index('<details class="every-school">'):]
+    assert page.index('id="zone-spread-attendance-rate-block"') < page.index('<details class="every-school">')
+    assert all(f'href="{school_id}.html"' in details for school_id, *_ in SCHOOLS)
+    index = (tmp_path / "many" / "index.html").read_text(encoding="utf-8")
+    assert index.count('<details class="every-school">') == index.count("Zone overview: every school side by side")
+    assert f"Every school's report ({len(SCHOOLS)} schools)" in index
+    for _, data, layout in figure_specs(page):
+        go.Figure(data=data, layout=layout)
+
+
 def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():
     """Chart tables' rows are written by reporting.table_rows, not by autoescape: same text, same safety."""
     from markupsafe import Markup, escape

@@ -14,6 +14,7 @@ white (WCAG 1.4.11 for graphics); every chart also has its numbers in a table.
 from __future__ import annotations
 
 import json
+import math
 
 from markupsafe import Markup, escape
 
@@ -112,6 +113,58 @@ def monthly_lines(months: list[str], series: list[tuple[str, list[float | None],
         })
     layout = _layout(title, axis_title)
     layout["yaxis"]["rangemode"] = "normal"
+    return {"data": data, "layout": layout}
+
+
+# Bin widths a reader can add up in their head; the narrowest that gives at most MAX_BINS bins is used.
+NICE_STEPS = (0.05, 0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100)
+MAX_BINS = 20
+
+
+def bins(values: list[float], max_bins: int = MAX_BINS) -> tuple[list[float], list[int]]:
+    """Equal bins of a nice width over the values: (edges, counts), len(edges) == len(counts) + 1.
+
+    Each bin holds the values from its lower edge up to, not including, its
+    upper edge; the last bin also holds its upper edge. Edges are multiples of
+    the width, so the same values always fall in the same bins.
+    """
+    if not values:
+        return [], []
+    low, high = min(values), max(values)
+    for step in NICE_STEPS:
+        first = math.floor(round(low / step, 9)) * step
+        count = max(1, math.ceil(round((high - first) / step, 9)))
+        if count <= max_bins:
+            break
+    edges = [round(first + i * step, 6) for i in range(count + 1)]
+    counts = [0] * count
+    for v in values:
+        counts[min(count - 1, int(round((v - first) / step, 9) // 1))] += 1
+    return edges, counts
+
+
+def spread_histogram(edges: list[float], counts: list[int], *, marked: float | None, marked_label: str, title: str,
+                     unit: str, axis_title: str) -> dict:
+    """How many schools fall in each range of a metric (bars touching, one per bin), a dashed line at `marked`."""
+    centers = [round((a + b) / 2, 6) for a, b in zip(edges, edges[1:])]
+    width = edges[1] - edges[0] if len(edges) > 1 else 1
+    data = [{
+        "type": "bar", "name": "Schools", "x": centers, "y": counts, "width": [width] * len(counts),
+        "marker": {"color": PALETTE["school"], "line": {"color": "white", "width": 1}},
+        "hovertemplate": "%{y} schools<extra></extra>",
+    }]
+    layout = _layout(title, axis_title, legend=False)
+    layout["xaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "zeroline": False}
+    layout["yaxis"] = {"title": {"text": "Schools"}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
+    if marked is not None:
+        layout["shapes"] = [{
+            "type": "line", "xref": "x", "yref": "paper", "x0": round(marked, 2), "x1": round(marked, 2),
+            "y0": 0, "y1": 1, "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
+        }]
+        layout["annotations"] = [{
+            "x": round(marked, 2), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+            "text": marked_label, "font": {"size": 12, "color": INK},
+        }]
     return {"data": data, "layout": layout}
 
 
