@@ -69,15 +69,20 @@ def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | 
     }]
     layout = _layout(title, axis_title, height=max(180, 60 + 26 * len(labels)), horizontal=True, legend=False)
     if all_value is not None:
-        layout["shapes"] = [{
-            "type": "line", "xref": "x", "yref": "paper", "x0": round(all_value, 2), "x1": round(all_value, 2),
-            "y0": 0, "y1": 1, "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
-        }]
-        layout["annotations"] = [{
-            "x": round(all_value, 2), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-            "text": "All students", "font": {"size": 12, "color": INK},
-        }]
+        _mark(layout, all_value, "All students")
     return {"data": data, "layout": layout}
+
+
+def _mark(layout: dict, x: float, label: str) -> None:
+    """A dashed reference line across the chart at x on the value axis, named above the chart."""
+    layout["shapes"] = [{
+        "type": "line", "xref": "x", "yref": "paper", "x0": round(x, 2), "x1": round(x, 2),
+        "y0": 0, "y1": 1, "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
+    }]
+    layout["annotations"] = [{
+        "x": round(x, 2), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
+        "text": label, "font": {"size": 12, "color": INK},
+    }]
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
@@ -157,14 +162,7 @@ def spread_histogram(edges: list[float], counts: list[int], *, marked: float | N
     layout["xaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "zeroline": False}
     layout["yaxis"] = {"title": {"text": "Schools"}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
     if marked is not None:
-        layout["shapes"] = [{
-            "type": "line", "xref": "x", "yref": "paper", "x0": round(marked, 2), "x1": round(marked, 2),
-            "y0": 0, "y1": 1, "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
-        }]
-        layout["annotations"] = [{
-            "x": round(marked, 2), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-            "text": marked_label, "font": {"size": 12, "color": INK},
-        }]
+        _mark(layout, marked, marked_label)
     return {"data": data, "layout": layout}
 
 
