@@ -195,6 +195,27 @@ def test_survey_charts_and_tables_name_domains_without_repeating_the_survey(zone
     plot = json.loads("[" + re.search(r'Plotly\.newPlot\("climate-educator",(.*)\);</script>', block).group(1) + "]")
     labels = plot[0][0]["y"]
     assert labels[0] == "Instructional Culture<br>Index" and not any("survey" in label for label in labels)
+    # Among the family survey's topics, its overall figure is the one over every question.
+    family = page[page.index('id="climate-family-block"'):]
+    family = family[: family.index("</figure>")]
+    rows = re.findall(r'<tr data-cell="family_favorable[^"]*">\s*<th scope="row">([^<]+)</th>', family)
+    assert rows[0] == "All questions" and "Communication" in rows
+
+
+def test_ratings_and_scores_are_drawn_against_their_whole_scale():
+    from sezp_roadmap.reporting.figures import grouped_bars
+
+    series = [("This school", [2.5, 3.0], "school")]
+    rating = grouped_bars(["Instruction", "Culture"], series, title="t", unit="rating", axis_title="a", horizontal=True)
+    assert rating["layout"]["xaxis"]["range"] == [0, 4]
+    score = grouped_bars(["Index", "Peer Culture"], [("This school", [6.8, 7.4], "school")], title="t", unit="score",
+                         axis_title="a", horizontal=True)
+    assert score["layout"]["xaxis"]["range"] == [0, 10]
+    # A percent has no fixed top worth drawing: its axis fits the bars.
+    percent = grouped_bars(["All questions"], [("This school", [84.0], "school")], title="t", unit="percent",
+                           axis_title="a", horizontal=True)
+    assert "range" not in percent["layout"]["xaxis"]
+    go.Figure(data=rating["data"], layout=rating["layout"])
 
 
 def test_schools_spread_over_bins_of_a_width_a_reader_can_add_up():

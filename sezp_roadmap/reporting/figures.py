@@ -26,6 +26,8 @@ PALETTE = {
     "reference": "#1A1A1A",  # the all-students line
 }
 INK = "#1A1A1A"
+# The scales of the units that have one: SQR ratings (1 to 4) and survey scores (0 to 10), drawn from 0.
+FULL_SCALES = {"rating": (0, 4), "score": (0, 10)}
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
 
@@ -100,7 +102,10 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float | Non
             trace.update(x=categories, y=_round(values), hovertemplate="%{x}, " + name + ": " + _hover(unit) + "<extra></extra>")
         data.append(trace)
     height = max(200, 80 + 22 * len(categories) * max(1, len(data))) if horizontal else 300
-    return {"data": data, "layout": _layout(title, axis_title, height=height, horizontal=horizontal)}
+    layout = _layout(title, axis_title, height=height, horizontal=horizontal)
+    if unit in FULL_SCALES:  # a rating or a score is read against its whole scale, not against the highest bar
+        layout["xaxis" if horizontal else "yaxis"]["range"] = list(FULL_SCALES[unit])
+    return {"data": data, "layout": layout}
 
 
 def monthly_lines(months: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,

@@ -54,6 +54,8 @@ class Chart:
     note: str | None = None
 
 
+# How a survey's overall figure is named in a chart of its topics (metrics.md: all items).
+OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
 
 
@@ -387,6 +389,8 @@ class Sections:
             return None
         info = self.info(pairs[0][0])
         labels = without_shared_prefix([self.info(m).label for m, _ in pairs])
+        # Among the family survey's topics, its overall figure is the one over every question.
+        labels = [OVERALL_AMONG_TOPICS.get(m, label) for (m, _), label in zip(pairs, labels)]
         series = [("This school", [None if c.suppressed else c.value for _, c in pairs], "school")]
         if school_id != ZONE:
             series.append(("Zone", [c.zone_value for _, c in pairs], "zone"))
