@@ -238,10 +238,10 @@ def test_schools_spread_over_bins_of_a_width_a_reader_can_add_up():
 def test_a_zone_of_many_schools_shows_how_they_spread_and_folds_its_lists(zone, tmp_path, monkeypatch):
     """Past MANY_SCHOOLS, a bar per school gives way to a histogram with its table; the long lists fold away."""
     from sezp_roadmap.config import load_settings
-    from sezp_roadmap.reporting import render
+    from sezp_roadmap.reporting import render, zone_overview
 
     landing, warehouse, _ = zone
-    monkeypatch.setattr(render, "MANY_SCHOOLS", 2)  # the test zone's three schools count as many
+    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 2)  # the test zone's three schools count as many
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "many", load_settings(None, landing))
     page = (tmp_path / "many" / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
