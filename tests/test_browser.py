@@ -32,8 +32,14 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "scree
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    return build_report_zone(tmp_path_factory.mktemp("browser"))[2]
+def report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """(landing folder, warehouse, reports folder) of the test zone."""
+    return build_report_zone(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def reports(report_zone) -> Path:
+    return report_zone[2]
 
 
 @pytest.fixture(scope="module")
@@ -181,5 +187,31 @@ def test_a_findings_date_reads_on_one_line(browser, reports):
     for i in range(dates.count()):
         box = dates.nth(i).bounding_box()
         assert box["height"] < 2 * line + 12, dates.nth(i).inner_text()  # one line, with the cell's padding
+    page.close()
+    assert not problems
+
+
+def test_a_large_zones_targets_page_opens_on_a_choice_of_school(browser, report_zone, tmp_path, monkeypatch):
+    import duckdb
+
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting import render, zone_overview
+
+    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 1)  # the test zone (three schools, two with targets) counts as large
+    landing, warehouse, _ = report_zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render.render_reports(con, tmp_path / "many", load_settings(None, landing))
+    page, problems = open_page(browser, tmp_path / "many" / "2026" / "targets.html", tmp_path / "many")
+    rows = page.locator("#targets-table tbody tr")
+    assert rows.count() == 4 and page.locator("#targets-table tbody tr:visible").count() == 0
+    assert "Choose a school to see its targets (4 targets of 2 schools)" in page.locator("#targets-count").inner_text()
+    page.select_option("#school-filter", "B")
+    assert page.locator("#targets-table tbody tr:visible").count() == 2
+    assert "2 targets shown" in page.locator("#targets-count").inner_text()
+    page.select_option("#school-filter", "")
+    assert page.locator("#targets-table tbody tr:visible").count() == 4
+    page.select_option("#school-filter", "none")
+    assert page.locator("#targets-table tbody tr:visible").count() == 0
+    assert page.locator("#targets-count").inner_text().startswith("Choose a school")
     page.close()
     assert not problems

@@ -241,7 +241,7 @@ def test_a_zone_of_many_schools_shows_how_they_spread_and_folds_its_lists(zone, 
     from sezp_roadmap.reporting import render, zone_overview
 
     landing, warehouse, _ = zone
-    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 2)  # the test zone's three schools count as many
+    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 1)  # the test zone (three schools, two with targets) counts as large
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "many", load_settings(None, landing))
     page = (tmp_path / "many" / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
@@ -261,6 +261,12 @@ def test_a_zone_of_many_schools_shows_how_they_spread_and_folds_its_lists(zone, 
     assert f"Every school's report ({len(SCHOOLS)} schools)" in index
     for _, data, layout in figure_specs(page):
         go.Figure(data=data, layout=layout)
+    # The targets page opens on a choice of school, every target folded (shown again without JavaScript).
+    targets = (tmp_path / "many" / "2026" / "targets.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr data-school=\"[^\"]+\"( hidden)?>", targets)
+    assert rows and all(rows)
+    assert '<option value="none" selected>a school of your choice</option>' in targets
+    assert "<noscript><style>#targets-table tbody tr[hidden] { display: table-row; }</style></noscript>" in targets
 
 
 def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():

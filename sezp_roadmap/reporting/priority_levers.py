@@ -19,6 +19,7 @@ import duckdb
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import KIND_LABELS, POINTS, LeverEvidence, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
 from sezp_roadmap.reporting.formatting import format_difference, format_value, long_date, subgroup_label
 from sezp_roadmap.warehouse import query
@@ -227,7 +228,8 @@ def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_ye
         schools = sorted({(r["school_name"] or r["school_id"], r["school_id"]) for r in rows})
         page = out_dir / str(school_year) / "targets.html"
         page.parent.mkdir(parents=True, exist_ok=True)
+        # A state's year has tens of thousands of targets: its page opens on a choice of school, every row folded.
         page.write_text(template.render(rows=rows, schools=schools, school_year=school_year, settings=settings,
-                                        **page_assets), encoding="utf-8")
+                                        folded=len(schools) > zone_overview.MANY_SCHOOLS, **page_assets), encoding="utf-8")
         written[school_year] = f"{school_year}/targets.html"
     return written

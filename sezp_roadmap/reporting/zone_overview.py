@@ -12,9 +12,11 @@ from sezp_roadmap.reporting.context import ZONE, MetricInfo, PeriodData
 from sezp_roadmap.reporting.formatting import format_value
 from sezp_roadmap.reporting.sections import Chart, Sections
 
-# Up to this many schools the zone overview draws a bar per school and the index lists every school's report.
-# A larger zone (a state has 1,800 schools: a bar chart of them would be 47,000 pixels tall) gets how its
-# schools spread over the values instead, and the index folds each period's list away until it is opened.
+# Up to this many schools the zone overview draws a bar per school, the index lists every school's report
+# and the targets page shows every school's targets. A larger zone (a state has 1,800 schools: a bar chart
+# of them would be 47,000 pixels tall, its targets 23,000 rows) gets how its schools spread over the values
+# instead, the index folds each period's list away until it is opened, and the targets page opens on a
+# choice of school.
 MANY_SCHOOLS = 40
 # The zone overview compares schools on these, in this order (those published).
 ZONE_OVERVIEW_METRICS = (
