@@ -218,6 +218,19 @@ def test_ratings_and_scores_are_drawn_against_their_whole_scale():
     go.Figure(data=rating["data"], layout=rating["layout"])
 
 
+def test_a_bar_charts_reference_line_is_named_and_absent_when_its_figure_is():
+    from sezp_roadmap.reporting.figures import subgroup_bars
+
+    by_school = subgroup_bars(["Alpha", "Beta"], [90.0, 92.0], all_value=91.0, title="t", unit="percent",
+                              axis_title="a", marked_label="Zone")
+    assert by_school["layout"]["annotations"][0]["text"] == "Zone" and by_school["layout"]["shapes"][0]["x0"] == 91.0
+    # The zone's own figure hidden: no line and no name, and the chart is still drawn.
+    hidden = subgroup_bars(["Alpha", "Beta"], [90.0, 92.0], all_value=None, title="t", unit="percent", axis_title="a",
+                           marked_label="Zone")
+    assert "shapes" not in hidden["layout"] and "annotations" not in hidden["layout"]
+    go.Figure(data=hidden["data"], layout=hidden["layout"])
+
+
 def test_schools_spread_over_bins_of_a_width_a_reader_can_add_up():
     from sezp_roadmap.reporting.figures import bins
 

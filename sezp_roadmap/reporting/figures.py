@@ -62,8 +62,11 @@ def _layout(title: str, axis_title: str, *, height: int = 300, horizontal: bool 
 
 
 def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | None, title: str, unit: str,
-                  axis_title: str) -> dict:
-    """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students."""
+                  axis_title: str, marked_label: str = "All students") -> dict:
+    """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students.
+
+    The zone overview draws a bar per school the same way, its line at the zone (marked_label "Zone").
+    """
     hover = _hover(unit).replace("%{y", "%{x")
     data = [{
         "type": "bar", "orientation": "h", "name": "Subgroup", "y": labels, "x": _round(values),
@@ -71,7 +74,7 @@ def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | 
     }]
     layout = _layout(title, axis_title, height=max(180, 60 + 26 * len(labels)), horizontal=True, legend=False)
     if all_value is not None:
-        _mark(layout, all_value, "All students")
+        _mark(layout, all_value, marked_label)
     return {"data": data, "layout": layout}
 
 
@@ -154,7 +157,7 @@ def bins(values: list[float], max_bins: int = MAX_BINS) -> tuple[list[float], li
 
 
 def spread_histogram(edges: list[float], counts: list[int], *, marked: float | None, marked_label: str, title: str,
-                     unit: str, axis_title: str) -> dict:
+                     axis_title: str) -> dict:
     """How many schools fall in each range of a metric (bars touching, one per bin), a dashed line at `marked`."""
     centers = [round((a + b) / 2, 6) for a, b in zip(edges, edges[1:])]
     width = edges[1] - edges[0] if len(edges) > 1 else 1

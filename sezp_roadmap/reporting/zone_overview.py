@@ -49,8 +49,8 @@ def overview(data: PeriodData, sections: Sections) -> dict:
             spreads.append(spread_chart(info, [c.value for _, c in pairs], zone_value, len(schools)))
             continue
         spec = figures.subgroup_bars([n for n, _ in pairs], [c.value for _, c in pairs], all_value=zone_value,
-                                     title=f"{info.label} by school", unit=info.unit, axis_title=info.label)
-        spec["layout"]["annotations"][0]["text"] = "Zone" if zone_value is not None else ""
+                                     title=f"{info.label} by school", unit=info.unit, axis_title=info.label,
+                                     marked_label="Zone")
         div_id = f"zone-{metric.replace('_', '-')}"
         summary = f"Bar chart of {info.label.lower()} by school, with the zone as a dashed line; the numbers are in the table above."
         charts.append({"id": div_id, "title": info.label, "figure": figures.figure_html(spec, div_id, summary)})
@@ -69,7 +69,7 @@ def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None
     edges, counts = figures.bins(values)
     title = f"{info.label} across schools"
     div_id = f"zone-spread-{info.id.replace(':', '-').replace('_', '-')}"
-    spec = figures.spread_histogram(edges, counts, marked=zone_value, marked_label="Zone", title=title, unit=info.unit,
+    spec = figures.spread_histogram(edges, counts, marked=zone_value, marked_label="Zone", title=title,
                                     axis_title=info.label)
     summary = (f"Bar chart of how many schools have each range of {info.label.lower()}, with the zone as a dashed "
                "line; the numbers are in the table that follows.")
