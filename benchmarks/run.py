@@ -191,6 +191,11 @@ def source_tree(revision: str | None, workdir: Path) -> Path:
     return tree
 
 
+def source_env(source: Path) -> dict[str, str]:
+    """The environment of a child that runs the code of `source`: that tree first on the path, this checkout's benchmarks package after it."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
+
+
 def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = None) -> dict:
     """A cold `sezp-roadmap build`: no warehouse or reports left from an earlier run.
 
@@ -202,8 +207,7 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
     shutil.rmtree(reports, ignore_errors=True)
     for stale in work.glob("reports.*"):
         shutil.rmtree(stale, ignore_errors=True)
-    # The source tree comes first on the path, this checkout's benchmarks package after it.
-    env = {**os.environ, "SEZP_BENCH_PROFILE": str(profile), "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
+    env = {**source_env(source), "SEZP_BENCH_PROFILE": str(profile)}
     run = run_child([sys.executable, "-m", "benchmarks.profiled_build", "--data", str(data.resolve()),
                      "--warehouse", str(warehouse.resolve()), "--reports", str(reports.resolve())], env=env, cwd=source,
                     timeout=timeout, stop_signal=signal.SIGINT)
@@ -239,10 +243,9 @@ def median_build(data: Path, work: Path, source: Path, timeout: float | None, re
 
 def period_reports(data: Path, warehouse: str, source: Path) -> dict:
     """The running school year's mid-year reports of every school, rendered from the built warehouse (a child process)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
     run = run_child([sys.executable, "-m", "benchmarks.period_reports", "--warehouse", str(Path(warehouse).resolve()),
                      "--data", str(data.resolve())],
-                    env=env, cwd=source)
+                    env=source_env(source), cwd=source)
     if run.returncode:
         raise RuntimeError(f"rendering one period's reports failed:\n{run.stderr}")
     summary = json.loads(run.stdout.strip().splitlines()[-1])
