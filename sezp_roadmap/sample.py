@@ -713,7 +713,7 @@ def _absence_targets(n_mem: np.ndarray, cal: Calibration, rng) -> tuple[np.ndarr
     Bands by exact allocation among spells with >= 20 days (DESE's attending
     students), so chronic and severe shares match; the lowest band's mean is
     solved from the attendance rate. Half-day counts are clamped into the band
-    with integer arithmetic (10 x absent >= membership, as metrics.md).
+    with integer arithmetic (10 x absent >= membership, as docs/metrics.md).
     """
     n = len(n_mem)
     c10, c20 = cal.chronic10 / 100, cal.chronic20 / 100

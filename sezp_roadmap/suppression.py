@@ -1,4 +1,4 @@
-"""Small-cell suppression (metrics.md, "Privacy"), applied before anything is published.
+"""Small-cell suppression (docs/metrics.md, "Privacy"), applied before anything is published.
 
 Primary: a cell whose n is below the threshold of its population is hidden
 (students: `min_students`, respondents: `min_respondents`; SQR indicators never).

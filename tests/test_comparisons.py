@@ -1,4 +1,4 @@
-"""marts.metric_comparisons on a hand-made zone (metrics.md, "Comparisons").
+"""marts.metric_comparisons on a hand-made zone (docs/metrics.md, "Comparisons").
 
 School A, 2025-26: 250 students, 20 school days each (all attending). 78 are
 chronically absent (2 days missed each): 40 of the 100 English learners and 38

@@ -1,4 +1,4 @@
-"""Attendance metrics on a tiny hand-computed zone (metrics.md), checked exactly.
+"""Attendance metrics on a tiny hand-computed zone (docs/metrics.md), checked exactly.
 
 Two schools, 40 school days (d[0] = 2025-09-02 .. d[39]); as of 2025-10-31; the
 mid-year period is cut after d[19] for this test.

@@ -1,4 +1,4 @@
-"""Discipline metrics on a tiny hand-computed zone (metrics.md).
+"""Discipline metrics on a tiny hand-computed zone (docs/metrics.md).
 
 40 school days from d[0] = 2025-09-02; as of 2025-10-31. School A enrolls d01-d09
 (d04 withdrew after d[19]; d06 moved to B after d[9]); school B enrolls d06 and d10.

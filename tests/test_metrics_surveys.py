@@ -1,4 +1,4 @@
-"""Family survey, educator survey and SQR metrics on tiny hand-computed data (metrics.md).
+"""Family survey, educator survey and SQR metrics on tiny hand-computed data (docs/metrics.md).
 
 Administrations: A has fall, winter and spring; B only spring; C only fall.
 mid_year uses the latest of fall/winter; end_of_year the latest of the year.

@@ -1,7 +1,7 @@
 """The whole path on a tiny hand-made zone, with hand-computed expectations.
 
 Two schools, 40 school days (2025-09-02 .. 2025-10-27), settings as of 2025-10-31.
-Students and what the metrics.md rules make of them:
+Students and what the docs/metrics.md rules make of them:
 
   s01  A, all 40 days, 4 absences (A)             exactly 10% -> chronic
   s02  A, all 40 days, 3 A + 1 AH = 3.5 days      8.75%, not chronic

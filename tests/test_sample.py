@@ -157,7 +157,7 @@ def test_larger_zones_use_four_digit_ids_and_unique_names(tmp_path):
 
 
 def test_attendance_and_chronic_absence_match_dese(db):
-    """metrics.md's rule: >= 20 membership days, absent >= 10 % of membership, AH = 0.5."""
+    """docs/metrics.md rule: >= 20 membership days, absent >= 10 % of membership, AH = 0.5."""
     measured = db.execute("""
         with absent as (
             select student_id, school_id, date,

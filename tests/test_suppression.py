@@ -1,4 +1,4 @@
-"""Small-cell suppression (metrics.md, "Privacy"): hand-made cases, then properties on random zones."""
+"""Small-cell suppression (docs/metrics.md, "Privacy"): hand-made cases, then properties on random zones."""
 
 import datetime as dt
 

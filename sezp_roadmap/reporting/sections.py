@@ -54,7 +54,7 @@ class Chart:
     note: str | None = None
 
 
-# How a survey's overall figure is named in a chart of its topics (metrics.md: all items).
+# How a survey's overall figure is named in a chart of its topics (docs/metrics.md: all items).
 OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
 

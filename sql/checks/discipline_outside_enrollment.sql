@@ -1,5 +1,5 @@
 -- A disciplinary action dated outside every enrollment spell of the student
--- at that school (metrics.md): reported, never counted.
+-- at that school (docs/metrics.md): reported, never counted.
 with actions as (
     select
         *,

@@ -1,6 +1,6 @@
 -- A student's spells in one school year that disagree on a demographic
 -- attribute. The latest spell (by entry date) is the one the metrics use
--- (metrics.md); every other spell that differs is reported against it.
+-- (docs/metrics.md); every other spell that differs is reported against it.
 -- Only students with two or more spells in a year can disagree: they are
 -- found first by a hash aggregate, so the ranking and the comparison of six
 -- attributes read a few percent of the spells, not all of them.

@@ -1,4 +1,4 @@
--- Comparisons a report shows beside every published cell (metrics.md), keyed
+-- Comparisons a report shows beside every published cell (docs/metrics.md), keyed
 -- like marts.metric_values. Built only from published values, except the
 -- "all other students" figures, which are published only when the subgroup's
 -- own cell and `all` are published and the other students number at least the

@@ -1,4 +1,4 @@
--- Attendance indicators (metrics.md), over attending students only (at least
+-- Attendance indicators (docs/metrics.md), over attending students only (at least
 -- the configured number of membership days: DESE's 20-day rule). Students are
 -- added up per profile (attribute combination) first, then profiles per subgroup.
 insert into work.metric_cells

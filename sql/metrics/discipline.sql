@@ -1,4 +1,4 @@
--- Discipline metrics (metrics.md), over enrolled students: students with at
+-- Discipline metrics (docs/metrics.md), over enrolled students: students with at
 -- least one membership day at the school in the period (for the zone: at any
 -- zone school).
 --

@@ -1,4 +1,4 @@
--- Educator survey scores (0-10, metrics.md) from the administration the period
+-- Educator survey scores (0-10, docs/metrics.md) from the administration the period
 -- uses. `Instructional Culture Index` is the overall index (educator_ici); every
 -- other domain is educator:<slug of the domain>. n is the domain's respondents;
 -- the zone row is the respondent-weighted mean of the school scores, so

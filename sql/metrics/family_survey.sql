@@ -1,4 +1,4 @@
--- Family survey percent favorable (metrics.md): 100 × answers of 4 or 5 / answered
+-- Family survey percent favorable (docs/metrics.md): 100 × answers of 4 or 5 / answered
 -- items, over the administration the period uses (sql/work/administrations.sql).
 -- A skipped item (empty response) is not an answer. n counts respondents with at
 -- least one answer in scope; the zone pools every school's answers, a respondent

@@ -1,4 +1,4 @@
--- School Quality Review (metrics.md): the mean rating (1-4) of a domain's
+-- School Quality Review (docs/metrics.md): the mean rating (1-4) of a domain's
 -- indicators in the review the period uses; the zone row pools every school's
 -- indicators. Domain ids are sqr:<slug of the domain>. n counts indicators.
 create or replace temporary table sqr_ratings as

@@ -1,6 +1,6 @@
 -- marts.monthly_discipline: suspensions and days removed in each month of a period, per
 -- school and for the zone. Only actions dated within one of the student's enrollment
--- spells at the school count (metrics.md); n is the students enrolled that month. A month
+-- spells at the school count (docs/metrics.md); n is the students enrolled that month. A month
 -- with fewer than $min_students enrolled students carries no figures.
 create or replace table work.run_monthly_discipline as
 with actions as (

@@ -1,4 +1,4 @@
--- Which survey administration (or SQR review) each school's period uses (metrics.md):
+-- Which survey administration (or SQR review) each school's period uses (docs/metrics.md):
 -- mid_year uses the latest of the fall and winter administrations of the year;
 -- end_of_year uses the latest administration of the year (spring, else winter, else fall).
 -- A school with only a spring survey has no mid-year survey cells.

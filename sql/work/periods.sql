@@ -1,4 +1,4 @@
--- Reporting periods of every school year in the calendar (metrics.md, "Periods").
+-- Reporting periods of every school year in the calendar (docs/metrics.md, "Periods").
 -- mid_year: July 1 of the start year through the configured cutoff;
 -- end_of_year: July 1 through June 30. A period still running is counted
 -- through the as-of date only: later calendar days have not happened yet.

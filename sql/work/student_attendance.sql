@@ -1,5 +1,5 @@
 -- Membership and absence of every student, per school and for the zone, per period
--- (metrics.md: membership(s) and absent(s)), with the attributes their subgroups come from.
+-- (docs/metrics.md: membership(s) and absent(s)), with the attributes their subgroups come from.
 --
 -- A membership day is a calendar school day of the school, inside the period
 -- (through the date the data runs through), inside one of the student's
@@ -285,7 +285,7 @@ select * from final;
 -- 8. The attributes behind a student's subgroups (and grade), per school and for
 --    the zone, per period: from the student's spells at that school in that year
 --    that overlap the period (for the zone: at any zone school); where those
---    spells disagree, the spell with the latest entry_date wins (metrics.md).
+--    spells disagree, the spell with the latest entry_date wins (docs/metrics.md).
 create or replace temporary table student_attributes as
 with spells as (
     select e.*, p.period

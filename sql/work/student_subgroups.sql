@@ -1,5 +1,5 @@
 -- The subgroups of every attribute combination of the run's students (work.profiles):
--- every id the attributes put a student in, `all` included (metrics.md,
+-- every id the attributes put a student in, `all` included (docs/metrics.md,
 -- data-contract.md). The one place the subgroup rules are written.
 create or replace table work.profile_subgroups as
 with subgroups as (

@@ -1,4 +1,4 @@
--- Primary suppression (metrics.md, "Privacy"): a cell whose n is below the
+-- Primary suppression (docs/metrics.md, "Privacy"): a cell whose n is below the
 -- threshold of its population (students or respondents) is hidden; SQR
 -- indicators never are. Complementary suppression then works on these tables
 -- (sql/work/complementary_suppression.sql, repeated until nothing changes).
