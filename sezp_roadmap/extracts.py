@@ -6,7 +6,7 @@ registry, so adding a column or an extract is an edit here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
 RACE_CODES = {
@@ -60,7 +60,6 @@ class Extract:
     key: tuple[str, ...]
     required: bool = True
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def column_names(self) -> tuple[str, ...]:

@@ -30,7 +30,3 @@ SUBGROUPS: dict[str, str] = {
     "nonbinary": "Non-binary",
     **{f"grade_{g}": f"Grade {g}" for g in GRADES},
 }
-
-
-def is_subgroup(subgroup_id: str) -> bool:
-    return subgroup_id in SUBGROUPS
