@@ -1,12 +1,12 @@
-"""The state's published figures on the pages: beside ours in the reports, reconciled on the data-quality page.
+"""The state's published figures beside ours in the reports.
 
 Everything comes from the state_figures extract (never a number written
 here): a school's report shows, in its attendance and discipline sections,
 its own DESE figure beside ours at the end of the year, and the most recent
 district and statewide figures of each measure as context. A mid-year report
 shows last year's published figures, labelled as such (DESE publishes a
-year's figures after it ends). The data-quality page lists
-marts.state_reconciliation, what differs first, with the known reasons.
+year's figures after it ends). The data-quality page's reconciliation is
+reporting/state_reconciliation.py.
 """
 
 from __future__ import annotations
@@ -18,21 +18,11 @@ import duckdb
 from sezp_roadmap.extracts import STATE_METRICS
 from sezp_roadmap.metrics import METRICS_BY_ID
 from sezp_roadmap.reporting.sections import ATTENDANCE_METRICS, DISCIPLINE_METRICS, Sections
-from sezp_roadmap.reporting.formatting import format_difference, format_value, school_year_label, subgroup_label
+from sezp_roadmap.reporting.formatting import school_year_label
+from sezp_roadmap.reporting.state_reconciliation import formatted
 from sezp_roadmap.warehouse import query, table_exists
 
 STATE_NAME = "Massachusetts"
-STATUS_WORDS = {
-    "differs": "differs",
-    "agrees": "agrees",
-    "ours_hidden": "ours hidden (fewer students than the privacy threshold)",
-    "ours_year_to_date": "ours is year to date",
-}
-
-
-def _formatted(metric: str, value: float | None) -> str:
-    """As the report prints our own figures (a percent with one decimal, days as a number)."""
-    return format_value(value, STATE_METRICS[metric])
 
 
 @dataclass
@@ -79,13 +69,13 @@ class StateFigures:
             for kind, org, name in places:
                 latest = self._latest(kind, org, metric, reference)
                 if latest:
-                    references.append({"name": name, "year": school_year_label(latest[0]), "value": _formatted(metric, latest[1])})
+                    references.append({"name": name, "year": school_year_label(latest[0]), "value": formatted(metric, latest[1])})
             if school is None and not references:
                 continue
             rows.append({
                 "label": METRICS_BY_ID[metric].label,
                 "ours": ours.get(metric, "—"),
-                "school": _formatted(metric, school) if school is not None else "not published",
+                "school": formatted(metric, school) if school is not None else "not published",
                 "references": references,
                 "key": f"{metric}|all",
             })
@@ -103,36 +93,3 @@ class StateFigures:
             ours = {m: sections.shown(m, data.cell(school_id, m)) for m in present if data.cell(school_id, m) is not None}
             blocks[name] = self.context(school_id, data.school_year, data.period, list(metrics), ours)
         return blocks
-
-
-def _signed(delta: float | None, unit: str) -> str:
-    if delta is None:
-        return "—"
-    if abs(delta) < 0.05:  # the page prints one decimal
-        return "same"
-    return ("+" if delta > 0 else "−") + format_difference(delta, unit)
-
-
-def reconciliation(con: duckdb.DuckDBPyConnection) -> dict:
-    """marts.state_reconciliation as the data-quality page lists it: what differs first, with counts by status."""
-    if not table_exists(con, "marts.state_reconciliation"):
-        return {"rows": [], "counts": {}}
-    rows = []
-    counts: dict[str, int] = {}
-    for r in query(con, "reports/state_reconciliation"):
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-        unit = STATE_METRICS[r["metric"]]
-        rows.append({
-            "school": r["school_name"] or r["school_id"],
-            "state_school_id": r["state_school_id"],
-            "year": school_year_label(r["school_year"]),
-            "group": subgroup_label(r["subgroup"]),
-            "measure": METRICS_BY_ID[r["metric"]].label,
-            "ours": _formatted(r["metric"], r["our_value"]) or "hidden",
-            "state": _formatted(r["metric"], r["state_value"]),
-            "difference": _signed(r["difference"], unit),
-            "tolerance": format_difference(r["tolerance"], unit) if r["tolerance"] is not None else "—",
-            "status": r["status"],
-            "status_words": STATUS_WORDS.get(r["status"], r["status"]),
-        })
-    return {"rows": rows, "counts": counts}
