@@ -240,3 +240,14 @@ def test_only_figures_present_on_both_sides_of_a_mapped_school_at_the_end_of_the
     )
     build_state_reconciliation(con, settings(AS_OF))
     assert statuses(con) == []
+
+
+def test_the_data_dictionary_documents_every_column_of_the_mart():
+    from test_examples import documented_columns
+
+    con = reconciliation_warehouse([ours_row("A", "attendance_rate", 92.1)], [figure("02810315", "attendance_rate", 91.6)])
+    build_state_reconciliation(con, settings(AS_OF))
+    published = {c for (c,) in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'state_reconciliation'"
+    ).fetchall()}
+    assert published == documented_columns()["marts.state_reconciliation"]
