@@ -251,3 +251,11 @@ def test_the_data_dictionary_documents_every_column_of_the_mart():
         "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'state_reconciliation'"
     ).fetchall()}
     assert published == documented_columns()["marts.state_reconciliation"]
+
+
+def test_a_changed_state_figures_file_refreshes_its_years_and_the_next(tmp_path):
+    from sezp_roadmap.landing import school_years_in
+
+    path = tmp_path / "state_figures.csv"
+    path.write_text(HEADER + "\n2024,00000000,all,oss_rate,2.6,x\n2025,00000000,all,oss_rate,2.5,x\n")
+    assert school_years_in(path) == [2024, 2025, 2026]
