@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
+from sezp_roadmap.subgroups import GRADES, SUBGROUPS
+
 RACE_CODES = {
     "H": "Hispanic or Latino",
     "B": "Black or African American",
@@ -29,6 +30,17 @@ DISCIPLINE_ACTIONS = {
 }
 ADMINISTRATIONS = ("fall", "winter", "spring")
 PERIODS = ("mid_year", "end_of_year")
+# The measures DESE publishes that the Roadmap computes too (state_figures.metric), with their unit.
+STATE_METRICS = {
+    "attendance_rate": "percent",
+    "avg_days_absent": "days",
+    "chronic_absence_rate": "percent",
+    "severe_absence_rate": "percent",
+    "iss_rate": "percent",
+    "oss_rate": "percent",
+}
+# DESE's organisation codes: 8 digits; a district's end in 0000, the state's is all zeros.
+STATE_CODE = "00000000"
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,7 @@ class Column:
     """One column of an extract.
 
     kind: text, int, decimal, date, flag (Y/N) or code (one of `codes`).
+    required: the header must name it; an optional column missing from a file reads as empty.
     """
 
     name: str
@@ -65,6 +78,11 @@ class Extract:
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def required_column_names(self) -> tuple[str, ...]:
+        """The columns a header must name (an optional column may be left out)."""
+        return tuple(c.name for c in self.columns if c.required)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
@@ -89,6 +107,11 @@ EXTRACTS: dict[str, Extract] = {
                 _school_id(),
                 Column("school_name", "text", "The school's name as readers know it."),
                 Column("grade_span", "text", "Grades served, e.g. 6-8."),
+                Column(
+                    "state_school_id", "text",
+                    "The school's 8-digit DESE code (e.g. 02810315), to hold its figures against the state's; optional.",
+                    required=False, nullable=True,
+                ),
             ),
             key=("school_id",),
         ),
@@ -202,6 +225,24 @@ EXTRACTS: dict[str, Extract] = {
                 Column("target", "decimal", "Target in the metric's own unit (rates in percent).", minimum=0, maximum=100),
             ),
             key=("school_id", "school_year", "period", "metric", "subgroup"),
+            required=False,
+        ),
+        Extract(
+            "state_figures",
+            "figure DESE published for a school, a district or the state",
+            (
+                _school_year(),
+                Column(
+                    "org_code", "text",
+                    "DESE's 8-digit code: a school's (as in schools.state_school_id), a district's (4 digits + 0000) "
+                    "or 00000000 for the state.",
+                ),
+                Column("subgroup", "code", "Subgroup id, as in marts.metric_values.", codes=tuple(SUBGROUPS)),
+                Column("metric", "code", "Metric id, as in marts.metric_values.", codes=tuple(STATE_METRICS)),
+                Column("value", "decimal", "The published figure, in the metric's unit (rates in percent).", minimum=0, maximum=366),
+                Column("source", "text", "The public source of the figure (report, year, address)."),
+            ),
+            key=("school_year", "org_code", "subgroup", "metric"),
             required=False,
         ),
     )

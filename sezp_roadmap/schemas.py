@@ -17,7 +17,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from sezp_roadmap.extracts import ADMINISTRATIONS, DISCIPLINE_ACTIONS, EXTRACTS, GENDER_CODES, GRADES, PERIODS, RACE_CODES
+from sezp_roadmap.extracts import (
+    ADMINISTRATIONS, DISCIPLINE_ACTIONS, EXTRACTS, GENDER_CODES, GRADES, PERIODS, RACE_CODES, STATE_METRICS, SUBGROUPS,
+)
 
 # Enough rows for a second reading of types, codes and ranges; every further
 # 10,000 rows cost about 0.05 s per extract, which a zone's whole build feels.
@@ -45,6 +47,7 @@ class Schools(_Staging):
     school_id: Series[str] = _field("schools", "school_id", unique=True)
     school_name: Series[str] = _field("schools", "school_name")
     grade_span: Series[str] = _field("schools", "grade_span")
+    state_school_id: Series[str] = _field("schools", "state_school_id", str_matches=r"^[0-9]{8}$")
 
 
 class Calendar(_Staging):
@@ -147,6 +150,18 @@ class Targets(_Staging):
         unique = list(EXTRACTS["targets"].key)
 
 
+class StateFigures(_Staging):
+    school_year: Series[int] = _field("state_figures", "school_year")
+    org_code: Series[str] = _field("state_figures", "org_code", str_matches=r"^[0-9]{8}$")
+    subgroup: Series[str] = _field("state_figures", "subgroup", isin=list(SUBGROUPS))
+    metric: Series[str] = _field("state_figures", "metric", isin=list(STATE_METRICS))
+    value: Series[float] = _field("state_figures", "value")
+    source: Series[str] = _field("state_figures", "source")
+
+    class Config:
+        unique = list(EXTRACTS["state_figures"].key)
+
+
 SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "schools": Schools,
     "calendar": Calendar,
@@ -157,6 +172,7 @@ SCHEMAS: dict[str, type[pa.DataFrameModel]] = {
     "family_survey": FamilySurvey,
     "sqr": Sqr,
     "targets": Targets,
+    "state_figures": StateFigures,
 }
 
 assert set(SCHEMAS) == set(EXTRACTS), "every extract has a schema"

@@ -23,7 +23,10 @@ from test_pipeline import DAYS, write_tiny_zone
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
 # The order the Dagster checks run in: every extract after those it refers to.
-ORDER = ("schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets")
+ORDER = (
+    "schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets",
+    "state_figures",
+)
 assert set(ORDER) == set(EXTRACTS)
 
 

@@ -19,7 +19,7 @@ import pandera.pandas as pa
 from sezp_roadmap import schemas
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import Problem
-from sezp_roadmap.extracts import EXTRACTS, Column, Extract
+from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
@@ -33,10 +33,11 @@ from sezp_roadmap.warehouse import connect, read_sql
 EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",)}
 CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
-YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1}
+YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0}
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
+PERCENT_STATE_METRICS = [m for m, unit in STATE_METRICS.items() if unit == "percent"]
 UNIT_RANGES = {"percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4)}
 
 
@@ -81,7 +82,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
     _key_rules(con, extract)
     for rule in sql_rules(name):
-        params = {"as_of_date": settings.as_of_date}
+        params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
         if name == "targets":
             params.update(_target_parameters(con))
         findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
