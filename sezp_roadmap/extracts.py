@@ -46,6 +46,7 @@ class Column:
     codes: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # a regular expression every value matches
 
     @property
     def sql_type(self) -> str:
@@ -68,6 +69,10 @@ class Extract:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+def _student_id(description: str = "The student's id.") -> Column:
+    return Column("student_id", "text", description, pattern=r"^\S+$")
 
 
 def _school_id() -> Column:
@@ -107,7 +112,7 @@ EXTRACTS: dict[str, Extract] = {
             "enrollment",
             "enrollment spell of a student at a school in a school year",
             (
-                Column("student_id", "text", "The student's id; kept as text so leading zeros survive."),
+                _student_id("The student's id; kept as text so leading zeros survive."),
                 _school_id(),
                 _school_year(),
                 Column("grade", "code", "Grade during the spell.", codes=GRADES),
@@ -126,7 +131,7 @@ EXTRACTS: dict[str, Extract] = {
             "attendance",
             "attendance exception (absence, tardy, dismissal) of a student on a day",
             (
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("date", "date", "The school day of the exception."),
                 Column("code", "code", "Attendance code, from the configured code table."),
@@ -138,7 +143,7 @@ EXTRACTS: dict[str, Extract] = {
             "disciplinary action taken for a student in an incident",
             (
                 Column("incident_id", "text", "The incident's id, unique within the school."),
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("incident_date", "date", "Date of the incident."),
                 Column("offense", "text", "Offense, as the school recorded it."),
