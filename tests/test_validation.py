@@ -130,6 +130,8 @@ def test_the_schema_checks_every_row_codes_from_the_settings_patterns_nulls_and_
     run.con.execute("update staging.enrollment set grade = null where _source_row = 2")
     (issue,) = validation.schema_issues(run.con, EXTRACTS["enrollment"], run.settings)
     assert (issue.file, issue.row, issue.column, issue.value) == ("enrollment.csv", 2, "grade", None)
+    run.con.execute("delete from staging.discipline")
+    assert validation.schema_issues(run.con, EXTRACTS["discipline"], run.settings) == []
     run.con.execute("insert into staging.calendar select * from staging.calendar limit 1")
     (issue,) = validation.schema_issues(run.con, EXTRACTS["calendar"], run.settings)
     assert issue.column is None and "uniqueness" in issue.expected
