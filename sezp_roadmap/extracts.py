@@ -40,6 +40,7 @@ STATE_METRICS = {
     "oss_rate": "percent",
 }
 # DESE's organisation codes: 8 digits; a district's end in 0000, the state's is all zeros.
+DESE_CODE_PATTERN = r"^[0-9]{8}$"
 STATE_CODE = "00000000"
 
 
@@ -59,6 +60,7 @@ class Column:
     codes: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # a regular expression every value matches
 
     @property
     def sql_type(self) -> str:
@@ -87,6 +89,10 @@ class Extract:
         return next(c for c in self.columns if c.name == name)
 
 
+def _student_id(description: str = "The student's id.") -> Column:
+    return Column("student_id", "text", description, pattern=r"^\S+$")
+
+
 def _school_id() -> Column:
     return Column("school_id", "text", "The school's id, as in the schools extract.")
 
@@ -110,7 +116,7 @@ EXTRACTS: dict[str, Extract] = {
                 Column(
                     "state_school_id", "text",
                     "The school's 8-digit DESE code (e.g. 02810315), to hold its figures against the state's; optional.",
-                    required=False, nullable=True,
+                    required=False, nullable=True, pattern=DESE_CODE_PATTERN,
                 ),
             ),
             key=("school_id",),
@@ -129,7 +135,7 @@ EXTRACTS: dict[str, Extract] = {
             "enrollment",
             "enrollment spell of a student at a school in a school year",
             (
-                Column("student_id", "text", "The student's id; kept as text so leading zeros survive."),
+                _student_id("The student's id; kept as text so leading zeros survive."),
                 _school_id(),
                 _school_year(),
                 Column("grade", "code", "Grade during the spell.", codes=GRADES),
@@ -148,7 +154,7 @@ EXTRACTS: dict[str, Extract] = {
             "attendance",
             "attendance exception (absence, tardy, dismissal) of a student on a day",
             (
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("date", "date", "The school day of the exception."),
                 Column("code", "code", "Attendance code, from the configured code table."),
@@ -160,7 +166,7 @@ EXTRACTS: dict[str, Extract] = {
             "disciplinary action taken for a student in an incident",
             (
                 Column("incident_id", "text", "The incident's id, unique within the school."),
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("incident_date", "date", "Date of the incident."),
                 Column("offense", "text", "Offense, as the school recorded it."),
@@ -236,6 +242,7 @@ EXTRACTS: dict[str, Extract] = {
                     "org_code", "text",
                     "DESE's 8-digit code: a school's (as in schools.state_school_id), a district's (4 digits + 0000) "
                     "or 00000000 for the state.",
+                    pattern=DESE_CODE_PATTERN,
                 ),
                 Column("subgroup", "code", "Subgroup id, as in marts.metric_values.", codes=tuple(SUBGROUPS)),
                 Column("metric", "code", "Metric id, as in marts.metric_values.", codes=tuple(STATE_METRICS)),

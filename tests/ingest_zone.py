@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap import ingest
-from sezp_roadmap.config import load_settings
+from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import validate
@@ -73,6 +73,7 @@ def append(folder: Path, name: str, *lines: str) -> None:
 @dataclass
 class Run:
     con: duckdb.DuckDBPyConnection
+    settings: Settings
     read_problems: list[str] = field(default_factory=list)
 
     def rows(self, table: str) -> list[dict]:
@@ -100,7 +101,7 @@ def ingest_and_validate(folder: Path) -> Run:
     settings = load_settings(None, folder)
     files, _ = ingest.discover(folder)
     ingest.record_files(con, files)
-    run = Run(con)
+    run = Run(con, settings)
     for name in ORDER:
         try:
             ingest.load_staging(con, EXTRACTS[name], [f for f in files if f.extract == name])

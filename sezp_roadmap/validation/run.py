@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandera.pandas as pa
 
 from sezp_roadmap import schemas
 from sezp_roadmap.config import Settings
@@ -89,7 +88,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     _drop_findings_of_rows_in_error(con, name)
     _bad_row_share(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
-        findings.record(con, schema_issues(con, extract))
+        findings.record(con, schema_issues(con, extract, settings))
     con.execute("drop view _rows")
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
@@ -349,34 +348,32 @@ def _bad_row_share(con: duckdb.DuckDBPyConnection, extract: Extract, settings: S
 # --- the pandera schema, a second reading of the contract --------------------------------------
 
 
-def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[Issue]:
-    """Check staging.<extract> (its first SAMPLE_ROWS rows when longer) against its pandera schema."""
-    model = schemas.SCHEMAS[extract.name]
-    columns = ", ".join([*(f'"{c}"' for c in extract.column_names), "_source_file", "_source_row"])
-    # Staging is in file order and DuckDB keeps a table's order through a plain
-    # LIMIT: the first rows of the files, without sorting every row for them.
-    sql = f"select {columns} from staging.{extract.name} limit {int(schemas.SAMPLE_ROWS)}"
-    frame = con.execute(sql).df()
-    if frame.empty:
-        return []
-    try:
-        model.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        issues = []
-        for case in exc.failure_cases.head(SHOWN_ERRORS).itertuples():
-            index = case.index if isinstance(case.index, int) else None
-            source = frame.iloc[index] if index is not None and index < len(frame) else None
-            issues.append(
-                Issue(
-                    extract.name, "schema", ERROR,
-                    source["_source_file"] if source is not None else f"staging.{extract.name}",
-                    f"the value does not satisfy the schema check {case.check}",
-                    row=int(source["_source_row"]) if source is not None else None,
-                    column=case.column if isinstance(case.column, str) else None,
-                    value=None if case.failure_case is None else str(case.failure_case),
-                    expected=f"{case.check} (sezp_roadmap.schemas.{model.__name__})",
-                )
-            )
-        return issues
-    return []
+def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> list[Issue]:
+    """Check every row of staging.<extract> against its pandera schema, inside DuckDB."""
+    codes = {c.name: allowed_codes(c, extract, settings) for c in extract.columns if c.kind == "code"}
+    failed = schemas.failures(con, schemas.schema_of(extract, codes), f"staging.{extract.name}")
+    return [_schema_issue(con, extract, failure) for failure in (failed or [])[:SHOWN_ERRORS]]
 
+
+def _schema_issue(con: duckdb.DuckDBPyConnection, extract: Extract, failure: dict) -> Issue:
+    """The issue of a failed check, at the first row (in file order) that fails it."""
+    column, value = failure["column"], failure["value"]
+    where = None
+    if column is not None:
+        where = f'"{column}" is null' if value is None else f'"{column}" = $value'
+    located = None
+    if where:
+        located = con.execute(
+            f"select _source_file, _source_row from staging.{extract.name} where {where} "
+            "order by _source_file, _source_row limit 1",
+            {"value": value} if value is not None else {},
+        ).fetchone()
+    return Issue(
+        extract.name, "schema", ERROR,
+        located[0] if located else f"staging.{extract.name}",
+        f"the value does not satisfy the schema check {failure['check']}",
+        row=located[1] if located else None,
+        column=column,
+        value=None if value is None else str(value),
+        expected=f"{failure['check']} (the pandera schema of {extract.name}, generated from sezp_roadmap.extracts)",
+    )
