@@ -30,12 +30,11 @@ def test_every_rule_the_code_writes_is_registered():
     assert used and used <= set(RULES_BY_ID)
 
 
-def test_every_schema_is_the_registry_extract_with_descriptions_and_its_key():
+def test_every_schema_is_the_registry_extract_with_descriptions():
     for name, extract in EXTRACTS.items():
         schema = schema_of(extract)
         assert list(schema.columns) == list(extract.column_names), name
         assert all(column.description for column in schema.columns.values()), name
-        assert schema.unique == list(extract.key), name
 
 
 def test_subgroup_ids_include_the_data_contract_and_every_grade():
@@ -114,7 +113,7 @@ def test_the_pandera_schema_reads_the_typed_table_independently(tmp_path):
     assert "less_than_or_equal_to(4" in issues[0].expected
 
 
-def test_the_schema_checks_every_row_codes_from_the_settings_patterns_nulls_and_the_key(tmp_path):
+def test_the_schema_checks_every_row_codes_from_the_settings_patterns_and_nulls(tmp_path):
     folder = write_zone(tmp_path / "landing")
     run = ingest_and_validate(folder)
     attendance = EXTRACTS["attendance"]
@@ -132,9 +131,7 @@ def test_the_schema_checks_every_row_codes_from_the_settings_patterns_nulls_and_
     assert (issue.file, issue.row, issue.column, issue.value) == ("enrollment.csv", 2, "grade", None)
     run.con.execute("delete from staging.discipline")
     assert validation.schema_issues(run.con, EXTRACTS["discipline"], run.settings) == []
-    run.con.execute("insert into staging.calendar select * from staging.calendar limit 1")
-    (issue,) = validation.schema_issues(run.con, EXTRACTS["calendar"], run.settings)
-    assert issue.column is None and "uniqueness" in issue.expected
+
 
 
 def test_the_users_data_contract_names_every_column_rule_and_subgroup():
