@@ -4,7 +4,6 @@ Nothing here opens the warehouse: assets open it while they run, one at a
 time (in-process executor, and dagster_home/dagster.yaml runs one run at a time).
 """
 
-import os
 
 import dagster as dg
 
@@ -44,7 +43,7 @@ defs = dg.Definitions(
     assets=all_assets,
     jobs=[refresh_roadmap_job, ingest_landing_job],
     schedules=build_schedules(refresh_roadmap_job, paths.settings()),
-    sensors=[build_landing_sensor(refresh_roadmap_job, os.environ.get("SEZP_DATA_DIR", "data_samples/sample_zone"))],
+    sensors=[build_landing_sensor(refresh_roadmap_job, paths.data_dir)],
     resources={"paths": paths},
     # DuckDB allows one writer per file: steps run one after another in one process.
     executor=dg.in_process_executor,

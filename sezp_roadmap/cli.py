@@ -8,10 +8,11 @@ and it does so lazily so the library itself never imports Dagster.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+
+from sezp_roadmap import paths as default
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -69,14 +70,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--warehouse",
         type=Path,
-        default=Path(os.environ.get("SEZP_WAREHOUSE", "warehouse/roadmap.duckdb")),
-        help="DuckDB warehouse file (default: warehouse/roadmap.duckdb, or $SEZP_WAREHOUSE)",
+        default=Path(default.warehouse()),
+        help=f"DuckDB warehouse file (default: {default.WAREHOUSE}, or $SEZP_WAREHOUSE)",
     )
     b.add_argument(
         "--reports",
         type=Path,
-        default=Path(os.environ.get("SEZP_REPORTS", "reports/output")),
-        help="folder the reports are published to (default: reports/output, or $SEZP_REPORTS)",
+        default=Path(default.reports()),
+        help=f"folder the reports are published to (default: {default.REPORTS}, or $SEZP_REPORTS)",
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
