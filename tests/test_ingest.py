@@ -205,17 +205,6 @@ def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_
     assert others == (0, 0, 0)
 
 
-def test_a_working_copy_made_by_an_earlier_version_loses_its_text_copy_of_every_row(tmp_path):
-    warehouse = tmp_path / "roadmap.duckdb"
-    with duckdb.connect(str(working_path(warehouse))) as con:
-        con.execute("create schema raw")
-        con.execute("create table raw.attendance as select 'x' as student_id")
-    open_working_copy(warehouse)
-    with duckdb.connect(str(working_path(warehouse))) as con:
-        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0] == 0
-        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'staging'").fetchone()[0] == 1
-
-
 def test_findings_messages_built_in_sql_read_like_the_cli_errors():
     con = duckdb.connect()
     con.execute("create schema meta")
