@@ -27,7 +27,7 @@ from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.subgroups import SUBGROUPS
-from sezp_roadmap.validation import findings
+from sezp_roadmap.validation import findings, uncounted
 from sezp_roadmap.validation.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.validation.rules import check_rule_ids, sql_rules
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
@@ -51,6 +51,8 @@ class Outcome:
     errors: list[Problem] = field(default_factory=list)  # the first SHOWN_ERRORS
     error_count: int = 0
     finding_counts: dict[str, int] = field(default_factory=dict)  # rule -> rows
+    # Rows left out of the figures and files read as zero rows, one sentence per file and rule (validation.uncounted).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
@@ -97,7 +99,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     counts = dict(
         con.execute("select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]).fetchall()
     )
-    return Outcome(name, errors, total, counts)
+    return Outcome(name, errors, total, counts, uncounted.sentences(con, name))
 
 
 # --- the rows as the rules read them ------------------------------------------------------------
