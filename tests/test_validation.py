@@ -196,3 +196,17 @@ def test_the_users_data_contract_names_every_column_rule_and_subgroup():
         assert f"| `{rule.id}` |" in text, rule.id
     for subgroup in SUBGROUPS:
         assert subgroup.startswith("grade_") or f"`{subgroup}`" in text, subgroup
+
+
+def test_every_rule_that_leaves_rows_out_has_its_words_on_the_command_line():
+    from sezp_roadmap.validation.findings import EXCLUDED
+    from sezp_roadmap.validation.uncounted import PHRASES, sentence, share_text
+
+    assert set(PHRASES) == {r.id for r in RULES if r.severity == EXCLUDED}
+    assert sentence({"file": "d.csv", "rule": "discipline_outside_enrollment", "rows_noted": 19, "file_rows": 339}) == (
+        "d.csv: 19 of 339 rows (5.6%) are outside every enrollment spell and are not counted"
+    )
+    assert sentence({"file": "d.csv", "rule": "discipline_outside_enrollment", "rows_noted": 1, "file_rows": 1000}) == (
+        "d.csv: 1 of 1,000 rows (0.1%) is outside every enrollment spell and is not counted"
+    )
+    assert [share_text(1, 20_001), share_text(1, 2_000), share_text(0, 5)] == ["less than 0.1%", "0.1%", "0.0%"]
