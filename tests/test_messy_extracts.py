@@ -28,6 +28,13 @@ def build(tmp_path: Path, folder: Path, capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def write_discipline(folder: Path, counted: int, after_withdrawal: int) -> None:
+    """`counted` actions of student 0001 at Alpha, then `after_withdrawal` of 0005 (who left Alpha on DAYS[18])."""
+    good = [f"G{i},0001,A,{DAYS[i % 40]},Fighting,ISS,1" for i in range(counted)]
+    stray = [f"S{i},0005,A,{DAYS[19 + i]},Fighting,OSS,1" for i in range(after_withdrawal)]
+    (folder / "discipline.csv").write_text("\n".join([DISCIPLINE, *good, *stray]) + "\n")
+
+
 def discipline_values(warehouse: Path) -> dict[tuple, float]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute(
@@ -40,11 +47,9 @@ def discipline_values(warehouse: Path) -> dict[tuple, float]:
 
 
 def test_19_of_339_stray_discipline_rows_publish_with_the_share_on_the_command_line_and_the_pages(tmp_path, capsys):
-    # The issue's district: 19 of 339 actions (5.6%) dated after the student withdrew (0005 left on DAYS[18]).
+    # The issue's district: 19 of 339 actions (5.6%) dated after the student withdrew.
     folder = write_zone(tmp_path / "landing")
-    good = [f"G{i},0001,A,{DAYS[i % 40]},Fighting,ISS,1" for i in range(320)]
-    stray = [f"S{i},0005,A,{DAYS[19 + i]},Fighting,OSS,1" for i in range(19)]
-    (folder / "discipline.csv").write_text("\n".join([DISCIPLINE, *good, *stray]) + "\n")
+    write_discipline(folder, 320, 19)
     code, out, err = build(tmp_path, folder, capsys)
     assert code == 0, err
     sentence = "discipline.csv: 19 of 339 rows (5.6%) are outside every enrollment spell and are not counted"
@@ -62,9 +67,7 @@ def test_19_of_339_stray_discipline_rows_publish_with_the_share_on_the_command_l
 
 def test_a_file_that_mostly_cannot_be_counted_stops_with_the_setting_that_lets_it_through(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
-    good = [f"G{i},0001,A,{DAYS[i % 40]},Fighting,ISS,1" for i in range(9)]
-    stray = [f"S{i},0005,A,{DAYS[19 + i]},Fighting,OSS,1" for i in range(11)]
-    (folder / "discipline.csv").write_text("\n".join([DISCIPLINE, *good, *stray]) + "\n")
+    write_discipline(folder, 9, 11)
     code, out, err = build(tmp_path, folder, capsys)
     assert code == 1 and "nothing was published" in err
     assert "discipline.csv: 11 of 20 rows (55.0%) cannot be counted (by rule: discipline_outside_enrollment: 11;" in err
@@ -91,6 +94,8 @@ def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0
         html = (tmp_path / case / "out" / "2026" / "mid_year" / "A.html").read_text()
         section = html.split('<section id="discipline"', 1)[1].split("</section>", 1)[0]
         assert NO_DISCIPLINE in section and "%" not in section
+        zone = (tmp_path / case / "out" / "2026" / "mid_year" / "zone.html").read_text()
+        assert NO_DISCIPLINE in zone and "suspension" not in zone.lower().replace("suspension rates are not shown", "")
         results[case] = discipline_values(tmp_path / case / "wh.duckdb")
         if case == "header only":
             assert "Warning: discipline.csv: the file has a header row and no data rows; it was read as zero rows; see data-quality.html" in out
@@ -108,6 +113,7 @@ def test_a_school_without_actions_in_a_period_the_extract_covers_has_a_measured_
     assert values[("B", "mid_year", "iss_rate")] == 50.0  # 0006 of Beta's two students (0004 from DAYS[10], 0006)
     html = (tmp_path / "out" / "2026" / "mid_year" / "A.html").read_text()
     assert NO_DISCIPLINE not in html and "Discipline, all students" in html
+    assert NO_DISCIPLINE not in (tmp_path / "out" / "2026" / "mid_year" / "zone.html").read_text()
 
 
 def test_a_period_the_discipline_extract_does_not_reach_says_so(tmp_path, capsys):

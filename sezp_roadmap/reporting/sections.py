@@ -378,11 +378,14 @@ class Sections:
         charts = [self.monthly_discipline(school_id)]
         if "any_suspension_rate" in self.data.metrics:
             charts.append(self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group"))
-        # A period has discipline metrics exactly when the extract has an action dated in it
-        # (work.discipline_periods): without one the page says so instead of showing 0%.
-        in_extract = any(m in self.data.metrics for m in DISCIPLINE_METRICS)
         return {"table": table, "charts": [c for c in charts if c], "risk_ratios": self.risk_ratios(school_id),
-                "in_extract": in_extract}
+                "in_extract": self.discipline_in_extract}
+
+    @property
+    def discipline_in_extract(self) -> bool:
+        """A period has discipline metrics exactly when the extract has an action dated in it
+        (work.discipline_periods): without one the pages say so instead of showing 0%."""
+        return any(m in self.data.metrics for m in DISCIPLINE_METRICS)
 
     # -- climate and culture, SQR ----------------------------------------------------------
     def versus_zone(self, school_id: str, metrics: list[str], *, div_id: str, title: str) -> Chart | None:
