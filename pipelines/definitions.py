@@ -10,7 +10,7 @@ import dagster as dg
 
 from pipelines.defs.checks import extract_checks
 from pipelines.defs.ingest import extract_assets, landing_files
-from pipelines.defs.metrics import metric_values, student_attendance
+from pipelines.defs.metrics import metric_values, state_reconciliation, student_attendance
 from pipelines.defs.reports import published_roadmap, roadmap_reports
 from pipelines.resources import default_paths
 from pipelines.schedules import build_schedules
@@ -19,7 +19,7 @@ from pipelines.sensors import build_landing_sensor
 ingest_assets = [landing_files, extract_assets]
 # Partitioned by school year x period (pipelines/partitions.py).
 partitioned_assets = [student_attendance, metric_values, roadmap_reports]
-all_assets = [*ingest_assets, *partitioned_assets, published_roadmap]
+all_assets = [*ingest_assets, *partitioned_assets, state_reconciliation, published_roadmap]
 # The extracts' blocking validation checks, all run in one step (pipelines/defs/checks.py).
 all_assets += [extract_checks]
 

@@ -229,7 +229,7 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
         return None, [Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")]
-    wanted = set(extract.column_names)
+    wanted = set(extract.required_column_names)
     best: Header | None = None
     best_hits = 0
     for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
@@ -255,7 +255,7 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
             extract.name, "missing_column", ERROR, name, "a required column is missing from the header",
             row=best.line, column=column, expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
         )
-        for column in extract.column_names
+        for column in extract.required_column_names
         if column not in present
     ]
 
@@ -381,7 +381,10 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     Rows whose cells are all empty are inserted too, so that the insert counts
     every record read; load_staging deletes them.
     """
-    cells = ", ".join(f'{clean(f"c{positions[c.name]}")} as "{c.name}"' for c in extract.columns)
+    # An optional column the header does not name reads as empty.
+    cells = ", ".join(
+        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"' for c in extract.columns
+    )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
     texts = [
         f'case when {printed(c, value)} is distinct from "{c.name}" then "{c.name}" end'
@@ -516,7 +519,7 @@ def _extra_columns(
 ) -> list[Issue]:
     """Columns the extract does not use: a warning each; unnamed columns that are empty throughout are spreadsheet padding."""
     issues = []
-    used = {positions[c] for c in extract.column_names}
+    used = {positions[c] for c in extract.column_names if c in positions}
     for index, cell in enumerate(header.cells):
         if index in used:
             continue

@@ -9,8 +9,8 @@ import pytest
 
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.schemas import SCHEMAS
-from sezp_roadmap.subgroups import SUBGROUPS, is_subgroup
+from sezp_roadmap.schemas import schema_of
+from sezp_roadmap.subgroups import SUBGROUPS
 from sezp_roadmap.validation import run as validation
 from sezp_roadmap.validation.rules import RULES, RULES_BY_ID
 from sezp_roadmap.warehouse import SQL_DIR
@@ -31,16 +31,16 @@ def test_every_rule_the_code_writes_is_registered():
     assert used and used <= set(RULES_BY_ID)
 
 
-def test_every_schema_field_has_a_description():
-    for name, model in SCHEMAS.items():
-        schema = model.to_schema()
-        assert set(schema.columns) == set(EXTRACTS[name].column_names)
+def test_every_schema_is_the_registry_extract_with_descriptions():
+    for name, extract in EXTRACTS.items():
+        schema = schema_of(extract)
+        assert list(schema.columns) == list(extract.column_names), name
         assert all(column.description for column in schema.columns.values()), name
 
 
 def test_subgroup_ids_include_the_data_contract_and_every_grade():
     assert {"all", "hispanic", "high_needs", "non_low_income", "nonbinary", "grade_K", "grade_PK", "grade_12"} <= set(SUBGROUPS)
-    assert is_subgroup("grade_7") and not is_subgroup("grade_13") and not is_subgroup("ELL")
+    assert "grade_7" in SUBGROUPS and "grade_13" not in SUBGROUPS and "ELL" not in SUBGROUPS
 
 
 DISCIPLINE = "incident_id,student_id,school_id,incident_date,offense,action,days_removed"
@@ -179,9 +179,30 @@ def test_the_pandera_schema_reads_the_typed_table_independently(tmp_path):
     run = ingest_and_validate(folder)
     # A value the SQL rules would have caught, slipped into staging behind their back.
     run.con.execute("update staging.sqr set rating = 9 where _source_row = 2")
-    issues = validation.schema_issues(run.con, EXTRACTS["sqr"])
+    issues = validation.schema_issues(run.con, EXTRACTS["sqr"], run.settings)
     assert [(i.rule, i.file, i.row, i.column, i.value) for i in issues] == [("schema", "sqr.csv", 2, "rating", "9")]
     assert "less_than_or_equal_to(4" in issues[0].expected
+
+
+def test_the_schema_checks_every_row_codes_from_the_settings_patterns_and_nulls(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    run = ingest_and_validate(folder)
+    attendance = EXTRACTS["attendance"]
+    assert validation.schema_issues(run.con, attendance, run.settings) == []
+    # The last row of the file: a sample of the first rows would not see it.
+    last = run.con.execute("select max(_source_row) from staging.attendance").fetchone()[0]
+    run.con.execute("update staging.attendance set code = 'ZZ' where _source_row = ?", [last])
+    (issue,) = validation.schema_issues(run.con, attendance, run.settings)
+    assert (issue.row, issue.column, issue.value) == (last, "code", "ZZ") and "isin" in issue.expected
+    run.con.execute("update staging.attendance set code = 'A', student_id = 'a b' where _source_row = ?", [last])
+    (issue,) = validation.schema_issues(run.con, attendance, run.settings)
+    assert (issue.row, issue.column, issue.value) == (last, "student_id", "a b") and "str_matches" in issue.expected
+    run.con.execute("update staging.enrollment set grade = null where _source_row = 2")
+    (issue,) = validation.schema_issues(run.con, EXTRACTS["enrollment"], run.settings)
+    assert (issue.file, issue.row, issue.column, issue.value) == ("enrollment.csv", 2, "grade", None)
+    run.con.execute("delete from staging.discipline")
+    assert validation.schema_issues(run.con, EXTRACTS["discipline"], run.settings) == []
+
 
 
 def test_the_users_data_contract_names_every_column_rule_and_subgroup():

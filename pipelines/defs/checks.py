@@ -25,6 +25,7 @@ REFERENCES = {
     "family_survey": ("schools",),
     "sqr": ("schools",),
     "targets": ("schools",),
+    "state_figures": ("schools",),
 }
 
 

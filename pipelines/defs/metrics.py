@@ -60,3 +60,14 @@ def metric_values(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     metadata = {k: dg.MetadataValue.int(v) for k, v in counts.items()}
     metadata["zone preview"] = dg.MetadataValue.md(zone_preview_markdown(preview))
     return dg.MaterializeResult(metadata=metadata)
+
+
+@dg.asset(group_name="metrics", kinds={"duckdb", "sql"}, deps=[metric_values, "state_figures", "schools"])
+def state_reconciliation(paths: RoadmapPaths) -> dg.MaterializeResult:
+    """marts.state_reconciliation: every end-of-year figure of ours that DESE also published, ours beside the state's.
+
+    Unpartitioned: rebuilt from every end-of-year period of marts.metric_values in every run.
+    """
+    with explained_failures():
+        counts = stages.build_state_reconciliation(paths.locations, paths.settings())
+    return dg.MaterializeResult(metadata={status: dg.MetadataValue.int(n) for status, n in counts.items()})

@@ -14,6 +14,7 @@ import duckdb
 from jinja2 import Environment
 
 from sezp_roadmap.config import Settings
+from sezp_roadmap.reporting.state_reconciliation import reconciliation
 from sezp_roadmap.validation import uncounted
 from sezp_roadmap.validation.findings import EXCLUDED
 from sezp_roadmap.validation.rules import RULES_BY_ID
@@ -62,6 +63,7 @@ def render_data_quality(
         total=sum(r["findings"] for r in summary["rules"]),
         excluded=sum(r["findings"] for r in summary["rules"] if r["severity"] == EXCLUDED),
         share_text=uncounted.share_text,
+        reconciliation=reconciliation(con),
         **summary,
     )
     path.write_text(html, encoding="utf-8")

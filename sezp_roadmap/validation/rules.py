@@ -101,6 +101,14 @@ RULES: tuple[Rule, ...] = (
     Rule("targets_unknown_metric", ERROR, "A target naming a metric the Roadmap does not compute.", ("targets",), True),
     Rule("targets_unknown_subgroup", ERROR, "A target naming a subgroup the Roadmap does not report.", ("targets",), True),
     Rule("targets_out_of_range", ERROR, "A target outside the range of its metric's unit.", ("targets",), True),
+    Rule("schools_state_id_format", ERROR, "A state_school_id that is not an 8-digit DESE code.", ("schools",), True),
+    Rule("schools_state_id_duplicate", ERROR, "Two schools with the same state_school_id.", ("schools",), True),
+    Rule("state_figures_org_code_format", ERROR, "An org_code that is not an 8-digit DESE code.", ("state_figures",), True),
+    Rule(
+        "state_figures_unknown_school", ERROR,
+        "A school's DESE code that no school of the schools extract has as its state_school_id.", ("state_figures",), True,
+    ),
+    Rule("state_figures_out_of_range", ERROR, "A published rate above 100 percent.", ("state_figures",), True),
 )
 
 RULES_BY_ID = {r.id: r for r in RULES}

@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandera.pandas as pa
 
 from sezp_roadmap import schemas
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import Problem
-from sezp_roadmap.extracts import EXTRACTS, Column, Extract
+from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
@@ -36,10 +35,11 @@ from sezp_roadmap.warehouse import connect, read_sql, run_sql
 EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",)}
 CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
-YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1}
+YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0}
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
+PERCENT_STATE_METRICS = [m for m, unit in STATE_METRICS.items() if unit == "percent"]
 UNIT_RANGES = {"percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4)}
 
 
@@ -86,14 +86,14 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
     _key_rules(con, extract)
     for rule in sql_rules(name):
-        params = {"as_of_date": settings.as_of_date}
+        params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
         if name == "targets":
             params.update(_target_parameters(con))
         findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
     _drop_findings_of_rows_in_error(con, name)
     _wrong_file_guards(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
-        findings.record(con, schema_issues(con, extract))
+        findings.record(con, schema_issues(con, extract, settings))
     con.execute("drop view _rows")
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
@@ -375,34 +375,32 @@ def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, setting
 # --- the pandera schema, a second reading of the contract --------------------------------------
 
 
-def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[Issue]:
-    """Check staging.<extract> (its first SAMPLE_ROWS rows when longer) against its pandera schema."""
-    model = schemas.SCHEMAS[extract.name]
-    columns = ", ".join([*(f'"{c}"' for c in extract.column_names), "_source_file", "_source_row"])
-    # Staging is in file order and DuckDB keeps a table's order through a plain
-    # LIMIT: the first rows of the files, without sorting every row for them.
-    sql = f"select {columns} from staging.{extract.name} limit {int(schemas.SAMPLE_ROWS)}"
-    frame = con.execute(sql).df()
-    if frame.empty:
-        return []
-    try:
-        model.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        issues = []
-        for case in exc.failure_cases.head(SHOWN_ERRORS).itertuples():
-            index = case.index if isinstance(case.index, int) else None
-            source = frame.iloc[index] if index is not None and index < len(frame) else None
-            issues.append(
-                Issue(
-                    extract.name, "schema", ERROR,
-                    source["_source_file"] if source is not None else f"staging.{extract.name}",
-                    f"the value does not satisfy the schema check {case.check}",
-                    row=int(source["_source_row"]) if source is not None else None,
-                    column=case.column if isinstance(case.column, str) else None,
-                    value=None if case.failure_case is None else str(case.failure_case),
-                    expected=f"{case.check} (sezp_roadmap.schemas.{model.__name__})",
-                )
-            )
-        return issues
-    return []
+def schema_issues(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> list[Issue]:
+    """Check every row of staging.<extract> against its pandera schema, inside DuckDB."""
+    codes = {c.name: allowed_codes(c, extract, settings) for c in extract.columns if c.kind == "code"}
+    failed = schemas.failures(con, schemas.schema_of(extract, codes), f"staging.{extract.name}")
+    return [_schema_issue(con, extract, failure) for failure in (failed or [])[:SHOWN_ERRORS]]
 
+
+def _schema_issue(con: duckdb.DuckDBPyConnection, extract: Extract, failure: dict) -> Issue:
+    """The issue of a failed check, at the first row (in file order) that fails it."""
+    column, value = failure["column"], failure["value"]
+    where = None
+    if column is not None:
+        where = f'"{column}" is null' if value is None else f'"{column}" = $value'
+    located = None
+    if where:
+        located = con.execute(
+            f"select _source_file, _source_row from staging.{extract.name} where {where} "
+            "order by _source_file, _source_row limit 1",
+            {"value": value} if value is not None else {},
+        ).fetchone()
+    return Issue(
+        extract.name, "schema", ERROR,
+        located[0] if located else f"staging.{extract.name}",
+        f"the value does not satisfy the schema check {failure['check']}",
+        row=located[1] if located else None,
+        column=column,
+        value=None if value is None else str(value),
+        expected=f"{failure['check']} (the pandera schema of {extract.name}, generated from sezp_roadmap.extracts)",
+    )
