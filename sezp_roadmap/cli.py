@@ -41,6 +41,10 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Built {reports} reports in {elapsed:.1f} s.")
         print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
+    # Published, with rows left out of the figures: the data team sees the share here, not only on the page.
+    where = "the warehouse table meta.findings" if args.skip_reports else "data-quality.html"
+    for note in outcome.notes:
+        print(f"Warning: {note}; see {where}")
     print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 
