@@ -88,6 +88,10 @@ class Settings:
         return int(self.raw["suppression"]["min_respondents"])
 
     @property
+    def min_finding_n(self) -> int:
+        return int(self.raw["signals"]["min_finding_n"])
+
+    @property
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 

@@ -25,12 +25,18 @@ COMPARISON_FIELDS = (
     "prior_value", "change", "zone_value", "diff_vs_zone", "all_value", "gap_vs_all", "comparison_group",
     "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
     "target_gap_students", "direction",
+    # The 95% ranges and signals (docs/metrics.md): read by the words and whiskers of a page.
+    "ci_low", "ci_high", "change_low", "change_high", "change_signal", "gap_low", "gap_high", "gap_signal",
+    "rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_signal",
+    "risk_ratio_low", "risk_ratio_high",
 )
 # The columns a Cell is made of, in the order of Cell's fields.
 CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *COMPARISON_FIELDS)
 # Figures worked out from a cell's value: a suppressed cell must not carry them either.
 DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
-                      "target_gap", "target_gap_students")
+                      "target_gap", "target_gap_students", "ci_low", "ci_high", "change_low", "change_high",
+                      "change_signal", "gap_low", "gap_high", "gap_signal", "rest_of_zone_value", "zone_gap",
+                      "zone_gap_low", "zone_gap_high", "zone_gap_signal", "risk_ratio_low", "risk_ratio_high")
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -114,6 +120,21 @@ class Cell:
     target_gap: float | None = None
     target_gap_students: int | None = None
     direction: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    change_low: float | None = None
+    change_high: float | None = None
+    change_signal: str | None = None
+    gap_low: float | None = None
+    gap_high: float | None = None
+    gap_signal: str | None = None
+    rest_of_zone_value: float | None = None
+    zone_gap: float | None = None
+    zone_gap_low: float | None = None
+    zone_gap_high: float | None = None
+    zone_gap_signal: str | None = None
+    risk_ratio_low: float | None = None
+    risk_ratio_high: float | None = None
     # Kept only to tell a small hidden group from a large one hidden to protect it; never printed.
     hidden_n: int | None = field(default=None, repr=False)
 

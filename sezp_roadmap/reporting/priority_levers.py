@@ -26,7 +26,7 @@ from sezp_roadmap.warehouse import query
 
 EXPORT_COLUMNS = (
     "school_id", "school_name", "school_year", "period", "rank", "lever_id", "lever", "score", "score_breakdown",
-    "caution", "finding_kind", "finding_points", "finding",
+    "left_out", "caution", "finding_kind", "finding_points", "finding_evidence", "finding",
 )
 PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 
@@ -35,9 +35,11 @@ PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
-    return (f"Each finding adds points ({points}); a large finding (at least twice the smallest difference "
-            "the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's score is the sum "
-            "over the findings on the measures that bear on it.")
+    return (f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
+            "smallest difference the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's "
+            "score is the sum over the findings on the measures that bear on it. A difference within normal "
+            "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
+            "says how many it left out.")
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
@@ -58,7 +60,9 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
             "prior_value": c.prior_value, "change": c.change, "zone_value": c.zone_value,
             "diff_vs_zone": c.diff_vs_zone, "all_value": c.all_value, "gap_vs_all": c.gap_vs_all,
             "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
-            "target_gap_students": c.target_gap_students,
+            "target_gap_students": c.target_gap_students, "ci_low": c.ci_low, "ci_high": c.ci_high,
+            "gap_vs_comparison": c.gap_vs_comparison, "comparison_value": c.comparison_value,
+            "change_signal": c.change_signal, "gap_signal": c.gap_signal, "zone_gap_signal": c.zone_gap_signal,
         })
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
@@ -71,7 +75,8 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],
-                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"])
+                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"],
+                                    mid_low=row.get("mid_ci_low"), mid_high=row.get("mid_ci_high"))
         status = pace.status
         actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
         sort_value = None if row["mid_suppressed"] else row["mid_value"]
@@ -84,6 +89,11 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
             sign = "+" if pace.last_year_movement >= 0 else "−"
             how = (f"projected {format_value(pace.projected, unit)} = mid-year {actual} {sign} "
                    f"{format_difference(pace.last_year_movement, unit)} (last year's mid-year to end-of-year movement)")
+        if pace.projected_low is not None:
+            how += (f"; likely range {format_value(pace.projected_low, unit)} to "
+                    f"{format_value(pace.projected_high, unit)}")
+            if pace.status == target_rules.TOO_CLOSE:
+                how += ", on both sides of the target"
     else:
         status = target_rules.target_status(row["value"], target, direction, suppressed=row["suppressed"],
                                             target_met=row["target_met"])
@@ -150,8 +160,7 @@ class PriorityLevers:
 
     def _rank(self, school_id: str) -> list[LeverEvidence]:
         rows = cell_rows(self.data, school_id)
-        found = findings_for(rows, self.data.period, min_students=self.settings.min_students,
-                             min_respondents=self.settings.min_respondents)
+        found = findings_for(rows, self.data.period, min_finding_n=self.settings.min_finding_n)
         present = {r["metric"] for r in rows}  # cell_rows keeps only cells with a figure shown
         return rank_levers(self.levers, found, present)
 
@@ -180,11 +189,12 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
         common = [school["school_id"], school["school_name"], data.school_year, data.period, e.rank, e.lever.id,
-                  e.lever.name, e.score, e.breakdown_text, e.caution or ""]
-        if not e.findings:
-            writer.writerow([*common, "", "", ""])
-        for f in e.findings:
-            writer.writerow([*common, f.kind, f.points, f.sentence])
+                  e.lever.name, e.score, e.breakdown_text, e.left_out_text or "", e.caution or ""]
+        if not e.findings and not e.left_out:
+            writer.writerow([*common, "", "", "", ""])
+        # The findings that score, then those left out (0 points), each with its judgment.
+        for f in [*e.findings, *e.left_out]:
+            writer.writerow([*common, f.kind, f.points, f.evidence, f.sentence])
     return out.getvalue()
 
 
@@ -206,6 +216,8 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     for e in ranked:
         lines += [f"## {e.rank}. {e.lever.name} ({e.score} points)", "", e.lever.description, "",
                   f"Score: {e.breakdown_text}", ""]
+        if e.left_out_text:
+            lines += [f"{e.left_out_text} These findings score nothing.", ""]
         if e.caution:
             lines += [f"Caution: {e.caution}", ""]
         lines += [f"- {f.sentence}" for f in e.findings]

@@ -231,7 +231,7 @@ class PeriodRenderer:
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
         data = self._period(period_row)
-        sections = Sections(data, settings.min_students, settings.min_respondents)
+        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
         definitions = sections.definitions()
