@@ -302,11 +302,11 @@ class LeverEvidence:
 
     @cached_property
     def left_out_text(self) -> str | None:
-        """'Left out: 3 within normal variation, 1 about a small group.'; None when nothing was left out."""
+        """'Left out, 0 points: 3 within normal variation, 1 about a small group.'; None when nothing was."""
         if not self.left_out:
             return None
         counts = [(sum(f.evidence == reason for f in self.left_out), words) for reason, words in LEFT_OUT_WORDS.items()]
-        return "Left out: " + ", ".join(f"{count} {words}" for count, words in counts if count) + "."
+        return "Left out, 0 points: " + ", ".join(f"{count} {words}" for count, words in counts if count) + "."
 
     @cached_property
     def caution(self) -> str | None:

@@ -137,33 +137,47 @@ CHRONIC = MetricInfo("chronic_absence_rate", "Chronic absence", "percent", "lowe
 
 
 def test_glance_sentence_says_change_zone_and_target_in_words():
+    # Better and worse are said only of a clear change (issue 16): this one is.
     cell = Cell("A", "chronic_absence_rate", "all", 250, 31.2, False, prior_value=35.3, change=-4.1, zone_value=28.0,
-                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6)
-    assert glance_sentence(CHRONIC, cell, "mid_year", 10) == (
-        "Chronic absence 31.2%, down 4.1 points from last mid-year (better); zone 28.0%; "
+                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6, change_low=-7.0,
+                change_high=-1.2, change_signal="clear", zone_gap=3.5, zone_gap_low=-1.0, zone_gap_high=8.0,
+                zone_gap_signal="unclear")
+    assert glance_sentence(CHRONIC, cell, "mid_year", 10, 30) == (
+        "Chronic absence 31.2%, down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points); "
+        "zone 28.0% (the difference from the rest of the zone is within normal variation); "
         "target 30.0% not yet met: 6 fewer chronically absent students would meet it."
     )
 
 
 def test_glance_sentence_of_a_suppressed_cell_has_no_number_but_the_threshold():
     cell = Cell.from_row({"school_id": "A", "metric": "chronic_absence_rate", "subgroup": "all", "n": 4, "value": None,
-                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True})
-    sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10)
+                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True,
+                          "ci_low": 1.0, "ci_high": 50.0, "change_low": -5.0, "change_high": 7.0,
+                          "change_signal": "unclear"})
+    sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10, 30)
     assert sentence == "Chronic absence: not shown (fewer than 10 students); target 30.0% cannot be checked (fewer than 10 students)."
     assert cell.n is None and cell.change is None and cell.target_met is None
+    # Nothing worked out from the hidden value reaches the page: not its range, nor its change's.
+    assert (cell.ci_low, cell.ci_high, cell.change_low, cell.change_high, cell.change_signal) == (None,) * 5
 
 
-def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
+def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school():
     cells = [
         Cell("A", "chronic_absence_rate", "all", 200, 25.0, False, prior_value=26.0),
-        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_all=15.0, all_value=25.0),
-        Cell("A", "chronic_absence_rate", "ell", 50, 20.0, False, gap_vs_all=-5.0, all_value=25.0),
-        Cell("A", "chronic_absence_rate", "black", 30, 26.0, False, gap_vs_all=1.0, all_value=25.0),
+        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_comparison=17.1,
+             comparison_value=22.9, gap_low=2.9, gap_high=31.3, gap_signal="clear"),
+        # As large and clear, but a group of 20: a clue, not a finding.
+        Cell("A", "chronic_absence_rate", "ell", 20, 45.0, False, gap_vs_comparison=21.0, comparison_value=24.0,
+             gap_low=0.5, gap_high=41.5, gap_signal="clear"),
+        # A notable gap within normal variation.
+        Cell("A", "chronic_absence_rate", "black", 60, 30.0, False, gap_vs_comparison=6.0, comparison_value=24.0,
+             gap_low=-6.5, gap_high=18.5, gap_signal="unclear"),
     ]
-    assert gap_sentence(CHRONIC, cells, "mid_year") == (
-        "Largest gaps in chronic absence: Students with disabilities: 40.0%, 15.0 points worse than all students "
-        "(25.0%); 38.0% last mid-year."
+    assert gap_sentence(CHRONIC, cells, "mid_year", 30) == (
+        "Largest gaps in chronic absence, likely real: Students with disabilities: 40.0%, 17.1 points worse than the "
+        "rest of the school (22.9%; range +2.9 to +31.3 points); 38.0% last mid-year."
     )
+    assert gap_sentence(CHRONIC, cells[2:], "mid_year", 30) is None
 
 
 def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():

@@ -217,7 +217,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
         lines += [f"## {e.rank}. {e.lever.name} ({e.score} points)", "", e.lever.description, "",
                   f"Score: {e.breakdown_text}", ""]
         if e.left_out_text:
-            lines += [f"{e.left_out_text} These findings score nothing.", ""]
+            lines += [e.left_out_text, ""]
         if e.caution:
             lines += [f"Caution: {e.caution}", ""]
         lines += [f"- {f.sentence}" for f in e.findings]
