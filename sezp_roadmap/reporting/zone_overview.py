@@ -88,6 +88,10 @@ FUNNEL_NOTE = ("Each dot is a school, placed by its number of students. Inside t
                "their curves are wider.")
 
 
+# Where a school can fall in a funnel plot, from below the lower 99.8% limit to above the upper one.
+FUNNEL_POSITIONS = ("below 99.8%", "below 95%", "within", "above 95%", "above 99.8%")
+
+
 def funnel_words(info: MetricInfo, position: str) -> str:
     """A school's place in the funnel in words: 'within normal variation', 'worse than the zone, likely real'."""
     if position == "within":
@@ -108,11 +112,18 @@ def funnel_chart(info: MetricInfo, pairs: list[tuple[str, Cell]], zone_value: fl
     summary = (f"Funnel plot of {info.label.lower()} by school against the number of students, with the zone "
                f"({format_value(zone_value, info.unit)}) and its 95% and 99.8% limits; the numbers are in the table "
                "that follows.")
-    rows = [[name, f"{c.n:,}", format_value(c.value, info.unit),
-             funnel_words(info, figures.funnel_position(c.value, c.n, zone_value))]
-            for name, c in sorted(pairs, key=lambda pair: pair[0])]
+    # The table groups the schools by where they fall, worst first: short enough to read, and every school's
+    # figure and size are in it (the chart's full text alternative).
+    groups: dict[str, list[str]] = {}
+    for name, c in sorted(pairs, key=lambda pair: pair[1].value, reverse=info.higher_is_better is False):
+        words = funnel_words(info, figures.funnel_position(c.value, c.n, zone_value))
+        groups.setdefault(words, []).append(f"{name} {format_value(c.value, info.unit)} ({c.n:,} students)")
+    order = [funnel_words(info, p) for p in FUNNEL_POSITIONS]
+    if info.higher_is_better is False:  # worse (higher) first
+        order = order[::-1]
+    rows = [[words, "; ".join(groups[words])] for words in order if words in groups]
     return Chart(div_id, title, summary, figures.figure_html(spec, div_id, summary),
-                 ["School", "Students", info.label, "Compared with the zone"], rows, note=FUNNEL_NOTE)
+                 ["Compared with the zone", "Schools"], rows, note=FUNNEL_NOTE)
 
 
 def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None, schools: int) -> Chart:
