@@ -292,7 +292,7 @@ class LeverEvidence:
     @cached_property
     def breakdown_text(self) -> str:
         if not self.findings:
-            return "no likely real findings: 0 points"
+            return "no likely real findings: 0 points."
         parts = []
         for b in self.breakdown:
             large = f" ({b['large']} large, counted double)" if b["large"] else ""

@@ -120,7 +120,7 @@ def test_only_likely_real_findings_score_and_the_others_say_why_they_were_left_o
     assert (attendance.score, attendance.findings, len(attendance.left_out)) == (0, [], 4)
     assert attendance.left_out_text == "Left out, 0 points: 2 within normal variation, 1 about a small group, 1 with no range to judge."
     assert attendance.caution == "Thin evidence: no finding is likely real."
-    assert attendance.breakdown_text == "no likely real findings: 0 points"
+    assert attendance.breakdown_text == "no likely real findings: 0 points."
 
 
 @pytest.mark.parametrize(("n", "evidence"), [(29, signals.SMALL_GROUP), (30, signals.LIKELY_REAL)])
@@ -254,7 +254,7 @@ def test_the_csv_export_has_one_row_per_finding_strongest_first_with_the_levers_
         # Left out, with its judgment and no points: the export says what the score set aside.
         second + "worse_than_zone,0,no range,\"Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone "
                  "(6.6) (40 respondents).\"",
-        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no likely real findings: 0 points,,,,,,",
+        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no likely real findings: 0 points.,,,,,,",
     ]
 
 
@@ -295,9 +295,9 @@ def test_the_markdown_export_reads_as_the_form_expects():
         "",
         "Families.",
         "",
-        "Score: no likely real findings: 0 points",
+        "Score: no likely real findings: 0 points.",
     ]
-    assert text.endswith("points\n")
+    assert text.endswith("points.\n")
 
 
 # -- the rendered zone ----------------------------------------------------------------------
