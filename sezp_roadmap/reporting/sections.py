@@ -113,6 +113,13 @@ class Sections:
         return sentences.difference_words(self.info(cell.metric), cell, cell.gap_vs_comparison, cell.gap_low,
                                           cell.gap_high, cell.gap_signal, self.min_finding_n)
 
+    def versus_rest_of_zone(self, cell: Cell) -> str:
+        """A school against the rest of the zone, read the same way as a change."""
+        if cell.suppressed:
+            return "—"
+        return sentences.difference_words(self.info(cell.metric), cell, cell.zone_gap, cell.zone_gap_low,
+                                          cell.zone_gap_high, cell.zone_gap_signal, self.min_finding_n)
+
     def with_range(self, cell: Cell | None) -> str:
         """A value with its 95% range: '31.2% (range 28.5% to 34.0%)'; the value alone without one."""
         shown = self.shown(cell.metric, cell) if cell else "—"
@@ -214,7 +221,7 @@ class Sections:
         columns = ["Group", "Students", info.label, "vs the rest of the school", self.last_heading, "Change"]
         rows = [[
             "All students",
-            self._n(all_cell),
+            self.count(all_cell),
             self.with_range(all_cell),
             "—",
             format_value(all_cell.prior_value, info.unit) or "—",
@@ -224,7 +231,7 @@ class Sections:
         for c in cells:
             rows.append([
                 subgroup_label(c.subgroup),
-                self._n(c),
+                self.count(c),
                 self.with_range(c),
                 self.gap(c),
                 format_value(c.prior_value, info.unit) or "—",
@@ -233,7 +240,8 @@ class Sections:
             keys.append(f"{metric}|{c.subgroup}")
         return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells))
 
-    def _n(self, cell: Cell | None) -> str:
+    def count(self, cell: Cell | None) -> str:
+        """How many students (or respondents) a figure is about; a small group says it is a clue, not a finding."""
         if cell is None:
             return "—"
         if cell.suppressed:
@@ -431,7 +439,7 @@ class Sections:
                                     axis_title=AXIS_TITLES.get(info.unit, ""), horizontal=True, ranges=ranges)
         summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
         columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last_heading, "Change"]
-        rows = [[label, self._n(c), self.with_range(c), format_value(c.zone_value, info.unit) or "—",
+        rows = [[label, self.count(c), self.with_range(c), format_value(c.zone_value, info.unit) or "—",
                  format_value(c.prior_value, info.unit) or "—", self.change(c)] for label, (m, c) in zip(labels, pairs)]
         figure = figures.figure_html(spec, div_id, summary) if visible else None
         return Chart(div_id, title, summary if visible else "No chart: every figure here is hidden for privacy.", figure, columns, rows,

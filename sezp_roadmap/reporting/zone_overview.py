@@ -64,8 +64,11 @@ def overview(data: PeriodData, sections: Sections) -> dict:
                                      highs=[c.ci_high for _, c in pairs])
         div_id = f"zone-{metric.replace('_', '-')}"
         summary = (f"Bar chart of {info.label.lower()} by school, each bar with its likely range, with the zone as a "
-                   "dashed line; the numbers are in the table above.")
-        charts.append(Chart(div_id, f"{info.label} by school", summary, figures.figure_html(spec, div_id, summary), [], []))
+                   "dashed line; the numbers are in the table that follows.")
+        rows = [[name, sections.count(c), sections.with_range(c), sections.versus_rest_of_zone(c)] for name, c in pairs]
+        charts.append(Chart(div_id, f"{info.label} by school", summary, figures.figure_html(spec, div_id, summary),
+                            ["School", "Students", info.label, "vs the rest of the zone"], rows,
+                            note=sections.no_range_note([c for _, c in pairs])))
     return {
         "metrics": [data.metrics[m] for m in metrics],
         "table": table,
