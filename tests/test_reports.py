@@ -523,3 +523,34 @@ def test_cli_build_accepts_self_contained(tmp_path):
 
     args = parser().parse_args(["build", "--data", str(tmp_path), "--self-contained"])
     assert args.self_contained is True
+
+
+# -- signal and noise on the page (issue 16) -----------------------------------------------------
+
+def test_the_zone_overview_reads_each_share_with_a_funnel_plot_not_a_league_table(zone):
+    _, _, reports = zone
+    page = (reports / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
+    for metric in ("chronic-absence-rate", "severe-absence-rate", "any-suspension-rate", "oss-rate"):
+        start = page.index(f'id="zone-funnel-{metric}-block"')
+        block = page[start: page.index("</figure>", start)]
+        assert "each school against its size" in block and '"95% limits"' in block and '"99.8% limits"' in block
+        assert "Compared with the zone" in block and "Small schools swing more by chance" in block
+        assert f'id="zone-{metric}"' not in page  # no bar per school, ranked by eye
+    # Every school of the test zone is in each funnel's table, with its size.
+    block = page[page.index('id="zone-funnel-chronic-absence-rate-block"'):]
+    block = block[: block.index("</figure>")]
+    assert all(f"{name} " in block for name in ("Alpha Middle", "Beta High", "Gamma Academy"))
+    assert "(60 students)" in block
+    # The attendance rate, not a share, keeps a bar per school, with its table.
+    assert 'id="zone-attendance-rate-block"' in page and "vs the rest of the zone" in page
+
+
+def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zone):
+    _, _, reports = zone
+    html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
+    assert "(better)" not in html and "(worse)" not in html  # the old mark on every difference
+    glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
+    assert "each only where the change is likely real" in glance
+    # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
+    assert "(small group: a clue, not a finding)" in html
+    assert "vs the rest of the school" in html
