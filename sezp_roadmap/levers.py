@@ -24,8 +24,6 @@ import yaml
 
 from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, subgroup_label
-from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 
 DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
 
@@ -121,16 +119,24 @@ def _default_levers() -> tuple[Lever, ...]:
 
 @dataclass(frozen=True)
 class Finding:
-    """One reason a lever may matter, as a sentence with its numbers, and whether it is likely real.
+    """One reason a lever may matter: its numbers, and whether it is likely real.
 
     Only a likely real finding scores (docs/priority-levers.md); the others are
-    kept to say how many were left out, and why.
+    kept to say how many were left out, and why. The words are reporting's
+    (reporting/priority_levers.py: finding_sentence).
     """
 
     kind: str
     metric: str
     subgroup: str
-    sentence: str
+    label: str  # the metric's label
+    unit: str
+    population: str  # students, respondents or indicators: whom n counts
+    n: int | None
+    value: float
+    reference: float | None = None  # the target, the zone, last year's value, or the rest of the school's
+    difference: float | None = None  # how far from it, on the worse side (a target: the distance still to go)
+    students: int | None = None  # for a target of a share of students: how many students would meet it
     large: bool = False
     evidence: str = signals.LIKELY_REAL
 
@@ -146,22 +152,6 @@ class Finding:
 def _worse_by_notable(direction: str, delta: float | None, unit: str) -> bool:
     """A difference on the worse side by at least the notable size."""
     return signals.is_worse(direction, delta) and signals.notable(delta, unit)
-
-
-def _who(row: dict) -> str:
-    """'(60 students)'; SQR indicators are not a group of people."""
-    population = row.get("population") or "students"
-    n = row.get("n")
-    if population == "indicators" or n is None:
-        return ""
-    return f" ({n:g} {population})"
-
-
-def _subject(row: dict) -> str:
-    """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
-    if row.get("population") in ("respondents", "indicators"):
-        return row["label"]
-    return f"{row['label']}, {subgroup_label(row['subgroup']) if row['subgroup'] != 'all' else 'all students'}"
 
 
 def _published(row: dict) -> bool:
@@ -189,10 +179,13 @@ def _target_evidence(row: dict, min_finding_n: int) -> str:
                                    row["direction"])
 
 
-def findings_for(rows: list[dict], period: str, *, min_finding_n: int) -> list[Finding]:
+def _finding(kind: str, row: dict, **numbers) -> Finding:
+    return Finding(kind, row["metric"], row["subgroup"], row["label"], row["unit"], row.get("population") or "students",
+                   row.get("n"), row["value"], **numbers)
+
+
+def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
     """Every finding in one school's rows of one period, likely real or not (suppressed rows yield none)."""
-    last = LAST_PERIOD.get(period, "last year")
-    period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
     found: list[Finding] = []
     gaps: dict[str, list[dict]] = {}
     for row in rows:
@@ -201,60 +194,35 @@ def findings_for(rows: list[dict], period: str, *, min_finding_n: int) -> list[F
         if _worse_than_the_rest(row):
             gaps.setdefault(row["metric"], []).append(row)
         if row["subgroup"] != "all" and row.get("target") is None:
-            continue  # a group's figure without a target can only be an equity gap: no need to word it
+            continue  # a group's figure without a target can only be an equity gap
         unit, direction, value = row["unit"], row["direction"], row["value"]
-        who = _who(row)
-        shown = format_value(value, unit)
         if row.get("target") is not None and row.get("target_met") is False:
-            students = row.get("target_gap_students")
             gap = row.get("target_gap")
-            if students:
-                who_moves = TARGET_STUDENTS.get(row["metric"], "more students")
-                rest = f"{students:g} {who_moves} would meet it"
-            elif gap is not None:
-                rest = f"{format_difference(gap, unit)} to go"
-            else:
-                rest = "not yet met"
-            found.append(Finding(
-                "target_not_met", row["metric"], row["subgroup"],
-                f"{_subject(row)}: {shown} against the {period_words} target of "
-                f"{format_value(float(row['target']), unit)}; {rest}{who}.",
-                large=gap is not None and signals.large(gap, unit), evidence=_target_evidence(row, min_finding_n),
-            ))
+            found.append(_finding("target_not_met", row, reference=float(row["target"]), difference=gap,
+                                  students=row.get("target_gap_students"),
+                                  large=gap is not None and signals.large(gap, unit),
+                                  evidence=_target_evidence(row, min_finding_n)))
         if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
             # A reviewer's rating is the measure itself, not a sample of it: it counts as given.
-            found.append(Finding(
-                "low_sqr_rating", row["metric"], "all",
-                f"{row['label']}: rated {format_value(value, 'rating')} out of 4 (2 or lower).",
-                large=value <= VERY_LOW_SQR_RATING,
-            ))
+            found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING,
+                                  large=value <= VERY_LOW_SQR_RATING))
         if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("diff_vs_zone"), unit):
-            found.append(Finding(
-                "worse_than_zone", row["metric"], "all",
-                f"{_subject(row)}: {shown}, {format_difference(row['diff_vs_zone'], unit)} worse than the zone "
-                f"({format_value(row['zone_value'], unit)}){who}.",
-                large=signals.large(row["diff_vs_zone"], unit), evidence=_evidence(row, "zone_gap_signal", min_finding_n),
-            ))
+            found.append(_finding("worse_than_zone", row, reference=row["zone_value"], difference=row["diff_vs_zone"],
+                                  large=signals.large(row["diff_vs_zone"], unit),
+                                  evidence=_evidence(row, "zone_gap_signal", min_finding_n)))
         if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("change"), unit):
-            found.append(Finding(
-                "worsening", row["metric"], "all",
-                f"{_subject(row)}: {shown}, {format_difference(row['change'], unit)} worse than {last} "
-                f"({format_value(row['prior_value'], unit)}){who}.",
-                large=signals.large(row["change"], unit), evidence=_evidence(row, "change_signal", min_finding_n),
-            ))
+            found.append(_finding("worsening", row, reference=row["prior_value"], difference=row["change"],
+                                  large=signals.large(row["change"], unit),
+                                  evidence=_evidence(row, "change_signal", min_finding_n)))
     # One gap per metric, so a metric with many groups does not outweigh the others: the largest likely
     # real one, or, when none is, the largest of those left out.
     for metric, candidates in gaps.items():
         judged = [(_evidence(r, "gap_signal", min_finding_n), r) for r in candidates]
         real = [pair for pair in judged if pair[0] == signals.LIKELY_REAL]
         evidence, row = max(real or judged, key=lambda pair: (abs(pair[1]["gap_vs_comparison"]), pair[1]["subgroup"]))
-        unit = row["unit"]
-        found.append(Finding(
-            "equity_gap", metric, row["subgroup"],
-            f"{_subject(row)}: {format_value(row['value'], unit)}, {format_difference(row['gap_vs_comparison'], unit)} "
-            f"worse than the rest of the school ({format_value(row['comparison_value'], unit)}){_who(row)}.",
-            large=signals.large(row["gap_vs_comparison"], unit), evidence=evidence,
-        ))
+        found.append(_finding("equity_gap", row, reference=row["comparison_value"],
+                              difference=row["gap_vs_comparison"], large=signals.large(row["gap_vs_comparison"], row["unit"]),
+                              evidence=evidence))
     return found
 
 

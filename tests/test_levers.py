@@ -12,7 +12,7 @@ from reports_zone import build_report_zone
 from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers, ranking_note
-from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown
+from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
 
 MIN_FINDING_N = 30  # defaults.yaml: signals.min_finding_n
 
@@ -31,7 +31,7 @@ def row(metric: str, value: float | None, subgroup: str = "all", **kw) -> dict:
 
 
 def findings(rows: list[dict]):
-    return findings_for(rows, "mid_year", min_finding_n=MIN_FINDING_N)
+    return findings_for(rows, min_finding_n=MIN_FINDING_N)
 
 
 # -- configuration --------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_each_kind_of_finding_is_a_sentence_with_its_numbers():
             direction="higher", population="indicators"),
     ]
     found = findings(rows)
-    assert [(f.kind, f.sentence, f.points) for f in found] == [
+    assert [(f.kind, finding_sentence(f, "mid_year"), f.points) for f in found] == [
         # Large (11.2 >= 2 x 3 points): 3 x 2.
         ("target_not_met", "Chronic absence, all students: 31.2% against the mid-year target of 20.0%; "
                            "28 fewer chronically absent students would meet it (250 students).", 6),

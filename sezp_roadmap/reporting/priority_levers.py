@@ -18,10 +18,20 @@ import duckdb
 
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
-from sezp_roadmap.levers import KIND_LABELS, POINTS, LeverEvidence, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.levers import (
+    KIND_LABELS,
+    POINTS,
+    Finding,
+    LeverEvidence,
+    findings_for,
+    load_levers,
+    rank_levers,
+    ranking_note,
+)
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
-from sezp_roadmap.reporting.formatting import format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
 EXPORT_COLUMNS = (
@@ -40,6 +50,44 @@ def scoring_rule() -> str:
             "score is the sum over the findings on the measures that bear on it. A difference within normal "
             "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
             "says how many it left out.")
+
+
+def _who(f: Finding) -> str:
+    """' (60 students)'; SQR indicators are not a group of people."""
+    if f.population == "indicators" or f.n is None:
+        return ""
+    return f" ({f.n:g} {f.population})"
+
+
+def _subject(f: Finding) -> str:
+    """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
+    if f.population in ("respondents", "indicators"):
+        return f.label
+    return f"{f.label}, {subgroup_label(f.subgroup) if f.subgroup != 'all' else 'all students'}"
+
+
+def finding_sentence(f: Finding, period: str) -> str:
+    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'."""
+    shown, unit = format_value(f.value, f.unit), f.unit
+    if f.kind == "target_not_met":
+        if f.students:
+            rest = f"{f.students:g} {TARGET_STUDENTS.get(f.metric, 'more students')} would meet it"
+        elif f.difference is not None:
+            rest = f"{format_difference(f.difference, unit)} to go"
+        else:
+            rest = "not yet met"
+        period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
+        return (f"{_subject(f)}: {shown} against the {period_words} target of {format_value(f.reference, unit)}; "
+                f"{rest}{_who(f)}.")
+    if f.kind == "low_sqr_rating":
+        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 (2 or lower)."
+    against = {
+        "worse_than_zone": "the zone",
+        "worsening": LAST_PERIOD.get(period, "last year"),
+        "equity_gap": "the rest of the school",
+    }[f.kind]
+    return (f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
+            f"({format_value(f.reference, unit)}){_who(f)}.")
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
@@ -160,7 +208,7 @@ class PriorityLevers:
 
     def _rank(self, school_id: str) -> list[LeverEvidence]:
         rows = cell_rows(self.data, school_id)
-        found = findings_for(rows, self.data.period, min_finding_n=self.settings.min_finding_n)
+        found = findings_for(rows, min_finding_n=self.settings.min_finding_n)
         present = {r["metric"] for r in rows}  # cell_rows keeps only cells with a figure shown
         return rank_levers(self.levers, found, present)
 
@@ -169,7 +217,8 @@ class PriorityLevers:
         ranked = self.ranked(school_id)
         end_of_year = self._end_of_year_targets.get(school_id, [])
         return {
-            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule()},
+            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule(),
+                                "sentence": lambda f: finding_sentence(f, self.data.period)},
             "end_of_year_targets": end_of_year,
         }
 
@@ -194,7 +243,7 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
             writer.writerow([*common, "", "", "", ""])
         # The findings that score, then those left out (0 points), each with its judgment.
         for f in [*e.findings, *e.left_out]:
-            writer.writerow([*common, f.kind, f.points, f.evidence, f.sentence])
+            writer.writerow([*common, f.kind, f.points, f.evidence, finding_sentence(f, data.period)])
     return out.getvalue()
 
 
@@ -220,7 +269,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
             lines += [e.left_out_text, ""]
         if e.caution:
             lines += [f"Caution: {e.caution}", ""]
-        lines += [f"- {f.sentence}" for f in e.findings]
+        lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
         if e.findings:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
