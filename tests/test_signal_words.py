@@ -41,6 +41,14 @@ def test_a_change_within_normal_variation_reads_about_the_same_with_its_range():
     assert glance_status(CHRONIC, c) is None  # no mark: neither better nor worse
 
 
+def test_an_unclear_change_whose_range_leaves_out_zero_is_not_called_the_same_but_chance():
+    c = cell(n=963, prior_value=9.5, change=-2.6, change_low=-5.1, change_high=-0.2, change_signal="unclear")
+    assert change_phrase(CHRONIC, c, "mid_year", 30) == (
+        "down 2.6 points from last mid-year, but this could be chance among the report's many comparisons "
+        "(range −5.1 to −0.2 points)")
+    assert glance_status(CHRONIC, c) is None
+
+
 def test_only_a_clear_change_is_better_or_worse():
     worse = cell(n=400, prior_value=24.0, change=6.0, change_low=1.5, change_high=10.5, change_signal="clear")
     assert change_phrase(CHRONIC, worse, "end_of_year", 30) == (
@@ -60,7 +68,7 @@ def test_a_group_of_ten_to_twenty_nine_is_a_clue_not_a_finding_whatever_its_sign
     assert (phrase == "up 10.0 points from last mid-year (small group: a clue, not a finding)") == small
     assert ("worse" in phrase) == (not small)
     assert (difference_words(CHRONIC, c, c.change, c.change_low, c.change_high, c.change_signal, 30)
-            == ("+10.0 points (small group)" if small else "+10.0 points, worse (range +1.0 to +19.0 points)"))
+            == ("+10.0 points (small group)" if small else "+10.0 points, worse (range +1.0 to +19.0)"))
 
 
 def test_a_measure_without_a_range_says_so_in_a_few_words_and_never_better_or_worse():
@@ -78,8 +86,11 @@ def test_difference_words_for_a_table_cell():
     c = cell(n=200)
     words = lambda delta, low, high, signal: difference_words(CHRONIC, c, delta, low, high, signal, 30)  # noqa: E731
     assert words(None, None, None, None) == "—"
-    assert words(0.3, -2.1, 2.7, "unclear") == "+0.3 points, within normal variation (range −2.1 to +2.7 points)"
-    assert words(-4.1, -7.0, -1.2, "clear") == "−4.1 points, better (range −7.0 to −1.2 points)"
+    assert words(0.3, -2.1, 2.7, "unclear") == "+0.3 points, within normal variation (range −2.1 to +2.7)"
+    assert words(-4.1, -7.0, -1.2, "clear") == "−4.1 points, better (range −7.0 to −1.2)"
+    # A range that leaves out zero, but the difference did not survive the false-discovery check.
+    assert words(-2.6, -5.1, -0.2, "unclear") == (
+        "−2.6 points, could be chance among the report's many comparisons (range −5.1 to −0.2)")
     assert words(0.01, None, None, None) == "same"
 
 

@@ -54,11 +54,26 @@ def signed(delta: float, unit: str, *, words: bool = True) -> str:
     return f"{sign}{size}"
 
 
-def difference_range(low: float | None, high: float | None, unit: str) -> str | None:
-    """'range −9.0 to +4.0 points': the 95% range of a difference; None without one."""
+def difference_range(low: float | None, high: float | None, unit: str, *, words: bool = True) -> str | None:
+    """'range −9.0 to +4.0 points': the 95% range of a difference; None without one.
+
+    words=False leaves the unit's words off (a table cell, whose difference already says them).
+    """
     if low is None or high is None:
         return None
-    return f"range {signed(low, unit, words=False)} to {signed(high, unit)}"
+    return f"range {signed(low, unit, words=False)} to {signed(high, unit, words=words)}"
+
+
+# An unclear difference whose range leaves out zero did not survive the false-discovery check: among the
+# many comparisons of one report, a few that size are expected by chance alone.
+CHANCE_WORDS = "could be chance among the report's many comparisons"
+
+
+def unclear_words(low: float | None, high: float | None) -> str:
+    """Why an unclear difference is not called: within normal variation, or chance among many comparisons."""
+    if low is not None and high is not None and (low > 0 or high < 0):
+        return CHANCE_WORDS
+    return signals.NORMAL_VARIATION
 
 
 def value_range(low: float | None, high: float | None, unit: str) -> str | None:
@@ -88,9 +103,9 @@ def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: flo
         return f"{signed(delta, info.unit)} (small group)"
     if evidence == signals.NO_RANGE:
         return "same" if abs(delta) < SAME else signed(delta, info.unit)
-    spread = difference_range(low, high, info.unit)
-    words = verdict(info, delta, signal) if evidence == signals.LIKELY_REAL else signals.NORMAL_VARIATION
-    return f"{signed(delta, info.unit)}, {words or signals.NORMAL_VARIATION}" + (f" ({spread})" if spread else "")
+    spread = difference_range(low, high, info.unit, words=False)
+    words = verdict(info, delta, signal) if evidence == signals.LIKELY_REAL else None
+    return f"{signed(delta, info.unit)}, {words or unclear_words(low, high)}" + (f" ({spread})" if spread else "")
 
 
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:
@@ -109,6 +124,8 @@ def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int)
     if evidence == signals.NO_RANGE:
         return f"about the same as {last}" if abs(cell.change) < SAME else f"{moved} ({no_range_words(info)})"
     if evidence == signals.NORMAL_VARIATION:
+        if unclear_words(cell.change_low, cell.change_high) == CHANCE_WORDS:
+            return f"{moved}, but this {CHANCE_WORDS} ({spread})"
         return (f"about the same as {last}: a change this size is within normal variation{_people(info, cell.n)}"
                 + (f" ({spread})" if spread else ""))
     return f"{moved}: {verdict(info, cell.change, cell.change_signal)}, likely real" + (f" ({spread})" if spread else "")
@@ -123,7 +140,8 @@ def zone_phrase(info: MetricInfo, cell: Cell, min_finding_n: int) -> str | None:
         return zone
     evidence = evidence_of(info, cell, cell.zone_gap_signal, min_finding_n)
     if evidence == signals.NORMAL_VARIATION:
-        return f"{zone} (the difference from the rest of the zone is within normal variation)"
+        why = unclear_words(cell.zone_gap_low, cell.zone_gap_high)
+        return f"{zone} (the difference from the rest of the zone {'is ' if why == signals.NORMAL_VARIATION else ''}{why})"
     if evidence == signals.LIKELY_REAL:
         word = verdict(info, cell.zone_gap, cell.zone_gap_signal)
         return f"{zone} ({word} here than in the rest of the zone, likely real)" if word else zone
