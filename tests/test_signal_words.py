@@ -86,12 +86,14 @@ def test_difference_words_for_a_table_cell():
     c = cell(n=200)
     words = lambda delta, low, high, signal: difference_words(CHRONIC, c, delta, low, high, signal, 30)  # noqa: E731
     assert words(None, None, None, None) == "—"
-    assert words(0.3, -2.1, 2.7, "unclear") == "+0.3 points, within normal variation (range −2.1 to +2.7)"
+    # Within normal variation: no word (the report says once what a bare difference means).
+    assert words(0.3, -2.1, 2.7, "unclear") == "+0.3 points (range −2.1 to +2.7)"
     assert words(-4.1, -7.0, -1.2, "clear") == "−4.1 points, better (range −7.0 to −1.2)"
     # A range that leaves out zero, but the difference did not survive the false-discovery check.
-    assert words(-2.6, -5.1, -0.2, "unclear") == (
-        "−2.6 points, could be chance among the report's many comparisons (range −5.1 to −0.2)")
+    assert words(-2.6, -5.1, -0.2, "unclear") == "−2.6 points, could be chance (range −5.1 to −0.2)"
     assert words(0.01, None, None, None) == "same"
+    # A difference or range end that rounds to zero carries no sign.
+    assert words(-0.04, -0.5, 0.02, "unclear") == "0.0 points (range −0.5 to 0.0)"
 
 
 def test_a_risk_ratio_is_said_in_words_only_when_its_range_excludes_equally_likely():

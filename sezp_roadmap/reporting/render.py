@@ -32,7 +32,7 @@ from sezp_roadmap.reporting.formatting import period_label, school_year_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.reporting import zone_overview
+from sezp_roadmap.reporting import sentences, zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
@@ -245,6 +245,7 @@ class PeriodRenderer:
             "generated_on": settings.as_of_date,
             "definitions": definitions,
             "has_comparisons": data.has_comparisons,
+            "table_note": sentences.TABLE_NOTE,
             "period_notes": self.notes_template.make_module(
                 {"definitions": definitions, "extracts": self.extracts, "settings": settings}
             ),

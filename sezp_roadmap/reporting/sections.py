@@ -53,8 +53,13 @@ class Chart:
     rows: list[list[str]]
     row_keys: list[str] = field(default_factory=list)
     note: str | None = None
+    # A table too wide to sit beside its chart (a range and two differences in words per row) goes under it.
+    stacked: bool = False
 
 
+# A chart's table of more rows than this goes under the chart, full width: beside it, its cells of words
+# wrap into rows several lines tall. A short table (a few grades) stays beside its chart.
+STACKED_ROWS = 8
 # How a survey's overall figure is named in a chart of its topics (docs/metrics.md: all items).
 OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
@@ -238,7 +243,8 @@ class Sections:
                 self.change(c),
             ])
             keys.append(f"{metric}|{c.subgroup}")
-        return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells))
+        return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells),
+                     stacked=len(rows) > STACKED_ROWS)
 
     def count(self, cell: Cell | None) -> str:
         """How many students (or respondents) a figure is about; a small group says it is a clue, not a finding."""

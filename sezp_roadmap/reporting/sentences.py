@@ -49,8 +49,10 @@ def verdict(info: MetricInfo, delta: float | None, signal: str | None) -> str | 
 
 def signed(delta: float, unit: str, *, words: bool = True) -> str:
     """'+4.1 points', '−0.3 days' (a true minus sign); words=False leaves the unit's words off."""
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "")
     size = format_difference(delta, unit) if words else format_difference(delta, unit).split(" ")[0]
+    # A difference that rounds to zero has no sign: "−0.0" would read as a loss.
+    zero = float(size.split(" ")[0]) == 0
+    sign = "" if zero else ("+" if delta > 0 else "−")
     return f"{sign}{size}"
 
 
@@ -91,11 +93,18 @@ def evidence_of(info: MetricInfo, cell: Cell, signal: str | None, min_finding_n:
     return signals.evidence(signal, n=cell.n, population=info.population, min_finding_n=min_finding_n)
 
 
+# Under a table whose differences are written the short way (difference_words).
+TABLE_NOTE = ("A difference with no word beside it is within normal variation: chance alone moves a group of that "
+              "size this much. \"Could be chance\": its range leaves out zero, but among a report's many comparisons "
+              "a few that size happen by chance.")
+
+
 def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: float | None, high: float | None,
                      signal: str | None, min_finding_n: int) -> str:
-    """A difference as a table cell reads it: '−4.1 points, better (range −7.0 to −1.2 points)',
-    '+0.3 points, within normal variation (range …)', '+8.8 points (small group)', or the number alone
-    for a measure with no range (its chart says why once)."""
+    """A difference as a table cell reads it, short: '−4.1 points, better (range −7.0 to −1.2)',
+    '+0.3 points (range −2.1 to +2.7)' (within normal variation: TABLE_NOTE says so once),
+    '−2.6 points, could be chance (range …)', '+8.8 points (small group)', or the number alone for a
+    measure with no range (its chart says why once)."""
     if delta is None:
         return "—"
     evidence = evidence_of(info, cell, signal, min_finding_n)
@@ -104,8 +113,11 @@ def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: flo
     if evidence == signals.NO_RANGE:
         return "same" if abs(delta) < SAME else signed(delta, info.unit)
     spread = difference_range(low, high, info.unit, words=False)
-    words = verdict(info, delta, signal) if evidence == signals.LIKELY_REAL else None
-    return f"{signed(delta, info.unit)}, {words or unclear_words(low, high)}" + (f" ({spread})" if spread else "")
+    if evidence == signals.LIKELY_REAL:
+        words = f", {verdict(info, delta, signal) or 'likely real'}"
+    else:
+        words = ", could be chance" if unclear_words(low, high) == CHANCE_WORDS else ""
+    return f"{signed(delta, info.unit)}{words}" + (f" ({spread})" if spread else "")
 
 
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:

@@ -74,6 +74,7 @@ def overview(data: PeriodData, sections: Sections) -> dict:
         "table": table,
         "charts": charts,
         "spreads": spreads,
+        "funnel_note": FUNNEL_NOTE if any(c.id.startswith("zone-funnel-") for c in charts) else None,
         "equity": sections.equity(ZONE),
         "attendance": sections.attendance(ZONE),
     }
@@ -85,6 +86,7 @@ def is_share(metric: str) -> bool:
     return bool(registered and registered.counts_students)
 
 
+# Said once above the funnel plots (zone.html.j2), not under each.
 FUNNEL_NOTE = ("Each dot is a school, placed by its number of students. Inside the dashed curves, a school's "
                "difference from the zone is within normal variation for a school of its size; outside them it is "
                "likely real, and outside the dotted curves very likely. Small schools swing more by chance, so "
@@ -126,7 +128,7 @@ def funnel_chart(info: MetricInfo, pairs: list[tuple[str, Cell]], zone_value: fl
         order = order[::-1]
     rows = [[words, "; ".join(groups[words])] for words in order if words in groups]
     return Chart(div_id, title, summary, figures.figure_html(spec, div_id, summary),
-                 ["Compared with the zone", "Schools"], rows, note=FUNNEL_NOTE)
+                 ["Compared with the zone", "Schools"], rows)
 
 
 def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None, schools: int) -> Chart:
