@@ -192,3 +192,21 @@ def test_evidence_is_one_rule_for_reports_and_levers():
     assert signals.target_evidence(31.2, 25.0, 25.8, 37.1, "lower") == signals.LIKELY_REAL
     assert signals.target_evidence(88.0, 92.0, 85.0, 91.0, "higher") == signals.LIKELY_REAL
     assert signals.target_evidence(88.0, 92.0, None, None, "higher") == signals.NO_RANGE
+
+
+def test_a_subgroup_tables_cells_give_the_range_in_the_same_words():
+    class Data:  # the little of PeriodData these cells read
+        period, metrics = "mid_year", {"chronic_absence_rate": CHRONIC}
+
+    sections = Sections(Data(), 10, 5, 30)
+    c = cell(n=217, subgroup="ell", value=6.5, ci_low=3.9, ci_high=10.5, prior_value=5.2, change=1.3, change_low=-3.2,
+             change_high=5.9, change_signal="unclear", gap_vs_comparison=-0.1, gap_low=-3.4, gap_high=4.3,
+             gap_signal="unclear")
+    assert sections.with_range(c) == "6.5% (range 3.9–10.5)"
+    assert sections.since(c) == "from 5.2%: +1.3 points (range −3.2 to +5.9)"
+    assert sections.gap(c) == "−0.1 points (range −3.4 to +4.3)"
+    assert sections.count(c) == "217"
+    small = cell(n=20, subgroup="multirace", value=15.0)
+    assert sections.count(small) == "20 (small group: a clue, not a finding)"
+    # Without a range (the educator survey), the value stands alone.
+    assert sections.with_range(cell(n=40, value=6.2)) == "6.2%"

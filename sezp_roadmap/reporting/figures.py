@@ -91,7 +91,7 @@ def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | 
     error = whiskers(values, lows, highs)
     if error:
         data[0]["error_x"] = error
-    layout = _layout(title, axis_title, height=max(180, 60 + 26 * len(labels)), horizontal=True, legend=False)
+    layout = _layout(title, axis_title, height=max(180, 50 + 22 * len(labels)), horizontal=True, legend=False)
     if all_value is not None:
         _mark(layout, all_value, marked_label)
     return {"data": data, "layout": layout}

@@ -111,6 +111,12 @@ class Sections:
         return sentences.difference_words(self.info(cell.metric), cell, cell.change, cell.change_low,
                                           cell.change_high, cell.change_signal, self.min_finding_n)
 
+    def since(self, cell: Cell) -> str:
+        """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
+        if cell.suppressed or cell.prior_value is None:
+            return "—"
+        return f"from {format_value(cell.prior_value, self.info(cell.metric).unit)}: {self.change(cell)}"
+
     def gap(self, cell: Cell) -> str:
         """A group's gap with the rest of the school, read the same way as a change."""
         if cell.suppressed:
@@ -223,14 +229,13 @@ class Sections:
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "vs the rest of the school", self.last_heading, "Change"]
+        columns = ["Group", "Students", info.label, "vs the rest of the school", f"Since {self.last}"]
         rows = [[
             "All students",
             self.count(all_cell),
             self.with_range(all_cell),
             "—",
-            format_value(all_cell.prior_value, info.unit) or "—",
-            self.change(all_cell),
+            self.since(all_cell),
         ]] if all_cell else []
         keys = [f"{metric}|all"] if all_cell else []
         for c in cells:
@@ -239,8 +244,7 @@ class Sections:
                 self.count(c),
                 self.with_range(c),
                 self.gap(c),
-                format_value(c.prior_value, info.unit) or "—",
-                self.change(c),
+                self.since(c),
             ])
             keys.append(f"{metric}|{c.subgroup}")
         return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells),

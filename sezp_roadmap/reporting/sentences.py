@@ -79,10 +79,13 @@ def unclear_words(low: float | None, high: float | None) -> str:
 
 
 def value_range(low: float | None, high: float | None, unit: str) -> str | None:
-    """'28.5% to 34.0%': the 95% range of a value; None without one."""
+    """'28.5–34.0': the 95% range of a value, in the unit of the value it follows; None without one.
+
+    A value is never negative, so the dash cannot be read as a minus sign.
+    """
     if low is None or high is None:
         return None
-    return f"{format_value(low, unit)} to {format_value(high, unit)}"
+    return f"{format_value(low, unit).rstrip('%')}–{format_value(high, unit).rstrip('%')}"
 
 
 def _people(info: MetricInfo, n: int | None) -> str:
