@@ -22,7 +22,7 @@
 -- The rest of the zone adds up only the other schools' published cells, so it
 -- reveals nothing hidden; it is shown when the school's own cell is published
 -- and the rest numbers at least the suppression threshold.
-create or replace temporary table comparison_intervals as
+create or replace temporary table comparison_values as
 with cells as (
     select
         v.*,
@@ -144,107 +144,65 @@ compared as (
         end as target_shortfall
     from joined
 ),
--- Each comparison's interval and p-value, NULL where the comparison is NULL or
--- the metric has no interval. Shares: (numerator, denominator) are (students
--- counted, students). Others: the standard errors of the two sides.
 differences as (
     select
         *,
         value - prior_value as change,
         value - comparison_value as gap_vs_comparison,
-        value - rest_of_zone_value as zone_gap,
-        case when interval_kind = 'ratio' then
-            sqrt(se * se + prior_se * prior_se)
-        end as change_se,
-        case when interval_kind = 'ratio' and comparison_value is not null then
-            sqrt(se * se + pow(scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2), 2))
-        end as gap_se,
-        case when interval_kind = 'ratio' and rest_of_zone_value is not null then
-            sqrt(se * se + pow(scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2), 2))
-        end as zone_gap_se
+        value - rest_of_zone_value as zone_gap
     from compared
-),
-intervals as (
-    select
-        *,
-        case interval_kind
-            when 'wilson' then scale * newcombe_low(numerator, denominator, prior_numerator, prior_denominator)
-            when 'ratio' then change - z95() * change_se
-        end as change_low,
-        case interval_kind
-            when 'wilson' then scale * newcombe_high(numerator, denominator, prior_numerator, prior_denominator)
-            when 'ratio' then change + z95() * change_se
-        end as change_high,
-        case interval_kind
-            when 'wilson' then two_sided_p(change, scale * pooled_se(numerator, denominator, prior_numerator, prior_denominator))
-            when 'ratio' then two_sided_p(change, change_se)
-        end as change_p,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_low(numerator, denominator, cmp_numerator, cmp_denominator)
-                when 'ratio' then gap_vs_comparison - z95() * gap_se
-            end
-        end as gap_low,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_high(numerator, denominator, cmp_numerator, cmp_denominator)
-                when 'ratio' then gap_vs_comparison + z95() * gap_se
-            end
-        end as gap_high,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then two_sided_p(gap_vs_comparison, scale * pooled_se(numerator, denominator, cmp_numerator, cmp_denominator))
-                when 'ratio' then two_sided_p(gap_vs_comparison, gap_se)
-            end
-        end as gap_p,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_low(numerator, denominator, rest_numerator, rest_denominator)
-                when 'ratio' then zone_gap - z95() * zone_gap_se
-            end
-        end as zone_gap_low,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_high(numerator, denominator, rest_numerator, rest_denominator)
-                when 'ratio' then zone_gap + z95() * zone_gap_se
-            end
-        end as zone_gap_high,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then two_sided_p(zone_gap, scale * pooled_se(numerator, denominator, rest_numerator, rest_denominator))
-                when 'ratio' then two_sided_p(zone_gap, zone_gap_se)
-            end
-        end as zone_gap_p
-    from differences
 )
-select * from intervals;
+select * from differences;
 
--- Benjamini-Hochberg within each family: one school (or the zone), school year
--- and period, and one kind of comparison, over every metric and subgroup with a
--- p-value (sql/work/interval_functions.sql).
+-- Every comparison with an interval, one row each: the change, the gap with the
+-- rest of the school and the gap with the rest of the zone, with the other
+-- side's figures (numerator2 of denominator2 students for a share; its standard
+-- error se2 otherwise), then its 95% interval and two-sided p-value.
 create or replace temporary table comparison_tests as
-with tests as (
-    select school_id, school_year, period, 'change' as kind, metric, subgroup, change_p as p
-    from comparison_intervals
-    where change_p is not null
+with sides as (
+    select *, 'change' as kind, change as difference,
+        prior_numerator as numerator2, prior_denominator as denominator2, prior_se as se2
+    from comparison_values
     union all
-    select school_id, school_year, period, 'gap', metric, subgroup, gap_p
-    from comparison_intervals
-    where gap_p is not null
+    select *, 'gap', gap_vs_comparison, cmp_numerator, cmp_denominator,
+        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2)
+    from comparison_values
     union all
-    select school_id, school_year, period, 'zone_gap', metric, subgroup, zone_gap_p
-    from comparison_intervals
-    where zone_gap_p is not null
+    select *, 'zone_gap', zone_gap, rest_numerator, rest_denominator,
+        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2)
+    from comparison_values
+),
+tested as (
+    select
+        school_id, school_year, period, metric, subgroup, kind, difference,
+        case interval_kind
+            when 'wilson' then scale * newcombe_low(numerator, denominator, numerator2, denominator2)
+            when 'ratio' then difference - z95() * sqrt(se * se + se2 * se2)
+        end as low,
+        case interval_kind
+            when 'wilson' then scale * newcombe_high(numerator, denominator, numerator2, denominator2)
+            when 'ratio' then difference + z95() * sqrt(se * se + se2 * se2)
+        end as high,
+        case interval_kind
+            when 'wilson' then two_sided_p(difference, scale * pooled_se(numerator, denominator, numerator2, denominator2))
+            when 'ratio' then two_sided_p(difference, sqrt(se * se + se2 * se2))
+        end as p
+    from sides
+    where difference is not null and interval_kind is not null
 )
 select
     {'school_id': school_id, 'school_year': school_year, 'period': period, 'kind': kind} as family,
-    {'metric': metric, 'subgroup': subgroup} as test,
-    p
-from tests;
+    *
+from tested
+where p is not null;
 
-create or replace temporary table comparison_discoveries as
+-- Benjamini-Hochberg within each family: one school (or the zone), school year
+-- and period, and one kind of comparison, over every metric and subgroup with a
+-- p-value (sql/work/interval_functions.sql); then each cell's three comparisons
+-- side by side again.
+create or replace temporary table comparison_signals as
 with found as (
-    select family.school_id, family.school_year, family.period, family.kind, test.metric, test.subgroup, rejected
+    select *, signal_of(low, high, rejected) as signal
     from benjamini_hochberg('comparison_tests', $false_discovery_rate)
 ),
 final as (
@@ -254,19 +212,28 @@ final as (
         period,
         metric,
         subgroup,
-        bool_or(rejected) filter (where kind = 'change') as change_rejected,
-        bool_or(rejected) filter (where kind = 'gap') as gap_rejected,
-        bool_or(rejected) filter (where kind = 'zone_gap') as zone_gap_rejected
+        any_value(low) filter (where kind = 'change') as change_low,
+        any_value(high) filter (where kind = 'change') as change_high,
+        any_value(p) filter (where kind = 'change') as change_p,
+        any_value(signal) filter (where kind = 'change') as change_signal,
+        any_value(low) filter (where kind = 'gap') as gap_low,
+        any_value(high) filter (where kind = 'gap') as gap_high,
+        any_value(p) filter (where kind = 'gap') as gap_p,
+        any_value(signal) filter (where kind = 'gap') as gap_signal,
+        any_value(low) filter (where kind = 'zone_gap') as zone_gap_low,
+        any_value(high) filter (where kind = 'zone_gap') as zone_gap_high,
+        any_value(p) filter (where kind = 'zone_gap') as zone_gap_p,
+        any_value(signal) filter (where kind = 'zone_gap') as zone_gap_signal
     from found
     group by all
 )
 select * from final;
 
 create or replace table work.run_metric_comparisons as
-with discoveries as (
-    select c.*, d.change_rejected, d.gap_rejected, d.zone_gap_rejected
-    from comparison_intervals as c
-    left join comparison_discoveries as d
+with signals as (
+    select *
+    from comparison_values
+    left join comparison_signals
         using (school_id, school_year, period, metric, subgroup)
 ),
 final as (
@@ -302,22 +269,22 @@ final as (
         change_low,
         change_high,
         change_p,
-        signal_of(change_low, change_high, change_rejected) as change_signal,
+        change_signal,
         gap_low,
         gap_high,
         gap_p,
-        signal_of(gap_low, gap_high, gap_rejected) as gap_signal,
+        gap_signal,
         rest_of_zone_value,
         zone_gap,
         zone_gap_low,
         zone_gap_high,
         zone_gap_p,
-        signal_of(zone_gap_low, zone_gap_high, zone_gap_rejected) as zone_gap_signal,
+        zone_gap_signal,
         case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end
             as risk_ratio_low,
         case when has_risk_ratio and comparison_value > 0 then katz_high(numerator, denominator, cmp_numerator, cmp_denominator) end
             as risk_ratio_high
-    from discoveries
+    from signals
 )
 select * from final
 order by school_id, school_year, period, metric, subgroup;

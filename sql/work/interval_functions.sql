@@ -106,24 +106,23 @@ create or replace temporary macro signal_of(low, high, rejected) as
     end;
 
 -- Benjamini-Hochberg at false discovery rate q within each family of tests.
--- `tests` names a table with the columns family (the family's key: any value,
--- e.g. a struct), test (the test's key) and p (its p-value, never NULL). With a
--- family's m p-values in ascending order, the first k are rejected, k being the
--- largest rank with p ≤ rank / m · q (none when there is no such rank); tied
--- p-values fall on the same side. Returns family, test, p and rejected.
+-- `tests` names a table with a column family (the family's key: any value,
+-- e.g. a struct) and a column p (the test's p-value, never NULL). With a
+-- family's m p-values in ascending order, the first k are rejected, k being
+-- the largest rank with p ≤ rank / m · q (none when there is no such rank);
+-- tied p-values fall on the same side. Returns every row of `tests` with
+-- `rejected`.
 create or replace temporary macro benjamini_hochberg(tests, q) as table
     with ranked as (
         select
-            family,
-            test,
-            p,
-            row_number() over (partition by family order by p) as rank,
-            count(*) over (partition by family) as m
+            *,
+            row_number() over (partition by family order by p) as bh_rank,
+            count(*) over (partition by family) as bh_m
         from query_table(tests)
     ),
     found as (
-        select *, max(case when p <= rank / m * q then rank end) over (partition by family) as k
+        select *, max(case when p <= bh_rank / bh_m * q then bh_rank end) over (partition by family) as bh_k
         from ranked
     )
-    select family, test, p, coalesce(rank <= k, false) as rejected
+    select * exclude (bh_rank, bh_m, bh_k), coalesce(bh_rank <= bh_k, false) as rejected
     from found;
