@@ -22,7 +22,13 @@
 -- The rest of the zone adds up only the other schools' published cells, so it
 -- reveals nothing hidden; it is shown when the school's own cell is published
 -- and the rest numbers at least the suppression threshold.
-create or replace temporary table comparison_intervals as
+-- Each school (or the zone), school year and period of the run, numbered: the
+-- tests below carry integers, not the key (windows over the wide cells cost more).
+create or replace temporary table school_periods as
+select school_id, school_year, period, row_number() over (order by school_id, school_year, period) as school_period
+from (select distinct school_id, school_year, period from work.run_metric_values);
+
+create or replace temporary table comparison_values as
 with cells as (
     select
         v.*,
@@ -30,8 +36,11 @@ with cells as (
         r.interval_kind,
         m.sum_a2, m.sum_am, m.sum_m2,
         case k.population when 'respondents' then $min_respondents when 'students' then $min_students else 0 end
-            as min_n
+            as min_n,
+        sp.school_period
     from work.run_metric_values as v
+    join school_periods as sp
+        using (school_id, school_year, period)
     join meta.metric_catalog as k
         using (metric)
     join meta.metrics as r
@@ -144,130 +153,48 @@ compared as (
         end as target_shortfall
     from joined
 ),
--- Each comparison's interval and p-value, NULL where the comparison is NULL or
--- the metric has no interval. Shares: (numerator, denominator) are (students
--- counted, students). Others: the standard errors of the two sides.
 differences as (
     select
         *,
         value - prior_value as change,
         value - comparison_value as gap_vs_comparison,
         value - rest_of_zone_value as zone_gap,
-        case when interval_kind = 'ratio' then
-            sqrt(se * se + prior_se * prior_se)
-        end as change_se,
-        case when interval_kind = 'ratio' and comparison_value is not null then
-            sqrt(se * se + pow(scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2), 2))
-        end as gap_se,
-        case when interval_kind = 'ratio' and rest_of_zone_value is not null then
-            sqrt(se * se + pow(scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2), 2))
-        end as zone_gap_se
+        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2) as cmp_se,
+        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2) as rest_se
     from compared
 ),
+-- Each comparison's 95% interval and the standard error of its p-value, against
+-- the other side: last year's cell, the comparison group, the rest of the zone.
 intervals as (
     select
         *,
-        case interval_kind
-            when 'wilson' then scale * newcombe_low(numerator, denominator, prior_numerator, prior_denominator)
-            when 'ratio' then change - z95() * change_se
-        end as change_low,
-        case interval_kind
-            when 'wilson' then scale * newcombe_high(numerator, denominator, prior_numerator, prior_denominator)
-            when 'ratio' then change + z95() * change_se
-        end as change_high,
-        case interval_kind
-            when 'wilson' then two_sided_p(change, scale * pooled_se(numerator, denominator, prior_numerator, prior_denominator))
-            when 'ratio' then two_sided_p(change, change_se)
-        end as change_p,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_low(numerator, denominator, cmp_numerator, cmp_denominator)
-                when 'ratio' then gap_vs_comparison - z95() * gap_se
-            end
-        end as gap_low,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_high(numerator, denominator, cmp_numerator, cmp_denominator)
-                when 'ratio' then gap_vs_comparison + z95() * gap_se
-            end
-        end as gap_high,
-        case when gap_vs_comparison is not null then
-            case interval_kind
-                when 'wilson' then two_sided_p(gap_vs_comparison, scale * pooled_se(numerator, denominator, cmp_numerator, cmp_denominator))
-                when 'ratio' then two_sided_p(gap_vs_comparison, gap_se)
-            end
-        end as gap_p,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_low(numerator, denominator, rest_numerator, rest_denominator)
-                when 'ratio' then zone_gap - z95() * zone_gap_se
-            end
-        end as zone_gap_low,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then scale * newcombe_high(numerator, denominator, rest_numerator, rest_denominator)
-                when 'ratio' then zone_gap + z95() * zone_gap_se
-            end
-        end as zone_gap_high,
-        case when zone_gap is not null then
-            case interval_kind
-                when 'wilson' then two_sided_p(zone_gap, scale * pooled_se(numerator, denominator, rest_numerator, rest_denominator))
-                when 'ratio' then two_sided_p(zone_gap, zone_gap_se)
-            end
-        end as zone_gap_p
+        difference_low(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_low,
+        difference_high(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_high,
+        difference_se(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_se,
+        difference_low(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_low,
+        difference_high(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_high,
+        difference_se(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_se,
+        difference_low(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_low,
+        difference_high(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_high,
+        difference_se(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_se
     from differences
-)
-select * from intervals;
-
--- Benjamini-Hochberg within each family: one school (or the zone), school year
--- and period, and one kind of comparison, over every metric and subgroup with a
--- p-value (sql/work/interval_functions.sql).
-create or replace temporary table comparison_tests as
-with tests as (
-    select school_id, school_year, period, 'change' as kind, metric, subgroup, change_p as p
-    from comparison_intervals
-    where change_p is not null
-    union all
-    select school_id, school_year, period, 'gap', metric, subgroup, gap_p
-    from comparison_intervals
-    where gap_p is not null
-    union all
-    select school_id, school_year, period, 'zone_gap', metric, subgroup, zone_gap_p
-    from comparison_intervals
-    where zone_gap_p is not null
-)
-select
-    {'school_id': school_id, 'school_year': school_year, 'period': period, 'kind': kind} as family,
-    {'metric': metric, 'subgroup': subgroup} as test,
-    p
-from tests;
-
-create or replace temporary table comparison_discoveries as
-with found as (
-    select family.school_id, family.school_year, family.period, family.kind, test.metric, test.subgroup, rejected
-    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
 ),
-final as (
+tested as (
     select
-        school_id,
-        school_year,
-        period,
-        metric,
-        subgroup,
-        bool_or(rejected) filter (where kind = 'change') as change_rejected,
-        bool_or(rejected) filter (where kind = 'gap') as gap_rejected,
-        bool_or(rejected) filter (where kind = 'zone_gap') as zone_gap_rejected
-    from found
-    group by all
-)
-select * from final;
-
-create or replace table work.run_metric_comparisons as
-with discoveries as (
-    select c.*, d.change_rejected, d.gap_rejected, d.zone_gap_rejected
-    from comparison_intervals as c
-    left join comparison_discoveries as d
-        using (school_id, school_year, period, metric, subgroup)
+        *,
+        two_sided_p(change, change_se) as change_p,
+        two_sided_p(gap_vs_comparison, gap_se) as gap_p,
+        two_sided_p(zone_gap, zone_gap_se) as zone_gap_p
+    from intervals
 ),
 final as (
     select
@@ -302,22 +229,62 @@ final as (
         change_low,
         change_high,
         change_p,
-        signal_of(change_low, change_high, change_rejected) as change_signal,
+        null::varchar as change_signal,
         gap_low,
         gap_high,
         gap_p,
-        signal_of(gap_low, gap_high, gap_rejected) as gap_signal,
+        null::varchar as gap_signal,
         rest_of_zone_value,
         zone_gap,
         zone_gap_low,
         zone_gap_high,
         zone_gap_p,
-        signal_of(zone_gap_low, zone_gap_high, zone_gap_rejected) as zone_gap_signal,
+        null::varchar as zone_gap_signal,
         case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end
             as risk_ratio_low,
         case when has_risk_ratio and comparison_value > 0 then katz_high(numerator, denominator, cmp_numerator, cmp_denominator) end
-            as risk_ratio_high
-    from discoveries
+            as risk_ratio_high,
+        school_period
+    from tested
 )
-select * from final
+-- The signals (NULL here) are set once Benjamini-Hochberg has seen every p-value.
+select * from final;
+
+-- Every p-value, one row each, in its family: one school (or the zone), school
+-- year and period, and one kind of comparison (0 change, 1 gap, 2 zone gap).
+-- `cell` is the row of comparison_values.
+create or replace temporary table comparison_tests as
+select 3 * school_period as family, rowid as cell, 0 as kind, change_p as p
+from comparison_values
+where change_p is not null
+union all
+select 3 * school_period + 1, rowid, 1, gap_p
+from comparison_values
+where gap_p is not null
+union all
+select 3 * school_period + 2, rowid, 2, zone_gap_p
+from comparison_values
+where zone_gap_p is not null;
+
+-- Benjamini-Hochberg within each family (sql/work/interval_functions.sql), and
+-- each cell's three signals in their places.
+create or replace table work.run_metric_comparisons as
+with discoveries as (
+    select
+        cell,
+        bool_or(rejected) filter (where kind = 0) as change_rejected,
+        bool_or(rejected) filter (where kind = 1) as gap_rejected,
+        bool_or(rejected) filter (where kind = 2) as zone_gap_rejected
+    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
+    group by cell
+)
+select
+    c.* exclude (school_period) replace (
+        signal_of(c.change_low, c.change_high, d.change_rejected) as change_signal,
+        signal_of(c.gap_low, c.gap_high, d.gap_rejected) as gap_signal,
+        signal_of(c.zone_gap_low, c.zone_gap_high, d.zone_gap_rejected) as zone_gap_signal
+    )
+from comparison_values as c
+left join discoveries as d
+    on d.cell = c.rowid
 order by school_id, school_year, period, metric, subgroup;

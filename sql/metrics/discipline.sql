@@ -59,34 +59,38 @@ select school_id, school_year, period, incident, profile_id, count(*) as student
 from incident_students
 group by all;
 
+-- How many enrolled students and profiles each incident involved.
+create or replace temporary table incident_sizes as
+select incident, sum(students) as students, count(*) as profiles
+from incident_profiles
+group by incident;
+
+-- For an incident whose students have several profiles, each subgroup of its
+-- students with how many of its profiles and students are in it.
+create or replace temporary table several_profile_groups as
+select i.school_id, i.school_year, i.period, i.incident, g.subgroup,
+    count(*) as profiles_in_group, sum(i.students) as students_in_group,
+    any_value(s.profiles) as profiles, any_value(s.students) as students
+from incident_profiles as i
+join incident_sizes as s
+    using (incident)
+join work.profile_subgroups as g
+    using (profile_id)
+where s.profiles > 1
+group by all;
+
 -- Per subgroup, the incidents involving at least one of its students
 -- (`involving`), and those involving only its students (`only_in_group`). An
 -- incident whose students share one profile (most of them) counts once in both
 -- for every subgroup of that profile, so those are added up per profile first;
 -- only incidents with several profiles are looked at one by one.
 create or replace temporary table subgroup_incidents as
-with sizes as (
-    select incident, count(*) as profiles
-    from incident_profiles
-    group by incident
-),
-one_profile as (
+with one_profile as (
     select i.school_id, i.school_year, i.period, i.profile_id, count(*) as incidents
     from incident_profiles as i
-    join sizes as s
+    join incident_sizes as s
         using (incident)
     where s.profiles = 1
-    group by all
-),
-several_profiles as (
-    select i.school_id, i.school_year, i.period, i.incident, g.subgroup,
-        count(*) as profiles_in_group, any_value(s.profiles) as profiles
-    from incident_profiles as i
-    join sizes as s
-        using (incident)
-    join work.profile_subgroups as g
-        using (profile_id)
-    where s.profiles > 1
     group by all
 ),
 counted as (
@@ -96,7 +100,7 @@ counted as (
         using (profile_id)
     union all
     select school_id, school_year, period, subgroup, 1, (profiles_in_group = profiles)::integer
-    from several_profiles
+    from several_profile_groups
 ),
 final as (
     select school_id, school_year, period, subgroup, sum(involving) as involving, sum(only_in_group) as only_in_group
@@ -121,15 +125,10 @@ select * from final;
 --   on their own side of g replaces 1/k, and Σa_i² is corrected by
 --   (share + delta)² − share² for those students only.
 create or replace temporary table incident_moments as
-with sizes as (
-    select incident, sum(students) as students, count(*) as profiles
-    from incident_profiles
-    group by incident
-),
-student_shares as (
+with student_shares as (
     select i.school_id, i.school_year, i.period, i.student_id, i.profile_id, sum(1 / s.students) as share
     from incident_students as i
-    join sizes as s
+    join incident_sizes as s
         using (incident)
     group by all
 ),
@@ -141,15 +140,9 @@ base as (
     group by all
 ),
 split as (
-    select i.incident, g.subgroup, sum(i.students) as in_group, any_value(s.students) as students
-    from incident_profiles as i
-    join sizes as s
-        using (incident)
-    join work.profile_subgroups as g
-        using (profile_id)
-    where s.profiles > 1
-    group by all
-    having sum(i.students) < any_value(s.students)
+    select incident, subgroup, students_in_group as in_group, students
+    from several_profile_groups
+    where students_in_group < students
 ),
 moved as (
     select

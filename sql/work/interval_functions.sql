@@ -84,6 +84,39 @@ create or replace temporary macro clip_to_unit(x, unit) as
         else greatest(0, x)
     end;
 
+-- The 95% interval of a difference between two cells (docs/metrics.md,
+-- "Uncertainty"), in the metric's unit: for shares (`interval_kind` 'wilson',
+-- x1 of n1 against x2 of n2 students) Newcombe's interval; for per-student
+-- ratios and means ('ratio') the difference ± z·sqrt(se1² + se2²). NULL when
+-- the difference is, or when the metric has no interval.
+create or replace temporary macro difference_low(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * newcombe_low(x1, n1, x2, n2)
+            when 'ratio' then difference - z95() * sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
+create or replace temporary macro difference_high(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * newcombe_high(x1, n1, x2, n2)
+            when 'ratio' then difference + z95() * sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
+-- The standard error its p-value is judged on: for shares the pooled one (what
+-- the spread would be if both sides had the same rate), else sqrt(se1² + se2²).
+-- (Give its result to two_sided_p as a column: a macro copies its arguments
+-- into every place it uses them, and erfc_abs uses its argument many times.)
+create or replace temporary macro difference_se(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * pooled_se(x1, n1, x2, n2)
+            when 'ratio' then sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
 -- Katz's log interval of a risk ratio x1/n1 ÷ x2/n2 (Katz et al. 1978):
 -- exp(ln RR ± z·sqrt(1/x1 − 1/n1 + 1/x2 − 1/n2)); none when either count is 0.
 create or replace temporary macro katz_low(x1, n1, x2, n2) as
@@ -106,24 +139,23 @@ create or replace temporary macro signal_of(low, high, rejected) as
     end;
 
 -- Benjamini-Hochberg at false discovery rate q within each family of tests.
--- `tests` names a table with the columns family (the family's key: any value,
--- e.g. a struct), test (the test's key) and p (its p-value, never NULL). With a
--- family's m p-values in ascending order, the first k are rejected, k being the
--- largest rank with p ≤ rank / m · q (none when there is no such rank); tied
--- p-values fall on the same side. Returns family, test, p and rejected.
+-- `tests` names a table with a column family (the family's key: any value,
+-- e.g. a struct) and a column p (the test's p-value, never NULL). With a
+-- family's m p-values in ascending order, the first k are rejected, k being
+-- the largest rank with p ≤ rank / m · q (none when there is no such rank);
+-- tied p-values fall on the same side. Returns every row of `tests` with
+-- `rejected`.
 create or replace temporary macro benjamini_hochberg(tests, q) as table
     with ranked as (
         select
-            family,
-            test,
-            p,
-            row_number() over (partition by family order by p) as rank,
-            count(*) over (partition by family) as m
+            *,
+            row_number() over (partition by family order by p) as bh_rank,
+            count(*) over (partition by family) as bh_m
         from query_table(tests)
     ),
     found as (
-        select *, max(case when p <= rank / m * q then rank end) over (partition by family) as k
+        select *, max(case when p <= bh_rank / bh_m * q then bh_rank end) over (partition by family) as bh_k
         from ranked
     )
-    select family, test, p, coalesce(rank <= k, false) as rejected
+    select * exclude (bh_rank, bh_m, bh_k), coalesce(bh_rank <= bh_k, false) as rejected
     from found;
