@@ -178,6 +178,11 @@ def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school
         "rest of the school (22.9%; range +2.9 to +31.3 points); 38.0% last mid-year."
     )
     assert gap_sentence(CHRONIC, cells[2:], "mid_year", 30) is None
+    # On the zone's page a group is compared with the rest of the zone's students.
+    zone = [Cell("ZONE", c.metric, c.subgroup, c.n, c.value, False, prior_value=c.prior_value,
+                 gap_vs_comparison=c.gap_vs_comparison, comparison_value=c.comparison_value, gap_low=c.gap_low,
+                 gap_high=c.gap_high, gap_signal=c.gap_signal) for c in cells[:2]]
+    assert "17.1 points worse than the rest of the zone's students (22.9%;" in gap_sentence(CHRONIC, zone, "mid_year", 30)
 
 
 def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():

@@ -229,7 +229,7 @@ class Sections:
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "vs the rest of the school", f"Since {self.last}"]
+        columns = ["Group", "Students", info.label, f"vs {sentences.rest_of(school_id)}", f"Since {self.last}"]
         rows = [[
             "All students",
             self.count(all_cell),
