@@ -6,12 +6,47 @@
 -- Every figure that involves a hidden value is NULL.
 -- Only this run's cells are compared; the prior year, the zone and the pairs
 -- are read from marts.metric_values, which holds every period built so far.
-create or replace table work.run_metric_comparisons as
+--
+-- Every comparison of a metric with an interval gets its own 95% interval, a
+-- two-sided p-value and a signal (docs/metrics.md, "Uncertainty"; the macros are
+-- in sql/work/interval_functions.sql):
+-- * change (this year − the same period last year), gap (the subgroup − the
+--   rest of the school: its comparison group) and zone_gap (the school − the
+--   rest of the zone: the same cell of the zone's other schools, added up);
+-- * shares of students: Newcombe's hybrid score interval, p from the pooled
+--   two-proportion SE; other metrics: the difference ± z·sqrt(se1² + se2²),
+--   p from difference / that SE. Years count as independent samples;
+-- * 'clear' when the interval excludes 0 and Benjamini-Hochberg at
+--   signals.false_discovery_rate rejects it within its family: one school (or the zone),
+--   school year and period, and one kind of comparison.
+-- The rest of the zone adds up only the other schools' published cells, so it
+-- reveals nothing hidden; it is shown when the school's own cell is published
+-- and the rest numbers at least the suppression threshold.
+-- Each school (or the zone), school year and period of the run, numbered: the
+-- tests below carry integers, not the key (windows over the wide cells cost more).
+create or replace temporary table school_periods as
+select school_id, school_year, period, row_number() over (order by school_id, school_year, period) as school_period
+from (select distinct school_id, school_year, period from work.run_metric_values);
+
+create or replace temporary table comparison_values as
 with cells as (
-    select v.*, k.direction, k.unit, k.scale, k.counts_students, k.risk_ratio as has_risk_ratio, k.population
+    select
+        v.*,
+        k.direction, k.unit, k.scale, k.counts_students, k.risk_ratio as has_risk_ratio, k.population,
+        r.interval_kind,
+        m.sum_a2, m.sum_am, m.sum_m2,
+        case k.population when 'respondents' then $min_respondents when 'students' then $min_students else 0 end
+            as min_n,
+        sp.school_period
     from work.run_metric_values as v
+    join school_periods as sp
+        using (school_id, school_year, period)
     join meta.metric_catalog as k
         using (metric)
+    join meta.metrics as r
+        on r.metric = k.family
+    join work.metric_cells as m
+        using (school_id, school_year, period, metric, subgroup)
 ),
 pairs as (
     select * from (values
@@ -25,10 +60,24 @@ targets as (
     from staging.targets
     group by all
 ),
+-- Every school's published cells added up (the zone's row is not a sum of its
+-- schools: a student who moved counts once there), for the rest of the zone.
+school_totals as (
+    select
+        school_year, period, metric, subgroup,
+        sum(n) as n, sum(numerator) as numerator, sum(denominator) as denominator,
+        sum(sum_a2) as sum_a2, sum(sum_am) as sum_am, sum(sum_m2) as sum_m2
+    from cells
+    where school_id <> 'ZONE' and not suppressed
+    group by all
+),
 joined as (
     select
         c.*,
         prior.value as prior_value,
+        prior.numerator as prior_numerator,
+        prior.denominator as prior_denominator,
+        prior.se as prior_se,
         zone.value as zone_value,
         everyone.value as all_value,
         everyone.suppressed as all_suppressed,
@@ -40,7 +89,21 @@ joined as (
         pair.value as pair_value,
         o.n as others_n,
         o.value as others_value,
-        t.target
+        -- The comparison group's figures behind the gap's interval: the pair's own
+        -- cell, or all the school's other students.
+        coalesce(pm.n, o.n) as cmp_n,
+        coalesce(pm.numerator, o.numerator) as cmp_numerator,
+        coalesce(pm.denominator, o.denominator) as cmp_denominator,
+        coalesce(pm.sum_a2, o.sum_a2) as cmp_sum_a2,
+        coalesce(pm.sum_am, o.sum_am) as cmp_sum_am,
+        coalesce(pm.sum_m2, o.sum_m2) as cmp_sum_m2,
+        case when c.school_id <> 'ZONE' and not c.suppressed then t.n - c.n end as rest_n,
+        t.numerator - c.numerator as rest_numerator,
+        t.denominator - c.denominator as rest_denominator,
+        t.sum_a2 - c.sum_a2 as rest_sum_a2,
+        t.sum_am - c.sum_am as rest_sum_am,
+        t.sum_m2 - c.sum_m2 as rest_sum_m2,
+        tg.target
     from cells as c
     left join marts.metric_values as prior
         on prior.school_id = c.school_id and prior.school_year = c.school_year - 1 and prior.period = c.period
@@ -56,12 +119,19 @@ joined as (
     left join marts.metric_values as pair
         on pair.school_id = c.school_id and pair.school_year = c.school_year and pair.period = c.period
         and pair.metric = c.metric and pair.subgroup = p.comparison_group
+    left join work.metric_cells as pm
+        on pm.school_id = c.school_id and pm.school_year = c.school_year and pm.period = c.period
+        and pm.metric = c.metric and pm.subgroup = p.comparison_group
     left join work.other_cells as o
-        on o.school_id = c.school_id and o.school_year = c.school_year and o.period = c.period
+        on p.comparison_group is null
+        and o.school_id = c.school_id and o.school_year = c.school_year and o.period = c.period
         and o.metric = c.metric and o.subgroup = c.subgroup
-    left join targets as t
-        on t.school_id = c.school_id and t.school_year = c.school_year and t.period = c.period
+    left join school_totals as t
+        on t.school_year = c.school_year and t.period = c.period
         and t.metric = c.metric and t.subgroup = c.subgroup
+    left join targets as tg
+        on tg.school_id = c.school_id and tg.school_year = c.school_year and tg.period = c.period
+        and tg.metric = c.metric and tg.subgroup = c.subgroup
 ),
 compared as (
     select
@@ -70,15 +140,61 @@ compared as (
             when suppressed or comparison_group is null then null
             when comparison_group <> 'others' then pair_value
             when all_suppressed then null
-            when others_n < case population when 'respondents' then $min_respondents else $min_students end then null
+            when others_n < min_n then null
             else others_value
         end as comparison_value,
+        case when rest_n >= greatest(min_n, 1) and rest_denominator > 0
+            then scale * rest_numerator / rest_denominator
+        end as rest_of_zone_value,
         -- value - target in exact decimals, signed so that positive means still to go.
         case when not suppressed and target is not null then
             (case direction when 'lower' then 1 else -1 end)
             * (scale * numerator::decimal(38, 6) - target * denominator::decimal(38, 6))
         end as target_shortfall
     from joined
+),
+differences as (
+    select
+        *,
+        value - prior_value as change,
+        value - comparison_value as gap_vs_comparison,
+        value - rest_of_zone_value as zone_gap,
+        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2) as cmp_se,
+        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2) as rest_se
+    from compared
+),
+-- Each comparison's 95% interval and the standard error of its p-value, against
+-- the other side: last year's cell, the comparison group, the rest of the zone.
+intervals as (
+    select
+        *,
+        difference_low(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_low,
+        difference_high(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_high,
+        difference_se(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_se,
+        difference_low(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_low,
+        difference_high(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_high,
+        difference_se(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_se,
+        difference_low(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_low,
+        difference_high(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_high,
+        difference_se(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_se
+    from differences
+),
+tested as (
+    select
+        *,
+        two_sided_p(change, change_se) as change_p,
+        two_sided_p(gap_vs_comparison, gap_se) as gap_p,
+        two_sided_p(zone_gap, zone_gap_se) as zone_gap_p
+    from intervals
 ),
 final as (
     select
@@ -93,22 +209,82 @@ final as (
         value,
         suppressed,
         prior_value,
-        value - prior_value as change,
+        change,
         case when school_id <> 'ZONE' then zone_value end as zone_value,
         case when school_id <> 'ZONE' then value - zone_value end as diff_vs_zone,
         case when subgroup <> 'all' then all_value end as all_value,
         case when subgroup <> 'all' then value - all_value end as gap_vs_all,
         comparison_group,
         comparison_value,
-        value - comparison_value as gap_vs_comparison,
+        gap_vs_comparison,
         case when has_risk_ratio and comparison_value > 0 then value / comparison_value end as risk_ratio,
         target,
         target_shortfall <= 0 as target_met,
         target_shortfall::double / denominator as target_gap,
         case when counts_students and target_shortfall is not null
             then greatest(0, ceil(target_shortfall::double / scale))::bigint
-        end as target_gap_students
-    from compared
+        end as target_gap_students,
+        ci_low,
+        ci_high,
+        change_low,
+        change_high,
+        change_p,
+        null::varchar as change_signal,
+        gap_low,
+        gap_high,
+        gap_p,
+        null::varchar as gap_signal,
+        rest_of_zone_value,
+        zone_gap,
+        zone_gap_low,
+        zone_gap_high,
+        zone_gap_p,
+        null::varchar as zone_gap_signal,
+        case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end
+            as risk_ratio_low,
+        case when has_risk_ratio and comparison_value > 0 then katz_high(numerator, denominator, cmp_numerator, cmp_denominator) end
+            as risk_ratio_high,
+        school_period
+    from tested
 )
-select * from final
+-- The signals (NULL here) are set once Benjamini-Hochberg has seen every p-value.
+select * from final;
+
+-- Every p-value, one row each, in its family: one school (or the zone), school
+-- year and period, and one kind of comparison (0 change, 1 gap, 2 zone gap).
+-- `cell` is the row of comparison_values.
+create or replace temporary table comparison_tests as
+select 3 * school_period as family, rowid as cell, 0 as kind, change_p as p
+from comparison_values
+where change_p is not null
+union all
+select 3 * school_period + 1, rowid, 1, gap_p
+from comparison_values
+where gap_p is not null
+union all
+select 3 * school_period + 2, rowid, 2, zone_gap_p
+from comparison_values
+where zone_gap_p is not null;
+
+-- Benjamini-Hochberg within each family (sql/work/interval_functions.sql), and
+-- each cell's three signals in their places.
+create or replace table work.run_metric_comparisons as
+with discoveries as (
+    select
+        cell,
+        bool_or(rejected) filter (where kind = 0) as change_rejected,
+        bool_or(rejected) filter (where kind = 1) as gap_rejected,
+        bool_or(rejected) filter (where kind = 2) as zone_gap_rejected
+    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
+    group by cell
+)
+select
+    c.* exclude (school_period) replace (
+        signal_of(c.change_low, c.change_high, d.change_rejected) as change_signal,
+        signal_of(c.gap_low, c.gap_high, d.gap_rejected) as gap_signal,
+        signal_of(c.zone_gap_low, c.zone_gap_high, d.zone_gap_rejected) as zone_gap_signal
+    )
+from comparison_values as c
+left join discoveries as d
+    on d.cell = c.rowid
 order by school_id, school_year, period, metric, subgroup;
