@@ -221,7 +221,7 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_pa
     assert report.read_bytes() == before
     values = published_values(tmp_path / "wh.duckdb")
     assert values[("A", "mid_year", "avg_days_absent")][1] == pytest.approx(10.5 / 4)
-    stages = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Seconds by stage: "))
+    stages = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Seconds by stage: ")][-1]
     # The marts are the metric stage's work; no report was rendered.
     assert [s.split()[0] for s in stages.removeprefix("Seconds by stage: ").split(", ")] == [
         "ingest", "validation", "metrics", "publish"]
