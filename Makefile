@@ -10,7 +10,7 @@ DATA      ?= data_samples/sample_zone
 WAREHOUSE ?= warehouse/roadmap.duckdb
 REPORTS   ?= reports/output
 
-.PHONY: demo test install install-test dev bench sample clean
+.PHONY: demo test test-bench install install-test dev bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ demo: install
 ## Run the test suite (installs the test dependencies first).
 test: install-test
 	$(BIN)/python -m pytest
+
+## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
+test-bench: install-test
+	$(BIN)/python -m pytest -m bench
 
 ## The Dagster UI on http://127.0.0.1:3000 with every asset and its lineage.
 dev: install

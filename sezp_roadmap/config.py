@@ -105,8 +105,21 @@ class Settings:
         return float(self.raw["validation"]["max_bad_row_share"])
 
     @property
+    def max_outside_calendar_share(self) -> float:
+        return float(self.raw["validation"]["max_outside_calendar_share"])
+
+    @property
+    def max_unknown_student_share(self) -> float:
+        return float(self.raw["validation"]["max_unknown_student_share"])
+
+    @property
     def tolerated_bad_rows(self) -> int:
         return int(self.raw["validation"]["tolerated_bad_rows"])
+
+    @property
+    def state_tolerances(self) -> dict[str, float]:
+        """By metric: how far our end-of-year figure may be from DESE's and still agree."""
+        return {str(metric): float(value) for metric, value in self.raw["state_figures"]["tolerance"].items()}
 
     def mid_year_cutoff(self, school_year: int) -> dt.date:
         """Last day of the mid-year period of a school year (default December 31)."""

@@ -6,9 +6,10 @@ registry, so adding a column or an extract is an edit here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
+from sezp_roadmap.subgroups import GRADES, SUBGROUPS
+
 RACE_CODES = {
     "H": "Hispanic or Latino",
     "B": "Black or African American",
@@ -29,6 +30,18 @@ DISCIPLINE_ACTIONS = {
 }
 ADMINISTRATIONS = ("fall", "winter", "spring")
 PERIODS = ("mid_year", "end_of_year")
+# The measures DESE publishes that the Roadmap computes too (state_figures.metric), with their unit.
+STATE_METRICS = {
+    "attendance_rate": "percent",
+    "avg_days_absent": "days",
+    "chronic_absence_rate": "percent",
+    "severe_absence_rate": "percent",
+    "iss_rate": "percent",
+    "oss_rate": "percent",
+}
+# DESE's organisation codes: 8 digits; a district's end in 0000, the state's is all zeros.
+DESE_CODE_PATTERN = r"^[0-9]{8}$"
+STATE_CODE = "00000000"
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class Column:
     """One column of an extract.
 
     kind: text, int, decimal, date, flag (Y/N) or code (one of `codes`).
+    required: the header must name it; an optional column missing from a file reads as empty.
     """
 
     name: str
@@ -46,6 +60,7 @@ class Column:
     codes: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
+    pattern: str | None = None  # a regular expression every value matches
 
     @property
     def sql_type(self) -> str:
@@ -60,14 +75,22 @@ class Extract:
     key: tuple[str, ...]
     required: bool = True
     description: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
+    @property
+    def required_column_names(self) -> tuple[str, ...]:
+        """The columns a header must name (an optional column may be left out)."""
+        return tuple(c.name for c in self.columns if c.required)
+
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+def _student_id(description: str = "The student's id.") -> Column:
+    return Column("student_id", "text", description, pattern=r"^\S+$")
 
 
 def _school_id() -> Column:
@@ -90,6 +113,11 @@ EXTRACTS: dict[str, Extract] = {
                 _school_id(),
                 Column("school_name", "text", "The school's name as readers know it."),
                 Column("grade_span", "text", "Grades served, e.g. 6-8."),
+                Column(
+                    "state_school_id", "text",
+                    "The school's 8-digit DESE code (e.g. 02810315), to hold its figures against the state's; optional.",
+                    required=False, nullable=True, pattern=DESE_CODE_PATTERN,
+                ),
             ),
             key=("school_id",),
         ),
@@ -107,7 +135,7 @@ EXTRACTS: dict[str, Extract] = {
             "enrollment",
             "enrollment spell of a student at a school in a school year",
             (
-                Column("student_id", "text", "The student's id; kept as text so leading zeros survive."),
+                _student_id("The student's id; kept as text so leading zeros survive."),
                 _school_id(),
                 _school_year(),
                 Column("grade", "code", "Grade during the spell.", codes=GRADES),
@@ -126,7 +154,7 @@ EXTRACTS: dict[str, Extract] = {
             "attendance",
             "attendance exception (absence, tardy, dismissal) of a student on a day",
             (
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("date", "date", "The school day of the exception."),
                 Column("code", "code", "Attendance code, from the configured code table."),
@@ -138,7 +166,7 @@ EXTRACTS: dict[str, Extract] = {
             "disciplinary action taken for a student in an incident",
             (
                 Column("incident_id", "text", "The incident's id, unique within the school."),
-                Column("student_id", "text", "The student's id."),
+                _student_id(),
                 _school_id(),
                 Column("incident_date", "date", "Date of the incident."),
                 Column("offense", "text", "Offense, as the school recorded it."),
@@ -203,6 +231,25 @@ EXTRACTS: dict[str, Extract] = {
                 Column("target", "decimal", "Target in the metric's own unit (rates in percent).", minimum=0, maximum=100),
             ),
             key=("school_id", "school_year", "period", "metric", "subgroup"),
+            required=False,
+        ),
+        Extract(
+            "state_figures",
+            "figure DESE published for a school, a district or the state",
+            (
+                _school_year(),
+                Column(
+                    "org_code", "text",
+                    "DESE's 8-digit code: a school's (as in schools.state_school_id), a district's (4 digits + 0000) "
+                    "or 00000000 for the state.",
+                    pattern=DESE_CODE_PATTERN,
+                ),
+                Column("subgroup", "code", "Subgroup id, as in marts.metric_values.", codes=tuple(SUBGROUPS)),
+                Column("metric", "code", "Metric id, as in marts.metric_values.", codes=tuple(STATE_METRICS)),
+                Column("value", "decimal", "The published figure, in the metric's unit (rates in percent).", minimum=0, maximum=366),
+                Column("source", "text", "The public source of the figure (report, year, address)."),
+            ),
+            key=("school_year", "org_code", "subgroup", "metric"),
             required=False,
         ),
     )

@@ -229,7 +229,7 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
         return None, [Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")]
-    wanted = set(extract.column_names)
+    wanted = set(extract.required_column_names)
     best: Header | None = None
     best_hits = 0
     for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
@@ -255,7 +255,7 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
             extract.name, "missing_column", ERROR, name, "a required column is missing from the header",
             row=best.line, column=column, expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
         )
-        for column in extract.column_names
+        for column in extract.required_column_names
         if column not in present
     ]
 
@@ -381,7 +381,10 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     Rows whose cells are all empty are inserted too, so that the insert counts
     every record read; load_staging deletes them.
     """
-    cells = ", ".join(f'{clean(f"c{positions[c.name]}")} as "{c.name}"' for c in extract.columns)
+    # An optional column the header does not name reads as empty.
+    cells = ", ".join(
+        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"' for c in extract.columns
+    )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
     texts = [
         f'case when {printed(c, value)} is distinct from "{c.name}" then "{c.name}" end'
@@ -433,10 +436,12 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     issues += [_rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected]
     issues += _extra_columns(con, extract, name, header, positions, read)
     if records == 0 and not rejected:
+        # Zero rows is a valid answer (a period without incidents, an empty part of a split export);
+        # load_staging refuses a required extract only when none of its files has a row.
         issues.append(
             Issue(
-                extract.name, "header_only", ERROR, name, "the file has a header row but no data rows",
-                row=header.line, expected="at least one data row below the header",
+                extract.name, "header_only", WARNING, name,
+                "the file has a header row but no data rows; it was read as zero rows", row=header.line,
             )
         )
     _drop_scratch_tables(con)
@@ -514,7 +519,7 @@ def _extra_columns(
 ) -> list[Issue]:
     """Columns the extract does not use: a warning each; unnamed columns that are empty throughout are spreadsheet padding."""
     issues = []
-    used = {positions[c] for c in extract.column_names}
+    used = {positions[c] for c in extract.column_names if c in positions}
     for index, cell in enumerate(header.cells):
         if index in used:
             continue
@@ -583,12 +588,24 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
         con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [records, f.path.name, extract.name])
     _drop_padding_rows(con, extract)
     repeats = _set_aside_repeats(con, extract)
+    staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
+    if extract.required and files and not staged and not any(i.severity == ERROR for i in issues):
+        issues.append(_required_extract_empty(extract, sorted(read.values())))
     findings.record(con, issues)
     errors = [i.problem for i in issues if i.severity == ERROR]
     if errors:
         raise InputProblem(errors)
-    staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
     return Loaded(rows_read=rows_read, staged=staged, repeats=repeats)
+
+
+def _required_extract_empty(extract: Extract, names: list[str]) -> Issue:
+    """The Roadmap cannot be computed without schools, calendar days, enrollment spells or attendance exceptions."""
+    which = "the file has" if len(names) == 1 else f"none of the {len(names)} {extract.name} files has"
+    return Issue(
+        extract.name, "required_extract_empty", ERROR, ", ".join(names),
+        f"{which} a data row, and the Roadmap cannot be computed without the {extract.name} extract",
+        expected=f"at least one {extract.one_row_per} (one data row below the header)",
+    )
 
 
 def _drop_padding_rows(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:

@@ -65,7 +65,11 @@ def school_years_in(path: Path) -> list[int]:
                 'select distinct try_cast(school_year as integer) from read_csv(?, all_varchar = true, header = true) '
                 "where try_cast(school_year as integer) is not null"
             )
-        return sorted(int(row[0]) for row in con.execute(sql, [str(path)]).fetchall())
+        years = {int(row[0]) for row in con.execute(sql, [str(path)]).fetchall()}
+        if extract == "state_figures":
+            # A year's published figures are shown on its pages and, as last year's, on the next year's.
+            years |= {year + 1 for year in years}
+        return sorted(years)
     except duckdb.Error:
         # An unreadable file still starts a run: ingestion then explains what is wrong with it.
         return []

@@ -53,10 +53,6 @@ class Metric:
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
 
-    @property
-    def is_family(self) -> bool:
-        return self.id.endswith(":*")
-
 
 def _attendance(id: str, label: str, unit: str, direction: str, description: str, **kw) -> Metric:
     return Metric(id, label, unit, direction, description, "attendance", "attendance", **kw)
@@ -300,9 +296,6 @@ def year_batches(con: duckdb.DuckDBPyConnection) -> list[list[int]]:
     years = [row[0] for row in con.execute("select distinct school_year from work.run_periods order by 1").fetchall()]
     exceptions = con.execute("select count(*) from staging.attendance").fetchone()[0]
     return [[year] for year in years] if exceptions > ONE_YEAR_AT_A_TIME_ROWS else [years]
-
-
-MARTS = ("metric_values", "metric_comparisons")
 
 
 def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, periods: Periods = None) -> int:

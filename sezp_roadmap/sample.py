@@ -1,4 +1,4 @@
-"""A deterministic synthetic zone: the nine extracts of the data contract, made up.
+"""A deterministic synthetic zone: the extracts of the data contract, made up (the state's figures borrowed).
 
 `write_sample_zone` writes fictional schools and students that look like the
 real Springfield Empowerment Zone, so the pipeline, its tests and its demos
@@ -28,6 +28,20 @@ little noise. Zones larger than 13 schools cycle through the rows with jitter.
   students; OSS days removed appear as `AS` codes on the following days.
 * Demographics: race from the school's DESE mix; EL, former EL, students with
   disabilities and low income at the zone's published levels.
+
+The state's figures
+-------------------
+`state_figures.csv` holds the DESE-published end-of-year figures of the real
+schools the first 13 fictional schools borrow theirs from, for the real school
+years they describe (2023-24 and 2024-25 with the default as-of date), and
+`schools.csv` maps each such school to the real school's DESE code
+(`state_school_id`). The pipeline reconciles the sample's own figures with
+them (marts.state_reconciliation): most agree within tolerance, since the
+sample is calibrated on them; a few differ, since average days absent is not a
+calibration target (it follows from the attendance rate and the length of
+each student's membership) and the allocation cannot hit every rate exactly.
+No district or state rows: none were available from DESE's public pages to
+this project, and none are made up.
 
 Quirks planted on purpose
 -------------------------
@@ -72,7 +86,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -83,7 +97,7 @@ __all__ = [
 ]
 
 EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "schools": ("school_id", "school_name", "grade_span"),
+    "schools": ("school_id", "school_name", "grade_span", "state_school_id"),
     "calendar": ("school_id", "school_year", "date"),
     "enrollment": (
         "student_id", "school_id", "school_year", "grade", "entry_date", "exit_date",
@@ -95,7 +109,10 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "family_survey": ("response_id", "school_id", "school_year", "administration", "item_id", "topic", "response"),
     "sqr": ("school_id", "school_year", "review", "domain", "indicator", "rating"),
     "targets": ("school_id", "school_year", "period", "metric", "subgroup", "target"),
+    "state_figures": ("school_year", "org_code", "subgroup", "metric", "value", "source"),
 }
+# Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
+ALWAYS_PLAIN = {"state_figures"}
 
 CALIBRATION_CSV = Path(__file__).parent / "data" / "zone_calibration.csv"
 
@@ -216,6 +233,14 @@ class SchoolProfile:
     dese_id: str
     calibration: dict[int, Calibration]  # by school_year
     size: dict[int, int]  # students per school_year
+    # The real school's DESE rows for the school years they describe, where the
+    # figures are borrowed unaltered (the first 13 schools): the sample's state_figures.csv.
+    published: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def state_school_id(self) -> str:
+        """The real school's DESE code where its figures are this school's, else empty (schools.state_school_id)."""
+        return self.dese_id if self.published else ""
 
 
 def load_calibration() -> list[dict[str, str]]:
@@ -308,17 +333,20 @@ def school_profiles(
         jitter = rng if i >= len(pairs) else None
         cal_first = _calibration(first, jitter)
         cal_second = _calibration(second, jitter)
+        published = {} if jitter is not None else {
+            year: row for year, row in ((years[0], first), (years[1], second)) if _school_year_of(row["year"]) == year
+        }
         drafts.append((dese_id, span, {
             years[0]: cal_first,
             years[1]: cal_second,
             years[2]: _running_year_calibration(cal_second, rng),
-        }))
+        }, published))
     # Sizes are proportional to DESE's student counts, scaled so the zone has
     # `students` students in the last published year.
-    scale = students / sum(c[years[1]].students for _, _, c in drafts)
+    scale = students / sum(c[years[1]].students for _, _, c, _ in drafts)
     width = 2 if schools <= 13 else 4
     profiles = []
-    for i, (dese_id, span, cal) in enumerate(drafts):
+    for i, (dese_id, span, cal, published) in enumerate(drafts):
         low, high = (int(g) for g in span.split("-"))
         profiles.append(SchoolProfile(
             index=i,
@@ -329,8 +357,47 @@ def school_profiles(
             dese_id=dese_id,
             calibration=cal,
             size={y: max(10, round(c.students * scale)) for y, c in cal.items()},
+            published=published,
         ))
     return profiles
+
+
+def _school_year_of(dese_year: str) -> int:
+    """DESE's `2024-25` is school_year 2025 of the data contract."""
+    return int(dese_year[:4]) + 1
+
+
+# The sample's state_figures.csv: which calibration column holds each metric, and the DESE report it comes from.
+STATE_FIGURE_COLUMNS = {
+    "attendance_rate": "attendance_rate",
+    "avg_days_absent": "avg_absences",
+    "chronic_absence_rate": "pct_chronic_10",
+    "severe_absence_rate": "pct_chronic_20",
+    "iss_rate": "pct_iss",
+    "oss_rate": "pct_oss",
+}
+_ATTENDANCE_SOURCE = (
+    "DESE School and District Profiles, Student Attendance {year}, End of Year, all students "
+    "(profiles.doe.mass.edu/profiles/student.aspx?orgcode={code}&orgtypecode=6&leftNavId=16817)"
+)
+_DISCIPLINE_SOURCE = (
+    "DESE Student Discipline Data Report {year}, all offenses, all students "
+    "(profiles.doe.mass.edu/ssdr/default.aspx?orgcode={code}&fycode={school_year})"
+)
+
+
+def state_figure_rows(profiles: list[SchoolProfile]) -> list[list[str]]:
+    """The DESE-published figures of the real schools the sample's schools borrow theirs from (state_figures.csv)."""
+    rows = []
+    for profile in profiles:
+        for year, row in sorted(profile.published.items()):
+            for metric, column in STATE_FIGURE_COLUMNS.items():
+                if not row[column]:  # not published (DESE suppresses small counts)
+                    continue
+                source = _DISCIPLINE_SOURCE if metric in ("iss_rate", "oss_rate") else _ATTENDANCE_SOURCE
+                rows.append([str(year), profile.dese_id, "all", metric, row[column],
+                             source.format(year=row["year"], code=profile.dese_id, school_year=year)])
+    return rows
 
 
 def _rng(seed: int, school: int, stream: int, year: int = 0) -> np.random.Generator:
@@ -948,11 +1015,14 @@ class _Sink:
     def __init__(self, out_dir: Path, compress: bool):
         self.rows = {name: 0 for name in EXTRACT_COLUMNS}
         self.files = {}
+        self.paths = {}
         for name, columns in EXTRACT_COLUMNS.items():
             plain, packed = out_dir / f"{name}.csv", out_dir / f"{name}.csv.gz"
+            packs = compress and name not in ALWAYS_PLAIN
+            self.paths[name] = packed if packs else plain
             # A stale file of the other form would be read too and duplicate rows.
-            (plain if compress else packed).unlink(missing_ok=True)
-            if compress:
+            (plain if packs else packed).unlink(missing_ok=True)
+            if packs:
                 raw = open(packed, "wb")
                 # mtime 0 and a fixed name in the header: same bytes every run.
                 # Level 4 is a quarter of level 6's time for 9 % more bytes,
@@ -976,10 +1046,13 @@ class _Sink:
         self.rows[name] += len(rows)
 
     def close(self) -> None:
-        for f, raw in self.files.values():
+        for name, (f, raw) in self.files.items():
             f.close()
             if raw is not None:
                 raw.close()
+            # A zone with no published figures (a school year DESE has not covered) has no state_figures file.
+            if name == "state_figures" and not self.rows[name]:
+                self.paths[name].unlink()
 
 
 class _Dates:
@@ -1231,7 +1304,7 @@ def write_sample_zone(
     compress: bool = False,
     as_of: date = date(2026, 1, 16),
 ) -> dict[str, int]:
-    """Write a synthetic zone's nine extracts and `roadmap.yaml` into out_dir.
+    """Write a synthetic zone's ten extracts and `roadmap.yaml` into out_dir.
 
     Same arguments, same bytes. Returns the rows written per extract (headers
     not counted). Files are `<extract>.csv`, or `<extract>.csv.gz` with
@@ -1246,7 +1319,8 @@ def write_sample_zone(
 
     sink = _Sink(out_dir, compress)
     try:
-        sink.write_rows("schools", [[p.school_id, p.name, p.grade_span] for p in profiles])
+        sink.write_rows("schools", [[p.school_id, p.name, p.grade_span, p.state_school_id] for p in profiles])
+        sink.write_rows("state_figures", state_figure_rows(profiles))
         for s, profile in enumerate(profiles):
             for y, year in enumerate(zone.years):
                 cal = zone.calendars[s][y]

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metrics
+from sezp_roadmap import ingest, metrics, reconciliation
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
@@ -107,7 +107,17 @@ def build_metric_values(loc: Locations, settings: Settings, periods: Periods = N
             {"metrics": list(PREVIEW_METRICS)},
         ).fetchall()
         total = con.execute("select count(*) from marts.metric_values").fetchone()[0]
-    return {"rows": rows, "suppressed": suppressed, "rows_all_periods": total, **aggregates, "zone_preview": preview}
+        catalog = con.execute("select count(*) from marts.metric_catalog").fetchone()[0]
+    return {
+        "rows": rows, "suppressed": suppressed, "rows_all_periods": total, "metrics": catalog, **aggregates,
+        "zone_preview": preview,
+    }
+
+
+def build_state_reconciliation(loc: Locations, settings: Settings) -> dict[str, int]:
+    """marts.state_reconciliation: our end-of-year figures beside DESE's, every school year (rows by status)."""
+    with connect(loc.working_warehouse) as con:
+        return reconciliation.build_state_reconciliation(con, settings)
 
 
 def render(loc: Locations, settings: Settings, *, self_contained: bool = False, periods: Periods = None) -> list[Path]:

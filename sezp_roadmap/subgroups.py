@@ -6,7 +6,8 @@ from here. Grades are `grade_<g>` for every grade code of the data contract.
 
 from __future__ import annotations
 
-from sezp_roadmap.extracts import GRADES
+# The grade codes of the data contract (sezp_roadmap.extracts reads them from here).
+GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
 
 SUBGROUPS: dict[str, str] = {
     "all": "All students",
@@ -30,7 +31,3 @@ SUBGROUPS: dict[str, str] = {
     "nonbinary": "Non-binary",
     **{f"grade_{g}": f"Grade {g}" for g in GRADES},
 }
-
-
-def is_subgroup(subgroup_id: str) -> bool:
-    return subgroup_id in SUBGROUPS

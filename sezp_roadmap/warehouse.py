@@ -22,10 +22,6 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 SCHEMAS = ("meta", "staging", "work", "marts")
-# Earlier versions kept a text copy of every row in raw.<extract>; at state size
-# (68 M rows) writing it cost more than reading the files, and staging now keeps
-# every row once (sezp_roadmap.ingest). A working copy made before is cleared of it.
-RETIRED_SCHEMAS = ("raw",)
 
 
 def working_path(warehouse: Path) -> Path:
@@ -99,8 +95,6 @@ def open_working_copy(warehouse: Path) -> Path:
     with connect(path) as con:
         for schema in SCHEMAS:
             con.execute(f"create schema if not exists {schema}")
-        for schema in RETIRED_SCHEMAS:
-            con.execute(f"drop schema if exists {schema} cascade")
     return path
 
 

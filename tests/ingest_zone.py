@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap import ingest
-from sezp_roadmap.config import load_settings
+from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import validate
@@ -23,7 +23,10 @@ from test_pipeline import DAYS, write_tiny_zone
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
 # The order the Dagster checks run in: every extract after those it refers to.
-ORDER = ("schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets")
+ORDER = (
+    "schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets",
+    "state_figures",
+)
 assert set(ORDER) == set(EXTRACTS)
 
 
@@ -70,6 +73,7 @@ def append(folder: Path, name: str, *lines: str) -> None:
 @dataclass
 class Run:
     con: duckdb.DuckDBPyConnection
+    settings: Settings
     read_problems: list[str] = field(default_factory=list)
 
     def rows(self, table: str) -> list[dict]:
@@ -97,7 +101,7 @@ def ingest_and_validate(folder: Path) -> Run:
     settings = load_settings(None, folder)
     files, _ = ingest.discover(folder)
     ingest.record_files(con, files)
-    run = Run(con)
+    run = Run(con, settings)
     for name in ORDER:
         try:
             ingest.load_staging(con, EXTRACTS[name], [f for f in files if f.extract == name])

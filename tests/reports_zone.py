@@ -19,6 +19,21 @@ GRADES = {"6-8": ("6", "7", "8"), "9-12": ("9", "10", "11", "12")}
 EDUCATOR_DOMAINS = ("Instructional Culture Index", "Learning Environment", "Peer Culture")
 FAMILY_ITEMS = (("q1", "Communication"), ("q2", "Communication"), ("q3", "School Safety"), ("q4", "School Safety"))
 SQR_DOMAINS = ("Instruction", "Family Engagement")
+# State figures of a fictional test district (09990000): Alpha and Beta have DESE codes, Gamma has none.
+# The state's 2024 figures are older than its 2025 ones, which the pages must prefer.
+STATE_CODES = {"A": "09990305", "B": "09990505"}
+STATE_FIGURES = [
+    (2025, "09990305", "all", "attendance_rate", 91.3, "test figures"),
+    (2025, "09990305", "all", "chronic_absence_rate", 31.7, "test figures"),
+    (2025, "09990305", "all", "oss_rate", 6.2, "test figures"),
+    (2025, "09990505", "all", "attendance_rate", 90.1, "test figures"),
+    (2025, "09990000", "all", "chronic_absence_rate", 36.4, "test figures"),
+    (2025, "09990000", "all", "oss_rate", 7.7, "test figures"),
+    (2024, "00000000", "all", "chronic_absence_rate", 19.9, "test figures"),
+    (2025, "00000000", "all", "chronic_absence_rate", 19.1, "test figures"),
+    (2025, "00000000", "all", "oss_rate", 2.6, "test figures"),
+    (2025, "00000000", "hispanic", "chronic_absence_rate", 30.2, "test figures"),
+]
 
 
 def school_days(school_year: int) -> list[dt.date]:
@@ -43,7 +58,9 @@ def student_ids(folder: Path) -> set[str]:
 def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "schools.csv", "school_id,school_name,grade_span", [(s, name, span) for s, name, span, _ in SCHOOLS])
+    _csv(folder / "schools.csv", "school_id,school_name,grade_span,state_school_id",
+         [(s, name, span, STATE_CODES.get(s, "")) for s, name, span, _ in SCHOOLS])
+    _csv(folder / "state_figures.csv", "school_year,org_code,subgroup,metric,value,source", STATE_FIGURES)
     calendar, enrollment, attendance, discipline = [], [], [], []
     educator, family, sqr = [], [], []
     next_id = 7300101
@@ -133,7 +150,9 @@ def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
     from sezp_roadmap.reporting.render import render_reports
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
+    from sezp_roadmap.stages import (
+        Locations, build_metric_values, build_state_reconciliation, build_student_tables, ingest_extracts, prepare_landing,
+    )
     from sezp_roadmap.validation.run import check_extracts
     from sezp_roadmap.warehouse import connect
 
@@ -146,6 +165,7 @@ def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path
     assert all(o.passed for o in check_extracts(loc.working_warehouse, list(EXTRACTS), settings).values())
     build_student_tables(loc, settings)
     build_metric_values(loc, settings)
+    build_state_reconciliation(loc, settings)
     with connect(loc.working_warehouse, read_only=True) as con:
         render_reports(con, loc.reports_dir, settings, self_contained=self_contained)
     return landing, loc.working_warehouse, loc.reports_dir

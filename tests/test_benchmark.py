@@ -1,4 +1,8 @@
-"""The benchmark's machinery on a tiny zone: not a timing test, a test that the figures are taken and written."""
+"""The benchmark's machinery on a tiny zone: not a timing test, a test that the figures are taken and written.
+
+The tests that run the whole benchmark on the tiny zone are marked `bench`:
+`make test` leaves them out (they build the zone several times over), and
+`make test-bench` (run by CI after `make test`) runs them."""
 
 import json
 import re
@@ -58,6 +62,7 @@ def tiny_run(tmp_path_factory):
     return workdir, results
 
 
+@pytest.mark.bench
 def test_tiny_zone_is_measured_end_to_end(tiny_run):
     workdir, _ = tiny_run
     result = json.loads((workdir / "tiny" / "result.json").read_text())
@@ -98,6 +103,7 @@ def recorded_years(result: dict) -> list[int]:
         return [row[0] for row in con.execute("select distinct school_year from marts.metric_values").fetchall()]
 
 
+@pytest.mark.bench
 def test_results_file_has_machine_goals_growth_and_profile(tiny_run):
     _, results = tiny_run
     text = results.read_text()
@@ -111,6 +117,7 @@ def test_results_file_has_machine_goals_growth_and_profile(tiny_run):
     assert re.search(r"^\| tiny \| 3 \| 300 \| [\d,]+ \|", text, re.M)
 
 
+@pytest.mark.bench
 def test_results_are_rewritten_from_cached_figures(tiny_run, tmp_path):
     workdir, _ = tiny_run
     again = tmp_path / "again.md"
@@ -121,6 +128,7 @@ def test_results_are_rewritten_from_cached_figures(tiny_run, tmp_path):
     assert len(history.load(workdir / "history.jsonl")) == 1
 
 
+@pytest.mark.bench
 def test_a_run_is_recorded_and_every_run_is_shown_with_its_spread(tiny_run, tmp_path):
     workdir, results = tiny_run
     (recorded,) = history.load(workdir / "history.jsonl")

@@ -159,6 +159,7 @@ def test_definitions_load_with_every_asset():
     assert defs.resolve_job_def("refresh_roadmap") is not None
 
 
+
 def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
     from sezp_roadmap.cli import main
 

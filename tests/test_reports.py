@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -358,12 +359,16 @@ def test_notes_define_the_metrics_state_privacy_and_list_the_extracts(zone):
 
 
 def test_a_schools_data_quality_findings_are_in_words_with_what_the_figures_did(zone):
-    """Alpha has one exception on a Saturday (reports_zone): its 2026 pages say so in words; the others list nothing."""
-    _, _, reports = zone
+    """Alpha has one exception on a Saturday (reports_zone): its 2026 pages say so in words, with its share of
+    Alpha's attendance rows that school year; the others list nothing."""
+    landing, _, reports = zone
+    with (landing / "attendance.csv").open() as f:
+        alpha = sum(1 for row in csv.DictReader(f) if row["school_id"] == "A" and "2025-07-01" <= row["date"] <= "2026-06-30")
     for period in ("mid_year", "end_of_year"):
         notes = (reports / "2026" / period / "A.html").read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
         assert ('<tr><th scope="row">attendance</th><td>An attendance exception on a day that is not a school day of '
-                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td><td>1</td></tr>") in notes
+                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td>"
+                f"<td>1 of {alpha:,} ({100 / alpha:.1f}%)</td></tr>") in notes
         assert "attendance_not_school_day" not in notes  # the rule's id is for the data team's page
         assert '<a href="../../data-quality.html">' in notes and (reports / "data-quality.html").exists()
         for other in ("B", "C"):

@@ -14,14 +14,14 @@ import duckdb
 import pytest
 import yaml
 
-from sezp_roadmap.sample import school_profiles, write_sample_zone
+from sezp_roadmap.sample import load_calibration, school_profiles, write_sample_zone
 
 AS_OF = date(2026, 1, 16)
 
 # The data contract's required columns, written out here rather than imported
 # so a drift in the generator's own list is caught.
 REQUIRED = {
-    "schools": ["school_id", "school_name", "grade_span"],
+    "schools": ["school_id", "school_name", "grade_span", "state_school_id"],
     "calendar": ["school_id", "school_year", "date"],
     "enrollment": [
         "student_id", "school_id", "school_year", "grade", "entry_date", "exit_date",
@@ -33,6 +33,7 @@ REQUIRED = {
     "family_survey": ["response_id", "school_id", "school_year", "administration", "item_id", "topic", "response"],
     "sqr": ["school_id", "school_year", "review", "domain", "indicator", "rating"],
     "targets": ["school_id", "school_year", "period", "metric", "subgroup", "target"],
+    "state_figures": ["school_year", "org_code", "subgroup", "metric", "value", "source"],
 }
 DATE_COLUMNS = {"calendar": ["date"], "enrollment": ["entry_date", "exit_date"], "attendance": ["date"], "discipline": ["incident_date"]}
 FLAG_COLUMNS = ["ell", "former_ell", "swd", "low_income"]
@@ -136,6 +137,10 @@ def test_compressed_output_is_deterministic_and_same_content(tmp_path):
     write_sample_zone(tmp_path / "b", schools=2, students=200, compress=True)
     write_sample_zone(tmp_path / "plain", schools=2, students=200)
     for name in REQUIRED:
+        if name == "state_figures":  # always plain: a few dozen rows a reader checks against their sources
+            assert (tmp_path / "a" / f"{name}.csv").read_bytes() == (tmp_path / "plain" / f"{name}.csv").read_bytes()
+            assert not (tmp_path / "a" / f"{name}.csv.gz").exists()
+            continue
         packed = (tmp_path / "a" / f"{name}.csv.gz").read_bytes()
         assert packed == (tmp_path / "b" / f"{name}.csv.gz").read_bytes()
         assert gzip.decompress(packed) == (tmp_path / "plain" / f"{name}.csv").read_bytes()
@@ -354,3 +359,37 @@ def test_surveys_reviews_and_targets(db):
         ("chronic_absence_rate", "all"), ("attendance_rate", "all"), ("oss_rate", "all"), ("chronic_absence_rate", "swd"),
         ("chronic_absence_rate", "ell"), ("family_favorable", "all"), ("educator_ici", "all")}
     assert one(db, "select count(*) from raw_targets where target::double < 0 or target::double > 100") == 0
+
+
+def test_state_figures_are_the_real_schools_published_figures(zone, tmp_path):
+    """Each of the first 13 schools carries its real school's DESE code and that school's figures, for the real year only."""
+    out = zone[0]
+    with open(out / "schools.csv", newline="") as f:
+        schools = {s["school_id"]: s["state_school_id"] for s in csv.DictReader(f)}
+    with open(out / "state_figures.csv", newline="") as f:
+        figures = list(csv.DictReader(f))
+    calibration = {(r["dese_id"], r["year"]): r for r in load_calibration()}
+    profiles = school_profiles()
+    assert schools == {p.school_id: p.dese_id for p in profiles}
+    assert len(set(schools.values())) == 13
+    assert {r["school_year"] for r in figures} == {"2024", "2025"}
+    assert len(figures) == 13 * 2 * 6
+    by_key = {(r["org_code"], r["school_year"], r["metric"]): r for r in figures}
+    # Hand-checked against DESE's 2024-25 profile of Kiley Prep (02810315): 91.6%, 14.4 absences, 28.3%, 8.4%, ISS 0.0%, OSS 19.9%.
+    kiley = {m: by_key[("02810315", "2025", m)]["value"] for m in
+             ("attendance_rate", "avg_days_absent", "chronic_absence_rate", "severe_absence_rate", "iss_rate", "oss_rate")}
+    assert kiley == {"attendance_rate": "91.6", "avg_days_absent": "14.4", "chronic_absence_rate": "28.3",
+                     "severe_absence_rate": "8.4", "iss_rate": "0.0", "oss_rate": "19.9"}
+    assert calibration[("02810315", "2024-25")]["avg_absences"] == "14.4"
+    assert all(r["subgroup"] == "all" and "profiles.doe.mass.edu" in r["source"] for r in figures)
+    assert {r["org_code"] for r in figures} <= set(schools.values())
+    # Schools past the 13th have jittered figures: no DESE code, no state figures.
+    write_sample_zone(tmp_path / "big", schools=15, students=1500)
+    with open(tmp_path / "big" / "schools.csv", newline="") as f:
+        big = list(csv.DictReader(f))
+    assert [s["state_school_id"] for s in big[13:]] == ["", ""]
+    # Another as-of date shifts the sample's years away from DESE's: no figure is claimed for a year it does not describe.
+    write_sample_zone(tmp_path / "later", schools=3, students=300, as_of=date(2027, 1, 15))
+    assert not (tmp_path / "later" / "state_figures.csv").exists()
+    with open(tmp_path / "later" / "schools.csv", newline="") as f:
+        assert {s["state_school_id"] for s in csv.DictReader(f)} == {""}

@@ -62,6 +62,8 @@ def load(con: duckdb.DuckDBPyConnection, extract: str, rows: list[tuple]) -> Non
         + ", ".join(f"{c.name} {c.sql_type}" for c in columns)
         + ", _source_file varchar, _source_row integer)"
     )
+    # Optional columns come last: a row that leaves them out has them empty.
+    rows = [(*row, *([None] * (len(columns) - len(row)))) for row in rows]
     if rows:
         placeholders = ", ".join(["?"] * (len(columns) + 2))
         con.executemany(

@@ -25,7 +25,12 @@ REFERENCES = {
     "family_survey": ("schools",),
     "sqr": ("schools",),
     "targets": ("schools",),
+    "state_figures": ("schools",),
 }
+
+
+# The check metadata with the rows left out of the figures, one sentence a line (what the CLI prints).
+NOTES = "rows not counted"
 
 
 def _cell(value) -> str:
@@ -51,6 +56,8 @@ def check_result(name: str, outcome: Outcome) -> dg.AssetCheckResult:
         "findings": dg.MetadataValue.int(sum(outcome.finding_counts.values())),
         "findings by rule": dg.MetadataValue.json(outcome.finding_counts),
     }
+    if outcome.notes:
+        metadata[NOTES] = dg.MetadataValue.text("\n".join(outcome.notes))
     if not outcome.passed:
         metadata[f"failing rows (first {SHOWN_ERRORS})"] = dg.MetadataValue.md(failing_rows_markdown(outcome))
     return dg.AssetCheckResult(

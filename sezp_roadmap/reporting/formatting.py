@@ -78,10 +78,6 @@ def subgroup_sort_key(subgroup: str) -> tuple:
     return (0, SUBGROUP_ORDER.index(subgroup) if subgroup in SUBGROUP_ORDER else len(SUBGROUP_ORDER), subgroup)
 
 
-def suppressed_text(min_count: int, population: str = "students") -> str:
-    return f"fewer than {min_count} {population}"
-
-
 def period_label(period: str, is_complete: bool, data_through) -> str:
     """A running year is never shown as if it were complete."""
     label = PERIOD_LABELS.get(period, period)

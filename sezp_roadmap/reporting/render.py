@@ -31,6 +31,7 @@ from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_
 from sezp_roadmap.reporting.formatting import period_label, school_year_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
+from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
@@ -212,6 +213,7 @@ class PeriodRenderer:
         self.zone_template = env.get_template("zone.html.j2")
         self.notes_template = env.get_template("_period_notes.html.j2")
         self.catalog = load_catalog(con)
+        self.state_figures = StateFigures.load(con)
         self.extracts = _extracts_used(con)
         self._loaded: tuple[tuple[int, str], PeriodData] | None = None
 
@@ -254,14 +256,15 @@ class PeriodRenderer:
         for position in range(share.index, len(data.schools), share.of):
             school = data.schools[position]
             path = period_dir / f"{school['school_id']}.html"
-            page_common = {**common, **levers.context(school["school_id"])}
+            page_common = {**common, **levers.context(school["school_id"]),
+                           "state": self.state_figures.for_page(sections, school["school_id"])}
             path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
             levers.write_exports(school, period_dir)
             pages.written.append((position, path))
             pages.schools.append((position, school))
         if share.index == 0:
             (period_dir / ZONE_PAGE).write_text(
-                self.zone_template.render(**common, header=sections.header(ZONE),
+                self.zone_template.render(**common, header=sections.header(ZONE), state=self.state_figures.for_page(sections, ZONE),
                                           overview=zone_overview.overview(data, sections)),
                 encoding="utf-8",
             )

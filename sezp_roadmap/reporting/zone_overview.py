@@ -61,6 +61,7 @@ def overview(data: PeriodData, sections: Sections) -> dict:
         "spreads": spreads,
         "equity": sections.equity(ZONE),
         "attendance": sections.attendance(ZONE),
+        "discipline_in_extract": sections.discipline_in_extract,
     }
 
 
