@@ -42,8 +42,9 @@ class BuildOutcome:
 
 
 # Asset checks run as steps of their own: any step that is not an asset is validation.
+# The marts are the metric stage's output.
 STAGE_OF_STEP = {
-    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else group)
+    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else {"marts": "metrics"}.get(group, group))
     for assets_def in all_assets
     for key, group in assets_def.group_names_by_key.items()
 }

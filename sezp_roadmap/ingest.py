@@ -225,6 +225,20 @@ class Header:
         return positions
 
 
+# Separators spreadsheets and database tools write instead of commas, as a reader names them.
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator(extract: Extract, scan: FileScan) -> str | None:
+    """The separator that makes one of the top lines a header, when it is not a comma: the likely mistake."""
+    wanted = set(extract.required_column_names)
+    for _, line in scan.first_lines[:HEADER_SEARCH_LINES]:
+        for separator, words in OTHER_SEPARATORS.items():
+            if wanted <= {normalise(c) for c in line.split(separator)}:
+                return words
+    return None
+
+
 def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
@@ -242,10 +256,13 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
             best, best_hits = Header(number, cells, above), hits
     if best is None:
         number, line = scan.first_lines[0]
+        separator = _other_separator(extract, scan)
+        reason = "no header row: none of the first rows names the columns of this extract"
+        if separator:
+            reason += f"; the columns are separated by {separator}: save the file as comma-separated CSV"
         return None, [
             Issue(
-                extract.name, "missing_column", ERROR, name,
-                "no header row: none of the first rows names the columns of this extract",
+                extract.name, "missing_column", ERROR, name, reason,
                 row=number, value=line[:120], expected="a header row naming the columns " + ", ".join(extract.column_names),
             )
         ]
