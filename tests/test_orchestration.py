@@ -378,6 +378,7 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
     # a zone's all at once. Both must publish the same figures.
     from sezp_roadmap import metrics
     from sezp_roadmap.config import load_settings
+    from sezp_roadmap.warehouse import connect
 
     settings = load_settings(None, built_zone / "landing")
     results = []
@@ -385,7 +386,7 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
         copy = tmp_path / f"wh-{threshold}.duckdb"
         shutil.copyfile(built_zone / "wh" / "wh.duckdb", copy)
         monkeypatch.setattr(metrics, "ONE_YEAR_AT_A_TIME_ROWS", threshold)
-        with duckdb.connect(str(copy)) as con:
+        with connect(copy) as con:
             metrics.compute_student_tables(con, settings)
             metrics.compute_metric_values(con, settings)
             results.append({table: con.execute(f"select * from marts.{table} order by all").fetchall()
