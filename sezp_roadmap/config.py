@@ -88,6 +88,19 @@ class Settings:
         return int(self.raw["suppression"]["min_respondents"])
 
     @property
+    def false_discovery_rate(self) -> float:
+        """q of the Benjamini-Hochberg procedure behind a 'clear' signal: a number in (0, 1)."""
+        value = self.raw["signals"]["false_discovery_rate"]
+        try:
+            q = float(value)
+        except (TypeError, ValueError):
+            q = float("nan")
+        if not 0 < q < 1:
+            raise InputProblem(Problem(file="settings: signals.false_discovery_rate", message="not a usable rate",
+                                       value=str(value), expected="a number between 0 and 1, e.g. 0.10"))
+        return q
+
+    @property
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 
@@ -126,4 +139,6 @@ def load_settings(config_file: Path | None = None, data_dir: Path | None = None,
         sources.append(str(layer))
     as_of = raw.get("as_of_date")
     as_of_date = _as_date(as_of, "settings: as_of_date") if as_of else (today or dt.date.today())
-    return Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
+    settings = Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
+    settings.false_discovery_rate  # a bad value stops the run here, before anything is computed
+    return settings

@@ -44,6 +44,10 @@ class Metric:
     # Numerators and denominators of disjoint groups add up, so "all other students"
     # is all minus the group; incidents do not (one incident can involve several groups).
     additive: bool = True
+    # The 95% interval of a value (docs/metrics.md, "Uncertainty"): "wilson" for shares of
+    # students, "ratio" for per-student (per-respondent) ratios and means, None where
+    # sampling makes no sense (a vendor's aggregate score, a reviewer's rating).
+    interval_kind: str | None = "ratio"
 
     @property
     def higher_is_better(self) -> bool:
@@ -74,6 +78,7 @@ METRICS: tuple[Metric, ...] = (
         "lower",
         "Share of students who missed 10% or more of the days they were enrolled, for any reason.",
         counts_students=True,
+        interval_kind="wilson",
     ),
     _attendance(
         "severe_absence_rate",
@@ -82,6 +87,7 @@ METRICS: tuple[Metric, ...] = (
         "lower",
         "Share of students who missed 20% or more of the days they were enrolled, for any reason.",
         counts_students=True,
+        interval_kind="wilson",
     ),
     _attendance(
         "avg_days_absent",
@@ -98,6 +104,7 @@ METRICS: tuple[Metric, ...] = (
         "Share of enrolled students who received at least one in-school suspension.",
         counts_students=True,
         risk_ratio=True,
+        interval_kind="wilson",
     ),
     _discipline(
         "oss_rate",
@@ -106,6 +113,7 @@ METRICS: tuple[Metric, ...] = (
         "Share of enrolled students who received at least one out-of-school suspension.",
         counts_students=True,
         risk_ratio=True,
+        interval_kind="wilson",
     ),
     _discipline(
         "any_suspension_rate",
@@ -114,6 +122,7 @@ METRICS: tuple[Metric, ...] = (
         "Share of enrolled students who were suspended at least once, in school or out of school.",
         counts_students=True,
         risk_ratio=True,
+        interval_kind="wilson",
     ),
     _discipline(
         "incidents_per_100",
@@ -159,6 +168,7 @@ METRICS: tuple[Metric, ...] = (
         "educator_survey",
         population="respondents",
         scale=1,
+        interval_kind=None,
     ),
     Metric(
         "educator:*",
@@ -170,6 +180,7 @@ METRICS: tuple[Metric, ...] = (
         "educator_survey",
         population="respondents",
         scale=1,
+        interval_kind=None,
     ),
     Metric(
         "sqr:*",
@@ -182,6 +193,7 @@ METRICS: tuple[Metric, ...] = (
         "sqr",
         population="indicators",
         scale=1,
+        interval_kind=None,
     ),
 )
 
@@ -215,7 +227,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
 
 REGISTRY_COLUMNS = (
     "metric", "label", "unit", "direction", "description", "source", "population",
-    "scale", "counts_students", "risk_ratio", "additive",
+    "scale", "counts_students", "risk_ratio", "additive", "interval_kind",
 )
 
 
@@ -223,7 +235,7 @@ def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
     """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it."""
     rows = [
         (m.id, m.label, m.unit, m.direction, m.description, m.source, m.population,
-         m.scale, m.counts_students, m.risk_ratio, m.additive)
+         m.scale, m.counts_students, m.risk_ratio, m.additive, m.interval_kind)
         for m in METRICS
     ]
     placeholders = "(" + ", ".join(["?"] * len(REGISTRY_COLUMNS)) + ")"
@@ -300,6 +312,7 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     all_periods = periods is None
     write_registry_table(con)
     write_run_periods(con, periods)
+    run_sql(con, "work/interval_functions")
     run_sql(con, "work/metric_cells")
     run_sql(con, "work/administrations")
     for sql_name in dict.fromkeys(m.sql for m in METRICS):
@@ -311,7 +324,7 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     run_sql(con, "marts/metric_values")
     with transaction(con):
         rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
-        run_sql(con, "marts/metric_comparisons", thresholds)
+        run_sql(con, "marts/metric_comparisons", {**thresholds, "false_discovery_rate": settings.false_discovery_rate})
         replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
         # Topics and domains no period publishes any more leave the catalog.
         con.execute(

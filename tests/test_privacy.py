@@ -96,3 +96,53 @@ def test_small_aggregates_are_suppressed_below_the_threshold(zone):
             ).fetchone()[0]
             assert leaked == 0, table
             assert con.execute(f"select count(*) from marts.{table} where suppressed <> (n < 10)").fetchone()[0] == 0
+
+
+UNCERTAINTY_COLUMNS = (
+    "ci_low", "ci_high", "change_low", "change_high", "change_p", "change_signal", "gap_low", "gap_high", "gap_p",
+    "gap_signal", "rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_p",
+    "zone_gap_signal", "risk_ratio_low", "risk_ratio_high",
+)
+
+
+def test_intervals_and_signals_of_hidden_cells_are_empty(zone):
+    _, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.metric_values where suppressed").fetchone()[0] > 50
+        assert con.execute("select count(*) from marts.metric_values where suppressed "
+                           "and coalesce(ci_low, ci_high, se) is not null").fetchone()[0] == 0
+        leaked = con.execute(f"select count(*) from marts.metric_comparisons where suppressed "
+                             f"and coalesce({', '.join(c + '::varchar' for c in UNCERTAINTY_COLUMNS)}) is not null"
+                             ).fetchone()[0]
+        assert leaked == 0
+        # A comparison's interval exists only where the comparison does (a hidden side makes it NULL).
+        for comparison, columns in (("change", "change_low, change_high, change_p"),
+                                    ("gap_vs_comparison", "gap_low, gap_high, gap_p"),
+                                    ("zone_gap", "zone_gap_low, zone_gap_high, zone_gap_p")):
+            assert con.execute(f"select count(*) from marts.metric_comparisons where {comparison} is null "
+                               f"and coalesce({columns}) is not null").fetchone()[0] == 0, comparison
+
+
+def test_the_rest_of_the_zone_is_a_sum_of_published_cells(zone):
+    # Anyone can recompute it from the published mart, so it reveals nothing hidden.
+    _, warehouse, _ = zone
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        mismatched, compared = con.execute("""
+            with published as (
+                select v.*, k.unit from marts.metric_values as v join marts.metric_catalog as k using (metric)
+                where school_id <> 'ZONE' and not suppressed
+            ),
+            recomputed as (
+                select c.school_id, c.school_year, c.period, c.metric, c.subgroup, c.rest_of_zone_value,
+                    (case when any_value(c.unit) in ('percent', 'per_100') then 100 else 1 end)
+                        * sum(o.numerator) / sum(o.denominator) as from_published
+                from marts.metric_comparisons as c
+                join published as o
+                    on o.school_year = c.school_year and o.period = c.period and o.metric = c.metric
+                    and o.subgroup = c.subgroup and o.school_id <> c.school_id
+                where c.rest_of_zone_value is not null
+                group by all
+            )
+            select count(*) filter (where abs(rest_of_zone_value - from_published) > 1e-9), count(*) from recomputed
+        """).fetchone()
+        assert compared > 50 and mismatched == 0

@@ -26,11 +26,18 @@ COMPARISON_FIELDS = (
     "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
     "target_gap_students", "direction",
 )
+# 95% intervals and signals (docs/metrics.md, "Uncertainty"): the cell's own interval,
+# and for the change, the gap with the rest of the school and the gap with the rest of the zone.
+UNCERTAINTY_FIELDS = (
+    "ci_low", "ci_high", "change_low", "change_high", "change_signal", "gap_low", "gap_high", "gap_signal",
+    "rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_signal",
+    "risk_ratio_low", "risk_ratio_high",
+)
 # The columns a Cell is made of, in the order of Cell's fields.
-CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *COMPARISON_FIELDS)
+CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *COMPARISON_FIELDS, *UNCERTAINTY_FIELDS)
 # Figures worked out from a cell's value: a suppressed cell must not carry them either.
 DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
-                      "target_gap", "target_gap_students")
+                      "target_gap", "target_gap_students", *UNCERTAINTY_FIELDS)
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -114,6 +121,21 @@ class Cell:
     target_gap: float | None = None
     target_gap_students: int | None = None
     direction: str | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    change_low: float | None = None
+    change_high: float | None = None
+    change_signal: str | None = None  # 'clear' or 'unclear'; None without an interval
+    gap_low: float | None = None
+    gap_high: float | None = None
+    gap_signal: str | None = None
+    rest_of_zone_value: float | None = None
+    zone_gap: float | None = None
+    zone_gap_low: float | None = None
+    zone_gap_high: float | None = None
+    zone_gap_signal: str | None = None
+    risk_ratio_low: float | None = None
+    risk_ratio_high: float | None = None
     # Kept only to tell a small hidden group from a large one hidden to protect it; never printed.
     hidden_n: int | None = field(default=None, repr=False)
 

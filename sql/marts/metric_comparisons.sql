@@ -6,12 +6,38 @@
 -- Every figure that involves a hidden value is NULL.
 -- Only this run's cells are compared; the prior year, the zone and the pairs
 -- are read from marts.metric_values, which holds every period built so far.
-create or replace table work.run_metric_comparisons as
+--
+-- Every comparison of a metric with an interval gets its own 95% interval, a
+-- two-sided p-value and a signal (docs/metrics.md, "Uncertainty"; the macros are
+-- in sql/work/interval_functions.sql):
+-- * change (this year − the same period last year), gap (the subgroup − the
+--   rest of the school: its comparison group) and zone_gap (the school − the
+--   rest of the zone: the same cell of the zone's other schools, added up);
+-- * shares of students: Newcombe's hybrid score interval, p from the pooled
+--   two-proportion SE; other metrics: the difference ± z·sqrt(se1² + se2²),
+--   p from difference / that SE. Years count as independent samples;
+-- * 'clear' when the interval excludes 0 and Benjamini-Hochberg at
+--   signals.false_discovery_rate rejects it within its family: one school (or the zone),
+--   school year and period, and one kind of comparison.
+-- The rest of the zone adds up only the other schools' published cells, so it
+-- reveals nothing hidden; it is shown when the school's own cell is published
+-- and the rest numbers at least the suppression threshold.
+create or replace temporary table comparison_values as
 with cells as (
-    select v.*, k.direction, k.unit, k.scale, k.counts_students, k.risk_ratio as has_risk_ratio, k.population
+    select
+        v.*,
+        k.direction, k.unit, k.scale, k.counts_students, k.risk_ratio as has_risk_ratio, k.population,
+        r.interval_kind,
+        m.sum_a2, m.sum_am, m.sum_m2,
+        case k.population when 'respondents' then $min_respondents when 'students' then $min_students else 0 end
+            as min_n
     from work.run_metric_values as v
     join meta.metric_catalog as k
         using (metric)
+    join meta.metrics as r
+        on r.metric = k.family
+    join work.metric_cells as m
+        using (school_id, school_year, period, metric, subgroup)
 ),
 pairs as (
     select * from (values
@@ -25,10 +51,24 @@ targets as (
     from staging.targets
     group by all
 ),
+-- Every school's published cells added up (the zone's row is not a sum of its
+-- schools: a student who moved counts once there), for the rest of the zone.
+school_totals as (
+    select
+        school_year, period, metric, subgroup,
+        sum(n) as n, sum(numerator) as numerator, sum(denominator) as denominator,
+        sum(sum_a2) as sum_a2, sum(sum_am) as sum_am, sum(sum_m2) as sum_m2
+    from cells
+    where school_id <> 'ZONE' and not suppressed
+    group by all
+),
 joined as (
     select
         c.*,
         prior.value as prior_value,
+        prior.numerator as prior_numerator,
+        prior.denominator as prior_denominator,
+        prior.se as prior_se,
         zone.value as zone_value,
         everyone.value as all_value,
         everyone.suppressed as all_suppressed,
@@ -40,7 +80,21 @@ joined as (
         pair.value as pair_value,
         o.n as others_n,
         o.value as others_value,
-        t.target
+        -- The comparison group's figures behind the gap's interval: the pair's own
+        -- cell, or all the school's other students.
+        coalesce(pm.n, o.n) as cmp_n,
+        coalesce(pm.numerator, o.numerator) as cmp_numerator,
+        coalesce(pm.denominator, o.denominator) as cmp_denominator,
+        coalesce(pm.sum_a2, o.sum_a2) as cmp_sum_a2,
+        coalesce(pm.sum_am, o.sum_am) as cmp_sum_am,
+        coalesce(pm.sum_m2, o.sum_m2) as cmp_sum_m2,
+        case when c.school_id <> 'ZONE' and not c.suppressed then t.n - c.n end as rest_n,
+        t.numerator - c.numerator as rest_numerator,
+        t.denominator - c.denominator as rest_denominator,
+        t.sum_a2 - c.sum_a2 as rest_sum_a2,
+        t.sum_am - c.sum_am as rest_sum_am,
+        t.sum_m2 - c.sum_m2 as rest_sum_m2,
+        tg.target
     from cells as c
     left join marts.metric_values as prior
         on prior.school_id = c.school_id and prior.school_year = c.school_year - 1 and prior.period = c.period
@@ -56,12 +110,19 @@ joined as (
     left join marts.metric_values as pair
         on pair.school_id = c.school_id and pair.school_year = c.school_year and pair.period = c.period
         and pair.metric = c.metric and pair.subgroup = p.comparison_group
+    left join work.metric_cells as pm
+        on pm.school_id = c.school_id and pm.school_year = c.school_year and pm.period = c.period
+        and pm.metric = c.metric and pm.subgroup = p.comparison_group
     left join work.other_cells as o
-        on o.school_id = c.school_id and o.school_year = c.school_year and o.period = c.period
+        on p.comparison_group is null
+        and o.school_id = c.school_id and o.school_year = c.school_year and o.period = c.period
         and o.metric = c.metric and o.subgroup = c.subgroup
-    left join targets as t
-        on t.school_id = c.school_id and t.school_year = c.school_year and t.period = c.period
+    left join school_totals as t
+        on t.school_year = c.school_year and t.period = c.period
         and t.metric = c.metric and t.subgroup = c.subgroup
+    left join targets as tg
+        on tg.school_id = c.school_id and tg.school_year = c.school_year and tg.period = c.period
+        and tg.metric = c.metric and tg.subgroup = c.subgroup
 ),
 compared as (
     select
@@ -70,15 +131,110 @@ compared as (
             when suppressed or comparison_group is null then null
             when comparison_group <> 'others' then pair_value
             when all_suppressed then null
-            when others_n < case population when 'respondents' then $min_respondents else $min_students end then null
+            when others_n < min_n then null
             else others_value
         end as comparison_value,
+        case when rest_n >= greatest(min_n, 1) and rest_denominator > 0
+            then scale * rest_numerator / rest_denominator
+        end as rest_of_zone_value,
         -- value - target in exact decimals, signed so that positive means still to go.
         case when not suppressed and target is not null then
             (case direction when 'lower' then 1 else -1 end)
             * (scale * numerator::decimal(38, 6) - target * denominator::decimal(38, 6))
         end as target_shortfall
     from joined
+),
+differences as (
+    select
+        *,
+        value - prior_value as change,
+        value - comparison_value as gap_vs_comparison,
+        value - rest_of_zone_value as zone_gap
+    from compared
+)
+select * from differences;
+
+-- Every comparison with an interval, one row each: the change, the gap with the
+-- rest of the school and the gap with the rest of the zone, with the other
+-- side's figures (numerator2 of denominator2 students for a share; its standard
+-- error se2 otherwise), then its 95% interval and two-sided p-value.
+create or replace temporary table comparison_tests as
+with sides as (
+    select *, 'change' as kind, change as difference,
+        prior_numerator as numerator2, prior_denominator as denominator2, prior_se as se2
+    from comparison_values
+    union all
+    select *, 'gap', gap_vs_comparison, cmp_numerator, cmp_denominator,
+        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2)
+    from comparison_values
+    union all
+    select *, 'zone_gap', zone_gap, rest_numerator, rest_denominator,
+        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2)
+    from comparison_values
+),
+tested as (
+    select
+        school_id, school_year, period, metric, subgroup, kind, difference,
+        case interval_kind
+            when 'wilson' then scale * newcombe_low(numerator, denominator, numerator2, denominator2)
+            when 'ratio' then difference - z95() * sqrt(se * se + se2 * se2)
+        end as low,
+        case interval_kind
+            when 'wilson' then scale * newcombe_high(numerator, denominator, numerator2, denominator2)
+            when 'ratio' then difference + z95() * sqrt(se * se + se2 * se2)
+        end as high,
+        case interval_kind
+            when 'wilson' then two_sided_p(difference, scale * pooled_se(numerator, denominator, numerator2, denominator2))
+            when 'ratio' then two_sided_p(difference, sqrt(se * se + se2 * se2))
+        end as p
+    from sides
+    where difference is not null and interval_kind is not null
+)
+select
+    {'school_id': school_id, 'school_year': school_year, 'period': period, 'kind': kind} as family,
+    *
+from tested
+where p is not null;
+
+-- Benjamini-Hochberg within each family: one school (or the zone), school year
+-- and period, and one kind of comparison, over every metric and subgroup with a
+-- p-value (sql/work/interval_functions.sql); then each cell's three comparisons
+-- side by side again.
+create or replace temporary table comparison_signals as
+with found as (
+    select *, signal_of(low, high, rejected) as signal
+    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
+),
+final as (
+    select
+        school_id,
+        school_year,
+        period,
+        metric,
+        subgroup,
+        any_value(low) filter (where kind = 'change') as change_low,
+        any_value(high) filter (where kind = 'change') as change_high,
+        any_value(p) filter (where kind = 'change') as change_p,
+        any_value(signal) filter (where kind = 'change') as change_signal,
+        any_value(low) filter (where kind = 'gap') as gap_low,
+        any_value(high) filter (where kind = 'gap') as gap_high,
+        any_value(p) filter (where kind = 'gap') as gap_p,
+        any_value(signal) filter (where kind = 'gap') as gap_signal,
+        any_value(low) filter (where kind = 'zone_gap') as zone_gap_low,
+        any_value(high) filter (where kind = 'zone_gap') as zone_gap_high,
+        any_value(p) filter (where kind = 'zone_gap') as zone_gap_p,
+        any_value(signal) filter (where kind = 'zone_gap') as zone_gap_signal
+    from found
+    group by all
+)
+select * from final;
+
+create or replace table work.run_metric_comparisons as
+with signals as (
+    select *
+    from comparison_values
+    left join comparison_signals
+        using (school_id, school_year, period, metric, subgroup)
 ),
 final as (
     select
@@ -93,22 +249,42 @@ final as (
         value,
         suppressed,
         prior_value,
-        value - prior_value as change,
+        change,
         case when school_id <> 'ZONE' then zone_value end as zone_value,
         case when school_id <> 'ZONE' then value - zone_value end as diff_vs_zone,
         case when subgroup <> 'all' then all_value end as all_value,
         case when subgroup <> 'all' then value - all_value end as gap_vs_all,
         comparison_group,
         comparison_value,
-        value - comparison_value as gap_vs_comparison,
+        gap_vs_comparison,
         case when has_risk_ratio and comparison_value > 0 then value / comparison_value end as risk_ratio,
         target,
         target_shortfall <= 0 as target_met,
         target_shortfall::double / denominator as target_gap,
         case when counts_students and target_shortfall is not null
             then greatest(0, ceil(target_shortfall::double / scale))::bigint
-        end as target_gap_students
-    from compared
+        end as target_gap_students,
+        ci_low,
+        ci_high,
+        change_low,
+        change_high,
+        change_p,
+        change_signal,
+        gap_low,
+        gap_high,
+        gap_p,
+        gap_signal,
+        rest_of_zone_value,
+        zone_gap,
+        zone_gap_low,
+        zone_gap_high,
+        zone_gap_p,
+        zone_gap_signal,
+        case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end
+            as risk_ratio_low,
+        case when has_risk_ratio and comparison_value > 0 then katz_high(numerator, denominator, cmp_numerator, cmp_denominator) end
+            as risk_ratio_high
+    from signals
 )
 select * from final
 order by school_id, school_year, period, metric, subgroup;

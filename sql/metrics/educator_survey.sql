@@ -51,7 +51,11 @@ final as (
         sum(respondents) as n,
         sum(score * respondents)::double as numerator,
         sum(respondents)::double as denominator,
-        sum(score * respondents)::double / sum(respondents) as value
+        sum(score * respondents)::double / sum(respondents) as value,
+        -- No interval: a vendor's aggregate score, a reviewer's rating (docs/metrics.md).
+        null::double as sum_a2,
+        null::double as sum_am,
+        null::double as sum_m2
     from scoped
     group by all
 )

@@ -39,17 +39,26 @@ select topic_metric, 'Family survey: ' || min(topic)
 from family_respondents
 group by all;
 
+-- Each cell carries the moments of its standard error (sql/work/metric_cells.sql)
+-- with the respondent as the cluster: a_i = i's favorable answers, m_i = i's answers.
 insert into work.metric_cells
 with by_topic as (
     select school_id, school_year, period, topic_metric as metric,
-        count(*) as n, sum(favorable) as favorable, sum(answers) as answers
+        count(*) as n, sum(favorable) as favorable, sum(answers) as answers,
+        sum(favorable * favorable) as sum_a2, sum(favorable * answers) as sum_am, sum(answers * answers) as sum_m2
+    from family_respondents
+    group by all
+),
+respondents as (
+    select school_id, school_year, period, response_id, sum(favorable) as favorable, sum(answers) as answers
     from family_respondents
     group by all
 ),
 overall as (
     select school_id, school_year, period, 'family_favorable' as metric,
-        count(distinct response_id) as n, sum(favorable) as favorable, sum(answers) as answers
-    from family_respondents
+        count(*) as n, sum(favorable) as favorable, sum(answers) as answers,
+        sum(favorable * favorable) as sum_a2, sum(favorable * answers) as sum_am, sum(answers * answers) as sum_m2
+    from respondents
     group by all
 ),
 schools as (
@@ -58,13 +67,15 @@ schools as (
     select * from by_topic
 ),
 zone as (
-    select 'ZONE' as school_id, school_year, period, metric, sum(n) as n, sum(favorable) as favorable, sum(answers) as answers
+    select 'ZONE' as school_id, school_year, period, metric, sum(n) as n, sum(favorable) as favorable,
+        sum(answers) as answers, sum(sum_a2) as sum_a2, sum(sum_am) as sum_am, sum(sum_m2) as sum_m2
     from schools
     group by all
 ),
 final as (
     select school_id, school_year, period, metric, 'all' as subgroup, n,
-        favorable::double as numerator, answers::double as denominator, 100 * favorable::double / answers as value
+        favorable::double as numerator, answers::double as denominator, 100 * favorable::double / answers as value,
+        sum_a2::double as sum_a2, sum_am::double as sum_am, sum_m2::double as sum_m2
     from (select * from schools union all select * from zone)
 )
 select * from final;

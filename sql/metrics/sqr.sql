@@ -40,7 +40,11 @@ final as (
         count(*) as n,
         sum(rating)::double as numerator,
         count(*)::double as denominator,
-        sum(rating)::double / count(*) as value
+        sum(rating)::double / count(*) as value,
+        -- No interval: a reviewer's judgment, not a sample (docs/metrics.md).
+        null::double as sum_a2,
+        null::double as sum_am,
+        null::double as sum_m2
     from scoped
     group by all
 )

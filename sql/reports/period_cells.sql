@@ -10,6 +10,8 @@ select
     v.n,
     v.value,
     v.suppressed,
+    v.ci_low,
+    v.ci_high,
     prior.value as prior_value,
     zone.value as zone_value,
     whole.value as all_value

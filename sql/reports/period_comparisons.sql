@@ -23,7 +23,22 @@ select
     target_met,
     target_gap,
     target_gap_students,
-    direction
+    direction,
+    ci_low,
+    ci_high,
+    change_low,
+    change_high,
+    change_signal,
+    gap_low,
+    gap_high,
+    gap_signal,
+    rest_of_zone_value,
+    zone_gap,
+    zone_gap_low,
+    zone_gap_high,
+    zone_gap_signal,
+    risk_ratio_low,
+    risk_ratio_high
 from marts.metric_comparisons
 where school_year = $school_year
   and period = $period

@@ -38,10 +38,19 @@ final as (
         own.target_met,
         own.target_gap,
         own.target_gap_students,
+        own.ci_low,
+        own.ci_high,
         mid.value as mid_value,
         coalesce(mid.suppressed, false) as mid_suppressed,
         case when not last_mid.suppressed then last_mid.value end as last_mid_value,
         case when not last_end.suppressed then last_end.value end as last_end_value,
+        -- 95% intervals and standard errors (NULL when hidden or without one), from
+        -- which the projection's own range can be judged (docs/metrics.md, "Uncertainty").
+        mid.ci_low as mid_ci_low,
+        mid.ci_high as mid_ci_high,
+        mid_value_row.se as mid_se,
+        last_mid.se as last_mid_se,
+        last_end.se as last_end_se,
         coalesce(p.is_complete, false) as period_complete
     from targets as t
     left join meta.periods as p
@@ -56,6 +65,9 @@ final as (
     left join values_of_year as mid
         on mid.school_id = t.school_id and mid.period = 'mid_year'
         and mid.metric = t.metric and mid.subgroup = t.subgroup
+    left join marts.metric_values as mid_value_row
+        on mid_value_row.school_id = t.school_id and mid_value_row.school_year = t.school_year
+        and mid_value_row.period = 'mid_year' and mid_value_row.metric = t.metric and mid_value_row.subgroup = t.subgroup
     left join last_year as last_mid
         on last_mid.school_id = t.school_id and last_mid.period = 'mid_year'
         and last_mid.metric = t.metric and last_mid.subgroup = t.subgroup

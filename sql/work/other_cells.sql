@@ -1,6 +1,7 @@
 -- "All other students" than subgroup g, for metrics whose numerators and
--- denominators add up across disjoint groups: all minus g. (Incidents do not
--- add up; sql/metrics/discipline.sql counts theirs directly.)
+-- denominators add up across disjoint groups: all minus g, the moments behind
+-- the standard error too. (Incidents do not add up; sql/metrics/discipline.sql
+-- counts theirs directly.)
 insert into work.other_cells
 with additive as (
     select metric from meta.metric_catalog where additive
@@ -17,7 +18,10 @@ final as (
         a.denominator - g.denominator as denominator,
         case when a.denominator - g.denominator > 0
             then c.scale * (a.numerator - g.numerator) / (a.denominator - g.denominator)
-        end as value
+        end as value,
+        a.sum_a2 - g.sum_a2 as sum_a2,
+        a.sum_am - g.sum_am as sum_am,
+        a.sum_m2 - g.sum_m2 as sum_m2
     from work.metric_cells as g
     join work.metric_cells as a
         on a.school_id = g.school_id
