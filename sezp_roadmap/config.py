@@ -101,6 +101,10 @@ class Settings:
         return q
 
     @property
+    def min_finding_n(self) -> int:
+        return int(self.raw["signals"]["min_finding_n"])
+
+    @property
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 

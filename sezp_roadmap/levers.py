@@ -4,7 +4,10 @@ A lever (sezp_roadmap/levers.yaml, or `levers:` in the zone's settings) names
 the metrics that bear on it. For one school and period, every published,
 unsuppressed cell of marts.metric_comparisons can yield findings of five kinds;
 each finding is worth a fixed number of points, doubled when it is large, and a
-lever's score is the sum over the findings of its metrics. Nothing here reads a
+lever's score is the sum over the findings of its metrics. Only a finding that
+is likely real scores (its comparison's signal is `clear`, its group has at
+least `min_finding_n` people: sezp_roadmap.signals); the others are counted as
+left out, so that the Teacher Leadership Team sees what was set aside and why. Nothing here reads a
 warehouse: the functions take small rows (dicts shaped like
 marts.metric_comparisons with the catalog's label and population), so every
 rule can be tested on hand-written rows. docs/priority-levers.md states the rules.
@@ -19,9 +22,8 @@ from pathlib import Path
 
 import yaml
 
+from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, subgroup_label
-from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 
 DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
 
@@ -41,16 +43,15 @@ KIND_LABELS = {
     "worsening": "worse than the same point last year",
     "equity_gap": "equity gap",
 }
-# A difference smaller than this (in the metric's unit) is not a finding; one at
-# least twice this size is a large finding and counts double.
-NOTABLE = {"percent": 3.0, "days": 1.0, "per_100": 3.0, "score": 0.5, "rating": 0.25}
 # An SQR domain rated this or lower is a finding; this or lower is a large one.
 LOW_SQR_RATING = 2.0
 VERY_LOW_SQR_RATING = 1.5
-# A finding about fewer than SMALL_GROUP_FACTOR × the suppression threshold is "small n".
-SMALL_GROUP_FACTOR = 2
-# Groups compared with all students in equity findings (their complements, grades excluded).
-EQUITY_EXCLUDED_PREFIXES = ("non_", "grade_")
+# Why a finding was left out of the score, as a lever's note counts them.
+LEFT_OUT_WORDS = {
+    signals.NORMAL_VARIATION: "within normal variation",
+    signals.SMALL_GROUP: "about a small group",
+    signals.NO_RANGE: "with no range to judge",
+}
 
 
 @dataclass(frozen=True)
@@ -118,128 +119,116 @@ def _default_levers() -> tuple[Lever, ...]:
 
 @dataclass(frozen=True)
 class Finding:
-    """One reason a lever may matter, as a sentence with its numbers."""
+    """One reason a lever may matter: its numbers, and whether it is likely real.
+
+    Only a likely real finding scores (docs/priority-levers.md); the others are
+    kept to say how many were left out, and why. The words are reporting's
+    (reporting/priority_levers.py: finding_sentence).
+    """
 
     kind: str
     metric: str
     subgroup: str
-    sentence: str
+    label: str  # the metric's label
+    unit: str
+    population: str  # students, respondents or indicators: whom n counts
+    n: int | None
+    value: float
+    reference: float | None = None  # the target, the zone, last year's value, or the rest of the school's
+    difference: float | None = None  # how far from it, on the worse side (a target: the distance still to go)
+    students: int | None = None  # for a target of a share of students: how many students would meet it
     large: bool = False
-    small_group: bool = False
+    evidence: str = signals.LIKELY_REAL
+
+    @property
+    def counts(self) -> bool:
+        return self.evidence == signals.LIKELY_REAL
 
     @property
     def points(self) -> int:
-        return POINTS[self.kind] * (2 if self.large else 1)
+        return POINTS[self.kind] * (2 if self.large else 1) if self.counts else 0
 
 
-def _judged_worse(direction: str, delta: float | None, unit: str) -> bool:
+def _worse_by_notable(direction: str, delta: float | None, unit: str) -> bool:
     """A difference on the worse side by at least the notable size."""
-    if delta is None or direction not in ("higher", "lower"):
-        return False
-    worse = delta < 0 if direction == "higher" else delta > 0
-    return worse and abs(delta) >= NOTABLE.get(unit, 0)
-
-
-def _large(delta: float, unit: str) -> bool:
-    return abs(delta) >= 2 * NOTABLE.get(unit, 0)
-
-
-def _who(row: dict, min_students: int, min_respondents: int) -> tuple[str, bool]:
-    """'(60 students)' and whether the group is small; SQR indicators are not a group of people."""
-    population = row.get("population") or "students"
-    n = row.get("n")
-    if population == "indicators" or n is None:
-        return "", False
-    threshold = min_respondents if population == "respondents" else min_students
-    return f" ({n:g} {population})", n < SMALL_GROUP_FACTOR * threshold
-
-
-def _subject(row: dict) -> str:
-    """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
-    if row.get("population") in ("respondents", "indicators"):
-        return row["label"]
-    return f"{row['label']}, {subgroup_label(row['subgroup']) if row['subgroup'] != 'all' else 'all students'}"
+    return signals.is_worse(direction, delta) and signals.notable(delta, unit)
 
 
 def _published(row: dict) -> bool:
     return not row.get("suppressed") and row.get("value") is not None
 
 
-def _worse_than_all_students(row: dict) -> bool:
-    """A group's figure on the worse side of all students' by a notable size (an equity gap candidate)."""
-    return (row["subgroup"] != "all" and not row["subgroup"].startswith(EQUITY_EXCLUDED_PREFIXES)
-            and _judged_worse(row["direction"], row.get("gap_vs_all"), row["unit"]))
+def _worse_than_the_rest(row: dict) -> bool:
+    """A group's figure on the worse side of the rest of the school by a notable size (an equity gap candidate)."""
+    return (row["subgroup"] != "all" and not row["subgroup"].startswith(signals.EQUITY_EXCLUDED_PREFIXES)
+            and _worse_by_notable(row["direction"], row.get("gap_vs_comparison"), row["unit"]))
 
 
-def findings_for(rows: list[dict], period: str, *, min_students: int, min_respondents: int) -> list[Finding]:
-    """Every finding in one school's rows of one period (suppressed rows yield none)."""
-    last = LAST_PERIOD.get(period, "last year")
-    period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
+def _evidence(row: dict, signal_column: str, min_finding_n: int) -> str:
+    return signals.evidence(row.get(signal_column), n=row.get("n"), population=row.get("population"),
+                            min_finding_n=min_finding_n)
+
+
+def _target_evidence(row: dict, min_finding_n: int) -> str:
+    """A missed target counts when the value's whole range misses it; an SQR rating is read as given."""
+    if signals.small_group(row.get("n"), row.get("population"), min_finding_n):
+        return signals.SMALL_GROUP
+    if row.get("population") == "indicators":
+        return signals.LIKELY_REAL
+    return signals.target_evidence(row["value"], float(row["target"]), row.get("ci_low"), row.get("ci_high"),
+                                   row["direction"])
+
+
+def _finding(kind: str, row: dict, **numbers) -> Finding:
+    return Finding(kind, row["metric"], row["subgroup"], row["label"], row["unit"], row.get("population") or "students",
+                   row.get("n"), row["value"], **numbers)
+
+
+def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
+    """Every finding in one school's rows of one period, likely real or not (suppressed rows yield none)."""
     found: list[Finding] = []
     gaps: dict[str, list[dict]] = {}
     for row in rows:
         if not _published(row):
             continue
-        if _worse_than_all_students(row):
+        if _worse_than_the_rest(row):
             gaps.setdefault(row["metric"], []).append(row)
         if row["subgroup"] != "all" and row.get("target") is None:
-            continue  # a group's figure without a target can only be an equity gap: no need to word it
+            continue  # a group's figure without a target can only be an equity gap
         unit, direction, value = row["unit"], row["direction"], row["value"]
-        who, small = _who(row, min_students, min_respondents)
-        shown = format_value(value, unit)
         if row.get("target") is not None and row.get("target_met") is False:
-            students = row.get("target_gap_students")
             gap = row.get("target_gap")
-            if students:
-                who_moves = TARGET_STUDENTS.get(row["metric"], "more students")
-                rest = f"{students:g} {who_moves} would meet it"
-            elif gap is not None:
-                rest = f"{format_difference(gap, unit)} to go"
-            else:
-                rest = "not yet met"
-            found.append(Finding(
-                "target_not_met", row["metric"], row["subgroup"],
-                f"{_subject(row)}: {shown} against the {period_words} target of "
-                f"{format_value(float(row['target']), unit)}; {rest}{who}.",
-                large=gap is not None and _large(gap, unit), small_group=small,
-            ))
+            found.append(_finding("target_not_met", row, reference=float(row["target"]), difference=gap,
+                                  students=row.get("target_gap_students"),
+                                  large=gap is not None and signals.large(gap, unit),
+                                  evidence=_target_evidence(row, min_finding_n)))
         if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
-            found.append(Finding(
-                "low_sqr_rating", row["metric"], "all",
-                f"{row['label']}: rated {format_value(value, 'rating')} out of 4 (2 or lower).",
-                large=value <= VERY_LOW_SQR_RATING,
-            ))
-        if row["subgroup"] == "all" and _judged_worse(direction, row.get("diff_vs_zone"), unit):
-            found.append(Finding(
-                "worse_than_zone", row["metric"], "all",
-                f"{_subject(row)}: {shown}, {format_difference(row['diff_vs_zone'], unit)} worse than the zone "
-                f"({format_value(row['zone_value'], unit)}){who}.",
-                large=_large(row["diff_vs_zone"], unit), small_group=small,
-            ))
-        if row["subgroup"] == "all" and _judged_worse(direction, row.get("change"), unit):
-            found.append(Finding(
-                "worsening", row["metric"], "all",
-                f"{_subject(row)}: {shown}, {format_difference(row['change'], unit)} worse than {last} "
-                f"({format_value(row['prior_value'], unit)}){who}.",
-                large=_large(row["change"], unit), small_group=small,
-            ))
-    # Only the largest gap of each metric, so a metric with many groups does not outweigh the others.
+            # A reviewer's rating is the measure itself, not a sample of it: it counts as given.
+            found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING,
+                                  large=value <= VERY_LOW_SQR_RATING))
+        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("diff_vs_zone"), unit):
+            found.append(_finding("worse_than_zone", row, reference=row["zone_value"], difference=row["diff_vs_zone"],
+                                  large=signals.large(row["diff_vs_zone"], unit),
+                                  evidence=_evidence(row, "zone_gap_signal", min_finding_n)))
+        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("change"), unit):
+            found.append(_finding("worsening", row, reference=row["prior_value"], difference=row["change"],
+                                  large=signals.large(row["change"], unit),
+                                  evidence=_evidence(row, "change_signal", min_finding_n)))
+    # One gap per metric, so a metric with many groups does not outweigh the others: the largest likely
+    # real one, or, when none is, the largest of those left out.
     for metric, candidates in gaps.items():
-        row = max(candidates, key=lambda r: (abs(r["gap_vs_all"]), r["subgroup"]))
-        unit = row["unit"]
-        who, small = _who(row, min_students, min_respondents)
-        found.append(Finding(
-            "equity_gap", metric, row["subgroup"],
-            f"{_subject(row)}: {format_value(row['value'], unit)}, {format_difference(row['gap_vs_all'], unit)} "
-            f"worse than all students ({format_value(row['all_value'], unit)}){who}.",
-            large=_large(row["gap_vs_all"], unit), small_group=small,
-        ))
+        judged = [(_evidence(r, "gap_signal", min_finding_n), r) for r in candidates]
+        real = [pair for pair in judged if pair[0] == signals.LIKELY_REAL]
+        evidence, row = max(real or judged, key=lambda pair: (abs(pair[1]["gap_vs_comparison"]), pair[1]["subgroup"]))
+        found.append(_finding("equity_gap", row, reference=row["comparison_value"],
+                              difference=row["gap_vs_comparison"], large=signals.large(row["gap_vs_comparison"], row["unit"]),
+                              evidence=evidence))
     return found
 
 
 @dataclass
 class LeverEvidence:
-    """A lever's findings for one school and period.
+    """A lever's findings for one school and period: those that score, and those left out.
 
     The score, breakdown and caution are worked out once, when first asked:
     the ranking, the page and both exports all read them, and a lever's
@@ -248,8 +237,9 @@ class LeverEvidence:
 
     lever: Lever
     rank: int
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # likely real: they score
     metrics_with_data: int = 0
+    left_out: list[Finding] = field(default_factory=list)  # within normal variation, small group, no range
 
     @cached_property
     def score(self) -> int:
@@ -270,7 +260,7 @@ class LeverEvidence:
     @cached_property
     def breakdown_text(self) -> str:
         if not self.findings:
-            return "no findings: 0 points"
+            return "no likely real findings: 0 points."
         parts = []
         for b in self.breakdown:
             large = f" ({b['large']} large, counted double)" if b["large"] else ""
@@ -279,26 +269,32 @@ class LeverEvidence:
         return "; ".join(parts) + f". Total {self.score} points."
 
     @cached_property
+    def left_out_text(self) -> str | None:
+        """'Left out, 0 points: 3 within normal variation, 1 about a small group.'; None when nothing was."""
+        if not self.left_out:
+            return None
+        counts = [(sum(f.evidence == reason for f in self.left_out), words) for reason, words in LEFT_OUT_WORDS.items()]
+        return "Left out, 0 points: " + ", ".join(f"{count} {words}" for count, words in counts if count) + "."
+
+    @cached_property
     def caution(self) -> str | None:
-        """Why this lever's evidence is thin, or None when it is not."""
+        """Why this lever's evidence is thin (judged on likely real findings only), or None when it is not."""
         if self.metrics_with_data == 0:
             return "No published figure of this period bears on this lever: the data cannot speak to it."
         if not self.findings:
-            return None
-        small = sum(f.small_group for f in self.findings)
+            return "Thin evidence: no finding is likely real." if self.left_out else None
         if len(self.findings) < 2:
-            return "Thin evidence: a single finding."
-        if small * 2 > len(self.findings):
-            return f"Thin evidence: most findings rest on small groups ({small} of {len(self.findings)})."
+            return "Thin evidence: a single likely real finding."
         return None
 
 
 def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_present: set[str]) -> list[LeverEvidence]:
-    """Levers by score (highest first), then by number of findings, then in the configured order."""
+    """Levers by score (highest first), then by number of likely real findings, then in the configured order."""
     evidence = []
     for lever in levers:
         mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=lambda f: (-f.points, KIND_ORDER[f.kind]))
-        evidence.append(LeverEvidence(lever, 0, mine, sum(lever.bears_on(m) for m in metrics_present)))
+        evidence.append(LeverEvidence(lever, 0, [f for f in mine if f.counts],
+                                      sum(lever.bears_on(m) for m in metrics_present), [f for f in mine if not f.counts]))
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))
     ranked = [evidence[i] for i in order]
     for position, item in enumerate(ranked, start=1):
@@ -309,7 +305,8 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
 def ranking_note(ranked: list[LeverEvidence]) -> str | None:
     """What to keep in mind about the ranking as a whole (ties at the top, nothing found)."""
     if not ranked or all(e.score == 0 for e in ranked):
-        return "No finding points to any lever in this period's published data; the ranking says nothing here."
+        return ("No likely real finding points to any lever in this period's published data; "
+                "the ranking says nothing here.")
     if len(ranked) > 2 and ranked[1].score == ranked[2].score and ranked[1].score > 0:
         return (f"{ranked[1].lever.name} and {ranked[2].lever.name} have the same score: "
                 "the data alone does not choose between them.")

@@ -10,6 +10,11 @@ The school is on pace when the projection meets the end-of-year target in the
 metric's direction (equal counts). When last year's movement is not published
 (no figures, or hidden), the projection is the mid-year value itself: the
 school is on pace when it already meets the end-of-year target.
+
+Where the mid-year value has a 95% range, the projection has one too: the
+mid-year range shifted by the same movement. When that range straddles the
+target (part of it meets the target and part does not), the target is "too
+close to call": the data cannot yet say which side the school will end on.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ MET = "met"
 NOT_MET = "not met"
 ON_PACE = "on pace"
 NOT_ON_PACE = "not on pace"
+TOO_CLOSE = "too close to call"  # the projection's range straddles the target
 HIDDEN = "cannot be checked"  # the actual is suppressed for privacy
 NO_DATA = "no result yet"  # no published figure for the cell
 # Float noise below this is equality (values are sums of whole days and students).
@@ -49,9 +55,11 @@ def target_status(value: float | None, target: float, direction: str, *, suppres
 
 @dataclass(frozen=True)
 class Pace:
-    status: str  # on pace / not on pace / cannot be checked / no result yet
+    status: str  # on pace / not on pace / too close to call / cannot be checked / no result yet
     projected: float | None
     last_year_movement: float | None
+    projected_low: float | None = None
+    projected_high: float | None = None
 
     @property
     def explanation(self) -> str:
@@ -63,12 +71,29 @@ class Pace:
 
 
 def on_pace(mid_value: float | None, target: float, direction: str, *, mid_suppressed: bool = False,
-            last_mid_value: float | None = None, last_end_value: float | None = None) -> Pace:
-    """Whether an end-of-year target is on pace at mid-year (module docstring)."""
+            last_mid_value: float | None = None, last_end_value: float | None = None,
+            mid_low: float | None = None, mid_high: float | None = None) -> Pace:
+    """Whether an end-of-year target is on pace at mid-year (module docstring).
+
+    mid_low, mid_high: the mid-year value's 95% range, when it has one.
+    """
     if mid_suppressed:
         return Pace(HIDDEN, None, None)
     if mid_value is None:
         return Pace(NO_DATA, None, None)
     movement = None if last_mid_value is None or last_end_value is None else last_end_value - last_mid_value
-    projected = mid_value + (movement or 0.0)
-    return Pace(ON_PACE if meets(projected, float(target), direction) else NOT_ON_PACE, projected, movement)
+    shift = movement or 0.0
+    projected = mid_value + shift
+    status = ON_PACE if meets(projected, float(target), direction) else NOT_ON_PACE
+    if mid_low is None or mid_high is None:
+        return Pace(status, projected, movement)
+    low, high = mid_low + shift, mid_high + shift
+    # The end of the range furthest from meeting the target, and the nearest.
+    worst, best = (high, low) if direction == "lower" else (low, high)
+    if meets(worst, float(target), direction):
+        status = ON_PACE
+    elif not meets(best, float(target), direction):
+        status = NOT_ON_PACE
+    else:
+        status = TOO_CLOSE
+    return Pace(status, projected, movement, low, high)

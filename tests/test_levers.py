@@ -9,11 +9,12 @@ import duckdb
 import pytest
 
 from reports_zone import build_report_zone
+from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers, ranking_note
-from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown
+from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
 
-LIMITS = {"min_students": 10, "min_respondents": 5}
+MIN_FINDING_N = 30  # defaults.yaml: signals.min_finding_n
 
 
 def row(metric: str, value: float | None, subgroup: str = "all", **kw) -> dict:
@@ -22,10 +23,15 @@ def row(metric: str, value: float | None, subgroup: str = "all", **kw) -> dict:
         "metric": metric, "subgroup": subgroup, "value": value, "suppressed": False, "n": 200,
         "label": metric.replace("_", " ").capitalize(), "unit": "percent", "direction": "lower",
         "population": "students", "prior_value": None, "change": None, "zone_value": None, "diff_vs_zone": None,
-        "all_value": None, "gap_vs_all": None, "target": None, "target_met": None, "target_gap": None,
-        "target_gap_students": None,
+        "all_value": None, "gap_vs_all": None, "gap_vs_comparison": None, "comparison_value": None,
+        "target": None, "target_met": None, "target_gap": None, "target_gap_students": None,
+        "ci_low": None, "ci_high": None, "change_signal": None, "gap_signal": None, "zone_gap_signal": None,
     }
     return {**base, **kw}
+
+
+def findings(rows: list[dict]):
+    return findings_for(rows, min_finding_n=MIN_FINDING_N)
 
 
 # -- configuration --------------------------------------------------------------------------
@@ -60,44 +66,94 @@ def test_a_bad_lever_list_is_an_input_problem(levers):
 
 def test_each_kind_of_finding_is_a_sentence_with_its_numbers():
     rows = [
-        row("chronic_absence_rate", 31.2, n=250, label="Chronic absence", target=30.0, target_met=False,
-            target_gap=1.2, target_gap_students=3, zone_value=24.0, diff_vs_zone=7.2, prior_value=27.0, change=4.2),
-        row("chronic_absence_rate", 40.0, "swd", n=25, label="Chronic absence", all_value=31.2, gap_vs_all=8.8),
-        row("chronic_absence_rate", 35.0, "ell", n=40, label="Chronic absence", all_value=31.2, gap_vs_all=3.8),
+        # 31.2% of 250 students, range 25.8% to 37.1%: wholly above the target of 20%, so the miss is clear.
+        row("chronic_absence_rate", 31.2, n=250, label="Chronic absence", ci_low=25.8, ci_high=37.1, target=20.0,
+            target_met=False, target_gap=11.2, target_gap_students=28, zone_value=24.0, diff_vs_zone=7.2,
+            zone_gap_signal="clear", prior_value=27.0, change=4.2, change_signal="clear"),
+        row("chronic_absence_rate", 45.0, "swd", n=40, label="Chronic absence", gap_vs_comparison=15.9,
+            comparison_value=29.1, gap_signal="clear"),
+        # A larger group's smaller gap, within normal variation: the metric's one gap is the clear one above.
+        row("chronic_absence_rate", 35.0, "ell", n=60, label="Chronic absence", gap_vs_comparison=4.5,
+            comparison_value=30.5, gap_signal="unclear"),
         row("sqr:instruction", 1.5, n=4, label="School Quality Review: Instruction", unit="rating",
             direction="higher", population="indicators"),
     ]
-    found = findings_for(rows, "mid_year", **LIMITS)
-    assert [(f.kind, f.sentence, f.points) for f in found] == [
-        ("target_not_met", "Chronic absence, all students: 31.2% against the mid-year target of 30.0%; "
-                           "3 fewer chronically absent students would meet it (250 students).", 3),
+    found = findings(rows)
+    assert [(f.kind, finding_sentence(f, "mid_year"), f.points) for f in found] == [
+        # Large (11.2 >= 2 x 3 points): 3 x 2.
+        ("target_not_met", "Chronic absence, all students: 31.2% against the mid-year target of 20.0%; "
+                           "28 fewer chronically absent students would meet it (250 students).", 6),
         ("worse_than_zone", "Chronic absence, all students: 31.2%, 7.2 points worse than the zone (24.0%) "
                             "(250 students).", 4),
         ("worsening", "Chronic absence, all students: 31.2%, 4.2 points worse than last mid-year (27.0%) "
                       "(250 students).", 2),
         ("low_sqr_rating", "School Quality Review: Instruction: rated 1.50 out of 4 (2 or lower).", 6),
-        # Only the largest gap of a metric; 25 students is above twice the threshold, so not small.
-        ("equity_gap", "Chronic absence, Students with disabilities: 40.0%, 8.8 points worse than all students "
-                       "(31.2%) (25 students).", 2),
+        ("equity_gap", "Chronic absence, Students with disabilities: 45.0%, 15.9 points worse than the rest of the "
+                       "school (29.1%) (40 students).", 2),
     ]
-    assert not any(f.small_group for f in found)
+    assert all(f.evidence == signals.LIKELY_REAL for f in found)
+
+
+def test_only_likely_real_findings_score_and_the_others_say_why_they_were_left_out():
+    rows = [
+        # The range 25.8% to 37.1% has the target of 30% inside it: missed, but not beyond doubt.
+        row("chronic_absence_rate", 31.2, n=250, ci_low=25.8, ci_high=37.1, target=30.0, target_met=False,
+            target_gap=1.2, target_gap_students=3, prior_value=27.0, change=4.2, change_signal="unclear",
+            zone_value=26.2, diff_vs_zone=5.0, zone_gap_signal=None),
+        # A clear gap in a group of 25: a clue, never a finding.
+        row("chronic_absence_rate", 40.0, "swd", n=25, gap_vs_comparison=10.0, comparison_value=30.0,
+            gap_signal="clear"),
+        # The educator survey has no range (the vendor reports averages only).
+        row("educator:peer_culture", 5.0, n=40, unit="score", direction="higher", population="respondents",
+            prior_value=5.8, change=-0.8),
+    ]
+    found = findings(rows)
+    assert [(f.kind, f.evidence, f.points) for f in found] == [
+        ("target_not_met", signals.NORMAL_VARIATION, 0),
+        ("worse_than_zone", signals.NO_RANGE, 0),
+        ("worsening", signals.NORMAL_VARIATION, 0),
+        ("worsening", signals.NO_RANGE, 0),
+        ("equity_gap", signals.SMALL_GROUP, 0),
+    ]
+    ranked = rank_levers(LEVERS, found, {r["metric"] for r in rows})
+    attendance = next(e for e in ranked if e.lever.id == "attendance")
+    assert (attendance.score, attendance.findings, len(attendance.left_out)) == (0, [], 4)
+    assert attendance.left_out_text == "Left out, 0 points: 2 within normal variation, 1 about a small group, 1 with no range to judge."
+    assert attendance.caution == "Thin evidence: no finding is likely real."
+    assert attendance.breakdown_text == "no likely real findings: 0 points."
+
+
+@pytest.mark.parametrize(("n", "evidence"), [(29, signals.SMALL_GROUP), (30, signals.LIKELY_REAL)])
+def test_a_group_of_fewer_than_thirty_never_scores(n, evidence):
+    rows = [row("chronic_absence_rate", 40.0, "swd", n=n, gap_vs_comparison=10.0, comparison_value=30.0,
+                gap_signal="clear")]
+    assert [(f.evidence, f.points) for f in findings(rows)] == [(evidence, 0 if evidence == signals.SMALL_GROUP else 2)]
+
+
+def test_when_no_gap_of_a_metric_is_clear_its_largest_is_the_one_left_out():
+    rows = [
+        row("chronic_absence_rate", 40.0, "swd", n=60, gap_vs_comparison=10.0, comparison_value=30.0, gap_signal="unclear"),
+        row("chronic_absence_rate", 36.0, "ell", n=80, gap_vs_comparison=5.0, comparison_value=31.0, gap_signal="unclear"),
+    ]
+    assert [(f.subgroup, f.evidence) for f in findings(rows)] == [("swd", signals.NORMAL_VARIATION)]
 
 
 def test_small_differences_better_figures_and_met_targets_are_not_findings():
     rows = [
-        row("attendance_rate", 93.0, direction="higher", diff_vs_zone=-2.9, change=4.0, target=93.0, target_met=True),
-        row("chronic_absence_rate", 20.0, diff_vs_zone=-5.0, change=-3.0),
-        row("chronic_absence_rate", 22.0, "hispanic", all_value=20.0, gap_vs_all=2.0),
-        row("chronic_absence_rate", 30.0, "non_ell", all_value=20.0, gap_vs_all=10.0),
+        row("attendance_rate", 93.0, direction="higher", diff_vs_zone=-2.9, change=4.0, target=93.0, target_met=True,
+            change_signal="clear", zone_gap_signal="clear"),
+        row("chronic_absence_rate", 20.0, diff_vs_zone=-5.0, change=-3.0, change_signal="clear", zone_gap_signal="clear"),
+        row("chronic_absence_rate", 22.0, "hispanic", gap_vs_comparison=2.0, gap_signal="clear"),
+        row("chronic_absence_rate", 30.0, "non_ell", gap_vs_comparison=10.0, gap_signal="clear"),
         row("sqr:culture", 2.25, unit="rating", direction="higher", population="indicators"),
     ]
-    assert findings_for(rows, "mid_year", **LIMITS) == []
+    assert findings(rows) == []
 
 
 def test_suppressed_cells_yield_no_finding_even_with_figures_left_in_the_row():
-    rows = [row("chronic_absence_rate", 77.77, "swd", suppressed=True, n=7, all_value=20.0, gap_vs_all=57.77,
-                target=30.0, target_met=False, target_gap=47.77, diff_vs_zone=50.0, change=40.0)]
-    assert findings_for(rows, "mid_year", **LIMITS) == []
+    rows = [row("chronic_absence_rate", 77.77, "swd", suppressed=True, n=7, gap_vs_comparison=57.77, gap_signal="clear",
+                target=30.0, target_met=False, target_gap=47.77, diff_vs_zone=50.0, change=40.0, change_signal="clear")]
+    assert findings(rows) == []
 
 
 # -- ranking --------------------------------------------------------------------------------
@@ -110,23 +166,30 @@ LEVERS = (
 
 
 def crafted_rows() -> list[dict]:
-    """Attendance is plainly the problem; instruction has one mild sign; families are fine."""
+    """Attendance is plainly the problem; instruction has one sign and one without a range; families are fine."""
     return [
-        row("chronic_absence_rate", 38.0, label="Chronic absence", target=25.0, target_met=False, target_gap=13.0,
-            target_gap_students=26, zone_value=26.0, diff_vs_zone=12.0, prior_value=30.0, change=8.0),
-        row("attendance_rate", 89.0, label="Attendance rate", direction="higher", zone_value=93.0, diff_vs_zone=-4.0),
+        row("chronic_absence_rate", 38.0, label="Chronic absence", ci_low=31.6, ci_high=44.8, target=25.0,
+            target_met=False, target_gap=13.0, target_gap_students=26, zone_value=26.0, diff_vs_zone=12.0,
+            zone_gap_signal="clear", prior_value=30.0, change=8.0, change_signal="clear"),
+        row("attendance_rate", 89.0, label="Attendance rate", direction="higher", zone_value=93.0, diff_vs_zone=-4.0,
+            zone_gap_signal="clear"),
         row("educator:peer_culture", 6.0, label="Educator survey: Peer Culture", unit="score", direction="higher",
-            population="respondents", n=20, zone_value=6.6, diff_vs_zone=-0.6),
+            population="respondents", n=40, zone_value=6.6, diff_vs_zone=-0.6),
+        row("sqr:instruction", 2.0, label="School Quality Review: Instruction", unit="rating", direction="higher",
+            population="indicators", n=4),
         row("family_favorable", 82.0, label="Family survey", direction="higher", population="respondents", n=60,
-            zone_value=75.0, diff_vs_zone=7.0),
+            zone_value=75.0, diff_vs_zone=7.0, zone_gap_signal="clear"),
     ]
 
 
 def test_the_lever_the_data_plainly_points_to_ranks_first_with_its_score():
     rows = crafted_rows()
-    ranked = rank_levers(LEVERS, findings_for(rows, "mid_year", **LIMITS), {r["metric"] for r in rows})
-    assert [(e.lever.id, e.score, len(e.findings)) for e in ranked] == [
-        ("attendance", 6 + 4 + 4 + 2, 4), ("instruction", 2, 1), ("family", 0, 0),
+    ranked = rank_levers(LEVERS, findings(rows), {r["metric"] for r in rows})
+    # Attendance: target missed by 13 (large: 3 x 2), 12 worse than the zone (large: 2 x 2), 8 worse than last
+    # mid-year (large: 2 x 2), attendance rate 4 worse than the zone (2). Instruction: SQR 2.0 (3); the educator
+    # survey's 0.6 below the zone has no range and is left out.
+    assert [(e.lever.id, e.score, len(e.findings), len(e.left_out)) for e in ranked] == [
+        ("attendance", 6 + 4 + 4 + 2, 4, 0), ("instruction", 3, 1, 1), ("family", 0, 0, 0),
     ]
     top = ranked[0]
     assert top.breakdown_text == (
@@ -134,8 +197,9 @@ def test_the_lever_the_data_plainly_points_to_ranks_first_with_its_score():
         "2 × worse than the zone at 2 points (1 large, counted double) = 6; "
         "1 × worse than the same point last year at 2 points (1 large, counted double) = 4. Total 16 points."
     )
-    assert top.caution is None
-    assert ranked[1].caution == "Thin evidence: a single finding."
+    assert top.caution is None and top.left_out_text is None
+    assert ranked[1].caution == "Thin evidence: a single likely real finding."
+    assert ranked[1].left_out_text == "Left out, 0 points: 1 with no range to judge."
     assert ranked[2].caution is None and ranked[2].metrics_with_data == 1
     assert ranking_note(ranked) is None
 
@@ -144,10 +208,14 @@ def test_thin_evidence_is_said_not_hidden():
     no_data = rank_levers(LEVERS, [], {"attendance_rate"})
     assert no_data[0].lever.id == "instruction"  # ties keep the configured order
     assert no_data[0].caution.startswith("No published figure of this period bears on this lever")
-    assert ranking_note(no_data).startswith("No finding points to any lever")
-    small = [row("chronic_absence_rate", 40.0, n=12, zone_value=20.0, diff_vs_zone=20.0, prior_value=30.0, change=10.0)]
-    ranked = rank_levers(LEVERS, findings_for(small, "mid_year", **LIMITS), {"chronic_absence_rate"})
-    assert ranked[0].caution == "Thin evidence: most findings rest on small groups (2 of 2)."
+    assert ranking_note(no_data).startswith("No likely real finding points to any lever")
+    small = [row("chronic_absence_rate", 40.0, n=12, zone_value=20.0, diff_vs_zone=20.0, zone_gap_signal="clear",
+                 prior_value=30.0, change=10.0, change_signal="clear")]
+    ranked = rank_levers(LEVERS, findings(small), {"chronic_absence_rate"})
+    assert (ranked[0].lever.id, ranked[0].score) == ("instruction", 0)
+    attendance = next(e for e in ranked if e.lever.id == "attendance")
+    assert attendance.caution == "Thin evidence: no finding is likely real."
+    assert attendance.left_out_text == "Left out, 0 points: 2 about a small group."
 
 
 # -- exports --------------------------------------------------------------------------------
@@ -158,31 +226,35 @@ def period_data() -> SimpleNamespace:
 
 def crafted_ranking():
     rows = crafted_rows()
-    return rank_levers(LEVERS, findings_for(rows, "mid_year", **LIMITS), {r["metric"] for r in rows})
+    return rank_levers(LEVERS, findings(rows), {r["metric"] for r in rows})
 
 
 def test_the_csv_export_has_one_row_per_finding_strongest_first_with_the_levers_rank_and_score():
     text = export_csv({"school_id": "A", "school_name": "Alpha Middle"}, period_data(), crafted_ranking())
     lines = text.splitlines()
-    assert lines[0] == ("school_id,school_name,school_year,period,rank,lever_id,lever,score,score_breakdown,caution,"
-                        "finding_kind,finding_points,finding")
+    assert lines[0] == ("school_id,school_name,school_year,period,rank,lever_id,lever,score,score_breakdown,left_out,"
+                        "caution,finding_kind,finding_points,finding_evidence,finding")
     breakdown = ('"1 × target not met at 3 points (1 large, counted double) = 6; 2 × worse than the zone at 2 points '
                  '(1 large, counted double) = 6; 1 × worse than the same point last year at 2 points (1 large, '
                  'counted double) = 4. Total 16 points."')
-    head = f"A,Alpha Middle,2026,mid_year,1,attendance,Attendance,16,{breakdown},,"
+    head = f"A,Alpha Middle,2026,mid_year,1,attendance,Attendance,16,{breakdown},,,"
+    second = ("A,Alpha Middle,2026,mid_year,2,instruction,Instruction,3,1 × low School Quality Review rating at 3 "
+              "points = 3. Total 3 points.,\"Left out, 0 points: 1 with no range to judge.\",Thin evidence: a single "
+              "likely real finding.,")
     assert lines[1:] == [
-        head + "target_not_met,6,\"Chronic absence, all students: 38.0% against the mid-year target of 25.0%; "
-               "26 fewer chronically absent students would meet it (200 students).\"",
-        head + "worse_than_zone,4,\"Chronic absence, all students: 38.0%, 12.0 points worse than the zone (26.0%) "
-               "(200 students).\"",
-        head + "worsening,4,\"Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) "
-               "(200 students).\"",
-        head + "worse_than_zone,2,\"Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) "
-               "(200 students).\"",
-        "A,Alpha Middle,2026,mid_year,2,instruction,Instruction,2,1 × worse than the zone at 2 points = 2. Total "
-        "2 points.,Thin evidence: a single finding.,worse_than_zone,2,\"Educator survey: Peer Culture: 6.0, 0.6 "
-        "points worse than the zone (6.6) (20 respondents).\"",
-        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no findings: 0 points,,,,",
+        head + "target_not_met,6,likely real,\"Chronic absence, all students: 38.0% against the mid-year target of "
+               "25.0%; 26 fewer chronically absent students would meet it (200 students).\"",
+        head + "worse_than_zone,4,likely real,\"Chronic absence, all students: 38.0%, 12.0 points worse than the zone "
+               "(26.0%) (200 students).\"",
+        head + "worsening,4,likely real,\"Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year "
+               "(30.0%) (200 students).\"",
+        head + "worse_than_zone,2,likely real,\"Attendance rate, all students: 89.0%, 4.0 points worse than the zone "
+               "(93.0%) (200 students).\"",
+        second + "low_sqr_rating,3,likely real,School Quality Review: Instruction: rated 2.00 out of 4 (2 or lower).",
+        # Left out, with its judgment and no points: the export says what the score set aside.
+        second + "worse_than_zone,0,no range,\"Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone "
+                 "(6.6) (40 respondents).\"",
+        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no likely real findings: 0 points.,,,,,,",
     ]
 
 
@@ -191,7 +263,7 @@ def test_the_markdown_export_reads_as_the_form_expects():
     lines = text.splitlines()
     assert lines[0] == "# Priority levers: Alpha Middle"
     assert lines[2].startswith("Mid-year 2025–26, data through December 19, 2025.")
-    assert lines[4].startswith("How the score works: Each finding adds points (target not met 3, ")
+    assert lines[4].startswith("How the score works: Each finding that is likely real adds points (target not met 3, ")
     assert lines[6:] == [
         "## 1. Attendance (16 points)",
         "",
@@ -207,23 +279,25 @@ def test_the_markdown_export_reads_as_the_form_expects():
         "- Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) (200 students).",
         "- Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) (200 students).",
         "",
-        "## 2. Instruction (2 points)",
+        "## 2. Instruction (3 points)",
         "",
         "Teaching.",
         "",
-        "Score: 1 × worse than the zone at 2 points = 2. Total 2 points.",
+        "Score: 1 × low School Quality Review rating at 3 points = 3. Total 3 points.",
         "",
-        "Caution: Thin evidence: a single finding.",
+        "Left out, 0 points: 1 with no range to judge.",
         "",
-        "- Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone (6.6) (20 respondents).",
+        "Caution: Thin evidence: a single likely real finding.",
+        "",
+        "- School Quality Review: Instruction: rated 2.00 out of 4 (2 or lower).",
         "",
         "## 3. Family partnership (0 points)",
         "",
         "Families.",
         "",
-        "Score: no findings: 0 points",
+        "Score: no likely real findings: 0 points.",
     ]
-    assert text.endswith("points\n")
+    assert text.endswith("points.\n")
 
 
 # -- the rendered zone ----------------------------------------------------------------------

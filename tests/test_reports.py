@@ -137,33 +137,47 @@ CHRONIC = MetricInfo("chronic_absence_rate", "Chronic absence", "percent", "lowe
 
 
 def test_glance_sentence_says_change_zone_and_target_in_words():
+    # Better and worse are said only of a clear change (issue 16): this one is.
     cell = Cell("A", "chronic_absence_rate", "all", 250, 31.2, False, prior_value=35.3, change=-4.1, zone_value=28.0,
-                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6)
-    assert glance_sentence(CHRONIC, cell, "mid_year", 10) == (
-        "Chronic absence 31.2%, down 4.1 points from last mid-year (better); zone 28.0%; "
+                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6, change_low=-7.0,
+                change_high=-1.2, change_signal="clear", zone_gap=3.5, zone_gap_low=-1.0, zone_gap_high=8.0,
+                zone_gap_signal="unclear")
+    assert glance_sentence(CHRONIC, cell, "mid_year", 10, 30) == (
+        "Chronic absence 31.2%, down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points); "
+        "zone 28.0% (the difference from the rest of the zone is within normal variation); "
         "target 30.0% not yet met: 6 fewer chronically absent students would meet it."
     )
 
 
 def test_glance_sentence_of_a_suppressed_cell_has_no_number_but_the_threshold():
     cell = Cell.from_row({"school_id": "A", "metric": "chronic_absence_rate", "subgroup": "all", "n": 4, "value": None,
-                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True})
-    sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10)
+                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True,
+                          "ci_low": 1.0, "ci_high": 50.0, "change_low": -5.0, "change_high": 7.0,
+                          "change_signal": "unclear"})
+    sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10, 30)
     assert sentence == "Chronic absence: not shown (fewer than 10 students); target 30.0% cannot be checked (fewer than 10 students)."
     assert cell.n is None and cell.change is None and cell.target_met is None
+    # Nothing worked out from the hidden value reaches the page: not its range, nor its change's.
+    assert (cell.ci_low, cell.ci_high, cell.change_low, cell.change_high, cell.change_signal) == (None,) * 5
 
 
-def test_gap_sentence_names_the_worst_group_and_both_groups_movement():
+def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school():
     cells = [
         Cell("A", "chronic_absence_rate", "all", 200, 25.0, False, prior_value=26.0),
-        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_all=15.0, all_value=25.0),
-        Cell("A", "chronic_absence_rate", "ell", 50, 20.0, False, gap_vs_all=-5.0, all_value=25.0),
-        Cell("A", "chronic_absence_rate", "black", 30, 26.0, False, gap_vs_all=1.0, all_value=25.0),
+        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_comparison=17.1,
+             comparison_value=22.9, gap_low=2.9, gap_high=31.3, gap_signal="clear"),
+        # As large and clear, but a group of 20: a clue, not a finding.
+        Cell("A", "chronic_absence_rate", "ell", 20, 45.0, False, gap_vs_comparison=21.0, comparison_value=24.0,
+             gap_low=0.5, gap_high=41.5, gap_signal="clear"),
+        # A notable gap within normal variation.
+        Cell("A", "chronic_absence_rate", "black", 60, 30.0, False, gap_vs_comparison=6.0, comparison_value=24.0,
+             gap_low=-6.5, gap_high=18.5, gap_signal="unclear"),
     ]
-    assert gap_sentence(CHRONIC, cells, "mid_year") == (
-        "Largest gaps in chronic absence: Students with disabilities: 40.0%, 15.0 points worse than all students "
-        "(25.0%); 38.0% last mid-year."
+    assert gap_sentence(CHRONIC, cells, "mid_year", 30) == (
+        "Largest gaps in chronic absence, likely real: Students with disabilities: 40.0%, 17.1 points worse than the "
+        "rest of the school (22.9%; range +2.9 to +31.3 points); 38.0% last mid-year."
     )
+    assert gap_sentence(CHRONIC, cells[2:], "mid_year", 30) is None
 
 
 def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():
@@ -388,8 +402,11 @@ def test_first_screen_carries_change_zone_and_target_sentences(zone):
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
     glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
-    assert re.search(r"Chronic absence \d+\.\d%, (up|down) \d+\.\d points from last mid-year \((better|worse)\); "
-                     r"zone \d+\.\d%; target 20\.0% (met|not yet met)", glance)
+    # 60 students: a change of a few points is within normal variation, and the sentence says so with its range.
+    assert re.search(r"Chronic absence \d+\.\d%, about the same as last mid-year: a change this size is within normal "
+                     r"variation for 60 students \(range −\d+\.\d to \+\d+\.\d points\); zone \d+\.\d% \(the "
+                     r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not yet met)",
+                     glance)
     assert "Synthetic sample data" in html
     assert "60 students" in html
 
@@ -509,3 +526,37 @@ def test_cli_build_accepts_self_contained(tmp_path):
 
     args = parser().parse_args(["build", "--data", str(tmp_path), "--self-contained"])
     assert args.self_contained is True
+
+
+# -- signal and noise on the page (issue 16) -----------------------------------------------------
+
+def test_the_zone_overview_reads_each_share_with_a_funnel_plot_not_a_league_table(zone):
+    _, _, reports = zone
+    page = (reports / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
+    for metric in ("chronic-absence-rate", "severe-absence-rate", "any-suspension-rate", "oss-rate"):
+        start = page.index(f'id="zone-funnel-{metric}-block"')
+        block = page[start: page.index("</figure>", start)]
+        assert "each school against its size" in block and '"95% limits"' in block and '"99.8% limits"' in block
+        assert "Compared with the zone" in block
+        assert f'id="zone-{metric}"' not in page  # no bar per school, ranked by eye
+    assert "Small schools swing more by chance" in page  # how to read a funnel, said once
+    # The plain list of every school's figures, a league table to the eye, comes last and folded.
+    assert page.index('id="zone-funnel-oss-rate-block"') < page.index('<details class="every-school">')
+    # Every school of the test zone is in each funnel's table, with its size.
+    block = page[page.index('id="zone-funnel-chronic-absence-rate-block"'):]
+    block = block[: block.index("</figure>")]
+    assert all(f"{name} " in block for name in ("Alpha Middle", "Beta High", "Gamma Academy"))
+    assert "(60 students)" in block
+    # The attendance rate, not a share, keeps a bar per school, with its table.
+    assert 'id="zone-attendance-rate-block"' in page and "vs the rest of the zone" in page
+
+
+def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zone):
+    _, _, reports = zone
+    html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
+    assert "(better)" not in html and "(worse)" not in html  # the old mark on every difference
+    glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
+    assert "each only where the change is likely real" in glance
+    # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
+    assert "(small group: a clue, not a finding)" in html
+    assert "vs the rest of the school" in html

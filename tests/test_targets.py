@@ -101,3 +101,46 @@ def test_judged_rows_say_how_they_were_judged():
     over = judge(target_row(subgroup="all", period="end_of_year", period_complete=True, value=31.0, suppressed=False,
                             target_met=False, target_gap=1.0), min_students=10, min_respondents=5)
     assert over["status"] == t.NOT_MET
+
+
+# -- too close to call: the projection's range straddles the target ---------------------------
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        # Chronic absence (lower is better) at 25.0%, range 21.0% to 29.5%, moved +4 by last year's second half:
+        # projected 29.0%, range 25.0% to 33.5%.
+        (34.0, t.ON_PACE),  # the whole range meets it
+        (33.5, t.ON_PACE),  # the worst end equals the target: equal counts as met
+        (33.4, t.TOO_CLOSE),  # the projection meets it, the range's worst end does not
+        (29.0, t.TOO_CLOSE),  # at the projection itself
+        (25.0, t.TOO_CLOSE),  # only the best end meets it
+        (24.9, t.NOT_ON_PACE),  # no part of the range meets it
+    ],
+)
+def test_a_projection_whose_range_straddles_the_target_is_too_close_to_call(target, expected):
+    pace = t.on_pace(25.0, target, "lower", last_mid_value=20.0, last_end_value=24.0, mid_low=21.0, mid_high=29.5)
+    assert pace.status == expected
+    assert (pace.projected, pace.projected_low, pace.projected_high) == (29.0, 25.0, 33.5)
+
+
+def test_too_close_to_call_when_higher_is_better_and_without_last_years_movement():
+    # Attendance rate 93.0%, range 92.0% to 94.0%, fell 2 points last spring: projected 91.0%, range 90.0% to 92.0%.
+    kw = {"last_mid_value": 94.0, "last_end_value": 92.0, "mid_low": 92.0, "mid_high": 94.0}
+    assert t.on_pace(93.0, 90.0, "higher", **kw).status == t.ON_PACE
+    assert t.on_pace(93.0, 90.5, "higher", **kw).status == t.TOO_CLOSE
+    assert t.on_pace(93.0, 92.0, "higher", **kw).status == t.TOO_CLOSE
+    assert t.on_pace(93.0, 92.1, "higher", **kw).status == t.NOT_ON_PACE
+    # No movement published: the mid-year range itself is read against the target.
+    assert t.on_pace(93.0, 93.5, "higher", mid_low=92.0, mid_high=94.0).status == t.TOO_CLOSE
+    # No range (the educator survey): the two-state rule.
+    assert t.on_pace(93.0, 93.5, "higher").status == t.NOT_ON_PACE
+
+
+def test_the_targets_page_says_how_a_target_too_close_to_call_was_judged():
+    pace = judge(target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0,
+                            mid_suppressed=False, mid_ci_low=21.0, mid_ci_high=29.5, target=30.0),
+                 min_students=10, min_respondents=5)
+    assert pace["status"] == t.TOO_CLOSE
+    assert pace["how"] == ("projected 29.0% = mid-year 25.0% + 4.0 points (last year's mid-year to end-of-year "
+                           "movement); likely range 25.0% to 33.5%, on both sides of the target")

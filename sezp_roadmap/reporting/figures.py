@@ -24,6 +24,7 @@ PALETTE = {
     "prior": "#6B6B6B",  # gray: the same point last year
     "second": "#CC79A7",  # reddish purple: a second series (out-of-school suspensions)
     "reference": "#1A1A1A",  # the all-students line
+    "limit": "#6B6B6B",  # a funnel plot's control limits
 }
 INK = "#1A1A1A"
 # The scales of the units that have one: SQR ratings (1 to 4) and survey scores (0 to 10), drawn from 0.
@@ -61,9 +62,24 @@ def _layout(title: str, axis_title: str, *, height: int = 300, horizontal: bool 
     }
 
 
+def whiskers(values: list[float | None], lows: list[float | None] | None, highs: list[float | None] | None) -> dict | None:
+    """A bar's 95% range as a whisker (Plotly error bars measured from the value); None without any range.
+
+    A value without a range gets no whisker (null), not a zero-length one.
+    """
+    if not lows or not highs or all(low is None for low in lows):
+        return None
+    above = [None if v is None or h is None else round(float(h) - float(v), 2) for v, h in zip(values, highs)]
+    below = [None if v is None or lo is None else round(float(v) - float(lo), 2) for v, lo in zip(values, lows)]
+    return {"type": "data", "symmetric": False, "array": above, "arrayminus": below, "color": INK, "thickness": 1.5,
+            "width": 4}
+
+
 def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | None, title: str, unit: str,
-                  axis_title: str, marked_label: str = "All students") -> dict:
-    """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students.
+                  axis_title: str, marked_label: str = "All students", lows: list[float | None] | None = None,
+                  highs: list[float | None] | None = None) -> dict:
+    """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students,
+    and each bar's 95% range as a whisker where lows and highs are given.
 
     The zone overview draws a bar per school the same way, its line at the zone (marked_label "Zone").
     """
@@ -72,7 +88,10 @@ def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | 
         "type": "bar", "orientation": "h", "name": "Subgroup", "y": labels, "x": _round(values),
         "marker": {"color": PALETTE["school"]}, "hovertemplate": "%{y}: " + hover + "<extra></extra>",
     }]
-    layout = _layout(title, axis_title, height=max(180, 60 + 26 * len(labels)), horizontal=True, legend=False)
+    error = whiskers(values, lows, highs)
+    if error:
+        data[0]["error_x"] = error
+    layout = _layout(title, axis_title, height=max(180, 50 + 22 * len(labels)), horizontal=True, legend=False)
     if all_value is not None:
         _mark(layout, all_value, marked_label)
     return {"data": data, "layout": layout}
@@ -91,13 +110,20 @@ def _mark(layout: dict, x: float, label: str) -> None:
 
 
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
-                 axis_title: str, horizontal: bool = False) -> dict:
-    """Bars side by side per category; series are (name, values, palette key)."""
+                 axis_title: str, horizontal: bool = False,
+                 ranges: dict[str, tuple[list[float | None], list[float | None]]] | None = None) -> dict:
+    """Bars side by side per category; series are (name, values, palette key).
+
+    ranges: {series name: (lows, highs)}, each bar's 95% range drawn as a whisker.
+    """
     data = []
     for name, values, color in series:
         if all(v is None for v in values):
             continue
         trace = {"type": "bar", "name": name, "marker": {"color": PALETTE[color]}}
+        error = whiskers(values, *(ranges or {}).get(name, (None, None)))
+        if error:
+            trace["error_x" if horizontal else "error_y"] = error
         if horizontal:
             trace.update(orientation="h", y=categories, x=_round(values),
                          hovertemplate="%{y}, " + name + ": " + _hover(unit).replace("%{y", "%{x") + "<extra></extra>")
@@ -171,6 +197,72 @@ def spread_histogram(edges: list[float], counts: list[int], *, marked: float | N
     layout["yaxis"] = {"title": {"text": "Schools"}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
     if marked is not None:
         _mark(layout, marked, marked_label)
+    return {"data": data, "layout": layout}
+
+
+# Spiegelhalter (2005): the z of a two-sided 95% and 99.8% limit.
+Z95 = 1.959964
+Z998 = 3.090232
+# Points along n at which a funnel's limits are drawn: enough for a smooth curve on any width.
+FUNNEL_POINTS = 60
+
+
+def funnel_limits(p0: float, n: float, z: float) -> tuple[float, float]:
+    """A funnel plot's control limits for a share at n: p0 ± z·sqrt(p0(1 − p0)/n), within 0 and 1 (shares, 0–1)."""
+    half = z * math.sqrt(p0 * (1 - p0) / n)
+    return max(0.0, p0 - half), min(1.0, p0 + half)
+
+
+def funnel_position(value_pct: float, n: int, p0_pct: float) -> str:
+    """Where a school's share falls: 'within', 'above 95%', 'above 99.8%', 'below 95%', 'below 99.8%'."""
+    p, p0 = value_pct / 100, p0_pct / 100
+    for z, name in ((Z998, "99.8%"), (Z95, "95%")):
+        low, high = funnel_limits(p0, n, z)
+        if p > high:
+            return f"above {name}"
+        if p < low:
+            return f"below {name}"
+    return "within"
+
+
+def _funnel_grid(ns: list[int]) -> list[float]:
+    """n from a little below the smallest school to a little above the largest, evenly on a log scale."""
+    low, high = max(1.0, min(ns) / 1.25), max(ns) * 1.25
+    step = (math.log(high) - math.log(low)) / (FUNNEL_POINTS - 1)
+    return [math.exp(math.log(low) + i * step) for i in range(FUNNEL_POINTS)]
+
+
+def funnel_plot(names: list[str], values: list[float], ns: list[int], *, zone_value: float, title: str,
+                axis_title: str) -> dict:
+    """Each school's share (percent) against its number of students, with the zone's 95% and 99.8% limits as curves.
+
+    A school outside the curves differs from the zone by more than chance explains
+    at its size; one inside does not, however far it sits from the zone's line.
+    """
+    grid = _funnel_grid(ns)
+    p0 = zone_value / 100
+    data = []
+    for z, label, dash in ((Z998, "99.8% limits", "dot"), (Z95, "95% limits", "dash")):
+        limits = [funnel_limits(p0, n, z) for n in grid]
+        for position, side in enumerate(("lower", "upper")):
+            data.append({
+                "type": "scatter", "mode": "lines", "name": label, "legendgroup": label, "showlegend": position == 0,
+                "x": _round(grid), "y": _round([100 * pair[position] for pair in limits]),
+                "line": {"color": PALETTE["limit"], "width": 1.5, "dash": dash, "shape": "spline"},
+                "hoverinfo": "skip",
+            })
+    data.append({
+        "type": "scatter", "mode": "lines", "name": "Zone", "x": [round(grid[0], 2), round(grid[-1], 2)],
+        "y": [round(zone_value, 2)] * 2, "line": {"color": PALETTE["zone"], "width": 2}, "hoverinfo": "skip",
+    })
+    data.append({
+        "type": "scatter", "mode": "markers", "name": "Schools", "x": list(ns), "y": _round(values), "text": names,
+        "marker": {"color": PALETTE["school"], "size": 10, "line": {"color": "white", "width": 1}},
+        "hovertemplate": "%{text}: %{y:.1f}%, %{x:,} students<extra></extra>",
+    })
+    layout = _layout(title, axis_title, height=340)
+    layout["xaxis"] = {"title": {"text": "Students in the school"}, "gridcolor": "#D9D9D9", "zeroline": False}
+    layout["yaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
     return {"data": data, "layout": layout}
 
 

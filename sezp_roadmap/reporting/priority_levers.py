@@ -18,15 +18,25 @@ import duckdb
 
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
-from sezp_roadmap.levers import KIND_LABELS, POINTS, LeverEvidence, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.levers import (
+    KIND_LABELS,
+    POINTS,
+    Finding,
+    LeverEvidence,
+    findings_for,
+    load_levers,
+    rank_levers,
+    ranking_note,
+)
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
-from sezp_roadmap.reporting.formatting import format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
 EXPORT_COLUMNS = (
     "school_id", "school_name", "school_year", "period", "rank", "lever_id", "lever", "score", "score_breakdown",
-    "caution", "finding_kind", "finding_points", "finding",
+    "left_out", "caution", "finding_kind", "finding_points", "finding_evidence", "finding",
 )
 PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 
@@ -35,9 +45,49 @@ PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
-    return (f"Each finding adds points ({points}); a large finding (at least twice the smallest difference "
-            "the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's score is the sum "
-            "over the findings on the measures that bear on it.")
+    return (f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
+            "smallest difference the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's "
+            "score is the sum over the findings on the measures that bear on it. A difference within normal "
+            "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
+            "says how many it left out.")
+
+
+def _who(f: Finding) -> str:
+    """' (60 students)'; SQR indicators are not a group of people."""
+    if f.population == "indicators" or f.n is None:
+        return ""
+    return f" ({f.n:g} {f.population})"
+
+
+def _subject(f: Finding) -> str:
+    """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
+    if f.population in ("respondents", "indicators"):
+        return f.label
+    return f"{f.label}, {subgroup_label(f.subgroup) if f.subgroup != 'all' else 'all students'}"
+
+
+def finding_sentence(f: Finding, period: str) -> str:
+    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'."""
+    shown, unit = format_value(f.value, f.unit), f.unit
+    if f.kind == "target_not_met":
+        if f.students:
+            rest = f"{f.students:g} {TARGET_STUDENTS.get(f.metric, 'more students')} would meet it"
+        elif f.difference is not None:
+            rest = f"{format_difference(f.difference, unit)} to go"
+        else:
+            rest = "not yet met"
+        period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
+        return (f"{_subject(f)}: {shown} against the {period_words} target of {format_value(f.reference, unit)}; "
+                f"{rest}{_who(f)}.")
+    if f.kind == "low_sqr_rating":
+        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 (2 or lower)."
+    against = {
+        "worse_than_zone": "the zone",
+        "worsening": LAST_PERIOD.get(period, "last year"),
+        "equity_gap": "the rest of the school",
+    }[f.kind]
+    return (f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
+            f"({format_value(f.reference, unit)}){_who(f)}.")
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
@@ -58,7 +108,9 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
             "prior_value": c.prior_value, "change": c.change, "zone_value": c.zone_value,
             "diff_vs_zone": c.diff_vs_zone, "all_value": c.all_value, "gap_vs_all": c.gap_vs_all,
             "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
-            "target_gap_students": c.target_gap_students,
+            "target_gap_students": c.target_gap_students, "ci_low": c.ci_low, "ci_high": c.ci_high,
+            "gap_vs_comparison": c.gap_vs_comparison, "comparison_value": c.comparison_value,
+            "change_signal": c.change_signal, "gap_signal": c.gap_signal, "zone_gap_signal": c.zone_gap_signal,
         })
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
@@ -71,7 +123,8 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],
-                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"])
+                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"],
+                                    mid_low=row.get("mid_ci_low"), mid_high=row.get("mid_ci_high"))
         status = pace.status
         actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
         sort_value = None if row["mid_suppressed"] else row["mid_value"]
@@ -84,6 +137,11 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
             sign = "+" if pace.last_year_movement >= 0 else "−"
             how = (f"projected {format_value(pace.projected, unit)} = mid-year {actual} {sign} "
                    f"{format_difference(pace.last_year_movement, unit)} (last year's mid-year to end-of-year movement)")
+        if pace.projected_low is not None:
+            how += (f"; likely range {format_value(pace.projected_low, unit)} to "
+                    f"{format_value(pace.projected_high, unit)}")
+            if pace.status == target_rules.TOO_CLOSE:
+                how += ", on both sides of the target"
     else:
         status = target_rules.target_status(row["value"], target, direction, suppressed=row["suppressed"],
                                             target_met=row["target_met"])
@@ -150,8 +208,7 @@ class PriorityLevers:
 
     def _rank(self, school_id: str) -> list[LeverEvidence]:
         rows = cell_rows(self.data, school_id)
-        found = findings_for(rows, self.data.period, min_students=self.settings.min_students,
-                             min_respondents=self.settings.min_respondents)
+        found = findings_for(rows, min_finding_n=self.settings.min_finding_n)
         present = {r["metric"] for r in rows}  # cell_rows keeps only cells with a figure shown
         return rank_levers(self.levers, found, present)
 
@@ -160,7 +217,8 @@ class PriorityLevers:
         ranked = self.ranked(school_id)
         end_of_year = self._end_of_year_targets.get(school_id, [])
         return {
-            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule()},
+            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule(),
+                                "sentence": lambda f: finding_sentence(f, self.data.period)},
             "end_of_year_targets": end_of_year,
         }
 
@@ -180,11 +238,12 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
         common = [school["school_id"], school["school_name"], data.school_year, data.period, e.rank, e.lever.id,
-                  e.lever.name, e.score, e.breakdown_text, e.caution or ""]
-        if not e.findings:
-            writer.writerow([*common, "", "", ""])
-        for f in e.findings:
-            writer.writerow([*common, f.kind, f.points, f.sentence])
+                  e.lever.name, e.score, e.breakdown_text, e.left_out_text or "", e.caution or ""]
+        if not e.findings and not e.left_out:
+            writer.writerow([*common, "", "", "", ""])
+        # The findings that score, then those left out (0 points), each with its judgment.
+        for f in [*e.findings, *e.left_out]:
+            writer.writerow([*common, f.kind, f.points, f.evidence, finding_sentence(f, data.period)])
     return out.getvalue()
 
 
@@ -206,9 +265,11 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     for e in ranked:
         lines += [f"## {e.rank}. {e.lever.name} ({e.score} points)", "", e.lever.description, "",
                   f"Score: {e.breakdown_text}", ""]
+        if e.left_out_text:
+            lines += [e.left_out_text, ""]
         if e.caution:
             lines += [f"Caution: {e.caution}", ""]
-        lines += [f"- {f.sentence}" for f in e.findings]
+        lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
         if e.findings:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

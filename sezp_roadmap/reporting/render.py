@@ -33,7 +33,7 @@ from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, 
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.reporting import zone_overview
+from sezp_roadmap.reporting import sentences, zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
@@ -233,7 +233,7 @@ class PeriodRenderer:
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
         data = self._period(period_row)
-        sections = Sections(data, settings.min_students, settings.min_respondents)
+        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
         definitions = sections.definitions()
@@ -247,6 +247,7 @@ class PeriodRenderer:
             "generated_on": settings.as_of_date,
             "definitions": definitions,
             "has_comparisons": data.has_comparisons,
+            "table_note": sentences.TABLE_NOTE,
             "period_notes": self.notes_template.make_module(
                 {"definitions": definitions, "extracts": self.extracts, "settings": settings}
             ),

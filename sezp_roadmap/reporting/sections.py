@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from sezp_roadmap import signals
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
@@ -52,8 +53,13 @@ class Chart:
     rows: list[list[str]]
     row_keys: list[str] = field(default_factory=list)
     note: str | None = None
+    # A table too wide to sit beside its chart (a range and two differences in words per row) goes under it.
+    stacked: bool = False
 
 
+# A chart's table of more rows than this goes under the chart, full width: beside it, its cells of words
+# wrap into rows several lines tall. A short table (a few grades) stays beside its chart.
+STACKED_ROWS = 8
 # How a survey's overall figure is named in a chart of its topics (docs/metrics.md: all items).
 OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
@@ -76,10 +82,12 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
 class Sections:
     """Builds every section of one period's reports; period-wide lookups are done once here."""
 
-    def __init__(self, data: PeriodData, min_students: int, min_respondents: int):
+    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int = 30):
         self.data = data
         self.min_students = min_students
         self.min_respondents = min_respondents
+        # A group smaller than this is shown, never the basis of a finding (defaults.yaml: signals).
+        self.min_finding_n = min_finding_n
         self.last = LAST_PERIOD.get(data.period, "last year")
         # As a column or legend heading: "Last mid-year", "Same point last year".
         self.last_heading = self.last.removeprefix("the ").capitalize()
@@ -96,15 +104,48 @@ class Sections:
         number = cell.value if value is None and cell is not None else value
         return format_value(number, info.unit) or "—"
 
-    def _difference(self, metric: str, delta: float | None) -> str:
-        if delta is None:
+    def change(self, cell: Cell | None) -> str:
+        """The change from last year as a table cell reads it, with its range and whether it is likely real."""
+        if cell is None or cell.suppressed:
             return "—"
-        if abs(delta) < 0.05:
-            return "same"
-        info = self.info(metric)
-        sign = "+" if delta > 0 else "−"
-        verdict = sentences.judgement(info, delta)
-        return f"{sign}{format_difference(delta, info.unit)}" + (f" ({verdict})" if verdict else "")
+        return sentences.difference_words(self.info(cell.metric), cell, cell.change, cell.change_low,
+                                          cell.change_high, cell.change_signal, self.min_finding_n)
+
+    def since(self, cell: Cell) -> str:
+        """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
+        if cell.suppressed or cell.prior_value is None:
+            return "—"
+        return f"from {format_value(cell.prior_value, self.info(cell.metric).unit)}: {self.change(cell)}"
+
+    def gap(self, cell: Cell) -> str:
+        """A group's gap with the rest of the school, read the same way as a change."""
+        if cell.suppressed:
+            return "—"
+        return sentences.difference_words(self.info(cell.metric), cell, cell.gap_vs_comparison, cell.gap_low,
+                                          cell.gap_high, cell.gap_signal, self.min_finding_n)
+
+    def versus_rest_of_zone(self, cell: Cell) -> str:
+        """A school against the rest of the zone, read the same way as a change."""
+        if cell.suppressed:
+            return "—"
+        return sentences.difference_words(self.info(cell.metric), cell, cell.zone_gap, cell.zone_gap_low,
+                                          cell.zone_gap_high, cell.zone_gap_signal, self.min_finding_n)
+
+    def with_range(self, cell: Cell | None) -> str:
+        """A value with its 95% range: '31.2% (range 28.5% to 34.0%)'; the value alone without one."""
+        shown = self.shown(cell.metric, cell) if cell else "—"
+        if cell is None or cell.suppressed:
+            return shown
+        spread = sentences.value_range(cell.ci_low, cell.ci_high, self.info(cell.metric).unit)
+        return f"{shown} (range {spread})" if spread else shown
+
+    def no_range_note(self, cells: list[Cell]) -> str | None:
+        """The few words a chart of a measure without ranges carries instead of an empty column."""
+        shown = [c for c in cells if c is not None and not c.suppressed and c.value is not None]
+        if shown and all(c.ci_low is None for c in shown):
+            words = sentences.no_range_words(self.info(shown[0].metric))
+            return words[0].upper() + words[1:] + "; a change is shown without a verdict."
+        return None
 
     def present(self, metrics) -> list[str]:
         return [m for m in metrics if m in self.data.metrics]
@@ -117,22 +158,18 @@ class Sections:
             if cell is None:
                 continue
             info = self.info(metric)
-            status = None
-            if cell.target_met is not None:
-                status = "met" if cell.target_met else "not-met"
-            elif sentences.judgement(info, cell.change):
-                status = sentences.judgement(info, cell.change)
             rows.append({
                 "metric": metric,
                 "label": info.label,
-                "sentence": sentences.glance_sentence(info, cell, self.data.period, self._min_for(info)),
-                "value": self.shown(metric, cell),
+                "sentence": sentences.glance_sentence(info, cell, self.data.period, self._min_for(info),
+                                                      self.min_finding_n),
+                "value": self.with_range(cell),
                 "prior": format_value(cell.prior_value, info.unit) or "—",
-                "change": self._difference(metric, cell.change),
+                "change": self.change(cell),
                 "zone": format_value(cell.zone_value, info.unit) or "—",
                 "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
                 "description": info.description,
-                "status": status,
+                "status": sentences.glance_status(info, cell),
             })
         return rows
 
@@ -183,42 +220,47 @@ class Sections:
         if visible:
             spec = figures.subgroup_bars([subgroup_label(c.subgroup) for c in visible], [c.value for c in visible],
                                          all_value=all_value, title=title, unit=info.unit,
-                                         axis_title=AXIS_TITLES.get(info.unit, ""))
+                                         axis_title=AXIS_TITLES.get(info.unit, ""),
+                                         lows=[c.ci_low for c in visible], highs=[c.ci_high for c in visible])
             summary = (
-                f"Bar chart of {info.label.lower()} by {kind}; all students "
+                f"Bar chart of {info.label.lower()} by {kind}, each bar with its likely range; all students "
                 f"{format_value(all_value, info.unit) or 'not shown'}. The numbers are in the table that follows."
             )
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "vs all students", self.last_heading, "Change"]
+        columns = ["Group", "Students", info.label, "vs the rest of the school", f"Since {self.last}"]
         rows = [[
             "All students",
-            self._n(all_cell),
-            self.shown(metric, all_cell) if all_cell else "—",
+            self.count(all_cell),
+            self.with_range(all_cell),
             "—",
-            format_value(all_cell.prior_value, info.unit) or "—" if all_cell else "—",
-            self._difference(metric, all_cell.change) if all_cell else "—",
+            self.since(all_cell),
         ]] if all_cell else []
         keys = [f"{metric}|all"] if all_cell else []
         for c in cells:
             rows.append([
                 subgroup_label(c.subgroup),
-                self._n(c),
-                self.shown(metric, c),
-                self._difference(metric, c.gap_vs_all) if not c.suppressed else "—",
-                format_value(c.prior_value, info.unit) or "—",
-                self._difference(metric, c.change) if not c.suppressed else "—",
+                self.count(c),
+                self.with_range(c),
+                self.gap(c),
+                self.since(c),
             ])
             keys.append(f"{metric}|{c.subgroup}")
-        return Chart(div_id, title, summary, figure, columns, rows, keys)
+        return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells),
+                     stacked=len(rows) > STACKED_ROWS)
 
-    def _n(self, cell: Cell | None) -> str:
+    def count(self, cell: Cell | None) -> str:
+        """How many students (or respondents) a figure is about; a small group says it is a clue, not a finding."""
         if cell is None:
             return "—"
         if cell.suppressed:
             return hidden(self.info(cell.metric), self.min_students, self.min_respondents, cell.hidden_n)
-        return "—" if cell.n is None else f"{cell.n:,}"
+        if cell.n is None:
+            return "—"
+        if signals.small_group(cell.n, self.info(cell.metric).population, self.min_finding_n):
+            return f"{cell.n:,} ({sentences.SMALL_GROUP_WORDS})"
+        return f"{cell.n:,}"
 
     def equity(self, school_id: str) -> dict:
         gap_sentences = []
@@ -226,7 +268,8 @@ class Sections:
             info = self.info(metric)
             if info.population != "students":
                 continue
-            sentence = sentences.gap_sentence(info, self.data.school_cells(school_id, metric), self.data.period)
+            sentence = sentences.gap_sentence(info, self.data.school_cells(school_id, metric), self.data.period,
+                                              self.min_finding_n)
             if sentence:
                 gap_sentences.append(sentence)
         charts = []
@@ -246,8 +289,12 @@ class Sections:
             for c in sorted(self.data.school_cells(school_id, metric), key=lambda c: subgroup_sort_key(c.subgroup)):
                 if c.subgroup == "all" or c.subgroup.startswith("non_") or c.risk_ratio is None or c.suppressed:
                     continue
-                rows.append([info.label, subgroup_label(c.subgroup), format_value(c.value, info.unit), f"{c.risk_ratio:.2f}"])
-                if c.risk_ratio >= 1.5 or (c.risk_ratio <= 0.67 and c.risk_ratio > 0):
+                rows.append([info.label, subgroup_label(c.subgroup), format_value(c.value, info.unit),
+                             sentences.risk_ratio_text(c)])
+                # Said in words only when the group is large enough and its range excludes "equally likely".
+                large = c.risk_ratio >= 1.5 or (c.risk_ratio <= 0.67 and c.risk_ratio > 0)
+                if large and sentences.risk_ratio_clear(c) and not signals.small_group(c.n, info.population,
+                                                                                       self.min_finding_n):
                     said.append(sentences.risk_ratio_sentence(info, c))
         return {"rows": rows, "sentences": said[:4]}
 
@@ -316,8 +363,8 @@ class Sections:
             if cell is None:
                 continue
             info = self.info(metric)
-            table.append({"label": info.label, "value": self.shown(metric, cell), "prior": format_value(cell.prior_value, info.unit) or "—",
-                          "change": self._difference(metric, cell.change), "zone": format_value(cell.zone_value, info.unit) or "—",
+            table.append({"label": info.label, "value": self.with_range(cell), "prior": format_value(cell.prior_value, info.unit) or "—",
+                          "change": self.change(cell), "zone": format_value(cell.zone_value, info.unit) or "—",
                           "description": info.description, "key": f"{metric}|all"})
         return table
 
@@ -396,15 +443,17 @@ class Sections:
             series.append(("Zone", [c.zone_value for _, c in pairs], "zone"))
         series.append((self.last_heading, [c.prior_value for _, c in pairs], "prior"))
         visible = any(not c.suppressed and c.value is not None for _, c in pairs)
+        shown = [None if c.suppressed else c for _, c in pairs]
+        ranges = {"This school": ([c and c.ci_low for c in shown], [c and c.ci_high for c in shown])}
         spec = figures.grouped_bars([wrapped(label) for label in labels], series, title=title, unit=info.unit,
-                                    axis_title=AXIS_TITLES.get(info.unit, ""), horizontal=True)
+                                    axis_title=AXIS_TITLES.get(info.unit, ""), horizontal=True, ranges=ranges)
         summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
         columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last_heading, "Change"]
-        rows = [[label, self._n(c), self.shown(m, c), format_value(c.zone_value, info.unit) or "—",
-                 format_value(c.prior_value, info.unit) or "—", self._difference(m, c.change)] for label, (m, c) in zip(labels, pairs)]
+        rows = [[label, self.count(c), self.with_range(c), format_value(c.zone_value, info.unit) or "—",
+                 format_value(c.prior_value, info.unit) or "—", self.change(c)] for label, (m, c) in zip(labels, pairs)]
         figure = figures.figure_html(spec, div_id, summary) if visible else None
         return Chart(div_id, title, summary if visible else "No chart: every figure here is hidden for privacy.", figure, columns, rows,
-                     [f"{m}|all" for m, _ in pairs])
+                     [f"{m}|all" for m, _ in pairs], note=self.no_range_note([c for _, c in pairs]))
 
     def climate(self, school_id: str) -> list[Chart]:
         educator = self.present(["educator_ici"]) + self.data.metric_ids("educator")
@@ -421,7 +470,8 @@ class Sections:
             return None
         chart = self.versus_zone(school_id, metrics, div_id="sqr-domains", title="School Quality Review: domain ratings (1–4)")
         if chart:
-            chart.note = "1 Not yet evident · 2 Developing · 3 Proficient · 4 Exemplary. The previous review is the same period last year."
+            chart.note = ("1 Not yet evident · 2 Developing · 3 Proficient · 4 Exemplary. The previous review is the same "
+                          "period last year. " + (chart.note or ""))
         return chart
 
     # -- notes -----------------------------------------------------------------------------

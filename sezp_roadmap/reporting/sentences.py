@@ -1,13 +1,19 @@
 """The plain-language sentences of a report, built only from published (unsuppressed) figures.
 
 Every color on a report has its words here: better or worse, met or not yet
-met, and how far a target is, in students.
+met, how far a target is, in students, and whether a difference is likely
+real. "Better" and "worse" are said only of a difference the marts call
+`clear` (its 95% range excludes zero and it survives the false-discovery
+check); any other difference reads "within normal variation", with its range,
+and a group of fewer than `min_finding_n` students reads "small group: a clue,
+not a finding". The decisions are sezp_roadmap.signals'; only the words are here.
 """
 
 from __future__ import annotations
 
+from sezp_roadmap import signals
 from sezp_roadmap.reporting.context import Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import LAST_PERIOD, UNIT_WORDS, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {
@@ -17,29 +23,144 @@ TARGET_STUDENTS = {
     "oss_rate": "fewer students with an out-of-school suspension",
     "any_suspension_rate": "fewer suspended students",
 }
-# Gaps smaller than this (in the metric's unit) are not called out as gaps.
-NOTABLE_GAP = {"percent": 3.0, "days": 1.0, "per_100": 3.0, "score": 0.5, "rating": 0.25}
+SMALL_GROUP_WORDS = "small group: a clue, not a finding"
+# A difference smaller than this shows as "same" where it has no range to be read against.
+SAME = 0.05
+
+
+def no_range_words(info: MetricInfo) -> str:
+    """Why a measure has no range, in a few words (docs/metrics.md: educator survey, SQR)."""
+    if info.population == "indicators":
+        return "no range: a reviewer's rating, not a sample"
+    return "no range: the survey reports only its averages"
 
 
 def judgement(info: MetricInfo, delta: float | None) -> str | None:
     """'better' or 'worse' for a difference, by the metric's direction; None when it cannot be said."""
-    if delta is None or info.higher_is_better is None or abs(delta) < 0.05:
+    if delta is None or info.higher_is_better is None or abs(delta) < SAME:
         return None
     return "better" if (delta > 0) == info.higher_is_better else "worse"
 
 
-def change_phrase(info: MetricInfo, cell: Cell, period: str) -> str:
+def verdict(info: MetricInfo, delta: float | None, signal: str | None) -> str | None:
+    """'better' or 'worse', only for a clear difference."""
+    return judgement(info, delta) if signal == signals.CLEAR else None
+
+
+def signed(delta: float, unit: str, *, words: bool = True) -> str:
+    """'+4.1 points', '−0.3 days' (a true minus sign); words=False leaves the unit's words off."""
+    size = format_difference(delta, unit) if words else format_difference(delta, unit).split(" ")[0]
+    # A difference that rounds to zero has no sign: "−0.0" would read as a loss.
+    zero = float(size.split(" ")[0]) == 0
+    sign = "" if zero else ("+" if delta > 0 else "−")
+    return f"{sign}{size}"
+
+
+def difference_range(low: float | None, high: float | None, unit: str, *, words: bool = True) -> str | None:
+    """'range −9.0 to +4.0 points': the 95% range of a difference; None without one.
+
+    words=False leaves the unit's words off (a table cell, whose difference already says them).
+    """
+    if low is None or high is None:
+        return None
+    return f"range {signed(low, unit, words=False)} to {signed(high, unit, words=words)}"
+
+
+# An unclear difference whose range leaves out zero did not survive the false-discovery check: among the
+# many comparisons of one report, a few that size are expected by chance alone.
+CHANCE_WORDS = "could be chance among the report's many comparisons"
+
+
+def unclear_words(low: float | None, high: float | None) -> str:
+    """Why an unclear difference is not called: within normal variation, or chance among many comparisons."""
+    if low is not None and high is not None and (low > 0 or high < 0):
+        return CHANCE_WORDS
+    return signals.NORMAL_VARIATION
+
+
+def value_range(low: float | None, high: float | None, unit: str) -> str | None:
+    """'28.5–34.0': the 95% range of a value, in the unit of the value it follows; None without one.
+
+    A value is never negative, so the dash cannot be read as a minus sign.
+    """
+    if low is None or high is None:
+        return None
+    return f"{format_value(low, unit).rstrip('%')}–{format_value(high, unit).rstrip('%')}"
+
+
+def _people(info: MetricInfo, n: int | None) -> str:
+    return f" for {n:,} {info.population}" if n is not None else ""
+
+
+def evidence_of(info: MetricInfo, cell: Cell, signal: str | None, min_finding_n: int) -> str:
+    return signals.evidence(signal, n=cell.n, population=info.population, min_finding_n=min_finding_n)
+
+
+# Under a table whose differences are written the short way (difference_words).
+TABLE_NOTE = ("A difference with no word beside it is within normal variation: chance alone moves a group of that "
+              "size this much. \"Could be chance\": its range leaves out zero, but among a report's many comparisons "
+              "a few that size happen by chance.")
+
+
+def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: float | None, high: float | None,
+                     signal: str | None, min_finding_n: int) -> str:
+    """A difference as a table cell reads it, short: '−4.1 points, better (range −7.0 to −1.2)',
+    '+0.3 points (range −2.1 to +2.7)' (within normal variation: TABLE_NOTE says so once),
+    '−2.6 points, could be chance (range …)', '+8.8 points (small group)', or the number alone for a
+    measure with no range (its chart says why once)."""
+    if delta is None:
+        return "—"
+    evidence = evidence_of(info, cell, signal, min_finding_n)
+    if evidence == signals.SMALL_GROUP:
+        return f"{signed(delta, info.unit)} (small group)"
+    if evidence == signals.NO_RANGE:
+        return "same" if abs(delta) < SAME else signed(delta, info.unit)
+    spread = difference_range(low, high, info.unit, words=False)
+    if evidence == signals.LIKELY_REAL:
+        words = f", {verdict(info, delta, signal) or 'likely real'}"
+    else:
+        words = ", could be chance" if unclear_words(low, high) == CHANCE_WORDS else ""
+    return f"{signed(delta, info.unit)}{words}" + (f" ({spread})" if spread else "")
+
+
+def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:
+    """'down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points)' or
+    'about the same as last mid-year: a change this size is within normal variation for 45 students (range …)'."""
     last = LAST_PERIOD.get(period, "last year")
     if cell.prior_value is None:
         return f"no figure from {last} to compare"
     if cell.change is None:
         return f"{last}: {format_value(cell.prior_value, info.unit)}"
-    if abs(cell.change) < 0.05:
-        return f"about the same as {last}"
-    direction = "up" if cell.change > 0 else "down"
-    verdict = judgement(info, cell.change)
-    tail = f" ({verdict})" if verdict else ""
-    return f"{direction} {format_difference(cell.change, info.unit)} from {last}{tail}"
+    moved = f"{'up' if cell.change > 0 else 'down'} {format_difference(cell.change, info.unit)} from {last}"
+    evidence = evidence_of(info, cell, cell.change_signal, min_finding_n)
+    spread = difference_range(cell.change_low, cell.change_high, info.unit)
+    if evidence == signals.SMALL_GROUP:
+        return f"{moved} ({SMALL_GROUP_WORDS})"
+    if evidence == signals.NO_RANGE:
+        return f"about the same as {last}" if abs(cell.change) < SAME else f"{moved} ({no_range_words(info)})"
+    if evidence == signals.NORMAL_VARIATION:
+        if unclear_words(cell.change_low, cell.change_high) == CHANCE_WORDS:
+            return f"{moved}, but this {CHANCE_WORDS} ({spread})"
+        return (f"about the same as {last}: a change this size is within normal variation{_people(info, cell.n)}"
+                + (f" ({spread})" if spread else ""))
+    return f"{moved}: {verdict(info, cell.change, cell.change_signal)}, likely real" + (f" ({spread})" if spread else "")
+
+
+def zone_phrase(info: MetricInfo, cell: Cell, min_finding_n: int) -> str | None:
+    """'zone 28.0%' and, where the school is compared with the rest of the zone, whether the difference is likely real."""
+    if cell.zone_value is None or cell.school_id == "ZONE":
+        return None
+    zone = f"zone {format_value(cell.zone_value, info.unit)}"
+    if cell.zone_gap is None:
+        return zone
+    evidence = evidence_of(info, cell, cell.zone_gap_signal, min_finding_n)
+    if evidence == signals.NORMAL_VARIATION:
+        why = unclear_words(cell.zone_gap_low, cell.zone_gap_high)
+        return f"{zone} (the difference from the rest of the zone {'is ' if why == signals.NORMAL_VARIATION else ''}{why})"
+    if evidence == signals.LIKELY_REAL:
+        word = verdict(info, cell.zone_gap, cell.zone_gap_signal)
+        return f"{zone} ({word} here than in the rest of the zone, likely real)" if word else zone
+    return zone
 
 
 def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
@@ -62,52 +183,74 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
     return f"target {target} not yet met"
 
 
-def glance_sentence(info: MetricInfo, cell: Cell, period: str, min_count: int) -> str:
-    """'Chronic absence 31.2%, down 4.1 points from last mid-year (better); zone 28.0%; target 30.0% not yet met: …'."""
+def glance_sentence(info: MetricInfo, cell: Cell, period: str, min_count: int, min_finding_n: int) -> str:
+    """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not yet met: …'."""
     if cell.suppressed:
         text = f"{info.label}: not shown (fewer than {min_count} {info.population})"
         target = target_phrase(info, cell, min_count)
         return f"{text}; {target}." if target else f"{text}."
-    parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period)}"]
-    if cell.zone_value is not None and cell.school_id != "ZONE":
-        parts.append(f"zone {format_value(cell.zone_value, info.unit)}")
+    parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period, min_finding_n)}"]
+    zone = zone_phrase(info, cell, min_finding_n)
+    if zone:
+        parts.append(zone)
     target = target_phrase(info, cell, min_count)
     if target:
         parts.append(target)
     return "; ".join(parts) + "."
 
 
-def largest_gaps(info: MetricInfo, cells: list[Cell], limit: int = 2) -> list[Cell]:
-    """The subgroups furthest on the worse side of all students, by the published gap_vs_all."""
+def glance_status(info: MetricInfo, cell: Cell) -> str | None:
+    """The mark beside a glance sentence: the target's status, else better or worse for a clear change only."""
+    if cell.target_met is not None:
+        return "met" if cell.target_met else "not-met"
+    return verdict(info, cell.change, cell.change_signal)
+
+
+def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit: int = 2) -> list[Cell]:
+    """The groups furthest on the worse side of the rest of the school, by a notable and likely real gap."""
     if info.higher_is_better is None:
         return []
     candidates = [
         c for c in cells
-        if c.subgroup != "all" and not c.subgroup.startswith(("non_", "grade_"))
-        and not c.suppressed and c.gap_vs_all is not None
-        and judgement(info, c.gap_vs_all) == "worse"
-        and abs(c.gap_vs_all) >= NOTABLE_GAP.get(info.unit, 0)
+        if c.subgroup != "all" and not c.subgroup.startswith(signals.EQUITY_EXCLUDED_PREFIXES)
+        and not c.suppressed and c.gap_vs_comparison is not None
+        and signals.is_worse(info.direction, c.gap_vs_comparison) and signals.notable(c.gap_vs_comparison, info.unit)
+        and evidence_of(info, c, c.gap_signal, min_finding_n) == signals.LIKELY_REAL
     ]
-    return sorted(candidates, key=lambda c: -abs(c.gap_vs_all))[:limit]
+    return sorted(candidates, key=lambda c: -abs(c.gap_vs_comparison))[:limit]
 
 
-def gap_sentence(info: MetricInfo, cells: list[Cell], period: str) -> str | None:
-    """The largest gaps, with both groups' movement since last year (a gap can close because all students got worse)."""
-    gaps = largest_gaps(info, cells)
+def gap_sentence(info: MetricInfo, cells: list[Cell], period: str, min_finding_n: int) -> str | None:
+    """The largest likely real gaps, with the group's figure a year ago (a gap can close because the rest got worse)."""
+    gaps = largest_gaps(info, cells, min_finding_n)
     if not gaps:
         return None
     last = LAST_PERIOD.get(period, "last year")
     pieces = []
     for c in gaps:
-        side = "worse than"
+        spread = difference_range(c.gap_low, c.gap_high, info.unit)
         piece = (
             f"{subgroup_label(c.subgroup)}: {format_value(c.value, info.unit)}, "
-            f"{format_difference(c.gap_vs_all, info.unit)} {side} all students ({format_value(c.all_value, info.unit)})"
+            f"{format_difference(c.gap_vs_comparison, info.unit)} worse than the rest of the school "
+            f"({format_value(c.comparison_value, info.unit)}{'; ' + spread if spread else ''})"
         )
         if c.prior_value is not None:
             piece += f"; {format_value(c.prior_value, info.unit)} {last}"
         pieces.append(piece)
-    return f"Largest gaps in {info.label.lower()}: " + ". ".join(pieces) + "."
+    return f"Largest gaps in {info.label.lower()}, likely real: " + ". ".join(pieces) + "."
+
+
+def risk_ratio_clear(cell: Cell) -> bool:
+    """A risk ratio whose range excludes 1 (equally likely)."""
+    return cell.risk_ratio_low is not None and (cell.risk_ratio_low > 1 or cell.risk_ratio_high < 1)
+
+
+def risk_ratio_text(cell: Cell) -> str:
+    """'2.10 (range 1.30 to 3.40)', or the ratio alone without a range."""
+    text = f"{cell.risk_ratio:.2f}"
+    if cell.risk_ratio_low is not None and cell.risk_ratio_high is not None:
+        text += f" (range {cell.risk_ratio_low:.2f} to {cell.risk_ratio_high:.2f})"
+    return text
 
 
 def risk_ratio_sentence(info: MetricInfo, cell: Cell) -> str | None:
@@ -118,4 +261,6 @@ def risk_ratio_sentence(info: MetricInfo, cell: Cell) -> str | None:
         "oss_rate": "to receive an out-of-school suspension",
         "any_suspension_rate": "to be suspended",
     }.get(info.family, f"to be counted in {info.label.lower()}")
-    return f"{subgroup_label(cell.subgroup)} were {cell.risk_ratio:.1f} times as likely {what} as all other students."
+    spread = (f" (range {cell.risk_ratio_low:.1f} to {cell.risk_ratio_high:.1f})"
+              if cell.risk_ratio_low is not None and cell.risk_ratio_high is not None else "")
+    return f"{subgroup_label(cell.subgroup)} were {cell.risk_ratio:.1f} times as likely {what} as all other students{spread}."

@@ -1,14 +1,19 @@
 """The zone overview: every school side by side on the key figures, and the zone's own equity and attendance.
 
-A zone of a few dozen schools gets a bar per school; past MANY_SCHOOLS (a state
-has 1,800) it gets how its schools spread over each figure instead, since a bar
-chart of them would be tens of thousands of pixels tall.
+A zone of a few dozen schools gets, for each key share of students (chronic
+absence, suspensions), a funnel plot: each school's share against its number of
+students, with the zone's 95% and 99.8% limits (Spiegelhalter 2005), so that a
+small school's large swing is not read as a ranking; the attendance rate gets a
+bar per school with its range. Past MANY_SCHOOLS (a state has 1,800) it gets how
+its schools spread over each figure instead, since a bar chart of them would be
+tens of thousands of pixels tall.
 """
 
 from __future__ import annotations
 
-from sezp_roadmap.reporting import figures
-from sezp_roadmap.reporting.context import ZONE, MetricInfo, PeriodData
+from sezp_roadmap.metrics import metric_for
+from sezp_roadmap.reporting import figures, sentences
+from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.formatting import format_value
 from sezp_roadmap.reporting.sections import Chart, Sections
 
@@ -37,7 +42,9 @@ def overview(data: PeriodData, sections: Sections) -> dict:
                        for m in metrics],
         })
     charts, spreads = [], []
-    for metric in metrics[:4]:
+    # The first four key figures, and in a zone of a bar per school every further share of students (a funnel each).
+    charted = metrics[:4] + ([m for m in metrics[4:] if is_share(m)] if len(schools) <= MANY_SCHOOLS else [])
+    for metric in charted:
         info = data.metrics[metric]
         pairs = [(s["school_name"], data.cell(s["school_id"], metric)) for s in schools]
         pairs = [(name, c) for name, c in pairs if c is not None and not c.suppressed and c.value is not None]
@@ -48,20 +55,80 @@ def overview(data: PeriodData, sections: Sections) -> dict:
         if len(pairs) > MANY_SCHOOLS:
             spreads.append(spread_chart(info, [c.value for _, c in pairs], zone_value, len(schools)))
             continue
+        if is_share(metric) and zone_value is not None:
+            charts.append(funnel_chart(info, pairs, zone_value))
+            continue
         spec = figures.subgroup_bars([n for n, _ in pairs], [c.value for _, c in pairs], all_value=zone_value,
                                      title=f"{info.label} by school", unit=info.unit, axis_title=info.label,
-                                     marked_label="Zone")
+                                     marked_label="Zone", lows=[c.ci_low for _, c in pairs],
+                                     highs=[c.ci_high for _, c in pairs])
         div_id = f"zone-{metric.replace('_', '-')}"
-        summary = f"Bar chart of {info.label.lower()} by school, with the zone as a dashed line; the numbers are in the table above."
-        charts.append({"id": div_id, "title": info.label, "figure": figures.figure_html(spec, div_id, summary)})
+        summary = (f"Bar chart of {info.label.lower()} by school, each bar with its likely range, with the zone as a "
+                   "dashed line; the numbers are in the table that follows.")
+        rows = [[name, sections.count(c), sections.with_range(c), sections.versus_rest_of_zone(c)] for name, c in pairs]
+        charts.append(Chart(div_id, f"{info.label} by school", summary, figures.figure_html(spec, div_id, summary),
+                            ["School", "Students", info.label, "vs the rest of the zone"], rows,
+                            note=sections.no_range_note([c for _, c in pairs])))
     return {
         "metrics": [data.metrics[m] for m in metrics],
         "table": table,
         "charts": charts,
         "spreads": spreads,
+        "funnel_note": FUNNEL_NOTE if any(c.id.startswith("zone-funnel-") for c in charts) else None,
         "equity": sections.equity(ZONE),
         "attendance": sections.attendance(ZONE),
     }
+
+
+def is_share(metric: str) -> bool:
+    """A share of students (chronic absence, suspensions): the measures a funnel plot is made for."""
+    registered = metric_for(metric)
+    return bool(registered and registered.counts_students)
+
+
+# Said once above the funnel plots (zone.html.j2), not under each.
+FUNNEL_NOTE = ("Each dot is a school, placed by its number of students. Inside the dashed curves, a school's "
+               "difference from the zone is within normal variation for a school of its size; outside them it is "
+               "likely real, and outside the dotted curves very likely. Small schools swing more by chance, so "
+               "their curves are wider.")
+
+
+# Where a school can fall in a funnel plot, from below the lower 99.8% limit to above the upper one.
+FUNNEL_POSITIONS = ("below 99.8%", "below 95%", "within", "above 95%", "above 99.8%")
+
+
+def funnel_words(info: MetricInfo, position: str) -> str:
+    """A school's place in the funnel in words: 'within normal variation', 'worse than the zone, likely real'."""
+    if position == "within":
+        return "within normal variation"
+    above = position.startswith("above")
+    word = sentences.judgement(info, 1.0 if above else -1.0) or ("higher" if above else "lower")
+    strength = "very likely real" if position.endswith("99.8%") else "likely real"
+    return f"{word} than the zone, {strength}"
+
+
+def funnel_chart(info: MetricInfo, pairs: list[tuple[str, Cell]], zone_value: float) -> Chart:
+    """Each school's share against its number of students, with the zone's 95% and 99.8% limits."""
+    pairs = [(name, c) for name, c in pairs if c.n]
+    title = f"{info.label}: each school against its size"
+    div_id = f"zone-funnel-{info.id.replace(':', '-').replace('_', '-')}"
+    spec = figures.funnel_plot([name for name, _ in pairs], [c.value for _, c in pairs], [c.n for _, c in pairs],
+                               zone_value=zone_value, title=title, axis_title=info.label)
+    summary = (f"Funnel plot of {info.label.lower()} by school against the number of students, with the zone "
+               f"({format_value(zone_value, info.unit)}) and its 95% and 99.8% limits; the numbers are in the table "
+               "that follows.")
+    # The table groups the schools by where they fall, worst first: short enough to read, and every school's
+    # figure and size are in it (the chart's full text alternative).
+    groups: dict[str, list[str]] = {}
+    for name, c in sorted(pairs, key=lambda pair: pair[1].value, reverse=info.higher_is_better is False):
+        words = funnel_words(info, figures.funnel_position(c.value, c.n, zone_value))
+        groups.setdefault(words, []).append(f"{name} {format_value(c.value, info.unit)} ({c.n:,} students)")
+    order = [funnel_words(info, p) for p in FUNNEL_POSITIONS]
+    if info.higher_is_better is False:  # worse (higher) first
+        order = order[::-1]
+    rows = [[words, "; ".join(groups[words])] for words in order if words in groups]
+    return Chart(div_id, title, summary, figures.figure_html(spec, div_id, summary),
+                 ["Compared with the zone", "Schools"], rows)
 
 
 def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None, schools: int) -> Chart:
