@@ -44,7 +44,7 @@ def zone_preview_markdown(rows: list[tuple]) -> str:
     partitions_def=year_period,
     backfill_policy=single_run,
     deps=[
-        student_attendance, "schools", "discipline", "family_survey", "educator_survey", "sqr", "targets",
+        student_attendance, "schools", "discipline", "family_survey", "educator_survey", "sqr", "targets", "assessments",
     ],
 )
 def metric_values(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
