@@ -48,6 +48,17 @@ def test_examples_answer_their_question(built):
     gaps = run(built, PROJECT_ROOT / "sql/examples/largest_equity_gaps.sql")
     assert ("A", "ell") in {(r["school_id"], r["subgroup"]) for r in gaps}
     assert all(r["points_worse"] > 0 for r in gaps)
+    ell = next(r for r in gaps if (r["school_id"], r["subgroup"]) == ("A", "ell"))
+    # 40 of 100 against 38 of 150, 14.7 points: pooled rate 78/250 = 0.312,
+    # SE = sqrt(0.312 · 0.688 · (1/100 + 1/150)) = 0.059813, z = 0.146667/0.059813 = 2.452, p = 0.0142;
+    # Newcombe's range 2.9 to 26.3 points excludes 0, and the p-value survives among A's gaps.
+    assert (ell["points_worse"], ell["points_worse_low"], ell["points_worse_high"]) == (14.7, 2.9, 26.3)
+    assert ell["signal"] == "clear"
+    # Chronic absence at A rose from 20% to 31.2% of its 250 students: likely real, and worse.
+    changes = run(built, PROJECT_ROOT / "sql/examples/clear_changes.sql")
+    chronic = [r for r in changes if (r["school_id"], r["label"], r["subgroup"]) == ("A", "Chronic absence", "all")]
+    assert [(r["change"], r["reading"]) for r in chronic] == [(11.2, "worse")]
+    assert all(r["change_low"] > 0 or r["change_high"] < 0 for r in changes)
 
 
 def documented_columns() -> dict[str, set[str]]:

@@ -491,3 +491,20 @@ def test_ten_students_and_suppressed_cells_with_the_default_thresholds():
     # cells only: A's hidden Hispanic cell is not added in, so nothing is left to compare with.
     assert comparison(con, "B", "chronic_absence_rate", "hispanic")["rest_of_zone_value"] is None
     con.close()
+
+
+# --- the false discovery rate setting -------------------------------------------------
+
+def test_the_false_discovery_rate_is_a_setting(tmp_path):
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.errors import InputProblem
+
+    assert load_settings(None, tmp_path).false_discovery_rate == 0.10
+    (tmp_path / "roadmap.yaml").write_text("signals:\n  false_discovery_rate: 0.05\n")
+    assert load_settings(None, tmp_path).false_discovery_rate == 0.05
+    for bad in ("0", "1.5", "ten percent", "null"):
+        (tmp_path / "roadmap.yaml").write_text(f"signals:\n  false_discovery_rate: {bad}\n")
+        with pytest.raises(InputProblem) as raised:
+            load_settings(None, tmp_path)
+        assert "false_discovery_rate" in str(raised.value.problems[0]) and "between 0 and 1" in str(raised.value.problems[0])
+

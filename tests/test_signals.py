@@ -27,7 +27,7 @@ DAYS = {2025: weekdays(dt.date(2024, 9, 3), 100), 2026: weekdays(dt.date(2025, 9
 AS_OF = dt.date(2026, 6, 30)
 
 
-def build_zone(seed: int = 20260116):
+def build_zone(seed: int = 20260116, false_discovery_rate: float = 0.10):
     rng = np.random.default_rng(seed)
     con = warehouse()
     load(con, "schools", [(s, f"School {s}", "6-8") for s in SCHOOLS])
@@ -58,7 +58,7 @@ def build_zone(seed: int = 20260116):
     load(con, "enrollment", spells)
     load(con, "attendance", absences)
     load(con, "discipline", discipline)
-    compute(con, settings(AS_OF))
+    compute(con, settings(AS_OF, signals={"false_discovery_rate": false_discovery_rate}))
     return con
 
 
@@ -103,3 +103,18 @@ def test_no_true_gap_reads_clear_rarely(zone):
     # a one-in-ten chance of any 'clear' gap at all, and a pair's two gaps (ell and
     # non_ell) are one comparison read both ways.
     assert clear <= 0.01 * tested, (clear, tested)
+
+
+def test_the_false_discovery_rate_setting_reaches_the_signals(zone):
+    def clear(con):
+        return con.execute("select count(*) from marts.metric_comparisons "
+                           "where 'clear' in (change_signal, gap_signal, zone_gap_signal)").fetchone()[0]
+
+    strict = build_zone(false_discovery_rate=1e-30)
+    try:
+        assert clear(zone) > 50 and clear(strict) == 0
+        # Only the signals differ: the intervals and p-values do not depend on q.
+        assert strict.execute("select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons").fetchone() == \
+            pytest.approx(zone.execute("select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons").fetchone())
+    finally:
+        strict.close()

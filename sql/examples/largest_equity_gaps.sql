@@ -1,6 +1,8 @@
 -- The largest equity gaps of the latest school year's end of year (or its
 -- mid-year while the year is running): subgroups doing worse than all other
--- students of their school, in the direction that matters for each metric.
+-- students of their school, in the direction that matters for each metric,
+-- with the gap's 95% range and whether it is likely real (`clear`) or within
+-- normal variation for groups this size (docs/metrics.md, "Uncertainty").
 with latest as (
     select school_year, period
     from marts.metric_values
@@ -20,7 +22,10 @@ gaps as (
         c.gap_vs_comparison,
         c.risk_ratio,
         -- positive = the subgroup does worse than its comparison group
-        case c.direction when 'lower' then c.gap_vs_comparison else -c.gap_vs_comparison end as shortfall
+        case c.direction when 'lower' then c.gap_vs_comparison else -c.gap_vs_comparison end as shortfall,
+        case c.direction when 'lower' then c.gap_low else -c.gap_high end as shortfall_low,
+        case c.direction when 'lower' then c.gap_high else -c.gap_low end as shortfall_high,
+        c.gap_signal
     from marts.metric_comparisons as c
     join latest
         using (school_year, period)
@@ -40,6 +45,9 @@ final as (
         round(value, 1) as subgroup_pct,
         round(comparison_value, 1) as comparison_pct,
         round(shortfall, 1) as points_worse,
+        round(shortfall_low, 1) as points_worse_low,
+        round(shortfall_high, 1) as points_worse_high,
+        gap_signal as signal,
         round(risk_ratio, 2) as risk_ratio
     from gaps
     where shortfall > 0

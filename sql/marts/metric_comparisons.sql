@@ -22,6 +22,12 @@
 -- The rest of the zone adds up only the other schools' published cells, so it
 -- reveals nothing hidden; it is shown when the school's own cell is published
 -- and the rest numbers at least the suppression threshold.
+-- Each school (or the zone), school year and period of the run, numbered: the
+-- tests below carry integers, not the key (windows over the wide cells cost more).
+create or replace temporary table school_periods as
+select school_id, school_year, period, row_number() over (order by school_id, school_year, period) as school_period
+from (select distinct school_id, school_year, period from work.run_metric_values);
+
 create or replace temporary table comparison_values as
 with cells as (
     select
@@ -30,8 +36,11 @@ with cells as (
         r.interval_kind,
         m.sum_a2, m.sum_am, m.sum_m2,
         case k.population when 'respondents' then $min_respondents when 'students' then $min_students else 0 end
-            as min_n
+            as min_n,
+        sp.school_period
     from work.run_metric_values as v
+    join school_periods as sp
+        using (school_id, school_year, period)
     join meta.metric_catalog as k
         using (metric)
     join meta.metrics as r
@@ -149,92 +158,43 @@ differences as (
         *,
         value - prior_value as change,
         value - comparison_value as gap_vs_comparison,
-        value - rest_of_zone_value as zone_gap
+        value - rest_of_zone_value as zone_gap,
+        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2) as cmp_se,
+        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2) as rest_se
     from compared
-)
-select * from differences;
-
--- Every comparison with an interval, one row each: the change, the gap with the
--- rest of the school and the gap with the rest of the zone, with the other
--- side's figures (numerator2 of denominator2 students for a share; its standard
--- error se2 otherwise), then its 95% interval and two-sided p-value.
-create or replace temporary table comparison_tests as
-with sides as (
-    select *, 'change' as kind, change as difference,
-        prior_numerator as numerator2, prior_denominator as denominator2, prior_se as se2
-    from comparison_values
-    union all
-    select *, 'gap', gap_vs_comparison, cmp_numerator, cmp_denominator,
-        scale * ratio_se(cmp_n, cmp_numerator, cmp_denominator, cmp_sum_a2, cmp_sum_am, cmp_sum_m2)
-    from comparison_values
-    union all
-    select *, 'zone_gap', zone_gap, rest_numerator, rest_denominator,
-        scale * ratio_se(rest_n, rest_numerator, rest_denominator, rest_sum_a2, rest_sum_am, rest_sum_m2)
-    from comparison_values
+),
+-- Each comparison's 95% interval and the standard error of its p-value, against
+-- the other side: last year's cell, the comparison group, the rest of the zone.
+intervals as (
+    select
+        *,
+        difference_low(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_low,
+        difference_high(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_high,
+        difference_se(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_se,
+        difference_low(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_low,
+        difference_high(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_high,
+        difference_se(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_se,
+        difference_low(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_low,
+        difference_high(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_high,
+        difference_se(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_se
+    from differences
 ),
 tested as (
     select
-        school_id, school_year, period, metric, subgroup, kind, difference,
-        case interval_kind
-            when 'wilson' then scale * newcombe_low(numerator, denominator, numerator2, denominator2)
-            when 'ratio' then difference - z95() * sqrt(se * se + se2 * se2)
-        end as low,
-        case interval_kind
-            when 'wilson' then scale * newcombe_high(numerator, denominator, numerator2, denominator2)
-            when 'ratio' then difference + z95() * sqrt(se * se + se2 * se2)
-        end as high,
-        case interval_kind
-            when 'wilson' then two_sided_p(difference, scale * pooled_se(numerator, denominator, numerator2, denominator2))
-            when 'ratio' then two_sided_p(difference, sqrt(se * se + se2 * se2))
-        end as p
-    from sides
-    where difference is not null and interval_kind is not null
-)
-select
-    {'school_id': school_id, 'school_year': school_year, 'period': period, 'kind': kind} as family,
-    *
-from tested
-where p is not null;
-
--- Benjamini-Hochberg within each family: one school (or the zone), school year
--- and period, and one kind of comparison, over every metric and subgroup with a
--- p-value (sql/work/interval_functions.sql); then each cell's three comparisons
--- side by side again.
-create or replace temporary table comparison_signals as
-with found as (
-    select *, signal_of(low, high, rejected) as signal
-    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
-),
-final as (
-    select
-        school_id,
-        school_year,
-        period,
-        metric,
-        subgroup,
-        any_value(low) filter (where kind = 'change') as change_low,
-        any_value(high) filter (where kind = 'change') as change_high,
-        any_value(p) filter (where kind = 'change') as change_p,
-        any_value(signal) filter (where kind = 'change') as change_signal,
-        any_value(low) filter (where kind = 'gap') as gap_low,
-        any_value(high) filter (where kind = 'gap') as gap_high,
-        any_value(p) filter (where kind = 'gap') as gap_p,
-        any_value(signal) filter (where kind = 'gap') as gap_signal,
-        any_value(low) filter (where kind = 'zone_gap') as zone_gap_low,
-        any_value(high) filter (where kind = 'zone_gap') as zone_gap_high,
-        any_value(p) filter (where kind = 'zone_gap') as zone_gap_p,
-        any_value(signal) filter (where kind = 'zone_gap') as zone_gap_signal
-    from found
-    group by all
-)
-select * from final;
-
-create or replace table work.run_metric_comparisons as
-with signals as (
-    select *
-    from comparison_values
-    left join comparison_signals
-        using (school_id, school_year, period, metric, subgroup)
+        *,
+        two_sided_p(change, change_se) as change_p,
+        two_sided_p(gap_vs_comparison, gap_se) as gap_p,
+        two_sided_p(zone_gap, zone_gap_se) as zone_gap_p
+    from intervals
 ),
 final as (
     select
@@ -269,22 +229,62 @@ final as (
         change_low,
         change_high,
         change_p,
-        change_signal,
+        null::varchar as change_signal,
         gap_low,
         gap_high,
         gap_p,
-        gap_signal,
+        null::varchar as gap_signal,
         rest_of_zone_value,
         zone_gap,
         zone_gap_low,
         zone_gap_high,
         zone_gap_p,
-        zone_gap_signal,
+        null::varchar as zone_gap_signal,
         case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end
             as risk_ratio_low,
         case when has_risk_ratio and comparison_value > 0 then katz_high(numerator, denominator, cmp_numerator, cmp_denominator) end
-            as risk_ratio_high
-    from signals
+            as risk_ratio_high,
+        school_period
+    from tested
 )
-select * from final
+-- The signals (NULL here) are set once Benjamini-Hochberg has seen every p-value.
+select * from final;
+
+-- Every p-value, one row each, in its family: one school (or the zone), school
+-- year and period, and one kind of comparison (0 change, 1 gap, 2 zone gap).
+-- `cell` is the row of comparison_values.
+create or replace temporary table comparison_tests as
+select 3 * school_period as family, rowid as cell, 0 as kind, change_p as p
+from comparison_values
+where change_p is not null
+union all
+select 3 * school_period + 1, rowid, 1, gap_p
+from comparison_values
+where gap_p is not null
+union all
+select 3 * school_period + 2, rowid, 2, zone_gap_p
+from comparison_values
+where zone_gap_p is not null;
+
+-- Benjamini-Hochberg within each family (sql/work/interval_functions.sql), and
+-- each cell's three signals in their places.
+create or replace table work.run_metric_comparisons as
+with discoveries as (
+    select
+        cell,
+        bool_or(rejected) filter (where kind = 0) as change_rejected,
+        bool_or(rejected) filter (where kind = 1) as gap_rejected,
+        bool_or(rejected) filter (where kind = 2) as zone_gap_rejected
+    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
+    group by cell
+)
+select
+    c.* exclude (school_period) replace (
+        signal_of(c.change_low, c.change_high, d.change_rejected) as change_signal,
+        signal_of(c.gap_low, c.gap_high, d.gap_rejected) as gap_signal,
+        signal_of(c.zone_gap_low, c.zone_gap_high, d.zone_gap_rejected) as zone_gap_signal
+    )
+from comparison_values as c
+left join discoveries as d
+    on d.cell = c.rowid
 order by school_id, school_year, period, metric, subgroup;

@@ -85,6 +85,39 @@ create or replace temporary macro clip_to_unit(x, unit) as
         else greatest(0, x)
     end;
 
+-- The 95% interval of a difference between two cells (docs/metrics.md,
+-- "Uncertainty"), in the metric's unit: for shares (`interval_kind` 'wilson',
+-- x1 of n1 against x2 of n2 students) Newcombe's interval; for per-student
+-- ratios and means ('ratio') the difference ± z·sqrt(se1² + se2²). NULL when
+-- the difference is, or when the metric has no interval.
+create or replace temporary macro difference_low(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * newcombe_low(x1, n1, x2, n2)
+            when 'ratio' then difference - z95() * sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
+create or replace temporary macro difference_high(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * newcombe_high(x1, n1, x2, n2)
+            when 'ratio' then difference + z95() * sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
+-- The standard error its p-value is judged on: for shares the pooled one (what
+-- the spread would be if both sides had the same rate), else sqrt(se1² + se2²).
+-- (Give its result to two_sided_p as a column: a macro copies its arguments
+-- into every place it uses them, and erfc_abs uses its argument many times.)
+create or replace temporary macro difference_se(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+    case when difference is not null then
+        case interval_kind
+            when 'wilson' then scale * pooled_se(x1, n1, x2, n2)
+            when 'ratio' then sqrt(se1 * se1 + se2 * se2)
+        end
+    end;
+
 -- Katz's log interval of a risk ratio x1/n1 ÷ x2/n2 (Katz et al. 1978):
 -- exp(ln RR ± z·sqrt(1/x1 − 1/n1 + 1/x2 − 1/n2)); none when either count is 0.
 create or replace temporary macro katz_low(x1, n1, x2, n2) as
