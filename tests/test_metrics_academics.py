@@ -237,3 +237,27 @@ def test_comparisons_work_for_academic_metrics(zone):
     assert gap["gap_vs_comparison"] == pytest.approx(100 - 50)
     zone_gap = comparison(zone, "A", "meeting_rate:mcas_ela")
     assert zone_gap["rest_of_zone_value"] == pytest.approx(100 * 9 / 19)
+
+
+def test_levels_partition_the_meeting_rate_students_and_hide_with_it(zone):
+    rows = zone.execute(
+        "select level, students, is_meeting from marts.assessment_levels where school_id = 'A' and period = 'mid_year' "
+        "and assessment = 'interim_reading' and subgroup = 'all' order by level_order").fetchall()
+    # Winter at A: a01 and a03 at or above grade level, a02 one grade level below.
+    assert rows == [(BELOW3, 0, False), (BELOW2, 0, False), (BELOW1, 1, False), (AT, 2, True)]
+    b_sgp = zone.execute(
+        "select count(*) from marts.assessment_levels where school_id = 'B' and assessment = 'mcas_ela' "
+        "and subgroup = 'all' and students is not null").fetchone()[0]
+    assert b_sgp == 4  # B's meeting rate (19 students) is published, so are its levels
+
+
+def test_a_hidden_meeting_rate_hides_its_levels():
+    con = build({"suppression": {"min_students": 3}})
+    try:
+        assert cell(con, "B", "meeting_rate:interim_reading", period="mid_year")["suppressed"]  # 2 students
+        rows = con.execute(
+            "select students, share, n, suppressed from marts.assessment_levels where school_id = 'B' "
+            "and period = 'mid_year' and assessment = 'interim_reading' and subgroup = 'all'").fetchall()
+        assert rows and all(r == (None, None, None, True) for r in rows)
+    finally:
+        con.close()

@@ -59,6 +59,7 @@ latest as (
         c.school_year,
         c.period,
         c.assessment,
+        c.performance_level,
         l.is_meeting,
         c.growth_percentile,
         case when c.administration_rank > 1 and f.student_id is not null then c.typical_growth_met end as growth_met
