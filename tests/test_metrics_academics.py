@@ -117,7 +117,7 @@ def build(extra_settings: dict | None = None):
     spells += [h.spell(f"n{i:02d}", "B", "8", d[0]) for i in range(1, 20)]
     load(con, "enrollment", spells)
     load(con, "assessments", interim_rows() + mcas_rows())
-    compute(con, settings(AS_OF, suppression={"min_students": 1}, **(extra_settings or {})))
+    compute(con, settings(AS_OF, **{"suppression": {"min_students": 1}, **(extra_settings or {})}))
     return con
 
 
