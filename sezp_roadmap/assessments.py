@@ -32,6 +32,12 @@ class Assessment:
     def is_state(self) -> bool:
         return self.kind == "state"
 
+    @property
+    def metric_ids(self) -> tuple[str, str]:
+        """The share meeting expectations and the growth figure the assessment is read by (docs/metrics.md)."""
+        growth = "mean_sgp" if self.is_state else "typical_growth_rate"
+        return f"meeting_rate:{self.id}", f"{growth}:{self.id}"
+
 
 def _problem(where: str, message: str, value=None, expected: str | None = None) -> InputProblem:
     return InputProblem(

@@ -31,6 +31,7 @@ final as (
         c.school_year,
         c.period,
         c.assessment,
+        case a.administration_rank when 1 then 'fall' when 2 then 'winter' else 'spring' end as administration,
         c.subgroup,
         l.level_order,
         l.level,
@@ -42,6 +43,8 @@ final as (
     from cells as c
     join meta.assessment_levels as l
         using (assessment)
+    join assessment_administrations as a
+        on a.assessment = c.assessment and a.school_year = c.school_year and a.period = c.period
     left join counts as k
         on k.school_id = c.school_id and k.school_year = c.school_year and k.period = c.period
         and k.assessment = c.assessment and k.subgroup = c.subgroup and k.level = l.level

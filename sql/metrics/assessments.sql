@@ -41,11 +41,14 @@ where (a.kind = 'interim' and (p.period = 'end_of_year' or r.administration in (
 -- students also tested in fall of the year at a zone school (any of them: a
 -- student who moved after the fall test counts at the school of the later one),
 -- and only when the later administration is not the fall one itself.
+create or replace temporary table assessment_administrations as
+select assessment, school_year, period, max(administration_rank) as administration_rank
+from assessment_counted
+group by all;
+
 create or replace temporary table assessment_students as
 with chosen as (
-    select assessment, school_year, period, max(administration_rank) as administration_rank
-    from assessment_counted
-    group by all
+    select * from assessment_administrations
 ),
 tested_in_fall as (
     select distinct student_id, assessment, school_year
