@@ -261,3 +261,27 @@ def test_a_hidden_meeting_rate_hides_its_levels():
         assert rows and all(r == (None, None, None, True) for r in rows)
     finally:
         con.close()
+
+
+def test_targets_on_academic_metrics_are_judged_like_any_other():
+    d = school_days()
+    con = warehouse()
+    load(con, "schools", [("A", "Alpha", "6-8"), ("B", "Beta", "6-8")])
+    load(con, "calendar", calendar(["A", "B"], d))
+    h = Student()
+    load(con, "enrollment", [h.spell(f"m{i:02d}", "A", "8", d[0]) for i in range(1, 22)]
+         + [h.spell(f"n{i:02d}", "B", "8", d[0]) for i in range(1, 20)])
+    load(con, "assessments", mcas_rows())
+    load(con, "targets", [
+        ("A", 2026, "end_of_year", "meeting_rate:mcas_ela", "all", Decimal(50)),  # 10 of 21 = 47.6%: not met
+        ("A", 2026, "end_of_year", "mean_sgp:mcas_ela", "all", Decimal(40)),  # 42: met
+    ])
+    compute(con, settings(AS_OF, suppression={"min_students": 1}))
+    try:
+        meeting = comparison(con, "A", "meeting_rate:mcas_ela")
+        assert meeting["target_met"] is False
+        # 50% of 21 students is 10.5: one more student meeting expectations would meet it.
+        assert meeting["target_gap_students"] == 1
+        assert comparison(con, "A", "mean_sgp:mcas_ela")["target_met"] is True
+    finally:
+        con.close()
