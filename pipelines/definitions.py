@@ -4,13 +4,12 @@ Nothing here opens the warehouse: assets open it while they run, one at a
 time (in-process executor, and dagster_home/dagster.yaml runs one run at a time).
 """
 
-import os
 
 import dagster as dg
 
 from pipelines.defs.checks import extract_checks
 from pipelines.defs.ingest import extract_assets, landing_files
-from pipelines.defs.metrics import metric_values, state_reconciliation, student_attendance
+from pipelines.defs.metrics import metric_marts, state_reconciliation, student_attendance
 from pipelines.defs.reports import published_roadmap, roadmap_reports
 from pipelines.resources import default_paths
 from pipelines.schedules import build_schedules
@@ -18,7 +17,7 @@ from pipelines.sensors import build_landing_sensor
 
 ingest_assets = [landing_files, extract_assets]
 # Partitioned by school year x period (pipelines/partitions.py).
-partitioned_assets = [student_attendance, metric_values, roadmap_reports]
+partitioned_assets = [student_attendance, metric_marts, roadmap_reports]
 all_assets = [*ingest_assets, *partitioned_assets, state_reconciliation, published_roadmap]
 # The extracts' blocking validation checks, all run in one step (pipelines/defs/checks.py).
 all_assets += [extract_checks]
@@ -44,7 +43,7 @@ defs = dg.Definitions(
     assets=all_assets,
     jobs=[refresh_roadmap_job, ingest_landing_job],
     schedules=build_schedules(refresh_roadmap_job, paths.settings()),
-    sensors=[build_landing_sensor(refresh_roadmap_job, os.environ.get("SEZP_DATA_DIR", "data_samples/sample_zone"))],
+    sensors=[build_landing_sensor(refresh_roadmap_job, paths.data_dir)],
     resources={"paths": paths},
     # DuckDB allows one writer per file: steps run one after another in one process.
     executor=dg.in_process_executor,

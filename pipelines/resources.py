@@ -1,10 +1,10 @@
 """The one resource every asset uses: where the run reads extracts and writes its outputs."""
 
-import os
 from pathlib import Path
 
 import dagster as dg
 
+from sezp_roadmap import paths as default
 from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.stages import Locations
 
@@ -16,9 +16,9 @@ class RoadmapPaths(dg.ConfigurableResource):
     SEZP_CONFIG, falling back to the bundled sample zone.
     """
 
-    data_dir: str = "data_samples/sample_zone"
-    warehouse: str = "warehouse/roadmap.duckdb"
-    reports_dir: str = "reports/output"
+    data_dir: str = default.DATA_DIR
+    warehouse: str = default.WAREHOUSE
+    reports_dir: str = default.REPORTS
     config_file: str | None = None
     # Reports carry plotly.js inline (single files for e-mail) instead of sharing assets/.
     self_contained: bool = False
@@ -33,8 +33,5 @@ class RoadmapPaths(dg.ConfigurableResource):
 
 def default_paths() -> RoadmapPaths:
     return RoadmapPaths(
-        data_dir=os.environ.get("SEZP_DATA_DIR", "data_samples/sample_zone"),
-        warehouse=os.environ.get("SEZP_WAREHOUSE", "warehouse/roadmap.duckdb"),
-        reports_dir=os.environ.get("SEZP_REPORTS", "reports/output"),
-        config_file=os.environ.get("SEZP_CONFIG") or None,
+        data_dir=default.data_dir(), warehouse=default.warehouse(), reports_dir=default.reports(), config_file=default.config_file()
     )

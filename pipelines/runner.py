@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 from pipelines.definitions import all_assets
+from pipelines.defs.checks import NOTES
 from pipelines.defs.reports import roadmap_reports
 from pipelines.partitions import range_tags, school_years
 from pipelines.resources import RoadmapPaths
@@ -18,6 +19,8 @@ from pipelines.resources import RoadmapPaths
 class BuildOutcome:
     success: bool
     problems: list[str] = field(default_factory=list)
+    # Rows the passed checks left out of the figures, and files read as zero rows (validation.uncounted).
+    notes: list[str] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
     # Per asset, from its materialization. A run of several partitions materializes
     # each of them with the same metadata: the counts of the whole run, kept once.
@@ -39,8 +42,9 @@ class BuildOutcome:
 
 
 # Asset checks run as steps of their own: any step that is not an asset is validation.
+# The marts are the metric stage's output.
 STAGE_OF_STEP = {
-    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else group)
+    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else {"marts": "metrics"}.get(group, group))
     for assets_def in all_assets
     for key, group in assets_def.group_names_by_key.items()
 }
@@ -101,6 +105,9 @@ def _run(outcome: BuildOutcome, instance: dg.DagsterInstance, paths: RoadmapPath
             evaluation = event.event_specific_data
             if not evaluation.passed and evaluation.description:
                 outcome.problems.append(evaluation.description)
+            notes = evaluation.metadata.get(NOTES)
+            if evaluation.passed and notes is not None:
+                outcome.notes += notes.value.splitlines()
         if event.is_step_failure:
             data = event.step_failure_data
             if data.error is not None and data.error.cls_name == "DagsterAssetCheckFailedError":

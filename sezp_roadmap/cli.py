@@ -8,10 +8,11 @@ and it does so lazily so the library itself never imports Dagster.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
+
+from sezp_roadmap import paths as default
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -40,6 +41,10 @@ def _build(args: argparse.Namespace) -> int:
         print(f"Built {reports} reports in {elapsed:.1f} s.")
         print(f"Reports:   {Path(args.reports).resolve() / 'index.html'}")
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
+    # Published, with rows left out of the figures: the data team sees the share here, not only on the page.
+    where = "the warehouse table meta.findings" if args.skip_reports else "data-quality.html"
+    for note in outcome.notes:
+        print(f"Warning: {note}; see {where}")
     print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 
@@ -69,14 +74,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--warehouse",
         type=Path,
-        default=Path(os.environ.get("SEZP_WAREHOUSE", "warehouse/roadmap.duckdb")),
-        help="DuckDB warehouse file (default: warehouse/roadmap.duckdb, or $SEZP_WAREHOUSE)",
+        default=Path(default.warehouse()),
+        help=f"DuckDB warehouse file (default: {default.WAREHOUSE}, or $SEZP_WAREHOUSE)",
     )
     b.add_argument(
         "--reports",
         type=Path,
-        default=Path(os.environ.get("SEZP_REPORTS", "reports/output")),
-        help="folder the reports are published to (default: reports/output, or $SEZP_REPORTS)",
+        default=Path(default.reports()),
+        help=f"folder the reports are published to (default: {default.REPORTS}, or $SEZP_REPORTS)",
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")

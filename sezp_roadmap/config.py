@@ -128,6 +128,14 @@ class Settings:
         return float(self.raw["validation"]["max_bad_row_share"])
 
     @property
+    def max_outside_calendar_share(self) -> float:
+        return float(self.raw["validation"]["max_outside_calendar_share"])
+
+    @property
+    def max_unknown_student_share(self) -> float:
+        return float(self.raw["validation"]["max_unknown_student_share"])
+
+    @property
     def tolerated_bad_rows(self) -> int:
         return int(self.raw["validation"]["tolerated_bad_rows"])
 

@@ -225,6 +225,20 @@ class Header:
         return positions
 
 
+# Separators spreadsheets and database tools write instead of commas, as a reader names them.
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator(extract: Extract, scan: FileScan) -> str | None:
+    """The separator that makes one of the top lines a header, when it is not a comma: the likely mistake."""
+    wanted = set(extract.required_column_names)
+    for _, line in scan.first_lines[:HEADER_SEARCH_LINES]:
+        for separator, words in OTHER_SEPARATORS.items():
+            if wanted <= {normalise(c) for c in line.split(separator)}:
+                return words
+    return None
+
+
 def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
@@ -242,10 +256,13 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
             best, best_hits = Header(number, cells, above), hits
     if best is None:
         number, line = scan.first_lines[0]
+        separator = _other_separator(extract, scan)
+        reason = "no header row: none of the first rows names the columns of this extract"
+        if separator:
+            reason += f"; the columns are separated by {separator}: save the file as comma-separated CSV"
         return None, [
             Issue(
-                extract.name, "missing_column", ERROR, name,
-                "no header row: none of the first rows names the columns of this extract",
+                extract.name, "missing_column", ERROR, name, reason,
                 row=number, value=line[:120], expected="a header row naming the columns " + ", ".join(extract.column_names),
             )
         ]
@@ -436,10 +453,12 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     issues += [_rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected]
     issues += _extra_columns(con, extract, name, header, positions, read)
     if records == 0 and not rejected:
+        # Zero rows is a valid answer (a period without incidents, an empty part of a split export);
+        # load_staging refuses a required extract only when none of its files has a row.
         issues.append(
             Issue(
-                extract.name, "header_only", ERROR, name, "the file has a header row but no data rows",
-                row=header.line, expected="at least one data row below the header",
+                extract.name, "header_only", WARNING, name,
+                "the file has a header row but no data rows; it was read as zero rows", row=header.line,
             )
         )
     _drop_scratch_tables(con)
@@ -586,12 +605,24 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
         con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [records, f.path.name, extract.name])
     _drop_padding_rows(con, extract)
     repeats = _set_aside_repeats(con, extract)
+    staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
+    if extract.required and files and not staged and not any(i.severity == ERROR for i in issues):
+        issues.append(_required_extract_empty(extract, sorted(read.values())))
     findings.record(con, issues)
     errors = [i.problem for i in issues if i.severity == ERROR]
     if errors:
         raise InputProblem(errors)
-    staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
     return Loaded(rows_read=rows_read, staged=staged, repeats=repeats)
+
+
+def _required_extract_empty(extract: Extract, names: list[str]) -> Issue:
+    """The Roadmap cannot be computed without schools, calendar days, enrollment spells or attendance exceptions."""
+    which = "the file has" if len(names) == 1 else f"none of the {len(names)} {extract.name} files has"
+    return Issue(
+        extract.name, "required_extract_empty", ERROR, ", ".join(names),
+        f"{which} a data row, and the Roadmap cannot be computed without the {extract.name} extract",
+        expected=f"at least one {extract.one_row_per} (one data row below the header)",
+    )
 
 
 def _drop_padding_rows(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:

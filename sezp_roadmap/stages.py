@@ -107,7 +107,11 @@ def build_metric_values(loc: Locations, settings: Settings, periods: Periods = N
             {"metrics": list(PREVIEW_METRICS)},
         ).fetchall()
         total = con.execute("select count(*) from marts.metric_values").fetchone()[0]
-    return {"rows": rows, "suppressed": suppressed, "rows_all_periods": total, **aggregates, "zone_preview": preview}
+        catalog = con.execute("select count(*) from marts.metric_catalog").fetchone()[0]
+    return {
+        "rows": rows, "suppressed": suppressed, "rows_all_periods": total, "metrics": catalog, **aggregates,
+        "zone_preview": preview,
+    }
 
 
 def build_state_reconciliation(loc: Locations, settings: Settings) -> dict[str, int]:

@@ -151,7 +151,7 @@ def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_perio
     if not table_exists(con, mart):
         create_like(con, mart, fresh)
     elif _columns(con, mart) != _columns(con, fresh):
-        if not all_periods:
+        if not (all_periods or _run_covers_every_period(con)):
             raise RuntimeError(
                 f"{mart} has different columns from this version of the pipeline: "
                 "rebuild every period once (sezp-roadmap build) before refreshing single periods"
@@ -165,6 +165,14 @@ def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_perio
     )
     con.execute(f"insert into {mart} by name select * from {fresh}")
     return con.execute(f"select count(*) from {fresh}").fetchone()[0]
+
+
+def _run_covers_every_period(con: duckdb.DuckDBPyConnection) -> bool:
+    """The run computes every period there is (`build` names them all): a mart of an older layout can be rebuilt."""
+    return not con.execute(
+        "select exists (select 1 from meta.periods as p where not exists ("
+        "select 1 from work.run_periods as r where r.school_year = p.school_year and r.period = p.period))"
+    ).fetchone()[0]
 
 
 def create_like(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:

@@ -215,3 +215,27 @@ def test_a_large_zones_targets_page_opens_on_a_choice_of_school(browser, report_
     assert page.locator("#targets-count").inner_text().startswith("Choose a school")
     page.close()
     assert not problems
+
+
+def test_a_period_without_discipline_rows_says_so_in_the_browser(browser, tmp_path, capsys):
+    """No discipline file: the school and zone pages say so where the figures would be, and open cleanly."""
+    from ingest_zone import write_zone
+    from sezp_roadmap.cli import main
+
+    folder = write_zone(tmp_path / "landing")
+    (folder / "discipline.csv").unlink()
+    out = tmp_path / "out"
+    assert main(["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(out)]) == 0
+    capsys.readouterr()
+    for name, section in (("A.html", "#discipline"), ("zone.html", "#schools")):
+        page, problems = open_page(browser, out / "2026" / "mid_year" / name, out)
+        notice = page.locator(f"{section} #no-discipline")
+        assert notice.is_visible(), name
+        assert notice.inner_text().startswith("No discipline actions in the extract for this period")
+        page.locator(section).screenshot(path=str(SCREENSHOTS / f"no-discipline-{name.replace('.html', '')}.png"))
+        assert not problems, problems
+        page.close()
+    page, problems = open_page(browser, out / "data-quality.html", out)
+    assert page.get_by_text("attendance.csv: 1 of 25 rows (4.0%) is dated outside").is_visible()
+    assert not problems, problems
+    page.close()

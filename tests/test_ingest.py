@@ -13,7 +13,6 @@ from sezp_roadmap import ingest
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation import findings
-from sezp_roadmap.warehouse import open_working_copy, working_path
 
 COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
 
@@ -203,17 +202,6 @@ def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_
         "select count(_school_year_text), count(_ell_text), count(_entry_date_text) from staging.enrollment where _source_row > 2"
     ).fetchone()
     assert others == (0, 0, 0)
-
-
-def test_a_working_copy_made_by_an_earlier_version_loses_its_text_copy_of_every_row(tmp_path):
-    warehouse = tmp_path / "roadmap.duckdb"
-    with duckdb.connect(str(working_path(warehouse))) as con:
-        con.execute("create schema raw")
-        con.execute("create table raw.attendance as select 'x' as student_id")
-    open_working_copy(warehouse)
-    with duckdb.connect(str(working_path(warehouse))) as con:
-        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0] == 0
-        assert con.execute("select count(*) from information_schema.schemata where schema_name = 'staging'").fetchone()[0] == 1
 
 
 def test_findings_messages_built_in_sql_read_like_the_cli_errors():

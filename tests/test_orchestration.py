@@ -44,7 +44,7 @@ def test_definitions_hold_every_job_schedule_sensor_and_check():
     assert defs.resolve_job_def("ingest_landing").partitions_def is None
     graph = repo.asset_graph
     partitioned = {k.to_user_string() for k in graph.get_all_asset_keys() if graph.get(k).partitions_def is not None}
-    assert partitioned == {"student_attendance", "metric_values", "roadmap_reports"}
+    assert partitioned == {"student_attendance", "roadmap_reports", "metric_catalog", *PARTITIONED_MARTS}
 
 
 def test_dagster_instance_runs_one_run_at_a_time():
@@ -252,6 +252,22 @@ def built_zone(tmp_path_factory) -> Path:
 def zone(built_zone, tmp_path) -> Path:
     shutil.copytree(built_zone, tmp_path / "zone")
     return tmp_path / "zone"
+
+
+def test_every_published_mart_is_an_asset_with_the_dictionary_description_and_columns(built_zone):
+    from pipelines.definitions import defs
+    from sezp_roadmap.dictionary import published_tables
+
+    graph = defs.resolve_asset_graph()
+    with duckdb.connect(str(built_zone / "wh" / "wh.duckdb"), read_only=True) as con:
+        marts = {r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+    assert marts == set(published_tables())
+    for name, doc in published_tables().items():
+        node = graph.get(dg.AssetKey(name))
+        assert node.group_name == "marts" and node.description == doc.description, name
+        schema = node.metadata["dagster/column_schema"]
+        assert [c.name for c in schema.columns] == [c for c, _, _ in doc.columns], name
+        assert all(c.description for c in schema.columns), name
 
 
 def _paths(root: Path):

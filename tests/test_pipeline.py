@@ -159,6 +159,7 @@ def test_definitions_load_with_every_asset():
     assert defs.resolve_job_def("refresh_roadmap") is not None
 
 
+
 def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
     from sezp_roadmap.cli import main
 
@@ -173,6 +174,25 @@ def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from staging.attendance").fetchone()[0] == 25
         assert con.execute("select sum(rows) from meta.load_files where extract = 'attendance'").fetchone()[0] == 25
+
+
+def test_a_warehouse_of_an_older_layout_is_rebuilt_by_the_next_build(tmp_path):
+    from sezp_roadmap.cli import main
+    from sezp_roadmap.warehouse import working_path
+
+    data = write_tiny_zone(tmp_path / "landing")
+    warehouse = tmp_path / "wh.duckdb"
+    args = ["build", "--data", str(data), "--warehouse", str(warehouse), "--reports", str(tmp_path / "out")]
+    assert main(args) == 0
+    first = published_values(warehouse)
+    # An earlier version's marts lacked a column this version writes.
+    for path in (warehouse, working_path(warehouse)):
+        with duckdb.connect(str(path)) as con:
+            con.execute("alter table marts.metric_values drop column ci_low")
+    assert main(args) == 0
+    assert published_values(warehouse) == first
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert "ci_low" in {r[0] for r in con.execute("describe marts.metric_values").fetchall()}
 
 
 def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
@@ -201,7 +221,10 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_pa
     assert report.read_bytes() == before
     values = published_values(tmp_path / "wh.duckdb")
     assert values[("A", "mid_year", "avg_days_absent")][1] == pytest.approx(10.5 / 4)
-    assert "Seconds by stage" in capsys.readouterr().out
+    stages = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Seconds by stage: ")][-1]
+    # The marts are the metric stage's work; no report was rendered.
+    assert [s.split()[0] for s in stages.removeprefix("Seconds by stage: ").split(", ")] == [
+        "ingest", "validation", "metrics", "publish"]
 
 
 def test_build_computes_every_period_the_calendar_holds_whatever_its_file_looks_like(tmp_path, capsys):

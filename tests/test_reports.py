@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -178,6 +179,11 @@ def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school
         "rest of the school (22.9%; range +2.9 to +31.3 points); 38.0% last mid-year."
     )
     assert gap_sentence(CHRONIC, cells[2:], "mid_year", 30) is None
+    # On the zone's page a group is compared with the rest of the zone's students.
+    zone = [Cell("ZONE", c.metric, c.subgroup, c.n, c.value, False, prior_value=c.prior_value,
+                 gap_vs_comparison=c.gap_vs_comparison, comparison_value=c.comparison_value, gap_low=c.gap_low,
+                 gap_high=c.gap_high, gap_signal=c.gap_signal) for c in cells[:2]]
+    assert "17.1 points worse than the rest of the zone's students (22.9%;" in gap_sentence(CHRONIC, zone, "mid_year", 30)
 
 
 def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():
@@ -372,12 +378,16 @@ def test_notes_define_the_metrics_state_privacy_and_list_the_extracts(zone):
 
 
 def test_a_schools_data_quality_findings_are_in_words_with_what_the_figures_did(zone):
-    """Alpha has one exception on a Saturday (reports_zone): its 2026 pages say so in words; the others list nothing."""
-    _, _, reports = zone
+    """Alpha has one exception on a Saturday (reports_zone): its 2026 pages say so in words, with its share of
+    Alpha's attendance rows that school year; the others list nothing."""
+    landing, _, reports = zone
+    with (landing / "attendance.csv").open() as f:
+        alpha = sum(1 for row in csv.DictReader(f) if row["school_id"] == "A" and "2025-07-01" <= row["date"] <= "2026-06-30")
     for period in ("mid_year", "end_of_year"):
         notes = (reports / "2026" / period / "A.html").read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
         assert ('<tr><th scope="row">attendance</th><td>An attendance exception on a day that is not a school day of '
-                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td><td>1</td></tr>") in notes
+                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td>"
+                f"<td>1 of {alpha:,} ({100 / alpha:.1f}%)</td></tr>") in notes
         assert "attendance_not_school_day" not in notes  # the rule's id is for the data team's page
         assert '<a href="../../data-quality.html">' in notes and (reports / "data-quality.html").exists()
         for other in ("B", "C"):

@@ -20,8 +20,9 @@ PACKAGE = Path(validation.__file__).resolve().parent.parent
 
 def test_every_sql_rule_has_its_file_and_every_file_its_rule():
     files = {p.stem for p in (SQL_DIR / "checks").glob("*.sql")}
-    # too_many_bad_rows has a file too, but runs last, on the other rules' findings.
-    assert files == {r.id for r in RULES if r.sql} | {"too_many_bad_rows"}
+    # The wrong-file guards have two files of their own and run last, on the other rules' findings.
+    assert files == {r.id for r in RULES if r.sql} | {"file_shares", "wrong_file"}
+    assert set(validation.WRONG_FILE_RULES) <= set(RULES_BY_ID)
 
 
 def test_every_rule_the_code_writes_is_registered():
@@ -42,31 +43,101 @@ def test_subgroup_ids_include_the_data_contract_and_every_grade():
     assert "grade_7" in SUBGROUPS and "grade_13" not in SUBGROUPS and "ELL" not in SUBGROUPS
 
 
-def _absences_before_entry(folder, count):
-    # Student 0003 entered on school day 21: absences on the days before are outside enrollment.
-    append(folder, "attendance.csv", *(f"0003,A,{DAYS[i]},A" for i in range(count)))
+DISCIPLINE = "incident_id,student_id,school_id,incident_date,offense,action,days_removed"
+
+
+def _discipline_file(folder, total, stray, *, stray_row=None, settings=""):
+    """discipline.csv of `total` actions, `stray` of them made by stray_row(i) (by default: before student 0003 entered)."""
+    stray_row = stray_row or (lambda i: f"S{i},0003,A,{DAYS[i % 20]},Fighting,ISS,1")
+    good = [f"G{i},0001,A,{DAYS[i % 40]},Fighting,ISS,1" for i in range(total - stray)]
+    (folder / "discipline.csv").write_text("\n".join([DISCIPLINE, *good, *(stray_row(i) for i in range(stray))]) + "\n")
+    if settings:
+        (folder / "roadmap.yaml").write_text((folder / "roadmap.yaml").read_text() + "validation:\n" + settings)
+
+
+def _stops(folder) -> dict[str, str]:
+    """The wrong-file errors of discipline.csv, by rule, and no other error."""
+    run = ingest_and_validate(folder)
+    assert all(r["rule"] in validation.WRONG_FILE_RULES for r in run.errors), run.errors
+    return {r["rule"]: r["message"] for r in run.errors if r["file"] == "discipline.csv"}
+
+
+@pytest.mark.parametrize(("stray", "stops"), [(19, False), (20, False), (21, True)])
+def test_a_file_stops_the_run_only_when_most_of_its_rows_cannot_be_counted(tmp_path, stray, stops):
+    # 40 actions: half of them (20) is not a majority and publishes; 21 is; the floor is out of the way.
+    folder = write_zone(tmp_path / "landing")
+    _discipline_file(folder, 40, stray, settings="  tolerated_bad_rows: 0\n")
+    errors = _stops(folder)
+    assert set(errors) == ({"too_many_bad_rows"} if stops else set())
+    if stops:
+        message = errors["too_many_bad_rows"]
+        assert message.startswith("discipline.csv: 21 of 40 rows (52.5%) cannot be counted (by rule: discipline_outside_enrollment: 21;")
+        assert "(expected at most 50% of a file's rows (setting validation.max_bad_row_share: 0.5)" in message
+        assert "set validation: {max_bad_row_share: 0.53} in the roadmap.yaml beside the extracts, or in the settings file given with --config" in message
+
+
+@pytest.mark.parametrize(("stray", "stops"), [(9, False), (10, False), (11, True)])
+def test_tolerated_bad_rows_still_lets_a_small_file_through(tmp_path, stray, stops):
+    # 12 actions: 10 stray rows (83%) are tolerated whatever the share, 11 are not.
+    folder = write_zone(tmp_path / "landing")
+    _discipline_file(folder, 12, stray)
+    assert set(_stops(folder)) == ({"too_many_bad_rows"} if stops else set())
+
+
+def _last_year(i):
+    return f"Y{i},0001,A,2024-10-{1 + i:02d},Fighting,ISS,1"  # 2024-25: the calendar covers 2025-26 only
+
+
+def _unknown_student(i):
+    return f"U{i},X{i:03d},A,{DAYS[i]},Fighting,ISS,1"
 
 
 @pytest.mark.parametrize(
-    ("extra_bad_rows", "share", "stops"),
+    ("stray_row", "rule", "setting", "says"),
     [
-        # With the base zone's one bad row: 10 of 34 rows are tolerated whatever the share ...
-        (9, 0.01, False),
-        # ... 11 of 35 rows (31%) are more than 1% and more than 10 rows ...
-        (10, 0.01, True),
-        # ... but not more than a 40% share.
-        (10, 0.40, False),
+        (_last_year, "mostly_outside_calendar_years", "max_outside_calendar_share", "are dated in school years the calendar extract does not cover"),
+        (_unknown_student, "mostly_unknown_students", "max_unknown_student_share", "name a student_id the enrollment extract does not have at all"),
     ],
 )
-def test_too_many_bad_rows_stop_the_run(tmp_path, extra_bad_rows, share, stops):
+@pytest.mark.parametrize(("stray", "stops"), [(9, False), (10, False), (11, True)])
+def test_the_signatures_of_a_wrong_file_have_their_own_share(tmp_path, stray_row, rule, setting, says, stray, stops):
+    # A quarter of 40 rows (10) is allowed, 11 are not, while the general share (half) is far off.
     folder = write_zone(tmp_path / "landing")
-    (folder / "roadmap.yaml").write_text((folder / "roadmap.yaml").read_text() + f"validation:\n  max_bad_row_share: {share}\n")
-    _absences_before_entry(folder, extra_bad_rows)
-    run = ingest_and_validate(folder)
-    errors = [r for r in run.errors if r["rule"] == "too_many_bad_rows"]
-    assert bool(errors) == stops
+    _discipline_file(folder, 40, stray, stray_row=stray_row, settings=f"  tolerated_bad_rows: 0\n  {setting}: 0.25\n")
+    errors = _stops(folder)
+    assert set(errors) == ({rule} if stops else set())
     if stops:
-        assert errors[0]["message"].startswith("attendance.csv: 11 of 35 rows (31.4%) cannot be counted")
+        assert errors[rule].startswith(f"discipline.csv: 11 of 40 rows (27.5%) {says}")
+        assert f"setting validation.{setting}: 0.25" in errors[rule] and f"{{{setting}: 0.28}}" in errors[rule]
+
+
+def test_a_wrong_file_gets_its_signature_alone_and_one_change_lets_it_through(tmp_path):
+    # Every action of another school year: the signature, not also the general share, and both settings to raise.
+    folder = write_zone(tmp_path / "landing")
+    _discipline_file(folder, 30, 30, stray_row=_last_year)
+    errors = _stops(folder)
+    assert set(errors) == {"mostly_outside_calendar_years"}
+    message = errors["mostly_outside_calendar_years"]
+    assert message.startswith("discipline.csv: 30 of 30 rows (100.0%) are dated in school years the calendar extract does not cover")
+    assert "an export of another school year" in message
+    settings = re.search(r"set validation: \{(.*?)\}", message).group(1)
+    assert settings == "max_outside_calendar_share: 1.00, max_bad_row_share: 1.00"
+    # What the message offers, done: the run passes, every row a finding.
+    (folder / "roadmap.yaml").write_text(
+        (folder / "roadmap.yaml").read_text() + "validation:\n" + "".join(f"  {kv}\n" for kv in settings.split(", "))
+    )
+    run = ingest_and_validate(folder)
+    assert not run.errors
+    assert sum(f["rule"] == "date_outside_calendar_years" for f in run.findings) == 30
+
+
+def test_a_few_dates_outside_the_calendar_years_are_findings_not_counted(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    _discipline_file(folder, 40, 2, stray_row=_last_year)
+    run = ingest_and_validate(folder)
+    assert not run.errors
+    found = [(f["rule"], f["severity"], f["row"]) for f in run.findings if f["file"] == "discipline.csv"]
+    assert found == [("date_outside_calendar_years", "excluded", 40), ("date_outside_calendar_years", "excluded", 41)]
 
 
 def test_an_extract_without_errors_passes_with_its_findings_counted(tmp_path):
@@ -146,3 +217,17 @@ def test_the_users_data_contract_names_every_column_rule_and_subgroup():
         assert f"| `{rule.id}` |" in text, rule.id
     for subgroup in SUBGROUPS:
         assert subgroup.startswith("grade_") or f"`{subgroup}`" in text, subgroup
+
+
+def test_every_rule_that_leaves_rows_out_has_its_words_on_the_command_line():
+    from sezp_roadmap.validation.findings import EXCLUDED
+    from sezp_roadmap.validation.uncounted import PHRASES, sentence, share_text
+
+    assert set(PHRASES) == {r.id for r in RULES if r.severity == EXCLUDED}
+    assert sentence({"file": "d.csv", "rule": "discipline_outside_enrollment", "rows_noted": 19, "file_rows": 339}) == (
+        "d.csv: 19 of 339 rows (5.6%) are outside every enrollment spell and are not counted"
+    )
+    assert sentence({"file": "d.csv", "rule": "discipline_outside_enrollment", "rows_noted": 1, "file_rows": 1000}) == (
+        "d.csv: 1 of 1,000 rows (0.1%) is outside every enrollment spell and is not counted"
+    )
+    assert [share_text(1, 20_001), share_text(1, 2_000), share_text(0, 5)] == ["less than 0.1%", "0.1%", "0.0%"]

@@ -30,6 +30,10 @@ REFERENCES = {
 }
 
 
+# The check metadata with the rows left out of the figures, one sentence a line (what the CLI prints).
+NOTES = "rows not counted"
+
+
 def _cell(value) -> str:
     return "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
 
@@ -53,6 +57,8 @@ def check_result(name: str, outcome: Outcome) -> dg.AssetCheckResult:
         "findings": dg.MetadataValue.int(sum(outcome.finding_counts.values())),
         "findings by rule": dg.MetadataValue.json(outcome.finding_counts),
     }
+    if outcome.notes:
+        metadata[NOTES] = dg.MetadataValue.text("\n".join(outcome.notes))
     if not outcome.passed:
         metadata[f"failing rows (first {SHOWN_ERRORS})"] = dg.MetadataValue.md(failing_rows_markdown(outcome))
     return dg.AssetCheckResult(

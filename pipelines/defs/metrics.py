@@ -1,4 +1,4 @@
-"""Metric assets, partitioned by school year x period: student-level working tables, then the marts."""
+"""Metric assets, partitioned by school year x period: student-level working tables, then every published mart."""
 
 import dagster as dg
 
@@ -6,6 +6,8 @@ from pipelines.defs.errors import explained_failures
 from pipelines.partitions import periods_of, single_run, year_period
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
+from sezp_roadmap.dictionary import published_tables
+from sezp_roadmap.reporting.aggregates import AGGREGATES
 
 
 @dg.asset(
@@ -38,31 +40,72 @@ def zone_preview_markdown(rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-@dg.asset(
-    group_name="metrics",
-    kinds={"duckdb", "sql"},
+def mart_spec(name: str, deps: list) -> dg.AssetSpec:
+    """A published marts.<name> table, described and with its columns as the data dictionary gives them."""
+    doc = published_tables()[name]
+    columns = [dg.TableColumn(column, kind, description=meaning) for column, kind, meaning in doc.columns]
+    return dg.AssetSpec(
+        name,
+        group_name="marts",
+        kinds={"duckdb", "sql"},
+        description=doc.description,
+        deps=deps,
+        metadata={"dagster/table_name": doc.name, "dagster/column_schema": dg.TableSchema(columns=columns)},
+    )
+
+
+EXTRACT_DEPS = ["schools", "discipline", "family_survey", "educator_survey", "sqr", "targets", "assessments"]
+# The tables one run of the metric SQL writes, for the run's partitions, in one transaction each.
+METRIC_MARTS = [
+    mart_spec("metric_values", [student_attendance, *EXTRACT_DEPS]),
+    mart_spec("metric_comparisons", ["metric_values", "targets"]),
+    mart_spec("metric_catalog", ["metric_values"]),
+    mart_spec("assessment_levels", ["metric_values", "assessments"]),
+    *(mart_spec(name, [student_attendance]) for name in AGGREGATES),
+]
+
+
+@dg.multi_asset(
+    name="metric_marts",
+    specs=METRIC_MARTS,
     partitions_def=year_period,
     backfill_policy=single_run,
-    deps=[
-        student_attendance, "schools", "discipline", "family_survey", "educator_survey", "sqr", "targets", "assessments",
-    ],
+    can_subset=False,
 )
-def metric_values(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
-    """marts.metric_values: every metric by school (and ZONE), subgroup, for the run's school years and periods.
+def metric_marts(context: dg.AssetExecutionContext, paths: RoadmapPaths):
+    """Every metric by school (and ZONE) and subgroup for the run's school years and periods, and what reports compare and chart.
 
-    Small cells are suppressed here, before anything is published; also updates
-    marts.metric_comparisons (prior year, zone, gaps, targets), marts.metric_catalog
-    and the report aggregates. Other partitions' rows stay as earlier runs left them.
+    Small cells are suppressed before anything is written. Other partitions' rows stay as earlier runs left them.
     """
     with explained_failures():
         counts = stages.build_metric_values(paths.locations, paths.settings(), periods_of(context))
     preview = counts.pop("zone_preview")
-    metadata = {k: dg.MetadataValue.int(v) for k, v in counts.items()}
-    metadata["zone preview"] = dg.MetadataValue.md(zone_preview_markdown(preview))
-    return dg.MaterializeResult(metadata=metadata)
+    yield dg.MaterializeResult(
+        asset_key="metric_values",
+        metadata={
+            "rows": dg.MetadataValue.int(counts["rows"]),
+            "suppressed": dg.MetadataValue.int(counts["suppressed"]),
+            "rows_all_periods": dg.MetadataValue.int(counts["rows_all_periods"]),
+            "zone preview": dg.MetadataValue.md(zone_preview_markdown(preview)),
+        },
+    )
+    yield dg.MaterializeResult(asset_key="metric_comparisons", metadata={"rows": dg.MetadataValue.int(counts["rows"])})
+    yield dg.MaterializeResult(asset_key="metric_catalog", metadata={"metrics": dg.MetadataValue.int(counts["metrics"])})
+    yield dg.MaterializeResult(asset_key="assessment_levels")
+    for name in AGGREGATES:
+        yield dg.MaterializeResult(asset_key=name, metadata={"rows": dg.MetadataValue.int(counts[name])})
 
 
-@dg.asset(group_name="metrics", kinds={"duckdb", "sql"}, deps=[metric_values, "state_figures", "schools"])
+_reconciliation = mart_spec("state_reconciliation", ["metric_values", "state_figures", "schools"])
+
+
+@dg.asset(
+    group_name="marts",
+    kinds={"duckdb", "sql"},
+    deps=_reconciliation.deps,
+    description=_reconciliation.description,
+    metadata=_reconciliation.metadata,
+)
 def state_reconciliation(paths: RoadmapPaths) -> dg.MaterializeResult:
     """marts.state_reconciliation: every end-of-year figure of ours that DESE also published, ours beside the state's.
 

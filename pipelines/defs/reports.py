@@ -3,7 +3,7 @@
 import dagster as dg
 
 from pipelines.defs.errors import explained_failures
-from pipelines.defs.metrics import metric_values, state_reconciliation
+from pipelines.defs.metrics import metric_marts, state_reconciliation
 from pipelines.partitions import periods_of, single_run, year_period
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
@@ -16,7 +16,7 @@ from sezp_roadmap.extracts import EXTRACTS
     partitions_def=year_period,
     backfill_policy=single_run,
     # The data-quality page lists the reconciliation with the state's figures.
-    deps=[metric_values, state_reconciliation],
+    deps=[metric_marts, state_reconciliation],
 )
 def roadmap_reports(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
     """One HTML Roadmap per school for the run's school years and periods, the zone overviews, and the index of every period.
@@ -38,7 +38,7 @@ def roadmap_reports(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> d
 
 
 # Every extract is a dependency so that its blocking validation check gates publication.
-@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[metric_values, state_reconciliation, roadmap_reports, *EXTRACTS])
+@dg.asset(group_name="reports", kinds={"duckdb"}, deps=[metric_marts, state_reconciliation, roadmap_reports, *EXTRACTS])
 def published_roadmap(paths: RoadmapPaths) -> dg.MaterializeResult:
     """Swaps the new warehouse and reports in together, only after every step succeeded.
 

@@ -16,6 +16,7 @@ from operator import itemgetter
 import duckdb
 
 from sezp_roadmap.metrics import metric_for
+from sezp_roadmap.validation.findings import EXCLUDED
 from sezp_roadmap.warehouse import query, read_sql, table_exists
 
 ZONE = "ZONE"
@@ -229,7 +230,7 @@ def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]
     if "meta.findings" not in tables:  # a warehouse built before findings were recorded
         return {}
     found: dict[str, list[dict]] = defaultdict(list)
-    for row in query(con, "reports/school_findings", {"school_year": school_year}):
+    for row in query(con, "reports/school_findings", {"school_year": school_year, "excluded": EXCLUDED}):
         found[row.pop("school_id")].append(row)
     return found
 

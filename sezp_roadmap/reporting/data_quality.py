@@ -15,6 +15,7 @@ from jinja2 import Environment
 
 from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.state_reconciliation import reconciliation
+from sezp_roadmap.validation import uncounted
 from sezp_roadmap.validation.findings import EXCLUDED
 from sezp_roadmap.validation.rules import RULES_BY_ID
 from sezp_roadmap.warehouse import query
@@ -33,20 +34,20 @@ def in_words(finding: dict) -> dict:
 
 def _summary(con: duckdb.DuckDBPyConnection) -> dict:
     try:
-        files = query(con, "findings/files")
+        files = query(con, "findings/files", {"excluded": EXCLUDED})
         rules = query(con, "findings/by_rule")
         schools = query(con, "findings/by_school")
         examples = query(con, "findings/examples", {"examples": EXAMPLES_PER_RULE})
     except duckdb.CatalogException:
         # A warehouse built before findings were recorded: the page says there is nothing to show.
-        return {"files": [], "rules": [], "schools": []}
+        return {"files": [], "rules": [], "schools": [], "notes": []}
     by_rule: dict[tuple, list[dict]] = {}
     for example in examples:
         by_rule.setdefault((example["extract"], example["rule"]), []).append(example)
     for rule in rules:
         rule.update(in_words(rule))
         rule["examples"] = by_rule.get((rule["extract"], rule["rule"]), [])
-    return {"files": files, "rules": rules, "schools": schools}
+    return {"files": files, "rules": rules, "schools": schools, "notes": uncounted.sentences(con)}
 
 
 def render_data_quality(
@@ -61,6 +62,7 @@ def render_data_quality(
         generated_on=settings.as_of_date,
         total=sum(r["findings"] for r in summary["rules"]),
         excluded=sum(r["findings"] for r in summary["rules"] if r["severity"] == EXCLUDED),
+        share_text=uncounted.share_text,
         reconciliation=reconciliation(con),
         **summary,
     )

@@ -17,6 +17,7 @@ from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
+from sezp_roadmap.validation.uncounted import share_text
 from sezp_roadmap.reporting.formatting import (
     LAST_PERIOD,
     format_difference,
@@ -241,7 +242,7 @@ class Sections:
             figure = figures.figure_html(spec, div_id, summary)
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
-        columns = ["Group", "Students", info.label, "vs the rest of the school", f"Since {self.last}"]
+        columns = ["Group", "Students", info.label, f"vs {sentences.rest_of(school_id)}", f"Since {self.last}"]
         rows = [[
             "All students",
             self.count(all_cell),
@@ -436,7 +437,14 @@ class Sections:
         charts = [self.monthly_discipline(school_id)]
         if "any_suspension_rate" in self.data.metrics:
             charts.append(self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group"))
-        return {"table": table, "charts": [c for c in charts if c], "risk_ratios": self.risk_ratios(school_id)}
+        return {"table": table, "charts": [c for c in charts if c], "risk_ratios": self.risk_ratios(school_id),
+                "in_extract": self.discipline_in_extract}
+
+    @property
+    def discipline_in_extract(self) -> bool:
+        """A period has discipline metrics exactly when the extract has an action dated in it
+        (work.discipline_periods): without one the pages say so instead of showing 0%."""
+        return any(m in self.data.metrics for m in DISCIPLINE_METRICS)
 
     # -- climate and culture, SQR ----------------------------------------------------------
     def versus_zone(self, school_id: str, metrics: list[str], *, div_id: str, title: str) -> Chart | None:
@@ -500,7 +508,7 @@ class Sections:
 
     def findings(self, school_id: str) -> list[dict]:
         """The school's data-quality findings in words a reader of the report knows (not the rules' ids)."""
-        return [{**f, **in_words(f)} for f in self.data.findings.get(school_id, [])]
+        return [{**f, **in_words(f), "rows_text": _rows_text(f)} for f in self.data.findings.get(school_id, [])]
 
     def header(self, school_id: str) -> dict:
         students = self.data.enrollment.get(school_id)
@@ -523,3 +531,11 @@ def _month_name(month: int) -> str:
 def _family_label(metric: str) -> str:
     return {"family_favorable": "Family survey topics", "educator": "Educator survey domains",
             "sqr": "School Quality Review domains"}.get(metric.split(":", 1)[0], metric.split(":", 1)[0])
+
+
+def _rows_text(finding: dict) -> str:
+    """How many rows, and for rows left out of the figures their share of the school's rows that year."""
+    rows, whole = finding["rows"], finding.get("school_rows")
+    if not whole:
+        return f"{rows:,}"
+    return f"{rows:,} of {whole:,} ({share_text(rows, whole)})"

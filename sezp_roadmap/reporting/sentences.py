@@ -12,7 +12,7 @@ not a finding". The decisions are sezp_roadmap.signals'; only the words are here
 from __future__ import annotations
 
 from sezp_roadmap import signals
-from sezp_roadmap.reporting.context import Cell, MetricInfo
+from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import LAST_PERIOD, UNIT_WORDS, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
@@ -220,6 +220,11 @@ def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit:
     return sorted(candidates, key=lambda c: -abs(c.gap_vs_comparison))[:limit]
 
 
+def rest_of(school_id: str) -> str:
+    """Whom a group is compared with: the rest of its school, or on the zone's page the rest of the zone's students."""
+    return "the rest of the zone's students" if school_id == ZONE else "the rest of the school"
+
+
 def gap_sentence(info: MetricInfo, cells: list[Cell], period: str, min_finding_n: int) -> str | None:
     """The largest likely real gaps, with the group's figure a year ago (a gap can close because the rest got worse)."""
     gaps = largest_gaps(info, cells, min_finding_n)
@@ -231,7 +236,7 @@ def gap_sentence(info: MetricInfo, cells: list[Cell], period: str, min_finding_n
         spread = difference_range(c.gap_low, c.gap_high, info.unit)
         piece = (
             f"{subgroup_label(c.subgroup)}: {format_value(c.value, info.unit)}, "
-            f"{format_difference(c.gap_vs_comparison, info.unit)} worse than the rest of the school "
+            f"{format_difference(c.gap_vs_comparison, info.unit)} worse than {rest_of(c.school_id)} "
             f"({format_value(c.comparison_value, info.unit)}{'; ' + spread if spread else ''})"
         )
         if c.prior_value is not None:

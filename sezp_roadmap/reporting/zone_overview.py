@@ -77,6 +77,7 @@ def overview(data: PeriodData, sections: Sections) -> dict:
         "funnel_note": FUNNEL_NOTE if any(c.id.startswith("zone-funnel-") for c in charts) else None,
         "equity": sections.equity(ZONE),
         "attendance": sections.attendance(ZONE),
+        "discipline_in_extract": sections.discipline_in_extract,
     }
 
 

@@ -27,7 +27,12 @@ RULES: tuple[Rule, ...] = (
     Rule("file_empty", ERROR, "The file has no content at all."),
     Rule("file_encoding", ERROR, "The file is not UTF-8 text (Windows-1252 and UTF-16 exports are recognised and named)."),
     Rule("file_unreadable", ERROR, "The file cannot be read as comma-separated text."),
-    Rule("header_only", ERROR, "The file has a header row but no data rows."),
+    Rule("header_only", WARNING, "The file has a header row but no data rows; it was read as zero rows."),
+    Rule(
+        "required_extract_empty", ERROR,
+        "No file of a required extract (schools, calendar, enrollment, attendance) has a data row: "
+        "the Roadmap cannot be computed without it.",
+    ),
     Rule("missing_column", ERROR, "A required column is missing from the header (or no header row was found)."),
     Rule("duplicate_column", ERROR, "A column appears twice in the header."),
     Rule("row_cells", ERROR, "A row has more or fewer cells than the header, or an unclosed quote."),
@@ -43,10 +48,23 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_row", WARNING, "A row repeats another row exactly; it is counted once."),
     Rule("unknown_school", ERROR, "A school_id that the schools extract does not list."),
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
-    Rule("date_outside_calendar_years", ERROR, "A date in a school year the calendar extract does not cover."),
+    Rule("date_outside_calendar_years", EXCLUDED, "A date in a school year the calendar extract does not cover; not counted."),
     Rule("school_year_in_future", ERROR, "A school year that has not started by the as-of date."),
-    # Runs after every other rule of the extract, on their findings (sql/checks/too_many_bad_rows.sql).
-    Rule("too_many_bad_rows", ERROR, "More than the allowed share of a file's rows cannot be counted."),
+    # The wrong-file guards: run after every other rule of the extract, on their findings (sql/checks/file_shares.sql).
+    Rule(
+        "mostly_outside_calendar_years", ERROR,
+        "More than the allowed share of a file's rows (validation.max_outside_calendar_share) are dated in school years "
+        "the calendar does not cover: an export of another school year.",
+    ),
+    Rule(
+        "mostly_unknown_students", ERROR,
+        "More than the allowed share of a file's rows (validation.max_unknown_student_share) name students the "
+        "enrollment does not have: another district's file, or another kind of id.",
+    ),
+    Rule(
+        "too_many_bad_rows", ERROR,
+        "More than the allowed share of a file's rows (validation.max_bad_row_share) cannot be counted.",
+    ),
     Rule("schema", ERROR, "The typed table does not satisfy the extract's pandera schema (sezp_roadmap.schemas)."),
     # Rows judged against other extracts (sql/checks/<id>.sql).
     Rule("calendar_date_outside_year", ERROR, "A calendar day outside the school year its row names.", ("calendar",), True),
@@ -106,7 +124,7 @@ RULES: tuple[Rule, ...] = (
 
 RULES_BY_ID = {r.id: r for r in RULES}
 READ_RULES = (
-    "file_empty", "file_encoding", "file_unreadable", "header_only", "missing_column",
+    "file_empty", "file_encoding", "file_unreadable", "header_only", "required_extract_empty", "missing_column",
     "duplicate_column", "row_cells", "extra_column", "title_rows_skipped", "duplicate_file",
 )
 

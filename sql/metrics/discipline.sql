@@ -7,6 +7,21 @@
 -- the school; other rows are findings, not counted. Incidents are identified
 -- by (school_id, incident_id): one incident with several students and several
 -- actions is one incident, at the zone too.
+-- A period's discipline figures are computed only when the extract has at least
+-- one action dated in the period, at any school (docs/data-contract.md, "No
+-- discipline rows"): without one (no discipline file, a header-only file, or an
+-- extract that does not reach back to this school year) the figures would read
+-- 0% as though measured. A school with no action in a period the extract covers
+-- has a measured 0%.
+create or replace table work.discipline_periods as
+select p.school_year, p.period
+from work.run_periods as p
+where exists (
+    select 1
+    from staging.discipline as d
+    where d.incident_date between p.start_date and p.data_through
+);
+
 create or replace temporary table discipline_actions as
 with counted as (
     select distinct
@@ -218,6 +233,8 @@ profiles as (
         coalesce(sum(d.days_removed), 0)::decimal(18, 3) as days_removed,
         coalesce(sum(d.days_removed * d.days_removed), 0) as days_removed_sq
     from work.student_attendance as s
+    semi join work.discipline_periods
+        using (school_year, period)
     left join per_student as d
         using (student_id, school_id, school_year, period)
     group by all

@@ -1,0 +1,29 @@
+"""Where a run reads and writes by default: the bundled sample zone, overridable by environment variables.
+
+The CLI and the Dagster resource both start from these, so `sezp-roadmap build`
+and `make dev` publish to the same places.
+"""
+
+from __future__ import annotations
+
+import os
+
+DATA_DIR = "data_samples/sample_zone"
+WAREHOUSE = "warehouse/roadmap.duckdb"
+REPORTS = "reports/output"
+
+
+def data_dir() -> str:
+    return os.environ.get("SEZP_DATA_DIR", DATA_DIR)
+
+
+def warehouse() -> str:
+    return os.environ.get("SEZP_WAREHOUSE", WAREHOUSE)
+
+
+def reports() -> str:
+    return os.environ.get("SEZP_REPORTS", REPORTS)
+
+
+def config_file() -> str | None:
+    return os.environ.get("SEZP_CONFIG") or None
