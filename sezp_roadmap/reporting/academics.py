@@ -205,29 +205,35 @@ def _group_table(sections: Sections, school_id: str, assessment: Assessment, sub
 
 
 def glance_rows(sections: Sections, school_id: str, assessments: tuple[Assessment, ...]) -> list[dict]:
-    """At mid-year, last spring's state test in 'At a glance', labelled as last spring, with no mark."""
+    """At mid-year, last spring's state test in 'At a glance': one line for its subjects, labelled as last spring,
+    with no mark (its comparisons are with the spring before, not with last mid-year)."""
     data = sections.data
     if data.last_spring is None:
         return []
     spring = _sections_of(sections, data.last_spring)
-    rows = []
-    for assessment in assessments:
-        meeting = assessment.metric_ids[0]
-        cell = data.last_spring.cell(school_id, meeting)
-        if not assessment.is_state or meeting in data.metrics or cell is None:
-            continue
-        info = spring.info(meeting)
-        rows.append({
-            "metric": meeting,
-            "label": f"{info.label}, last spring ({school_year_label(data.last_spring.school_year)})",
-            "sentence": f"Last spring ({school_year_label(data.last_spring.school_year)}), "
-                        + _state_sentence(spring, school_id, assessment),
-            "value": spring.with_range(cell),
-            "prior": format_value(cell.prior_value, info.unit) or "—",
-            "change": spring.change(cell),
-            "zone": format_value(cell.zone_value, info.unit) or "—",
-            "target": "—",
-            "description": info.description,
-            "status": None,
-        })
-    return rows
+    shown = [a for a in assessments if a.is_state and a.metric_ids[0] not in data.metrics
+             and data.last_spring.cell(school_id, a.metric_ids[0]) is not None]
+    if not shown:
+        return []
+    year = school_year_label(data.last_spring.school_year)
+    parts = []
+    for a in shown:
+        cell = data.last_spring.cell(school_id, a.metric_ids[0])
+        part = f"{a.label} {spring.shown(cell.metric, cell)}"
+        if not cell.suppressed and cell.zone_value is not None and school_id != "ZONE":
+            part += f" (zone {format_value(cell.zone_value, 'percent')})"
+        parts.append(part)
+    first = data.last_spring.cell(school_id, shown[0].metric_ids[0])
+    return [{
+        "metric": shown[0].metric_ids[0],
+        "label": f"State test, last spring ({year}): {shown[0].meeting_label}",
+        "sentence": f"State test, last spring ({year}), {shown[0].meeting_label}: " + "; ".join(parts)
+                    + ". Ranges and growth are under Academics.",
+        "value": spring.with_range(first),
+        "prior": format_value(first.prior_value, "percent") or "—",
+        "change": spring.change(first),
+        "zone": format_value(first.zone_value, "percent") or "—",
+        "target": "—",
+        "description": spring.info(first.metric).description,
+        "status": None,
+    }]
