@@ -10,22 +10,13 @@ from __future__ import annotations
 import pytest
 
 from reports_zone import build_report_zone
-from test_browser import ARGS, CHROMIUM, SCREENSHOTS, open_page
-
-sync_api = pytest.importorskip("playwright.sync_api")
+# The browser fixture is test_browser's (Debian's chromium; the module is skipped without it).
+from test_browser import SCREENSHOTS, browser, open_page  # noqa: F401
 
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory):
     return build_report_zone(tmp_path_factory.mktemp("academics"), academics=True)[2]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_the_mid_year_report_shows_the_interim_and_last_springs_state_test(browser, reports):
