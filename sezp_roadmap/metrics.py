@@ -30,7 +30,7 @@ class Metric:
 
     id: str
     label: str
-    unit: str  # percent, days, per_100, score (0-10), rating (1-4)
+    unit: str  # percent, days, per_100, score (0-10), rating (1-4), percentile (1-99)
     direction: str  # "higher" or "lower" is better
     description: str
     source: str  # the extract it comes from
@@ -60,6 +60,10 @@ def _attendance(id: str, label: str, unit: str, direction: str, description: str
 
 def _discipline(id: str, label: str, unit: str, description: str, **kw) -> Metric:
     return Metric(id, label, unit, "lower", description, "discipline", "discipline", **kw)
+
+
+def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metric:
+    return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -137,6 +141,33 @@ METRICS: tuple[Metric, ...] = (
         "per_100",
         "School days students spent removed from class (suspensions, expulsions, emergency removals, "
         "alternative settings), for every 100 students enrolled.",
+    ),
+    # Academics: one metric per assessment of the settings (meeting_rate:mcas_ela, ...).
+    _assessment(
+        "meeting_rate:*",
+        "Assessment: share meeting expectations",
+        "percent",
+        "Share of the students tested on the period's administration whose performance level counts as meeting "
+        "expectations (on grade level).",
+        counts_students=True,
+        interval_kind="wilson",
+    ),
+    _assessment(
+        "mean_sgp:*",
+        "Assessment: mean student growth percentile",
+        "percentile",
+        "Average student growth percentile (1-99; 50 is typical growth): how much students grew compared with "
+        "students statewide who scored alike before. Shown for 20 students or more, as DESE does.",
+        scale=1,
+    ),
+    _assessment(
+        "typical_growth_rate:*",
+        "Assessment: share meeting typical growth",
+        "percent",
+        "Share of the students tested in fall and on the period's later administration who met the typical growth "
+        "the assessment expects from fall.",
+        counts_students=True,
+        interval_kind="wilson",
     ),
     Metric(
         "family_favorable",
@@ -223,6 +254,35 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
         )
     write_registry_table(con)
+    write_assessment_tables(con, settings)
+
+
+def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """meta.assessments and meta.assessment_levels: the assessments of the settings, as tables the SQL joins."""
+    assessments = settings.assessments
+    con.execute(
+        "create or replace table meta.assessments "
+        "(assessment varchar primary key, label varchar, subject varchar, kind varchar, meeting_label varchar)"
+    )
+    con.execute(
+        "create or replace table meta.assessment_levels "
+        "(assessment varchar, level varchar, level_order integer, is_meeting boolean, primary key (assessment, level))"
+    )
+    for a in assessments:
+        con.execute("insert into meta.assessments values (?, ?, ?, ?, ?)", [a.id, a.label, a.subject, a.kind, a.meeting_label])
+        con.executemany(
+            "insert into meta.assessment_levels values (?, ?, ?, ?)",
+            [[a.id, level, order, level in a.meeting] for order, level in enumerate(a.levels, start=1)],
+        )
+
+
+# Families of metrics hidden below a minimum of their own, larger than the
+# students' one (its setting): DESE publishes a mean growth percentile only for
+# 20 students or more.
+def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """work.metric_minimums: (family, min_n) for metric families with a minimum n of their own."""
+    con.execute("create or replace table work.metric_minimums (family varchar, min_n integer)")
+    con.execute("insert into work.metric_minimums values ('mean_sgp', ?)", [settings.min_sgp_students])
 
 
 REGISTRY_COLUMNS = (
@@ -311,6 +371,8 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
     all_periods = periods is None
     write_registry_table(con)
+    write_assessment_tables(con, settings)
+    write_metric_minimums(con, settings)
     write_run_periods(con, periods)
     run_sql(con, "work/interval_functions")
     run_sql(con, "work/metric_cells")
@@ -326,6 +388,8 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
         rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
         run_sql(con, "marts/metric_comparisons", {**thresholds, "false_discovery_rate": settings.false_discovery_rate})
         replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
+        run_sql(con, "marts/assessment_levels")
+        replace_run_periods(con, "assessment_levels", all_periods=all_periods)
         # Topics and domains no period publishes any more leave the catalog.
         con.execute(
             "delete from meta.metric_catalog as c where c.metric like '%:%' "

@@ -20,6 +20,7 @@ from tests.test_pipeline import AS_OF, write_tiny_zone
 NEW_YORK = ZoneInfo("America/New_York")
 PARTITIONED_MARTS = (
     "metric_values", "metric_comparisons", "monthly_attendance", "absence_bands", "monthly_discipline",
+    "assessment_levels",
 )
 
 

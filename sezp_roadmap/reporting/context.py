@@ -172,6 +172,11 @@ class PeriodData:
     absence_bands: dict[str, list[dict]] = field(default_factory=dict)
     monthly_discipline: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
     findings: dict[str, list[dict]] = field(default_factory=dict)
+    # Tested students by performance level: {(school, assessment, subgroup): rows from the lowest level up}.
+    assessment_levels: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
+    # At mid-year, the state test figures of the previous school year's end (last spring), which
+    # the mid-year period has none of: their cells and levels, read like the period's own.
+    last_spring: "PeriodData | None" = None
     # Cells by school and by (school, metric): every section asks for one school's cells,
     # and scanning all cells per question made rendering quadratic in the number of schools.
     _by_school: dict[str, list[Cell]] = field(default_factory=dict, init=False, repr=False)
@@ -256,7 +261,8 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
     return cells
 
 
-def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict]) -> PeriodData:
+def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *,
+                load_last_spring: bool = True) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
     tables = existing_tables(con)
@@ -283,4 +289,29 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
     if "marts.monthly_discipline" in tables:
         data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
     data.findings = _findings(con, school_year, tables)
+    if "marts.assessment_levels" in tables:
+        data.assessment_levels = _assessment_levels(con, params)
+    if period == "mid_year" and load_last_spring:
+        spring = {"school_year": school_year - 1, "period": "end_of_year"}
+        data.last_spring = PeriodData(
+            school_year=school_year - 1, period="end_of_year", period_row=spring, schools=data.schools,
+            cells={k: c for k, c in _period_cells(
+                con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", spring).items()
+                if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES},
+            metrics={}, has_comparisons=has_comparisons, enrollment={},
+        )
+        data.last_spring.metrics = {m: describe(m, catalog) for m in sorted({k[1] for k in data.last_spring.cells})}
+        if "marts.assessment_levels" in tables:
+            data.last_spring.assessment_levels = _assessment_levels(con, spring)
     return data
+
+
+# The metric families of the assessments (docs/metrics.md, "Academics").
+ACADEMIC_FAMILIES = ("meeting_rate", "mean_sgp", "typical_growth_rate")
+
+
+def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:
+    levels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for row in query(con, "reports/period_assessment_levels", params):
+        levels[(row["school_id"], row["assessment"], row["subgroup"])].append(row)
+    return dict(levels)

@@ -36,7 +36,9 @@ SUBGROUP_ORDER = (
     "female", "male", "nonbinary",
 )
 GRADE_ORDER = ("PK", "K", *(str(g) for g in range(1, 13)))
-UNIT_WORDS = {"percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": ""}
+UNIT_WORDS = {
+    "percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": "", "percentile": "points",
+}
 
 
 def school_year_label(school_year: int) -> str:

@@ -33,7 +33,7 @@ from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, 
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.reporting import sentences, zone_overview
+from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
@@ -123,13 +123,15 @@ def _extracts_used(con: duckdb.DuckDBPyConnection) -> list[dict]:
 
 def _school_page(template, data: PeriodData, sections: Sections, school: dict, common: dict) -> str:
     school_id = school["school_id"]
-    glance = sections.glance(school_id)
+    # At mid-year, last spring's state test leads the glance, labelled so (the period itself has none).
+    glance = academics.glance_rows(sections, school_id, sections.assessments) + sections.glance(school_id)
     return template.render(
         **common,
         school=school,
         header=sections.header(school_id),
         glance=glance,
         targets=sections.targets(school_id),
+        academics=academics.blocks(sections, school_id, sections.assessments),
         equity=sections.equity(school_id),
         attendance=sections.attendance(school_id),
         discipline=sections.discipline(school_id),
@@ -233,7 +235,8 @@ class PeriodRenderer:
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
         data = self._period(period_row)
-        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n)
+        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n,
+                            settings.assessments, settings.min_sgp_students)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
         definitions = sections.definitions()

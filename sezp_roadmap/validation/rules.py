@@ -98,6 +98,17 @@ RULES: tuple[Rule, ...] = (
         "A disciplinary action dated outside the student's enrollment at the school; not counted.",
         ("discipline",), True,
     ),
+    Rule(
+        "assessments_unknown_level", ERROR,
+        "A performance level the settings do not list for the row's assessment (settings: assessments, levels).",
+        ("assessments",), True,
+    ),
+    Rule("assessments_date_outside_year", ERROR, "A test date outside the school year its row names.", ("assessments",), True),
+    Rule(
+        "assessments_outside_enrollment", EXCLUDED,
+        "A result dated outside the student's enrollment at the school; not counted.",
+        ("assessments",), True,
+    ),
     Rule("targets_unknown_metric", ERROR, "A target naming a metric the Roadmap does not compute.", ("targets",), True),
     Rule("targets_unknown_subgroup", ERROR, "A target naming a subgroup the Roadmap does not report.", ("targets",), True),
     Rule("targets_out_of_range", ERROR, "A target outside the range of its metric's unit.", ("targets",), True),

@@ -32,15 +32,22 @@ from sezp_roadmap.validation.rules import check_rule_ids, sql_rules
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
-EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",)}
-CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
+EVENT_DATES = {
+    "enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",),
+    "assessments": ("test_date",),
+}
+CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date", "assessments": "test_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
-YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0}
+YEARS_AHEAD = {
+    "educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0, "assessments": 0,
+}
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
 PERCENT_STATE_METRICS = [m for m, unit in STATE_METRICS.items() if unit == "percent"]
-UNIT_RANGES = {"percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4)}
+UNIT_RANGES = {
+    "percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4), "percentile": (1, 99),
+}
 
 
 @dataclass
@@ -89,6 +96,8 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
         params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
         if name == "targets":
             params.update(_target_parameters(con))
+        if name == "assessments":
+            params.update(_assessment_parameters(settings))
         findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
     _drop_findings_of_rows_in_error(con, name)
     _wrong_file_guards(con, extract, settings)
@@ -148,7 +157,16 @@ FORMAT = {
 def allowed_codes(column: Column, extract: Extract, settings: Settings) -> tuple[str, ...]:
     if extract.name == "attendance" and column.name == "code":
         return tuple(settings.attendance_codes)
+    if extract.name == "assessments" and column.name == "assessment":
+        return tuple(a.id for a in settings.assessments)
     return column.codes
+
+
+# Where a code column's allowed codes come from, as an unknown code's message names it.
+CODE_SOURCES = {
+    ("attendance", "code"): "the code table in the settings (attendance_codes)",
+    ("assessments", "assessment"): "the settings' list of assessments (assessments:, each entry's id)",
+}
 
 
 def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
@@ -172,7 +190,7 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
                 [expected, reason],
             ))
         if codes:
-            where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
+            where = CODE_SOURCES.get((extract.name, column.name), "the data contract")
             parts.append((
                 "unknown_code", ERROR,
                 _select(column.name, value) + f" where {value} is not null and not list_contains(?::varchar[], {value})",
@@ -333,6 +351,15 @@ def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
         "metric_examples": "a metric id: " + ", ".join(examples),
         "subgroups": list(SUBGROUPS),
         "subgroup_examples": "a subgroup id: " + ", ".join(subgroup_examples),
+    }
+
+
+def _assessment_parameters(settings: Settings) -> dict:
+    """Every (assessment, level) the settings allow, as two lists the SQL rules zip together."""
+    pairs = [(a.id, level) for a in settings.assessments for level in a.levels]
+    return {
+        "level_assessments": [a for a, _ in pairs],
+        "level_names": [level for _, level in pairs],
     }
 
 

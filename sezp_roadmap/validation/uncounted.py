@@ -21,6 +21,7 @@ PHRASES = {
     "attendance_outside_enrollment": "dated outside the student's enrollment spells at the school",
     "attendance_no_enrollment": "about students with no enrollment at the school that school year",
     "discipline_outside_enrollment": "outside every enrollment spell",
+    "assessments_outside_enrollment": "results dated outside every enrollment spell at the school that tested",
     "date_outside_calendar_years": "dated in school years the calendar does not cover",
 }
 
