@@ -1,6 +1,6 @@
 """The metric registry and the engine that runs the metric SQL in `sql/`.
 
-Each metric names the SQL file that computes it (`sql/metrics/<file>.sql`,
+Each metric names the SQL file that computes it (`sql/work/metrics/<file>.sql`,
 which inserts raw cells into work.metric_cells); the engine runs each file
 once, then applies the privacy suppression and publishes marts.metric_values.
 Adding a metric is adding a SQL file (or a branch in one) and an entry here.
@@ -34,7 +34,7 @@ class Metric:
     direction: str  # "higher" or "lower" is better
     description: str
     source: str  # the extract it comes from
-    sql: str  # sql/metrics/<sql>.sql computes it
+    sql: str  # sql/work/metrics/<sql>.sql computes it
     population: str = "students"  # whose count n is: students, respondents, indicators
     scale: int = 100  # value = scale × numerator / denominator
     # The value is a share of students, so a distance to a target is a number of students.
@@ -241,7 +241,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     years = [r[0] for r in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
     run_sql(
         con,
-        "work/periods",
+        "meta/periods",
         {
             "cutoff_years": years,
             "cutoff_dates": [settings.mid_year_cutoff(y) for y in years],
@@ -374,11 +374,10 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     write_assessment_tables(con, settings)
     write_metric_minimums(con, settings)
     write_run_periods(con, periods)
-    run_sql(con, "work/interval_functions")
     run_sql(con, "work/metric_cells")
     run_sql(con, "work/administrations")
     for sql_name in dict.fromkeys(m.sql for m in METRICS):
-        run_sql(con, f"metrics/{sql_name}")
+        run_sql(con, f"work/metrics/{sql_name}")
     run_sql(con, "work/metric_catalog")
     _merge_catalog(con, all_periods)
     run_sql(con, "work/other_cells")

@@ -226,11 +226,11 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
 
 
 def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]) -> dict[str, list[dict]]:
-    """Counts of data-quality findings per school, extract and rule (sql/reports/school_findings.sql)."""
+    """Counts of data-quality findings per school, extract and rule (sql/pages/school_findings.sql)."""
     if "meta.findings" not in tables:  # a warehouse built before findings were recorded
         return {}
     found: dict[str, list[dict]] = defaultdict(list)
-    for row in query(con, "reports/school_findings", {"school_year": school_year, "excluded": EXCLUDED}):
+    for row in query(con, "pages/school_findings", {"school_year": school_year, "excluded": EXCLUDED}):
         found[row.pop("school_id")].append(row)
     return found
 
@@ -267,27 +267,27 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
     params = {"school_year": school_year, "period": period}
     tables = existing_tables(con)
     has_comparisons = "marts.metric_comparisons" in tables
-    cells = _period_cells(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
+    cells = _period_cells(con, "pages/period_comparisons" if has_comparisons else "pages/period_cells", params)
     metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
         school_year=school_year,
         period=period,
         period_row=period_row,
-        schools=query(con, "reports/schools", params),
+        schools=query(con, "pages/schools", params),
         cells=cells,
         metrics={m: describe(m, catalog) for m in metric_ids},
         has_comparisons=has_comparisons,
-        enrollment={r["school_id"]: r["students"] for r in query(con, "reports/enrollment", params)},
+        enrollment={r["school_id"]: r["students"] for r in query(con, "pages/enrollment", params)},
     )
     if "marts.monthly_attendance" in tables:
-        data.monthly_attendance = _by_school_and_year(query(con, "reports/period_monthly_attendance", params))
+        data.monthly_attendance = _by_school_and_year(query(con, "pages/period_monthly_attendance", params))
     if "marts.absence_bands" in tables:
         bands: dict[str, list[dict]] = defaultdict(list)
-        for row in query(con, "reports/period_absence_bands", params):
+        for row in query(con, "pages/period_absence_bands", params):
             bands[row["school_id"]].append(row)
         data.absence_bands = bands
     if "marts.monthly_discipline" in tables:
-        data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
+        data.monthly_discipline = _by_school_and_year(query(con, "pages/period_monthly_discipline", params))
     data.findings = _findings(con, school_year, tables)
     if "marts.assessment_levels" in tables:
         data.assessment_levels = _assessment_levels(con, params)
@@ -296,7 +296,7 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
         data.last_spring = PeriodData(
             school_year=school_year - 1, period="end_of_year", period_row=spring, schools=data.schools,
             cells={k: c for k, c in _period_cells(
-                con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", spring).items()
+                con, "pages/period_comparisons" if has_comparisons else "pages/period_cells", spring).items()
                 if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES},
             metrics={}, has_comparisons=has_comparisons, enrollment={},
         )
@@ -312,6 +312,6 @@ ACADEMIC_FAMILIES = ("meeting_rate", "mean_sgp", "typical_growth_rate")
 
 def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:
     levels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for row in query(con, "reports/period_assessment_levels", params):
+    for row in query(con, "pages/period_assessment_levels", params):
         levels[(row["school_id"], row["assessment"], row["subgroup"])].append(row)
     return dict(levels)

@@ -34,10 +34,10 @@ def in_words(finding: dict) -> dict:
 
 def _summary(con: duckdb.DuckDBPyConnection) -> dict:
     try:
-        files = query(con, "findings/files", {"excluded": EXCLUDED})
-        rules = query(con, "findings/by_rule")
-        schools = query(con, "findings/by_school")
-        examples = query(con, "findings/examples", {"examples": EXAMPLES_PER_RULE})
+        files = query(con, "pages/findings/files", {"excluded": EXCLUDED})
+        rules = query(con, "pages/findings/by_rule")
+        schools = query(con, "pages/findings/by_school")
+        examples = query(con, "pages/findings/examples", {"examples": EXAMPLES_PER_RULE})
     except duckdb.CatalogException:
         # A warehouse built before findings were recorded: the page says there is nothing to show.
         return {"files": [], "rules": [], "schools": [], "notes": []}

@@ -116,7 +116,7 @@ class Assets:
 
 def _extracts_used(con: duckdb.DuckDBPyConnection) -> list[dict]:
     try:
-        return query(con, "reports/extracts_used")
+        return query(con, "pages/extracts_used")
     except duckdb.CatalogException:
         return []
 
@@ -303,7 +303,7 @@ def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> in
     # Pages are counted only until there are enough for workers.
     pages = 0
     for r in period_rows:
-        pages += len(query(con, "reports/schools", {"school_year": r["school_year"], "period": r["period"]}))
+        pages += len(query(con, "pages/schools", {"school_year": r["school_year"], "period": r["period"]}))
         if pages >= PARALLEL_MIN_PAGES:
             return max(1, os.cpu_count() or 1)
     return 1
@@ -362,7 +362,7 @@ def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
         write_assets(out_dir)
     assets = Assets(self_contained)
     env = environment()
-    period_rows = query(con, "reports/report_periods")
+    period_rows = query(con, "pages/report_periods")
     todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
     rendered: dict[tuple[int, str], list[PeriodPages]] = {}
     year_targets = YearTargets(con, settings)
@@ -375,7 +375,7 @@ def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
         shares = rendered.get((school_year, period))
         if shares is None:  # pages an earlier run wrote
             label = period_label(period, period_row["is_complete"], period_row["data_through"])
-            schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+            schools = query(con, "pages/schools", {"school_year": school_year, "period": period})
             index_entries.append(_index_entry(school_year, period, label, schools))
             continue
         by_position = sorted((item for pages in shares for item in pages.schools), key=itemgetter(0))

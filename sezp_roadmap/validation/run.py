@@ -4,7 +4,7 @@ An extract is judged after its own staging table and those it refers to
 (schools, calendar, enrollment) are built. Every rule writes its rows to
 meta.errors or meta.findings; the extract passes when it has no error.
 Findings then judge each file once more (the wrong-file guards,
-sql/checks/file_shares.sql): a few rows that cannot be counted are ordinary
+sql/meta/checks/file_shares.sql): a few rows that cannot be counted are ordinary
 mess, reported while the run publishes; a majority of a file's rows
 (validation.max_bad_row_share), or most of its dates outside the calendar's
 school years, or most of its student ids unknown to the enrollment, is the
@@ -98,7 +98,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
             params.update(_target_parameters(con))
         if name == "assessments":
             params.update(_assessment_parameters(settings))
-        findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
+        findings.record_named(con, name, rule.id, rule.severity, read_sql(f"meta/checks/{rule.id}"), params)
     _drop_findings_of_rows_in_error(con, name)
     _wrong_file_guards(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
@@ -381,13 +381,13 @@ def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -
 
 # --- the wrong-file guards -----------------------------------------------------------------------
 
-# The rules of sql/checks/wrong_file.sql, the signatures of a wrong file before the general share.
+# The rules of sql/meta/checks/wrong_file.sql, the signatures of a wrong file before the general share.
 WRONG_FILE_RULES = ("mostly_outside_calendar_years", "mostly_unknown_students", "too_many_bad_rows")
 
 
 def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
     run_sql(
-        con, "checks/file_shares",
+        con, "meta/checks/file_shares",
         {
             "extract": extract.name, "excluded": EXCLUDED, "tolerated": settings.tolerated_bad_rows,
             "bad_share": settings.max_bad_row_share, "outside_share": settings.max_outside_calendar_share,
@@ -395,7 +395,7 @@ def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, setting
         },
     )
     for rule in WRONG_FILE_RULES:
-        findings.record_named(con, extract.name, rule, ERROR, read_sql("checks/wrong_file"), {"rule": rule})
+        findings.record_named(con, extract.name, rule, ERROR, read_sql("meta/checks/wrong_file"), {"rule": rule})
     con.execute("drop table _file_shares")
 
 

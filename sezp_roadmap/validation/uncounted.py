@@ -44,7 +44,7 @@ def sentence(row: dict) -> str:
 def sentences(con: duckdb.DuckDBPyConnection, extract: str | None = None) -> list[str]:
     """The sentences of one extract (every extract when None), in extract, file and size order."""
     try:
-        rows = query(con, "findings/uncounted", {"excluded": EXCLUDED, "extract": extract})
+        rows = query(con, "pages/findings/uncounted", {"excluded": EXCLUDED, "extract": extract})
     except duckdb.CatalogException:  # a warehouse built before findings were recorded
         return []
     return [sentence(row) for row in rows]

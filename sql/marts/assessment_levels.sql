@@ -4,7 +4,7 @@
 -- meeting_rate:<assessment> cell. The levels partition that cell's students, so
 -- they are shown exactly when it is: a suppressed meeting rate (a small group, or
 -- one hidden to protect a smaller one) hides every level of its cell.
--- Reads assessment_students, the temporary table sql/metrics/assessments.sql made
+-- Reads assessment_students, the temporary table sql/work/metrics/assessments.sql made
 -- in this run, and the run's cells of marts.metric_values.
 create or replace table work.run_assessment_levels as
 with counts as (

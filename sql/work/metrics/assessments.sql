@@ -4,7 +4,7 @@
 -- A result counts at the school that tested the student when its test date
 -- falls within the period (through the date the data runs through) and inside
 -- one of the student's enrollment spells at that school; other results are
--- findings (sql/checks/assessments_outside_enrollment.sql), never counted.
+-- findings (sql/meta/checks/assessments_outside_enrollment.sql), never counted.
 -- Which administration a period reads: an interim's latest administration with
 -- counted results in the zone, fall or winter at mid-year and any at the end
 -- of the year (winter at mid-year, spring at the end of the year, once they are
