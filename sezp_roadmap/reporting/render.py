@@ -249,7 +249,6 @@ class PeriodRenderer:
             "settings": settings,
             "generated_on": settings.as_of_date,
             "definitions": definitions,
-            "has_comparisons": data.has_comparisons,
             "table_note": sentences.TABLE_NOTE,
             "period_notes": self.notes_template.make_module(
                 {"definitions": definitions, "extracts": self.extracts, "settings": settings}
