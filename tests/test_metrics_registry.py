@@ -11,7 +11,7 @@ def test_every_entry_is_complete():
         assert m.direction in ("higher", "lower"), m.id
         assert m.unit in ("percent", "days", "per_100", "score", "rating", "percentile"), m.id
         assert m.population in ("students", "respondents", "indicators"), m.id
-        assert (SQL_DIR / "metrics" / f"{m.sql}.sql").is_file(), m.id
+        assert (SQL_DIR / "work" / "metrics" / f"{m.sql}.sql").is_file(), m.id
         assert m.label and m.description.endswith("."), m.id
     assert {"attendance_rate", "chronic_absence_rate", "avg_days_absent", "iss_rate", "oss_rate",
             "any_suspension_rate", "incidents_per_100", "days_removed_per_100", "family_favorable",
