@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from sezp_roadmap import signals
+from sezp_roadmap import periods, signals
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
 from sezp_roadmap.validation.uncounted import share_text
 from sezp_roadmap.reporting.formatting import (
-    LAST_PERIOD,
     format_difference,
     format_value,
     long_date,
@@ -89,7 +88,7 @@ class Sections:
         self.min_respondents = min_respondents
         # A group smaller than this is shown, never the basis of a finding (defaults.yaml: signals).
         self.min_finding_n = min_finding_n
-        self.last = LAST_PERIOD.get(data.period, "last year")
+        self.last = periods.last_period(data.period)
         # As a column or legend heading: "Last mid-year", "Same point last year".
         self.last_heading = self.last.removeprefix("the ").capitalize()
 

@@ -11,9 +11,9 @@ not a finding". The decisions are sezp_roadmap.signals'; only the words are here
 
 from __future__ import annotations
 
-from sezp_roadmap import signals
+from sezp_roadmap import periods, signals
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, UNIT_WORDS, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import UNIT_WORDS, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {
@@ -126,7 +126,7 @@ def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: flo
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:
     """'down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points)' or
     'about the same as last mid-year: a change this size is within normal variation for 45 students (range …)'."""
-    last = LAST_PERIOD.get(period, "last year")
+    last = periods.last_period(period)
     if cell.prior_value is None:
         return f"no figure from {last} to compare"
     if cell.change is None:
@@ -230,7 +230,7 @@ def gap_sentence(info: MetricInfo, cells: list[Cell], period: str, min_finding_n
     gaps = largest_gaps(info, cells, min_finding_n)
     if not gaps:
         return None
-    last = LAST_PERIOD.get(period, "last year")
+    last = periods.last_period(period)
     pieces = []
     for c in gaps:
         spread = difference_range(c.gap_low, c.gap_high, info.unit)
