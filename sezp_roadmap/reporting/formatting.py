@@ -17,6 +17,18 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{value:.1f}"  # days, per 100 students, scores, and anything else
 
 
+def fewer_than(threshold: int, who: str = "students") -> str:
+    """What a count too small to show reads (docs/metrics.md, "Privacy"): 'fewer than 10 students'."""
+    return f"fewer than {threshold} {who}"
+
+
+def hidden_count(population: str, min_students: int, min_respondents: int) -> str:
+    """'fewer than 5 respondents' for a survey's figure, 'fewer than 10 students' for any other."""
+    if population == "respondents":
+        return fewer_than(min_respondents, "respondents")
+    return fewer_than(min_students)
+
+
 def format_difference(delta: float, unit: str) -> str:
     """The size of a difference in the metric's unit: '4.1 points', '0.5 days', '0.25'."""
     size = f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"

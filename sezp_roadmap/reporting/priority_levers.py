@@ -31,7 +31,7 @@ from sezp_roadmap.levers import (
 )
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
-from sezp_roadmap.reporting.formatting import format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.formatting import format_difference, format_value, hidden_count, long_date, subgroup_label
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -117,8 +117,7 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
 def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
     """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
-    hidden = (f"fewer than {min_respondents} respondents" if row["population"] == "respondents"
-              else f"fewer than {min_students} students")
+    hidden = hidden_count(row["population"], min_students, min_respondents)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],

@@ -29,7 +29,7 @@ from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.periods import school_year_label
-from sezp_roadmap.reporting.formatting import period_label
+from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
@@ -82,6 +82,7 @@ def environment() -> Environment:
     )
     env.filters["school_year"] = school_year_label
     env.globals["chart_table_rows"] = chart_table_rows
+    env.globals["fewer_than"] = fewer_than
     return env
 
 

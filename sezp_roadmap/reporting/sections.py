@@ -18,8 +18,10 @@ from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
 from sezp_roadmap.validation.uncounted import share_text
 from sezp_roadmap.reporting.formatting import (
+    fewer_than,
     format_difference,
     format_value,
+    hidden_count,
     long_date,
     subgroup_label,
     subgroup_sort_key,
@@ -74,9 +76,7 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
     threshold = min_respondents if info.population == "respondents" else min_students
     if n is not None and n >= threshold:
         return COMPLEMENTARY_TEXT
-    if info.population == "respondents":
-        return f"fewer than {min_respondents} respondents"
-    return f"fewer than {min_students} students"
+    return hidden_count(info.population, min_students, min_respondents)
 
 
 class Sections:
@@ -320,7 +320,7 @@ class Sections:
             row = next((r for r in rows if r["month"].month == m), None)
             if row is None:
                 return "—"
-            return f"fewer than {self.min_students} students" if row["suppressed"] else format_value(row["rate"], "percent")
+            return fewer_than(self.min_students) if row["suppressed"] else format_value(row["rate"], "percent")
 
         this_label, prior_label = "This year", "Last year"
         lines = [(this_label, series(by_year.get(year, [])), "school"), (prior_label, series(by_year.get(prior, [])), "prior")]
@@ -342,7 +342,7 @@ class Sections:
         if not bands:
             return None
         if bands[0]["suppressed"]:
-            text = f"fewer than {self.min_students} students"
+            text = fewer_than(self.min_students)
             return Chart("attendance-bands", "Students by share of days missed", f"Not shown: {text}.", None,
                          ["Days missed", "Students", "Share of students"], [[b["band"], text, text] for b in bands])
         labels = [f"Missed {b['band']}" for b in bands]
@@ -397,7 +397,7 @@ class Sections:
 
         def text(v: float | None, rows: dict, m: int, unit: str = "count") -> str:
             if m in rows and rows[m]["suppressed"]:
-                return f"fewer than {self.min_students} students"
+                return fewer_than(self.min_students)
             return "—" if v is None else (f"{v:g}" if unit == "count" else f"{v:.1f}")
 
         names = [_month_name(m) for m in months]
@@ -502,7 +502,7 @@ class Sections:
         if students is None:
             enrolled = "—"
         elif students < self.min_students:
-            enrolled = f"fewer than {self.min_students} students"
+            enrolled = fewer_than(self.min_students)
         else:
             enrolled = f"{students:,} students"
         row = self.data.period_row

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sezp_roadmap import periods, signals
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import UNIT_WORDS, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import UNIT_WORDS, fewer_than, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {
@@ -169,7 +169,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
         return None
     target = format_value(cell.target, info.unit)
     if cell.suppressed:
-        return f"target {target} cannot be checked (fewer than {min_count} {info.population})"
+        return f"target {target} cannot be checked ({fewer_than(min_count, info.population)})"
     if cell.target_met is None:
         return f"target {target}"
     if cell.target_met:
@@ -186,7 +186,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
 def glance_sentence(info: MetricInfo, cell: Cell, period: str, min_count: int, min_finding_n: int) -> str:
     """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not yet met: …'."""
     if cell.suppressed:
-        text = f"{info.label}: not shown (fewer than {min_count} {info.population})"
+        text = f"{info.label}: not shown ({fewer_than(min_count, info.population)})"
         target = target_phrase(info, cell, min_count)
         return f"{text}; {target}." if target else f"{text}."
     parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period, min_finding_n)}"]
