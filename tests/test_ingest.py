@@ -12,7 +12,7 @@ from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from sezp_roadmap import ingest
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.validation import findings
+from sezp_roadmap import findings
 
 COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
 
