@@ -21,7 +21,9 @@ from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import (
     KIND_LABELS,
+    LOW_SQR_RATING,
     POINTS,
+    VERY_LOW_SQR_RATING,
     Finding,
     LeverEvidence,
     findings_for,
@@ -46,8 +48,8 @@ def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
     return (f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
-            "smallest difference the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's "
-            "score is the sum over the findings on the measures that bear on it. A difference within normal "
+            f"smallest difference the report calls out, or an SQR rating of {VERY_LOW_SQR_RATING:g} or lower) "
+            "counts double. A lever's score is the sum over the findings on the measures that bear on it. A difference within normal "
             "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
             "says how many it left out.")
 
@@ -79,7 +81,7 @@ def finding_sentence(f: Finding, period: str) -> str:
         return (f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
                 f"{format_value(f.reference, unit)}; {rest}{_who(f)}.")
     if f.kind == "low_sqr_rating":
-        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 (2 or lower)."
+        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
     against = {
         "worse_than_zone": "the zone",
         "worsening": periods.last_period(period),

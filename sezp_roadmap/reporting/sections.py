@@ -82,7 +82,7 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
 class Sections:
     """Builds every section of one period's reports; period-wide lookups are done once here."""
 
-    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int = 30):
+    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int):
         self.data = data
         self.min_students = min_students
         self.min_respondents = min_respondents

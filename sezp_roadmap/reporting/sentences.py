@@ -212,7 +212,7 @@ def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit:
         return []
     candidates = [
         c for c in cells
-        if c.subgroup != "all" and not c.subgroup.startswith(signals.EQUITY_EXCLUDED_PREFIXES)
+        if signals.equity_group(c.subgroup)
         and not c.suppressed and c.gap_vs_comparison is not None
         and signals.is_worse(info.direction, c.gap_vs_comparison) and signals.notable(c.gap_vs_comparison, info.unit)
         and evidence_of(info, c, c.gap_signal, min_finding_n) == signals.LIKELY_REAL
