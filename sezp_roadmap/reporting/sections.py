@@ -231,7 +231,7 @@ class Sections:
             summary, figure = f"No {kind} of this school has enough students to show.", None
         columns = ["Group", "Students", info.label, f"vs {sentences.rest_of(school_id)}", f"Since {self.last}"]
         rows = [[
-            "All students",
+            subgroup_label("all"),
             self.count(all_cell),
             self.with_range(all_cell),
             "—",
