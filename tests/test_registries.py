@@ -133,6 +133,9 @@ def test_period_names_and_school_years_come_from_the_periods_registry():
     assert periods.school_year_label(2026) == "2025–26" and periods.school_year_label(2000) == "1999–00"
     assert periods.last_period("mid_year") == "last mid-year" and periods.last_period("other") == "last year"
     assert period_label("end_of_year", True, None) == "End of year"
+    templates = [str(t.relative_to(ROOT)) for t in TEMPLATES
+                 if any(f'"{name}"' in t.read_text(encoding="utf-8") for name in periods.LAST.values())]
+    assert templates == []
 
 
 # -- the suppression wording ----------------------------------------------------------------

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
+from sezp_roadmap import periods
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
@@ -81,6 +82,7 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters["school_year"] = school_year_label
+    env.filters["last_period"] = periods.last_period
     env.globals["chart_table_rows"] = chart_table_rows
     env.globals["fewer_than"] = fewer_than
     return env
