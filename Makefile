@@ -10,7 +10,7 @@ DATA      ?= data_samples/sample_zone
 WAREHOUSE ?= warehouse/roadmap.duckdb
 REPORTS   ?= reports/output
 
-.PHONY: demo test test-bench install install-test dev bench sample clean
+.PHONY: demo test test-bench lint format install install-test dev bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,18 @@ test: install-test
 ## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
 test-bench: install-test
 	$(BIN)/python -m pytest -m bench
+
+## Linters and the formatter's check: ruff (Python) and sqlfluff (sql/, DuckDB dialect); CI runs it.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint sql --processes 2
+
+## Rewrite the code in the house format (ruff) and fix what sqlfluff can fix.
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/sqlfluff fix sql --processes 2
 
 ## The Dagster UI on http://127.0.0.1:3000 with every asset and its lineage.
 dev: install

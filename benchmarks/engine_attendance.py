@@ -25,7 +25,7 @@ import duckdb
 from sezp_roadmap import metric_engine
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import SCHEMAS, memory_limit, run_sql
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, memory_limit, run_sql
 
 NEEDED = ("calendar", "enrollment", "attendance")
 
@@ -52,7 +52,7 @@ def attendance_figures(data: Path) -> tuple[list[tuple], float]:
     """The end-of-year figures of every school and year, and the seconds spent reading the three files."""
     settings = load_settings(None, data)
     with tempfile.TemporaryDirectory() as spill:
-        con = duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill})
+        con = add_macros(duckdb.connect(config={"memory_limit": memory_limit(), "temp_directory": spill}))
         for schema in SCHEMAS:
             con.execute(f"create schema {schema}")
         started = time.perf_counter()

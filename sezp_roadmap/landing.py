@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap.extracts import extract_of
+from sezp_roadmap.warehouse import add_macros
 
 
 def snapshot(folder: Path) -> dict[str, int]:
@@ -33,7 +34,10 @@ def changed_files(previous: dict[str, int], current: dict[str, int]) -> list[str
 
 
 def school_year_of(day: dt.date) -> int:
-    """The school year a date belongs to: July 1 starts the next one (2025-09-02 -> 2026)."""
+    """The school year a date belongs to: July 1 starts the next one (2025-09-02 -> 2026).
+
+    The SQL macro of the same name (sql/macros/school_year_of.sql) states the same rule for queries.
+    """
     return day.year + 1 if day.month >= 7 else day.year
 
 
@@ -51,13 +55,12 @@ def school_years_in(path: Path) -> list[int]:
     extract = extract_of(path)
     if extract is None or extract == "schools":
         return []
-    con = duckdb.connect(":memory:")
+    con = add_macros(duckdb.connect(":memory:"))
     try:
         if extract in _YEAR_COLUMNS:
             column = _YEAR_COLUMNS[extract]
             sql = (
-                f'select distinct case when month(try_cast("{column}" as date)) >= 7 '
-                f'then year(try_cast("{column}" as date)) + 1 else year(try_cast("{column}" as date)) end '
+                f'select distinct school_year_of(try_cast("{column}" as date)) '
                 "from read_csv(?, all_varchar = true, header = true) where try_cast(\"" + column + "\" as date) is not null"
             )
         else:

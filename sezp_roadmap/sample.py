@@ -92,6 +92,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sezp_roadmap.landing import school_year_of
+
 __all__ = [
     "EXTRACT_COLUMNS", "Calibration", "SchoolProfile", "load_calibration", "school_profiles", "school_years", "write_sample_zone",
 ]
@@ -313,7 +315,7 @@ def _school_name(i: int, span: str) -> str:
 
 def school_years(as_of: date) -> tuple[int, int, int]:
     """The two complete school years before as_of's and the running one."""
-    running = as_of.year + (1 if as_of.month >= 7 else 0)
+    running = school_year_of(as_of)
     return running - 2, running - 1, running
 
 

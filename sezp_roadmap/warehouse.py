@@ -79,9 +79,21 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
     try:
+        add_macros(con)
         yield con
     finally:
         con.close()
+
+
+def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The rules every query shares (sql/macros/), as temporary macros of this connection.
+
+    Temporary, so the published warehouse holds no object an analyst's session
+    would need the pipeline to read.
+    """
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+    return con
 
 
 def open_working_copy(warehouse: Path) -> Path:

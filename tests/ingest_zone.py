@@ -18,7 +18,7 @@ from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import validate
-from sezp_roadmap.warehouse import SCHEMAS
+from sezp_roadmap.warehouse import add_macros, SCHEMAS
 from test_pipeline import DAYS, write_tiny_zone
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
@@ -95,7 +95,7 @@ class Run:
 
 def ingest_and_validate(folder: Path) -> Run:
     """What the Dagster assets and checks do, in one in-memory warehouse; stops after unreadable files."""
-    con = duckdb.connect()
+    con = add_macros(duckdb.connect())
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     settings = load_settings(None, folder)

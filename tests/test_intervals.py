@@ -23,7 +23,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
-from sezp_roadmap.warehouse import run_sql
+from sezp_roadmap.warehouse import add_macros, run_sql
 from tests.tinyzone import Student, calendar, cell, comparison, compute, load, settings, warehouse, weekdays
 
 Z = 1.959964
@@ -32,7 +32,7 @@ Z = 1.959964
 @pytest.fixture(scope="module")
 def sql():
     """A connection with the interval macros, and a helper that evaluates one expression."""
-    con = duckdb.connect()
+    con = add_macros(duckdb.connect())
     run_sql(con, "work/interval_functions")
 
     def evaluate(expression: str, *args):

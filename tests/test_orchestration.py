@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.test_pipeline import write_tiny_zone
+from tests.test_pipeline import AS_OF, write_tiny_zone
 
 NEW_YORK = ZoneInfo("America/New_York")
 PARTITIONED_MARTS = (
@@ -282,12 +282,18 @@ def _add_absences_in_2026(folder: Path) -> None:
         f.writelines(f"0007,A,{day},A\n" for day in ("2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05", "2025-09-08"))
 
 
-def test_build_computes_every_partition_with_prior_year_comparisons(built_zone):
+def test_build_computes_every_partition_with_prior_year_comparisons(built_zone, zone):
+    from pipelines.runner import materialize_all
+
     rows = mart_rows(built_zone / "wh" / "wh.duckdb")
     assert {(y, p) for (t, y, p) in rows if t == "metric_values"} == {
         (2025, "mid_year"), (2025, "end_of_year"), (2026, "mid_year"), (2026, "end_of_year"),
     }
-    with duckdb.connect(str(built_zone / "wh" / "wh.duckdb"), read_only=True) as con:
+    # Once 2026 is over, each of its periods is compared with the same period of 2025.
+    settings = zone / "landing" / "roadmap.yaml"
+    settings.write_text(settings.read_text().replace(f"as_of_date: {AS_OF}", "as_of_date: 2026-07-15"))
+    assert materialize_all(_paths(zone)).success
+    with duckdb.connect(str(zone / "wh" / "wh.duckdb"), read_only=True) as con:
         # 2026 repeats 2025 exactly, so every 2026 comparison with the prior year is found and is zero.
         changes = con.execute(
             "select count(*), count(prior_value), max(abs(change)) from marts.metric_comparisons "
@@ -297,6 +303,21 @@ def test_build_computes_every_partition_with_prior_year_comparisons(built_zone):
     for year in ("2025", "2026"):
         for period in ("mid_year", "end_of_year"):
             assert (built_zone / "out" / year / period / "A.html").is_file()
+
+
+def test_a_year_under_way_has_no_change_from_last_years_whole_period(zone):
+    """Counted to date, the running year's end of year is not the same point as last year's whole year."""
+    from pipelines.runner import materialize_all
+
+    settings = zone / "landing" / "roadmap.yaml"
+    settings.write_text(settings.read_text().replace(f"as_of_date: {AS_OF}", "as_of_date: 2026-03-13"))
+    assert materialize_all(_paths(zone)).success
+    with duckdb.connect(str(zone / "wh" / "wh.duckdb"), read_only=True) as con:
+        rows = dict(con.execute(
+            "select period, [count(prior_value), count(change), count(change_signal)] from marts.metric_comparisons "
+            "where school_year = 2026 and metric = 'attendance_rate' and subgroup = 'all' group by period"
+        ).fetchall())
+    assert rows == {"mid_year": [3, 3, 3], "end_of_year": [0, 0, 0]}
 
 
 def test_one_partition_run_leaves_every_other_partition_byte_identical(zone):
@@ -378,6 +399,7 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
     # a zone's all at once. Both must publish the same figures.
     from sezp_roadmap import metric_engine
     from sezp_roadmap.config import load_settings
+    from sezp_roadmap.warehouse import connect
 
     settings = load_settings(None, built_zone / "landing")
     results = []
@@ -385,7 +407,7 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
         copy = tmp_path / f"wh-{threshold}.duckdb"
         shutil.copyfile(built_zone / "wh" / "wh.duckdb", copy)
         monkeypatch.setattr(metric_engine, "ONE_YEAR_AT_A_TIME_ROWS", threshold)
-        with duckdb.connect(str(copy)) as con:
+        with connect(copy) as con:
             metric_engine.compute_student_tables(con, settings)
             metric_engine.compute_metric_values(con, settings)
             results.append({table: con.execute(f"select * from marts.{table} order by all").fetchall()

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 import yaml
 
+from sezp_roadmap.warehouse import add_macros
 from sezp_roadmap.sample import load_calibration, school_profiles, write_sample_zone
 
 AS_OF = date(2026, 1, 16)
@@ -52,7 +53,7 @@ def zone(tmp_path_factory) -> tuple[Path, dict[str, int], float]:
 def db(zone) -> duckdb.DuckDBPyConnection:
     """The default zone's files as typed tables (ids stay text: leading zeros)."""
     out = zone[0]
-    con = duckdb.connect()
+    con = add_macros(duckdb.connect())
     for name in REQUIRED:
         con.execute(f"create view raw_{name} as select * from read_csv('{out / (name + '.csv')}', all_varchar = true)")
     con.execute("""

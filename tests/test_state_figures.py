@@ -16,7 +16,7 @@ import pytest
 from ingest_zone import append, ingest_and_validate, write_zone
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.reconciliation import build_state_reconciliation
-from sezp_roadmap.warehouse import SCHEMAS
+from sezp_roadmap.warehouse import add_macros, SCHEMAS
 from tinyzone import load, settings
 
 HEADER = "school_year,org_code,subgroup,metric,value,source"
@@ -129,7 +129,7 @@ def test_state_school_id_is_eight_digits_and_one_school_each(tmp_path, schools, 
 def reconciliation_warehouse(ours: list[tuple], state: list[tuple], *, complete: bool = True) -> duckdb.DuckDBPyConnection:
     """Schools A (02810315), B (02810316) and C (no code); marts.metric_values holds `ours`
     (school, year, period, metric, subgroup, value, suppressed); staging.state_figures holds `state`."""
-    con = duckdb.connect()
+    con = add_macros(duckdb.connect())
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     load(con, "schools", [("A", "Alpha", "6-8", "02810315"), ("B", "Beta", "6-8", "02810316"), ("C", "Gamma", "6-8")])

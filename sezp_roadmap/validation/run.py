@@ -111,7 +111,7 @@ def _school_year_sql(extract: Extract) -> str:
         return '"school_year"'
     date = CALENDAR_YEAR_DATES.get(extract.name)
     if date:
-        return f'case when month("{date}") >= 7 then year("{date}") + 1 else year("{date}") end'
+        return f'school_year_of("{date}")'
     return "null::integer"
 
 

@@ -3,7 +3,7 @@
 with exceptions as (
     select
         *,
-        case when month(date) >= 7 then year(date) + 1 else year(date) end as school_year
+        school_year_of(date) as school_year
     from staging.attendance
     where date is not null
       and school_id in (select school_id from staging.schools)

@@ -9,7 +9,7 @@
 with exceptions as (
     select
         a.*,
-        case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end as school_year
+        school_year_of(a.date) as school_year
     from staging.attendance as a
 ),
 spells as (

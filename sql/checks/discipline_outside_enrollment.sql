@@ -3,7 +3,7 @@
 with actions as (
     select
         *,
-        case when month(incident_date) >= 7 then year(incident_date) + 1 else year(incident_date) end as school_year
+        school_year_of(incident_date) as school_year
     from staging.discipline
     where incident_date is not null
       and student_id is not null

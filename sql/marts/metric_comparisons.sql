@@ -10,7 +10,8 @@
 -- Every comparison of a metric with an interval gets its own 95% interval, a
 -- two-sided p-value and a signal (docs/metrics.md, "Uncertainty"; the macros are
 -- in sql/work/interval_functions.sql):
--- * change (this year − the same period last year), gap (the subgroup − the
+-- * change (this year − the same period last year; none while the period is
+--   under way), gap (the subgroup − the
 --   rest of the school: its comparison group) and zone_gap (the school − the
 --   rest of the zone: the same cell of the zone's other schools, added up);
 -- * shares of students: Newcombe's hybrid score interval, p from the pooled
@@ -37,10 +38,13 @@ with cells as (
         m.sum_a2, m.sum_am, m.sum_m2,
         case k.population when 'respondents' then $min_respondents when 'students' then $min_students else 0 end
             as min_n,
-        sp.school_period
+        sp.school_period,
+        pr.is_complete as period_complete
     from work.run_metric_values as v
     join school_periods as sp
         using (school_id, school_year, period)
+    join meta.periods as pr
+        using (school_year, period)
     join meta.metric_catalog as k
         using (metric)
     join meta.metrics as r
@@ -104,9 +108,11 @@ joined as (
         t.sum_m2 - c.sum_m2 as rest_sum_m2,
         tg.target
     from cells as c
+    -- A year still under way is counted to date: last year's whole period is not
+    -- the same point last year, so it has no change (nor a judgment of one).
     left join marts.metric_values as prior
         on prior.school_id = c.school_id and prior.school_year = c.school_year - 1 and prior.period = c.period
-        and prior.metric = c.metric and prior.subgroup = c.subgroup
+        and prior.metric = c.metric and prior.subgroup = c.subgroup and c.period_complete
     left join marts.metric_values as zone
         on zone.school_id = 'ZONE' and zone.school_year = c.school_year and zone.period = c.period
         and zone.metric = c.metric and zone.subgroup = c.subgroup

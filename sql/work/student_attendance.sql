@@ -233,7 +233,7 @@ school_day_exceptions as (
         on k.code = a.code
     join school_calendars as c
         on c.school_id = a.school_id
-        and c.school_year = case when month(a.date) >= 7 then year(a.date) + 1 else year(a.date) end
+        and c.school_year = school_year_of(a.date)
     where a.date between (select first_day from run_dates) and (select last_day from run_dates)
         and k.absent_days > 0
         and get_bit(c.school_day_bits, datediff('day', make_date(c.school_year - 1, 7, 1), a.date)::integer) = 1
