@@ -25,11 +25,11 @@ import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from sezp_roadmap import periods
 from sezp_roadmap.config import Settings
+from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
-from sezp_roadmap import periods
-from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
