@@ -7,7 +7,7 @@ the same two metrics from the same three files with the metric engine itself.
 It reads the files with DuckDB into staging tables typed as ingestion types
 them, runs the engine's student-level SQL for the end-of-year period of every
 school year (sql/work/student_attendance.sql, which also computes the zone, the
-monthly sums and the subgroup profiles) and sql/metrics/attendance.sql, and
+monthly sums and the subgroup profiles) and sql/work/metrics/attendance.sql, and
 writes the end-of-year figures of every school and year. It skips what pandas skips as well: validation, the
 other metrics, suppression and the reports. Run as a script; it writes the
 figures as CSV and prints a one-line JSON summary, like the pandas baseline.
@@ -62,7 +62,7 @@ def attendance_figures(data: Path) -> tuple[list[tuple], float]:
         years = [row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
         metric_engine.compute_student_tables(con, settings, [(year, "end_of_year") for year in years])
         run_sql(con, "work/metric_cells")
-        run_sql(con, "metrics/attendance")
+        run_sql(con, "work/metrics/attendance")
         rows = con.execute(
             """
             select

@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(None, args.data)
     # Read-only, as the build's reports step opens it: the worker processes then open it too.
     con = duckdb.connect(str(args.warehouse), read_only=True, config={"memory_limit": memory_limit()})
-    period = running_mid_year(query(con, "reports/report_periods"))
+    period = running_mid_year(query(con, "pages/report_periods"))
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         pages = render_reports(con, Path(out), settings, periods=[(period["school_year"], period["period"])])

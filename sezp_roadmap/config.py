@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from sezp_roadmap.assessments import Assessment, parse_assessments
 from sezp_roadmap.errors import InputProblem, Problem
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
@@ -105,6 +106,24 @@ class Settings:
         return int(self.raw["signals"]["min_finding_n"])
 
     @property
+    def assessments(self) -> tuple[Assessment, ...]:
+        """The assessments the assessments extract may name (settings `assessments:`), checked."""
+        return parse_assessments(self.raw.get("assessments"))
+
+    @property
+    def min_sgp_students(self) -> int:
+        """Below this many students a mean student growth percentile is hidden (DESE's rule: 20)."""
+        value = (self.raw.get("academics") or {}).get("min_sgp_students")
+        try:
+            minimum = int(value)
+        except (TypeError, ValueError):
+            minimum = 0
+        if minimum < 1 or str(minimum) != str(value).strip():
+            raise InputProblem(Problem(file="settings: academics.min_sgp_students", message="not a usable number of students",
+                                       value=str(value), expected="a whole number of students, e.g. 20"))
+        return minimum
+
+    @property
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 
@@ -152,5 +171,8 @@ def load_settings(config_file: Path | None = None, data_dir: Path | None = None,
     as_of = raw.get("as_of_date")
     as_of_date = _as_date(as_of, "settings: as_of_date") if as_of else (today or dt.date.today())
     settings = Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
-    settings.false_discovery_rate  # a bad value stops the run here, before anything is computed
+    # A bad value stops the run here, before anything is computed.
+    settings.false_discovery_rate
+    settings.assessments
+    settings.min_sgp_students
     return settings

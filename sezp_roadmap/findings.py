@@ -129,7 +129,7 @@ def record_many(con: duckdb.DuckDBPyConnection, extract: str, parts: list[tuple[
 def record_named(
     con: duckdb.DuckDBPyConnection, extract: str, rule: str, severity: str, sql: str, params: dict | None = None
 ) -> None:
-    """record_query for SQL with $named parameters (the files in sql/checks/)."""
+    """record_query for SQL with $named parameters (the files in sql/meta/checks/)."""
     cols = ", ".join(CHECK_COLUMNS)
     named = {k: v for k, v in (params or {}).items() if f"${k}" in sql}
     named.update({"_extract": extract, "_rule": rule, "_severity": severity})

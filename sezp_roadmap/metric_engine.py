@@ -23,7 +23,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     years = [r[0] for r in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
     run_sql(
         con,
-        "work/periods",
+        "meta/periods",
         {
             "cutoff_years": years,
             "cutoff_dates": [settings.mid_year_cutoff(y) for y in years],
@@ -36,6 +36,35 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
         )
     write_registry_tables(con)
+    write_assessment_tables(con, settings)
+
+
+def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """meta.assessments and meta.assessment_levels: the assessments of the settings, as tables the SQL joins."""
+    assessments = settings.assessments
+    con.execute(
+        "create or replace table meta.assessments "
+        "(assessment varchar primary key, label varchar, subject varchar, kind varchar, meeting_label varchar)"
+    )
+    con.execute(
+        "create or replace table meta.assessment_levels "
+        "(assessment varchar, level varchar, level_order integer, is_meeting boolean, primary key (assessment, level))"
+    )
+    for a in assessments:
+        con.execute("insert into meta.assessments values (?, ?, ?, ?, ?)", [a.id, a.label, a.subject, a.kind, a.meeting_label])
+        con.executemany(
+            "insert into meta.assessment_levels values (?, ?, ?, ?)",
+            [[a.id, level, order, level in a.meeting] for order, level in enumerate(a.levels, start=1)],
+        )
+
+
+# Families of metrics hidden below a minimum of their own, larger than the
+# students' one (its setting): DESE publishes a mean growth percentile only for
+# 20 students or more.
+def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """work.metric_minimums: (family, min_n) for metric families with a minimum n of their own."""
+    con.execute("create or replace table work.metric_minimums (family varchar, min_n integer)")
+    con.execute("insert into work.metric_minimums values ('mean_sgp', ?)", [settings.min_sgp_students])
 
 
 def write_registry_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -108,12 +137,13 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
     all_periods = periods is None
     write_registry_tables(con)
+    write_assessment_tables(con, settings)
+    write_metric_minimums(con, settings)
     write_run_periods(con, periods)
-    run_sql(con, "work/interval_functions")
     run_sql(con, "work/metric_cells")
     run_sql(con, "work/administrations")
     for sql_name in dict.fromkeys(m.sql for m in METRICS):
-        run_sql(con, f"metrics/{sql_name}")
+        run_sql(con, f"work/metrics/{sql_name}")
     run_sql(con, "work/metric_catalog")
     _merge_catalog(con, all_periods)
     run_sql(con, "work/other_cells")
@@ -123,6 +153,8 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
         rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
         run_sql(con, "marts/metric_comparisons", {**thresholds, "false_discovery_rate": settings.false_discovery_rate})
         replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
+        run_sql(con, "marts/assessment_levels")
+        replace_run_periods(con, "assessment_levels", all_periods=all_periods)
         # Topics and domains no period publishes any more leave the catalog.
         con.execute(
             "delete from meta.metric_catalog as c where c.metric like '%:%' "

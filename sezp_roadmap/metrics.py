@@ -1,6 +1,6 @@
 """The metric registry: every metric the Roadmap computes, in one place.
 
-Each metric names the SQL file that computes it (`sql/metrics/<file>.sql`,
+Each metric names the SQL file that computes it (`sql/work/metrics/<file>.sql`,
 which inserts raw cells into work.metric_cells); the engine
 (sezp_roadmap.metric_engine) runs each file once, then applies the privacy
 suppression and publishes marts.metric_values. Adding a metric is adding a SQL
@@ -24,11 +24,11 @@ class Metric:
 
     id: str
     label: str
-    unit: str  # percent, days, per_100, score (0-10), rating (1-4)
+    unit: str  # percent, days, per_100, score (0-10), rating (1-4), percentile (1-99)
     direction: str  # "higher" or "lower" is better
     description: str
     source: str  # the extract it comes from
-    sql: str  # sql/metrics/<sql>.sql computes it
+    sql: str  # sql/work/metrics/<sql>.sql computes it
     population: str = "students"  # whose count n is: students, respondents, indicators
     scale: int = 100  # value = scale × numerator / denominator
     # The value is a share of students, so a distance to a target is a number of students.
@@ -54,6 +54,10 @@ def _attendance(id: str, label: str, unit: str, direction: str, description: str
 
 def _discipline(id: str, label: str, unit: str, description: str, **kw) -> Metric:
     return Metric(id, label, unit, "lower", description, "discipline", "discipline", **kw)
+
+
+def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metric:
+    return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
 METRICS: tuple[Metric, ...] = (
@@ -131,6 +135,33 @@ METRICS: tuple[Metric, ...] = (
         "per_100",
         "School days students spent removed from class (suspensions, expulsions, emergency removals, "
         "alternative settings), for every 100 students enrolled.",
+    ),
+    # Academics: one metric per assessment of the settings (meeting_rate:mcas_ela, ...).
+    _assessment(
+        "meeting_rate:*",
+        "Assessment: share meeting expectations",
+        "percent",
+        "Share of the students tested on the period's administration whose performance level counts as meeting "
+        "expectations (on grade level).",
+        counts_students=True,
+        interval_kind="wilson",
+    ),
+    _assessment(
+        "mean_sgp:*",
+        "Assessment: mean student growth percentile",
+        "percentile",
+        "Average student growth percentile (1-99; 50 is typical growth): how much students grew compared with "
+        "students statewide who scored alike before. Shown for 20 students or more, as DESE does.",
+        scale=1,
+    ),
+    _assessment(
+        "typical_growth_rate:*",
+        "Assessment: share meeting typical growth",
+        "percent",
+        "Share of the students tested in fall and on the period's later administration who met the typical growth "
+        "the assessment expects from fall.",
+        counts_students=True,
+        interval_kind="wilson",
     ),
     Metric(
         "family_favorable",

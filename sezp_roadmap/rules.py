@@ -2,7 +2,7 @@
 
 The ids are what meta.errors and meta.findings carry in their `rule` column;
 the descriptions are what the data-quality page and docs/data-contract.md say.
-Rules with a SQL file are `sql/checks/<id>.sql`; the others are built from the
+Rules with a SQL file are `sql/meta/checks/<id>.sql`; the others are built from the
 extract registry (sezp_roadmap.extracts) in sezp_roadmap.validation.run.
 """
 
@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
     Rule("date_outside_calendar_years", EXCLUDED, "A date in a school year the calendar extract does not cover; not counted."),
     Rule("school_year_in_future", ERROR, "A school year that has not started by the as-of date."),
-    # The wrong-file guards: run after every other rule of the extract, on their findings (sql/checks/file_shares.sql).
+    # The wrong-file guards: run after every other rule of the extract, on their findings (sql/meta/checks/file_shares.sql).
     Rule(
         "mostly_outside_calendar_years", ERROR,
         "More than the allowed share of a file's rows (validation.max_outside_calendar_share) are dated in school years "
@@ -66,7 +66,7 @@ RULES: tuple[Rule, ...] = (
         "More than the allowed share of a file's rows (validation.max_bad_row_share) cannot be counted.",
     ),
     Rule("schema", ERROR, "The typed table does not satisfy the extract's pandera schema (sezp_roadmap.schemas)."),
-    # Rows judged against other extracts (sql/checks/<id>.sql).
+    # Rows judged against other extracts (sql/meta/checks/<id>.sql).
     Rule("calendar_date_outside_year", ERROR, "A calendar day outside the school year its row names.", ("calendar",), True),
     Rule("enrollment_date_outside_year", ERROR, "An entry or exit date outside the spell's school year.", ("enrollment",), True),
     Rule("enrollment_exit_before_entry", ERROR, "A spell whose exit date comes before its entry date.", ("enrollment",), True),
@@ -97,6 +97,17 @@ RULES: tuple[Rule, ...] = (
         "discipline_outside_enrollment", EXCLUDED,
         "A disciplinary action dated outside the student's enrollment at the school; not counted.",
         ("discipline",), True,
+    ),
+    Rule(
+        "assessments_unknown_level", ERROR,
+        "A performance level the settings do not list for the row's assessment (settings: assessments, levels).",
+        ("assessments",), True,
+    ),
+    Rule("assessments_date_outside_year", ERROR, "A test date outside the school year its row names.", ("assessments",), True),
+    Rule(
+        "assessments_outside_enrollment", EXCLUDED,
+        "A result dated outside the student's enrollment at the school; not counted.",
+        ("assessments",), True,
     ),
     Rule("targets_unknown_metric", ERROR, "A target naming a metric the Roadmap does not compute.", ("targets",), True),
     Rule("targets_unknown_subgroup", ERROR, "A target naming a subgroup the Roadmap does not report.", ("targets",), True),

@@ -112,6 +112,10 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "sqr": ("school_id", "school_year", "review", "domain", "indicator", "rating"),
     "targets": ("school_id", "school_year", "period", "metric", "subgroup", "target"),
     "state_figures": ("school_year", "org_code", "subgroup", "metric", "value", "source"),
+    "assessments": (
+        "student_id", "school_id", "school_year", "assessment", "administration", "test_date", "grade", "scale_score",
+        "performance_level", "percentile", "growth_percentile", "typical_growth_met",
+    ),
 }
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
 ALWAYS_PLAIN = {"state_figures"}
@@ -1306,7 +1310,7 @@ def write_sample_zone(
     compress: bool = False,
     as_of: date = date(2026, 1, 16),
 ) -> dict[str, int]:
-    """Write a synthetic zone's ten extracts and `roadmap.yaml` into out_dir.
+    """Write a synthetic zone's eleven extracts and `roadmap.yaml` into out_dir.
 
     Same arguments, same bytes. Returns the rows written per extract (headers
     not counted). Files are `<extract>.csv`, or `<extract>.csv.gz` with
@@ -1331,6 +1335,10 @@ def write_sample_zone(
             for y in range(len(zone.years)):
                 _write_school_year(sink, zone, dates, s, y, plan[s][y], seed)
             _write_surveys(sink, zone, s, seed, as_of)
+        # Last, from streams of its own: the other extracts' bytes do not depend on it.
+        from sezp_roadmap.sample_academics import write_assessments
+
+        write_assessments(sink, zone, plan, dates, seed, as_of)
     finally:
         sink.close()
 

@@ -134,7 +134,7 @@ def render(loc: Locations, settings: Settings, *, self_contained: bool = False, 
         shutil.copytree(loc.reports_dir, target)
     with connect(loc.working_warehouse, read_only=True) as con:
         written = render_reports(con, target, settings, self_contained=self_contained, periods=periods)
-        present = {(str(r["school_year"]), r["period"]) for r in query(con, "reports/report_periods")}
+        present = {(str(r["school_year"]), r["period"]) for r in query(con, "pages/report_periods")}
     for period_dir in target.glob("*/*"):
         year, period = period_dir.parent.name, period_dir.name
         if year.isdigit() and period_dir.is_dir() and (year, period) not in present:

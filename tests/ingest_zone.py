@@ -25,7 +25,7 @@ BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date
 # The order the Dagster checks run in: every extract after those it refers to.
 ORDER = (
     "schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets",
-    "state_figures",
+    "state_figures", "assessments",
 )
 assert set(ORDER) == set(EXTRACTS)
 

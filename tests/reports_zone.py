@@ -55,7 +55,8 @@ def student_ids(folder: Path) -> set[str]:
     return {line.split(",", 1)[0] for line in lines}
 
 
-def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
+def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -> Path:
+    """The zone's extracts; academics=True adds assessments.csv and an academic target (the other files unchanged)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     _csv(folder / "schools.csv", "school_id,school_name,grade_span,state_school_id",
@@ -64,6 +65,7 @@ def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
     calendar, enrollment, attendance, discipline = [], [], [], []
     educator, family, sqr = [], [], []
     next_id = 7300101
+    rosters = []
     for school, _, span, size in SCHOOLS:
         students = []
         for _ in range(size):
@@ -78,6 +80,7 @@ def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
                 }
             )
             next_id += 1
+        rosters.append((school, students))
         for year in YEARS:
             days = school_days(year)
             calendar += [(school, year, d) for d in days]
@@ -117,6 +120,8 @@ def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
                     sqr.append((school, year, "winter", domain, f"{domain} {indicator}", rng.randint(1, 4)))
     # One exception on a Saturday at Alpha: a data-quality finding its pages list, never counted.
     attendance.append((enrollment[0][0], "A", dt.date(2025, 10, 4), "A"))
+    if academics:
+        _csv(folder / "assessments.csv", ASSESSMENT_HEADER, _assessments(rosters, random.Random(seed + 1)))
     _csv(folder / "calendar.csv", "school_id,school_year,date", calendar)
     _csv(
         folder / "enrollment.csv",
@@ -136,13 +141,50 @@ def write_report_zone(folder: Path, *, seed: int = 7) -> Path:
             ("A", 2026, "mid_year", "attendance_rate", "all", 94),
             ("B", 2026, "mid_year", "chronic_absence_rate", "all", 35),
             ("B", 2026, "end_of_year", "chronic_absence_rate", "swd", 30),
+            *([("A", 2026, "mid_year", "meeting_rate:interim_reading", "all", 40)] if academics else []),
         ],
     )
     (folder / "roadmap.yaml").write_text(f"as_of_date: {AS_OF}\nsynthetic: true\n", encoding="utf-8")
     return folder
 
 
-def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path, Path, Path]:
+ASSESSMENT_HEADER = ("student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,"
+                     "performance_level,percentile,growth_percentile,typical_growth_met")
+INTERIM_LEVELS = ("3+ grade levels below", "2 grade levels below", "1 grade level below", "At or above grade level")
+MCAS_LEVELS = ("Not Meeting Expectations", "Partially Meeting Expectations", "Meeting Expectations", "Exceeding Expectations")
+INTERIM_DAYS = {"fall": (9, 25), "winter": (12, 10), "spring": (5, 12)}
+
+
+def _assessments(rosters: list[tuple[str, list[dict]]], rng: random.Random) -> list[tuple]:
+    """Interim reading fall, winter (and spring 2025) and MCAS ELA in spring 2025, for students enrolled on the day.
+
+    The student enrolled late (k = 0) misses the fall test; the one who left (k = 1) has a winter result dated
+    after leaving, a data-quality finding that is never counted.
+    """
+    rows = []
+    for school, students in rosters:
+        for year in YEARS:
+            days = school_days(year)
+            for k, st in enumerate(students):
+                entry, last = (days[30] if k == 0 else days[0]), (days[60] if k == 1 else days[-1])
+                level = rng.randrange(4)
+                for admin, (month, day) in INTERIM_DAYS.items():
+                    when = dt.date(year - 1 if month >= 7 else year, month, day)
+                    outside = not entry <= when <= last
+                    if when > AS_OF or (outside and not (k == 1 and admin == "winter")):
+                        continue
+                    level = max(0, min(3, level + rng.choice((-1, 0, 0, 1))))
+                    growth = "" if admin == "fall" else rng.choice("YN")
+                    rows.append((st["id"], school, year, "interim_reading", admin, when, st["grade"], 480 + 20 * level,
+                                 INTERIM_LEVELS[level], rng.randint(5, 95), "", growth))
+                when = dt.date(year, 4, 8)
+                if year == 2025 and st["grade"] in ("6", "7", "8", "10") and entry <= when <= last:
+                    rows.append((st["id"], school, year, "mcas_ela", "spring", when, st["grade"], 470 + 15 * level,
+                                 MCAS_LEVELS[level], "", rng.randint(1, 99), ""))
+    return rows
+
+
+def build_report_zone(root: Path, *, self_contained: bool = False, academics: bool = False) -> tuple[Path, Path, Path]:
     """Ingest the zone, compute the metrics and render the reports through the library stages.
 
     Returns (landing folder, working warehouse, reports folder).
@@ -156,7 +198,7 @@ def build_report_zone(root: Path, *, self_contained: bool = False) -> tuple[Path
     from sezp_roadmap.validation.run import check_extracts
     from sezp_roadmap.warehouse import connect
 
-    landing = write_report_zone(root / "landing")
+    landing = write_report_zone(root / "landing", academics=academics)
     loc = Locations(landing, root / "wh.duckdb", root / "reports")
     settings = load_settings(None, landing)
     prepare_landing(loc)

@@ -1,6 +1,6 @@
 """The statistics of docs/metrics.md, "Uncertainty", on tiny data computed by hand.
 
-First the formulas themselves (sql/work/interval_functions.sql, the macros the
+First the formulas themselves (sql/macros/interval_functions.sql, the macros the
 marts apply), each against numbers worked out in the comments and against
 statsmodels; then the marts built by the real pipeline on a hand-made zone:
 every interval a cell and its comparisons carry, the edges (0 of n, n of n,
@@ -33,7 +33,7 @@ Z = 1.959964
 def sql():
     """A connection with the interval macros, and a helper that evaluates one expression."""
     con = add_macros(duckdb.connect())
-    run_sql(con, "work/interval_functions")
+    run_sql(con, "macros/interval_functions")
 
     def evaluate(expression: str, *args):
         return con.execute(f"select {expression}", list(args)).fetchone()

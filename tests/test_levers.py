@@ -357,3 +357,26 @@ def test_targets_page_lists_every_target_with_its_status(zone):
                 if f">{s}</td>" in html]
     assert statuses
     assert "No targets were set for this school year." in (reports / "2025" / "targets.html").read_text(encoding="utf-8")
+
+
+def test_the_instruction_lever_draws_on_the_academic_figures():
+    """Issue 19: a clear academic finding (below the rest of the zone, a gap for English learners) scores for
+    Instruction and tiered supports, and only there; an unclear one scores nothing."""
+    levers = load_levers()
+    rows = [
+        row("meeting_rate:interim_reading", 14.0, n=300, label="Interim reading: on grade level", direction="higher",
+            zone_value=24.0, diff_vs_zone=-10.0, zone_gap_signal="clear"),
+        row("typical_growth_rate:interim_reading", 40.0, "ell", n=80, label="Interim reading: met typical growth",
+            direction="higher", gap_vs_comparison=-15.0, comparison_value=55.0, gap_signal="clear"),
+        row("mean_sgp:mcas_math", 38.0, n=200, label="MCAS Mathematics: mean student growth percentile",
+            unit="percentile", direction="higher", zone_value=46.0, diff_vs_zone=-8.0, zone_gap_signal="unclear"),
+    ]
+    found = findings(rows)
+    assert [(f.kind, f.metric, f.counts) for f in found] == [
+        ("worse_than_zone", "meeting_rate:interim_reading", True),
+        ("worse_than_zone", "mean_sgp:mcas_math", False),
+        ("equity_gap", "typical_growth_rate:interim_reading", True),
+    ]
+    ranked = rank_levers(levers, found, {r["metric"] for r in rows})
+    assert ranked[0].lever.id == "instruction_tiered_supports" and ranked[0].score > 0
+    assert all(e.score == 0 for e in ranked[1:])

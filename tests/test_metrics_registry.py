@@ -9,7 +9,7 @@ from tests.test_metrics_surveys import build
 def test_every_entry_is_complete():
     for m in METRICS:
         assert m.direction in ("higher", "lower"), m.id
-        assert m.unit in ("percent", "days", "per_100", "score", "rating"), m.id
+        assert m.unit in ("percent", "days", "per_100", "score", "rating", "percentile"), m.id
         assert m.population in ("students", "respondents", "indicators"), m.id
         assert (SQL_DIR / "metrics" / f"{m.sql}.sql").is_file(), m.id
         assert m.label and m.description.endswith("."), m.id

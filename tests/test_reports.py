@@ -403,7 +403,7 @@ def test_a_period_reads_every_cell_column_from_the_mart(zone):
 
     _, warehouse, _ = zone
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        cursor = con.execute(read_sql("reports/period_comparisons"), {"school_year": 2026, "period": "mid_year"})
+        cursor = con.execute(read_sql("pages/period_comparisons"), {"school_year": 2026, "period": "mid_year"})
         assert tuple(d[0] for d in cursor.description) == CELL_COLUMNS
         assert cursor.fetchall()
 
@@ -497,7 +497,7 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
         render.render_reports(con, tmp_path / "serial", settings, periods=periods)
         monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
         monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
-        assert render._worker_count(con, render.query(con, "reports/report_periods")) == 2
+        assert render._worker_count(con, render.query(con, "pages/report_periods")) == 2
         render.render_reports(con, tmp_path / "parallel", settings, periods=periods)
     assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")
     for relative in _files(tmp_path / "serial"):
@@ -515,7 +515,7 @@ def test_a_writable_connection_renders_in_one_process(zone, tmp_path, monkeypatc
     copy.write_bytes(warehouse.read_bytes())
     monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
     with duckdb.connect(str(copy)) as con:
-        assert render._worker_count(con, render.query(con, "reports/report_periods")) == 1
+        assert render._worker_count(con, render.query(con, "pages/report_periods")) == 1
 
 
 def test_self_contained_reports_need_no_other_file(zone, tmp_path):

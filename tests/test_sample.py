@@ -35,8 +35,15 @@ REQUIRED = {
     "sqr": ["school_id", "school_year", "review", "domain", "indicator", "rating"],
     "targets": ["school_id", "school_year", "period", "metric", "subgroup", "target"],
     "state_figures": ["school_year", "org_code", "subgroup", "metric", "value", "source"],
+    "assessments": [
+        "student_id", "school_id", "school_year", "assessment", "administration", "test_date", "grade", "scale_score",
+        "performance_level", "percentile", "growth_percentile", "typical_growth_met",
+    ],
 }
-DATE_COLUMNS = {"calendar": ["date"], "enrollment": ["entry_date", "exit_date"], "attendance": ["date"], "discipline": ["incident_date"]}
+DATE_COLUMNS = {
+    "calendar": ["date"], "enrollment": ["entry_date", "exit_date"], "attendance": ["date"], "discipline": ["incident_date"],
+    "assessments": ["test_date"],
+}
 FLAG_COLUMNS = ["ell", "former_ell", "swd", "low_income"]
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -394,3 +401,27 @@ def test_state_figures_are_the_real_schools_published_figures(zone, tmp_path):
     assert not (tmp_path / "later" / "state_figures.csv").exists()
     with open(tmp_path / "later" / "schools.csv", newline="") as f:
         assert {s["state_school_id"] for s in csv.DictReader(f)} == {""}
+
+
+def test_the_assessments_plant_what_the_academic_metrics_must_handle(zone):
+    """Interims in fall and winter of the running year with growth flags, the state test in past springs,
+    students who miss an administration, who move between administrations, and who have no growth percentile."""
+    out = zone[0]
+    con = duckdb.connect()
+    con.execute(f"create view a as select * from read_csv('{out / 'assessments.csv'}', all_varchar = true)")
+    held = set(con.execute("select school_year, assessment, administration from a group by all").fetchall())
+    assert {("2026", "interim_reading", "fall"), ("2026", "interim_reading", "winter")} <= held
+    assert ("2026", "interim_reading", "spring") not in held and ("2026", "mcas_ela", "spring") not in held  # after as_of
+    assert {("2025", "mcas_ela", "spring"), ("2025", "mcas_math", "spring"), ("2025", "mcas_science", "spring")} <= held
+    flags = dict(con.execute(
+        "select administration, count(typical_growth_met) filter (where typical_growth_met <> '') from a "
+        "where assessment = 'interim_reading' group by all").fetchall())
+    assert flags["fall"] == 0 and flags["winter"] > 0
+    moved = con.execute(
+        "select count(*) from (select student_id from a where assessment = 'interim_reading' "
+        "group by student_id, school_year having count(distinct school_id) > 1)").fetchone()[0]
+    missed = con.execute(
+        "select count(*) from (select student_id from a where assessment = 'interim_reading' and school_year = '2025' "
+        "group by student_id having count(*) < 3)").fetchone()[0]
+    no_sgp = con.execute("select count(*) from a where assessment = 'mcas_ela' and growth_percentile is null").fetchone()[0]
+    assert moved > 10 and missed > 100 and no_sgp > 50

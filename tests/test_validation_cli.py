@@ -67,7 +67,8 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
 
     assert {key.name for key in defs.get_repository_def().asset_graph.asset_check_keys} == {
         f"{name}_valid" for name in ("schools", "calendar", "enrollment", "attendance", "discipline",
-                                     "educator_survey", "family_survey", "sqr", "targets", "state_figures")
+                                     "educator_survey", "family_survey", "sqr", "targets", "state_figures",
+                                     "assessments")
     }
     folder = write_zone(tmp_path / "landing")
     append(folder, "targets.csv", "A,2026,end_of_year,attendance_rate,everyone,95")

@@ -26,6 +26,7 @@ REFERENCES = {
     "sqr": ("schools",),
     "targets": ("schools",),
     "state_figures": ("schools",),
+    "assessments": ("schools", "calendar", "enrollment"),
 }
 
 

@@ -54,12 +54,13 @@ def mart_spec(name: str, deps: list) -> dg.AssetSpec:
     )
 
 
-EXTRACT_DEPS = ["schools", "discipline", "family_survey", "educator_survey", "sqr", "targets"]
+EXTRACT_DEPS = ["schools", "discipline", "family_survey", "educator_survey", "sqr", "targets", "assessments"]
 # The tables one run of the metric SQL writes, for the run's partitions, in one transaction each.
 METRIC_MARTS = [
     mart_spec("metric_values", [student_attendance, *EXTRACT_DEPS]),
     mart_spec("metric_comparisons", ["metric_values", "targets"]),
     mart_spec("metric_catalog", ["metric_values"]),
+    mart_spec("assessment_levels", ["metric_values", "assessments"]),
     *(mart_spec(name, [student_attendance]) for name in AGGREGATES),
 ]
 
@@ -90,6 +91,7 @@ def metric_marts(context: dg.AssetExecutionContext, paths: RoadmapPaths):
     )
     yield dg.MaterializeResult(asset_key="metric_comparisons", metadata={"rows": dg.MetadataValue.int(counts["rows"])})
     yield dg.MaterializeResult(asset_key="metric_catalog", metadata={"metrics": dg.MetadataValue.int(counts["metrics"])})
+    yield dg.MaterializeResult(asset_key="assessment_levels")
     for name in AGGREGATES:
         yield dg.MaterializeResult(asset_key=name, metadata={"rows": dg.MetadataValue.int(counts[name])})
 

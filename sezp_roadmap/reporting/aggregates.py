@@ -1,7 +1,7 @@
 """Small published aggregates the reports chart besides the metric mart.
 
 The monthly attendance trend, the spread of students across absence bands and
-discipline by month are computed in SQL (`sql/reports/*.sql`) from the working
+discipline by month are computed in SQL (`sql/pages/*.sql`) from the working
 tables, with small-cell suppression applied there, so the renderer never reads
 a student-level row.
 """
@@ -33,6 +33,6 @@ def build_report_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, 
         "severe_absence_pct": settings.severe_absence_pct,
     }
     for name in AGGREGATES:
-        run_sql(con, f"reports/{name}", params)
+        run_sql(con, f"marts/{name}", params)
     with transaction(con):
         return {name: replace_run_periods(con, name, all_periods=all_periods) for name in AGGREGATES}

@@ -1,7 +1,7 @@
 """Everything one school year and period of reports needs, read once from the published tables.
 
-Reports read only published, suppressed tables: marts.metric_values (or
-marts.metric_comparisons where it is built), the small aggregates of
+Reports read only published, suppressed tables: marts.metric_comparisons
+(every cell of marts.metric_values with its comparisons), the small aggregates of
 `reporting.aggregates`, meta.periods, staging.schools and meta.load_files.
 Nothing here reads a student-level table.
 """
@@ -17,11 +17,9 @@ import duckdb
 
 from sezp_roadmap.metrics import metric_for
 from sezp_roadmap.findings import EXCLUDED
-from sezp_roadmap.warehouse import query, read_sql, table_exists
+from sezp_roadmap.warehouse import query, read_sql
 
 ZONE = "ZONE"
-# Where other stages publish metric labels for suffixed ids (topics, domains), first found wins.
-CATALOG_TABLES = ("meta.metric_catalog", "marts.metric_labels", "marts.metric_catalog", "meta.metric_labels")
 COMPARISON_FIELDS = (
     "prior_value", "change", "zone_value", "diff_vs_zone", "all_value", "gap_vs_all", "comparison_group",
     "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
@@ -39,21 +37,6 @@ CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *
 # Figures worked out from a cell's value: a suppressed cell must not carry them either.
 DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
                       "target_gap", "target_gap_students", *UNCERTAINTY_FIELDS)
-
-
-def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Every table and view as 'schema.name': one query for a period, instead of one per table asked about."""
-    return {f"{schema}.{name}" for schema, name in
-            con.execute("select table_schema, table_name from information_schema.tables").fetchall()}
-
-
-def table_columns(con: duckdb.DuckDBPyConnection, qualified: str) -> list[str]:
-    schema, name = qualified.split(".", 1)
-    rows = con.execute(
-        "select column_name from information_schema.columns where table_schema = ? and table_name = ? order by ordinal_position",
-        [schema, name],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 @dataclass(frozen=True)
@@ -166,12 +149,16 @@ class PeriodData:
     schools: list[dict]
     cells: dict[tuple[str, str, str], Cell]
     metrics: dict[str, MetricInfo]
-    has_comparisons: bool
     enrollment: dict[str, int]
     monthly_attendance: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
     absence_bands: dict[str, list[dict]] = field(default_factory=dict)
     monthly_discipline: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
     findings: dict[str, list[dict]] = field(default_factory=dict)
+    # Tested students by performance level: {(school, assessment, subgroup): rows from the lowest level up}.
+    assessment_levels: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
+    # At mid-year, the state test figures of the previous school year's end (last spring), which
+    # the mid-year period has none of: their cells and levels, read like the period's own.
+    last_spring: "PeriodData | None" = None
     # Cells by school and by (school, metric): every section asks for one school's cells,
     # and scanning all cells per question made rendering quadratic in the number of schools.
     _by_school: dict[str, list[Cell]] = field(default_factory=dict, init=False, repr=False)
@@ -200,17 +187,13 @@ class PeriodData:
         return sorted(ids, key=lambda m: self.metrics[m].label)
 
 
+CATALOG_COLUMNS = ("label", "unit", "direction", "description", "population")
+
+
 def load_catalog(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    for table in CATALOG_TABLES:
-        if table_exists(con, table):
-            columns = set(table_columns(con, table))
-            key = "metric" if "metric" in columns else ("metric_id" if "metric_id" in columns else None)
-            if key is None or "label" not in columns:
-                continue
-            wanted = [c for c in ("label", "unit", "direction", "description", "population") if c in columns]
-            rows = con.execute(f"select {key}, {', '.join(wanted)} from {table}").fetchall()
-            return {r[0]: {c: v for c, v in zip(wanted, r[1:]) if v is not None} for r in rows}
-    return {}
+    """Every metric's label, unit, direction, description and population (meta.metric_catalog), by id."""
+    rows = con.execute(f"select metric, {', '.join(CATALOG_COLUMNS)} from meta.metric_catalog").fetchall()
+    return {r[0]: {c: v for c, v in zip(CATALOG_COLUMNS, r[1:]) if v is not None} for r in rows}
 
 
 def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
@@ -220,12 +203,10 @@ def _by_school_and_year(rows: list[dict]) -> dict[str, dict[int, list[dict]]]:
     return grouped
 
 
-def _findings(con: duckdb.DuckDBPyConnection, school_year: int, tables: set[str]) -> dict[str, list[dict]]:
-    """Counts of data-quality findings per school, extract and rule (sql/reports/school_findings.sql)."""
-    if "meta.findings" not in tables:  # a warehouse built before findings were recorded
-        return {}
+def _findings(con: duckdb.DuckDBPyConnection, school_year: int) -> dict[str, list[dict]]:
+    """Counts of data-quality findings per school, extract and rule (sql/pages/school_findings.sql)."""
     found: dict[str, list[dict]] = defaultdict(list)
-    for row in query(con, "reports/school_findings", {"school_year": school_year, "excluded": EXCLUDED}):
+    for row in query(con, "pages/school_findings", {"school_year": school_year, "excluded": EXCLUDED}):
         found[row.pop("school_id")].append(row)
     return found
 
@@ -235,17 +216,11 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
 
     Rows are read as tuples, not dictionaries: a period has tens of thousands of
     cells, and a dictionary per row cost as much as the rest of loading.
-    A column the query does not have (period_cells has no comparisons) reads as None.
     """
     sql = read_sql(name)
     cursor = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
     columns = [d[0] for d in cursor.description]
-    positions = [columns.index(c) if c in columns else None for c in CELL_COLUMNS]
-    if None in positions:
-        def pick(row: tuple) -> tuple:
-            return tuple(None if p is None else row[p] for p in positions)
-    else:
-        pick = itemgetter(*positions)
+    pick = itemgetter(*(columns.index(c) for c in CELL_COLUMNS))
     suppressed = CELL_COLUMNS.index("suppressed")
     cells = {}
     for row in cursor.fetchall():
@@ -256,31 +231,48 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
     return cells
 
 
-def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict]) -> PeriodData:
+def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *,
+                load_last_spring: bool = True) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
-    tables = existing_tables(con)
-    has_comparisons = "marts.metric_comparisons" in tables
-    cells = _period_cells(con, "reports/period_comparisons" if has_comparisons else "reports/period_cells", params)
+    cells = _period_cells(con, "pages/period_comparisons", params)
     metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
         school_year=school_year,
         period=period,
         period_row=period_row,
-        schools=query(con, "reports/schools", params),
+        schools=query(con, "pages/schools", params),
         cells=cells,
         metrics={m: describe(m, catalog) for m in metric_ids},
-        has_comparisons=has_comparisons,
-        enrollment={r["school_id"]: r["students"] for r in query(con, "reports/enrollment", params)},
+        enrollment={r["school_id"]: r["students"] for r in query(con, "pages/enrollment", params)},
     )
-    if "marts.monthly_attendance" in tables:
-        data.monthly_attendance = _by_school_and_year(query(con, "reports/period_monthly_attendance", params))
-    if "marts.absence_bands" in tables:
-        bands: dict[str, list[dict]] = defaultdict(list)
-        for row in query(con, "reports/period_absence_bands", params):
-            bands[row["school_id"]].append(row)
-        data.absence_bands = bands
-    if "marts.monthly_discipline" in tables:
-        data.monthly_discipline = _by_school_and_year(query(con, "reports/period_monthly_discipline", params))
-    data.findings = _findings(con, school_year, tables)
+    data.monthly_attendance = _by_school_and_year(query(con, "pages/period_monthly_attendance", params))
+    bands: dict[str, list[dict]] = defaultdict(list)
+    for row in query(con, "pages/period_absence_bands", params):
+        bands[row["school_id"]].append(row)
+    data.absence_bands = bands
+    data.monthly_discipline = _by_school_and_year(query(con, "pages/period_monthly_discipline", params))
+    data.findings = _findings(con, school_year)
+    data.assessment_levels = _assessment_levels(con, params)
+    if period == "mid_year" and load_last_spring:
+        spring = {"school_year": school_year - 1, "period": "end_of_year"}
+        data.last_spring = PeriodData(
+            school_year=school_year - 1, period="end_of_year", period_row=spring, schools=data.schools,
+            cells={k: c for k, c in _period_cells(con, "pages/period_comparisons", spring).items()
+                   if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES},
+            metrics={}, enrollment={},
+        )
+        data.last_spring.metrics = {m: describe(m, catalog) for m in sorted({k[1] for k in data.last_spring.cells})}
+        data.last_spring.assessment_levels = _assessment_levels(con, spring)
     return data
+
+
+# The metric families of the assessments (docs/metrics.md, "Academics").
+ACADEMIC_FAMILIES = ("meeting_rate", "mean_sgp", "typical_growth_rate")
+
+
+def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:
+    levels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for row in query(con, "pages/period_assessment_levels", params):
+        levels[(row["school_id"], row["assessment"], row["subgroup"])].append(row)
+    return dict(levels)

@@ -33,14 +33,10 @@ def in_words(finding: dict) -> dict:
 
 
 def _summary(con: duckdb.DuckDBPyConnection) -> dict:
-    try:
-        files = query(con, "findings/files", {"excluded": EXCLUDED})
-        rules = query(con, "findings/by_rule")
-        schools = query(con, "findings/by_school")
-        examples = query(con, "findings/examples", {"examples": EXAMPLES_PER_RULE})
-    except duckdb.CatalogException:
-        # A warehouse built before findings were recorded: the page says there is nothing to show.
-        return {"files": [], "rules": [], "schools": [], "notes": []}
+    files = query(con, "pages/findings/files", {"excluded": EXCLUDED})
+    rules = query(con, "pages/findings/by_rule")
+    schools = query(con, "pages/findings/by_school")
+    examples = query(con, "pages/findings/examples", {"examples": EXAMPLES_PER_RULE})
     by_rule: dict[tuple, list[dict]] = {}
     for example in examples:
         by_rule.setdefault((example["extract"], example["rule"]), []).append(example)

@@ -111,6 +111,36 @@ def _mark(layout: dict, x: float, label: str) -> None:
     }]
 
 
+# Performance levels from the lowest up: warm colors below expectations, blues at or above them;
+# every color has at least 3:1 contrast on white, and the table beside the chart has the numbers.
+LEVELS_BELOW = ("#8A3B12", "#D55E00", "#6B6B6B", "#4D4D4D")
+LEVELS_MEETING = ("#0072B2", "#004C77", "#00324F")
+
+
+def stacked_levels(labels: list[str], levels: list[tuple[str, bool]], shares: list[list[float]], *, title: str) -> dict:
+    """One horizontal bar per group, split into the shares of students at each performance level.
+
+    levels: (name, counts as meeting) from the lowest level up; shares[g][k]: percent of group g at level k.
+    """
+    data, below, above = [], 0, 0
+    for k, (name, meeting) in enumerate(levels):
+        if meeting:
+            color, above = LEVELS_MEETING[min(above, len(LEVELS_MEETING) - 1)], above + 1
+        else:
+            color, below = LEVELS_BELOW[min(below, len(LEVELS_BELOW) - 1)], below + 1
+        data.append({
+            "type": "bar", "orientation": "h", "name": name, "y": labels, "x": _round([row[k] for row in shares]),
+            "marker": {"color": color, "line": {"color": "white", "width": 1}},
+            "hovertemplate": "%{y}: %{x:.1f}% " + name.replace("%", "%%") + "<extra></extra>",
+        })
+    layout = _layout(title, "Percent of tested students", height=max(200, 80 + 26 * len(labels)), horizontal=True)
+    layout["barmode"] = "stack"
+    layout["xaxis"]["range"] = [0, 100]
+    # Levels read left to right from the lowest, in the legend as in the bars.
+    layout["legend"]["traceorder"] = "normal"
+    return {"data": data, "layout": layout}
+
+
 def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
                  axis_title: str, horizontal: bool = False,
                  ranges: dict[str, tuple[list[float | None], list[float | None]]] | None = None) -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from sezp_roadmap import periods, subgroups
 
-UNIT_WORDS = {"percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": ""}
+UNIT_WORDS = {
+    "percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": "", "percentile": "points",
+}
 
 
 def format_value(value: float | None, unit: str) -> str:

@@ -1,7 +1,7 @@
 """The report's "Priority levers" section, its exports, and the school year's targets page.
 
 Everything here reads the period's published cells (PeriodData, from
-marts.metric_comparisons) and the targets of the year (sql/reports/year_targets.sql);
+marts.metric_comparisons) and the targets of the year (sql/pages/year_targets.sql);
 a suppressed figure never enters a sentence, an export or the targets page.
 The scoring and the on-pace rule live in sezp_roadmap.levers and sezp_roadmap.targets.
 """
@@ -163,7 +163,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
 
 def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Settings) -> list[dict]:
     return [judge(r, min_students=settings.min_students, min_respondents=settings.min_respondents)
-            for r in query(con, "reports/year_targets", {"school_year": school_year})]
+            for r in query(con, "pages/year_targets", {"school_year": school_year})]
 
 
 class YearTargets:

@@ -35,7 +35,7 @@ from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, 
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.reporting import sentences, zone_overview
+from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
@@ -120,20 +120,22 @@ class Assets:
 
 def _extracts_used(con: duckdb.DuckDBPyConnection) -> list[dict]:
     try:
-        return query(con, "reports/extracts_used")
+        return query(con, "pages/extracts_used")
     except duckdb.CatalogException:
         return []
 
 
 def _school_page(template, data: PeriodData, sections: Sections, school: dict, common: dict) -> str:
     school_id = school["school_id"]
-    glance = sections.glance(school_id)
+    # At mid-year, last spring's state test leads the glance, labelled so (the period itself has none).
+    glance = academics.glance_rows(sections, school_id, sections.assessments) + sections.glance(school_id)
     return template.render(
         **common,
         school=school,
         header=sections.header(school_id),
         glance=glance,
         targets=sections.targets(school_id),
+        academics=academics.blocks(sections, school_id, sections.assessments),
         equity=sections.equity(school_id),
         attendance=sections.attendance(school_id),
         discipline=sections.discipline(school_id),
@@ -237,7 +239,8 @@ class PeriodRenderer:
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
         data = self._period(period_row)
-        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n)
+        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n,
+                            settings.assessments, settings.min_sgp_students)
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
         definitions = sections.definitions()
@@ -250,7 +253,6 @@ class PeriodRenderer:
             "settings": settings,
             "generated_on": settings.as_of_date,
             "definitions": definitions,
-            "has_comparisons": data.has_comparisons,
             "table_note": sentences.TABLE_NOTE,
             "period_notes": self.notes_template.make_module(
                 {"definitions": definitions, "extracts": self.extracts, "settings": settings}
@@ -304,7 +306,7 @@ def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> in
     # Pages are counted only until there are enough for workers.
     pages = 0
     for r in period_rows:
-        pages += len(query(con, "reports/schools", {"school_year": r["school_year"], "period": r["period"]}))
+        pages += len(query(con, "pages/schools", {"school_year": r["school_year"], "period": r["period"]}))
         if pages >= PARALLEL_MIN_PAGES:
             return max(1, os.cpu_count() or 1)
     return 1
@@ -363,7 +365,7 @@ def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
         write_assets(out_dir)
     assets = Assets(self_contained)
     env = environment()
-    period_rows = query(con, "reports/report_periods")
+    period_rows = query(con, "pages/report_periods")
     todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
     rendered: dict[tuple[int, str], list[PeriodPages]] = {}
     year_targets = YearTargets(con, settings)
@@ -376,7 +378,7 @@ def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
         shares = rendered.get((school_year, period))
         if shares is None:  # pages an earlier run wrote
             label = period_label(period, period_row["is_complete"], period_row["data_through"])
-            schools = query(con, "reports/schools", {"school_year": school_year, "period": period})
+            schools = query(con, "pages/schools", {"school_year": school_year, "period": period})
             index_entries.append(_index_entry(school_year, period, label, schools))
             continue
         by_position = sorted((item for pages in shares for item in pages.schools), key=itemgetter(0))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from sezp_roadmap import periods, signals
+from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
@@ -40,7 +41,7 @@ SHOWN_ELSEWHERE = {"chronic_absence_rate": "attendance", "any_suspension_rate": 
 RISK_RATIO_METRICS = ("oss_rate", "iss_rate", "any_suspension_rate")
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 AXIS_TITLES = {"percent": "Percent", "days": "Days", "per_100": "Per 100 students", "score": "Score (0–10)",
-               "rating": "Rating (1–4)"}
+               "rating": "Rating (1–4)", "percentile": "Growth percentile (1–99)"}
 
 
 @dataclass
@@ -57,6 +58,8 @@ class Chart:
     note: str | None = None
     # A table too wide to sit beside its chart (a range and two differences in words per row) goes under it.
     stacked: bool = False
+    # The table folded under these words (a details summary), for a chart whose sentences already say it.
+    folded: str | None = None
 
 
 # A chart's table of more rows than this goes under the chart, full width: beside it, its cells of words
@@ -82,8 +85,13 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
 class Sections:
     """Builds every section of one period's reports; period-wide lookups are done once here."""
 
-    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int):
+    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int,
+                 assessments: tuple[Assessment, ...] = (), min_sgp_students: int = 20):
         self.data = data
+        # DESE's minimum for a mean growth percentile (settings: academics.min_sgp_students).
+        self.min_sgp_students = min_sgp_students
+        # The assessments of the settings, in their order: the Academics section and the glance's first figures.
+        self.assessments = assessments
         self.min_students = min_students
         self.min_respondents = min_respondents
         # A group smaller than this is shown, never the basis of a finding (defaults.yaml: signals).
@@ -151,9 +159,13 @@ class Sections:
         return [m for m in metrics if m in self.data.metrics]
 
     # -- at a glance ---------------------------------------------------------------------
+    def academic_headlines(self) -> list[str]:
+        """Each assessment's share meeting expectations and growth figure, where the period has them."""
+        return [m for a in self.assessments for m in a.metric_ids if m in self.data.metrics]
+
     def glance(self, school_id: str) -> list[dict]:
         rows = []
-        for metric in self.present(GLANCE_METRICS):
+        for metric in [*self.academic_headlines(), *self.present(GLANCE_METRICS)]:
             cell = self.data.cell(school_id, metric)
             if cell is None:
                 continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sezp_roadmap import periods, signals
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import UNIT_WORDS, fewer_than, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import fewer_than, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {

@@ -38,7 +38,7 @@ class StateFigures:
         loaded = cls()
         if not table_exists(con, "staging.state_figures"):  # a warehouse built before the extract existed
             return loaded
-        for row in query(con, "reports/state_figures"):
+        for row in query(con, "pages/state_figures"):
             loaded.figures.setdefault((row["org_kind"], row["org_code"], row["metric"]), {})[row["school_year"]] = row["value"]
             if row["org_kind"] == "school":
                 loaded.school_codes[row["school_id"]] = row["org_code"]

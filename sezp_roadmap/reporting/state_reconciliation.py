@@ -42,7 +42,7 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> dict:
         return {"rows": [], "counts": {}}
     rows = []
     counts: dict[str, int] = {}
-    for r in query(con, "reports/state_reconciliation"):
+    for r in query(con, "pages/state_reconciliation"):
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         unit = STATE_METRICS[r["metric"]]
         rows.append({

@@ -4,7 +4,7 @@ An extract is judged after its own staging table and those it refers to
 (schools, calendar, enrollment) are built. Every rule writes its rows to
 meta.errors or meta.findings; the extract passes when it has no error.
 Findings then judge each file once more (the wrong-file guards,
-sql/checks/file_shares.sql): a few rows that cannot be counted are ordinary
+sql/meta/checks/file_shares.sql): a few rows that cannot be counted are ordinary
 mess, reported while the run publishes; a majority of a file's rows
 (validation.max_bad_row_share), or most of its dates outside the calendar's
 school years, or most of its student ids unknown to the enrollment, is the
@@ -33,15 +33,22 @@ from sezp_roadmap.validation import uncounted
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
-EVENT_DATES = {"enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",)}
-CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date"}
+EVENT_DATES = {
+    "enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",),
+    "assessments": ("test_date",),
+}
+CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date", "assessments": "test_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
-YEARS_AHEAD = {"educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0}
+YEARS_AHEAD = {
+    "educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0, "assessments": 0,
+}
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
 PERCENT_STATE_METRICS = [m for m, unit in STATE_METRICS.items() if unit == "percent"]
-UNIT_RANGES = {"percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4)}
+UNIT_RANGES = {
+    "percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4), "percentile": (1, 99),
+}
 
 
 @dataclass
@@ -90,7 +97,9 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
         params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
         if name == "targets":
             params.update(_target_parameters(con))
-        findings.record_named(con, name, rule.id, rule.severity, read_sql(f"checks/{rule.id}"), params)
+        if name == "assessments":
+            params.update(_assessment_parameters(settings))
+        findings.record_named(con, name, rule.id, rule.severity, read_sql(f"meta/checks/{rule.id}"), params)
     _drop_findings_of_rows_in_error(con, name)
     _wrong_file_guards(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
@@ -149,7 +158,16 @@ FORMAT = {
 def allowed_codes(column: Column, extract: Extract, settings: Settings) -> tuple[str, ...]:
     if extract.name == "attendance" and column.name == "code":
         return tuple(settings.attendance_codes)
+    if extract.name == "assessments" and column.name == "assessment":
+        return tuple(a.id for a in settings.assessments)
     return column.codes
+
+
+# Where a code column's allowed codes come from, as an unknown code's message names it.
+CODE_SOURCES = {
+    ("attendance", "code"): "the code table in the settings (attendance_codes)",
+    ("assessments", "assessment"): "the settings' list of assessments (assessments:, each entry's id)",
+}
 
 
 def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
@@ -173,7 +191,7 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
                 [expected, reason],
             ))
         if codes:
-            where = "the code table in the settings (attendance_codes)" if column.name == "code" else "the data contract"
+            where = CODE_SOURCES.get((extract.name, column.name), "the data contract")
             parts.append((
                 "unknown_code", ERROR,
                 _select(column.name, value) + f" where {value} is not null and not list_contains(?::varchar[], {value})",
@@ -333,6 +351,15 @@ def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
+def _assessment_parameters(settings: Settings) -> dict:
+    """Every (assessment, level) the settings allow, as two lists the SQL rules zip together."""
+    pairs = [(a.id, level) for a in settings.assessments for level in a.levels]
+    return {
+        "level_assessments": [a for a, _ in pairs],
+        "level_names": [level for _, level in pairs],
+    }
+
+
 def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """A row with an error is reported once, as that error (a future date is not also "not a school day")."""
     con.execute(
@@ -351,13 +378,13 @@ def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -
 
 # --- the wrong-file guards -----------------------------------------------------------------------
 
-# The rules of sql/checks/wrong_file.sql, the signatures of a wrong file before the general share.
+# The rules of sql/meta/checks/wrong_file.sql, the signatures of a wrong file before the general share.
 WRONG_FILE_RULES = ("mostly_outside_calendar_years", "mostly_unknown_students", "too_many_bad_rows")
 
 
 def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
     run_sql(
-        con, "checks/file_shares",
+        con, "meta/checks/file_shares",
         {
             "extract": extract.name, "excluded": EXCLUDED, "tolerated": settings.tolerated_bad_rows,
             "bad_share": settings.max_bad_row_share, "outside_share": settings.max_outside_calendar_share,
@@ -365,7 +392,7 @@ def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, setting
         },
     )
     for rule in WRONG_FILE_RULES:
-        findings.record_named(con, extract.name, rule, ERROR, read_sql("checks/wrong_file"), {"rule": rule})
+        findings.record_named(con, extract.name, rule, ERROR, read_sql("meta/checks/wrong_file"), {"rule": rule})
     con.execute("drop table _file_shares")
 
 

@@ -21,6 +21,7 @@ PHRASES = {
     "attendance_outside_enrollment": "dated outside the student's enrollment spells at the school",
     "attendance_no_enrollment": "about students with no enrollment at the school that school year",
     "discipline_outside_enrollment": "outside every enrollment spell",
+    "assessments_outside_enrollment": "results dated outside every enrollment spell at the school that tested",
     "date_outside_calendar_years": "dated in school years the calendar does not cover",
 }
 
@@ -43,7 +44,7 @@ def sentence(row: dict) -> str:
 def sentences(con: duckdb.DuckDBPyConnection, extract: str | None = None) -> list[str]:
     """The sentences of one extract (every extract when None), in extract, file and size order."""
     try:
-        rows = query(con, "findings/uncounted", {"excluded": EXCLUDED, "extract": extract})
+        rows = query(con, "pages/findings/uncounted", {"excluded": EXCLUDED, "extract": extract})
     except duckdb.CatalogException:  # a warehouse built before findings were recorded
         return []
     return [sentence(row) for row in rows]

@@ -9,7 +9,7 @@
 --
 -- Every comparison of a metric with an interval gets its own 95% interval, a
 -- two-sided p-value and a signal (docs/metrics.md, "Uncertainty"; the macros are
--- in sql/work/interval_functions.sql):
+-- in sql/macros/interval_functions.sql):
 -- * change (this year − the same period last year; none while the period is
 --   under way), gap (the subgroup − the
 --   rest of the school: its comparison group) and zone_gap (the school − the
@@ -271,7 +271,7 @@ select 3 * school_period + 2, rowid, 2, zone_gap_p
 from comparison_values
 where zone_gap_p is not null;
 
--- Benjamini-Hochberg within each family (sql/work/interval_functions.sql), and
+-- Benjamini-Hochberg within each family (sql/macros/interval_functions.sql), and
 -- each cell's three signals in their places.
 create or replace table work.run_metric_comparisons as
 with discoveries as (

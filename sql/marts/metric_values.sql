@@ -6,7 +6,7 @@
 -- with n = 0 has no row.
 --
 -- The 95% interval (docs/metrics.md, "Uncertainty"; the macros are in
--- sql/work/interval_functions.sql): Wilson's for shares of students; for
+-- sql/macros/interval_functions.sql): Wilson's for shares of students; for
 -- per-student ratios and means, value ± z·se with se from the ratio estimator
 -- with the student (respondent) as the cluster, clipped to the metric's range;
 -- none for educator survey scores and SQR ratings. se is the standard error in

@@ -1,11 +1,11 @@
--- Working tables the files in sql/metrics/ fill. Never published.
+-- Working tables the files in sql/work/metrics/ fill. Never published.
 --
 -- metric_cells: unsuppressed cells, value = scale × numerator / denominator.
 -- The moments sum_a2, sum_am and sum_m2 are Σa_i², Σa_i·m_i and Σm_i² over the
 -- cell's students (or respondents) i, where a_i and m_i are i's own share of the
 -- numerator and of the denominator (for a share of students a_i is 0 or 1 and
 -- m_i = 1): with numerator = Σa_i and denominator = Σm_i they give the value's
--- standard error (sql/work/interval_functions.sql, ratio_se), and, being sums,
+-- standard error (sql/macros/interval_functions.sql, ratio_se), and, being sums,
 -- they add up across disjoint groups and schools like the numerator does.
 -- NULL for metrics with no interval (educator survey, SQR).
 create or replace table work.metric_cells (

@@ -1,6 +1,6 @@
 -- "All other students" than subgroup g, for metrics whose numerators and
 -- denominators add up across disjoint groups: all minus g, the moments behind
--- the standard error too. (Incidents do not add up; sql/metrics/discipline.sql
+-- the standard error too. (Incidents do not add up; sql/work/metrics/discipline.sql
 -- counts theirs directly.)
 insert into work.other_cells
 with additive as (

@@ -1,5 +1,6 @@
 -- Primary suppression (docs/metrics.md, "Privacy"): a cell whose n is below the
--- threshold of its population (students or respondents) is hidden; SQR
+-- threshold of its population (students or respondents), or below its metric
+-- family's own larger minimum (work.metric_minimums), is hidden; SQR
 -- indicators never are. Complementary suppression then works on these tables
 -- (sql/work/complementary_suppression.sql, repeated until nothing changes).
 --
@@ -36,13 +37,16 @@ cells as (
 ),
 final as (
     select
-        *,
+        cells.*,
         case population
-            when 'students' then n < $min_students
+            when 'students' then n < greatest($min_students, coalesce(m.min_n, 0))
             when 'respondents' then n < $min_respondents
             else false
         end as primary_suppressed
     from cells
+    -- A family's own, larger minimum (work.metric_minimums: the mean growth percentile's 20).
+    left join work.metric_minimums as m
+        on m.family = split_part(cells.metric, ':', 1)
 )
 select *, primary_suppressed as suppressed from final;
 

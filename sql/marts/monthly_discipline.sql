@@ -23,7 +23,7 @@ with actions as (
         and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
 ),
 enrolled as (
-    -- Only the periods the discipline extract covers (work.discipline_periods, sql/metrics/discipline.sql):
+    -- Only the periods the discipline extract covers (work.discipline_periods, sql/work/metrics/discipline.sql):
     -- elsewhere a month without actions is not a measured zero.
     select school_id, school_year, period, month, enrolled_students as n
     from work.school_months

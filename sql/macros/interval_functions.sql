@@ -75,12 +75,13 @@ create or replace temporary macro two_sided_p(diff, se) as
     end;
 
 -- A value's interval is clipped to what the metric can take: percents to
--- 0-100, days and rates per 100 to at least 0. (DuckDB's greatest and least
+-- 0-100, growth percentiles to 1-99, days and rates per 100 to at least 0. (DuckDB's greatest and least
 -- skip NULLs, so a missing bound is kept missing first.)
 create or replace temporary macro clip_to_unit(x, unit) as
     case
         when x is null then null
         when unit = 'percent' then least(100, greatest(0, x))
+        when unit = 'percentile' then least(99, greatest(1, x))
         else greatest(0, x)
     end;
 

@@ -1,4 +1,4 @@
--- One wrong-file guard ($rule) over the shares of sql/checks/file_shares.sql: an
+-- One wrong-file guard ($rule) over the shares of sql/meta/checks/file_shares.sql: an
 -- error for each file above its share. The general rule (too_many_bad_rows) is
 -- left out where a signature of a wrong file already stops the file. The
 -- message names the setting and how to set it.

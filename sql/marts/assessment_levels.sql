@@ -1,0 +1,53 @@
+-- marts.assessment_levels: how a cell's tested students spread across the
+-- assessment's performance levels (the stacked bars of the Academics section),
+-- for every school (and the zone), period, assessment and subgroup that has a
+-- meeting_rate:<assessment> cell. The levels partition that cell's students, so
+-- they are shown exactly when it is: a suppressed meeting rate (a small group, or
+-- one hidden to protect a smaller one) hides every level of its cell.
+-- Reads assessment_students, the temporary table sql/work/metrics/assessments.sql made
+-- in this run, and the run's cells of marts.metric_values.
+create or replace table work.run_assessment_levels as
+with counts as (
+    select t.school_id, t.school_year, t.period, t.assessment, g.subgroup, t.performance_level as level,
+        count(*) as students
+    from assessment_students as t
+    join work.student_attendance as s
+        using (student_id, school_id, school_year, period)
+    join work.profile_subgroups as g
+        using (profile_id)
+    group by all
+),
+cells as (
+    select v.school_id, v.school_year, v.period, split_part(v.metric, ':', 2) as assessment, v.subgroup, v.n,
+        v.suppressed
+    from marts.metric_values as v
+    join work.run_periods as p
+        using (school_year, period)
+    where v.metric like 'meeting\_rate:%' escape '\'
+),
+final as (
+    select
+        c.school_id,
+        c.school_year,
+        c.period,
+        c.assessment,
+        case a.administration_rank when 1 then 'fall' when 2 then 'winter' else 'spring' end as administration,
+        c.subgroup,
+        l.level_order,
+        l.level,
+        l.is_meeting,
+        case when c.suppressed then null else coalesce(k.students, 0) end as students,
+        case when c.suppressed then null else 100 * coalesce(k.students, 0)::double / c.n end as share,
+        case when c.suppressed then null else c.n end as n,
+        c.suppressed
+    from cells as c
+    join meta.assessment_levels as l
+        using (assessment)
+    join assessment_administrations as a
+        on a.assessment = c.assessment and a.school_year = c.school_year and a.period = c.period
+    left join counts as k
+        on k.school_id = c.school_id and k.school_year = c.school_year and k.period = c.period
+        and k.assessment = c.assessment and k.subgroup = c.subgroup and k.level = l.level
+)
+select * from final
+order by school_id, school_year, period, assessment, subgroup, level_order;

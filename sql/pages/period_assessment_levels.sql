@@ -1,0 +1,6 @@
+-- Tested students by performance level in one school year and period (the Academics section's stacked bars).
+select school_id, assessment, administration, subgroup, level_order, level, is_meeting, students, share, n, suppressed
+from marts.assessment_levels
+where school_year = $school_year
+  and period = $period
+order by school_id, assessment, subgroup, level_order;

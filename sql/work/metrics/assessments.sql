@@ -1,0 +1,164 @@
+-- Academic metrics (docs/metrics.md, "Academics"), from the assessments extract
+-- and the assessments of the settings (meta.assessments, meta.assessment_levels).
+--
+-- A result counts at the school that tested the student when its test date
+-- falls within the period (through the date the data runs through) and inside
+-- one of the student's enrollment spells at that school; other results are
+-- findings (sql/meta/checks/assessments_outside_enrollment.sql), never counted.
+-- Which administration a period reads: an interim's latest administration with
+-- counted results in the zone, fall or winter at mid-year and any at the end
+-- of the year (winter at mid-year, spring at the end of the year, once they are
+-- given); the state test's spring administration, at the end of the year only.
+-- One administration for the whole zone, so that a school is always compared
+-- with the rest of the zone on the same test.
+create or replace temporary table assessment_counted as
+select
+    r.student_id,
+    r.school_id,
+    r.school_year,
+    p.period,
+    r.assessment,
+    case r.administration when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 end as administration_rank,
+    r.performance_level,
+    r.growth_percentile,
+    r.typical_growth_met
+from staging.assessments as r
+join meta.assessments as a
+    using (assessment)
+join work.run_periods as p
+    on p.school_year = r.school_year
+    and r.test_date between p.start_date and p.data_through
+semi join staging.enrollment as e
+    on e.student_id = r.student_id
+    and e.school_id = r.school_id
+    and r.test_date between e.entry_date and coalesce(e.exit_date, r.test_date)
+where (a.kind = 'interim' and (p.period = 'end_of_year' or r.administration in ('fall', 'winter')))
+   or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
+
+-- One row per student with a result in the period's administration, at the school
+-- that tested them and at the zone (a student has one result per administration:
+-- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
+-- students also tested in fall of the year at a zone school (any of them: a
+-- student who moved after the fall test counts at the school of the later one),
+-- and only when the later administration is not the fall one itself.
+create or replace temporary table assessment_administrations as
+select assessment, school_year, period, max(administration_rank) as administration_rank
+from assessment_counted
+group by all;
+
+create or replace temporary table assessment_students as
+with chosen as (
+    select * from assessment_administrations
+),
+tested_in_fall as (
+    select distinct student_id, assessment, school_year
+    from assessment_counted
+    where administration_rank = 1
+),
+latest as (
+    select
+        c.student_id,
+        c.school_id,
+        c.school_year,
+        c.period,
+        c.assessment,
+        c.performance_level,
+        l.is_meeting,
+        c.growth_percentile,
+        case when c.administration_rank > 1 and f.student_id is not null then c.typical_growth_met end as growth_met
+    from assessment_counted as c
+    join chosen
+        using (assessment, school_year, period, administration_rank)
+    join meta.assessment_levels as l
+        on l.assessment = c.assessment and l.level = c.performance_level
+    left join tested_in_fall as f
+        using (student_id, assessment, school_year)
+),
+final as (
+    select * from latest
+    union all by name
+    select * exclude (school_id), 'ZONE' as school_id from latest
+)
+select * from final;
+
+-- Students are added up per profile (the attributes their subgroups come from:
+-- work.student_attendance, from their spells at the school that tested them),
+-- then profiles per subgroup. The moments (sql/work/metric_cells.sql) are those of
+-- a share of students (a_i = 0 or 1) and of a plain mean of percentiles
+-- (a_i = the student's percentile), m_i = 1.
+create or replace temporary table assessment_cells as
+with profiles as (
+    select
+        t.school_id,
+        t.school_year,
+        t.period,
+        t.assessment,
+        s.profile_id,
+        count(*) as tested,
+        count(*) filter (where t.is_meeting) as meeting,
+        count(t.growth_percentile) as with_sgp,
+        coalesce(sum(t.growth_percentile), 0)::double as sgp_sum,
+        coalesce(sum(t.growth_percentile * t.growth_percentile), 0)::double as sgp_sq,
+        count(t.growth_met) as with_growth,
+        count(*) filter (where t.growth_met) as growth_met
+    from assessment_students as t
+    join work.student_attendance as s
+        using (student_id, school_id, school_year, period)
+    group by all
+),
+final as (
+    select
+        p.school_id,
+        p.school_year,
+        p.period,
+        p.assessment,
+        g.subgroup,
+        sum(p.tested) as tested,
+        sum(p.meeting) as meeting,
+        sum(p.with_sgp) as with_sgp,
+        sum(p.sgp_sum) as sgp_sum,
+        sum(p.sgp_sq) as sgp_sq,
+        sum(p.with_growth) as with_growth,
+        sum(p.growth_met) as growth_met
+    from profiles as p
+    join work.profile_subgroups as g
+        using (profile_id)
+    group by all
+)
+select * from final;
+
+insert into work.metric_cells
+with cells as (
+    select school_id, school_year, period, 'meeting_rate:' || assessment as metric, subgroup,
+        tested as n, meeting::double as numerator, tested::double as denominator,
+        100 * meeting::double / tested as value,
+        meeting::double as sum_a2, meeting::double as sum_am, tested::double as sum_m2
+    from assessment_cells
+    where tested > 0
+    union all
+    select school_id, school_year, period, 'mean_sgp:' || assessment, subgroup,
+        with_sgp, sgp_sum, with_sgp::double, sgp_sum / with_sgp,
+        sgp_sq, sgp_sum, with_sgp::double
+    from assessment_cells
+    where with_sgp > 0
+    union all
+    select school_id, school_year, period, 'typical_growth_rate:' || assessment, subgroup,
+        with_growth, growth_met::double, with_growth::double, 100 * growth_met::double / with_growth,
+        growth_met::double, growth_met::double, with_growth::double
+    from assessment_cells
+    where with_growth > 0
+)
+select * from cells;
+
+insert into work.metric_labels
+select distinct
+    family || ':' || a.assessment,
+    a.label || ': ' || case family
+        when 'meeting_rate' then a.meeting_label
+        when 'mean_sgp' then 'mean student growth percentile'
+        else 'met typical growth'
+    end
+from (select distinct assessment from assessment_cells) as c
+join meta.assessments as a
+    using (assessment)
+cross join (values ('meeting_rate'), ('mean_sgp'), ('typical_growth_rate')) as f(family);
