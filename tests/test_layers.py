@@ -15,8 +15,8 @@ PACKAGES = ("sezp_roadmap", "pipelines")
 
 # Lowest first. A module is named by its path under the package (a subpackage by its folder).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    # Errors, paths, settings and the warehouse connection: what every step uses.
-    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "warehouse"})),
+    # Errors, paths, settings (with the assessments they name) and the warehouse connection: what every step uses.
+    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments", "warehouse"})),
     # One registry per concept, and the findings store that ingest and validation both write.
     ("registries", frozenset({"subgroups", "periods", "extracts", "metrics", "rules", "findings", "dictionary"})),
     # Landing files into staging, the schemas of what landed, what to refresh when files change.
@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # The stages a run goes through, and the Dagster definitions over them.
     ("pipelines", frozenset({"stages", "pipelines"})),
     # The command line, and the sample zone it writes on request.
-    ("cli", frozenset({"cli", "sample"})),
+    ("cli", frozenset({"cli", "sample", "sample_academics"})),
 )
 RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 LAYER_NAMES = [name for name, _ in LAYERS]
