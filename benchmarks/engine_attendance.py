@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from sezp_roadmap import metrics
+from sezp_roadmap import metric_engine
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.warehouse import SCHEMAS, add_macros, memory_limit, run_sql
@@ -60,7 +60,7 @@ def attendance_figures(data: Path) -> tuple[list[tuple], float]:
         read_seconds = time.perf_counter() - started
         # The baseline's figures are end-of-year ones: the engine computes that period of every year, not mid-year.
         years = [row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
-        metrics.compute_student_tables(con, settings, [(year, "end_of_year") for year in years])
+        metric_engine.compute_student_tables(con, settings, [(year, "end_of_year") for year in years])
         run_sql(con, "work/metric_cells")
         run_sql(con, "work/metrics/attendance")
         rows = con.execute(

@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sezp_roadmap.reporting.formatting import school_year_label
+from sezp_roadmap.periods import school_year_label
 
 # The goals of issue 8, on a 2-core, 24 GiB machine.
 STATE_BUILD_SECONDS = 300

@@ -12,8 +12,8 @@ import warnings
 import dagster as dg
 
 from sezp_roadmap.landing import school_year_of
+from sezp_roadmap.periods import PERIODS
 
-PERIODS = ("mid_year", "end_of_year")
 FIRST_SCHOOL_YEAR = 2017
 
 

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sezp_roadmap import subgroups
+from sezp_roadmap.periods import PERIODS
 from sezp_roadmap.subgroups import GRADES, SUBGROUPS
 
-RACE_CODES = {
-    "H": "Hispanic or Latino",
-    "B": "Black or African American",
-    "W": "White",
-    "A": "Asian",
-    "N": "American Indian or Alaska Native",
-    "P": "Native Hawaiian or Other Pacific Islander",
-    "M": "Multi-race, not Hispanic or Latino",
-}
-GENDER_CODES = {"F": "Female", "M": "Male", "N": "Non-binary"}
+RACE_CODES = subgroups.codes("race")
+GENDER_CODES = subgroups.codes("gender")
 DISCIPLINE_ACTIONS = {
     "ISS": "In-school suspension",
     "OSS": "Out-of-school suspension",
@@ -29,7 +23,6 @@ DISCIPLINE_ACTIONS = {
     "OTHER": "Other action",
 }
 ADMINISTRATIONS = ("fall", "winter", "spring")
-PERIODS = ("mid_year", "end_of_year")
 # The measures DESE publishes that the Roadmap computes too (state_figures.metric), with their unit.
 STATE_METRICS = {
     "attendance_rate": "percent",

@@ -33,11 +33,11 @@ from pathlib import Path
 
 import duckdb
 
+from sezp_roadmap import findings
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
-from sezp_roadmap.validation import findings
-from sezp_roadmap.validation.findings import ERROR, WARNING, Issue
-from sezp_roadmap.validation.rules import READ_RULES
+from sezp_roadmap.findings import ERROR, WARNING, Issue
+from sezp_roadmap.rules import READ_RULES
 from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).

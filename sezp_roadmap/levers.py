@@ -160,7 +160,7 @@ def _published(row: dict) -> bool:
 
 def _worse_than_the_rest(row: dict) -> bool:
     """A group's figure on the worse side of the rest of the school by a notable size (an equity gap candidate)."""
-    return (row["subgroup"] != "all" and not row["subgroup"].startswith(signals.EQUITY_EXCLUDED_PREFIXES)
+    return (signals.equity_group(row["subgroup"])
             and _worse_by_notable(row["direction"], row.get("gap_vs_comparison"), row["unit"]))
 
 

@@ -10,13 +10,13 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metrics, reconciliation
+from sezp_roadmap import ingest, metric_engine, reconciliation
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
-from sezp_roadmap.metrics import Periods
+from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -81,7 +81,7 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
 def build_student_tables(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
     """Student-level working tables of the given periods (every period when None)."""
     with connect(loc.working_warehouse) as con:
-        metrics.compute_student_tables(con, settings, periods)
+        metric_engine.compute_student_tables(con, settings, periods)
         return {
             "student_periods": con.execute("select count(*) from work.student_attendance").fetchone()[0],
             "membership_days": con.execute(
@@ -97,7 +97,7 @@ PREVIEW_METRICS = ("attendance_rate", "chronic_absence_rate", "any_suspension_ra
 def build_metric_values(loc: Locations, settings: Settings, periods: Periods = None) -> dict:
     """The marts of the given periods (every period when None); other periods' rows stay."""
     with connect(loc.working_warehouse) as con:
-        rows = metrics.compute_metric_values(con, settings, periods)
+        rows = metric_engine.compute_metric_values(con, settings, periods)
         suppressed = con.execute("select count(*) from work.run_metric_values where suppressed").fetchone()[0]
         aggregates = build_report_aggregates(con, settings, all_periods=periods is None)
         preview = con.execute(

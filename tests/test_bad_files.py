@@ -186,7 +186,7 @@ CASES = [
          (Expect("future_date", "enrollment.csv", 2, "exit_date", "leave exit_date empty while the student is enrolled"),)),
     Case("date outside every school year of the calendar", add("attendance.csv", "0001,A,2024-10-01,A"),
          (Expect("date_outside_calendar_years", "attendance.csv", 27, "date",
-                 "the row is not counted (found '2024-10-01'; expected a date in a school year the calendar covers (2025-26 to 2025-26)", error=False),)),
+                 "the row is not counted (found '2024-10-01'; expected a date in a school year the calendar covers (2025–26 to 2025–26)", error=False),)),
     Case("calendar day outside its school year", add("calendar.csv", "A,2026,2026-07-01"),
          (Expect("calendar_date_outside_year", "calendar.csv", 82, "date", "expected a date from 2025-07-01 to 2026-06-30"),)),
     Case("entry date outside the spell's school year", replace("enrollment.csv", f"0003,A,2026,6,{d[20]}", "0003,A,2026,6,2025-06-30"),

@@ -13,7 +13,7 @@ from sezp_roadmap.warehouse import add_macros
 from sezp_roadmap import ingest
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.validation import findings
+from sezp_roadmap import findings
 
 COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
 

@@ -401,25 +401,25 @@ def test_a_failed_run_publishes_nothing(zone):
 
 
 def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp_path, monkeypatch):
-    # A state's student tables are computed one school year at a time (metrics.year_batches);
+    # A state's student tables are computed one school year at a time (metric_engine.year_batches);
     # a zone's all at once. Both must publish the same figures.
-    from sezp_roadmap import metrics
+    from sezp_roadmap import metric_engine
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.warehouse import connect
 
     settings = load_settings(None, built_zone / "landing")
     results = []
-    for threshold in (metrics.ONE_YEAR_AT_A_TIME_ROWS, 0):
+    for threshold in (metric_engine.ONE_YEAR_AT_A_TIME_ROWS, 0):
         copy = tmp_path / f"wh-{threshold}.duckdb"
         shutil.copyfile(built_zone / "wh" / "wh.duckdb", copy)
-        monkeypatch.setattr(metrics, "ONE_YEAR_AT_A_TIME_ROWS", threshold)
+        monkeypatch.setattr(metric_engine, "ONE_YEAR_AT_A_TIME_ROWS", threshold)
         with connect(copy) as con:
-            metrics.compute_student_tables(con, settings)
-            metrics.compute_metric_values(con, settings)
+            metric_engine.compute_student_tables(con, settings)
+            metric_engine.compute_metric_values(con, settings)
             results.append({table: con.execute(f"select * from marts.{table} order by all").fetchall()
                             for table in ("metric_values", "metric_comparisons")})
             results[-1]["school_months"] = con.execute("select * from work.school_months order by all").fetchall()
-            results[-1]["batches"] = metrics.year_batches(con)
+            results[-1]["batches"] = metric_engine.year_batches(con)
     assert results[0]["batches"] == [[2025, 2026]] and results[1]["batches"] == [[2025], [2026]]
     for key in ("metric_values", "metric_comparisons", "school_months"):
         assert results[0][key] == results[1][key], key

@@ -12,7 +12,7 @@ from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.schemas import schema_of
 from sezp_roadmap.subgroups import SUBGROUPS
 from sezp_roadmap.validation import run as validation
-from sezp_roadmap.validation.rules import RULES, RULES_BY_ID
+from sezp_roadmap.rules import RULES, RULES_BY_ID
 from sezp_roadmap.warehouse import SQL_DIR
 
 PACKAGE = Path(validation.__file__).resolve().parent.parent
@@ -220,7 +220,7 @@ def test_the_users_data_contract_names_every_column_rule_and_subgroup():
 
 
 def test_every_rule_that_leaves_rows_out_has_its_words_on_the_command_line():
-    from sezp_roadmap.validation.findings import EXCLUDED
+    from sezp_roadmap.findings import EXCLUDED
     from sezp_roadmap.validation.uncounted import PHRASES, sentence, share_text
 
     assert set(PHRASES) == {r.id for r in RULES if r.severity == EXCLUDED}

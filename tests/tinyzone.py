@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import duckdb
 import yaml
 
-from sezp_roadmap import metrics
+from sezp_roadmap import metric_engine
 from sezp_roadmap.config import DEFAULTS_FILE, Settings
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.warehouse import add_macros, SCHEMAS
@@ -94,8 +94,8 @@ class Student:
 
 
 def compute(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
-    metrics.compute_student_tables(con, s)
-    metrics.compute_metric_values(con, s)
+    metric_engine.compute_student_tables(con, s)
+    metric_engine.compute_metric_values(con, s)
 
 
 def cell(con, school: str, metric: str, subgroup: str = "all", period: str = "end_of_year", year: int = YEAR) -> dict:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sezp_roadmap.assessments import Assessment
+from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import Cell, PeriodData
-from sezp_roadmap.reporting.formatting import format_value, school_year_label, subgroup_label, subgroup_sort_key
+from sezp_roadmap.reporting.formatting import fewer_than, format_value, subgroup_label, subgroup_sort_key
 from sezp_roadmap.reporting.sections import Chart, Sections
 
 SPRING_BEFORE = "the spring before"
@@ -147,7 +148,7 @@ def _growth_text(sections: Sections, cell: Cell | None) -> str:
         return "—"
     if cell.suppressed and cell.metric.startswith("mean_sgp:") and cell.hidden_n is not None \
             and cell.hidden_n < sections.min_sgp_students:
-        return f"fewer than {sections.min_sgp_students} students"
+        return fewer_than(sections.min_sgp_students)
     return sections.with_range(cell)
 
 

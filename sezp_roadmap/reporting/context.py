@@ -16,7 +16,7 @@ from operator import itemgetter
 import duckdb
 
 from sezp_roadmap.metrics import metric_for
-from sezp_roadmap.validation.findings import EXCLUDED
+from sezp_roadmap.findings import EXCLUDED
 from sezp_roadmap.warehouse import query, read_sql
 
 ZONE = "ZONE"

@@ -16,8 +16,8 @@ from jinja2 import Environment
 from sezp_roadmap.config import Settings
 from sezp_roadmap.reporting.state_reconciliation import reconciliation
 from sezp_roadmap.validation import uncounted
-from sezp_roadmap.validation.findings import EXCLUDED
-from sezp_roadmap.validation.rules import RULES_BY_ID
+from sezp_roadmap.findings import EXCLUDED
+from sezp_roadmap.rules import RULES_BY_ID
 from sezp_roadmap.warehouse import query
 
 PAGE = "data-quality.html"

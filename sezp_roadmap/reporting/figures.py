@@ -18,6 +18,8 @@ import math
 
 from markupsafe import Markup, escape
 
+from sezp_roadmap import subgroups
+
 PALETTE = {
     "school": "#0072B2",  # blue: this school, this year
     "zone": "#D55E00",  # vermillion: the zone
@@ -76,7 +78,7 @@ def whiskers(values: list[float | None], lows: list[float | None] | None, highs:
 
 
 def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | None, title: str, unit: str,
-                  axis_title: str, marked_label: str = "All students", lows: list[float | None] | None = None,
+                  axis_title: str, marked_label: str = subgroups.short_label("all"), lows: list[float | None] | None = None,
                   highs: list[float | None] | None = None) -> dict:
     """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students,
     and each bar's 95% range as a whisker where lows and highs are given.

@@ -2,48 +2,11 @@
 
 from __future__ import annotations
 
-from functools import cache
+from sezp_roadmap import periods, subgroups
 
-PERIOD_LABELS = {"mid_year": "Mid-year", "end_of_year": "End of year"}
-# "from last mid-year" / "from last year": how a sentence names the comparison period.
-LAST_PERIOD = {"mid_year": "last mid-year", "end_of_year": "the same point last year"}
-
-SUBGROUP_LABELS = {
-    "all": "All students",
-    "hispanic": "Hispanic or Latino",
-    "black": "Black or African American",
-    "white": "White",
-    "asian": "Asian",
-    "native_american": "American Indian or Alaska Native",
-    "pacific_islander": "Native Hawaiian or Pacific Islander",
-    "multirace": "Multi-race",
-    "ell": "English learners",
-    "former_ell": "Former English learners",
-    "non_ell": "Not English learners",
-    "swd": "Students with disabilities",
-    "non_swd": "Students without disabilities",
-    "low_income": "Low income",
-    "non_low_income": "Not low income",
-    "high_needs": "High needs",
-    "female": "Female",
-    "male": "Male",
-    "nonbinary": "Non-binary",
-}
-# The order subgroups are listed in, as DESE's profiles list them.
-SUBGROUP_ORDER = (
-    "all", "hispanic", "black", "white", "asian", "native_american", "pacific_islander", "multirace",
-    "ell", "non_ell", "former_ell", "swd", "non_swd", "low_income", "non_low_income", "high_needs",
-    "female", "male", "nonbinary",
-)
-GRADE_ORDER = ("PK", "K", *(str(g) for g in range(1, 13)))
 UNIT_WORDS = {
     "percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": "", "percentile": "points",
 }
-
-
-def school_year_label(school_year: int) -> str:
-    """2026 -> '2025–26' (the school year ends in the calendar year given)."""
-    return f"{school_year - 1}–{str(school_year)[-2:]}"
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -56,6 +19,18 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{value:.1f}"  # days, per 100 students, scores, and anything else
 
 
+def fewer_than(threshold: int, who: str = "students") -> str:
+    """What a count too small to show reads (docs/metrics.md, "Privacy"): 'fewer than 10 students'."""
+    return f"fewer than {threshold} {who}"
+
+
+def hidden_count(population: str, min_students: int, min_respondents: int) -> str:
+    """'fewer than 5 respondents' for a survey's figure, 'fewer than 10 students' for any other."""
+    if population == "respondents":
+        return fewer_than(min_respondents, "respondents")
+    return fewer_than(min_students)
+
+
 def format_difference(delta: float, unit: str) -> str:
     """The size of a difference in the metric's unit: '4.1 points', '0.5 days', '0.25'."""
     size = f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"
@@ -63,26 +38,14 @@ def format_difference(delta: float, unit: str) -> str:
     return f"{size} {words}".strip()
 
 
-# The two functions below are asked about every cell of every page, for a few dozen distinct subgroups:
-# each answer is worked out once per process (they depend on the subgroup's name only).
-@cache
-def subgroup_label(subgroup: str) -> str:
-    if subgroup.startswith("grade_"):
-        return f"Grade {subgroup.removeprefix('grade_')}"
-    return SUBGROUP_LABELS.get(subgroup, subgroup.replace("_", " ").capitalize())
-
-
-@cache
-def subgroup_sort_key(subgroup: str) -> tuple:
-    if subgroup.startswith("grade_"):
-        grade = subgroup.removeprefix("grade_")
-        return (1, GRADE_ORDER.index(grade) if grade in GRADE_ORDER else len(GRADE_ORDER), grade)
-    return (0, SUBGROUP_ORDER.index(subgroup) if subgroup in SUBGROUP_ORDER else len(SUBGROUP_ORDER), subgroup)
+# A subgroup's label and place on a page come from the subgroup registry.
+subgroup_label = subgroups.short_label
+subgroup_sort_key = subgroups.sort_key
 
 
 def period_label(period: str, is_complete: bool, data_through) -> str:
     """A running year is never shown as if it were complete."""
-    label = PERIOD_LABELS.get(period, period)
+    label = periods.label(period)
     if is_complete:
         return label
     if period == "end_of_year":

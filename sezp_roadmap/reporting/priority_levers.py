@@ -16,11 +16,14 @@ from pathlib import Path
 
 import duckdb
 
+from sezp_roadmap import periods
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import (
     KIND_LABELS,
+    LOW_SQR_RATING,
     POINTS,
+    VERY_LOW_SQR_RATING,
     Finding,
     LeverEvidence,
     findings_for,
@@ -30,7 +33,7 @@ from sezp_roadmap.levers import (
 )
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, long_date, subgroup_label
+from sezp_roadmap.reporting.formatting import format_difference, format_value, hidden_count, long_date, subgroup_label
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -38,7 +41,6 @@ EXPORT_COLUMNS = (
     "school_id", "school_name", "school_year", "period", "rank", "lever_id", "lever", "score", "score_breakdown",
     "left_out", "caution", "finding_kind", "finding_points", "finding_evidence", "finding",
 )
-PERIOD_NAMES = {"mid_year": "Mid-year", "end_of_year": "End of year"}
 
 
 @cache  # the same sentence on every page and export
@@ -46,8 +48,8 @@ def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
     return (f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
-            "smallest difference the report calls out, or an SQR rating of 1.5 or lower) counts double. A lever's "
-            "score is the sum over the findings on the measures that bear on it. A difference within normal "
+            f"smallest difference the report calls out, or an SQR rating of {VERY_LOW_SQR_RATING:g} or lower) "
+            "counts double. A lever's score is the sum over the findings on the measures that bear on it. A difference within normal "
             "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
             "says how many it left out.")
 
@@ -76,14 +78,13 @@ def finding_sentence(f: Finding, period: str) -> str:
             rest = f"{format_difference(f.difference, unit)} to go"
         else:
             rest = "not yet met"
-        period_words = {"mid_year": "mid-year", "end_of_year": "end-of-year"}.get(period, "")
-        return (f"{_subject(f)}: {shown} against the {period_words} target of {format_value(f.reference, unit)}; "
-                f"{rest}{_who(f)}.")
+        return (f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
+                f"{format_value(f.reference, unit)}; {rest}{_who(f)}.")
     if f.kind == "low_sqr_rating":
-        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 (2 or lower)."
+        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
     against = {
         "worse_than_zone": "the zone",
-        "worsening": LAST_PERIOD.get(period, "last year"),
+        "worsening": periods.last_period(period),
         "equity_gap": "the rest of the school",
     }[f.kind]
     return (f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
@@ -118,8 +119,7 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
 def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
     """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
-    hidden = (f"fewer than {min_respondents} respondents" if row["population"] == "respondents"
-              else f"fewer than {min_students} students")
+    hidden = hidden_count(row["population"], min_students, min_respondents)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],
@@ -128,7 +128,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
         status = pace.status
         actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
         sort_value = None if row["mid_suppressed"] else row["mid_value"]
-        actual_label = "mid-year"
+        actual_label = periods.IN_TEXT["mid_year"]
         if pace.projected is None:
             how = pace.explanation
         elif pace.last_year_movement is None:
@@ -147,7 +147,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
                                             target_met=row["target_met"])
         actual = hidden if row["suppressed"] else (format_value(row["value"], unit) or "—")
         sort_value = None if row["suppressed"] else row["value"]
-        actual_label = "end of year" if row["period"] == "end_of_year" else "mid-year"
+        actual_label = periods.IN_TEXT.get(row["period"], row["period"])
         how = "—"
         if status == target_rules.NOT_MET and row["target_gap"] is not None:
             how = f"{format_difference(row['target_gap'], unit)} to go"
@@ -157,7 +157,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
             how = "hidden for privacy"
     judged.update(status=status, actual=actual, actual_label=actual_label, how=how, sort_value=sort_value,
                   target_text=format_value(target, unit), subgroup_text=subgroup_label(row["subgroup"]),
-                  period_text=PERIOD_NAMES.get(row["period"], row["period"]))
+                  period_text=periods.label(row["period"]))
     return judged
 
 
@@ -248,12 +248,12 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
 
 
 def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
-    period = PERIOD_NAMES.get(data.period, data.period)
+    period = periods.label(data.period)
     through = long_date(data.period_row.get("data_through"))
     lines = [
         f"# Priority levers: {school['school_name']}",
         "",
-        f"{period} {data.school_year - 1}–{str(data.school_year)[-2:]}, data through {through}. "
+        f"{period} {periods.school_year_label(data.school_year)}, data through {through}. "
         "From the Roadmap for Equitable Student Outcomes: only figures the report shows (none hidden for privacy).",
         "",
         f"How the score works: {scoring_rule()}",

@@ -25,10 +25,12 @@ import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from sezp_roadmap import periods
 from sezp_roadmap.config import Settings
+from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
-from sezp_roadmap.reporting.formatting import period_label, school_year_label
+from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
@@ -80,7 +82,9 @@ def environment() -> Environment:
         auto_reload=False,
     )
     env.filters["school_year"] = school_year_label
+    env.filters["last_period"] = periods.last_period
     env.globals["chart_table_rows"] = chart_table_rows
+    env.globals["fewer_than"] = fewer_than
     return env
 
 

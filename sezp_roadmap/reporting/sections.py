@@ -12,16 +12,17 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
-from sezp_roadmap import signals
+from sezp_roadmap import periods, signals
 from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
 from sezp_roadmap.validation.uncounted import share_text
 from sezp_roadmap.reporting.formatting import (
-    LAST_PERIOD,
+    fewer_than,
     format_difference,
     format_value,
+    hidden_count,
     long_date,
     subgroup_label,
     subgroup_sort_key,
@@ -78,15 +79,13 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
     threshold = min_respondents if info.population == "respondents" else min_students
     if n is not None and n >= threshold:
         return COMPLEMENTARY_TEXT
-    if info.population == "respondents":
-        return f"fewer than {min_respondents} respondents"
-    return f"fewer than {min_students} students"
+    return hidden_count(info.population, min_students, min_respondents)
 
 
 class Sections:
     """Builds every section of one period's reports; period-wide lookups are done once here."""
 
-    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int = 30,
+    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int,
                  assessments: tuple[Assessment, ...] = (), min_sgp_students: int = 20):
         self.data = data
         # DESE's minimum for a mean growth percentile (settings: academics.min_sgp_students).
@@ -97,7 +96,7 @@ class Sections:
         self.min_respondents = min_respondents
         # A group smaller than this is shown, never the basis of a finding (defaults.yaml: signals).
         self.min_finding_n = min_finding_n
-        self.last = LAST_PERIOD.get(data.period, "last year")
+        self.last = periods.last_period(data.period)
         # As a column or legend heading: "Last mid-year", "Same point last year".
         self.last_heading = self.last.removeprefix("the ").capitalize()
 
@@ -244,7 +243,7 @@ class Sections:
             summary, figure = f"No {kind} of this school has enough students to show.", None
         columns = ["Group", "Students", info.label, f"vs {sentences.rest_of(school_id)}", f"Since {self.last}"]
         rows = [[
-            "All students",
+            subgroup_label("all"),
             self.count(all_cell),
             self.with_range(all_cell),
             "—",
@@ -333,7 +332,7 @@ class Sections:
             row = next((r for r in rows if r["month"].month == m), None)
             if row is None:
                 return "—"
-            return f"fewer than {self.min_students} students" if row["suppressed"] else format_value(row["rate"], "percent")
+            return fewer_than(self.min_students) if row["suppressed"] else format_value(row["rate"], "percent")
 
         this_label, prior_label = "This year", "Last year"
         lines = [(this_label, series(by_year.get(year, [])), "school"), (prior_label, series(by_year.get(prior, [])), "prior")]
@@ -355,7 +354,7 @@ class Sections:
         if not bands:
             return None
         if bands[0]["suppressed"]:
-            text = f"fewer than {self.min_students} students"
+            text = fewer_than(self.min_students)
             return Chart("attendance-bands", "Students by share of days missed", f"Not shown: {text}.", None,
                          ["Days missed", "Students", "Share of students"], [[b["band"], text, text] for b in bands])
         labels = [f"Missed {b['band']}" for b in bands]
@@ -410,7 +409,7 @@ class Sections:
 
         def text(v: float | None, rows: dict, m: int, unit: str = "count") -> str:
             if m in rows and rows[m]["suppressed"]:
-                return f"fewer than {self.min_students} students"
+                return fewer_than(self.min_students)
             return "—" if v is None else (f"{v:g}" if unit == "count" else f"{v:.1f}")
 
         names = [_month_name(m) for m in months]
@@ -515,7 +514,7 @@ class Sections:
         if students is None:
             enrolled = "—"
         elif students < self.min_students:
-            enrolled = f"fewer than {self.min_students} students"
+            enrolled = fewer_than(self.min_students)
         else:
             enrolled = f"{students:,} students"
         row = self.data.period_row

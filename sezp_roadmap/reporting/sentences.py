@@ -11,9 +11,9 @@ not a finding". The decisions are sezp_roadmap.signals'; only the words are here
 
 from __future__ import annotations
 
-from sezp_roadmap import signals
+from sezp_roadmap import periods, signals
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import LAST_PERIOD, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import fewer_than, format_difference, format_value, subgroup_label
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {
@@ -126,7 +126,7 @@ def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: flo
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:
     """'down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points)' or
     'about the same as last mid-year: a change this size is within normal variation for 45 students (range …)'."""
-    last = LAST_PERIOD.get(period, "last year")
+    last = periods.last_period(period)
     if cell.prior_value is None:
         return f"no figure from {last} to compare"
     if cell.change is None:
@@ -169,7 +169,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
         return None
     target = format_value(cell.target, info.unit)
     if cell.suppressed:
-        return f"target {target} cannot be checked (fewer than {min_count} {info.population})"
+        return f"target {target} cannot be checked ({fewer_than(min_count, info.population)})"
     if cell.target_met is None:
         return f"target {target}"
     if cell.target_met:
@@ -186,7 +186,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
 def glance_sentence(info: MetricInfo, cell: Cell, period: str, min_count: int, min_finding_n: int) -> str:
     """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not yet met: …'."""
     if cell.suppressed:
-        text = f"{info.label}: not shown (fewer than {min_count} {info.population})"
+        text = f"{info.label}: not shown ({fewer_than(min_count, info.population)})"
         target = target_phrase(info, cell, min_count)
         return f"{text}; {target}." if target else f"{text}."
     parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period, min_finding_n)}"]
@@ -212,7 +212,7 @@ def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit:
         return []
     candidates = [
         c for c in cells
-        if c.subgroup != "all" and not c.subgroup.startswith(signals.EQUITY_EXCLUDED_PREFIXES)
+        if signals.equity_group(c.subgroup)
         and not c.suppressed and c.gap_vs_comparison is not None
         and signals.is_worse(info.direction, c.gap_vs_comparison) and signals.notable(c.gap_vs_comparison, info.unit)
         and evidence_of(info, c, c.gap_signal, min_finding_n) == signals.LIKELY_REAL
@@ -230,7 +230,7 @@ def gap_sentence(info: MetricInfo, cells: list[Cell], period: str, min_finding_n
     gaps = largest_gaps(info, cells, min_finding_n)
     if not gaps:
         return None
-    last = LAST_PERIOD.get(period, "last year")
+    last = periods.last_period(period)
     pieces = []
     for c in gaps:
         spread = difference_range(c.gap_low, c.gap_high, info.unit)

@@ -17,8 +17,8 @@ import duckdb
 
 from sezp_roadmap.extracts import STATE_METRICS
 from sezp_roadmap.metrics import METRICS_BY_ID
+from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.sections import ATTENDANCE_METRICS, DISCIPLINE_METRICS, Sections
-from sezp_roadmap.reporting.formatting import school_year_label
 from sezp_roadmap.reporting.state_reconciliation import formatted
 from sezp_roadmap.warehouse import query, table_exists
 

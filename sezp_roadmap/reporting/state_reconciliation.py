@@ -11,7 +11,8 @@ import duckdb
 
 from sezp_roadmap.extracts import STATE_METRICS
 from sezp_roadmap.metrics import METRICS_BY_ID
-from sezp_roadmap.reporting.formatting import format_difference, format_value, school_year_label, subgroup_label
+from sezp_roadmap.periods import school_year_label
+from sezp_roadmap.reporting.formatting import format_difference, format_value, subgroup_label
 from sezp_roadmap.warehouse import query, table_exists
 
 STATUS_WORDS = {

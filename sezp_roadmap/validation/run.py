@@ -18,17 +18,18 @@ from pathlib import Path
 
 import duckdb
 
-from sezp_roadmap import schemas
+from sezp_roadmap import findings, schemas
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import Problem
 from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
+from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
+from sezp_roadmap.periods import school_year_label
+from sezp_roadmap.rules import check_rule_ids, sql_rules
 from sezp_roadmap.subgroups import SUBGROUPS
-from sezp_roadmap.validation import findings, uncounted
-from sezp_roadmap.validation.findings import ERROR, EXCLUDED, WARNING, Issue
-from sezp_roadmap.validation.rules import check_rule_ids, sql_rules
+from sezp_roadmap.validation import uncounted
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
@@ -273,10 +274,6 @@ def _repeated_keys_sql(extract: Extract) -> str:
 # --- references to other extracts, dates, years ---------------------------------------------------
 
 
-def _year_label(year: int) -> str:
-    return f"{year - 1}-{str(year)[-2:]}"
-
-
 def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> list[tuple]:
     name = extract.name
     parts: list[tuple] = []
@@ -304,7 +301,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
     if name in CALENDAR_YEAR_DATES:
         column = CALENDAR_YEAR_DATES[name]
         years = [r[0] for r in con.execute("select distinct school_year from staging.calendar where school_year is not null order by 1").fetchall()]
-        covered = f"{_year_label(years[0])} to {_year_label(years[-1])}" if years else "none"
+        covered = f"{school_year_label(years[0])} to {school_year_label(years[-1])}" if years else "none"
         # A few such rows are mess (a backdated action of last June); most of a file is a wrong file (the guards).
         parts.append((
             "date_outside_calendar_years", EXCLUDED,
@@ -322,7 +319,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
             "school_year_in_future", ERROR,
             _select("school_year", text_of(extract.column("school_year"))) + ' where "school_year" > ?',
             [
-                f"a school year up to {latest} ({_year_label(latest)})",
+                f"a school year up to {latest} ({school_year_label(latest)})",
                 f"this school year has not started by the as-of date {as_of.isoformat()}",
                 latest,
             ],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from sezp_roadmap.validation.findings import EXCLUDED
+from sezp_roadmap.findings import EXCLUDED
 from sezp_roadmap.warehouse import query
 
 # What the rows of each "not counted" rule are, after "are" / "is".

@@ -52,12 +52,11 @@ with cells as (
     join work.metric_cells as m
         using (school_id, school_year, period, metric, subgroup)
 ),
+-- Each group with its comparison group (ell with non_ell and the reverse, …), from the subgroup registry.
 pairs as (
-    select * from (values
-        ('ell', 'non_ell'), ('non_ell', 'ell'),
-        ('swd', 'non_swd'), ('non_swd', 'swd'),
-        ('low_income', 'non_low_income'), ('non_low_income', 'low_income')
-    ) as p(subgroup, comparison_group)
+    select subgroup, comparison_group
+    from meta.subgroups
+    where comparison_group is not null
 ),
 targets as (
     select school_id, school_year, period, metric, subgroup, max(target) as target

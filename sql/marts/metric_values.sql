@@ -1,5 +1,5 @@
 -- The published mart's rows for this run's periods (merged into marts.metric_values by
--- sezp_roadmap.metrics): one row per (school_id, school_year, period, metric, subgroup).
+-- sezp_roadmap.metric_engine): one row per (school_id, school_year, period, metric, subgroup).
 -- A hidden cell (sql/work/suppression_cells.sql, complementary_suppression.sql)
 -- has value, numerator, denominator and its interval NULL, so the figure cannot be
 -- recovered from them; n (how many students or respondents) stays. A subgroup

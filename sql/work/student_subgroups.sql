@@ -1,18 +1,15 @@
 -- The subgroups of every attribute combination of the run's students (work.profiles):
 -- every id the attributes put a student in, `all` included (docs/metrics.md,
--- data-contract.md). The one place the subgroup rules are written.
+-- data-contract.md). The one place the subgroup rules are written; the race and
+-- gender codes' subgroups are meta.subgroups.code (the subgroup registry).
 create or replace table work.profile_subgroups as
 with subgroups as (
     select
-        profile_id,
+        p.profile_id,
         [
             'all',
-            case race_ethnicity
-                when 'H' then 'hispanic' when 'B' then 'black' when 'W' then 'white'
-                when 'A' then 'asian' when 'N' then 'native_american'
-                when 'P' then 'pacific_islander' when 'M' then 'multirace'
-            end,
-            case gender when 'F' then 'female' when 'M' then 'male' when 'N' then 'nonbinary' end,
+            race.subgroup,
+            gender.subgroup,
             case when ell then 'ell' else 'non_ell' end,
             case when former_ell then 'former_ell' end,
             case when swd then 'swd' else 'non_swd' end,
@@ -20,7 +17,11 @@ with subgroups as (
             case when ell or former_ell or swd or low_income then 'high_needs' end,
             'grade_' || grade
         ] as ids
-    from work.profiles
+    from work.profiles as p
+    left join meta.subgroups as race
+        on race.partition_name = 'race' and race.code = p.race_ethnicity
+    left join meta.subgroups as gender
+        on gender.partition_name = 'gender' and gender.code = p.gender
 ),
 final as (
     select profile_id, unnest(ids) as subgroup

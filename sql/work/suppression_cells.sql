@@ -7,7 +7,8 @@
 -- High needs and former English learners have no published complement, but
 -- all minus the group is one: a few students outside the group would be
 -- revealed by `all` and the group. Each gets an unpublished complement cell
--- (not_high_needs, not_former_ell) that takes part in suppression only.
+-- (not_high_needs, not_former_ell: rows of meta.subgroups, written from the
+-- subgroup registry) that takes part in suppression only.
 create or replace table work.suppression_cells as
 with published as (
     select c.school_id, c.school_year, c.period, c.metric, c.subgroup, c.n, false as is_complement
@@ -21,8 +22,9 @@ complements as (
     join published as a
         on a.school_id = g.school_id and a.school_year = g.school_year and a.period = g.period
         and a.metric = g.metric and a.subgroup = 'all'
-    where g.subgroup in ('high_needs', 'former_ell')
-      and a.n > g.n
+    join meta.subgroups as s
+        on s.subgroup = 'not_' || g.subgroup
+    where a.n > g.n
 ),
 cells as (
     select
@@ -51,34 +53,26 @@ select *, primary_suppressed as suppressed from final;
 -- The sets of cells that add up to a published total, so that the total minus
 -- the others would reveal a single hidden cell:
 -- * at one school (or the zone), in one period and metric, the subgroups that
---   partition `all`: the race/ethnicity groups; female, male, non-binary; each
---   group with its comparison group; the grades; high needs and former
---   English learners with their unpublished complements (every student is in
---   exactly one cell of each);
+--   partition `all` (meta.subgroups.partition_name, from the subgroup registry):
+--   the race/ethnicity groups; female, male, non-binary; each group with its
+--   comparison group; the grades; high needs and former English learners with
+--   their unpublished complements (every student is in exactly one cell of each);
 -- * for survey metrics (respondents), the schools of the zone: the zone row
 --   pools every school's respondents, so the zone minus the other schools
 --   would give a hidden school's score away.
 create or replace table work.suppression_sets as
 with membership as (
     select
-        cell_id,
-        school_id,
-        school_year,
-        period,
-        metric,
-        case
-            when subgroup in ('hispanic', 'black', 'white', 'asian', 'native_american', 'pacific_islander', 'multirace')
-                then 'race'
-            when subgroup in ('female', 'male', 'nonbinary') then 'gender'
-            when subgroup in ('ell', 'non_ell') then 'ell'
-            when subgroup in ('swd', 'non_swd') then 'swd'
-            when subgroup in ('low_income', 'non_low_income') then 'low_income'
-            when subgroup like 'grade\_%' escape '\' then 'grade'
-            when subgroup in ('high_needs', 'not_high_needs') then 'high_needs'
-            when subgroup in ('former_ell', 'not_former_ell') then 'former_ell'
-        end as partition_name
-    from work.suppression_cells
-    where population <> 'indicators'
+        c.cell_id,
+        c.school_id,
+        c.school_year,
+        c.period,
+        c.metric,
+        s.partition_name
+    from work.suppression_cells as c
+    left join meta.subgroups as s
+        using (subgroup)
+    where c.population <> 'indicators'
 ),
 schools as (
     select cell_id, 'schools' as school_id, school_year, period, metric, 'school:' || subgroup as partition_name

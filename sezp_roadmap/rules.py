@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sezp_roadmap.validation.findings import ERROR, EXCLUDED, WARNING
+from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING
 
 
 @dataclass(frozen=True)
