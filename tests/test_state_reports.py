@@ -112,13 +112,13 @@ def test_the_data_quality_page_lists_what_differs_first_with_the_reasons(zone):
 
 
 def test_the_data_quality_page_says_how_to_add_the_figures_when_there_are_none(tmp_path):
-    from sezp_roadmap.config import load_settings
-    from sezp_roadmap.reporting.data_quality import render_data_quality
-    from sezp_roadmap.reporting.render import environment
+    from sezp_roadmap.cli import main
+    from test_pipeline import write_tiny_zone
 
-    con = duckdb.connect()
-    path = render_data_quality(con, tmp_path, load_settings(), environment())
-    assert "add DESE's published figures as <code>state_figures.csv</code>" in path.read_text()
+    data = write_tiny_zone(tmp_path / "landing")  # no state_figures.csv
+    assert main(["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]) == 0
+    page = (tmp_path / "out" / "data-quality.html").read_text()
+    assert "add DESE's published figures as <code>state_figures.csv</code>" in page
 
 
 def test_pages_with_state_figures_render_in_chromium_without_errors(zone):
