@@ -37,9 +37,7 @@ def load_staging(con: duckdb.DuckDBPyConnection, data: Path) -> None:
         files = sorted(str(p) for p in data.glob(f"{name}*.csv*"))
         columns = "{" + ", ".join(f"'{c.name}': '{c.sql_type}'" for c in extract.columns) + "}"
         # Flags are Y/N in the files: read as text, then typed as ingestion types them.
-        select = ", ".join(
-            f"{c.name} = 'Y' as {c.name}" if c.kind == "flag" else c.name for c in extract.columns
-        )
+        select = ", ".join(f"{c.name} = 'Y' as {c.name}" if c.kind == "flag" else c.name for c in extract.columns)
         text_columns = columns.replace("'BOOLEAN'", "'VARCHAR'")
         con.execute(
             f"create table staging.{name} as select {select} "
@@ -59,7 +57,9 @@ def attendance_figures(data: Path) -> tuple[list[tuple], float]:
         load_staging(con, data)
         read_seconds = time.perf_counter() - started
         # The baseline's figures are end-of-year ones: the engine computes that period of every year, not mid-year.
-        years = [row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()]
+        years = [
+            row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()
+        ]
         metric_engine.compute_student_tables(con, settings, [(year, "end_of_year") for year in years])
         run_sql(con, "work/metric_cells")
         run_sql(con, "work/metrics/attendance")

@@ -11,7 +11,7 @@ with results.md.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -40,7 +40,7 @@ def summarize(result: dict) -> dict:
 def record(path: Path, code: str, results: list[dict], when: datetime | None = None) -> dict:
     """Append one run (the sizes it measured) to the history; returns the line written."""
     run = {
-        "when": (when or datetime.now(timezone.utc)).strftime("%Y-%m-%d %H:%M"),
+        "when": (when or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M"),
         "code": code,
         "sizes": {r["size"]: summarize(r) for r in results},
     }

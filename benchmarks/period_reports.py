@@ -43,8 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         pages = render_reports(con, Path(out), settings, periods=[(period["school_year"], period["period"])])
         seconds = time.perf_counter() - started
     con.close()
-    summary = {"seconds": round(seconds, 2), "school_year": period["school_year"], "period": period["period"],
-               "schools": len(pages)}
+    summary = {
+        "seconds": round(seconds, 2),
+        "school_year": period["school_year"],
+        "period": period["period"],
+        "schools": len(pages),
+    }
     json.dump(summary, sys.stdout)
     sys.stdout.write("\n")
     return 0

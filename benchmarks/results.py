@@ -1,6 +1,6 @@
 """benchmarks/results.md from the measured figures: the machine, the goals, the growth, the profile."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sezp_roadmap.periods import school_year_label
@@ -117,42 +117,60 @@ def _goals(by_size: dict[str, dict]) -> list[str]:
     if speedup is not None:
         engine = largest["engine"]
         stages_ratio = pandas_over_data_stages(largest)
-        rows.append(f"| At least {PANDAS_SPEEDUP}× faster than pandas on attendance and chronic absence | "
-                    f"pandas {_fmt(pandas['seconds'])} s / the engine on the same files {_fmt(engine['seconds'])} s = "
-                    f"{speedup:.1f}× (pandas / the whole data stages, which also ingest, validate and compute every "
-                    f"other metric: {_fmt(stages_ratio)}×) | {_met(speedup >= PANDAS_SPEEDUP)} |")
+        rows.append(
+            f"| At least {PANDAS_SPEEDUP}× faster than pandas on attendance and chronic absence | "
+            f"pandas {_fmt(pandas['seconds'])} s / the engine on the same files {_fmt(engine['seconds'])} s = "
+            f"{speedup:.1f}× (pandas / the whole data stages, which also ingest, validate and compute every "
+            f"other metric: {_fmt(stages_ratio)}×) | {_met(speedup >= PANDAS_SPEEDUP)} |"
+        )
     else:
         reason = (pandas.get("reason") or "the engine did not finish") if pandas else "not run"
         speedups = [(r["size"], pandas_speedup(r)) for r in by_size.values() if pandas_speedup(r) is not None]
         best = ", ".join(f"{s} {v:.1f}×" for s, v in speedups) or "no size finished"
-        pandas_text = (f"pandas {_fmt(pandas['seconds'])} s, peak {_fmt(pandas['peak_rss_mib'] / 1024, 1)} GiB"
-                       + ("" if pandas["finished"] else " (did not finish)")) if pandas else "pandas not run"
-        rows.append(f"| At least {PANDAS_SPEEDUP}× faster than pandas | no ratio at {largest['size']}: {pandas_text}; "
-                    f"{reason}; at smaller sizes: {best} | "
-                    f"{_met(all(v >= PANDAS_SPEEDUP for _, v in speedups) if speedups else None)} |")
+        pandas_text = (
+            (
+                f"pandas {_fmt(pandas['seconds'])} s, peak {_fmt(pandas['peak_rss_mib'] / 1024, 1)} GiB"
+                + ("" if pandas["finished"] else " (did not finish)")
+            )
+            if pandas
+            else "pandas not run"
+        )
+        rows.append(
+            f"| At least {PANDAS_SPEEDUP}× faster than pandas | no ratio at {largest['size']}: {pandas_text}; "
+            f"{reason}; at smaller sizes: {best} | "
+            f"{_met(all(v >= PANDAS_SPEEDUP for _, v in speedups) if speedups else None)} |"
+        )
     if not done:  # the reports of the largest size were never reached: the largest size that got there
         largest = next((r for r in reversed(list(by_size.values())) if finished(r)), largest)
         build, stages, rate = largest["build"], largest["build"]["stages"], schools_per_second(largest)
-    cold = (f"{largest['schools']:,} schools ({build['report_pages']:,} pages: every school year and period) in "
-            f"{_fmt(stages.get('reports'))} s = {_fmt(rate)} schools/s{_pages_per_second(build)}")
+    cold = (
+        f"{largest['schools']:,} schools ({build['report_pages']:,} pages: every school year and period) in "
+        f"{_fmt(stages.get('reports'))} s = {_fmt(rate)} schools/s{_pages_per_second(build)}"
+    )
     one_period = period_schools_per_second(largest)
     if one_period is None:  # a result measured before one period's reports were timed: the cold build decides
-        rows.append(f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}: {cold} | "
-                    f"{_met(rate >= SCHOOLS_PER_SECOND if rate else None)} |")
+        rows.append(
+            f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}: {cold} | "
+            f"{_met(rate >= SCHOOLS_PER_SECOND if rate else None)} |"
+        )
     else:
         period = largest["period_reports"]
-        rows.append(f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}, one report per "
-                    f"school (the {school_year_label(period['school_year'])} mid-year report, as a scheduled refresh "
-                    f"renders it): {period['schools']:,} schools in {_fmt(period['seconds'])} s = {_fmt(one_period)} "
-                    f"schools/s. The cold build's reports stage, every school year and period: {cold}, "
-                    f"{'above' if rate and rate >= SCHOOLS_PER_SECOND else 'below'} the goal's rate | "
-                    f"{_met(one_period >= SCHOOLS_PER_SECOND)} |")
+        rows.append(
+            f"| Reports at {SCHOOLS_PER_SECOND} schools per second or more | {largest['size']}, one report per "
+            f"school (the {school_year_label(period['school_year'])} mid-year report, as a scheduled refresh "
+            f"renders it): {period['schools']:,} schools in {_fmt(period['seconds'])} s = {_fmt(one_period)} "
+            f"schools/s. The cold build's reports stage, every school year and period: {cold}, "
+            f"{'above' if rate and rate >= SCHOOLS_PER_SECOND else 'below'} the goal's rate | "
+            f"{_met(one_period >= SCHOOLS_PER_SECOND)} |"
+        )
     sample = by_size.get("sample")
     repeats = sample["build"].get("repeats") if sample else None
     runs = f" (median of {len(repeats)} builds: {', '.join(f'{r:.1f}' for r in repeats)} s)" if repeats else ""
-    rows.append(f"| Sample zone's whole build under {SAMPLE_BUILD_SECONDS} s | "
-                f"{_fmt(sample['build']['seconds']) + ' s' + runs if sample else 'not measured'} | "
-                f"{_met(sample['build']['seconds'] < SAMPLE_BUILD_SECONDS if sample else None)} |")
+    rows.append(
+        f"| Sample zone's whole build under {SAMPLE_BUILD_SECONDS} s | "
+        f"{_fmt(sample['build']['seconds']) + ' s' + runs if sample else 'not measured'} | "
+        f"{_met(sample['build']['seconds'] < SAMPLE_BUILD_SECONDS if sample else None)} |"
+    )
     return rows
 
 
@@ -186,13 +204,17 @@ def _agreement(measured: list[dict]) -> list[str]:
         pandas, engine = r.get("pandas"), r.get("engine") or {}
         if pandas and pandas["finished"] and pandas.get("max_difference"):
             d = pandas["max_difference"]
-            line = (f"- {r['size']}: {d['cells']} school-year cells compared with the warehouse; largest difference "
-                    f"{_fmt(d['attendance_rate'], 6)} points (attendance rate), "
-                    f"{_fmt(d['chronic_absence_rate'], 6)} points (chronic absence)")
+            line = (
+                f"- {r['size']}: {d['cells']} school-year cells compared with the warehouse; largest difference "
+                f"{_fmt(d['attendance_rate'], 6)} points (attendance rate), "
+                f"{_fmt(d['chronic_absence_rate'], 6)} points (chronic absence)"
+            )
             e = engine.get("max_difference_from_pandas")
             if e:
-                line += (f"; the engine's figures from the same files: {e['cells']} cells, largest difference "
-                         f"{_fmt(e['attendance_rate'], 6)} and {_fmt(e['chronic_absence_rate'], 6)} points")
+                line += (
+                    f"; the engine's figures from the same files: {e['cells']} cells, largest difference "
+                    f"{_fmt(e['attendance_rate'], 6)} and {_fmt(e['chronic_absence_rate'], 6)} points"
+                )
             lines.append(line + ".")
     return lines
 
@@ -215,14 +237,18 @@ def _why(result: dict) -> str:
     top = next(iter(profile.items()), None)
     sql = f"; costliest SQL file `sql/{top[0]}.sql` {top[1]:,.1f} s" if top else ""
     if not finished(result):
-        return (f"- {result['size']}: stopped after {build['seconds']:,.0f} s with its reports not reached and its "
-                f"resident memory at {build['peak_rss_mib'] / 1024:.1f} GiB{sql} (the SQL profile starts with the "
-                "metrics stage: the time before it went to ingest and validation).")
+        return (
+            f"- {result['size']}: stopped after {build['seconds']:,.0f} s with its reports not reached and its "
+            f"resident memory at {build['peak_rss_mib'] / 1024:.1f} GiB{sql} (the SQL profile starts with the "
+            "metrics stage: the time before it went to ingest and validation)."
+        )
     total = sum(stages.values()) or 1.0
     shares = ", ".join(f"{k} {v:,.1f} s ({100 * v / total:.0f} %)" for k, v in stages.items())
     outside = build["seconds"] - sum(stages.values())
-    return (f"- {result['size']}: {shares}; {outside:,.1f} s outside the stages (Python, Dagster start-up and "
-            f"step hand-offs){sql}.")
+    return (
+        f"- {result['size']}: {shares}; {outside:,.1f} s outside the stages (Python, Dagster start-up and "
+        f"step hand-offs){sql}."
+    )
 
 
 def _floor_reason(result: dict) -> str | None:
@@ -233,15 +259,19 @@ def _floor_reason(result: dict) -> str | None:
     ingest, budget = stages.get("ingest", 0.0), FLOOR_RATIO * result["floor"]["seconds"]
     attendance_sql = result["build"]["sql_profile"].get("work/student_attendance")
     of_which = f", of which `sql/work/student_attendance.sql` {attendance_sql:,.1f} s" if attendance_sql else ""
-    text = (f"- **Data stages within {FLOOR_RATIO}× the read-once floor** ({ratio:.0f}× at {result['size']}): the floor "
-            f"({floor:.2f} s) only counts the rows of every file. Ingest reads every row, types each cell and writes "
-            f"the row once with its file and row number: {ingest:,.1f} s, {ingest / max(floor, 1e-9):.0f}× the floor "
-            f"on its own. Validation runs its rules over every row ({stages.get('validation', 0.0):,.1f} s), and the "
-            f"metrics read the attendance again and aggregate it per student and day "
-            f"({stages.get('metrics', 0.0):,.1f} s{of_which}).")
+    text = (
+        f"- **Data stages within {FLOOR_RATIO}× the read-once floor** ({ratio:.0f}× at {result['size']}): the floor "
+        f"({floor:.2f} s) only counts the rows of every file. Ingest reads every row, types each cell and writes "
+        f"the row once with its file and row number: {ingest:,.1f} s, {ingest / max(floor, 1e-9):.0f}× the floor "
+        f"on its own. Validation runs its rules over every row ({stages.get('validation', 0.0):,.1f} s), and the "
+        f"metrics read the attendance again and aggregate it per student and day "
+        f"({stages.get('metrics', 0.0):,.1f} s{of_which})."
+    )
     if ingest > budget:
-        text += (f" {FLOOR_RATIO}× the floor leaves {budget:,.1f} s for all three stages, less than ingest alone "
-                 "takes: out of reach by design.")
+        text += (
+            f" {FLOOR_RATIO}× the floor leaves {budget:,.1f} s for all three stages, less than ingest alone "
+            "takes: out of reach by design."
+        )
     return text
 
 
@@ -256,20 +286,30 @@ def _pandas_reason(by_size: dict[str, dict]) -> str | None:
     if read is None:
         split = ", starting its process included"
     else:
-        split = (f": {read:,.1f} s reading the three CSV files into typed tables and "
-                 f"{engine['compute_seconds'] - read:,.1f} s in the metric engine's SQL, the rest starting the process")
+        split = (
+            f": {read:,.1f} s reading the three CSV files into typed tables and "
+            f"{engine['compute_seconds'] - read:,.1f} s in the metric engine's SQL, the rest starting the process"
+        )
     sql = r["build"]["sql_profile"].get("work/student_attendance")
-    same = (" The build's own run of the engine's student-level SQL (`sql/work/student_attendance.sql`, both "
-            f"periods of every year) took {sql:,.1f} s at this size." if sql else "")
-    text = (f"- **{PANDAS_SPEEDUP}× faster than pandas** ({pandas_speedup(r):.1f}× at {r['size']}): pandas took "
-            f"{pandas:,.1f} s, so the goal needs the engine within {needed:,.1f} s. It took {engine['seconds']:,.1f} s"
-            f"{split}.{same}")
+    same = (
+        " The build's own run of the engine's student-level SQL (`sql/work/student_attendance.sql`, both "
+        f"periods of every year) took {sql:,.1f} s at this size."
+        if sql
+        else ""
+    )
+    text = (
+        f"- **{PANDAS_SPEEDUP}× faster than pandas** ({pandas_speedup(r):.1f}× at {r['size']}): pandas took "
+        f"{pandas:,.1f} s, so the goal needs the engine within {needed:,.1f} s. It took {engine['seconds']:,.1f} s"
+        f"{split}.{same}"
+    )
     unfinished = [x for x in by_size.values() if x.get("pandas") and not x["pandas"]["finished"]]
     if unfinished and unfinished[-1].get("engine", {}).get("finished"):
         x = unfinished[-1]
-        text += (f" At {x['size']}, pandas stopped ({x['pandas'].get('reason', 'did not finish')}) after "
-                 f"{x['pandas']['seconds']:,.0f} s at {x['pandas']['peak_rss_mib'] / 1024:.1f} GiB; the engine took "
-                 f"{x['engine']['seconds']:,.1f} s.")
+        text += (
+            f" At {x['size']}, pandas stopped ({x['pandas'].get('reason', 'did not finish')}) after "
+            f"{x['pandas']['seconds']:,.0f} s at {x['pandas']['peak_rss_mib'] / 1024:.1f} GiB; the engine took "
+            f"{x['engine']['seconds']:,.1f} s."
+        )
     return text
 
 
@@ -279,21 +319,25 @@ def _reports_reason(result: dict, cores: int) -> str | None:
     one_period = period_schools_per_second(result)
     if one_period is not None and one_period < SCHOOLS_PER_SECOND:
         period = result["period_reports"]
-        return (f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({one_period:.1f} at {result['size']}, one "
-                f"period): {period['schools']:,} reports took {period['seconds']:,.1f} s on {cores} worker processes, "
-                f"{1000 * cores * period['seconds'] / period['schools']:.1f} ms of a core per report at most (reading "
-                f"the period's cells, starting the workers and the targets pages included); the goal allows "
-                f"{1000 * cores / SCHOOLS_PER_SECOND:.1f} ms.")
+        return (
+            f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({one_period:.1f} at {result['size']}, one "
+            f"period): {period['schools']:,} reports took {period['seconds']:,.1f} s on {cores} worker processes, "
+            f"{1000 * cores * period['seconds'] / period['schools']:.1f} ms of a core per report at most (reading "
+            f"the period's cells, starting the workers and the targets pages included); the goal allows "
+            f"{1000 * cores / SCHOOLS_PER_SECOND:.1f} ms."
+        )
     if one_period is not None or rate is None or rate >= SCHOOLS_PER_SECOND or not pages:
         return None
     seconds = result["build"]["stages"]["reports"]
     needed = result["schools"] / SCHOOLS_PER_SECOND
-    return (f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({rate:.1f} at {result['size']}): each school "
-            f"has {pages / result['schools']:g} pages, one per school year and period, so the goal is "
-            f"{SCHOOLS_PER_SECOND * pages / result['schools']:,.0f} pages/s: {needed:,.0f} s for these {pages:,} pages. "
-            f"They took {seconds:,.1f} s on {cores} worker processes: {cores} cores × {seconds:,.1f} s / {pages:,} pages = "
-            f"{1000 * cores * seconds / pages:.1f} ms of a core per page at most (reading each period's cells, starting "
-            f"the workers and the targets pages included); the goal allows {1000 * cores * needed / pages:.1f} ms.")
+    return (
+        f"- **Reports at {SCHOOLS_PER_SECOND} schools per second** ({rate:.1f} at {result['size']}): each school "
+        f"has {pages / result['schools']:g} pages, one per school year and period, so the goal is "
+        f"{SCHOOLS_PER_SECOND * pages / result['schools']:,.0f} pages/s: {needed:,.0f} s for these {pages:,} pages. "
+        f"They took {seconds:,.1f} s on {cores} worker processes: {cores} cores × {seconds:,.1f} s / {pages:,} pages = "
+        f"{1000 * cores * seconds / pages:.1f} ms of a core per page at most (reading each period's cells, starting "
+        f"the workers and the targets pages included); the goal allows {1000 * cores * needed / pages:.1f} ms."
+    )
 
 
 def _reasons(by_size: dict[str, dict], cores: int) -> list[str]:
@@ -301,19 +345,25 @@ def _reasons(by_size: dict[str, dict], cores: int) -> list[str]:
     largest = by_size.get("state") or list(by_size.values())[-1]
     reasons = []
     if largest["size"] == "state" and not (finished(largest) and largest["build"]["seconds"] < STATE_BUILD_SECONDS):
-        reasons.append(f"- **The state's whole build under {STATE_BUILD_SECONDS} s** ({largest['build']['seconds']:,.1f} s"
-                       f"{'' if finished(largest) else ', stopped unfinished'}): where it went is below, stage by stage.")
+        reasons.append(
+            f"- **The state's whole build under {STATE_BUILD_SECONDS} s** ({largest['build']['seconds']:,.1f} s"
+            f"{'' if finished(largest) else ', stopped unfinished'}): where it went is below, stage by stage."
+        )
     if largest["size"] == "state" and largest["build"]["peak_rss_mib"] >= STATE_PEAK_MIB:
-        reasons.append(f"- **Peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB** "
-                       f"({largest['build']['peak_rss_mib'] / 1024:.2f} GiB): DuckDB may take up to its memory limit "
-                       "(`SEZP_MEMORY_LIMIT`, 3 GB by default) and each report worker holds one period's cells.")
+        reasons.append(
+            f"- **Peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB** "
+            f"({largest['build']['peak_rss_mib'] / 1024:.2f} GiB): DuckDB may take up to its memory limit "
+            "(`SEZP_MEMORY_LIMIT`, 3 GB by default) and each report worker holds one period's cells."
+        )
     reasons += [r for r in (_floor_reason(largest), _pandas_reason(by_size), _reports_reason(largest, cores)) if r]
     sample = by_size.get("sample")
     if sample and sample["build"]["seconds"] >= SAMPLE_BUILD_SECONDS:
         outside = sample["build"]["seconds"] - sum(sample["build"]["stages"].values())
-        reasons.append(f"- **The sample's build under {SAMPLE_BUILD_SECONDS} s** ({sample['build']['seconds']:.1f} s): "
-                       f"{outside:.1f} s of it is outside the stages (starting Python and Dagster, handing over "
-                       "between steps); the stages are below.")
+        reasons.append(
+            f"- **The sample's build under {SAMPLE_BUILD_SECONDS} s** ({sample['build']['seconds']:.1f} s): "
+            f"{outside:.1f} s of it is outside the stages (starting Python and Dagster, handing over "
+            "between steps); the stages are below."
+        )
     return reasons
 
 
@@ -321,16 +371,29 @@ def _goals_over_runs(history: list[dict]) -> list[str]:
     """How many of the runs on record met the goals one run can decide alone (the others need a size's baseline)."""
     tests = {
         f"the state's build under {STATE_BUILD_SECONDS} s": (
-            "state", lambda r: r["build_finished"] and r["build_seconds"] < STATE_BUILD_SECONDS),
+            "state",
+            lambda r: r["build_finished"] and r["build_seconds"] < STATE_BUILD_SECONDS,
+        ),
         f"its peak memory under {STATE_PEAK_MIB / 1024:.0f} GiB": (
-            "state", lambda r: r["build_finished"] and r["peak_rss_mib"] < STATE_PEAK_MIB),
+            "state",
+            lambda r: r["build_finished"] and r["peak_rss_mib"] < STATE_PEAK_MIB,
+        ),
         f"one period's reports at {SCHOOLS_PER_SECOND} schools/s at state": (
-            "state", lambda r: None if recorded_period_schools_per_second(r) is None
-            else recorded_period_schools_per_second(r) >= SCHOOLS_PER_SECOND),
+            "state",
+            lambda r: (
+                None
+                if recorded_period_schools_per_second(r) is None
+                else recorded_period_schools_per_second(r) >= SCHOOLS_PER_SECOND
+            ),
+        ),
         f"a cold build's reports (every period) at {SCHOOLS_PER_SECOND} schools/s at state": (
-            "state", lambda r: (recorded_schools_per_second(r) or 0) >= SCHOOLS_PER_SECOND),
+            "state",
+            lambda r: (recorded_schools_per_second(r) or 0) >= SCHOOLS_PER_SECOND,
+        ),
         f"the sample under {SAMPLE_BUILD_SECONDS} s": (
-            "sample", lambda r: r["build_finished"] and r["build_seconds"] < SAMPLE_BUILD_SECONDS),
+            "sample",
+            lambda r: r["build_finished"] and r["build_seconds"] < SAMPLE_BUILD_SECONDS,
+        ),
     }
     counts = []
     for goal, (size, met) in tests.items():
@@ -357,7 +420,9 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
             done = r["build_finished"]
             if done:
                 builds.setdefault(size, []).append(r["build_seconds"])
-            pandas = _fmt(r["pandas_seconds"]) + ("" if r["pandas_finished"] or r["pandas_seconds"] is None else " (did not finish)")
+            pandas = _fmt(r["pandas_seconds"]) + (
+                "" if r["pandas_finished"] or r["pandas_seconds"] is None else " (did not finish)"
+            )
             rows.append(
                 f"| {run['when']} | {run['code']} | {size} | {_fmt(r['floor_seconds'], 2)} | {_fmt(stages.get('ingest'))} | "
                 f"{_fmt(stages.get('validation'))} | {_fmt(stages.get('metrics'))} | {_fmt(stages.get('reports'))} | "
@@ -372,13 +437,18 @@ def _runs(history: list[dict], limit: int = 12) -> list[str]:
     return rows
 
 
-def write_results(path: Path, machine: dict[str, str], measured: list[dict], note: str | None = None,
-                  history: list[dict] | None = None) -> None:
+def write_results(
+    path: Path,
+    machine: dict[str, str],
+    measured: list[dict],
+    note: str | None = None,
+    history: list[dict] | None = None,
+) -> None:
     by_size = {r["size"]: r for r in measured}
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `python -m benchmarks.run` (`make bench`) on {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        f"Written by `python -m benchmarks.run` (`make bench`) on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. "
         "Each size is a synthetic zone from `sezp-roadmap sample` (plain CSV; two complete school years and the "
         "running one up to its `as_of_date`), built cold (no warehouse or reports from an earlier run).",
         "",
@@ -415,7 +485,12 @@ def write_results(path: Path, machine: dict[str, str], measured: list[dict], not
     ]
     agreement = _agreement(measured)
     if agreement:
-        lines += ["The pandas baseline computes the same figures as the warehouse (end-of-year, all students):", "", *agreement, ""]
+        lines += [
+            "The pandas baseline computes the same figures as the warehouse (end-of-year, all students):",
+            "",
+            *agreement,
+            "",
+        ]
     reasons = _reasons(by_size, int(machine.get("Cores") or 1)) if measured else []
     lines += [
         "## Why goals are missed",

@@ -116,8 +116,14 @@ def run_child(
             time.sleep(0.05)
         seconds = time.perf_counter() - started
     child.returncode = os.waitstatus_to_exitcode(status)
-    result = ChildRun(round(seconds, 2), round(usage.ru_maxrss / 1024, 1), child.returncode, out_path.read_text(),
-                      err_path.read_text(), steal_percent(ticks, cpu_ticks()))
+    result = ChildRun(
+        round(seconds, 2),
+        round(usage.ru_maxrss / 1024, 1),
+        child.returncode,
+        out_path.read_text(),
+        err_path.read_text(),
+        steal_percent(ticks, cpu_ticks()),
+    )
     out_path.unlink()
     err_path.unlink()
     return result
@@ -131,8 +137,20 @@ def generate(size: Size, folder: Path) -> float | None:
         return None
     shutil.rmtree(folder, ignore_errors=True)
     # Plain CSV, as a student information system exports it.
-    run = run_child([sys.executable, "-m", "sezp_roadmap.cli", "sample", "--out", str(folder),
-                     "--schools", str(size.schools), "--students", str(size.students)])
+    run = run_child(
+        [
+            sys.executable,
+            "-m",
+            "sezp_roadmap.cli",
+            "sample",
+            "--out",
+            str(folder),
+            "--schools",
+            str(size.schools),
+            "--students",
+            str(size.students),
+        ]
+    )
     if run.returncode:
         raise RuntimeError(f"generating {size.name} failed:\n{run.stderr}")
     marker.write_text(json.dumps(wanted))
@@ -154,7 +172,9 @@ def read_once_floor(data: Path) -> dict:
     rows, seconds = {}, {}
     for name, files in extract_files(data).items():
         started = time.perf_counter()
-        rows[name] = con.execute("select count(*) from read_csv($files, header = true, all_varchar = true)", {"files": files}).fetchone()[0]
+        rows[name] = con.execute(
+            "select count(*) from read_csv($files, header = true, all_varchar = true)", {"files": files}
+        ).fetchone()[0]
         seconds[name] = round(time.perf_counter() - started, 3)
     con.close()
     return {"seconds": round(sum(seconds.values()), 2), "by_extract": seconds, "rows": rows}
@@ -184,10 +204,14 @@ def source_tree(revision: str | None, workdir: Path) -> Path:
     """
     if not revision:
         return ROOT
-    commit = subprocess.run(["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", revision], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
     tree = workdir / f"src-{commit}"
     if not tree.exists():
-        subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, capture_output=True, check=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, capture_output=True, check=True
+        )
     return tree
 
 
@@ -208,9 +232,23 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
     for stale in work.glob("reports.*"):
         shutil.rmtree(stale, ignore_errors=True)
     env = {**source_env(source), "SEZP_BENCH_PROFILE": str(profile)}
-    run = run_child([sys.executable, "-m", "benchmarks.profiled_build", "--data", str(data.resolve()),
-                     "--warehouse", str(warehouse.resolve()), "--reports", str(reports.resolve())], env=env, cwd=source,
-                    timeout=timeout, stop_signal=signal.SIGINT)
+    run = run_child(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.profiled_build",
+            "--data",
+            str(data.resolve()),
+            "--warehouse",
+            str(warehouse.resolve()),
+            "--reports",
+            str(reports.resolve()),
+        ],
+        env=env,
+        cwd=source,
+        timeout=timeout,
+        stop_signal=signal.SIGINT,
+    )
     finished = not (timeout and run.seconds >= timeout)
     if run.returncode and finished:
         raise RuntimeError(f"the build failed:\n{run.stdout}\n{run.stderr}")
@@ -243,13 +281,28 @@ def median_build(data: Path, work: Path, source: Path, timeout: float | None, re
 
 def period_reports(data: Path, warehouse: str, source: Path) -> dict:
     """The running school year's mid-year reports of every school, rendered from the built warehouse (a child process)."""
-    run = run_child([sys.executable, "-m", "benchmarks.period_reports", "--warehouse", str(Path(warehouse).resolve()),
-                     "--data", str(data.resolve())],
-                    env=source_env(source), cwd=source)
+    run = run_child(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.period_reports",
+            "--warehouse",
+            str(Path(warehouse).resolve()),
+            "--data",
+            str(data.resolve()),
+        ],
+        env=source_env(source),
+        cwd=source,
+    )
     if run.returncode:
         raise RuntimeError(f"rendering one period's reports failed:\n{run.stderr}")
     summary = json.loads(run.stdout.strip().splitlines()[-1])
-    return {**summary, "wall_seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "host_steal_pct": run.host_steal_pct}
+    return {
+        **summary,
+        "wall_seconds": run.seconds,
+        "peak_rss_mib": run.peak_rss_mib,
+        "host_steal_pct": run.host_steal_pct,
+    }
 
 
 def figures_script(module: str, data: Path, out: Path, timeout: float, memory_limit: int | None = None) -> dict:
@@ -258,11 +311,17 @@ def figures_script(module: str, data: Path, out: Path, timeout: float, memory_li
     Its wall time and peak memory; its own compute time (the JSON line it prints)
     when it finished, and why it stopped when it did not.
     """
-    run = run_child([sys.executable, "-m", module, "--data", str(data), "--out", str(out)],
-                    timeout=timeout, memory_limit=memory_limit)
+    run = run_child(
+        [sys.executable, "-m", module, "--data", str(data), "--out", str(out)],
+        timeout=timeout,
+        memory_limit=memory_limit,
+    )
     if run.returncode:
-        reason = "MemoryError" if "MemoryError" in run.stderr else (
-            f"stopped after {timeout:.0f} s" if run.seconds >= timeout else f"exit code {run.returncode}")
+        reason = (
+            "MemoryError"
+            if "MemoryError" in run.stderr
+            else (f"stopped after {timeout:.0f} s" if run.seconds >= timeout else f"exit code {run.returncode}")
+        )
         return {"finished": False, "seconds": run.seconds, "peak_rss_mib": run.peak_rss_mib, "reason": reason}
     summary = json.loads(run.stdout.strip().splitlines()[-1])
     return {
@@ -288,7 +347,9 @@ def engine_attendance(data: Path, work: Path, pandas_csv: Path | None, timeout: 
     out = work / "engine_figures.csv"
     result = figures_script("benchmarks.engine_attendance", data, out, timeout)
     if result["finished"]:
-        result["max_difference_from_pandas"] = figures_difference(out, pandas_csv) if pandas_csv and pandas_csv.exists() else None
+        result["max_difference_from_pandas"] = (
+            figures_difference(out, pandas_csv) if pandas_csv and pandas_csv.exists() else None
+        )
     return result
 
 
@@ -338,14 +399,22 @@ def agreement(pandas_csv: Path, warehouse: str) -> dict:
 
 
 def measure(
-    size: Size, workdir: Path, *, baseline: bool, baseline_timeout: float, build_timeout: float | None = None, source: Path = ROOT
+    size: Size,
+    workdir: Path,
+    *,
+    baseline: bool,
+    baseline_timeout: float,
+    build_timeout: float | None = None,
+    source: Path = ROOT,
 ) -> dict:
     work = workdir / size.name
     data = work / "data"
     work.mkdir(parents=True, exist_ok=True)
     generated = generate(size, data)
     floor = read_once_floor(data)
-    built = median_build(data, work, source, build_timeout, repeats=SMALL_SIZE_REPEATS if size.students <= 10_000 else 1)
+    built = median_build(
+        data, work, source, build_timeout, repeats=SMALL_SIZE_REPEATS if size.students <= 10_000 else 1
+    )
     result = {
         "size": size.name,
         "schools": size.schools,
@@ -354,8 +423,12 @@ def measure(
         "input_mib": round(sum(p.stat().st_size for p in data.iterdir()) / 2**20, 1),
         "floor": floor,
         "build": built,
-        "period_reports": period_reports(data, built["warehouse"], source) if built["finished"] and built["report_pages"] else None,
-        "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout) if baseline else None,
+        "period_reports": period_reports(data, built["warehouse"], source)
+        if built["finished"] and built["report_pages"]
+        else None,
+        "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout)
+        if baseline
+        else None,
     }
     if baseline:
         pandas_csv = work / "pandas_figures.csv" if result["pandas"]["finished"] else None
@@ -369,14 +442,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sizes", nargs="+", default=["sample", "district", "state"], choices=sorted(SIZES))
     p.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
     p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
-    p.add_argument("--history", type=Path, default=ROOT / "benchmarks" / "history.jsonl",
-                   help="every run on record, one JSON line each (a run appends its sizes)")
+    p.add_argument(
+        "--history",
+        type=Path,
+        default=ROOT / "benchmarks" / "history.jsonl",
+        help="every run on record, one JSON line each (a run appends its sizes)",
+    )
     p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
     p.add_argument("--baseline-timeout", type=float, default=1800)
-    p.add_argument("--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished")
-    p.add_argument("--source", metavar="REV", help="build with a clean worktree of this commit (default: this checkout as it is)")
+    p.add_argument(
+        "--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished"
+    )
+    p.add_argument(
+        "--source", metavar="REV", help="build with a clean worktree of this commit (default: this checkout as it is)"
+    )
     p.add_argument("--note", help="a sentence on the conditions of the run, written under the results' heading")
-    p.add_argument("--report-only", action="store_true", help="rewrite the results file from the figures already measured")
+    p.add_argument(
+        "--report-only", action="store_true", help="rewrite the results file from the figures already measured"
+    )
     args = p.parse_args(argv)
     source = source_tree(args.source, args.workdir) if args.source else ROOT
     machine = describe(source)
@@ -384,13 +467,22 @@ def main(argv: list[str] | None = None) -> int:
         this_run = []
         for name in args.sizes:
             print(f"[bench] {name} ...", file=sys.stderr, flush=True)
-            result = measure(SIZES[name], args.workdir, baseline=not args.no_baseline, baseline_timeout=args.baseline_timeout,
-                             build_timeout=args.build_timeout, source=source)
+            result = measure(
+                SIZES[name],
+                args.workdir,
+                baseline=not args.no_baseline,
+                baseline_timeout=args.baseline_timeout,
+                build_timeout=args.build_timeout,
+                source=source,
+            )
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
             this_run.append(result)
         history.record(args.history, machine["Code"], this_run)
-    measured = [json.loads((args.workdir / n / "result.json").read_text())
-                for n in SIZES if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)]
+    measured = [
+        json.loads((args.workdir / n / "result.json").read_text())
+        for n in SIZES
+        if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)
+    ]
     write_results(args.results, machine, measured, note=args.note, history=history.load(args.history))
     return 0
 

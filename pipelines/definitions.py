@@ -4,7 +4,6 @@ Nothing here opens the warehouse: assets open it while they run, one at a
 time (in-process executor, and dagster_home/dagster.yaml runs one run at a time).
 """
 
-
 import dagster as dg
 
 from pipelines.defs.checks import extract_checks

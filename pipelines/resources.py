@@ -33,5 +33,8 @@ class RoadmapPaths(dg.ConfigurableResource):
 
 def default_paths() -> RoadmapPaths:
     return RoadmapPaths(
-        data_dir=default.data_dir(), warehouse=default.warehouse(), reports_dir=default.reports(), config_file=default.config_file()
+        data_dir=default.data_dir(),
+        warehouse=default.warehouse(),
+        reports_dir=default.reports(),
+        config_file=default.config_file(),
     )

@@ -44,7 +44,9 @@ class BuildOutcome:
 # Asset checks run as steps of their own: any step that is not an asset is validation.
 # The marts are the metric stage's output.
 STAGE_OF_STEP = {
-    assets_def.op.name: ("publish" if key.to_user_string() == "published_roadmap" else {"marts": "metrics"}.get(group, group))
+    assets_def.op.name: (
+        "publish" if key.to_user_string() == "published_roadmap" else {"marts": "metrics"}.get(group, group)
+    )
     for assets_def in all_assets
     for key, group in assets_def.group_names_by_key.items()
 }
@@ -73,7 +75,9 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
     return outcome
 
 
-def _run(outcome: BuildOutcome, instance: dg.DagsterInstance, paths: RoadmapPaths, selected: list, tags: dict[str, str]) -> None:
+def _run(
+    outcome: BuildOutcome, instance: dg.DagsterInstance, paths: RoadmapPaths, selected: list, tags: dict[str, str]
+) -> None:
     """Materialize the selected assets (and their checks) in one run; record timings, metadata and problems."""
     result = dg.materialize(
         all_assets,
@@ -116,4 +120,6 @@ def _run(outcome: BuildOutcome, instance: dg.DagsterInstance, paths: RoadmapPath
                 outcome.problems.append(data.user_failure_data.description)
             else:
                 error = data.error.cause if data.error and data.error.cause else data.error
-                outcome.problems.append(f"internal error in step {step}: {error.message.strip() if error else 'unknown'}")
+                outcome.problems.append(
+                    f"internal error in step {step}: {error.message.strip() if error else 'unknown'}"
+                )

@@ -13,7 +13,9 @@ from sezp_roadmap import refresh
 from sezp_roadmap.config import Settings
 
 
-def _requests(context: dg.ScheduleEvaluationContext, partitions: list[tuple[int, str]], kind: str) -> list[dg.RunRequest]:
+def _requests(
+    context: dg.ScheduleEvaluationContext, partitions: list[tuple[int, str]], kind: str
+) -> list[dg.RunRequest]:
     day = context.scheduled_execution_time.date() if context.scheduled_execution_time else dt.date.today()
     return [
         dg.RunRequest(
@@ -40,9 +42,13 @@ def build_schedules(job, settings: Settings) -> list[dg.ScheduleDefinition]:
         """In January: the mid-year Roadmap the TLTs read to choose their priority levers."""
         return _requests(context, [refresh.mid_year_partition(context.scheduled_execution_time.date())], "mid-year")
 
-    @dg.schedule(name="end_of_year_publication", cron_schedule=config["end_of_year"], execution_timezone=timezone, job=job)
+    @dg.schedule(
+        name="end_of_year_publication", cron_schedule=config["end_of_year"], execution_timezone=timezone, job=job
+    )
     def end_of_year_publication(context: dg.ScheduleEvaluationContext):
         """In the summer: the final Roadmap of the school year that ended on June 30."""
-        return _requests(context, [refresh.end_of_year_partition(context.scheduled_execution_time.date())], "end-of-year")
+        return _requests(
+            context, [refresh.end_of_year_partition(context.scheduled_execution_time.date())], "end-of-year"
+        )
 
     return [nightly_refresh, mid_year_publication, end_of_year_publication]

@@ -31,7 +31,12 @@ def partitions_for_changes(folder: Path, changed: list[str], today: dt.date) -> 
 
 
 def build_landing_sensor(job, folder: str) -> dg.SensorDefinition:
-    @dg.sensor(name="landing_folder_sensor", job=job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED)
+    @dg.sensor(
+        name="landing_folder_sensor",
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+    )
     def landing_folder_sensor(context: dg.SensorEvaluationContext):
         """Starts a refresh when an extract file in the landing folder is new or changed."""
         previous = json.loads(context.cursor) if context.cursor else {}
@@ -39,7 +44,9 @@ def build_landing_sensor(job, folder: str) -> dg.SensorDefinition:
         changed = changed_files(previous, current)
         if not changed:
             return dg.SkipReason(f"no new or changed extract files in {folder}")
-        fingerprint = hashlib.sha256(json.dumps({n: current[n] for n in changed}, sort_keys=True).encode()).hexdigest()[:16]
+        fingerprint = hashlib.sha256(json.dumps({n: current[n] for n in changed}, sort_keys=True).encode()).hexdigest()[
+            :16
+        ]
         requests = [
             dg.RunRequest(
                 run_key=f"landing-{fingerprint}-{year}-{period}",

@@ -41,7 +41,9 @@ class Assessment:
 
 def _problem(where: str, message: str, value=None, expected: str | None = None) -> InputProblem:
     return InputProblem(
-        Problem(file=f"settings: {where}", message=message, value=None if value is None else str(value), expected=expected)
+        Problem(
+            file=f"settings: {where}", message=message, value=None if value is None else str(value), expected=expected
+        )
     )
 
 
@@ -55,7 +57,9 @@ def _text(entry: dict, key: str, where: str) -> str:
 def _levels(entry: dict, key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key)
     if not isinstance(value, list) or not value:
-        raise _problem(f"{where}.{key}", "not a list of levels", value, "a list such as [Not Meeting Expectations, ...]")
+        raise _problem(
+            f"{where}.{key}", "not a list of levels", value, "a list such as [Not Meeting Expectations, ...]"
+        )
     levels = tuple(str(v).strip() for v in value)
     if any(not level for level in levels):
         raise _problem(f"{where}.{key}", "a level is empty", value, "non-empty level names")
@@ -86,17 +90,23 @@ def parse_assessments(raw: object) -> tuple[Assessment, ...]:
         meeting = _levels(entry, "meeting", where)
         unknown = [level for level in meeting if level not in levels]
         if unknown:
-            raise _problem(f"{where}.meeting", "a meeting level is not one of the levels", unknown[0],
-                           "one of " + ", ".join(levels))
-        assessments.append(Assessment(
-            id=assessment_id,
-            label=_text(entry, "label", where),
-            subject=_text(entry, "subject", where),
-            kind=kind,
-            levels=levels,
-            meeting=meeting,
-            meeting_label=str(entry.get("meeting_label") or "meeting expectations").strip(),
-        ))
+            raise _problem(
+                f"{where}.meeting",
+                "a meeting level is not one of the levels",
+                unknown[0],
+                "one of " + ", ".join(levels),
+            )
+        assessments.append(
+            Assessment(
+                id=assessment_id,
+                label=_text(entry, "label", where),
+                subject=_text(entry, "subject", where),
+                kind=kind,
+                levels=levels,
+                meeting=meeting,
+                meeting_label=str(entry.get("meeting_label") or "meeting expectations").strip(),
+            )
+        )
     ids = [a.id for a in assessments]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:

@@ -29,7 +29,10 @@ def _build(args: argparse.Namespace) -> int:
     )
     outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
-        print("The build stopped; nothing was published (the previous warehouse and reports are unchanged).", file=sys.stderr)
+        print(
+            "The build stopped; nothing was published (the previous warehouse and reports are unchanged).",
+            file=sys.stderr,
+        )
         for problem in outcome.problems:
             print(problem, file=sys.stderr)
         return 1
@@ -59,7 +62,9 @@ def _sample(args: argparse.Namespace) -> int:
 
     schools, students = SAMPLE_SCALES[args.scale]
     schools, students = args.schools or schools, args.students or students
-    counts = write_sample_zone(Path(args.out), seed=args.seed, schools=schools, students=students, compress=args.compress)
+    counts = write_sample_zone(
+        Path(args.out), seed=args.seed, schools=schools, students=students, compress=args.compress
+    )
     total = sum(counts.values())
     print(f"Wrote a synthetic zone of {schools} schools to {args.out} ({total:,} rows in {len(counts)} extracts).")
     return 0

@@ -34,7 +34,9 @@ def _read_yaml(path: Path) -> dict:
     except (OSError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputProblem(Problem(file=str(path), message=f"the settings file cannot be read: {exc}")) from None
     if not isinstance(loaded, dict):
-        raise InputProblem(Problem(file=str(path), message="the settings file must be a YAML mapping of keys to values"))
+        raise InputProblem(
+            Problem(file=str(path), message="the settings file must be a YAML mapping of keys to values")
+        )
     return loaded
 
 
@@ -97,8 +99,14 @@ class Settings:
         except (TypeError, ValueError):
             q = float("nan")
         if not 0 < q < 1:
-            raise InputProblem(Problem(file="settings: signals.false_discovery_rate", message="not a usable rate",
-                                       value=str(value), expected="a number between 0 and 1, e.g. 0.10"))
+            raise InputProblem(
+                Problem(
+                    file="settings: signals.false_discovery_rate",
+                    message="not a usable rate",
+                    value=str(value),
+                    expected="a number between 0 and 1, e.g. 0.10",
+                )
+            )
         return q
 
     @property
@@ -119,8 +127,14 @@ class Settings:
         except (TypeError, ValueError):
             minimum = 0
         if minimum < 1 or str(minimum) != str(value).strip():
-            raise InputProblem(Problem(file="settings: academics.min_sgp_students", message="not a usable number of students",
-                                       value=str(value), expected="a whole number of students, e.g. 20"))
+            raise InputProblem(
+                Problem(
+                    file="settings: academics.min_sgp_students",
+                    message="not a usable number of students",
+                    value=str(value),
+                    expected="a whole number of students, e.g. 20",
+                )
+            )
         return minimum
 
     @property
@@ -154,7 +168,9 @@ class Settings:
         return dt.date(school_year - 1, month, day)
 
 
-def load_settings(config_file: Path | None = None, data_dir: Path | None = None, *, today: dt.date | None = None) -> Settings:
+def load_settings(
+    config_file: Path | None = None, data_dir: Path | None = None, *, today: dt.date | None = None
+) -> Settings:
     """Defaults, then `<data_dir>/roadmap.yaml`, then `config_file`."""
     raw = _read_yaml(DEFAULTS_FILE)
     sources = [str(DEFAULTS_FILE.name)]
@@ -171,8 +187,6 @@ def load_settings(config_file: Path | None = None, data_dir: Path | None = None,
     as_of = raw.get("as_of_date")
     as_of_date = _as_date(as_of, "settings: as_of_date") if as_of else (today or dt.date.today())
     settings = Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
-    # A bad value stops the run here, before anything is computed.
-    settings.false_discovery_rate
-    settings.assessments
-    settings.min_sgp_students
+    # Reading each checked setting once stops the run on a bad value here, before anything is computed.
+    _ = (settings.false_discovery_rate, settings.assessments, settings.min_sgp_students)
     return settings

@@ -57,7 +57,9 @@ class Column:
 
     @property
     def sql_type(self) -> str:
-        return {"int": "INTEGER", "decimal": "DECIMAL(18,3)", "date": "DATE", "flag": "BOOLEAN"}.get(self.kind, "VARCHAR")
+        return {"int": "INTEGER", "decimal": "DECIMAL(18,3)", "date": "DATE", "flag": "BOOLEAN"}.get(
+            self.kind, "VARCHAR"
+        )
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,11 @@ def _school_id() -> Column:
 
 def _school_year() -> Column:
     return Column(
-        "school_year", "int", "Calendar year in which the school year ends (2026 means 2025-26).", minimum=1990, maximum=2100
+        "school_year",
+        "int",
+        "Calendar year in which the school year ends (2026 means 2025-26).",
+        minimum=1990,
+        maximum=2100,
     )
 
 
@@ -107,9 +113,12 @@ EXTRACTS: dict[str, Extract] = {
                 Column("school_name", "text", "The school's name as readers know it."),
                 Column("grade_span", "text", "Grades served, e.g. 6-8."),
                 Column(
-                    "state_school_id", "text",
+                    "state_school_id",
+                    "text",
                     "The school's 8-digit DESE code (e.g. 02810315), to hold its figures against the state's; optional.",
-                    required=False, nullable=True, pattern=DESE_CODE_PATTERN,
+                    required=False,
+                    nullable=True,
+                    pattern=DESE_CODE_PATTERN,
                 ),
             ),
             key=("school_id",),
@@ -164,7 +173,13 @@ EXTRACTS: dict[str, Extract] = {
                 Column("incident_date", "date", "Date of the incident."),
                 Column("offense", "text", "Offense, as the school recorded it."),
                 Column("action", "code", "Action taken.", codes=tuple(DISCIPLINE_ACTIONS)),
-                Column("days_removed", "decimal", "School days removed from class; may be fractional.", minimum=0, maximum=365),
+                Column(
+                    "days_removed",
+                    "decimal",
+                    "School days removed from class; may be fractional.",
+                    minimum=0,
+                    maximum=365,
+                ),
             ),
             key=("school_id", "incident_id", "student_id", "action"),
             required=False,
@@ -193,7 +208,9 @@ EXTRACTS: dict[str, Extract] = {
                 Column("administration", "code", "When the survey ran.", codes=ADMINISTRATIONS),
                 Column("item_id", "text", "The survey item."),
                 Column("topic", "text", "The item's topic."),
-                Column("response", "int", "Answer on a 1-5 scale; empty when skipped.", nullable=True, minimum=1, maximum=5),
+                Column(
+                    "response", "int", "Answer on a 1-5 scale; empty when skipped.", nullable=True, minimum=1, maximum=5
+                ),
             ),
             key=("school_id", "school_year", "administration", "response_id", "item_id"),
             required=False,
@@ -207,7 +224,9 @@ EXTRACTS: dict[str, Extract] = {
                 Column("review", "code", "When the review took place.", codes=ADMINISTRATIONS),
                 Column("domain", "text", "Review domain."),
                 Column("indicator", "text", "Indicator within the domain."),
-                Column("rating", "int", "1 Not yet evident, 2 Developing, 3 Proficient, 4 Exemplary.", minimum=1, maximum=4),
+                Column(
+                    "rating", "int", "1 Not yet evident, 2 Developing, 3 Proficient, 4 Exemplary.", minimum=1, maximum=4
+                ),
             ),
             key=("school_id", "school_year", "review", "domain", "indicator"),
             required=False,
@@ -221,7 +240,9 @@ EXTRACTS: dict[str, Extract] = {
                 Column("period", "code", "Period the target is for.", codes=PERIODS),
                 Column("metric", "text", "Metric id, as in marts.metric_values."),
                 Column("subgroup", "text", "Subgroup id, as in marts.metric_values."),
-                Column("target", "decimal", "Target in the metric's own unit (rates in percent).", minimum=0, maximum=100),
+                Column(
+                    "target", "decimal", "Target in the metric's own unit (rates in percent).", minimum=0, maximum=100
+                ),
             ),
             key=("school_id", "school_year", "period", "metric", "subgroup"),
             required=False,
@@ -233,21 +254,50 @@ EXTRACTS: dict[str, Extract] = {
                 _student_id(),
                 Column("school_id", "text", "The school the student took the test at, as in the schools extract."),
                 _school_year(),
-                Column("assessment", "code", "Assessment id, from the assessments table in the settings (e.g. mcas_ela)."),
+                Column(
+                    "assessment", "code", "Assessment id, from the assessments table in the settings (e.g. mcas_ela)."
+                ),
                 Column("administration", "code", "Which of the year's administrations.", codes=ADMINISTRATIONS),
                 Column("test_date", "date", "The day the student took the test."),
                 Column("grade", "code", "The student's grade when tested.", codes=GRADES),
-                Column("scale_score", "decimal", "Scale score; empty when the assessment reports none.",
-                       nullable=True, minimum=0, maximum=10000),
-                Column("performance_level", "text",
-                       "Performance level, exactly as the assessment's levels in the settings name it."),
-                Column("percentile", "int", "National percentile rank, 1-99; optional.",
-                       required=False, nullable=True, minimum=1, maximum=99),
-                Column("growth_percentile", "int", "Student growth percentile (the state's SGP), 1-99; optional.",
-                       required=False, nullable=True, minimum=1, maximum=99),
-                Column("typical_growth_met", "flag",
-                       "Y when the student met the interim vendor's typical growth from fall to this administration; optional.",
-                       required=False, nullable=True),
+                Column(
+                    "scale_score",
+                    "decimal",
+                    "Scale score; empty when the assessment reports none.",
+                    nullable=True,
+                    minimum=0,
+                    maximum=10000,
+                ),
+                Column(
+                    "performance_level",
+                    "text",
+                    "Performance level, exactly as the assessment's levels in the settings name it.",
+                ),
+                Column(
+                    "percentile",
+                    "int",
+                    "National percentile rank, 1-99; optional.",
+                    required=False,
+                    nullable=True,
+                    minimum=1,
+                    maximum=99,
+                ),
+                Column(
+                    "growth_percentile",
+                    "int",
+                    "Student growth percentile (the state's SGP), 1-99; optional.",
+                    required=False,
+                    nullable=True,
+                    minimum=1,
+                    maximum=99,
+                ),
+                Column(
+                    "typical_growth_met",
+                    "flag",
+                    "Y when the student met the interim vendor's typical growth from fall to this administration; optional.",
+                    required=False,
+                    nullable=True,
+                ),
             ),
             key=("student_id", "assessment", "school_year", "administration"),
             required=False,
@@ -258,14 +308,21 @@ EXTRACTS: dict[str, Extract] = {
             (
                 _school_year(),
                 Column(
-                    "org_code", "text",
+                    "org_code",
+                    "text",
                     "DESE's 8-digit code: a school's (as in schools.state_school_id), a district's (4 digits + 0000) "
                     "or 00000000 for the state.",
                     pattern=DESE_CODE_PATTERN,
                 ),
                 Column("subgroup", "code", "Subgroup id, as in marts.metric_values.", codes=tuple(SUBGROUPS)),
                 Column("metric", "code", "Metric id, as in marts.metric_values.", codes=tuple(STATE_METRICS)),
-                Column("value", "decimal", "The published figure, in the metric's unit (rates in percent).", minimum=0, maximum=366),
+                Column(
+                    "value",
+                    "decimal",
+                    "The published figure, in the metric's unit (rates in percent).",
+                    minimum=0,
+                    maximum=366,
+                ),
                 Column("source", "text", "The public source of the figure (report, year, address)."),
             ),
             key=("school_year", "org_code", "subgroup", "metric"),

@@ -62,7 +62,12 @@ class Issue:
     @property
     def problem(self) -> Problem:
         return Problem(
-            file=self.file, message=self.reason, row=self.row, column=self.column, value=self.value, expected=self.expected
+            file=self.file,
+            message=self.reason,
+            row=self.row,
+            column=self.column,
+            value=self.value,
+            expected=self.expected,
         )
 
 
@@ -85,7 +90,9 @@ def clear(con: duckdb.DuckDBPyConnection, extract: str, rules: list[str]) -> Non
     """Forget what these rules said about this extract before they run again."""
     ensure(con)
     for table in ("meta.errors", "meta.findings"):
-        con.execute(f"delete from {table} where extract = ? and rule in (select unnest(?::varchar[]))", [extract, rules])
+        con.execute(
+            f"delete from {table} where extract = ? and rule in (select unnest(?::varchar[]))", [extract, rules]
+        )
 
 
 def record(con: duckdb.DuckDBPyConnection, issues: list[Issue]) -> None:
@@ -95,8 +102,18 @@ def record(con: duckdb.DuckDBPyConnection, issues: list[Issue]) -> None:
             "(extract, rule, severity, file, row, column_name, value, expected, reason, message, school_id, school_year) "
             "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                issue.extract, issue.rule, issue.severity, issue.file, issue.row, issue.column, issue.value,
-                issue.expected, issue.reason, str(issue.problem), issue.school_id, issue.school_year,
+                issue.extract,
+                issue.rule,
+                issue.severity,
+                issue.file,
+                issue.row,
+                issue.column,
+                issue.value,
+                issue.expected,
+                issue.reason,
+                str(issue.problem),
+                issue.school_id,
+                issue.school_year,
             ],
         )
 

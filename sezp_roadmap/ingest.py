@@ -47,7 +47,6 @@ _UTF8_BOM = codecs.BOM_UTF8
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-
 @dataclass(frozen=True)
 class LandingFile:
     extract: str
@@ -82,7 +81,10 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[str]]:
     missing = [e.name for e in EXTRACTS.values() if e.required and not any(f.extract == e.name for f in files)]
     if missing:
         raise InputProblem(
-            [Problem(file=f"{name}.csv", message=f"the required {name} extract is missing from {data_dir}") for name in missing]
+            [
+                Problem(file=f"{name}.csv", message=f"the required {name} extract is missing from {data_dir}")
+                for name in missing
+            ]
         )
     return files, warnings
 
@@ -130,12 +132,16 @@ def scan_file(extract: str, path: Path) -> FileScan:
             if first:
                 if block.startswith(_UTF16_BOMS):
                     scan.encoding_issue = Issue(
-                        extract, "file_encoding", ERROR, path.name,
+                        extract,
+                        "file_encoding",
+                        ERROR,
+                        path.name,
                         "the file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8",
-                        row=1, expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'",
+                        row=1,
+                        expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'",
                     )
                     return scan
-                block = block[len(_UTF8_BOM):] if block.startswith(_UTF8_BOM) else block
+                block = block[len(_UTF8_BOM) :] if block.startswith(_UTF8_BOM) else block
                 first = False
             try:
                 # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
@@ -155,10 +161,7 @@ def scan_file(extract: str, path: Path) -> FileScan:
                 # A blank line belongs to this block when the newline ending it does.
                 if match.end() >= tail:
                     scan.blank_lines.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
-            if not block.endswith(b"\n") and block.endswith(b"\r"):
-                previous_tail = block[-2:]
-            else:
-                previous_tail = block[-1:]
+            previous_tail = block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
             lines_before += block.count(b"\n")
             scan.lines = lines_before + (0 if block.endswith(b"\n") else 1)
     text = head.decode("utf-8", errors="replace")
@@ -169,7 +172,9 @@ def scan_file(extract: str, path: Path) -> FileScan:
     return scan
 
 
-def _encoding_issue(extract: str, name: str, head: bytes, block: bytes, exc: UnicodeDecodeError, lines_before: int) -> Issue:
+def _encoding_issue(
+    extract: str, name: str, head: bytes, block: bytes, exc: UnicodeDecodeError, lines_before: int
+) -> Issue:
     """Where the first byte that is not UTF-8 is, and whether the file looks like Windows-1252."""
     position = max(exc.start, 0)
     row = lines_before + block.count(b"\n", 0, position) + 1
@@ -184,9 +189,14 @@ def _encoding_issue(extract: str, name: str, head: bytes, block: bytes, exc: Uni
         looks_like = "its encoding is not one this pipeline recognises"
     column, value = _cell_at(head or block, text, position - line_start)
     return Issue(
-        extract, "file_encoding", ERROR, name,
+        extract,
+        "file_encoding",
+        ERROR,
+        name,
         f"the file is not UTF-8 text: byte 0x{block[position]:02X} cannot be read; {looks_like}",
-        row=row, column=column, value=value,
+        row=row,
+        column=column,
+        value=value,
         expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'; nothing was read from this file",
     )
 
@@ -242,7 +252,9 @@ def _other_separator(extract: Extract, scan: FileScan) -> str | None:
 def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
-        return None, [Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")]
+        return None, [
+            Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")
+        ]
     wanted = set(extract.required_column_names)
     best: Header | None = None
     best_hits = 0
@@ -262,15 +274,27 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
             reason += f"; the columns are separated by {separator}: save the file as comma-separated CSV"
         return None, [
             Issue(
-                extract.name, "missing_column", ERROR, name, reason,
-                row=number, value=line[:120], expected="a header row naming the columns " + ", ".join(extract.column_names),
+                extract.name,
+                "missing_column",
+                ERROR,
+                name,
+                reason,
+                row=number,
+                value=line[:120],
+                expected="a header row naming the columns " + ", ".join(extract.column_names),
             )
         ]
     present = {normalise(c) for c in best.cells}
     return None, [
         Issue(
-            extract.name, "missing_column", ERROR, name, "a required column is missing from the header",
-            row=best.line, column=column, expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
+            extract.name,
+            "missing_column",
+            ERROR,
+            name,
+            "a required column is missing from the header",
+            row=best.line,
+            column=column,
+            expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
         )
         for column in extract.required_column_names
         if column not in present
@@ -285,8 +309,14 @@ def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:
         if key in extract.column_names and key in seen:
             issues.append(
                 Issue(
-                    extract.name, "duplicate_column", ERROR, name, "this column appears twice in the header",
-                    row=header.line, column=key, expected="each column once",
+                    extract.name,
+                    "duplicate_column",
+                    ERROR,
+                    name,
+                    "this column appears twice in the header",
+                    row=header.line,
+                    column=key,
+                    expected="each column once",
                 )
             )
         seen.setdefault(key, index)
@@ -384,7 +414,9 @@ def _read_csv_sql(columns: int, *, keep_rejects: bool = True) -> str:
     """DuckDB's reader over the data rows (below the header): every cell as text; rejected rows in _rejects."""
     names = ", ".join(f"'c{i}': 'varchar'" for i in range(columns))
     rejects = (
-        "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans'" if keep_rejects else "ignore_errors = true"
+        "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_reject_scans'"
+        if keep_rejects
+        else "ignore_errors = true"
     )
     return (
         "read_csv($path, header = false, skip = $skip, auto_detect = false, delim = ',', "
@@ -400,7 +432,8 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     """
     # An optional column the header does not name reads as empty.
     cells = ", ".join(
-        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"' for c in extract.columns
+        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"'
+        for c in extract.columns
     )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
     texts = [
@@ -431,9 +464,13 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     if header.skipped:
         issues.append(
             Issue(
-                extract.name, "title_rows_skipped", WARNING, name,
+                extract.name,
+                "title_rows_skipped",
+                WARNING,
+                name,
                 "the rows above the header were skipped (a title line, as spreadsheet exports add)",
-                row=header.skipped[0][0], value=" / ".join(t.strip(" ,") for _, t in header.skipped)[:120],
+                row=header.skipped[0][0],
+                value=" / ".join(t.strip(" ,") for _, t in header.skipped)[:120],
                 expected=f"the header on row 1; it was found on row {header.line}",
             )
         )
@@ -443,22 +480,33 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     try:
         # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
         with transaction(con):
-            records = con.execute(_insert_sql(extract, positions, len(header.cells)), {**read, "file": name}).fetchone()[0]
+            records = con.execute(
+                _insert_sql(extract, positions, len(header.cells)), {**read, "file": name}
+            ).fetchone()[0]
             rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
             skipped = sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected})
             _number_rows(con, extract, name, header, skipped, records)
     except duckdb.Error as exc:
         first_line = str(exc).strip().splitlines()[0]
-        return [*issues, Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}")], 0
-    issues += [_rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected]
+        return [
+            *issues,
+            Issue(extract.name, "file_unreadable", ERROR, name, f"the file cannot be read as CSV: {first_line}"),
+        ], 0
+    issues += [
+        _rejected_row_issue(extract, name, header, line, error_type, text) for line, error_type, text in rejected
+    ]
     issues += _extra_columns(con, extract, name, header, positions, read)
     if records == 0 and not rejected:
         # Zero rows is a valid answer (a period without incidents, an empty part of a split export);
         # load_staging refuses a required extract only when none of its files has a row.
         issues.append(
             Issue(
-                extract.name, "header_only", WARNING, name,
-                "the file has a header row but no data rows; it was read as zero rows", row=header.line,
+                extract.name,
+                "header_only",
+                WARNING,
+                name,
+                "the file has a header row but no data rows; it was read as zero rows",
+                row=header.line,
             )
         )
     _drop_scratch_tables(con)
@@ -471,15 +519,23 @@ def _drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table if exists {table}")
 
 
-def _rejected_row_issue(extract: Extract, name: str, header: Header, line: int, error_type: str, text: str | None) -> Issue:
+def _rejected_row_issue(
+    extract: Extract, name: str, header: Header, line: int, error_type: str, text: str | None
+) -> Issue:
     found = len(next(csv.reader([text.strip("\r\n")]), [])) if text else 0
     reason = {
         "MISSING COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
         "TOO MANY COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
-        "UNQUOTED VALUE": "a quoted cell is not closed (a \" is missing)",
+        "UNQUOTED VALUE": 'a quoted cell is not closed (a " is missing)',
     }.get(error_type, f"this row cannot be read ({error_type.lower()})")
     return Issue(
-        extract.name, "row_cells", ERROR, name, reason, row=int(line), value=(text or "").strip()[:120],
+        extract.name,
+        "row_cells",
+        ERROR,
+        name,
+        reason,
+        row=int(line),
+        value=(text or "").strip()[:120],
         expected=f"{len(header.cells)} cells separated by commas, text with commas in double quotes",
     )
 
@@ -554,7 +610,12 @@ def _extra_columns(
             reason = "this column is not part of the extract; it was ignored"
         issues.append(
             Issue(
-                extract.name, "extra_column", WARNING, name, reason, row=header.line,
+                extract.name,
+                "extra_column",
+                WARNING,
+                name,
+                reason,
+                row=header.line,
                 column=cell.strip() or f"column {index + 1}",
                 expected="only the columns " + ", ".join(extract.column_names),
             )
@@ -592,7 +653,10 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
         if f.sha256 in read:
             issues.append(
                 Issue(
-                    extract.name, "duplicate_file", WARNING, f.path.name,
+                    extract.name,
+                    "duplicate_file",
+                    WARNING,
+                    f.path.name,
                     f"this file is an exact copy of {read[f.sha256]}; it was read once",
                     expected="each file once in the landing folder",
                 )
@@ -602,7 +666,10 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
         file_issues, records = read_file(con, extract, f)
         issues += file_issues
         rows_read += records
-        con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [records, f.path.name, extract.name])
+        con.execute(
+            "update meta.load_files set rows = ? where file_name = ? and extract = ?",
+            [records, f.path.name, extract.name],
+        )
     _drop_padding_rows(con, extract)
     repeats = _set_aside_repeats(con, extract)
     staged = con.execute(f"select count(*) from staging.{extract.name}").fetchone()[0]
@@ -619,7 +686,10 @@ def _required_extract_empty(extract: Extract, names: list[str]) -> Issue:
     """The Roadmap cannot be computed without schools, calendar days, enrollment spells or attendance exceptions."""
     which = "the file has" if len(names) == 1 else f"none of the {len(names)} {extract.name} files has"
     return Issue(
-        extract.name, "required_extract_empty", ERROR, ", ".join(names),
+        extract.name,
+        "required_extract_empty",
+        ERROR,
+        ", ".join(names),
         f"{which} a data row, and the Roadmap cannot be computed without the {extract.name} extract",
         expected=f"at least one {extract.one_row_per} (one data row below the header)",
     )
@@ -653,7 +723,9 @@ def _set_aside_repeats(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
     )
     repeats = con.execute("select count(*) from _repeats").fetchone()[0]
     if repeats:
-        con.execute(f"insert into {table}_repeats select * from {table} semi join _repeats using (_source_file, _source_row)")
+        con.execute(
+            f"insert into {table}_repeats select * from {table} semi join _repeats using (_source_file, _source_row)"
+        )
         con.execute(
             f"delete from {table} as s using _repeats as r where s._source_file = r._source_file and s._source_row = r._source_row"
         )

@@ -61,11 +61,13 @@ def school_years_in(path: Path) -> list[int]:
             column = _YEAR_COLUMNS[extract]
             sql = (
                 f'select distinct school_year_of(try_cast("{column}" as date)) '
-                "from read_csv(?, all_varchar = true, header = true) where try_cast(\"" + column + "\" as date) is not null"
+                'from read_csv(?, all_varchar = true, header = true) where try_cast("'
+                + column
+                + '" as date) is not null'
             )
         else:
             sql = (
-                'select distinct try_cast(school_year as integer) from read_csv(?, all_varchar = true, header = true) '
+                "select distinct try_cast(school_year as integer) from read_csv(?, all_varchar = true, header = true) "
                 "where try_cast(school_year as integer) is not null"
             )
         years = {int(row[0]) for row in con.execute(sql, [str(path)]).fetchall()}

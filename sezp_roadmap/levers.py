@@ -73,33 +73,71 @@ def _matches(patterns: tuple[str, ...], metric: str) -> bool:
 
 def _lever(entry: object, where: str, position: int) -> Lever:
     if not isinstance(entry, dict):
-        raise InputProblem(Problem(file=where, row=position, message="a lever must be a mapping",
-                                   value=str(entry), expected="id, name, description, metrics, survey_topics, sqr_domains"))
+        raise InputProblem(
+            Problem(
+                file=where,
+                row=position,
+                message="a lever must be a mapping",
+                value=str(entry),
+                expected="id, name, description, metrics, survey_topics, sqr_domains",
+            )
+        )
     for key in ("id", "name"):
         if not str(entry.get(key) or "").strip():
-            raise InputProblem(Problem(file=where, row=position, column=key, message=f"the lever has no {key}",
-                                       value=str(entry.get(key)), expected="a non-empty text"))
+            raise InputProblem(
+                Problem(
+                    file=where,
+                    row=position,
+                    column=key,
+                    message=f"the lever has no {key}",
+                    value=str(entry.get(key)),
+                    expected="a non-empty text",
+                )
+            )
     patterns: list[str] = []
     for key in ("metrics", "survey_topics", "sqr_domains"):
         values = entry.get(key) or []
         if not isinstance(values, list):
-            raise InputProblem(Problem(file=where, row=position, column=key, message="not a list",
-                                       value=str(values), expected="a list of metric ids or patterns"))
+            raise InputProblem(
+                Problem(
+                    file=where,
+                    row=position,
+                    column=key,
+                    message="not a list",
+                    value=str(values),
+                    expected="a list of metric ids or patterns",
+                )
+            )
         patterns += [str(v) for v in values]
-    return Lever(str(entry["id"]), str(entry["name"]), " ".join(str(entry.get("description") or "").split()),
-                 tuple(patterns))
+    return Lever(
+        str(entry["id"]), str(entry["name"]), " ".join(str(entry.get("description") or "").split()), tuple(patterns)
+    )
 
 
 def parse_levers(entries: object, where: str) -> tuple[Lever, ...]:
     if not isinstance(entries, list) or not entries:
-        raise InputProblem(Problem(file=where, column="levers", message="the levers must be a non-empty list",
-                                   value=str(entries), expected="a list of levers"))
+        raise InputProblem(
+            Problem(
+                file=where,
+                column="levers",
+                message="the levers must be a non-empty list",
+                value=str(entries),
+                expected="a list of levers",
+            )
+        )
     levers = tuple(_lever(e, where, i) for i, e in enumerate(entries, start=1))
     ids = [lever.id for lever in levers]
     duplicate = next((i for i in ids if ids.count(i) > 1), None)
     if duplicate:
-        raise InputProblem(Problem(file=where, column="id", message="two levers share an id", value=duplicate,
-                                   expected="a different id for every lever"))
+        raise InputProblem(
+            Problem(
+                file=where,
+                column="id",
+                message="two levers share an id",
+                value=duplicate,
+                expected="a different id for every lever",
+            )
+        )
     return levers
 
 
@@ -160,13 +198,15 @@ def _published(row: dict) -> bool:
 
 def _worse_than_the_rest(row: dict) -> bool:
     """A group's figure on the worse side of the rest of the school by a notable size (an equity gap candidate)."""
-    return (signals.equity_group(row["subgroup"])
-            and _worse_by_notable(row["direction"], row.get("gap_vs_comparison"), row["unit"]))
+    return signals.equity_group(row["subgroup"]) and _worse_by_notable(
+        row["direction"], row.get("gap_vs_comparison"), row["unit"]
+    )
 
 
 def _evidence(row: dict, signal_column: str, min_finding_n: int) -> str:
-    return signals.evidence(row.get(signal_column), n=row.get("n"), population=row.get("population"),
-                            min_finding_n=min_finding_n)
+    return signals.evidence(
+        row.get(signal_column), n=row.get("n"), population=row.get("population"), min_finding_n=min_finding_n
+    )
 
 
 def _target_evidence(row: dict, min_finding_n: int) -> str:
@@ -175,13 +215,23 @@ def _target_evidence(row: dict, min_finding_n: int) -> str:
         return signals.SMALL_GROUP
     if row.get("population") == "indicators":
         return signals.LIKELY_REAL
-    return signals.target_evidence(row["value"], float(row["target"]), row.get("ci_low"), row.get("ci_high"),
-                                   row["direction"])
+    return signals.target_evidence(
+        row["value"], float(row["target"]), row.get("ci_low"), row.get("ci_high"), row["direction"]
+    )
 
 
 def _finding(kind: str, row: dict, **numbers) -> Finding:
-    return Finding(kind, row["metric"], row["subgroup"], row["label"], row["unit"], row.get("population") or "students",
-                   row.get("n"), row["value"], **numbers)
+    return Finding(
+        kind,
+        row["metric"],
+        row["subgroup"],
+        row["label"],
+        row["unit"],
+        row.get("population") or "students",
+        row.get("n"),
+        row["value"],
+        **numbers,
+    )
 
 
 def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
@@ -198,31 +248,58 @@ def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
         unit, direction, value = row["unit"], row["direction"], row["value"]
         if row.get("target") is not None and row.get("target_met") is False:
             gap = row.get("target_gap")
-            found.append(_finding("target_not_met", row, reference=float(row["target"]), difference=gap,
-                                  students=row.get("target_gap_students"),
-                                  large=gap is not None and signals.large(gap, unit),
-                                  evidence=_target_evidence(row, min_finding_n)))
+            found.append(
+                _finding(
+                    "target_not_met",
+                    row,
+                    reference=float(row["target"]),
+                    difference=gap,
+                    students=row.get("target_gap_students"),
+                    large=gap is not None and signals.large(gap, unit),
+                    evidence=_target_evidence(row, min_finding_n),
+                )
+            )
         if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
             # A reviewer's rating is the measure itself, not a sample of it: it counts as given.
-            found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING,
-                                  large=value <= VERY_LOW_SQR_RATING))
+            found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING, large=value <= VERY_LOW_SQR_RATING))
         if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("diff_vs_zone"), unit):
-            found.append(_finding("worse_than_zone", row, reference=row["zone_value"], difference=row["diff_vs_zone"],
-                                  large=signals.large(row["diff_vs_zone"], unit),
-                                  evidence=_evidence(row, "zone_gap_signal", min_finding_n)))
+            found.append(
+                _finding(
+                    "worse_than_zone",
+                    row,
+                    reference=row["zone_value"],
+                    difference=row["diff_vs_zone"],
+                    large=signals.large(row["diff_vs_zone"], unit),
+                    evidence=_evidence(row, "zone_gap_signal", min_finding_n),
+                )
+            )
         if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("change"), unit):
-            found.append(_finding("worsening", row, reference=row["prior_value"], difference=row["change"],
-                                  large=signals.large(row["change"], unit),
-                                  evidence=_evidence(row, "change_signal", min_finding_n)))
+            found.append(
+                _finding(
+                    "worsening",
+                    row,
+                    reference=row["prior_value"],
+                    difference=row["change"],
+                    large=signals.large(row["change"], unit),
+                    evidence=_evidence(row, "change_signal", min_finding_n),
+                )
+            )
     # One gap per metric, so a metric with many groups does not outweigh the others: the largest likely
     # real one, or, when none is, the largest of those left out.
-    for metric, candidates in gaps.items():
+    for candidates in gaps.values():
         judged = [(_evidence(r, "gap_signal", min_finding_n), r) for r in candidates]
         real = [pair for pair in judged if pair[0] == signals.LIKELY_REAL]
         evidence, row = max(real or judged, key=lambda pair: (abs(pair[1]["gap_vs_comparison"]), pair[1]["subgroup"]))
-        found.append(_finding("equity_gap", row, reference=row["comparison_value"],
-                              difference=row["gap_vs_comparison"], large=signals.large(row["gap_vs_comparison"], row["unit"]),
-                              evidence=evidence))
+        found.append(
+            _finding(
+                "equity_gap",
+                row,
+                reference=row["comparison_value"],
+                difference=row["gap_vs_comparison"],
+                large=signals.large(row["gap_vs_comparison"], row["unit"]),
+                evidence=evidence,
+            )
+        )
     return found
 
 
@@ -253,8 +330,16 @@ class LeverEvidence:
             of_kind = [f for f in self.findings if f.kind == kind]
             if of_kind:
                 large = sum(f.large for f in of_kind)
-                rows.append({"kind": kind, "label": KIND_LABELS[kind], "count": len(of_kind), "large": large,
-                             "points_each": POINTS[kind], "points": sum(f.points for f in of_kind)})
+                rows.append(
+                    {
+                        "kind": kind,
+                        "label": KIND_LABELS[kind],
+                        "count": len(of_kind),
+                        "large": large,
+                        "points_each": POINTS[kind],
+                        "points": sum(f.points for f in of_kind),
+                    }
+                )
         return rows
 
     @cached_property
@@ -293,8 +378,15 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
     evidence = []
     for lever in levers:
         mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=lambda f: (-f.points, KIND_ORDER[f.kind]))
-        evidence.append(LeverEvidence(lever, 0, [f for f in mine if f.counts],
-                                      sum(lever.bears_on(m) for m in metrics_present), [f for f in mine if not f.counts]))
+        evidence.append(
+            LeverEvidence(
+                lever,
+                0,
+                [f for f in mine if f.counts],
+                sum(lever.bears_on(m) for m in metrics_present),
+                [f for f in mine if not f.counts],
+            )
+        )
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))
     ranked = [evidence[i] for i in order]
     for position, item in enumerate(ranked, start=1):
@@ -305,9 +397,12 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
 def ranking_note(ranked: list[LeverEvidence]) -> str | None:
     """What to keep in mind about the ranking as a whole (ties at the top, nothing found)."""
     if not ranked or all(e.score == 0 for e in ranked):
-        return ("No likely real finding points to any lever in this period's published data; "
-                "the ranking says nothing here.")
+        return (
+            "No likely real finding points to any lever in this period's published data; the ranking says nothing here."
+        )
     if len(ranked) > 2 and ranked[1].score == ranked[2].score and ranked[1].score > 0:
-        return (f"{ranked[1].lever.name} and {ranked[2].lever.name} have the same score: "
-                "the data alone does not choose between them.")
+        return (
+            f"{ranked[1].lever.name} and {ranked[2].lever.name} have the same score: "
+            "the data alone does not choose between them."
+        )
     return None

@@ -30,7 +30,9 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
             "as_of_date": settings.as_of_date,
         },
     )
-    con.execute("create or replace table meta.attendance_codes (code varchar primary key, absent_days decimal(18,3), label varchar)")
+    con.execute(
+        "create or replace table meta.attendance_codes (code varchar primary key, absent_days decimal(18,3), label varchar)"
+    )
     for code, days in settings.attendance_codes.items():
         con.execute(
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
@@ -51,7 +53,9 @@ def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) 
         "(assessment varchar, level varchar, level_order integer, is_meeting boolean, primary key (assessment, level))"
     )
     for a in assessments:
-        con.execute("insert into meta.assessments values (?, ?, ?, ?, ?)", [a.id, a.label, a.subject, a.kind, a.meeting_label])
+        con.execute(
+            "insert into meta.assessments values (?, ?, ?, ?, ?)", [a.id, a.label, a.subject, a.kind, a.meeting_label]
+        )
         con.executemany(
             "insert into meta.assessment_levels values (?, ?, ?, ?)",
             [[a.id, level, order, level in a.meeting] for order, level in enumerate(a.levels, start=1)],

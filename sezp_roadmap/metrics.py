@@ -231,16 +231,38 @@ def metric_for(metric_id: str) -> Metric | None:
 
 
 REGISTRY_COLUMNS = (
-    "metric", "label", "unit", "direction", "description", "source", "population",
-    "scale", "counts_students", "risk_ratio", "additive", "interval_kind",
+    "metric",
+    "label",
+    "unit",
+    "direction",
+    "description",
+    "source",
+    "population",
+    "scale",
+    "counts_students",
+    "risk_ratio",
+    "additive",
+    "interval_kind",
 )
 
 
 def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
     """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it."""
     rows = [
-        (m.id, m.label, m.unit, m.direction, m.description, m.source, m.population,
-         m.scale, m.counts_students, m.risk_ratio, m.additive, m.interval_kind)
+        (
+            m.id,
+            m.label,
+            m.unit,
+            m.direction,
+            m.description,
+            m.source,
+            m.population,
+            m.scale,
+            m.counts_students,
+            m.risk_ratio,
+            m.additive,
+            m.interval_kind,
+        )
         for m in METRICS
     ]
     placeholders = "(" + ", ".join(["?"] * len(REGISTRY_COLUMNS)) + ")"

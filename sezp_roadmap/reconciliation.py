@@ -25,11 +25,17 @@ def tolerances(settings: Settings) -> dict[str, float]:
     configured = settings.state_tolerances
     missing = [m for m in STATE_METRICS if m not in configured]
     if missing:
-        raise InputProblem([
-            Problem(file="settings: state_figures.tolerance", column=m, message="no tolerance is set for this metric",
-                    expected="a number in the metric's unit, e.g. 0.5")
-            for m in missing
-        ])
+        raise InputProblem(
+            [
+                Problem(
+                    file="settings: state_figures.tolerance",
+                    column=m,
+                    message="no tolerance is set for this metric",
+                    expected="a number in the metric's unit, e.g. 0.5",
+                )
+                for m in missing
+            ]
+        )
     return {m: configured[m] for m in STATE_METRICS}
 
 

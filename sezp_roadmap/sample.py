@@ -95,15 +95,31 @@ import numpy as np
 from sezp_roadmap.landing import school_year_of
 
 __all__ = [
-    "EXTRACT_COLUMNS", "Calibration", "SchoolProfile", "load_calibration", "school_profiles", "school_years", "write_sample_zone",
+    "EXTRACT_COLUMNS",
+    "Calibration",
+    "SchoolProfile",
+    "load_calibration",
+    "school_profiles",
+    "school_years",
+    "write_sample_zone",
 ]
 
 EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "schools": ("school_id", "school_name", "grade_span", "state_school_id"),
     "calendar": ("school_id", "school_year", "date"),
     "enrollment": (
-        "student_id", "school_id", "school_year", "grade", "entry_date", "exit_date",
-        "race_ethnicity", "gender", "ell", "former_ell", "swd", "low_income",
+        "student_id",
+        "school_id",
+        "school_year",
+        "grade",
+        "entry_date",
+        "exit_date",
+        "race_ethnicity",
+        "gender",
+        "ell",
+        "former_ell",
+        "swd",
+        "low_income",
     ),
     "attendance": ("student_id", "school_id", "date", "code"),
     "discipline": ("incident_id", "student_id", "school_id", "incident_date", "offense", "action", "days_removed"),
@@ -113,8 +129,18 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "targets": ("school_id", "school_year", "period", "metric", "subgroup", "target"),
     "state_figures": ("school_year", "org_code", "subgroup", "metric", "value", "source"),
     "assessments": (
-        "student_id", "school_id", "school_year", "assessment", "administration", "test_date", "grade", "scale_score",
-        "performance_level", "percentile", "growth_percentile", "typical_growth_met",
+        "student_id",
+        "school_id",
+        "school_year",
+        "assessment",
+        "administration",
+        "test_date",
+        "grade",
+        "scale_score",
+        "performance_level",
+        "percentile",
+        "growth_percentile",
+        "typical_growth_met",
     ),
 }
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
@@ -139,21 +165,108 @@ _ID_DIGITS = 7
 _ID_MULT, _ID_ADD = 3_861_217, 1_234_567
 
 _FIRST_SCHOOLS = (
-    "Riverside", "Maple Ridge", "Cedar Hill", "Harbor View", "Oakwood", "Summit Ridge",
-    "Lakeside", "Pine Grove", "Stonebridge", "Meadowbrook", "Willow Creek", "Granite Park", "Brookfield",
+    "Riverside",
+    "Maple Ridge",
+    "Cedar Hill",
+    "Harbor View",
+    "Oakwood",
+    "Summit Ridge",
+    "Lakeside",
+    "Pine Grove",
+    "Stonebridge",
+    "Meadowbrook",
+    "Willow Creek",
+    "Granite Park",
+    "Brookfield",
 )
 _NAME_FIRST = (
-    "Aspen", "Birch", "Cobble", "Dover", "Elm", "Fairview", "Glen", "Hawthorn", "Ivy", "Juniper",
-    "Kestrel", "Laurel", "Mill", "North", "Orchard", "Prospect", "Quarry", "Ridgeway", "Spruce",
-    "Tamarack", "Union", "Valley", "Walnut", "Westfield", "Yarrow", "Alder", "Beacon", "Clover",
-    "Dogwood", "Evergreen", "Foxglove", "Greenleaf", "Heron", "Iron", "Jasper", "Kingsley",
-    "Linden", "Magnolia", "Northgate", "Overlook", "Poplar", "Quincy", "Rowan", "Sycamore", "Thornton",
+    "Aspen",
+    "Birch",
+    "Cobble",
+    "Dover",
+    "Elm",
+    "Fairview",
+    "Glen",
+    "Hawthorn",
+    "Ivy",
+    "Juniper",
+    "Kestrel",
+    "Laurel",
+    "Mill",
+    "North",
+    "Orchard",
+    "Prospect",
+    "Quarry",
+    "Ridgeway",
+    "Spruce",
+    "Tamarack",
+    "Union",
+    "Valley",
+    "Walnut",
+    "Westfield",
+    "Yarrow",
+    "Alder",
+    "Beacon",
+    "Clover",
+    "Dogwood",
+    "Evergreen",
+    "Foxglove",
+    "Greenleaf",
+    "Heron",
+    "Iron",
+    "Jasper",
+    "Kingsley",
+    "Linden",
+    "Magnolia",
+    "Northgate",
+    "Overlook",
+    "Poplar",
+    "Quincy",
+    "Rowan",
+    "Sycamore",
+    "Thornton",
 )
 _NAME_SECOND = (
-    "Hollow", "Heights", "Crossing", "Commons", "Fields", "Landing", "Point", "Square", "Terrace",
-    "Park", "Brook", "Meadow", "Bend", "Grove", "Hill", "Harbor", "Springs", "Valley", "Woods", "Gate",
-    "Ridge", "Shore", "Mill", "Station", "Falls", "Glen", "Knoll", "Lake", "Pines", "Run",
-    "Dale", "Bluff", "Haven", "Ford", "Chase", "Court", "Way", "Green", "Vista", "Row",
+    "Hollow",
+    "Heights",
+    "Crossing",
+    "Commons",
+    "Fields",
+    "Landing",
+    "Point",
+    "Square",
+    "Terrace",
+    "Park",
+    "Brook",
+    "Meadow",
+    "Bend",
+    "Grove",
+    "Hill",
+    "Harbor",
+    "Springs",
+    "Valley",
+    "Woods",
+    "Gate",
+    "Ridge",
+    "Shore",
+    "Mill",
+    "Station",
+    "Falls",
+    "Glen",
+    "Knoll",
+    "Lake",
+    "Pines",
+    "Run",
+    "Dale",
+    "Bluff",
+    "Haven",
+    "Ford",
+    "Chase",
+    "Court",
+    "Way",
+    "Green",
+    "Vista",
+    "Row",
 )
 _NAME_KIND = {
     "6-8": ("Middle School", "Preparatory Academy", "Middle Academy"),
@@ -161,7 +274,9 @@ _NAME_KIND = {
     "6-12": ("Collegiate Academy", "Academy", "Secondary School"),
 }
 
-OFFENSES = np.array([b"Fighting", b"Disruption", b"Insubordination", b"Threat", b"Bullying", b"Vandalism", b"Substance", b"Theft"])
+OFFENSES = np.array(
+    [b"Fighting", b"Disruption", b"Insubordination", b"Threat", b"Bullying", b"Vandalism", b"Substance", b"Theft"]
+)
 ACTIONS = np.array([b"ISS", b"OSS", b"EXP", b"ER", b"ALT", b"OTHER"])
 _ISS, _OSS, _EXP, _ER, _ALT, _OTHER = range(6)
 _FIGHTING = 0
@@ -279,7 +394,9 @@ def _calibration_pairs() -> list[tuple[str, str, dict[str, str], dict[str, str]]
 
 def _calibration(row: dict[str, str], rng: np.random.Generator | None) -> Calibration:
     """A DESE row as a Calibration; with rng, jittered (schools beyond the 13th)."""
-    race = np.array([float(row[k] or 0) for k in ("pct_hispanic", "pct_black", "pct_white", "pct_asian", "pct_multirace")])
+    race = np.array(
+        [float(row[k] or 0) for k in ("pct_hispanic", "pct_black", "pct_white", "pct_asian", "pct_multirace")]
+    )
     # DESE rounds and leaves out American Indian and Pacific Islander students;
     # keep a trace of both so the codes occur.
     race = np.append(race / 100, [0.003, 0.001])
@@ -302,8 +419,13 @@ def _running_year_calibration(last: Calibration, rng: np.random.Generator) -> Ca
     c10 = float(np.clip(last.chronic10 + rng.normal(0, 1.5), 3.0, 70.0))
     c20 = float(np.clip(last.chronic20 * rng.uniform(0.9, 1.1), 0.2, c10 * 0.6))
     return Calibration(
-        last.students * rng.uniform(0.96, 1.04), att, c10, c20,
-        last.oss * rng.uniform(0.9, 1.1), last.iss * rng.uniform(0.9, 1.1), last.race,
+        last.students * rng.uniform(0.96, 1.04),
+        att,
+        c10,
+        c20,
+        last.oss * rng.uniform(0.9, 1.1),
+        last.iss * rng.uniform(0.9, 1.1),
+        last.race,
     )
 
 
@@ -339,14 +461,27 @@ def school_profiles(
         jitter = rng if i >= len(pairs) else None
         cal_first = _calibration(first, jitter)
         cal_second = _calibration(second, jitter)
-        published = {} if jitter is not None else {
-            year: row for year, row in ((years[0], first), (years[1], second)) if _school_year_of(row["year"]) == year
-        }
-        drafts.append((dese_id, span, {
-            years[0]: cal_first,
-            years[1]: cal_second,
-            years[2]: _running_year_calibration(cal_second, rng),
-        }, published))
+        published = (
+            {}
+            if jitter is not None
+            else {
+                year: row
+                for year, row in ((years[0], first), (years[1], second))
+                if _school_year_of(row["year"]) == year
+            }
+        )
+        drafts.append(
+            (
+                dese_id,
+                span,
+                {
+                    years[0]: cal_first,
+                    years[1]: cal_second,
+                    years[2]: _running_year_calibration(cal_second, rng),
+                },
+                published,
+            )
+        )
     # Sizes are proportional to DESE's student counts, scaled so the zone has
     # `students` students in the last published year.
     scale = students / sum(c[years[1]].students for _, _, c, _ in drafts)
@@ -354,17 +489,19 @@ def school_profiles(
     profiles = []
     for i, (dese_id, span, cal, published) in enumerate(drafts):
         low, high = (int(g) for g in span.split("-"))
-        profiles.append(SchoolProfile(
-            index=i,
-            school_id=f"S{i + 1:0{width}d}",
-            name=_school_name(i, span),
-            grade_span=span,
-            grades=tuple(range(low, high + 1)),
-            dese_id=dese_id,
-            calibration=cal,
-            size={y: max(10, round(c.students * scale)) for y, c in cal.items()},
-            published=published,
-        ))
+        profiles.append(
+            SchoolProfile(
+                index=i,
+                school_id=f"S{i + 1:0{width}d}",
+                name=_school_name(i, span),
+                grade_span=span,
+                grades=tuple(range(low, high + 1)),
+                dese_id=dese_id,
+                calibration=cal,
+                size={y: max(10, round(c.students * scale)) for y, c in cal.items()},
+                published=published,
+            )
+        )
     return profiles
 
 
@@ -401,8 +538,16 @@ def state_figure_rows(profiles: list[SchoolProfile]) -> list[list[str]]:
                 if not row[column]:  # not published (DESE suppresses small counts)
                     continue
                 source = _DISCIPLINE_SOURCE if metric in ("iss_rate", "oss_rate") else _ATTENDANCE_SOURCE
-                rows.append([str(year), profile.dese_id, "all", metric, row[column],
-                             source.format(year=row["year"], code=profile.dese_id, school_year=year)])
+                rows.append(
+                    [
+                        str(year),
+                        profile.dese_id,
+                        "all",
+                        metric,
+                        row[column],
+                        source.format(year=row["year"], code=profile.dese_id, school_year=year),
+                    ]
+                )
     return rows
 
 
@@ -436,7 +581,8 @@ def _holidays(school_year: int) -> set[date]:
         _nth_weekday(fall, 9, 0, 1),  # Labor Day
         _nth_weekday(fall, 10, 0, 2),  # Indigenous Peoples' Day
         date(fall, 11, 11),  # Veterans Day
-        thanksgiving, thanksgiving + timedelta(days=1),
+        thanksgiving,
+        thanksgiving + timedelta(days=1),
         _nth_weekday(spring, 1, 0, 3),  # Martin Luther King Jr. Day
         _nth_weekday(spring, 5, 0, -1),  # Memorial Day
         date(spring, 6, 19),  # Juneteenth
@@ -493,9 +639,19 @@ def _take(cols: Cols, idx) -> Cols:
 
 
 _DTYPES = {
-    "sid": np.int64, "grade": np.int8, "race": np.int8, "gender": np.int8,
-    "ell": bool, "fell": bool, "swd": bool, "li": bool,
-    "school": np.int32, "entry": np.int64, "exit": np.int64, "to_end": bool, "blank": bool,
+    "sid": np.int64,
+    "grade": np.int8,
+    "race": np.int8,
+    "gender": np.int8,
+    "ell": bool,
+    "fell": bool,
+    "swd": bool,
+    "li": bool,
+    "school": np.int32,
+    "entry": np.int64,
+    "exit": np.int64,
+    "to_end": bool,
+    "blank": bool,
 }
 
 
@@ -576,12 +732,17 @@ def _roster(zone: _Zone, s: int, y: int, carried: Cols, next_sid: int, rng) -> t
     return roster, is_new
 
 
-def _spells(students: Cols, school: int, entry: np.ndarray, exit_: np.ndarray, to_end: np.ndarray, blank: np.ndarray) -> Cols:
+def _spells(
+    students: Cols, school: int, entry: np.ndarray, exit_: np.ndarray, to_end: np.ndarray, blank: np.ndarray
+) -> Cols:
     out = dict(students)
     n = len(students["sid"])
     out.update(
-        school=np.full(n, school, np.int32), entry=entry.astype(np.int64), exit=exit_.astype(np.int64),
-        to_end=to_end.astype(bool), blank=blank.astype(bool),
+        school=np.full(n, school, np.int32),
+        entry=entry.astype(np.int64),
+        exit=exit_.astype(np.int64),
+        to_end=to_end.astype(bool),
+        blank=blank.astype(bool),
     )
     return out
 
@@ -657,7 +818,9 @@ def _plan_year(zone: _Zone, s: int, y: int, roster: Cols, is_new: np.ndarray, rn
             options = options[options != s]
             dest[k] = options[rng.integers(len(options))]
         transfers.update(
-            dest=dest, left=cal[exit_[t_idx]], gap=rng.integers(1, 6, size=len(t_idx)),
+            dest=dest,
+            left=cal[exit_[t_idx]],
+            gap=rng.integers(1, 6, size=len(t_idx)),
             blank=rng.random(len(t_idx)) < 0.95,
         )
     return _concat(parts, _SPELL_KEYS), transfers
@@ -718,7 +881,9 @@ def _promote(zone: _Zone, s: int, y: int, stayers: Cols, rng, carry: list[list[C
     onward = stays & (nxt["grade"] > top) & (nxt["grade"] <= 12) & (rng.random(n) < 0.35)
     idx = np.flatnonzero(onward)
     if len(idx):
-        dest = np.array([zone.grade_schools[int(g)][rng.integers(len(zone.grade_schools[int(g)]))] for g in nxt["grade"][idx]])
+        dest = np.array(
+            [zone.grade_schools[int(g)][rng.integers(len(zone.grade_schools[int(g)]))] for g in nxt["grade"][idx]]
+        )
         for d in np.unique(dest):
             carry[int(d)].append(_take(nxt, idx[dest == d]))
 
@@ -755,7 +920,7 @@ def _plan_enrollment(zone: _Zone, seed: int) -> list[list[Cols]]:
             by_school = np.argsort(last["school"], kind="stable")
             bounds = np.searchsorted(last["school"][by_school], np.arange(n_schools + 1))
             for s in range(n_schools):
-                at_s = by_school[bounds[s]:bounds[s + 1]]
+                at_s = by_school[bounds[s] : bounds[s + 1]]
                 _promote(zone, s, y, {k: last[k][at_s] for k in _STUDENT_KEYS}, _rng(seed, s, _S_PROMOTE, y), carry)
     if next_sid >= 10**_ID_DIGITS:
         raise ValueError("too many students for 7-digit ids")
@@ -888,7 +1053,14 @@ def _discipline_events(start, end, sid, weights, cal: Calibration, frac: float, 
     for act, (values, p) in _DAYS_REMOVED.items():
         sel = action == act
         days_removed[sel] = rng.choice(values, size=sel.sum(), p=p)
-    return {"spell": spell, "day": day, "action": action, "offense": offense, "days": days_removed, "incident": incident}
+    return {
+        "spell": spell,
+        "day": day,
+        "action": action,
+        "offense": offense,
+        "days": days_removed,
+        "incident": incident,
+    }
 
 
 def _suspension_days(events: Cols, end: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -1019,7 +1191,7 @@ class _Sink:
     """The nine extract files, written in order and counted."""
 
     def __init__(self, out_dir: Path, compress: bool):
-        self.rows = {name: 0 for name in EXTRACT_COLUMNS}
+        self.rows = dict.fromkeys(EXTRACT_COLUMNS, 0)
         self.files = {}
         self.paths = {}
         for name, columns in EXTRACT_COLUMNS.items():
@@ -1029,14 +1201,14 @@ class _Sink:
             # A stale file of the other form would be read too and duplicate rows.
             (plain if packs else packed).unlink(missing_ok=True)
             if packs:
-                raw = open(packed, "wb")
+                raw = open(packed, "wb")  # noqa: SIM115 (open for every row written; closed in close())
                 # mtime 0 and a fixed name in the header: same bytes every run.
                 # Level 4 is a quarter of level 6's time for 9 % more bytes,
                 # which matters for a 900k-student zone.
                 f = gzip.GzipFile(filename=f"{name}.csv", mode="wb", fileobj=raw, mtime=0, compresslevel=4)
                 self.files[name] = (f, raw)
             else:
-                self.files[name] = (open(plain, "wb"), None)
+                self.files[name] = (open(plain, "wb"), None)  # noqa: SIM115 (closed in close())
             self.files[name][0].write((",".join(columns) + "\n").encode())
 
     def write(self, name: str, columns: list, n: int) -> None:
@@ -1125,8 +1297,14 @@ def _write_school_year(sink: _Sink, zone: _Zone, dates: _Dates, s: int, y: int, 
         gone = [k for k in _left_for_good(spells) if end[k] + 1 < h]
         if gone:
             k = gone[int(rng.integers(len(gone)))]
-            for key, value in (("spell", k), ("day", end[k] + 1 + int(rng.integers(min(3, h - end[k] - 1)))),
-                               ("action", _ISS), ("offense", 1), ("days", 1.0), ("incident", events["incident"].max(initial=-1) + 1)):
+            for key, value in (
+                ("spell", k),
+                ("day", end[k] + 1 + int(rng.integers(min(3, h - end[k] - 1)))),
+                ("action", _ISS),
+                ("offense", 1),
+                ("days", 1.0),
+                ("incident", events["incident"].max(initial=-1) + 1),
+            ):
                 events[key] = np.r_[events[key], value]
     _write_discipline(sink, profile, year, dates, cal, sid_text, events)
 
@@ -1156,12 +1334,17 @@ def _write_school_year(sink: _Sink, zone: _Zone, dates: _Dates, s: int, y: int, 
     sink.write("attendance", [sid_text[rows], profile.school_id.encode(), dates(cal[cols]), CODES[codes]], len(rows))
 
 
-def _write_discipline(sink: _Sink, profile: SchoolProfile, year: int, dates: _Dates, cal, sid_text, events: Cols) -> None:
+def _write_discipline(
+    sink: _Sink, profile: SchoolProfile, year: int, dates: _Dates, cal, sid_text, events: Cols
+) -> None:
     """Incidents numbered in date order, e.g. S01-2025-0001."""
     first_row = {}
     for r, inc in enumerate(events["incident"]):
         first_row.setdefault(int(inc), r)
-    incidents = np.array(sorted(first_row, key=lambda i: (events["day"][first_row[i]], sid_text[events["spell"][first_row[i]]])), np.int64)
+    incidents = np.array(
+        sorted(first_row, key=lambda i: (events["day"][first_row[i]], sid_text[events["spell"][first_row[i]]])),
+        np.int64,
+    )
     seq = np.empty(incidents.max(initial=-1) + 1, np.int64)
     seq[incidents] = np.arange(1, len(incidents) + 1)
     number = seq[events["incident"]]
@@ -1169,10 +1352,19 @@ def _write_discipline(sink: _Sink, profile: SchoolProfile, year: int, dates: _Da
     width = max(4, len(str(len(incidents))))
     ids = np.char.add(f"{profile.school_id}-{year}-".encode(), _zero_pad(number[order], width))
     e = {k: v[order] for k, v in events.items()}
-    sink.write("discipline", [
-        ids, sid_text[e["spell"]], profile.school_id.encode(), dates(cal[e["day"]]),
-        OFFENSES[e["offense"]], ACTIONS[e["action"]], _decimal_text(e["days"]),
-    ], len(order))
+    sink.write(
+        "discipline",
+        [
+            ids,
+            sid_text[e["spell"]],
+            profile.school_id.encode(),
+            dates(cal[e["day"]]),
+            OFFENSES[e["offense"]],
+            ACTIONS[e["action"]],
+            _decimal_text(e["days"]),
+        ],
+        len(order),
+    )
 
 
 def _write_enrollment(sink: _Sink, zone: _Zone, dates: _Dates, s: int, plan: list[list[Cols]]) -> None:
@@ -1181,11 +1373,24 @@ def _write_enrollment(sink: _Sink, zone: _Zone, dates: _Dates, s: int, plan: lis
         sp = plan[s][y]
         n = len(sp["sid"])
         exit_text = np.where(sp["blank"], b"", dates(sp["exit"])) if n else np.zeros(0, "S10")
-        sink.write("enrollment", [
-            _zero_pad(_scramble(sp["sid"]), _ID_DIGITS), profile.school_id.encode(), str(year).encode(),
-            _int_text(sp["grade"]), dates(sp["entry"]), exit_text, RACES[sp["race"]], GENDERS[sp["gender"]],
-            FLAGS[sp["ell"].astype(int)], FLAGS[sp["fell"].astype(int)], FLAGS[sp["swd"].astype(int)], FLAGS[sp["li"].astype(int)],
-        ], n)
+        sink.write(
+            "enrollment",
+            [
+                _zero_pad(_scramble(sp["sid"]), _ID_DIGITS),
+                profile.school_id.encode(),
+                str(year).encode(),
+                _int_text(sp["grade"]),
+                dates(sp["entry"]),
+                exit_text,
+                RACES[sp["race"]],
+                GENDERS[sp["gender"]],
+                FLAGS[sp["ell"].astype(int)],
+                FLAGS[sp["fell"].astype(int)],
+                FLAGS[sp["swd"].astype(int)],
+                FLAGS[sp["li"].astype(int)],
+            ],
+            n,
+        )
 
 
 def _happened(year: int, month_day: tuple[int, int], as_of: date) -> bool:
@@ -1222,7 +1427,9 @@ def _write_surveys(sink: _Sink, zone: _Zone, s: int, seed: int, as_of: date) -> 
             level = ici + rng.normal(0, 0.2)
             for domain, bias in domain_bias.items():
                 score = level if domain == "Instructional Culture Index" else level + bias + rng.normal(0, 0.25)
-                educator_rows.append([profile.school_id, year, admin, domain, f"{np.clip(score, 0, 10):.1f}", respondents])
+                educator_rows.append(
+                    [profile.school_id, year, admin, domain, f"{np.clip(score, 0, 10):.1f}", respondents]
+                )
         for admin, when in _FAMILY_ADMIN.items():
             if not _happened(year, when, as_of) or (spring_only_school and y == 1 and admin == "fall"):
                 continue
@@ -1242,21 +1449,36 @@ def _write_surveys(sink: _Sink, zone: _Zone, s: int, seed: int, as_of: date) -> 
     sink.write_rows("targets", target_rows)
 
 
-def _write_family(sink: _Sink, profile: SchoolProfile, year: int, admin: str, size: int, favorable: float, item_bias, rng) -> None:
+def _write_family(
+    sink: _Sink, profile: SchoolProfile, year: int, admin: str, size: int, favorable: float, item_bias, rng
+) -> None:
     """One row per respondent and item; about 5 % of items skipped."""
     n = max(5, round(size * rng.uniform(0.10, 0.25)))
     items = len(item_bias)
     p = np.clip(favorable + item_bias[None, :] + rng.normal(0, 0.12, (n, 1)), 0.05, 0.98)
     fav = rng.random((n, items)) < p
-    response = np.where(fav, rng.choice([4, 5], size=(n, items), p=(0.55, 0.45)), rng.choice([1, 2, 3], size=(n, items), p=(0.15, 0.30, 0.55)))
+    response = np.where(
+        fav,
+        rng.choice([4, 5], size=(n, items), p=(0.55, 0.45)),
+        rng.choice([1, 2, 3], size=(n, items), p=(0.15, 0.30, 0.55)),
+    )
     text = np.where(rng.random((n, items)) < 0.05, b"", np.array([b"", b"1", b"2", b"3", b"4", b"5"])[response])
     ids = np.array([f"F-{profile.school_id}-{year}-{admin}-{k:04d}" for k in range(1, n + 1)], dtype="S")
     item_ids = np.array([f"Q{k:02d}" for k in range(1, items + 1)], dtype="S")
     topics = np.array([t.encode() for t in FAMILY_TOPICS]).repeat(FAMILY_ITEMS_PER_TOPIC)
-    sink.write("family_survey", [
-        ids.repeat(items), profile.school_id.encode(), str(year).encode(), admin.encode(),
-        np.tile(item_ids, n), np.tile(topics, n), text.ravel(),
-    ], n * items)
+    sink.write(
+        "family_survey",
+        [
+            ids.repeat(items),
+            profile.school_id.encode(),
+            str(year).encode(),
+            admin.encode(),
+            np.tile(item_ids, n),
+            np.tile(topics, n),
+            text.ravel(),
+        ],
+        n * items,
+    )
 
 
 def _targets(profile: SchoolProfile, year: int, prior: Calibration, rng) -> list[list]:
@@ -1294,7 +1516,10 @@ def _build_zone(profiles: list[SchoolProfile], seed: int, as_of: date) -> _Zone:
     candidates = [_candidate_days(year) for year in years]
     calendars, horizons = [], []
     for p in profiles:
-        cals = [_school_calendar(days, usual, _rng(seed, p.index, _S_CALENDAR, y)) for y, (days, usual) in enumerate(candidates)]
+        cals = [
+            _school_calendar(days, usual, _rng(seed, p.index, _S_CALENDAR, y))
+            for y, (days, usual) in enumerate(candidates)
+        ]
         calendars.append(cals)
         horizons.append([int(np.searchsorted(c, as_of_day, side="right")) for c in cals])
     grade_schools = {g: np.array([p.index for p in profiles if g in p.grades], np.int32) for g in range(6, 13)}

@@ -45,7 +45,12 @@ _S_ACADEMIC = 8
 _ZONE_STREAM = 10**6
 
 INTERIM_LEVELS = (b"3+ grade levels below", b"2 grade levels below", b"1 grade level below", b"At or above grade level")
-MCAS_LEVELS = (b"Not Meeting Expectations", b"Partially Meeting Expectations", b"Meeting Expectations", b"Exceeding Expectations")
+MCAS_LEVELS = (
+    b"Not Meeting Expectations",
+    b"Partially Meeting Expectations",
+    b"Meeting Expectations",
+    b"Exceeding Expectations",
+)
 # Administration windows (month, first day, last day) and the share of the year elapsed at each.
 INTERIM_WINDOWS = {"fall": ((9, 22, 10, 3), 0.0), "winter": ((12, 8, 12, 19), 0.4), "spring": ((5, 11, 5, 22), 0.9)}
 # The state tests: id, window, grades tested, growth percentile given.
@@ -104,18 +109,36 @@ def write_assessments(sink, zone, plan, dates, seed: int, as_of: date) -> None:
                     if day is None or day > as_of_day:
                         continue
                     rows += _interim_results(
-                        spells, day, dates, profile.school_id, year, assessment, name, elapsed,
-                        ability + effect, pace + growth_effect, fall_score[assessment],
-                        tested.setdefault((assessment, name), set()), rng,
+                        spells,
+                        day,
+                        dates,
+                        profile.school_id,
+                        year,
+                        assessment,
+                        name,
+                        elapsed,
+                        ability + effect,
+                        pace + growth_effect,
+                        fall_score[assessment],
+                        tested.setdefault((assessment, name), set()),
+                        rng,
                     )
             for assessment, window, grades, with_sgp in STATE_TESTS:
                 day = _window_day(cal, year, window, rng)
                 if day is None or day > as_of_day:
                     continue
                 rows += _state_results(
-                    spells, day, dates, profile.school_id, year, assessment, grades,
-                    ability + effect + 0.1 * pace, sgp_z + sgp_effect if with_sgp else None,
-                    tested.setdefault((assessment, "spring"), set()), rng,
+                    spells,
+                    day,
+                    dates,
+                    profile.school_id,
+                    year,
+                    assessment,
+                    grades,
+                    ability + effect + 0.1 * pace,
+                    sgp_z + sgp_effect if with_sgp else None,
+                    tested.setdefault((assessment, "spring"), set()),
+                    rng,
                 )
     rows.sort()
     sink.write_rows("assessments", [[v.decode() if isinstance(v, bytes) else v for v in row] for row in rows])
@@ -130,8 +153,9 @@ def _adjust(spells, k: np.ndarray) -> np.ndarray:
     return -0.5 * spells["ell"][k] - 0.6 * spells["swd"][k] - 0.1 * spells["li"][k]
 
 
-def _interim_results(spells, day, dates, school_id, year, assessment, administration, elapsed,
-                     achievement, pace, fall_score, tested, rng) -> list[list]:
+def _interim_results(
+    spells, day, dates, school_id, year, assessment, administration, elapsed, achievement, pace, fall_score, tested, rng
+) -> list[list]:
     k = _on_day(spells, day, INTERIM_GRADES)
     sid = spells["sid"][k]
     fresh = np.array([i not in tested for i in sid.tolist()], bool)
@@ -150,15 +174,28 @@ def _interim_results(spells, day, dates, school_id, year, assessment, administra
             fall_score[student] = measured[j]
         elif student in fall_score:
             flag = b"Y" if measured[j] - fall_score[student] >= -0.05 else b"N"
-        rows.append([
-            s_._zero_pad(s_._scramble(np.array([student])), s_._ID_DIGITS)[0], school_id.encode(), year,
-            assessment.encode(), administration.encode(), dates(np.array([day]))[0], spells["grade"][k[j]],
-            scale[j], INTERIM_LEVELS[level[j]], percentile[j], b"", flag,
-        ])
+        rows.append(
+            [
+                s_._zero_pad(s_._scramble(np.array([student])), s_._ID_DIGITS)[0],
+                school_id.encode(),
+                year,
+                assessment.encode(),
+                administration.encode(),
+                dates(np.array([day]))[0],
+                spells["grade"][k[j]],
+                scale[j],
+                INTERIM_LEVELS[level[j]],
+                percentile[j],
+                b"",
+                flag,
+            ]
+        )
     return rows
 
 
-def _state_results(spells, day, dates, school_id, year, assessment, grades, achievement, growth, tested, rng) -> list[list]:
+def _state_results(
+    spells, day, dates, school_id, year, assessment, grades, achievement, growth, tested, rng
+) -> list[list]:
     k = _on_day(spells, day, grades)
     sid = spells["sid"][k]
     fresh = np.array([i not in tested for i in sid.tolist()], bool)
@@ -174,11 +211,22 @@ def _state_results(spells, day, dates, school_id, year, assessment, grades, achi
         sgp = b""
         if growth is not None and rng.random() >= _NO_SGP:
             sgp = int(np.clip(np.rint(1 + 98 * _normal_cdf(growth[student])), 1, 99))
-        rows.append([
-            s_._zero_pad(s_._scramble(np.array([student])), s_._ID_DIGITS)[0], school_id.encode(), year,
-            assessment.encode(), b"spring", dates(np.array([day]))[0], spells["grade"][k[j]],
-            scale[j], MCAS_LEVELS[level[j]], b"", sgp, b"",
-        ])
+        rows.append(
+            [
+                s_._zero_pad(s_._scramble(np.array([student])), s_._ID_DIGITS)[0],
+                school_id.encode(),
+                year,
+                assessment.encode(),
+                b"spring",
+                dates(np.array([day]))[0],
+                spells["grade"][k[j]],
+                scale[j],
+                MCAS_LEVELS[level[j]],
+                b"",
+                sgp,
+                b"",
+            ]
+        )
     return rows
 
 

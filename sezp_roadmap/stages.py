@@ -14,9 +14,9 @@ from sezp_roadmap import ingest, metric_engine, reconciliation
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
-from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -71,7 +71,10 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
                 problems += problem.problems
                 continue
             counts[name] = {
-                "files": len(files), "rows_read": loaded.rows_read, "staging_rows": loaded.staged, "repeated_rows": loaded.repeats,
+                "files": len(files),
+                "rows_read": loaded.rows_read,
+                "staging_rows": loaded.staged,
+                "repeated_rows": loaded.repeats,
             }
     if problems:
         raise InputProblem(problems)
@@ -109,7 +112,11 @@ def build_metric_values(loc: Locations, settings: Settings, periods: Periods = N
         total = con.execute("select count(*) from marts.metric_values").fetchone()[0]
         catalog = con.execute("select count(*) from marts.metric_catalog").fetchone()[0]
     return {
-        "rows": rows, "suppressed": suppressed, "rows_all_periods": total, "metrics": catalog, **aggregates,
+        "rows": rows,
+        "suppressed": suppressed,
+        "rows_all_periods": total,
+        "metrics": catalog,
+        **aggregates,
         "zone_preview": preview,
     }
 

@@ -37,9 +37,15 @@ class Subgroup:
     unpublished_complement: bool = False
 
 
-def _subgroup(id: str, label: str, partition: str | None, short_label: str | None = None,
-              comparison_group: str | None = None, code: str | None = None,
-              unpublished_complement: bool = False) -> Subgroup:
+def _subgroup(
+    id: str,
+    label: str,
+    partition: str | None,
+    short_label: str | None = None,
+    comparison_group: str | None = None,
+    code: str | None = None,
+    unpublished_complement: bool = False,
+) -> Subgroup:
     return Subgroup(id, label, short_label or label, partition, comparison_group, code, unpublished_complement)
 
 
@@ -56,8 +62,13 @@ SUBGROUPS: dict[str, Subgroup] = {
         _subgroup("pacific_islander", "Native Hawaiian or Other Pacific Islander", "race", code="P"),
         _subgroup("multirace", "Multi-race, not Hispanic or Latino", "race", short_label="Multi-race", code="M"),
         _subgroup("ell", "English learners", "ell", comparison_group="non_ell"),
-        _subgroup("non_ell", "Students who are not English learners", "ell", short_label="Not English learners",
-                  comparison_group="ell"),
+        _subgroup(
+            "non_ell",
+            "Students who are not English learners",
+            "ell",
+            short_label="Not English learners",
+            comparison_group="ell",
+        ),
         _subgroup("former_ell", "Former English learners", "former_ell", unpublished_complement=True),
         _subgroup("swd", "Students with disabilities", "swd", comparison_group="non_swd"),
         _subgroup("non_swd", "Students without disabilities", "swd", comparison_group="swd"),
@@ -70,7 +81,6 @@ SUBGROUPS: dict[str, Subgroup] = {
         *(_subgroup(f"grade_{g}", f"Grade {g}", "grade") for g in GRADES),
     )
 }
-
 
 
 def codes(partition: str) -> dict[str, str]:
@@ -108,10 +118,15 @@ def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
 
     The unpublished complements of former English learners and high needs are rows too, in their partition.
     """
-    rows = [(s.id, s.label, s.short_label, s.partition, s.comparison_group, s.code, position)
-            for position, s in enumerate(SUBGROUPS.values())]
-    rows += [(f"not_{s.id}", None, None, s.partition, None, None, None)
-             for s in SUBGROUPS.values() if s.unpublished_complement]
+    rows = [
+        (s.id, s.label, s.short_label, s.partition, s.comparison_group, s.code, position)
+        for position, s in enumerate(SUBGROUPS.values())
+    ]
+    rows += [
+        (f"not_{s.id}", None, None, s.partition, None, None, None)
+        for s in SUBGROUPS.values()
+        if s.unpublished_complement
+    ]
     con.execute(
         "create or replace table meta.subgroups (subgroup varchar primary key, label varchar, short_label varchar, "
         "partition_name varchar, comparison_group varchar, code varchar, position integer)"

@@ -39,8 +39,9 @@ def meets(value: float, target: float, direction: str) -> bool:
     return value >= target - TOLERANCE
 
 
-def target_status(value: float | None, target: float, direction: str, *, suppressed: bool = False,
-                  target_met: bool | None = None) -> str:
+def target_status(
+    value: float | None, target: float, direction: str, *, suppressed: bool = False, target_met: bool | None = None
+) -> str:
     """met / not met / cannot be checked / no result yet.
 
     `target_met` is the comparisons mart's exact decimal verdict; when given it wins over the float comparison.
@@ -70,9 +71,17 @@ class Pace:
         return "projected from the mid-year value plus last year's mid-year to end-of-year movement"
 
 
-def on_pace(mid_value: float | None, target: float, direction: str, *, mid_suppressed: bool = False,
-            last_mid_value: float | None = None, last_end_value: float | None = None,
-            mid_low: float | None = None, mid_high: float | None = None) -> Pace:
+def on_pace(
+    mid_value: float | None,
+    target: float,
+    direction: str,
+    *,
+    mid_suppressed: bool = False,
+    last_mid_value: float | None = None,
+    last_end_value: float | None = None,
+    mid_low: float | None = None,
+    mid_high: float | None = None,
+) -> Pace:
     """Whether an end-of-year target is on pace at mid-year (module docstring).
 
     mid_low, mid_high: the mid-year value's 95% range, when it has one.

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 
@@ -56,7 +56,7 @@ def split_statements(sql: str) -> list[str]:
             statements.append("\n".join(current))
             current = []
     tail = "\n".join(current).strip()
-    if tail and not all(l.strip().startswith("--") or not l.strip() for l in current):
+    if tail and not all(line.strip().startswith("--") or not line.strip() for line in current):
         statements.append(tail)
     return [s for s in statements if s.strip()]
 

@@ -12,20 +12,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from test_pipeline import DAYS, write_tiny_zone
 
 from sezp_roadmap import ingest
 from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import validate
-from sezp_roadmap.warehouse import add_macros, SCHEMAS
-from test_pipeline import DAYS, write_tiny_zone
+from sezp_roadmap.warehouse import SCHEMAS, add_macros
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
 # The order the Dagster checks run in: every extract after those it refers to.
 ORDER = (
-    "schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey", "family_survey", "sqr", "targets",
-    "state_figures", "assessments",
+    "schools",
+    "calendar",
+    "enrollment",
+    "attendance",
+    "discipline",
+    "educator_survey",
+    "family_survey",
+    "sqr",
+    "targets",
+    "state_figures",
+    "assessments",
 )
 assert set(ORDER) == set(EXTRACTS)
 

@@ -59,8 +59,11 @@ def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -
     """The zone's extracts; academics=True adds assessments.csv and an academic target (the other files unchanged)."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "schools.csv", "school_id,school_name,grade_span,state_school_id",
-         [(s, name, span, STATE_CODES.get(s, "")) for s, name, span, _ in SCHOOLS])
+    _csv(
+        folder / "schools.csv",
+        "school_id,school_name,grade_span,state_school_id",
+        [(s, name, span, STATE_CODES.get(s, "")) for s, name, span, _ in SCHOOLS],
+    )
     _csv(folder / "state_figures.csv", "school_year,org_code,subgroup,metric,value,source", STATE_FIGURES)
     calendar, enrollment, attendance, discipline = [], [], [], []
     educator, family, sqr = [], [], []
@@ -89,7 +92,9 @@ def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -
                 entry = days[30] if k == 0 else days[0]
                 exit_ = days[60] if k == 1 else ""
                 ell, former, swd, low = ("Y" if f else "N" for f in st["flags"])
-                enrollment.append((st["id"], school, year, st["grade"], entry, exit_, st["race"], st["gender"], ell, former, swd, low))
+                enrollment.append(
+                    (st["id"], school, year, st["grade"], entry, exit_, st["race"], st["gender"], ell, former, swd, low)
+                )
                 last = days[60] if k == 1 else days[-1]
                 for d in days:
                     if d < entry or d > last or d > AS_OF:
@@ -105,7 +110,9 @@ def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -
                         d = rng.choice([x for x in days if entry <= x <= min(last, AS_OF)])
                         action = rng.choice(("ISS", "OSS", "OTHER"))
                         removed = 0 if action == "OTHER" else rng.choice((0.5, 1, 2, 3))
-                        discipline.append((f"{school}{year}{k:03d}{n_incident}", st["id"], school, d, "Disruption", action, removed))
+                        discipline.append(
+                            (f"{school}{year}{k:03d}{n_incident}", st["id"], school, d, "Disruption", action, removed)
+                        )
             administrations = ("fall", "spring") if year == 2025 else ("fall",)
             for admin in administrations:
                 respondents = 4 if school == "C" else rng.randint(18, 30)
@@ -129,9 +136,15 @@ def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -
         enrollment,
     )
     _csv(folder / "attendance.csv", "student_id,school_id,date,code", attendance)
-    _csv(folder / "discipline.csv", "incident_id,student_id,school_id,incident_date,offense,action,days_removed", discipline)
+    _csv(
+        folder / "discipline.csv",
+        "incident_id,student_id,school_id,incident_date,offense,action,days_removed",
+        discipline,
+    )
     _csv(folder / "educator_survey.csv", "school_id,school_year,administration,domain,score,respondents", educator)
-    _csv(folder / "family_survey.csv", "response_id,school_id,school_year,administration,item_id,topic,response", family)
+    _csv(
+        folder / "family_survey.csv", "response_id,school_id,school_year,administration,item_id,topic,response", family
+    )
     _csv(folder / "sqr.csv", "school_id,school_year,review,domain,indicator,rating", sqr)
     _csv(
         folder / "targets.csv",
@@ -148,10 +161,17 @@ def write_report_zone(folder: Path, *, seed: int = 7, academics: bool = False) -
     return folder
 
 
-ASSESSMENT_HEADER = ("student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,"
-                     "performance_level,percentile,growth_percentile,typical_growth_met")
+ASSESSMENT_HEADER = (
+    "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,"
+    "performance_level,percentile,growth_percentile,typical_growth_met"
+)
 INTERIM_LEVELS = ("3+ grade levels below", "2 grade levels below", "1 grade level below", "At or above grade level")
-MCAS_LEVELS = ("Not Meeting Expectations", "Partially Meeting Expectations", "Meeting Expectations", "Exceeding Expectations")
+MCAS_LEVELS = (
+    "Not Meeting Expectations",
+    "Partially Meeting Expectations",
+    "Meeting Expectations",
+    "Exceeding Expectations",
+)
 INTERIM_DAYS = {"fall": (9, 25), "winter": (12, 10), "spring": (5, 12)}
 
 
@@ -175,12 +195,40 @@ def _assessments(rosters: list[tuple[str, list[dict]]], rng: random.Random) -> l
                         continue
                     level = max(0, min(3, level + rng.choice((-1, 0, 0, 1))))
                     growth = "" if admin == "fall" else rng.choice("YN")
-                    rows.append((st["id"], school, year, "interim_reading", admin, when, st["grade"], 480 + 20 * level,
-                                 INTERIM_LEVELS[level], rng.randint(5, 95), "", growth))
+                    rows.append(
+                        (
+                            st["id"],
+                            school,
+                            year,
+                            "interim_reading",
+                            admin,
+                            when,
+                            st["grade"],
+                            480 + 20 * level,
+                            INTERIM_LEVELS[level],
+                            rng.randint(5, 95),
+                            "",
+                            growth,
+                        )
+                    )
                 when = dt.date(year, 4, 8)
                 if year == 2025 and st["grade"] in ("6", "7", "8", "10") and entry <= when <= last:
-                    rows.append((st["id"], school, year, "mcas_ela", "spring", when, st["grade"], 470 + 15 * level,
-                                 MCAS_LEVELS[level], "", rng.randint(1, 99), ""))
+                    rows.append(
+                        (
+                            st["id"],
+                            school,
+                            year,
+                            "mcas_ela",
+                            "spring",
+                            when,
+                            st["grade"],
+                            470 + 15 * level,
+                            MCAS_LEVELS[level],
+                            "",
+                            rng.randint(1, 99),
+                            "",
+                        )
+                    )
     return rows
 
 
@@ -193,7 +241,12 @@ def build_report_zone(root: Path, *, self_contained: bool = False, academics: bo
     from sezp_roadmap.extracts import EXTRACTS
     from sezp_roadmap.reporting.render import render_reports
     from sezp_roadmap.stages import (
-        Locations, build_metric_values, build_state_reconciliation, build_student_tables, ingest_extracts, prepare_landing,
+        Locations,
+        build_metric_values,
+        build_state_reconciliation,
+        build_student_tables,
+        ingest_extracts,
+        prepare_landing,
     )
     from sezp_roadmap.validation.run import check_extracts
     from sezp_roadmap.warehouse import connect

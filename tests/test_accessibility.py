@@ -7,14 +7,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from reports_zone import build_report_zone
+
 from sezp_roadmap.reporting.figures import INK, PALETTE
 from sezp_roadmap.reporting.render import TEMPLATES
 
 
 def luminance(hex_color: str) -> float:
-    rgb = [int(hex_color.lstrip("#")[i: i + 2], 16) / 255 for i in (0, 2, 4)]
+    rgb = [int(hex_color.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 

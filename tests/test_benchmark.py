@@ -57,8 +57,21 @@ def test_host_steal_is_the_stolen_share_of_the_machine_cpu_time(tmp_path):
 def tiny_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("bench")
     results = workdir / "results.md"
-    assert run.main(["--sizes", "tiny", "--workdir", str(workdir), "--results", str(results),
-                     "--history", str(workdir / "history.jsonl")]) == 0
+    assert (
+        run.main(
+            [
+                "--sizes",
+                "tiny",
+                "--workdir",
+                str(workdir),
+                "--results",
+                str(results),
+                "--history",
+                str(workdir / "history.jsonl"),
+            ]
+        )
+        == 0
+    )
     return workdir, results
 
 
@@ -121,8 +134,20 @@ def test_results_file_has_machine_goals_growth_and_profile(tiny_run):
 def test_results_are_rewritten_from_cached_figures(tiny_run, tmp_path):
     workdir, _ = tiny_run
     again = tmp_path / "again.md"
-    assert run.main(["--report-only", "--workdir", str(workdir), "--results", str(again),
-                     "--history", str(workdir / "history.jsonl")]) == 0
+    assert (
+        run.main(
+            [
+                "--report-only",
+                "--workdir",
+                str(workdir),
+                "--results",
+                str(again),
+                "--history",
+                str(workdir / "history.jsonl"),
+            ]
+        )
+        == 0
+    )
     assert "| tiny | 3 | 300 |" in again.read_text()
     # Rewriting the file is not a run: the history still holds the one run.
     assert len(history.load(workdir / "history.jsonl")) == 1
@@ -154,16 +179,28 @@ def test_a_run_is_recorded_and_every_run_is_shown_with_its_spread(tiny_run, tmp_
 
 def test_goals_are_counted_over_the_runs_on_record(tmp_path):
     def state_run(build_seconds: float, reports_seconds: float) -> dict:
-        return {"size": "state", "schools": 1800, "students": 900_000, "input_mib": 2000.0,
-                "floor": {"seconds": 5.0, "rows": {"attendance": 54_000_000}, "by_extract": {"attendance": 4.0}},
-                "build": {"seconds": build_seconds, "finished": True, "peak_rss_mib": 3000.0, "sql_profile": {},
-                          "stages": {"ingest": 50.0, "metrics": 90.0, "reports": reports_seconds}, "report_pages": 10_800}}
+        return {
+            "size": "state",
+            "schools": 1800,
+            "students": 900_000,
+            "input_mib": 2000.0,
+            "floor": {"seconds": 5.0, "rows": {"attendance": 54_000_000}, "by_extract": {"attendance": 4.0}},
+            "build": {
+                "seconds": build_seconds,
+                "finished": True,
+                "peak_rss_mib": 3000.0,
+                "sql_profile": {},
+                "stages": {"ingest": 50.0, "metrics": 90.0, "reports": reports_seconds},
+                "report_pages": 10_800,
+            },
+        }
+
     path = tmp_path / "history.jsonl"
-    history.record(path, "a", [state_run(250.0, 55.0)])   # 32.7 schools/s
+    history.record(path, "a", [state_run(250.0, 55.0)])  # 32.7 schools/s
     history.record(path, "a", [state_run(330.0, 100.0)])  # 18 schools/s
     out = tmp_path / "results.md"
     write_results(out, {"CPU": "x"}, [state_run(330.0, 100.0)], history=history.load(path))
-    line = next(l for l in out.read_text().splitlines() if l.startswith("Over every run on record"))
+    line = next(row for row in out.read_text().splitlines() if row.startswith("Over every run on record"))
     assert "the state's build under 300 s in 1 of 2" in line
     assert "its peak memory under 4 GiB in 2 of 2" in line
     assert "a cold build's reports (every period) at 30 schools/s at state in 1 of 2" in line
@@ -176,27 +213,50 @@ def test_goals_are_counted_over_the_runs_on_record(tmp_path):
         timed["period_reports"] = {"seconds": seconds, "schools": 1800, "school_year": 2026, "period": "mid_year"}
         history.record(path, "b", [timed])
     write_results(out, {"CPU": "x"}, [timed], history=history.load(path))
-    line = next(l for l in out.read_text().splitlines() if l.startswith("Over every run on record"))
+    line = next(row for row in out.read_text().splitlines() if row.startswith("Over every run on record"))
     assert "one period's reports at 30 schools/s at state in 1 of 2" in line
     assert "a cold build's reports (every period) at 30 schools/s at state in 3 of 4" in line
 
 
 def _size(name: str, schools: int, floor: float, stages: dict, pages: int, pandas: dict, engine: dict) -> dict:
-    return {"size": name, "schools": schools, "students": schools * 500, "input_mib": 100.0,
-            "floor": {"seconds": floor, "rows": {"attendance": 1_000_000}, "by_extract": {"attendance": floor}},
-            "build": {"seconds": sum(stages.values()) + 3, "finished": True, "peak_rss_mib": 3000.0,
-                      "sql_profile": {"work/student_attendance": stages["metrics"] / 2}, "stages": stages,
-                      "report_pages": pages},
-            "pandas": pandas, "engine": engine}
+    return {
+        "size": name,
+        "schools": schools,
+        "students": schools * 500,
+        "input_mib": 100.0,
+        "floor": {"seconds": floor, "rows": {"attendance": 1_000_000}, "by_extract": {"attendance": floor}},
+        "build": {
+            "seconds": sum(stages.values()) + 3,
+            "finished": True,
+            "peak_rss_mib": 3000.0,
+            "sql_profile": {"work/student_attendance": stages["metrics"] / 2},
+            "stages": stages,
+            "report_pages": pages,
+        },
+        "pandas": pandas,
+        "engine": engine,
+    }
 
 
 def test_each_missed_goal_is_explained_in_the_runs_own_figures(tmp_path):
-    district = _size("district", 180, 1.0, {"ingest": 7.0, "validation": 3.0, "metrics": 10.0, "reports": 6.0}, 1080,
-                     {"finished": True, "seconds": 50.0, "peak_rss_mib": 3500.0},
-                     {"finished": True, "seconds": 5.0, "compute_seconds": 4.6, "read_seconds": 1.2})
-    state = _size("state", 1800, 5.0, {"ingest": 60.0, "validation": 15.0, "metrics": 90.0, "reports": 72.0}, 10_800,
-                  {"finished": False, "seconds": 100.0, "peak_rss_mib": 19_000.0, "reason": "MemoryError"},
-                  {"finished": True, "seconds": 52.0, "compute_seconds": 51.5, "read_seconds": 10.0})
+    district = _size(
+        "district",
+        180,
+        1.0,
+        {"ingest": 7.0, "validation": 3.0, "metrics": 10.0, "reports": 6.0},
+        1080,
+        {"finished": True, "seconds": 50.0, "peak_rss_mib": 3500.0},
+        {"finished": True, "seconds": 5.0, "compute_seconds": 4.6, "read_seconds": 1.2},
+    )
+    state = _size(
+        "state",
+        1800,
+        5.0,
+        {"ingest": 60.0, "validation": 15.0, "metrics": 90.0, "reports": 72.0},
+        10_800,
+        {"finished": False, "seconds": 100.0, "peak_rss_mib": 19_000.0, "reason": "MemoryError"},
+        {"finished": True, "seconds": 52.0, "compute_seconds": 51.5, "read_seconds": 10.0},
+    )
     out = tmp_path / "results.md"
     write_results(out, {"CPU": "x", "Cores": "2"}, [district, state])
     why = out.read_text().split("## Why goals are missed")[1].split("Where each size's time went")[0]
@@ -223,14 +283,16 @@ def test_each_missed_goal_is_explained_in_the_runs_own_figures(tmp_path):
     assert "(25.0 at state, one period): 1,800 reports took 72.0 s on 2 worker processes, 80.0 ms" in why
     assert "the goal allows 66.7 ms" in why
     assert "10,800 pages" not in why
-    goal = next(l for l in text.splitlines() if l.startswith("| Reports at 30"))
+    goal = next(line for line in text.splitlines() if line.startswith("| Reports at 30"))
     assert "the 2025–26 mid-year report" in goal and "1,800 schools in 72.0 s = 25.0 schools/s" in goal
-    assert "10,800 pages: every school year and period) in 72.0 s = 25.0 schools/s" in goal and goal.endswith("| **not met** |")
+    assert "10,800 pages: every school year and period) in 72.0 s = 25.0 schools/s" in goal and goal.endswith(
+        "| **not met** |"
+    )
     # 1,800 in 12 s = 150 schools/s: met on one period, while the cold build's 25 schools/s is shown beside it.
     state["period_reports"]["seconds"] = 12.0
     write_results(out, {"CPU": "x", "Cores": "2"}, [district, state])
     text = out.read_text()
-    goal = next(l for l in text.splitlines() if l.startswith("| Reports at 30"))
+    goal = next(line for line in text.splitlines() if line.startswith("| Reports at 30"))
     assert "= 150.0 schools/s" in goal and "below the goal's rate" in goal and goal.endswith("| **met** |")
     assert "Reports at 30 schools per second**" not in text.split("## Why goals are missed")[1].split("Where each")[0]
 

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from reports_zone import build_report_zone
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -24,9 +23,26 @@ if CHROMIUM is None:
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
-SCHOOL_SECTIONS = ("#header", "#at-a-glance", "#targets", "#equity", "#attendance", "#discipline", "#climate", "#sqr", "#notes")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCHOOL_SECTIONS = (
+    "#header",
+    "#at-a-glance",
+    "#targets",
+    "#equity",
+    "#attendance",
+    "#discipline",
+    "#climate",
+    "#sqr",
+    "#notes",
+)
 ZONE_SECTIONS = ("#header", "#schools", "#equity", "#attendance", "#notes")
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 
@@ -60,7 +76,11 @@ def open_page(browser, path: Path, root: Path, *, width: int = 1280):
 
     page.on(
         "request",
-        lambda r: None if r.url.startswith((inside, "data:")) else problems.append(f"request outside the report folder: {r.url}"),
+        lambda r: (
+            None
+            if r.url.startswith((inside, "data:"))
+            else problems.append(f"request outside the report folder: {r.url}")
+        ),
     )
     page.goto(path.resolve().as_uri())
     page.wait_for_load_state("load")
@@ -122,7 +142,9 @@ def test_printing_keeps_charts_whole_and_inside_the_page(browser, reports):
     page.set_viewport_size({"width": 680, "height": 1000})
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     page.wait_for_timeout(300)
-    widths = page.evaluate("Array.from(document.querySelectorAll('.plot svg.main-svg')).map(s => s.getBoundingClientRect().right)")
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('.plot svg.main-svg')).map(s => s.getBoundingClientRect().right)"
+    )
     assert widths and max(widths) <= 680
     breaks = page.evaluate("getComputedStyle(document.querySelector('.chart-block')).breakInside")
     assert breaks == "avoid"
@@ -143,10 +165,14 @@ def test_targets_page_sorts_and_filters_by_keyboard(browser, reports):
     button = page.locator("#targets-table thead button", has_text="Target")
     button.focus()
     page.keyboard.press("Enter")
-    targets = page.eval_on_selector_all("#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))")
+    targets = page.eval_on_selector_all(
+        "#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))"
+    )
     assert targets == sorted(targets)
     page.keyboard.press("Enter")
-    targets = page.eval_on_selector_all("#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))")
+    targets = page.eval_on_selector_all(
+        "#targets-table tbody tr td:nth-child(5)", "cells => cells.map(c => parseFloat(c.dataset.sort))"
+    )
     assert targets == sorted(targets, reverse=True)
     assert page.locator("#targets-table thead th[aria-sort=descending]").count() == 1
     page.select_option("#school-filter", "B")
@@ -197,7 +223,9 @@ def test_a_large_zones_targets_page_opens_on_a_choice_of_school(browser, report_
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.reporting import render, zone_overview
 
-    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 1)  # the test zone (three schools, two with targets) counts as large
+    monkeypatch.setattr(
+        zone_overview, "MANY_SCHOOLS", 1
+    )  # the test zone (three schools, two with targets) counts as large
     landing, warehouse, _ = report_zone
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "many", load_settings(None, landing))
@@ -220,12 +248,15 @@ def test_a_large_zones_targets_page_opens_on_a_choice_of_school(browser, report_
 def test_a_period_without_discipline_rows_says_so_in_the_browser(browser, tmp_path, capsys):
     """No discipline file: the school and zone pages say so where the figures would be, and open cleanly."""
     from ingest_zone import write_zone
+
     from sezp_roadmap.cli import main
 
     folder = write_zone(tmp_path / "landing")
     (folder / "discipline.csv").unlink()
     out = tmp_path / "out"
-    assert main(["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(out)]) == 0
+    assert (
+        main(["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(out)]) == 0
+    )
     capsys.readouterr()
     for name, section in (("A.html", "#discipline"), ("zone.html", "#schools")):
         page, problems = open_page(browser, out / "2026" / "mid_year" / name, out)

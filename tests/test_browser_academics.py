@@ -8,8 +8,8 @@ with charts drawn, no console error and no request outside the report folder.
 from __future__ import annotations
 
 import pytest
-
 from reports_zone import build_report_zone
+
 # The browser fixture is test_browser's (Debian's chromium; the module is skipped without it).
 from test_browser import SCREENSHOTS, browser, open_page  # noqa: F401
 
@@ -38,8 +38,9 @@ def test_the_mid_year_report_shows_the_interim_and_last_springs_state_test(brows
     assert section.locator("table").first.is_visible()
     # At a glance leads with the academic figures, last spring's labelled so.
     glance = [line.lstrip("•✔✖▲▼ ") for line in page.locator("#at-a-glance .glance li").all_inner_texts()]
-    assert glance[0].startswith("State test, last spring (2024–25), meeting or exceeding expectations: "
-                                "MCAS English Language Arts ")
+    assert glance[0].startswith(
+        "State test, last spring (2024–25), meeting or exceeding expectations: MCAS English Language Arts "
+    )
     assert any(line.startswith("Interim reading assessment: on grade level") for line in glance[:3])
     section.screenshot(path=str(SCREENSHOTS / "academics-A-mid-year.png"))
     page.close()

@@ -55,13 +55,17 @@ def build_zone():
             absences += [(f"b{i:03}", "B", DAYS[2026][3], "A"), (f"b{i:03}", "B", DAYS[2026][4], "A")]
     load(con, "enrollment", spells)
     load(con, "attendance", absences)
-    load(con, "targets", [
-        ("A", 2026, "end_of_year", "chronic_absence_rate", "all", Decimal(30)),
-        ("A", 2026, "mid_year", "chronic_absence_rate", "all", Decimal("31.2")),
-        ("A", 2026, "end_of_year", "attendance_rate", "all", Decimal(95)),
-        ("A", 2026, "mid_year", "attendance_rate", "all", Decimal(97)),
-        ("A", 2026, "end_of_year", "chronic_absence_rate", "female", Decimal(10)),
-    ])
+    load(
+        con,
+        "targets",
+        [
+            ("A", 2026, "end_of_year", "chronic_absence_rate", "all", Decimal(30)),
+            ("A", 2026, "mid_year", "chronic_absence_rate", "all", Decimal("31.2")),
+            ("A", 2026, "end_of_year", "attendance_rate", "all", Decimal(95)),
+            ("A", 2026, "mid_year", "attendance_rate", "all", Decimal(97)),
+            ("A", 2026, "end_of_year", "chronic_absence_rate", "female", Decimal(10)),
+        ],
+    )
     compute(con, settings(AS_OF))
     return con
 
@@ -141,8 +145,18 @@ def test_every_comparison_of_a_hidden_cell_is_empty(zone):
     for subgroup in ("swd", "non_swd", "male", "female", "former_ell"):
         row = comparison(zone, "A", "chronic_absence_rate", subgroup)
         assert row["suppressed"] is True, subgroup
-        derived = ("value", "change", "diff_vs_zone", "gap_vs_all", "comparison_value", "gap_vs_comparison",
-                   "risk_ratio", "target_met", "target_gap", "target_gap_students")
+        derived = (
+            "value",
+            "change",
+            "diff_vs_zone",
+            "gap_vs_all",
+            "comparison_value",
+            "gap_vs_comparison",
+            "risk_ratio",
+            "target_met",
+            "target_gap",
+            "target_gap_students",
+        )
         assert all(row[c] is None for c in derived), subgroup
     # The non-disabled students' own cell is hidden, so their figure is not shown beside swd either.
     assert comparison(zone, "A", "chronic_absence_rate", "non_swd")["comparison_value"] is None

@@ -7,20 +7,27 @@ import shutil
 
 import duckdb
 import pytest
-
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
-from sezp_roadmap.warehouse import add_macros
-from sezp_roadmap import ingest
+
+from sezp_roadmap import findings, ingest
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap import findings
+from sezp_roadmap.warehouse import add_macros
 
-COUNTED = ("staging.attendance", "staging.attendance_repeats", "staging.enrollment", "staging.calendar", "meta.findings")
+COUNTED = (
+    "staging.attendance",
+    "staging.attendance_repeats",
+    "staging.enrollment",
+    "staging.calendar",
+    "meta.findings",
+)
 
 
 def rows_read(run, extract: str) -> int:
     """Every row of the extract's files that were read (a file that is a copy of another is not)."""
-    return run.con.execute("select coalesce(sum(rows), 0) from meta.load_files where extract = ?", [extract]).fetchone()[0]
+    return run.con.execute(
+        "select coalesce(sum(rows), 0) from meta.load_files where extract = ?", [extract]
+    ).fetchone()[0]
 
 
 def counts(run) -> dict:
@@ -34,9 +41,13 @@ def test_staging_keeps_every_row_with_its_file_and_row_and_the_file_its_hash(tmp
     assert len(rows) == 25
     assert rows[0] == ("0001", "attendance.csv", 2)
     assert [r[2] for r in rows] == list(range(2, 27))
-    files = run.con.execute("select file_name, sha256, rows from meta.load_files where extract = 'attendance'").fetchall()
+    files = run.con.execute(
+        "select file_name, sha256, rows from meta.load_files where extract = 'attendance'"
+    ).fetchall()
     assert files == [("attendance.csv", ingest.file_hash(folder / "attendance.csv"), 25)]
-    assert not run.con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[0]
+    assert not run.con.execute("select count(*) from information_schema.schemata where schema_name = 'raw'").fetchone()[
+        0
+    ]
 
 
 def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_path):
@@ -51,9 +62,15 @@ def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_pa
 
 def test_staging_is_typed(tmp_path):
     run = ingest_and_validate(write_zone(tmp_path / "landing"))
-    types = dict(run.con.execute("select column_name, data_type from information_schema.columns where table_schema = 'staging' and table_name = 'enrollment'").fetchall())
+    types = dict(
+        run.con.execute(
+            "select column_name, data_type from information_schema.columns where table_schema = 'staging' and table_name = 'enrollment'"
+        ).fetchall()
+    )
     assert types["entry_date"] == "DATE" and types["school_year"] == "INTEGER" and types["ell"] == "BOOLEAN"
-    assert run.con.execute("select days_removed from staging.discipline where incident_id = 'I2'").fetchone()[0] == pytest.approx(0.5)
+    assert run.con.execute("select days_removed from staging.discipline where incident_id = 'I2'").fetchone()[
+        0
+    ] == pytest.approx(0.5)
     # A skipped survey item is a missing answer, not a zero.
     assert run.con.execute("select count(*) from staging.family_survey where response is null").fetchone()[0] == 1
 
@@ -68,7 +85,12 @@ def test_files_of_one_extract_are_combined(tmp_path):
     assert run.count("staging.attendance") == 25
     assert run.con.execute("select count(distinct _source_file) from staging.attendance").fetchone()[0] == 2
     # Row numbers are those of each file.
-    assert run.con.execute("select min(_source_row) from staging.attendance where _source_file = 'attendance_part2.csv'").fetchone()[0] == 2
+    assert (
+        run.con.execute(
+            "select min(_source_row) from staging.attendance where _source_file = 'attendance_part2.csv'"
+        ).fetchone()[0]
+        == 2
+    )
     assert rows_read(run, "attendance") == 25
 
 
@@ -90,12 +112,16 @@ def test_the_same_file_twice_changes_no_count(tmp_path):
 def test_a_row_repeated_in_another_file_is_counted_once(tmp_path):
     folder = write_zone(tmp_path / "landing")
     before = counts(ingest_and_validate(folder))
-    (folder / "attendance_late.csv").write_text(f"student_id,school_id,date,code\n0001,A,{DAYS[1]},A\n0007,A,{DAYS[9]},A\n")
+    (folder / "attendance_late.csv").write_text(
+        f"student_id,school_id,date,code\n0001,A,{DAYS[1]},A\n0007,A,{DAYS[9]},A\n"
+    )
     run = ingest_and_validate(folder)
     assert rows_read(run, "attendance") == before["rows read"] + 2
     assert run.count("staging.attendance") == before["staging.attendance"] + 1
     # The later copy is kept aside, not dropped: validation reports it (duplicate_row).
-    assert run.con.execute("select _source_file, _source_row from staging.attendance_repeats").fetchall() == [("attendance_late.csv", 2)]
+    assert run.con.execute("select _source_file, _source_row from staging.attendance_repeats").fetchall() == [
+        ("attendance_late.csv", 2)
+    ]
 
 
 def test_exact_repeats_keep_their_first_copy_even_with_an_empty_cell_and_staging_keeps_file_order(tmp_path):
@@ -103,7 +129,9 @@ def test_exact_repeats_keep_their_first_copy_even_with_an_empty_cell_and_staging
     # The same survey answer three times, its response empty (a skipped item), in two files.
     before = counts(ingest_and_validate(folder))
     header = (folder / "family_survey.csv").read_text().splitlines()[0]
-    empty_answer = next(line for line in (folder / "family_survey.csv").read_text().splitlines()[1:] if line.endswith(","))
+    empty_answer = next(
+        line for line in (folder / "family_survey.csv").read_text().splitlines()[1:] if line.endswith(",")
+    )
     append(folder, "family_survey.csv", empty_answer)
     (folder / "family_survey_late.csv").write_text(f"{header}\n{empty_answer}\n")
     run = ingest_and_validate(folder)
@@ -124,7 +152,9 @@ def test_a_corrected_file_replaces_what_it_replaced(tmp_path):
     (folder / "attendance.csv").write_text(text)
     run = ingest_and_validate(folder)
     assert run.count("staging.attendance") == 25
-    assert run.con.execute(f"select code from staging.attendance where student_id = '0001' and date = '{DAYS[1]}'").fetchall() == [("AE",)]
+    assert run.con.execute(
+        f"select code from staging.attendance where student_id = '0001' and date = '{DAYS[1]}'"
+    ).fetchall() == [("AE",)]
 
 
 def test_compressed_files_are_read(tmp_path):
@@ -148,7 +178,10 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
     for schema in ("meta", "staging"):
         con.execute(f"create schema {schema}")
     ingest.load_staging(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
-    assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [("0001", 3), ("0002", 6)]
+    assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [
+        ("0001", 3),
+        ("0002", 6),
+    ]
 
 
 def _read_one(path) -> tuple[duckdb.DuckDBPyConnection, list[Problem]]:
@@ -183,7 +216,10 @@ def test_rows_below_title_blank_and_rejected_lines_keep_their_spreadsheet_number
     con, problems = _read_one(path)
     assert [(p.row, p.message) for p in problems] == [(6, "this row has 5 cells but the header has 4")]
     assert con.execute("select student_id, _source_row from staging.attendance").fetchall() == [
-        ("0001", 3), ("0002", 5), ("0004", 7), ("0005", 9)
+        ("0001", 3),
+        ("0002", 5),
+        ("0004", 7),
+        ("0005", 9),
     ]
     # Every record read counts, the padding row too (the share of bad rows is of these); the rejected row is an error.
     assert con.execute("select rows from meta.load_files").fetchone()[0] == 5
@@ -192,7 +228,9 @@ def test_rows_below_title_blank_and_rejected_lines_keep_their_spreadsheet_number
 def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_path):
     folder = write_zone(tmp_path / "landing")
     text = (folder / "enrollment.csv").read_text()
-    (folder / "enrollment.csv").write_text(text.replace("0001,A,2026,7", "0001,A,02026,7").replace("H,F,Y,N,N,Y\n", "H,F,y,N,N,Y\n", 1))
+    (folder / "enrollment.csv").write_text(
+        text.replace("0001,A,2026,7", "0001,A,02026,7").replace("H,F,Y,N,N,Y\n", "H,F,y,N,N,Y\n", 1)
+    )
     run = ingest_and_validate(folder)
     assert not run.errors
     first = run.con.execute(
@@ -216,7 +254,14 @@ def test_findings_messages_built_in_sql_read_like_the_cli_errors():
         Problem(file="a.csv", message="m", row=4, column="c", value="v", expected=None),
     ]
     for p in cases:
-        findings.record_query(con, "x", "r", findings.WARNING, "select ?, ?, ?, ?, ?, ?, null, null", [p.file, p.row, p.column, p.value, p.expected, p.message])
+        findings.record_query(
+            con,
+            "x",
+            "r",
+            findings.WARNING,
+            "select ?, ?, ?, ?, ?, ?, null, null",
+            [p.file, p.row, p.column, p.value, p.expected, p.message],
+        )
     messages = [r[0] for r in con.execute("select message from meta.findings").fetchall()]
     assert messages == [str(p) for p in cases]
 
@@ -235,9 +280,17 @@ def test_the_reading_step_records_its_warnings(tmp_path):
     ("text", "expected"),
     [
         ("2025-09-02", "2025-09-02"),
-        ("2025/09/02", None), ("2025.09.02", None), ("2025-9-2", None), ("2025-09-2", None), ("20250902", None),
-        ("2025-13-01", None), ("2025-02-30", None), ("2025-09-02 00:00:00", None), ("02025-09-02", None),
-        ("2o25-09-02", None), ("2025-1a-02", None),
+        ("2025/09/02", None),
+        ("2025.09.02", None),
+        ("2025-9-2", None),
+        ("2025-09-2", None),
+        ("20250902", None),
+        ("2025-13-01", None),
+        ("2025-02-30", None),
+        ("2025-09-02 00:00:00", None),
+        ("02025-09-02", None),
+        ("2o25-09-02", None),
+        ("2025-1a-02", None),
     ],
 )
 def test_a_date_is_only_yyyy_mm_dd_of_a_real_day(text, expected):

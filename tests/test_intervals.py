@@ -10,13 +10,14 @@ z = 1.959964 throughout; z² = 3.841459 (to 6 decimals), z²/2 = 1.920730, z²/4
 """
 
 import datetime as dt
-import math
 from decimal import Decimal
 
 import duckdb
 import numpy as np
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from scipy.stats import norm
 from statsmodels.regression.linear_model import WLS
 from statsmodels.stats.contingency_tables import Table2x2
@@ -44,6 +45,7 @@ def sql():
 
 
 # --- Wilson -------------------------------------------------------------------
+
 
 def test_wilson_three_of_ten_by_hand(sql):
     # centre = (x + z²/2) / (n + z²) = (3 + 1.920729) / 13.841459 = 0.355507
@@ -74,12 +76,14 @@ def test_wilson_contains_the_estimate_and_narrows_as_n_grows(sql, n, share, grow
     low, high = sql("wilson_low(?::double, ?::bigint), wilson_high(?::double, ?::bigint)", x, n, x, n)
     assert 0 <= low <= x / n <= high <= 1
     # The same share from `grow` times as many students.
-    low2, high2 = sql("wilson_low(?::double, ?::bigint), wilson_high(?::double, ?::bigint)",
-                      grow * x, grow * n, grow * x, grow * n)
+    low2, high2 = sql(
+        "wilson_low(?::double, ?::bigint), wilson_high(?::double, ?::bigint)", grow * x, grow * n, grow * x, grow * n
+    )
     assert high2 - low2 < high - low
 
 
 # --- Newcombe and the pooled p-value ----------------------------------------------
+
 
 def test_newcombe_by_hand(sql):
     # p1 = 3/10 = 0.3, Wilson (0.107791, 0.603222) as above.
@@ -89,38 +93,54 @@ def test_newcombe_by_hand(sql):
     # d = 0.3 − 0.583333 = −0.283333
     # low  = d − sqrt((0.3 − 0.107791)² + (0.806740 − 0.583333)²) = d − sqrt(0.036944 + 0.049910) = −0.578044
     # high = d + sqrt((0.603222 − 0.3)² + (0.583333 − 0.319511)²) = d + sqrt(0.091943 + 0.069602) = 0.118594
-    low, high = sql("newcombe_low(3::double, 10::bigint, 7::double, 12::bigint), "
-                    "newcombe_high(3::double, 10::bigint, 7::double, 12::bigint)")
+    low, high = sql(
+        "newcombe_low(3::double, 10::bigint, 7::double, 12::bigint), "
+        "newcombe_high(3::double, 10::bigint, 7::double, 12::bigint)"
+    )
     assert low == pytest.approx(-0.578044, abs=3e-6)
     assert high == pytest.approx(0.118594, abs=3e-6)
     assert (low, high) == pytest.approx(
-        confint_proportions_2indep(3, 10, 7, 12, method="newcomb", compare="diff"), abs=1e-6)
+        confint_proportions_2indep(3, 10, 7, 12, method="newcomb", compare="diff"), abs=1e-6
+    )
 
 
-@pytest.mark.parametrize("x1, n1, x2, n2", [(0, 10, 0, 10), (10, 10, 10, 10), (0, 10, 10, 10), (1, 40, 9, 11),
-                                             (45, 200, 60, 210), (0, 12, 3, 300)])
+@pytest.mark.parametrize(
+    "x1, n1, x2, n2",
+    [(0, 10, 0, 10), (10, 10, 10, 10), (0, 10, 10, 10), (1, 40, 9, 11), (45, 200, 60, 210), (0, 12, 3, 300)],
+)
 def test_newcombe_edges_against_statsmodels(sql, x1, n1, x2, n2):
-    low, high = sql("newcombe_low(?::double, ?::bigint, ?::double, ?::bigint), "
-                    "newcombe_high(?::double, ?::bigint, ?::double, ?::bigint)", x1, n1, x2, n2, x1, n1, x2, n2)
+    low, high = sql(
+        "newcombe_low(?::double, ?::bigint, ?::double, ?::bigint), "
+        "newcombe_high(?::double, ?::bigint, ?::double, ?::bigint)",
+        x1,
+        n1,
+        x2,
+        n2,
+        x1,
+        n1,
+        x2,
+        n2,
+    )
     assert low <= x1 / n1 - x2 / n2 <= high
     assert (low, high) == pytest.approx(
-        confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff"), abs=1e-6)
+        confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff"), abs=1e-6
+    )
 
 
 def test_pooled_p_value_by_hand(sql):
     # pooled p = (3 + 7)/(10 + 12) = 0.454545; SE = sqrt(0.454545 · 0.545455 · (1/10 + 1/12))
     #   = sqrt(0.247934 · 0.183333) = 0.213201; z = −0.283333 / 0.213201 = −1.328951;
     # two-sided p = 2 · (1 − Φ(1.328951)) = 0.183864
-    se, = sql("pooled_se(3::double, 10::bigint, 7::double, 12::bigint)")
+    (se,) = sql("pooled_se(3::double, 10::bigint, 7::double, 12::bigint)")
     assert se == pytest.approx(0.213201, abs=1e-6)
-    p, = sql("two_sided_p(?, ?)", 0.3 - 7 / 12, se)
+    (p,) = sql("two_sided_p(?, ?)", 0.3 - 7 / 12, se)
     assert p == pytest.approx(0.183864, abs=1e-6)
     assert p == pytest.approx(proportions_ztest([3, 7], [10, 12])[1], rel=1e-6)
 
 
 @pytest.mark.parametrize("z", [0.0, 0.3, 1.0, 1.959964, 2.5, 3.3, 5.0, 8.0])
 def test_two_sided_p_against_the_normal(sql, z):
-    p, = sql("two_sided_p(?, 1.0)", z)
+    (p,) = sql("two_sided_p(?, 1.0)", z)
     assert p == pytest.approx(2 * norm.sf(z), rel=2e-7, abs=1e-300)
     assert sql("two_sided_p(?, 1.0)", -z)[0] == p
 
@@ -143,7 +163,7 @@ def test_cluster_standard_error_by_hand(sql):
     # SE = sqrt(4/3 · 23.1111) / 120 = sqrt(30.8148) / 120 = 5.551108 / 120 = 0.0462592
     a = np.array([s[0] for s in STUDENTS], float)
     m = np.array([s[1] for s in STUDENTS], float)
-    se, = sql("ratio_se(4::bigint, ?, ?, ?, ?, ?)", a.sum(), m.sum(), (a * a).sum(), (a * m).sum(), (m * m).sum())
+    (se,) = sql("ratio_se(4::bigint, ?, ?, ?, ?, ?)", a.sum(), m.sum(), (a * a).sum(), (a * m).sum(), (m * m).sum())
     assert se == pytest.approx(0.0462592, abs=1e-7)
     # statsmodels: regressing a on m with weights 1/m gives Σa/Σm; its HC1 standard error
     # (n/(n−1) · Σ(a − R·m)² / (Σm)²) is the same estimator.
@@ -155,7 +175,7 @@ def test_cluster_standard_error_by_hand(sql):
 def test_cluster_standard_error_of_a_plain_mean_is_the_usual_one(sql):
     # m_i = 1: SE = sqrt(n/(n−1) · Σ(a − ā)²)/n = s/√n. Days absent 4, 0, 5, 1: mean 2.5,
     # Σ(a − 2.5)² = 2.25 + 6.25 + 6.25 + 2.25 = 17, s = sqrt(17/3) = 2.380476, s/2 = 1.190238.
-    se, = sql("ratio_se(4::bigint, 10.0, 4.0, 42.0, 10.0, 4.0)")  # Σa² = 16 + 0 + 25 + 1 = 42
+    (se,) = sql("ratio_se(4::bigint, 10.0, 4.0, 42.0, 10.0, 4.0)")  # Σa² = 16 + 0 + 25 + 1 = 42
     assert se == pytest.approx(1.190238, abs=1e-6)
 
 
@@ -177,8 +197,15 @@ def test_cluster_interval_contains_the_estimate_and_narrows_as_n_grows(sql, stud
         a = np.array([s[0] for s in sample], float)
         m = np.array([s[1] for s in sample], float)
         value = a.sum() / m.sum()
-        se, = sql("ratio_se(?::bigint, ?, ?, ?, ?, ?)", len(sample), a.sum(), m.sum(), (a * a).sum(),
-                  (a * m).sum(), (m * m).sum())
+        (se,) = sql(
+            "ratio_se(?::bigint, ?, ?, ?, ?, ?)",
+            len(sample),
+            a.sum(),
+            m.sum(),
+            (a * a).sum(),
+            (a * m).sum(),
+            (m * m).sum(),
+        )
         return value, value - Z * se, value + Z * se
 
     value, low, high = interval(pairs)
@@ -188,6 +215,7 @@ def test_cluster_interval_contains_the_estimate_and_narrows_as_n_grows(sql, stud
 
 
 # --- Katz ------------------------------------------------------------------------
+
 
 def test_katz_by_hand(sql):
     # 6 of 20 against 10 of 80: RR = 0.3/0.125 = 2.4, ln 2.4 = 0.875469
@@ -219,8 +247,10 @@ def test_benjamini_hochberg_by_hand(sql):
     rows = [("a", i, p) for i, p in enumerate(BH_P)] + [("b", i, p) for i, p in enumerate(BH_OTHER)]
     con.execute("create or replace temporary table bh_tests (family varchar, test integer, p double)")
     con.executemany("insert into bh_tests values (?, ?, ?)", rows)
-    found = dict(((f, t), r) for f, t, r in con.execute(
-        "select family, test, rejected from benjamini_hochberg('bh_tests', 0.10)").fetchall())
+    found = {
+        (f, t): r
+        for f, t, r in con.execute("select family, test, rejected from benjamini_hochberg('bh_tests', 0.10)").fetchall()
+    }
     assert [found[("a", i)] for i in range(10)] == [True] * 6 + [False] * 4
     assert [found[("b", i)] for i in range(2)] == [True, False]
     for family, ps in (("a", BH_P), ("b", BH_OTHER)):
@@ -267,29 +297,44 @@ def build_hand_zone(**suppression):
     load(con, "calendar", calendar(["A", "B"], D25, 2025) + calendar(["A", "B"], D26, 2026))
     h = Student()
     spells = [h.spell(s, "A", "7", D25[0], year=2025) for s in ("s1", "s2", "s3", "s4")]
-    spells += [h.spell("s1", "A", "7", D26[0]), h.spell("s2", "A", "7", D26[0]),
-               h.spell("s3", "A", "7", D26[20]), h.spell("s4", "A", "7", D26[20])]
+    spells += [
+        h.spell("s1", "A", "7", D26[0]),
+        h.spell("s2", "A", "7", D26[0]),
+        h.spell("s3", "A", "7", D26[20]),
+        h.spell("s4", "A", "7", D26[20]),
+    ]
     spells += [(Student(race="B") if i == 2 else h).spell(f"b{i}", "B", "7", D26[0]) for i in range(1, 10)]
     load(con, "enrollment", spells)
     absences = [("s1", "A", D25[i], "A") for i in range(4)]
     absences += [("s1", "A", D26[i], "A") for i in range(4)]
     absences += [("s3", "A", D26[20 + i], "A") for i in range(5)] + [("s4", "A", D26[25], "AE")]
     load(con, "attendance", absences)
-    load(con, "discipline", [
-        ("I1", "b1", "B", D26[5], "fight", "OSS", Decimal(2)),
-        ("I1", "b2", "B", D26[5], "fight", "OSS", Decimal(3)),
-        ("I2", "b3", "B", D26[8], "disruption", "ISS", Decimal(1)),
-        ("I3", "b3", "B", D26[9], "weapon", "OSS", Decimal(5)),
-        ("I5", "b5", "B", D26[12], "disruption", "ISS", Decimal("0.5")),
-    ])
-    load(con, "family_survey", [
-        (r, "A", 2026, "spring", item, topic, value)
-        for r, values in {"r1": (5, 5, 5), "r2": (1, 2, None), "r3": (4, 1, 4)}.items()
-        for (item, topic), value in zip(ITEMS, values)
-    ])
+    load(
+        con,
+        "discipline",
+        [
+            ("I1", "b1", "B", D26[5], "fight", "OSS", Decimal(2)),
+            ("I1", "b2", "B", D26[5], "fight", "OSS", Decimal(3)),
+            ("I2", "b3", "B", D26[8], "disruption", "ISS", Decimal(1)),
+            ("I3", "b3", "B", D26[9], "weapon", "OSS", Decimal(5)),
+            ("I5", "b5", "B", D26[12], "disruption", "ISS", Decimal("0.5")),
+        ],
+    )
+    load(
+        con,
+        "family_survey",
+        [
+            (r, "A", 2026, "spring", item, topic, value)
+            for r, values in {"r1": (5, 5, 5), "r2": (1, 2, None), "r3": (4, 1, 4)}.items()
+            for (item, topic), value in zip(ITEMS, values)
+        ],
+    )
     ici = "Instructional Culture Index"
-    load(con, "educator_survey", [("A", 2025, "spring", ici, Decimal("6.0"), 30),
-                                  ("A", 2026, "spring", ici, Decimal("8.0"), 30)])
+    load(
+        con,
+        "educator_survey",
+        [("A", 2025, "spring", ici, Decimal("6.0"), 30), ("A", 2026, "spring", ici, Decimal("8.0"), 30)],
+    )
     load(con, "sqr", [("A", 2025, "spring", "Instruction", "i1", 2), ("A", 2026, "spring", "Instruction", "i1", 4)])
     compute(con, settings(AS_OF, suppression=suppression or {"min_students": 1, "min_respondents": 1}))
     return con
@@ -324,7 +369,8 @@ def test_chronic_absence_interval_is_wilsons(zone):
     # half 1.959964/7.841459 · sqrt(2·2/4 + 0.960365) = 0.249948 · 1.400130 = 0.349961
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((15.003899, 84.996101), abs=1e-5)
     assert (row["ci_low"] / 100, row["ci_high"] / 100) == pytest.approx(
-        proportion_confint(2, 4, method="wilson"), abs=1e-6)
+        proportion_confint(2, 4, method="wilson"), abs=1e-6
+    )
     # For shares se is the binomial one, for reference: 100 · sqrt(0.5 · 0.5 / 4) = 25.
     assert row["se"] == pytest.approx(25.0)
 
@@ -342,7 +388,8 @@ def test_incidents_per_100_share_each_incident_among_the_groups_students(zone):
     moments = zone.execute(
         "select c.sum_a2, c.sum_am, o.sum_a2, o.sum_am, o.n from work.metric_cells as c join work.other_cells as o "
         "using (school_id, school_year, period, metric, subgroup) where school_id = 'B' and school_year = 2026 "
-        "and period = 'end_of_year' and metric = 'incidents_per_100' and subgroup = 'hispanic'").fetchone()
+        "and period = 'end_of_year' and metric = 'incidents_per_100' and subgroup = 'hispanic'"
+    ).fetchone()
     # The rest of the school (b2 alone) has I1 whole: a = 1, so Σa² = 1 and Σa = 1.
     assert moments == pytest.approx((6, 4, 1, 1, 1))
 
@@ -367,8 +414,9 @@ def test_no_interval_for_educator_survey_and_sqr_and_for_one_student(zone):
     for metric in ("educator_ici", "sqr:instruction"):
         row = comparison(zone, "A", metric)
         assert row["change"] is not None  # 8.0 − 6.0; 4 − 2
-        assert all(row[c] is None for c in ("ci_low", "ci_high", "change_low", "change_high", "change_p",
-                                             "change_signal")), metric
+        assert all(
+            row[c] is None for c in ("ci_low", "ci_high", "change_low", "change_high", "change_p", "change_signal")
+        ), metric
         assert cell(zone, "A", metric)["se"] is None
     # b2 is the only black student at B: a share still has Wilson's interval, a ratio none.
     assert cell(zone, "B", "oss_rate", "black")["ci_low"] is not None
@@ -407,7 +455,8 @@ def test_school_against_the_rest_of_the_zone(zone):
     att = comparison(zone, "A", "attendance_rate")
     assert att["zone_gap"] == pytest.approx(-100 / 12)
     assert (att["zone_gap_low"], att["zone_gap_high"]) == pytest.approx(
-        (-100 / 12 - Z * 4.625924, -100 / 12 + Z * 4.625924), abs=1e-5)
+        (-100 / 12 - Z * 4.625924, -100 / 12 + Z * 4.625924), abs=1e-5
+    )
     zone_row = comparison(zone, "ZONE", "chronic_absence_rate")
     assert all(zone_row[c] is None for c in ("rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_signal"))
 
@@ -431,12 +480,13 @@ def test_signals_follow_the_interval_and_benjamini_hochberg_within_each_family(z
     rows = zone.execute(
         "select school_id, school_year, period, metric, subgroup, change_low, change_high, change_p, change_signal, "
         "gap_low, gap_high, gap_p, gap_signal, zone_gap_low, zone_gap_high, zone_gap_p, zone_gap_signal "
-        "from marts.metric_comparisons").fetchall()
+        "from marts.metric_comparisons"
+    ).fetchall()
     checked = 0
-    for kind, offset in (("change", 5), ("gap", 9), ("zone_gap", 13)):
+    for offset in (5, 9, 13):  # the change, the gap, the zone gap
         families: dict[tuple, list] = {}
         for row in rows:
-            low, high, p, signal = row[offset:offset + 4]
+            low, high, p, signal = row[offset : offset + 4]
             if p is None:
                 assert signal is None or low is None
                 continue
@@ -482,10 +532,30 @@ def test_ten_students_and_suppressed_cells_with_the_default_thresholds():
     for subgroup in ("black", "hispanic"):
         hidden = comparison(con, "A", "chronic_absence_rate", subgroup)
         assert hidden["suppressed"] is True
-        assert all(hidden[c] is None for c in (
-            "value", "ci_low", "ci_high", "change_low", "change_high", "change_p", "change_signal",
-            "gap_low", "gap_high", "gap_p", "gap_signal", "rest_of_zone_value", "zone_gap", "zone_gap_low",
-            "zone_gap_high", "zone_gap_p", "zone_gap_signal", "risk_ratio_low", "risk_ratio_high")), subgroup
+        assert all(
+            hidden[c] is None
+            for c in (
+                "value",
+                "ci_low",
+                "ci_high",
+                "change_low",
+                "change_high",
+                "change_p",
+                "change_signal",
+                "gap_low",
+                "gap_high",
+                "gap_p",
+                "gap_signal",
+                "rest_of_zone_value",
+                "zone_gap",
+                "zone_gap_low",
+                "zone_gap_high",
+                "zone_gap_p",
+                "zone_gap_signal",
+                "risk_ratio_low",
+                "risk_ratio_high",
+            )
+        ), subgroup
         assert cell(con, "A", "chronic_absence_rate", subgroup)["se"] is None
     # B's Hispanic students (12, published) are compared with the rest of the zone's published
     # cells only: A's hidden Hispanic cell is not added in, so nothing is left to compare with.
@@ -494,6 +564,7 @@ def test_ten_students_and_suppressed_cells_with_the_default_thresholds():
 
 
 # --- the false discovery rate setting -------------------------------------------------
+
 
 def test_the_false_discovery_rate_is_a_setting(tmp_path):
     from sezp_roadmap.config import load_settings
@@ -506,5 +577,6 @@ def test_the_false_discovery_rate_is_a_setting(tmp_path):
         (tmp_path / "roadmap.yaml").write_text(f"signals:\n  false_discovery_rate: {bad}\n")
         with pytest.raises(InputProblem) as raised:
             load_settings(None, tmp_path)
-        assert "false_discovery_rate" in str(raised.value.problems[0]) and "between 0 and 1" in str(raised.value.problems[0])
-
+        assert "false_discovery_rate" in str(raised.value.problems[0]) and "between 0 and 1" in str(
+            raised.value.problems[0]
+        )

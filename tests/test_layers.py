@@ -65,8 +65,10 @@ def imported_modules(path: Path) -> set[str]:
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             # `from sezp_roadmap import levers` imports the module sezp_roadmap.levers.
-            names = [f"{node.module}.{alias.name}" if is_module(f"{node.module}.{alias.name}") else node.module
-                     for alias in node.names]
+            names = [
+                f"{node.module}.{alias.name}" if is_module(f"{node.module}.{alias.name}") else node.module
+                for alias in node.names
+            ]
         else:
             continue
         found |= {name for name in names if name.split(".")[0] in PACKAGES}
@@ -102,4 +104,7 @@ def test_the_checker_sees_an_upward_import(tmp_path):
     source.write_text("from sezp_roadmap.validation import run\nfrom sezp_roadmap import levers, warehouse\n")
     targets = imported_modules(source)
     assert targets == {"sezp_roadmap.validation.run", "sezp_roadmap.levers", "sezp_roadmap.warehouse"}
-    assert {t for t in targets if RANK[unit_of(t)] > RANK["ingest"]} == {"sezp_roadmap.validation.run", "sezp_roadmap.levers"}
+    assert {t for t in targets if RANK[unit_of(t)] > RANK["ingest"]} == {
+        "sezp_roadmap.validation.run",
+        "sezp_roadmap.levers",
+    }

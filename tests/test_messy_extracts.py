@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-
 from ingest_zone import DAYS, write_zone
+
 from sezp_roadmap.cli import main
 
 DISCIPLINE = "incident_id,student_id,school_id,incident_date,offense,action,days_removed"
@@ -23,7 +23,9 @@ DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_
 
 
 def build(tmp_path: Path, folder: Path, capsys) -> tuple[int, str, str]:
-    code = main(["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")])
+    code = main(
+        ["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]
+    )
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -71,14 +73,31 @@ def test_a_file_that_mostly_cannot_be_counted_stops_with_the_setting_that_lets_i
     code, out, err = build(tmp_path, folder, capsys)
     assert code == 1 and "nothing was published" in err
     assert "discipline.csv: 11 of 20 rows (55.0%) cannot be counted (by rule: discipline_outside_enrollment: 11;" in err
-    assert "set validation: {max_bad_row_share: 0.55} in the roadmap.yaml beside the extracts, or in the settings file given with --config" in err
+    assert (
+        "set validation: {max_bad_row_share: 0.55} in the roadmap.yaml beside the extracts, or in the settings file given with --config"
+        in err
+    )
     # Done as the message says, in a --config file: the run publishes, with the rows reported.
     config = tmp_path / "checked.yaml"
     config.write_text("validation: {max_bad_row_share: 0.55}\n")
-    code = main(["build", "--data", str(folder), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out"),
-                 "--config", str(config)])
+    code = main(
+        [
+            "build",
+            "--data",
+            str(folder),
+            "--warehouse",
+            str(tmp_path / "wh.duckdb"),
+            "--reports",
+            str(tmp_path / "out"),
+            "--config",
+            str(config),
+        ]
+    )
     assert code == 0
-    assert "discipline.csv: 11 of 20 rows (55.0%) are outside every enrollment spell and are not counted" in capsys.readouterr().out
+    assert (
+        "discipline.csv: 11 of 20 rows (55.0%) are outside every enrollment spell and are not counted"
+        in capsys.readouterr().out
+    )
 
 
 def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0_percent(tmp_path, capsys):
@@ -98,7 +117,10 @@ def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0
         assert NO_DISCIPLINE in zone and "suspension" not in zone.lower().replace("suspension rates are not shown", "")
         results[case] = discipline_values(tmp_path / case / "wh.duckdb")
         if case == "header only":
-            assert "Warning: discipline.csv: the file has a header row and no data rows; it was read as zero rows; see data-quality.html" in out
+            assert (
+                "Warning: discipline.csv: the file has a header row and no data rows; it was read as zero rows; see data-quality.html"
+                in out
+            )
     assert results["absent"] == results["header only"] == {("monthly rows",): 0}
 
 

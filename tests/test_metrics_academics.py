@@ -43,7 +43,12 @@ AS_OF = dt.date(2026, 6, 30)
 FALL, WINTER, SPRING, MCAS_DAY = dt.date(2025, 9, 15), dt.date(2025, 12, 10), dt.date(2026, 5, 12), dt.date(2026, 5, 5)
 LEVELS = ["3+ grade levels below", "2 grade levels below", "1 grade level below", "At or above grade level"]
 BELOW3, BELOW2, BELOW1, AT = LEVELS
-MCAS_LEVELS = ["Not Meeting Expectations", "Partially Meeting Expectations", "Meeting Expectations", "Exceeding Expectations"]
+MCAS_LEVELS = [
+    "Not Meeting Expectations",
+    "Partially Meeting Expectations",
+    "Meeting Expectations",
+    "Exceeding Expectations",
+]
 
 
 def school_days() -> list[dt.date]:
@@ -55,7 +60,9 @@ def school_days() -> list[dt.date]:
     return days
 
 
-def result(student, school, administration, date, level, *, grade="7", sgp=None, growth=None, assessment="interim_reading"):
+def result(
+    student, school, administration, date, level, *, grade="7", sgp=None, growth=None, assessment="interim_reading"
+):
     return (student, school, 2026, assessment, administration, date, grade, Decimal(500), level, None, sgp, growth)
 
 
@@ -86,13 +93,29 @@ def interim_rows() -> list[tuple]:
 
 def mcas_rows() -> list[tuple]:
     rows = [
-        result(f"m{i:02d}", "A", "spring", MCAS_DAY, MCAS_LEVELS[(i - 1) % 4], grade="8",
-               sgp=4 * i if i <= 20 else None, assessment="mcas_ela")
+        result(
+            f"m{i:02d}",
+            "A",
+            "spring",
+            MCAS_DAY,
+            MCAS_LEVELS[(i - 1) % 4],
+            grade="8",
+            sgp=4 * i if i <= 20 else None,
+            assessment="mcas_ela",
+        )
         for i in range(1, 22)
     ]
     rows += [
-        result(f"n{i:02d}", "B", "spring", MCAS_DAY, MCAS_LEVELS[(i - 1) % 4], grade="8", sgp=mcas_sgp_b(i),
-               assessment="mcas_ela")
+        result(
+            f"n{i:02d}",
+            "B",
+            "spring",
+            MCAS_DAY,
+            MCAS_LEVELS[(i - 1) % 4],
+            grade="8",
+            sgp=mcas_sgp_b(i),
+            assessment="mcas_ela",
+        )
         for i in range(1, 20)
     ]
     return rows
@@ -146,7 +169,10 @@ EXPECTED = {
     ("B", "end_of_year", "meeting_rate:mcas_ela"): (19, 9),
     ("ZONE", "end_of_year", "meeting_rate:mcas_ela"): (40, 19),
     ("A", "end_of_year", "mean_sgp:mcas_ela"): (20, sum(4 * i for i in range(1, 21))),
-    ("ZONE", "end_of_year", "mean_sgp:mcas_ela"): (39, sum(4 * i for i in range(1, 21)) + sum(mcas_sgp_b(i) for i in range(1, 20))),
+    ("ZONE", "end_of_year", "mean_sgp:mcas_ela"): (
+        39,
+        sum(4 * i for i in range(1, 21)) + sum(mcas_sgp_b(i) for i in range(1, 20)),
+    ),
 }
 
 
@@ -177,7 +203,9 @@ def test_mean_sgp_needs_20_students_as_dese_publishes_it(zone):
 def test_the_sgp_minimum_is_a_setting():
     con = build({"academics": {"min_sgp_students": 19}})
     try:
-        assert cell(con, "B", "mean_sgp:mcas_ela")["value"] == pytest.approx(sum(mcas_sgp_b(i) for i in range(1, 20)) / 19)
+        assert cell(con, "B", "mean_sgp:mcas_ela")["value"] == pytest.approx(
+            sum(mcas_sgp_b(i) for i in range(1, 20)) / 19
+        )
     finally:
         con.close()
 
@@ -199,7 +227,9 @@ def test_subgroups_come_from_the_spells_at_the_testing_school(zone):
 
 
 def test_labels_come_from_the_settings(zone):
-    labels = dict(zone.execute("select metric, label from marts.metric_catalog where metric like '%:mcas_ela'").fetchall())
+    labels = dict(
+        zone.execute("select metric, label from marts.metric_catalog where metric like '%:mcas_ela'").fetchall()
+    )
     assert labels["meeting_rate:mcas_ela"] == "MCAS English Language Arts: meeting or exceeding expectations"
     assert labels["mean_sgp:mcas_ela"] == "MCAS English Language Arts: mean student growth percentile"
 
@@ -217,7 +247,10 @@ def test_shares_get_wilson_intervals_by_hand_and_as_statsmodels_computes_them(zo
     low, high = wilson(10, 21)
     assert (row["ci_low"], row["ci_high"]) == (pytest.approx(low), pytest.approx(high))
     sm_low, sm_high = proportion_confint(10, 21, alpha=0.05, method="wilson")
-    assert (row["ci_low"], row["ci_high"]) == (pytest.approx(100 * sm_low, abs=1e-4), pytest.approx(100 * sm_high, abs=1e-4))
+    assert (row["ci_low"], row["ci_high"]) == (
+        pytest.approx(100 * sm_low, abs=1e-4),
+        pytest.approx(100 * sm_high, abs=1e-4),
+    )
     growth = cell(zone, "A", "typical_growth_rate:interim_reading")  # 2 of 2: the upper end is exactly 100
     assert growth["ci_high"] == pytest.approx(100) and growth["ci_low"] == pytest.approx(wilson(2, 2)[0])
 
@@ -242,12 +275,14 @@ def test_comparisons_work_for_academic_metrics(zone):
 def test_levels_partition_the_meeting_rate_students_and_hide_with_it(zone):
     rows = zone.execute(
         "select level, students, is_meeting from marts.assessment_levels where school_id = 'A' and period = 'mid_year' "
-        "and assessment = 'interim_reading' and subgroup = 'all' order by level_order").fetchall()
+        "and assessment = 'interim_reading' and subgroup = 'all' order by level_order"
+    ).fetchall()
     # Winter at A: a01 and a03 at or above grade level, a02 one grade level below.
     assert rows == [(BELOW3, 0, False), (BELOW2, 0, False), (BELOW1, 1, False), (AT, 2, True)]
     b_sgp = zone.execute(
         "select count(*) from marts.assessment_levels where school_id = 'B' and assessment = 'mcas_ela' "
-        "and subgroup = 'all' and students is not null").fetchone()[0]
+        "and subgroup = 'all' and students is not null"
+    ).fetchone()[0]
     assert b_sgp == 4  # B's meeting rate (19 students) is published, so are its levels
 
 
@@ -257,7 +292,8 @@ def test_a_hidden_meeting_rate_hides_its_levels():
         assert cell(con, "B", "meeting_rate:interim_reading", period="mid_year")["suppressed"]  # 2 students
         rows = con.execute(
             "select students, share, n, suppressed from marts.assessment_levels where school_id = 'B' "
-            "and period = 'mid_year' and assessment = 'interim_reading' and subgroup = 'all'").fetchall()
+            "and period = 'mid_year' and assessment = 'interim_reading' and subgroup = 'all'"
+        ).fetchall()
         assert rows and all(r == (None, None, None, True) for r in rows)
     finally:
         con.close()
@@ -269,13 +305,21 @@ def test_targets_on_academic_metrics_are_judged_like_any_other():
     load(con, "schools", [("A", "Alpha", "6-8"), ("B", "Beta", "6-8")])
     load(con, "calendar", calendar(["A", "B"], d))
     h = Student()
-    load(con, "enrollment", [h.spell(f"m{i:02d}", "A", "8", d[0]) for i in range(1, 22)]
-         + [h.spell(f"n{i:02d}", "B", "8", d[0]) for i in range(1, 20)])
+    load(
+        con,
+        "enrollment",
+        [h.spell(f"m{i:02d}", "A", "8", d[0]) for i in range(1, 22)]
+        + [h.spell(f"n{i:02d}", "B", "8", d[0]) for i in range(1, 20)],
+    )
     load(con, "assessments", mcas_rows())
-    load(con, "targets", [
-        ("A", 2026, "end_of_year", "meeting_rate:mcas_ela", "all", Decimal(50)),  # 10 of 21 = 47.6%: not met
-        ("A", 2026, "end_of_year", "mean_sgp:mcas_ela", "all", Decimal(40)),  # 42: met
-    ])
+    load(
+        con,
+        "targets",
+        [
+            ("A", 2026, "end_of_year", "meeting_rate:mcas_ela", "all", Decimal(50)),  # 10 of 21 = 47.6%: not met
+            ("A", 2026, "end_of_year", "mean_sgp:mcas_ela", "all", Decimal(40)),  # 42: met
+        ],
+    )
     compute(con, settings(AS_OF, suppression={"min_students": 1}))
     try:
         meeting = comparison(con, "A", "meeting_rate:mcas_ela")

@@ -31,32 +31,42 @@ def tiny_zone(**overrides):
     load(con, "schools", [("A", "Alpha", "6-8"), ("B", "Beta", "6-8")])
     load(con, "calendar", calendar(["A", "B"], D))
     h, black = Student(), Student(race="B")
-    load(con, "enrollment", [
-        h.spell("s01", "A", "7", D[0]),
-        Student(ell=True, low_income=True).spell("s02", "A", "7", D[0]),
-        h.spell("s03", "A", "6", D[20]),
-        black.spell("s04", "A", "7", D[0], D[9]),
-        h.spell("s04", "B", "8", D[10]),
-        h.spell("s05", "A", "6", D[0], D[18]),
-        Student(gender="M", swd=True).spell("s06", "B", "8", D[0]),
-        h.spell("s07", "A", "8", D[0]),
-        h.spell("s08", "A", "8", D[0], D[14]),
-        h.spell("s08", "A", "8", D[25]),
-    ])
+    load(
+        con,
+        "enrollment",
+        [
+            h.spell("s01", "A", "7", D[0]),
+            Student(ell=True, low_income=True).spell("s02", "A", "7", D[0]),
+            h.spell("s03", "A", "6", D[20]),
+            black.spell("s04", "A", "7", D[0], D[9]),
+            h.spell("s04", "B", "8", D[10]),
+            h.spell("s05", "A", "6", D[0], D[18]),
+            Student(gender="M", swd=True).spell("s06", "B", "8", D[0]),
+            h.spell("s07", "A", "8", D[0]),
+            h.spell("s08", "A", "8", D[0], D[14]),
+            h.spell("s08", "A", "8", D[25]),
+        ],
+    )
     exceptions = (
         [("s01", "A", D[i], "A") for i in (1, 2, 3, 4)]
-        + [("s02", "A", D[i], "A") for i in (5, 6, 7)] + [("s02", "A", D[8], "AH")]
+        + [("s02", "A", D[i], "A") for i in (5, 6, 7)]
+        + [("s02", "A", D[8], "AH")]
         + [("s03", "A", D[i], "A") for i in (21, 22)]
-        + [("s04", "A", D[2], "A")] + [("s04", "B", D[i], "A") for i in (11, 12, 13)]
+        + [("s04", "A", D[2], "A")]
+        + [("s04", "B", D[i], "A") for i in (11, 12, 13)]
         + [("s05", "A", D[25], "A")]
         + [("s06", "B", D[i], "AE") for i in range(10, 18)]
         + [("s07", "A", D[3], "T"), ("s07", "A", D[4], "D")]
-        + [("s08", "A", D[2], "A"), ("s08", "A", D[20], "A"), ("s08", "A", D[30], "AH"),
-           ("s08", "A", D[35], "A"), ("s08", "A", D[35], "AH")]
+        + [
+            ("s08", "A", D[2], "A"),
+            ("s08", "A", D[20], "A"),
+            ("s08", "A", D[30], "AH"),
+            ("s08", "A", D[35], "A"),
+            ("s08", "A", D[35], "AH"),
+        ]
     )
     load(con, "attendance", exceptions)
-    s = settings(AS_OF, suppression={"min_students": 1}, mid_year_cutoff={"by_school_year": {2026: D[19]}},
-                 **overrides)
+    s = settings(AS_OF, suppression={"min_students": 1}, mid_year_cutoff={"by_school_year": {2026: D[19]}}, **overrides)
     compute(con, s)
     return con
 
@@ -113,13 +123,13 @@ def test_mid_year_counts_only_days_through_the_cutoff(zone):
 
 
 def test_student_table_thresholds_are_exact(zone):
-    rows = dict(
-        ((r[0], r[1]), r[2:])
+    rows = {
+        (r[0], r[1]): r[2:]
         for r in zone.execute(
             "select student_id, school_id, membership_days, absent_days, is_attending, is_chronic, is_severe "
             "from work.student_attendance where period = 'end_of_year'"
         ).fetchall()
-    )
+    }
     assert rows[("s01", "A")] == (40, Decimal(4), True, True, False)  # exactly 10%
     assert rows[("s03", "A")] == (20, Decimal(2), True, True, False)  # late entry, exactly 10%
     assert rows[("s06", "B")] == (40, Decimal(8), True, True, True)  # exactly 20%
@@ -130,9 +140,12 @@ def test_student_table_thresholds_are_exact(zone):
 
 
 def test_transfer_student_counts_at_each_school_once_at_the_zone(zone):
-    assert zone.execute(
-        "select count(*) from work.student_attendance where student_id = 's04' and period = 'end_of_year'"
-    ).fetchone()[0] == 3
+    assert (
+        zone.execute(
+            "select count(*) from work.student_attendance where student_id = 's04' and period = 'end_of_year'"
+        ).fetchone()[0]
+        == 3
+    )
     assert cell(zone, "B", "chronic_absence_rate", "hispanic")["n"] == 2
 
 
@@ -184,6 +197,11 @@ def test_monthly_sums_count_a_transfer_once_at_the_zone_with_all_their_days(zone
             "where period = 'end_of_year' and month = '2025-09-01'"
         ).fetchall()
     }
-    assert rows["A"] == (7, 5, 21 + 21 + 1 + 21 + 15, Decimal("8.5"))  # s01 s02 s03 s07 s08; absences s01 4, s02 3.5, s08 1
+    assert rows["A"] == (
+        7,
+        5,
+        21 + 21 + 1 + 21 + 15,
+        Decimal("8.5"),
+    )  # s01 s02 s03 s07 s08; absences s01 4, s02 3.5, s08 1
     assert rows["B"] == (2, 2, 11 + 21, Decimal(11))  # s04 at B, s06
     assert rows["ZONE"] == (8, 7, 21 + 21 + 1 + 21 + 21 + 21 + 15, Decimal("20.5"))

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.tinyzone import Student, calendar, cell, compute, comparison, load, settings, warehouse, weekdays
+from tests.tinyzone import Student, calendar, cell, comparison, compute, load, settings, warehouse, weekdays
 
 D = weekdays(dt.date(2025, 9, 2), 40)
 AS_OF = dt.date(2025, 10, 31)
@@ -44,17 +44,21 @@ def zone():
         h.spell("d10", "B", "7", D[0]),
     ]
     load(con, "enrollment", spells)
-    load(con, "discipline", [
-        ("I1", "d01", "A", D[5], "fight", "ISS", Decimal(1)),
-        ("I1", "d01", "A", D[5], "fight", "OSS", Decimal(2)),
-        ("I1", "d02", "A", D[5], "fight", "OSS", Decimal(3)),
-        ("I2", "d03", "A", D[8], "disruption", "OTHER", Decimal(1)),
-        ("I3", "d03", "A", D[9], "weapon", "EXP", Decimal(5)),
-        ("I4", "d04", "A", D[30], "disruption", "ISS", Decimal(1)),
-        ("I5", "d05", "A", SATURDAY, "event", "ISS", Decimal("0.5")),
-        ("I6", "d06", "A", D[12], "trespass", "OSS", Decimal(1)),
-        ("I1", "d06", "B", D[15], "fight", "OSS", Decimal(1)),
-    ])
+    load(
+        con,
+        "discipline",
+        [
+            ("I1", "d01", "A", D[5], "fight", "ISS", Decimal(1)),
+            ("I1", "d01", "A", D[5], "fight", "OSS", Decimal(2)),
+            ("I1", "d02", "A", D[5], "fight", "OSS", Decimal(3)),
+            ("I2", "d03", "A", D[8], "disruption", "OTHER", Decimal(1)),
+            ("I3", "d03", "A", D[9], "weapon", "EXP", Decimal(5)),
+            ("I4", "d04", "A", D[30], "disruption", "ISS", Decimal(1)),
+            ("I5", "d05", "A", SATURDAY, "event", "ISS", Decimal("0.5")),
+            ("I6", "d06", "A", D[12], "trespass", "OSS", Decimal(1)),
+            ("I1", "d06", "B", D[15], "fight", "OSS", Decimal(1)),
+        ],
+    )
     compute(con, settings(AS_OF, suppression={"min_students": 1}))
     yield con
     con.close()

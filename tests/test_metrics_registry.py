@@ -2,7 +2,6 @@
 
 from sezp_roadmap.metrics import METRICS, METRICS_BY_ID, metric_for
 from sezp_roadmap.warehouse import SQL_DIR
-
 from tests.test_metrics_surveys import build
 
 
@@ -13,9 +12,18 @@ def test_every_entry_is_complete():
         assert m.population in ("students", "respondents", "indicators"), m.id
         assert (SQL_DIR / "work" / "metrics" / f"{m.sql}.sql").is_file(), m.id
         assert m.label and m.description.endswith("."), m.id
-    assert {"attendance_rate", "chronic_absence_rate", "avg_days_absent", "iss_rate", "oss_rate",
-            "any_suspension_rate", "incidents_per_100", "days_removed_per_100", "family_favorable",
-            "educator_ici"} <= set(METRICS_BY_ID)
+    assert {
+        "attendance_rate",
+        "chronic_absence_rate",
+        "avg_days_absent",
+        "iss_rate",
+        "oss_rate",
+        "any_suspension_rate",
+        "incidents_per_100",
+        "days_removed_per_100",
+        "family_favorable",
+        "educator_ici",
+    } <= set(METRICS_BY_ID)
 
 
 def test_topic_and_domain_ids_resolve_to_their_family():

@@ -36,26 +36,42 @@ def build(**suppression):
     con = warehouse()
     load(con, "schools", [("A", "Alpha", "6-8"), ("B", "Beta", "6-8"), ("C", "Gamma", "6-8")])
     load(con, "calendar", calendar(["A", "B", "C"], D))
-    load(con, "family_survey",
-         family_rows("A", "fall", {"r1": (1, 1, 1), "r2": (1, 1, 1)})
-         + family_rows("A", "winter", {"r1": (5, 5, 5), "r2": (1, 2, None)})
-         + family_rows("A", "spring", {"r1": (4, 4, 4)})
-         + family_rows("B", "spring", {"r1": (4, 2, 5), "r2": (3, None, 4)})
-         + family_rows("C", "fall", {"r1": (5, 3, None), "r2": (4, None, 2), "r3": (None, None, None)}))
+    load(
+        con,
+        "family_survey",
+        family_rows("A", "fall", {"r1": (1, 1, 1), "r2": (1, 1, 1)})
+        + family_rows("A", "winter", {"r1": (5, 5, 5), "r2": (1, 2, None)})
+        + family_rows("A", "spring", {"r1": (4, 4, 4)})
+        + family_rows("B", "spring", {"r1": (4, 2, 5), "r2": (3, None, 4)})
+        + family_rows("C", "fall", {"r1": (5, 3, None), "r2": (4, None, 2), "r3": (None, None, None)}),
+    )
     ici, le = "Instructional Culture Index", "Learning Environment"
-    load(con, "educator_survey", [
-        ("A", 2026, "fall", ici, Decimal("6.0"), 10), ("A", 2026, "fall", le, Decimal("7.0"), 10),
-        ("A", 2026, "spring", ici, Decimal("8.0"), 12), ("A", 2026, "spring", le, Decimal("5.5"), 12),
-        ("B", 2026, "spring", ici, Decimal("5.0"), 4), ("B", 2026, "spring", le, Decimal("6.0"), 4),
-        ("C", 2026, "winter", ici, Decimal("7.5"), 20),
-    ])
-    load(con, "sqr", [
-        ("A", 2026, "fall", "Instruction", "i1", 3), ("A", 2026, "fall", "Instruction", "i2", 4),
-        ("A", 2026, "fall", "Family Engagement", "f1", 2),
-        ("A", 2026, "spring", "Instruction", "i1", 2), ("A", 2026, "spring", "Instruction", "i2", 2),
-        ("A", 2026, "spring", "Instruction", "i3", 3),
-        ("B", 2026, "winter", "Instruction", "i1", 4),
-    ])
+    load(
+        con,
+        "educator_survey",
+        [
+            ("A", 2026, "fall", ici, Decimal("6.0"), 10),
+            ("A", 2026, "fall", le, Decimal("7.0"), 10),
+            ("A", 2026, "spring", ici, Decimal("8.0"), 12),
+            ("A", 2026, "spring", le, Decimal("5.5"), 12),
+            ("B", 2026, "spring", ici, Decimal("5.0"), 4),
+            ("B", 2026, "spring", le, Decimal("6.0"), 4),
+            ("C", 2026, "winter", ici, Decimal("7.5"), 20),
+        ],
+    )
+    load(
+        con,
+        "sqr",
+        [
+            ("A", 2026, "fall", "Instruction", "i1", 3),
+            ("A", 2026, "fall", "Instruction", "i2", 4),
+            ("A", 2026, "fall", "Family Engagement", "f1", 2),
+            ("A", 2026, "spring", "Instruction", "i1", 2),
+            ("A", 2026, "spring", "Instruction", "i2", 2),
+            ("A", 2026, "spring", "Instruction", "i3", 3),
+            ("B", 2026, "winter", "Instruction", "i1", 4),
+        ],
+    )
     compute(con, settings(AS_OF, suppression=suppression))
     return con
 

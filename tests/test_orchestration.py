@@ -19,7 +19,11 @@ from tests.test_pipeline import AS_OF, write_tiny_zone
 
 NEW_YORK = ZoneInfo("America/New_York")
 PARTITIONED_MARTS = (
-    "metric_values", "metric_comparisons", "monthly_attendance", "absence_bands", "monthly_discipline",
+    "metric_values",
+    "metric_comparisons",
+    "monthly_attendance",
+    "absence_bands",
+    "monthly_discipline",
     "assessment_levels",
 )
 
@@ -33,7 +37,11 @@ def test_definitions_hold_every_job_schedule_sensor_and_check():
 
     repo = defs.get_repository_def()
     assert {"refresh_roadmap", "ingest_landing"} <= {job.name for job in repo.get_all_jobs()}
-    assert {s.name for s in repo.schedule_defs} == {"nightly_refresh", "mid_year_publication", "end_of_year_publication"}
+    assert {s.name for s in repo.schedule_defs} == {
+        "nightly_refresh",
+        "mid_year_publication",
+        "end_of_year_publication",
+    }
     assert {s.name for s in repo.sensor_defs} == {"landing_folder_sensor"}
     checks = {key.name for key in repo.asset_graph.asset_check_keys}
     assert checks == {f"{name}_valid" for name in EXTRACTS}
@@ -72,7 +80,9 @@ def _schedule_partitions(name: str, when: dt.datetime, tmp_path: Path) -> list[d
 
     settings = load_settings(None, tmp_path)  # the bundled defaults: mid-year ends December 31
     schedule = {s.name: s for s in build_schedules(refresh_roadmap_job, settings)}[name]
-    data = schedule.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=when, repository_def=_repository()))
+    data = schedule.evaluate_tick(
+        dg.build_schedule_context(scheduled_execution_time=when, repository_def=_repository())
+    )
     return [dict(r.partition_key.keys_by_dimension) for r in data.run_requests]
 
 
@@ -99,7 +109,12 @@ def test_schedule_run_keys_differ_between_days(tmp_path):
 
     nightly = build_schedules(refresh_roadmap_job, load_settings(None, tmp_path))[0]
     keys = [
-        {r.run_key for r in nightly.evaluate_tick(dg.build_schedule_context(scheduled_execution_time=when, repository_def=_repository())).run_requests}
+        {
+            r.run_key
+            for r in nightly.evaluate_tick(
+                dg.build_schedule_context(scheduled_execution_time=when, repository_def=_repository())
+            ).run_requests
+        }
         for when in (dt.datetime(2026, 3, 3, 2, tzinfo=NEW_YORK), dt.datetime(2026, 3, 4, 2, tzinfo=NEW_YORK))
     ]
     assert keys[0] and keys[1] and not keys[0] & keys[1]
@@ -129,15 +144,19 @@ def _tick(folder: Path, cursor: str | None):
 
 
 def _requested(data) -> set[tuple[str, str]]:
-    return {(r.partition_key.keys_by_dimension["school_year"], r.partition_key.keys_by_dimension["period"])
-            for r in data.run_requests}
+    return {
+        (r.partition_key.keys_by_dimension["school_year"], r.partition_key.keys_by_dimension["period"])
+        for r in data.run_requests
+    }
 
 
 def test_sensor_requests_runs_for_new_files_and_skips_unchanged_ones(tmp_path):
     folder = _landing(tmp_path / "landing")
     first = _tick(folder, None)
     # attendance dated in school year 2025, enrollment of 2026; the schools list touches the current year.
-    assert {("2025", "mid_year"), ("2025", "end_of_year"), ("2026", "mid_year"), ("2026", "end_of_year")} <= _requested(first)
+    assert {("2025", "mid_year"), ("2025", "end_of_year"), ("2026", "mid_year"), ("2026", "end_of_year")} <= _requested(
+        first
+    )
     assert set(json.loads(first.cursor)) == {"schools.csv", "attendance.csv", "enrollment.csv"}
 
     unchanged = _tick(folder, first.cursor)
@@ -192,7 +211,9 @@ def test_a_range_of_partitions_is_both_periods_of_every_year_from_the_first_to_t
         (year, period) for year in (2024, 2025, 2026) for period in ("end_of_year", "mid_year")
     ]
     # Years the partitions do not hold are left out; no year at all asks for no range.
-    assert range_tags([1999, 2024])[RANGE_START_TAG] == str(dg.MultiPartitionKey({"school_year": "2024", "period": "mid_year"}))
+    assert range_tags([1999, 2024])[RANGE_START_TAG] == str(
+        dg.MultiPartitionKey({"school_year": "2024", "period": "mid_year"})
+    )
     assert range_tags([]) == {} and range_tags([1999]) == {}
 
 
@@ -261,7 +282,12 @@ def test_every_published_mart_is_an_asset_with_the_dictionary_description_and_co
 
     graph = defs.resolve_asset_graph()
     with duckdb.connect(str(built_zone / "wh" / "wh.duckdb"), read_only=True) as con:
-        marts = {r[0] for r in con.execute("select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        marts = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
     assert marts == set(published_tables())
     for name, doc in published_tables().items():
         node = graph.get(dg.AssetKey(name))
@@ -274,13 +300,17 @@ def test_every_published_mart_is_an_asset_with_the_dictionary_description_and_co
 def _paths(root: Path):
     from pipelines.resources import RoadmapPaths
 
-    return RoadmapPaths(data_dir=str(root / "landing"), warehouse=str(root / "wh" / "wh.duckdb"), reports_dir=str(root / "out"))
+    return RoadmapPaths(
+        data_dir=str(root / "landing"), warehouse=str(root / "wh" / "wh.duckdb"), reports_dir=str(root / "out")
+    )
 
 
 def _add_absences_in_2026(folder: Path) -> None:
     """Student 0007, absent on the first five days of school year 2026 (mid-year and end-of-year)."""
     with (folder / "attendance.csv").open("a") as f:
-        f.writelines(f"0007,A,{day},A\n" for day in ("2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05", "2025-09-08"))
+        f.writelines(
+            f"0007,A,{day},A\n" for day in ("2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05", "2025-09-08")
+        )
 
 
 def test_build_computes_every_partition_with_prior_year_comparisons(built_zone, zone):
@@ -288,7 +318,10 @@ def test_build_computes_every_partition_with_prior_year_comparisons(built_zone, 
 
     rows = mart_rows(built_zone / "wh" / "wh.duckdb")
     assert {(y, p) for (t, y, p) in rows if t == "metric_values"} == {
-        (2025, "mid_year"), (2025, "end_of_year"), (2026, "mid_year"), (2026, "end_of_year"),
+        (2025, "mid_year"),
+        (2025, "end_of_year"),
+        (2026, "mid_year"),
+        (2026, "end_of_year"),
     }
     # Once 2026 is over, each of its periods is compared with the same period of 2025.
     settings = zone / "landing" / "roadmap.yaml"
@@ -314,10 +347,12 @@ def test_a_year_under_way_has_no_change_from_last_years_whole_period(zone):
     settings.write_text(settings.read_text().replace(f"as_of_date: {AS_OF}", "as_of_date: 2026-03-13"))
     assert materialize_all(_paths(zone)).success
     with duckdb.connect(str(zone / "wh" / "wh.duckdb"), read_only=True) as con:
-        rows = dict(con.execute(
-            "select period, [count(prior_value), count(change), count(change_signal)] from marts.metric_comparisons "
-            "where school_year = 2026 and metric = 'attendance_rate' and subgroup = 'all' group by period"
-        ).fetchall())
+        rows = dict(
+            con.execute(
+                "select period, [count(prior_value), count(change), count(change_signal)] from marts.metric_comparisons "
+                "where school_year = 2026 and metric = 'attendance_rate' and subgroup = 'all' group by period"
+            ).fetchall()
+        )
     assert rows == {"mid_year": [3, 3, 3], "end_of_year": [0, 0, 0]}
 
 
@@ -332,7 +367,9 @@ def test_one_partition_run_leaves_every_other_partition_byte_identical(zone):
     assert materialize_all(_paths(zone)).success
     warehouse = zone / "wh" / "wh.duckdb"
     before = mart_rows(warehouse)
-    other_pages = {p: p.read_bytes() for p in (zone / "out").glob("*/*/*.html") if p.parent.parts[-2:] != ("2026", "mid_year")}
+    other_pages = {
+        p: p.read_bytes() for p in (zone / "out").glob("*/*/*.html") if p.parent.parts[-2:] != ("2026", "mid_year")
+    }
     _add_absences_in_2026(zone / "landing")
     result = dg.materialize(
         all_assets,
@@ -360,7 +397,8 @@ def test_one_partition_run_leaves_every_other_partition_byte_identical(zone):
         assert page.read_bytes() == content, page
     metadata = {
         e.event_specific_data.materialization.asset_key.to_user_string(): e.event_specific_data.materialization.metadata
-        for e in result.all_events if e.is_step_materialization
+        for e in result.all_events
+        if e.is_step_materialization
     }
     assert metadata["metric_values"]["rows"].value == len(after[("metric_values", 2026, "mid_year")])
     assert "attendance_rate" in metadata["metric_values"]["zone preview"].value
@@ -372,8 +410,10 @@ def test_analyst_session_open_during_a_run_neither_blocks_it_nor_sees_the_new_da
     from pipelines.runner import materialize_all
 
     published = zone / "wh" / "wh.duckdb"
-    sql = "select value from marts.metric_values where school_id = 'A' and school_year = 2026 and period = 'mid_year' " \
-          "and metric = 'attendance_rate' and subgroup = 'all'"
+    sql = (
+        "select value from marts.metric_values where school_id = 'A' and school_year = 2026 and period = 'mid_year' "
+        "and metric = 'attendance_rate' and subgroup = 'all'"
+    )
     analyst = duckdb.connect(str(published), read_only=True)
     try:
         old = analyst.execute(sql).fetchone()[0]
@@ -416,8 +456,12 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
         with connect(copy) as con:
             metric_engine.compute_student_tables(con, settings)
             metric_engine.compute_metric_values(con, settings)
-            results.append({table: con.execute(f"select * from marts.{table} order by all").fetchall()
-                            for table in ("metric_values", "metric_comparisons")})
+            results.append(
+                {
+                    table: con.execute(f"select * from marts.{table} order by all").fetchall()
+                    for table in ("metric_values", "metric_comparisons")
+                }
+            )
             results[-1]["school_months"] = con.execute("select * from work.school_months order by all").fetchall()
             results[-1]["batches"] = metric_engine.year_batches(con)
     assert results[0]["batches"] == [[2025, 2026]] and results[1]["batches"] == [[2025], [2026]]

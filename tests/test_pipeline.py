@@ -70,7 +70,8 @@ def write_tiny_zone(folder: Path) -> Path:
         + [("0007", "A", d[3], "T"), ("0007", "A", d[4], "D")]
     )
     (folder / "attendance.csv").write_text(
-        "student_id,school_id,date,code\n" + "".join(f"{s},{school},{day},{code}\n" for s, school, day, code in exceptions)
+        "student_id,school_id,date,code\n"
+        + "".join(f"{s},{school},{day},{code}\n" for s, school, day, code in exceptions)
     )
     (folder / "roadmap.yaml").write_text(f"as_of_date: {AS_OF}\nsuppression:\n  min_students: 1\n")
     return folder
@@ -112,7 +113,13 @@ def assert_expected(values: dict) -> None:
 def test_library_stages_compute_hand_checked_attendance(tmp_path):
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
+    from sezp_roadmap.stages import (
+        Locations,
+        build_metric_values,
+        build_student_tables,
+        ingest_extracts,
+        prepare_landing,
+    )
 
     data = write_tiny_zone(tmp_path / "landing")
     loc = Locations(data, tmp_path / "wh.duckdb", tmp_path / "reports")
@@ -136,7 +143,9 @@ def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
     # One run per (school year, period) partition, as the refresh_roadmap job runs them.
     for period in ("mid_year", "end_of_year"):
         result = dg.materialize(
-            all_assets, partition_key=partition_key(2026, period), resources={"paths": paths},
+            all_assets,
+            partition_key=partition_key(2026, period),
+            resources={"paths": paths},
             instance=dg.DagsterInstance.ephemeral(),
         )
         assert result.success
@@ -152,19 +161,39 @@ def test_definitions_load_with_every_asset():
 
     repo = defs.get_repository_def()
     keys = {key.to_user_string() for key in repo.asset_graph.get_all_asset_keys()}
-    expected = {"landing_files", "schools", "calendar", "enrollment", "attendance", "discipline", "educator_survey",
-                "family_survey", "sqr", "targets", "student_attendance", "metric_values", "roadmap_reports",
-                "published_roadmap"}
+    expected = {
+        "landing_files",
+        "schools",
+        "calendar",
+        "enrollment",
+        "attendance",
+        "discipline",
+        "educator_survey",
+        "family_survey",
+        "sqr",
+        "targets",
+        "student_attendance",
+        "metric_values",
+        "roadmap_reports",
+        "published_roadmap",
+    }
     assert expected <= keys
     assert defs.resolve_job_def("refresh_roadmap") is not None
-
 
 
 def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
     from sezp_roadmap.cli import main
 
     data = write_tiny_zone(tmp_path / "landing")
-    args = ["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]
+    args = [
+        "build",
+        "--data",
+        str(data),
+        "--warehouse",
+        str(tmp_path / "wh.duckdb"),
+        "--reports",
+        str(tmp_path / "out"),
+    ]
     assert main(args) == 0
     first = published_values(tmp_path / "wh.duckdb")
     assert main(args) == 0
@@ -200,7 +229,9 @@ def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
 
     data = write_tiny_zone(tmp_path / "landing")
     (data / "attendance.csv").unlink()
-    code = main(["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "o")])
+    code = main(
+        ["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "o")]
+    )
     err = capsys.readouterr().err
     assert code != 0
     assert "attendance" in err and "missing" in err
@@ -212,7 +243,15 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_pa
     from sezp_roadmap.cli import main
 
     data = write_tiny_zone(tmp_path / "landing")
-    args = ["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]
+    args = [
+        "build",
+        "--data",
+        str(data),
+        "--warehouse",
+        str(tmp_path / "wh.duckdb"),
+        "--reports",
+        str(tmp_path / "out"),
+    ]
     assert main(args) == 0
     report = tmp_path / "out" / "2026" / "mid_year" / "A.html"
     before = report.read_bytes()
@@ -224,7 +263,11 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_pa
     stages = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Seconds by stage: ")][-1]
     # The marts are the metric stage's work; no report was rendered.
     assert [s.split()[0] for s in stages.removeprefix("Seconds by stage: ").split(", ")] == [
-        "ingest", "validation", "metrics", "publish"]
+        "ingest",
+        "validation",
+        "metrics",
+        "publish",
+    ]
 
 
 def test_build_computes_every_period_the_calendar_holds_whatever_its_file_looks_like(tmp_path, capsys):
@@ -235,7 +278,9 @@ def test_build_computes_every_period_the_calendar_holds_whatever_its_file_looks_
     data = write_tiny_zone(tmp_path / "landing")
     calendar = data / "calendar.csv"
     calendar.write_text("School calendar, exported from the SIS\n" + calendar.read_text())
-    code = main(["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "o")])
+    code = main(
+        ["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "o")]
+    )
     assert code == 0, capsys.readouterr().err
     with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
         built = con.execute("select distinct school_year, period from marts.metric_values order by all").fetchall()

@@ -11,12 +11,11 @@ import re
 from pathlib import Path
 
 import duckdb
-
-from sezp_roadmap.reporting.sections import COMPLEMENTARY_TEXT
 import pytest
-
 from reports_zone import build_report_zone, student_ids
+
 from sezp_roadmap.reporting.formatting import subgroup_label
+from sezp_roadmap.reporting.sections import COMPLEMENTARY_TEXT
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +69,10 @@ def test_suppressed_cells_read_fewer_than_and_carry_no_value(zone):
         row = table_rows(html).get(f"{metric}|{subgroup}")
         if row is not None:
             checked_rows += 1
-            cells_text = [html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            cells_text = [
+                html_lib.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+            ]
             # Below the threshold it reads "fewer than N"; a larger group hidden only to protect a
             # smaller one (complementary suppression) says so instead of a false "fewer than".
             expected = "fewer than" if n < 10 else COMPLEMENTARY_TEXT
@@ -79,7 +81,9 @@ def test_suppressed_cells_read_fewer_than_and_carry_no_value(zone):
             assert f">{n}<" not in row
         # In charts, a suppressed group has no bar: its label is absent from its metric's chart data.
         label = subgroup_label(subgroup)
-        for match in re.finditer(r'Plotly\.newPlot\("[a-z-]*' + re.escape(metric.replace("_", "-").replace(":", "-")) + r'",(.*?)\);', html):
+        for match in re.finditer(
+            r'Plotly\.newPlot\("[a-z-]*' + re.escape(metric.replace("_", "-").replace(":", "-")) + r'",(.*?)\);', html
+        ):
             if subgroup != "all":
                 assert f'"{label}"' not in match.group(1), (page, metric, subgroup)
     assert checked_rows > 20
@@ -88,9 +92,11 @@ def test_suppressed_cells_read_fewer_than_and_carry_no_value(zone):
 def test_small_aggregates_are_suppressed_below_the_threshold(zone):
     _, warehouse, _ = zone
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        for table, columns in (("monthly_attendance", "rate, membership_days, absent_days"),
-                               ("absence_bands", "students, share"),
-                               ("monthly_discipline", "iss_actions, oss_actions, days_removed")):
+        for table, columns in (
+            ("monthly_attendance", "rate, membership_days, absent_days"),
+            ("absence_bands", "students, share"),
+            ("monthly_discipline", "iss_actions, oss_actions, days_removed"),
+        ):
             leaked = con.execute(
                 f"select count(*) from marts.{table} where n < 10 and coalesce({columns.replace(', ', ', ')}) is not null"
             ).fetchone()[0]
@@ -99,9 +105,24 @@ def test_small_aggregates_are_suppressed_below_the_threshold(zone):
 
 
 UNCERTAINTY_COLUMNS = (
-    "ci_low", "ci_high", "change_low", "change_high", "change_p", "change_signal", "gap_low", "gap_high", "gap_p",
-    "gap_signal", "rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_p",
-    "zone_gap_signal", "risk_ratio_low", "risk_ratio_high",
+    "ci_low",
+    "ci_high",
+    "change_low",
+    "change_high",
+    "change_p",
+    "change_signal",
+    "gap_low",
+    "gap_high",
+    "gap_p",
+    "gap_signal",
+    "rest_of_zone_value",
+    "zone_gap",
+    "zone_gap_low",
+    "zone_gap_high",
+    "zone_gap_p",
+    "zone_gap_signal",
+    "risk_ratio_low",
+    "risk_ratio_high",
 )
 
 
@@ -109,18 +130,31 @@ def test_intervals_and_signals_of_hidden_cells_are_empty(zone):
     _, warehouse, _ = zone
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from marts.metric_values where suppressed").fetchone()[0] > 50
-        assert con.execute("select count(*) from marts.metric_values where suppressed "
-                           "and coalesce(ci_low, ci_high, se) is not null").fetchone()[0] == 0
-        leaked = con.execute(f"select count(*) from marts.metric_comparisons where suppressed "
-                             f"and coalesce({', '.join(c + '::varchar' for c in UNCERTAINTY_COLUMNS)}) is not null"
-                             ).fetchone()[0]
+        assert (
+            con.execute(
+                "select count(*) from marts.metric_values where suppressed "
+                "and coalesce(ci_low, ci_high, se) is not null"
+            ).fetchone()[0]
+            == 0
+        )
+        leaked = con.execute(
+            f"select count(*) from marts.metric_comparisons where suppressed "
+            f"and coalesce({', '.join(c + '::varchar' for c in UNCERTAINTY_COLUMNS)}) is not null"
+        ).fetchone()[0]
         assert leaked == 0
         # A comparison's interval exists only where the comparison does (a hidden side makes it NULL).
-        for comparison, columns in (("change", "change_low, change_high, change_p"),
-                                    ("gap_vs_comparison", "gap_low, gap_high, gap_p"),
-                                    ("zone_gap", "zone_gap_low, zone_gap_high, zone_gap_p")):
-            assert con.execute(f"select count(*) from marts.metric_comparisons where {comparison} is null "
-                               f"and coalesce({columns}) is not null").fetchone()[0] == 0, comparison
+        for comparison, columns in (
+            ("change", "change_low, change_high, change_p"),
+            ("gap_vs_comparison", "gap_low, gap_high, gap_p"),
+            ("zone_gap", "zone_gap_low, zone_gap_high, zone_gap_p"),
+        ):
+            assert (
+                con.execute(
+                    f"select count(*) from marts.metric_comparisons where {comparison} is null "
+                    f"and coalesce({columns}) is not null"
+                ).fetchone()[0]
+                == 0
+            ), comparison
 
 
 def test_the_rest_of_the_zone_is_a_sum_of_published_cells(zone):

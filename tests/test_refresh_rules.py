@@ -42,7 +42,9 @@ def test_extract_names_from_files():
 
 
 def test_snapshot_and_changes(tmp_path):
-    (tmp_path / "attendance_part1.csv").write_text("student_id,school_id,date,code\n1,A,2025-09-03,A\n1,A,2026-02-03,A\n")
+    (tmp_path / "attendance_part1.csv").write_text(
+        "student_id,school_id,date,code\n1,A,2025-09-03,A\n1,A,2026-02-03,A\n"
+    )
     (tmp_path / "calendar.csv").write_text("school_id,school_year,date\nA,2025,2024-09-03\nA,2026,2025-09-03\n")
     (tmp_path / "readme.txt").write_text("not an extract")
     first = snapshot(tmp_path)

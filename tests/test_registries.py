@@ -5,13 +5,16 @@ import re
 from pathlib import Path
 
 import duckdb
+
 from sezp_roadmap import periods, subgroups
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
 from sezp_roadmap.reporting.formatting import fewer_than, hidden_count, period_label, subgroup_label, subgroup_sort_key
 from sezp_roadmap.subgroups import GRADES, SUBGROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE = sorted([*(ROOT / "sezp_roadmap").rglob("*.py"), *(ROOT / "pipelines").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py")])
+CODE = sorted(
+    [*(ROOT / "sezp_roadmap").rglob("*.py"), *(ROOT / "pipelines").rglob("*.py"), *(ROOT / "benchmarks").glob("*.py")]
+)
 TEMPLATES = sorted((ROOT / "reports" / "templates").glob("*.j2"))
 
 
@@ -19,17 +22,28 @@ def string_constants(path: Path) -> list[tuple[int, str]]:
     """Every string a module writes, f-string pieces included; docstrings are prose, not names, and are left out."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {
-        id(node.body[0].value) for node in ast.walk(tree)
+        id(node.body[0].value)
+        for node in ast.walk(tree)
         if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-        and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
     }
-    return [(node.lineno, node.value) for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+    ]
 
 
 def written_outside(home: str, wanted, files: list[Path] = CODE) -> list[str]:
-    return [f"{path.relative_to(ROOT)}:{line}: {text!r}" for path in files if path.name != home
-            for line, text in string_constants(path) if wanted(text)]
+    return [
+        f"{path.relative_to(ROOT)}:{line}: {text!r}"
+        for path in files
+        if path.name != home
+        for line, text in string_constants(path)
+        if wanted(text)
+    ]
 
 
 # -- subgroups ----------------------------------------------------------------------------
@@ -42,7 +56,10 @@ def test_every_subgroup_label_a_page_shows_comes_from_the_registry():
         assert subgroup_label(id) == s.short_label
     # DESE's name, in full and on the page (it was '… or Pacific Islander' on the pages).
     assert subgroup_label("pacific_islander") == "Native Hawaiian or Other Pacific Islander"
-    assert SUBGROUPS["multirace"].label == "Multi-race, not Hispanic or Latino" and subgroup_label("multirace") == "Multi-race"
+    assert (
+        SUBGROUPS["multirace"].label == "Multi-race, not Hispanic or Latino"
+        and subgroup_label("multirace") == "Multi-race"
+    )
     # An id outside the registry still reads as words, never as a blank.
     assert subgroup_label("grade_13") == "Grade 13" and subgroup_label("new_group") == "New group"
 
@@ -50,7 +67,16 @@ def test_every_subgroup_label_a_page_shows_comes_from_the_registry():
 def test_the_page_order_is_the_registry_order_grades_last():
     shuffled = ["grade_12", "male", "grade_PK", "non_ell", "all", "former_ell", "ell", "grade_K", "hispanic", "grade_9"]
     assert sorted(shuffled, key=subgroup_sort_key) == [
-        "all", "hispanic", "ell", "non_ell", "former_ell", "male", "grade_PK", "grade_K", "grade_9", "grade_12",
+        "all",
+        "hispanic",
+        "ell",
+        "non_ell",
+        "former_ell",
+        "male",
+        "grade_PK",
+        "grade_K",
+        "grade_9",
+        "grade_12",
     ]
     assert sorted(["zzz", "grade_99", "all"], key=subgroup_sort_key) == ["all", "zzz", "grade_99"]
 
@@ -76,16 +102,28 @@ def test_partitions_put_every_student_in_exactly_one_cell_of_each():
 
 def test_comparison_groups_are_pairs_within_one_partition():
     pairs = {s.id: s.comparison_group for s in SUBGROUPS.values() if s.comparison_group}
-    assert pairs == {"ell": "non_ell", "non_ell": "ell", "swd": "non_swd", "non_swd": "swd",
-                     "low_income": "non_low_income", "non_low_income": "low_income"}
+    assert pairs == {
+        "ell": "non_ell",
+        "non_ell": "ell",
+        "swd": "non_swd",
+        "non_swd": "swd",
+        "low_income": "non_low_income",
+        "non_low_income": "low_income",
+    }
     for id, other in pairs.items():
         assert SUBGROUPS[other].partition == SUBGROUPS[id].partition
 
 
 def test_the_data_contract_codes_are_the_registry_codes():
-    assert RACE_CODES == {"H": "Hispanic or Latino", "B": "Black or African American", "W": "White", "A": "Asian",
-                          "N": "American Indian or Alaska Native", "P": "Native Hawaiian or Other Pacific Islander",
-                          "M": "Multi-race, not Hispanic or Latino"}
+    assert RACE_CODES == {
+        "H": "Hispanic or Latino",
+        "B": "Black or African American",
+        "W": "White",
+        "A": "Asian",
+        "N": "American Indian or Alaska Native",
+        "P": "Native Hawaiian or Other Pacific Islander",
+        "M": "Multi-race, not Hispanic or Latino",
+    }
     assert GENDER_CODES == {"F": "Female", "M": "Male", "N": "Non-binary"}
     enrollment = EXTRACTS["enrollment"]
     assert enrollment.column("grade").codes == GRADES
@@ -97,8 +135,12 @@ def test_meta_subgroups_is_the_registry_and_the_sql_lists_no_subgroup_itself():
     con = duckdb.connect()
     con.execute("create schema meta")
     subgroups.write_registry_table(con)
-    rows = {r[0]: r[1:] for r in con.execute(
-        "select subgroup, partition_name, comparison_group, code, short_label from meta.subgroups").fetchall()}
+    rows = {
+        r[0]: r[1:]
+        for r in con.execute(
+            "select subgroup, partition_name, comparison_group, code, short_label from meta.subgroups"
+        ).fetchall()
+    }
     assert rows["pacific_islander"] == ("race", None, "P", "Native Hawaiian or Other Pacific Islander")
     assert rows["non_swd"] == ("swd", "swd", None, "Students without disabilities")
     assert rows["not_high_needs"] == ("high_needs", None, None, None)
@@ -120,7 +162,9 @@ def test_period_names_and_school_years_come_from_the_periods_registry():
     library = [path for path in CODE if "pipelines" not in path.parts]
     assert written_outside("periods.py", lambda text: text in names, library) == []
     period_lists = [
-        f"{path.relative_to(ROOT)}:{node.lineno}" for path in CODE if path.name != "periods.py"
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in CODE
+        if path.name != "periods.py"
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, (ast.Tuple, ast.List))
         and [getattr(e, "value", None) for e in node.elts] == list(periods.PERIODS)
@@ -128,13 +172,20 @@ def test_period_names_and_school_years_come_from_the_periods_registry():
     assert period_lists == []
     # A school year is built as a label in one place, with an en dash (validation once wrote '2025-26').
     hand_built = re.compile(r"year\s*-\s*1\}\s*[-–]\s*\{str\(")
-    found = [str(p.relative_to(ROOT)) for p in CODE if p.name != "periods.py" and hand_built.search(p.read_text(encoding="utf-8"))]
+    found = [
+        str(p.relative_to(ROOT))
+        for p in CODE
+        if p.name != "periods.py" and hand_built.search(p.read_text(encoding="utf-8"))
+    ]
     assert found == []
     assert periods.school_year_label(2026) == "2025–26" and periods.school_year_label(2000) == "1999–00"
     assert periods.last_period("mid_year") == "last mid-year" and periods.last_period("other") == "last year"
     assert period_label("end_of_year", True, None) == "End of year"
-    templates = [str(t.relative_to(ROOT)) for t in TEMPLATES
-                 if any(f'"{name}"' in t.read_text(encoding="utf-8") for name in periods.LAST.values())]
+    templates = [
+        str(t.relative_to(ROOT))
+        for t in TEMPLATES
+        if any(f'"{name}"' in t.read_text(encoding="utf-8") for name in periods.LAST.values())
+    ]
     assert templates == []
 
 

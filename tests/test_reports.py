@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 import pytest
-
 from reports_zone import SCHOOLS, build_report_zone
+
 from sezp_roadmap.reporting.context import Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import without_shared_prefix, wrapped
 from sezp_roadmap.reporting.sentences import gap_sentence, glance_sentence
@@ -26,6 +26,7 @@ def zone(tmp_path_factory) -> tuple[Path, Path, Path]:
 
 
 # -- aggregates on a tiny zone, computed by hand ---------------------------------------------
+
 
 def weekdays(start: dt.date, count: int) -> list[dt.date]:
     days, day = [], start
@@ -50,16 +51,32 @@ def write_tiny(folder: Path) -> Path:
     folder.mkdir(parents=True)
     days = SEP + OCT
     (folder / "schools.csv").write_text("school_id,school_name,grade_span\nA,Alpha,6-8\nB,Beta,6-8\n")
-    (folder / "calendar.csv").write_text("school_id,school_year,date\n" + "".join(f"{s},2026,{d}\n" for s in "AB" for d in days))
-    spells = [("1000001", "A", ""), ("1000002", "A", ""), ("1000003", "A", ""), ("1000004", "A", ""),
-              ("1000005", "A", OCT[-1]), ("1000006", "B", ""), ("1000007", "B", "")]
+    (folder / "calendar.csv").write_text(
+        "school_id,school_year,date\n" + "".join(f"{s},2026,{d}\n" for s in "AB" for d in days)
+    )
+    spells = [
+        ("1000001", "A", ""),
+        ("1000002", "A", ""),
+        ("1000003", "A", ""),
+        ("1000004", "A", ""),
+        ("1000005", "A", OCT[-1]),
+        ("1000006", "B", ""),
+        ("1000007", "B", ""),
+    ]
     (folder / "enrollment.csv").write_text(
         "student_id,school_id,school_year,grade,entry_date,exit_date,race_ethnicity,gender,ell,former_ell,swd,low_income\n"
         + "".join(f"{s},{school},2026,7,{days[0]},{exit_},H,F,N,N,N,Y\n" for s, school, exit_ in spells)
     )
-    absences = ([("1000002", d, "A") for d in SEP[:2]] + [("1000003", SEP[5], "A")] + [("1000003", d, "AE") for d in OCT[:2]]
-                + [("1000004", d, "A") for d in OCT[:6]] + [("1000005", SEP[3], "AH")])
-    (folder / "attendance.csv").write_text("student_id,school_id,date,code\n" + "".join(f"{s},A,{d},{c}\n" for s, d, c in absences))
+    absences = (
+        [("1000002", d, "A") for d in SEP[:2]]
+        + [("1000003", SEP[5], "A")]
+        + [("1000003", d, "AE") for d in OCT[:2]]
+        + [("1000004", d, "A") for d in OCT[:6]]
+        + [("1000005", SEP[3], "AH")]
+    )
+    (folder / "attendance.csv").write_text(
+        "student_id,school_id,date,code\n" + "".join(f"{s},A,{d},{c}\n" for s, d, c in absences)
+    )
     (folder / "discipline.csv").write_text(
         "incident_id,student_id,school_id,incident_date,offense,action,days_removed\n"
         f"i1,1000002,A,{SEP[7]},Fight,ISS,1\n"
@@ -75,7 +92,13 @@ def write_tiny(folder: Path) -> Path:
 def tiny(tmp_path_factory) -> duckdb.DuckDBPyConnection:
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.extracts import EXTRACTS
-    from sezp_roadmap.stages import Locations, build_metric_values, build_student_tables, ingest_extracts, prepare_landing
+    from sezp_roadmap.stages import (
+        Locations,
+        build_metric_values,
+        build_student_tables,
+        ingest_extracts,
+        prepare_landing,
+    )
 
     root = tmp_path_factory.mktemp("tiny")
     data = write_tiny(root / "landing")
@@ -95,8 +118,11 @@ def rows(con, sql: str) -> list[tuple]:
 
 
 def test_monthly_attendance_by_hand(tiny):
-    got = rows(tiny, "select school_id, month, membership_days, absent_days, rate, n, suppressed from marts.monthly_attendance "
-                     "where period = 'end_of_year' order by school_id, month")
+    got = rows(
+        tiny,
+        "select school_id, month, membership_days, absent_days, rate, n, suppressed from marts.monthly_attendance "
+        "where period = 'end_of_year' order by school_id, month",
+    )
     # A, September: 5 students x 20 days, 2 + 1 + 0.5 days absent. October: s5 withdrew on the 10th October day
     # (still in membership), 5 x 10 days, 2 + 6 absent.
     expected = [
@@ -111,8 +137,11 @@ def test_monthly_attendance_by_hand(tiny):
 
 
 def test_absence_bands_by_hand_and_suppressed_for_a_small_school(tiny):
-    got = rows(tiny, "select school_id, band, students, share, suppressed from marts.absence_bands "
-                     "where period = 'end_of_year' and school_id in ('A', 'B') order by school_id, band_order")
+    got = rows(
+        tiny,
+        "select school_id, band, students, share, suppressed from marts.absence_bands "
+        "where period = 'end_of_year' and school_id in ('A', 'B') order by school_id, band_order",
+    )
     assert got == [
         ("A", "under 5%", 2, pytest.approx(40.0), False),  # s1 0%, s5 1.7%
         ("A", "5% to under 10%", 1, pytest.approx(20.0), False),  # s2 6.7%
@@ -126,8 +155,11 @@ def test_absence_bands_by_hand_and_suppressed_for_a_small_school(tiny):
 
 
 def test_monthly_discipline_counts_only_actions_within_enrollment(tiny):
-    got = rows(tiny, "select school_id, month, iss_actions, oss_actions, days_removed from marts.monthly_discipline "
-                     "where period = 'end_of_year' and school_id = 'A' order by month")
+    got = rows(
+        tiny,
+        "select school_id, month, iss_actions, oss_actions, days_removed from marts.monthly_discipline "
+        "where period = 'end_of_year' and school_id = 'A' order by month",
+    )
     # The OTHER action removes no days; the OSS dated after s5's withdrawal is not counted.
     assert got == [("A", dt.date(2025, 9, 1), 1, 0, 1.0), ("A", dt.date(2025, 10, 1), 0, 1, 2.0)]
 
@@ -139,10 +171,28 @@ CHRONIC = MetricInfo("chronic_absence_rate", "Chronic absence", "percent", "lowe
 
 def test_glance_sentence_says_change_zone_and_target_in_words():
     # Better and worse are said only of a clear change (issue 16): this one is.
-    cell = Cell("A", "chronic_absence_rate", "all", 250, 31.2, False, prior_value=35.3, change=-4.1, zone_value=28.0,
-                target=30.0, target_met=False, target_gap=1.2, target_gap_students=6, change_low=-7.0,
-                change_high=-1.2, change_signal="clear", zone_gap=3.5, zone_gap_low=-1.0, zone_gap_high=8.0,
-                zone_gap_signal="unclear")
+    cell = Cell(
+        "A",
+        "chronic_absence_rate",
+        "all",
+        250,
+        31.2,
+        False,
+        prior_value=35.3,
+        change=-4.1,
+        zone_value=28.0,
+        target=30.0,
+        target_met=False,
+        target_gap=1.2,
+        target_gap_students=6,
+        change_low=-7.0,
+        change_high=-1.2,
+        change_signal="clear",
+        zone_gap=3.5,
+        zone_gap_low=-1.0,
+        zone_gap_high=8.0,
+        zone_gap_signal="unclear",
+    )
     assert glance_sentence(CHRONIC, cell, "mid_year", 10, 30) == (
         "Chronic absence 31.2%, down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points); "
         "zone 28.0% (the difference from the rest of the zone is within normal variation); "
@@ -151,12 +201,30 @@ def test_glance_sentence_says_change_zone_and_target_in_words():
 
 
 def test_glance_sentence_of_a_suppressed_cell_has_no_number_but_the_threshold():
-    cell = Cell.from_row({"school_id": "A", "metric": "chronic_absence_rate", "subgroup": "all", "n": 4, "value": None,
-                          "suppressed": True, "prior_value": 20.0, "change": 1.0, "target": 30.0, "target_met": True,
-                          "ci_low": 1.0, "ci_high": 50.0, "change_low": -5.0, "change_high": 7.0,
-                          "change_signal": "unclear"})
+    cell = Cell.from_row(
+        {
+            "school_id": "A",
+            "metric": "chronic_absence_rate",
+            "subgroup": "all",
+            "n": 4,
+            "value": None,
+            "suppressed": True,
+            "prior_value": 20.0,
+            "change": 1.0,
+            "target": 30.0,
+            "target_met": True,
+            "ci_low": 1.0,
+            "ci_high": 50.0,
+            "change_low": -5.0,
+            "change_high": 7.0,
+            "change_signal": "unclear",
+        }
+    )
     sentence = glance_sentence(CHRONIC, cell, "end_of_year", 10, 30)
-    assert sentence == "Chronic absence: not shown (fewer than 10 students); target 30.0% cannot be checked (fewer than 10 students)."
+    assert (
+        sentence
+        == "Chronic absence: not shown (fewer than 10 students); target 30.0% cannot be checked (fewer than 10 students)."
+    )
     assert cell.n is None and cell.change is None and cell.target_met is None
     # Nothing worked out from the hidden value reaches the page: not its range, nor its change's.
     assert (cell.ci_low, cell.ci_high, cell.change_low, cell.change_high, cell.change_signal) == (None,) * 5
@@ -165,14 +233,48 @@ def test_glance_sentence_of_a_suppressed_cell_has_no_number_but_the_threshold():
 def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school():
     cells = [
         Cell("A", "chronic_absence_rate", "all", 200, 25.0, False, prior_value=26.0),
-        Cell("A", "chronic_absence_rate", "swd", 40, 40.0, False, prior_value=38.0, gap_vs_comparison=17.1,
-             comparison_value=22.9, gap_low=2.9, gap_high=31.3, gap_signal="clear"),
+        Cell(
+            "A",
+            "chronic_absence_rate",
+            "swd",
+            40,
+            40.0,
+            False,
+            prior_value=38.0,
+            gap_vs_comparison=17.1,
+            comparison_value=22.9,
+            gap_low=2.9,
+            gap_high=31.3,
+            gap_signal="clear",
+        ),
         # As large and clear, but a group of 20: a clue, not a finding.
-        Cell("A", "chronic_absence_rate", "ell", 20, 45.0, False, gap_vs_comparison=21.0, comparison_value=24.0,
-             gap_low=0.5, gap_high=41.5, gap_signal="clear"),
+        Cell(
+            "A",
+            "chronic_absence_rate",
+            "ell",
+            20,
+            45.0,
+            False,
+            gap_vs_comparison=21.0,
+            comparison_value=24.0,
+            gap_low=0.5,
+            gap_high=41.5,
+            gap_signal="clear",
+        ),
         # A notable gap within normal variation.
-        Cell("A", "chronic_absence_rate", "black", 60, 30.0, False, gap_vs_comparison=6.0, comparison_value=24.0,
-             gap_low=-6.5, gap_high=18.5, gap_signal="unclear"),
+        Cell(
+            "A",
+            "chronic_absence_rate",
+            "black",
+            60,
+            30.0,
+            False,
+            gap_vs_comparison=6.0,
+            comparison_value=24.0,
+            gap_low=-6.5,
+            gap_high=18.5,
+            gap_signal="unclear",
+        ),
     ]
     assert gap_sentence(CHRONIC, cells, "mid_year", 30) == (
         "Largest gaps in chronic absence, likely real: Students with disabilities: 40.0%, 17.1 points worse than the "
@@ -180,21 +282,45 @@ def test_gap_sentence_names_only_likely_real_gaps_against_the_rest_of_the_school
     )
     assert gap_sentence(CHRONIC, cells[2:], "mid_year", 30) is None
     # On the zone's page a group is compared with the rest of the zone's students.
-    zone = [Cell("ZONE", c.metric, c.subgroup, c.n, c.value, False, prior_value=c.prior_value,
-                 gap_vs_comparison=c.gap_vs_comparison, comparison_value=c.comparison_value, gap_low=c.gap_low,
-                 gap_high=c.gap_high, gap_signal=c.gap_signal) for c in cells[:2]]
-    assert "17.1 points worse than the rest of the zone's students (22.9%;" in gap_sentence(CHRONIC, zone, "mid_year", 30)
+    zone = [
+        Cell(
+            "ZONE",
+            c.metric,
+            c.subgroup,
+            c.n,
+            c.value,
+            False,
+            prior_value=c.prior_value,
+            gap_vs_comparison=c.gap_vs_comparison,
+            comparison_value=c.comparison_value,
+            gap_low=c.gap_low,
+            gap_high=c.gap_high,
+            gap_signal=c.gap_signal,
+        )
+        for c in cells[:2]
+    ]
+    assert "17.1 points worse than the rest of the zone's students (22.9%;" in gap_sentence(
+        CHRONIC, zone, "mid_year", 30
+    )
 
 
 def test_survey_and_review_labels_lose_the_prefix_their_chart_title_already_says():
     assert without_shared_prefix(["Educator survey: Instructional Culture Index", "Educator survey: Peer Culture"]) == [
-        "Instructional Culture Index", "Peer Culture"]
+        "Instructional Culture Index",
+        "Peer Culture",
+    ]
     # The overall figure's label is lower-case after the prefix; on its own it starts a line.
-    assert without_shared_prefix(["Family survey: percent favorable", "Family survey: Safety"]) == ["Percent favorable", "Safety"]
+    assert without_shared_prefix(["Family survey: percent favorable", "Family survey: Safety"]) == [
+        "Percent favorable",
+        "Safety",
+    ]
     # Different prefixes, or a label without one: every label stays whole.
     mixed = ["Family survey: Safety", "Educator survey: Evaluation"]
     assert without_shared_prefix(mixed) == mixed
-    assert without_shared_prefix(["Family survey: Safety", "Attendance rate"]) == ["Family survey: Safety", "Attendance rate"]
+    assert without_shared_prefix(["Family survey: Safety", "Attendance rate"]) == [
+        "Family survey: Safety",
+        "Attendance rate",
+    ]
     assert without_shared_prefix([]) == []
 
 
@@ -207,7 +333,7 @@ def test_long_chart_labels_wrap_at_spaces_and_keep_long_words_whole():
 
 def test_survey_charts_and_tables_name_domains_without_repeating_the_survey(zone):
     page = (zone[2] / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
-    block = page[page.index('id="climate-educator-block"'):]
+    block = page[page.index('id="climate-educator-block"') :]
     block = block[: block.index("</figure>")]
     rows = re.findall(r'<tr data-cell="educator[^"]*">\s*<th scope="row">([^<]+)</th>', block)
     assert rows and "Instructional Culture Index" in rows
@@ -216,7 +342,7 @@ def test_survey_charts_and_tables_name_domains_without_repeating_the_survey(zone
     labels = plot[0][0]["y"]
     assert labels[0] == "Instructional Culture<br>Index" and not any("survey" in label for label in labels)
     # Among the family survey's topics, its overall figure is the one over every question.
-    family = page[page.index('id="climate-family-block"'):]
+    family = page[page.index('id="climate-family-block"') :]
     family = family[: family.index("</figure>")]
     rows = re.findall(r'<tr data-cell="family_favorable[^"]*">\s*<th scope="row">([^<]+)</th>', family)
     assert rows[0] == "All questions" and "Communication" in rows
@@ -228,12 +354,24 @@ def test_ratings_and_scores_are_drawn_against_their_whole_scale():
     series = [("This school", [2.5, 3.0], "school")]
     rating = grouped_bars(["Instruction", "Culture"], series, title="t", unit="rating", axis_title="a", horizontal=True)
     assert rating["layout"]["xaxis"]["range"] == [0, 4]
-    score = grouped_bars(["Index", "Peer Culture"], [("This school", [6.8, 7.4], "school")], title="t", unit="score",
-                         axis_title="a", horizontal=True)
+    score = grouped_bars(
+        ["Index", "Peer Culture"],
+        [("This school", [6.8, 7.4], "school")],
+        title="t",
+        unit="score",
+        axis_title="a",
+        horizontal=True,
+    )
     assert score["layout"]["xaxis"]["range"] == [0, 10]
     # A percent has no fixed top worth drawing: its axis fits the bars.
-    percent = grouped_bars(["All questions"], [("This school", [84.0], "school")], title="t", unit="percent",
-                           axis_title="a", horizontal=True)
+    percent = grouped_bars(
+        ["All questions"],
+        [("This school", [84.0], "school")],
+        title="t",
+        unit="percent",
+        axis_title="a",
+        horizontal=True,
+    )
     assert "range" not in percent["layout"]["xaxis"]
     go.Figure(data=rating["data"], layout=rating["layout"])
 
@@ -241,12 +379,14 @@ def test_ratings_and_scores_are_drawn_against_their_whole_scale():
 def test_a_bar_charts_reference_line_is_named_and_absent_when_its_figure_is():
     from sezp_roadmap.reporting.figures import subgroup_bars
 
-    by_school = subgroup_bars(["Alpha", "Beta"], [90.0, 92.0], all_value=91.0, title="t", unit="percent",
-                              axis_title="a", marked_label="Zone")
+    by_school = subgroup_bars(
+        ["Alpha", "Beta"], [90.0, 92.0], all_value=91.0, title="t", unit="percent", axis_title="a", marked_label="Zone"
+    )
     assert by_school["layout"]["annotations"][0]["text"] == "Zone" and by_school["layout"]["shapes"][0]["x0"] == 91.0
     # The zone's own figure hidden: no line and no name, and the chart is still drawn.
-    hidden = subgroup_bars(["Alpha", "Beta"], [90.0, 92.0], all_value=None, title="t", unit="percent", axis_title="a",
-                           marked_label="Zone")
+    hidden = subgroup_bars(
+        ["Alpha", "Beta"], [90.0, 92.0], all_value=None, title="t", unit="percent", axis_title="a", marked_label="Zone"
+    )
     assert "shapes" not in hidden["layout"] and "annotations" not in hidden["layout"]
     go.Figure(data=hidden["data"], layout=hidden["layout"])
 
@@ -274,19 +414,21 @@ def test_a_zone_of_many_schools_shows_how_they_spread_and_folds_its_lists(zone, 
     from sezp_roadmap.reporting import render, zone_overview
 
     landing, warehouse, _ = zone
-    monkeypatch.setattr(zone_overview, "MANY_SCHOOLS", 1)  # the test zone (three schools, two with targets) counts as large
+    monkeypatch.setattr(
+        zone_overview, "MANY_SCHOOLS", 1
+    )  # the test zone (three schools, two with targets) counts as large
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "many", load_settings(None, landing))
     page = (tmp_path / "many" / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
     assert 'id="zone-attendance-rate"' not in page  # no bar per school
-    block = page[page.index('id="zone-spread-attendance-rate-block"'):]
+    block = page[page.index('id="zone-spread-attendance-rate-block"') :]
     block = block[: block.index("</figure>")]
     assert "Attendance rate across schools" in block
     counts = [int(n) for n in re.findall(r"<th scope=\"row\">[\d.]+% to [\d.]+%</th><td>(\d+)</td>", block)]
     assert sum(counts) == len(SCHOOLS)  # every school with a published attendance rate, in one range each
     assert f"{len(SCHOOLS)} schools with a published figure." in block
     # Every school's figures are still on the page, folded after the charts.
-    details = page[page.index('<details class="every-school">'):]
+    details = page[page.index('<details class="every-school">') :]
     assert page.index('id="zone-spread-attendance-rate-block"') < page.index('<details class="every-school">')
     assert all(f'href="{school_id}.html"' in details for school_id, *_ in SCHOOLS)
     index = (tmp_path / "many" / "index.html").read_text(encoding="utf-8")
@@ -308,14 +450,26 @@ def test_chart_table_cells_are_escaped_exactly_as_autoescape_escapes():
 
     from sezp_roadmap.reporting.table_rows import chart_table_rows, escaped
 
-    values = ["<script>alert('x')</script>", 'a "quoted" & <b>bold</b>', "fewer than 10 students", "−0.5 points",
-              "&amp; already", "", 12, 3.5, None, Markup("<em>trusted</em>")]
+    values = [
+        "<script>alert('x')</script>",
+        'a "quoted" & <b>bold</b>',
+        "fewer than 10 students",
+        "−0.5 points",
+        "&amp; already",
+        "",
+        12,
+        3.5,
+        None,
+        Markup("<em>trusted</em>"),
+    ]
     for value in values:
         assert escaped(value) == str(escape(value)), value
     rows = chart_table_rows([["<All>", "1", "b&c"]], ['m|"all"'])
-    assert rows == Markup('        <tr data-cell="m|&#34;all&#34;">\n          <th scope="row">&lt;All&gt;</th>'
-                          '<td>1</td><td>b&amp;c</td>        </tr>\n')
-    assert 'data-cell' not in chart_table_rows([["May", "95.0%"]], [])
+    assert rows == Markup(
+        '        <tr data-cell="m|&#34;all&#34;">\n          <th scope="row">&lt;All&gt;</th>'
+        "<td>1</td><td>b&amp;c</td>        </tr>\n"
+    )
+    assert "data-cell" not in chart_table_rows([["May", "95.0%"]], [])
     with pytest.raises(ValueError):
         chart_table_rows([["a", "1"], ["b", "2"]], ["k|all"])
 
@@ -336,6 +490,7 @@ def test_templates_read_dict_rows_as_jinja_does():
 
 
 # -- the rendered zone ---------------------------------------------------------------------------
+
 
 def school_pages(reports: Path) -> list[Path]:
     return sorted(p for p in reports.glob("*/*/*.html") if p.name != "zone.html")
@@ -364,15 +519,17 @@ def test_notes_define_the_metrics_state_privacy_and_list_the_extracts(zone):
         shared = set()
         for page in sorted(period_dir.glob("[ABC].html")):
             notes = page.read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
-            headings = [notes.index(f"<h3>{h}</h3>") for h in
-                        ("How these numbers are defined", "Privacy", "Data quality", "Extracts used")]
+            headings = [
+                notes.index(f"<h3>{h}</h3>")
+                for h in ("How these numbers are defined", "Privacy", "Data quality", "Extracts used")
+            ]
             assert headings == sorted(headings), page
             assert "<dt>Chronic absence</dt><dd>Share of students who missed 10% or more" in notes
             assert "a figure about fewer than 10 students (or fewer than 5 survey respondents) is not shown" in notes
             for extract in ("attendance", "calendar", "enrollment", "family_survey", "sqr"):
                 assert f'<tr><th scope="row">{extract}</th><td>{extract}.csv</td>' in notes, (page, extract)
             assert "All extracts were pulled as of January 16, 2026." in notes
-            school_part = notes[notes.index("<h3>Data quality</h3>"):notes.index("<h3>Extracts used</h3>")]
+            school_part = notes[notes.index("<h3>Data quality</h3>") : notes.index("<h3>Extracts used</h3>")]
             shared.add(notes.replace(school_part, ""))
         assert len(shared) == 1, period_dir
 
@@ -382,18 +539,24 @@ def test_a_schools_data_quality_findings_are_in_words_with_what_the_figures_did(
     Alpha's attendance rows that school year; the others list nothing."""
     landing, _, reports = zone
     with (landing / "attendance.csv").open() as f:
-        alpha = sum(1 for row in csv.DictReader(f) if row["school_id"] == "A" and "2025-07-01" <= row["date"] <= "2026-06-30")
+        alpha = sum(
+            1 for row in csv.DictReader(f) if row["school_id"] == "A" and "2025-07-01" <= row["date"] <= "2026-06-30"
+        )
     for period in ("mid_year", "end_of_year"):
         notes = (reports / "2026" / period / "A.html").read_text(encoding="utf-8").split('<section id="notes"', 1)[1]
-        assert ('<tr><th scope="row">attendance</th><td>An attendance exception on a day that is not a school day of '
-                "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td>"
-                f"<td>1 of {alpha:,} ({100 / alpha:.1f}%)</td></tr>") in notes
+        assert (
+            '<tr><th scope="row">attendance</th><td>An attendance exception on a day that is not a school day of '
+            "the school (weekend, holiday); not counted.</td><td>left out of the metrics</td>"
+            f"<td>1 of {alpha:,} ({100 / alpha:.1f}%)</td></tr>"
+        ) in notes
         assert "attendance_not_school_day" not in notes  # the rule's id is for the data team's page
         assert '<a href="../../data-quality.html">' in notes and (reports / "data-quality.html").exists()
         for other in ("B", "C"):
             html = (reports / "2026" / period / f"{other}.html").read_text(encoding="utf-8")
             assert "No data-quality finding affects this school's figures." in html
-    assert "No data-quality finding affects this school's figures." in (reports / "2025" / "mid_year" / "A.html").read_text(encoding="utf-8")
+    assert "No data-quality finding affects this school's figures." in (
+        reports / "2025" / "mid_year" / "A.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_period_reads_every_cell_column_from_the_mart(zone):
@@ -411,12 +574,14 @@ def test_a_period_reads_every_cell_column_from_the_mart(zone):
 def test_first_screen_carries_change_zone_and_target_sentences(zone):
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
-    glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
+    glance = html[html.index('id="at-a-glance"') : html.index('id="targets"')]
     # 60 students: a change of a few points is within normal variation, and the sentence says so with its range.
-    assert re.search(r"Chronic absence \d+\.\d%, about the same as last mid-year: a change this size is within normal "
-                     r"variation for 60 students \(range −\d+\.\d to \+\d+\.\d points\); zone \d+\.\d% \(the "
-                     r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not yet met)",
-                     glance)
+    assert re.search(
+        r"Chronic absence \d+\.\d%, about the same as last mid-year: a change this size is within normal "
+        r"variation for 60 students \(range −\d+\.\d to \+\d+\.\d points\); zone \d+\.\d% \(the "
+        r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not yet met)",
+        glance,
+    )
     assert "Synthetic sample data" in html
     assert "60 students" in html
 
@@ -501,7 +666,9 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
         render.render_reports(con, tmp_path / "parallel", settings, periods=periods)
     assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")
     for relative in _files(tmp_path / "serial"):
-        assert (tmp_path / "parallel" / relative).read_bytes() == (tmp_path / "serial" / relative).read_bytes(), relative
+        assert (tmp_path / "parallel" / relative).read_bytes() == (tmp_path / "serial" / relative).read_bytes(), (
+            relative
+        )
     if not one_period:
         assert _files(tmp_path / "serial") == _files(reports)
 
@@ -527,7 +694,7 @@ def test_self_contained_reports_need_no_other_file(zone, tmp_path):
         render_reports(con, tmp_path / "mail", load_settings(None, landing), self_contained=True)
     assert not (tmp_path / "mail" / "assets").exists()
     html = (tmp_path / "mail" / "2026" / "mid_year" / "B.html").read_text(encoding="utf-8")
-    assert "<script src=" not in html and "<link rel=\"stylesheet\"" not in html
+    assert "<script src=" not in html and '<link rel="stylesheet"' not in html
     assert "Plotly.newPlot" in html and ".chart-pair" in html and len(html) > 1_000_000
 
 
@@ -540,12 +707,13 @@ def test_cli_build_accepts_self_contained(tmp_path):
 
 # -- signal and noise on the page (issue 16) -----------------------------------------------------
 
+
 def test_the_zone_overview_reads_each_share_with_a_funnel_plot_not_a_league_table(zone):
     _, _, reports = zone
     page = (reports / "2026" / "mid_year" / "zone.html").read_text(encoding="utf-8")
     for metric in ("chronic-absence-rate", "severe-absence-rate", "any-suspension-rate", "oss-rate"):
         start = page.index(f'id="zone-funnel-{metric}-block"')
-        block = page[start: page.index("</figure>", start)]
+        block = page[start : page.index("</figure>", start)]
         assert "each school against its size" in block and '"95% limits"' in block and '"99.8% limits"' in block
         assert "Compared with the zone" in block
         assert f'id="zone-{metric}"' not in page  # no bar per school, ranked by eye
@@ -553,7 +721,7 @@ def test_the_zone_overview_reads_each_share_with_a_funnel_plot_not_a_league_tabl
     # The plain list of every school's figures, a league table to the eye, comes last and folded.
     assert page.index('id="zone-funnel-oss-rate-block"') < page.index('<details class="every-school">')
     # Every school of the test zone is in each funnel's table, with its size.
-    block = page[page.index('id="zone-funnel-chronic-absence-rate-block"'):]
+    block = page[page.index('id="zone-funnel-chronic-absence-rate-block"') :]
     block = block[: block.index("</figure>")]
     assert all(f"{name} " in block for name in ("Alpha Middle", "Beta High", "Gamma Academy"))
     assert "(60 students)" in block
@@ -565,7 +733,7 @@ def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zo
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
     assert "(better)" not in html and "(worse)" not in html  # the old mark on every difference
-    glance = html[html.index('id="at-a-glance"'): html.index('id="targets"')]
+    glance = html[html.index('id="at-a-glance"') : html.index('id="targets"')]
     assert "each only where the change is likely real" in glance
     # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
     assert "(small group: a clue, not a finding)" in html

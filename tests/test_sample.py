@@ -14,8 +14,8 @@ import duckdb
 import pytest
 import yaml
 
-from sezp_roadmap.warehouse import add_macros
 from sezp_roadmap.sample import load_calibration, school_profiles, write_sample_zone
+from sezp_roadmap.warehouse import add_macros
 
 AS_OF = date(2026, 1, 16)
 
@@ -25,8 +25,18 @@ REQUIRED = {
     "schools": ["school_id", "school_name", "grade_span", "state_school_id"],
     "calendar": ["school_id", "school_year", "date"],
     "enrollment": [
-        "student_id", "school_id", "school_year", "grade", "entry_date", "exit_date",
-        "race_ethnicity", "gender", "ell", "former_ell", "swd", "low_income",
+        "student_id",
+        "school_id",
+        "school_year",
+        "grade",
+        "entry_date",
+        "exit_date",
+        "race_ethnicity",
+        "gender",
+        "ell",
+        "former_ell",
+        "swd",
+        "low_income",
     ],
     "attendance": ["student_id", "school_id", "date", "code"],
     "discipline": ["incident_id", "student_id", "school_id", "incident_date", "offense", "action", "days_removed"],
@@ -36,12 +46,25 @@ REQUIRED = {
     "targets": ["school_id", "school_year", "period", "metric", "subgroup", "target"],
     "state_figures": ["school_year", "org_code", "subgroup", "metric", "value", "source"],
     "assessments": [
-        "student_id", "school_id", "school_year", "assessment", "administration", "test_date", "grade", "scale_score",
-        "performance_level", "percentile", "growth_percentile", "typical_growth_met",
+        "student_id",
+        "school_id",
+        "school_year",
+        "assessment",
+        "administration",
+        "test_date",
+        "grade",
+        "scale_score",
+        "performance_level",
+        "percentile",
+        "growth_percentile",
+        "typical_growth_met",
     ],
 }
 DATE_COLUMNS = {
-    "calendar": ["date"], "enrollment": ["entry_date", "exit_date"], "attendance": ["date"], "discipline": ["incident_date"],
+    "calendar": ["date"],
+    "enrollment": ["entry_date", "exit_date"],
+    "attendance": ["date"],
+    "discipline": ["incident_date"],
     "assessments": ["test_date"],
 }
 FLAG_COLUMNS = ["ell", "former_ell", "swd", "low_income"]
@@ -239,14 +262,23 @@ def test_calendars_differ_between_schools_and_plan_the_whole_running_year(db):
 
 
 def test_students_persist_across_years(db):
-    moved_up = one(db, """
+    moved_up = one(
+        db,
+        """
         select count(*) from (select distinct student_id, grade::int g from enrollment where school_year = 2025) a
         join (select distinct student_id, grade::int g from enrollment where school_year = 2026) b using (student_id)
         where b.g = a.g + 1
-    """)
+    """,
+    )
     assert moved_up > 3000
-    assert one(db, "select count(*) from enrollment where school_year = 2026 and grade = '12' "
-                   "and student_id in (select student_id from enrollment where school_year = 2025 and grade = '12')") < 30
+    assert (
+        one(
+            db,
+            "select count(*) from enrollment where school_year = 2026 and grade = '12' "
+            "and student_id in (select student_id from enrollment where school_year = 2025 and grade = '12')",
+        )
+        < 30
+    )
     # New at their school: mostly 6th graders, and 9th graders from zone middle schools or elsewhere.
     entering = db.execute("""
         select grade, count(*) from enrollment e where school_year = 2026 and not exists
@@ -256,35 +288,65 @@ def test_students_persist_across_years(db):
 
 
 def test_enrollment_events(db):
-    transfers = one(db, """
+    transfers = one(
+        db,
+        """
         select count(*) from enrollment a join enrollment b
           on a.student_id = b.student_id and a.school_year = b.school_year and a.school_id <> b.school_id
          and b.entry_date > a.exit_date and b.entry_date <= a.exit_date + 10 and a.grade = b.grade
-    """)
+    """,
+    )
     late = one(db, "select count(*) from enrollment where month(entry_date) in (10, 11, 12)")
-    withdrawals = one(db, """
+    withdrawals = one(
+        db,
+        """
         select count(*) from enrollment e where exit_date is not null
           and exit_date < (select max(date) from calendar c where c.school_id = e.school_id and c.school_year = e.school_year)
           and not exists (select 1 from enrollment f where f.student_id = e.student_id
                           and f.school_year = e.school_year and f.entry_date > e.exit_date)
-    """)
-    reentries = one(db, """select count(*) from (select student_id from enrollment
-                           group by student_id, school_id, school_year having count(*) > 1)""")
-    short = one(db, "select count(*) from (select student_id, school_id, school_year from membership group by all having count(*) < 20)")
-    disagree = one(db, """select count(*) from (select student_id, school_year from enrollment group by all
-                          having count(distinct (low_income, ell, former_ell, swd, race_ethnicity, gender)) > 1)""")
-    last_day_exits = one(db, """select count(*) from enrollment e where exit_date =
-        (select max(date) from calendar c where c.school_id = e.school_id and c.school_year = e.school_year)""")
+    """,
+    )
+    reentries = one(
+        db,
+        """select count(*) from (select student_id from enrollment
+                           group by student_id, school_id, school_year having count(*) > 1)""",
+    )
+    short = one(
+        db,
+        "select count(*) from (select student_id, school_id, school_year from membership group by all having count(*) < 20)",
+    )
+    disagree = one(
+        db,
+        """select count(*) from (select student_id, school_year from enrollment group by all
+                          having count(distinct (low_income, ell, former_ell, swd, race_ethnicity, gender)) > 1)""",
+    )
+    last_day_exits = one(
+        db,
+        """select count(*) from enrollment e where exit_date =
+        (select max(date) from calendar c where c.school_id = e.school_id and c.school_year = e.school_year)""",
+    )
     assert transfers >= 100 and late >= 100 and withdrawals >= 300 and reentries >= 20
     assert short >= 39 and disagree >= 10 and last_day_exits >= 100
     assert one(db, "select count(*) from enrollment where school_year = 2026 and exit_date is null") > 5000
     # Spells of a student never overlap, and a student has one grade a year.
-    assert one(db, """select count(*) from enrollment a join enrollment b on a.student_id = b.student_id
+    assert (
+        one(
+            db,
+            """select count(*) from enrollment a join enrollment b on a.student_id = b.student_id
                       and a.school_year = b.school_year and (a.school_id, a.entry_date) < (b.school_id, b.entry_date)
                       and a.entry_date <= coalesce(b.exit_date, date '2100-01-01')
-                      and b.entry_date <= coalesce(a.exit_date, date '2100-01-01')""") == 0
-    assert one(db, "select count(*) from (select student_id from enrollment group by student_id, school_year "
-                   "having count(distinct grade) > 1)") == 0
+                      and b.entry_date <= coalesce(a.exit_date, date '2100-01-01')""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select student_id from enrollment group by student_id, school_year "
+            "having count(distinct grade) > 1)",
+        )
+        == 0
+    )
     assert one(db, "select count(*) from enrollment where school_year < 2026 and exit_date is null") > 8000
 
 
@@ -297,10 +359,22 @@ def test_nothing_happens_after_as_of(db):
 def test_attendance_codes_and_planted_quirks(db):
     codes = dict(db.execute("select code, count(*) from attendance group by 1").fetchall())
     assert set(codes) == {"A", "AE", "AH", "AS", "T", "D"}
-    assert one(db, "select count(*) from (select student_id, school_id, date from attendance group by all having count(*) > 1)") == 0
+    assert (
+        one(
+            db,
+            "select count(*) from (select student_id, school_id, date from attendance group by all having count(*) > 1)",
+        )
+        == 0
+    )
     # Referential integrity holds for every row, quirks included.
     assert one(db, "select count(*) from attendance a anti join calendar c using (school_id, date)") == 0
-    assert one(db, "select count(*) from attendance_year a anti join enrollment e using (student_id, school_id, school_year)") == 0
+    assert (
+        one(
+            db,
+            "select count(*) from attendance_year a anti join enrollment e using (student_id, school_id, school_year)",
+        )
+        == 0
+    )
     outside = db.execute("""
         select case when exists (select 1 from enrollment e where e.student_id = a.student_id and e.school_id = a.school_id
                                    and e.school_year = a.school_year and e.exit_date < a.date)
@@ -315,57 +389,150 @@ def test_attendance_codes_and_planted_quirks(db):
 def test_discipline(db):
     actions = dict(db.execute("select action, count(*) from discipline group by 1").fetchall())
     assert set(actions) <= {"ISS", "OSS", "EXP", "ER", "ALT", "OTHER"} and {"ISS", "OSS", "ER", "OTHER"} <= set(actions)
-    assert one(db, "select count(*) from discipline where not regexp_full_match(incident_id, school_id || '-20\\d\\d-\\d{4}')") == 0
-    assert one(db, "select count(*) from (select incident_id from discipline group by 1 having count(distinct school_id) > 1)") == 0
-    assert one(db, "select count(*) from (select incident_id from discipline group by 1 having count(distinct student_id) >= 2)") >= 20
-    assert one(db, "select count(*) from (select incident_id, student_id from discipline group by all having count(*) >= 2)") >= 20
-    assert one(db, "select count(*) from (select incident_id, student_id, action from discipline group by all having count(*) > 1)") == 0
+    assert (
+        one(
+            db,
+            "select count(*) from discipline where not regexp_full_match(incident_id, school_id || '-20\\d\\d-\\d{4}')",
+        )
+        == 0
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select incident_id from discipline group by 1 having count(distinct school_id) > 1)",
+        )
+        == 0
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select incident_id from discipline group by 1 having count(distinct student_id) >= 2)",
+        )
+        >= 20
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select incident_id, student_id from discipline group by all having count(*) >= 2)",
+        )
+        >= 20
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select incident_id, student_id, action from discipline group by all having count(*) > 1)",
+        )
+        == 0
+    )
     assert one(db, "select min(days_removed) from discipline") >= 0
     assert one(db, "select max(days_removed) from discipline where action = 'OTHER'") == 0
     assert one(db, "select count(*) from discipline where days_removed = 0.5") > 0
-    assert set(r[0] for r in db.execute("select distinct offense from discipline").fetchall()) <= {
-        "Fighting", "Disruption", "Insubordination", "Threat", "Bullying", "Vandalism", "Substance", "Theft"}
+    assert {r[0] for r in db.execute("select distinct offense from discipline").fetchall()} <= {
+        "Fighting",
+        "Disruption",
+        "Insubordination",
+        "Threat",
+        "Bullying",
+        "Vandalism",
+        "Substance",
+        "Theft",
+    }
     # OSS days show as AS on the student's following school days.
-    assert one(db, """select count(*) from discipline d where action = 'OSS' and days_removed >= 1 and exists
+    assert one(
+        db,
+        """select count(*) from discipline d where action = 'OSS' and days_removed >= 1 and exists
                       (select 1 from attendance a where a.student_id = d.student_id and a.school_id = d.school_id
-                       and a.code = 'AS' and a.date > d.incident_date and a.date <= d.incident_date + 14)""") > 0.8 * one(
-        db, "select count(*) from discipline where action = 'OSS' and days_removed >= 1 and incident_date < '2026-01-10'")
+                       and a.code = 'AS' and a.date > d.incident_date and a.date <= d.incident_date + 14)""",
+    ) > 0.8 * one(
+        db,
+        "select count(*) from discipline where action = 'OSS' and days_removed >= 1 and incident_date < '2026-01-10'",
+    )
     # A student is in school on the day of their incident.
-    assert one(db, """select count(*) from discipline d join attendance a on a.student_id = d.student_id
-                      and a.school_id = d.school_id and a.date = d.incident_date where a.code in ('A', 'AE', 'AH', 'AS')""") == 0
-    outside = one(db, """select count(*) from discipline d join calendar c on c.school_id = d.school_id and c.date = d.incident_date
-                         anti join membership m on m.student_id = d.student_id and m.school_id = d.school_id and m.date = d.incident_date""")
+    assert (
+        one(
+            db,
+            """select count(*) from discipline d join attendance a on a.student_id = d.student_id
+                      and a.school_id = d.school_id and a.date = d.incident_date where a.code in ('A', 'AE', 'AH', 'AS')""",
+        )
+        == 0
+    )
+    outside = one(
+        db,
+        """select count(*) from discipline d join calendar c on c.school_id = d.school_id and c.date = d.incident_date
+                         anti join membership m on m.student_id = d.student_id and m.school_id = d.school_id and m.date = d.incident_date""",
+    )
     assert outside == 2
-    assert one(db, "select count(*) from discipline d anti join calendar c on c.school_id = d.school_id and c.date = d.incident_date") == 0
+    assert (
+        one(
+            db,
+            "select count(*) from discipline d anti join calendar c on c.school_id = d.school_id and c.date = d.incident_date",
+        )
+        == 0
+    )
 
 
 def test_surveys_reviews_and_targets(db):
     educator = db.execute("""select school_year, administration, count(distinct domain), min(score::double), max(score::double),
                              min(respondents::int), max(respondents::int) from raw_educator_survey group by 1, 2 order by 1, 2""").fetchall()
-    assert [(y, a) for y, a, *_ in educator] == [("2024", "fall"), ("2024", "spring"), ("2025", "fall"), ("2025", "spring"), ("2026", "fall")]
+    assert [(y, a) for y, a, *_ in educator] == [
+        ("2024", "fall"),
+        ("2024", "spring"),
+        ("2025", "fall"),
+        ("2025", "spring"),
+        ("2026", "fall"),
+    ]
     assert all(d == 8 and 0 <= lo <= hi <= 10 for _, _, d, lo, hi, _, _ in educator)
-    assert one(db, "select count(distinct (school_id, school_year, administration)) from raw_educator_survey where respondents::int < 5") == 1
+    assert (
+        one(
+            db,
+            "select count(distinct (school_id, school_year, administration)) from raw_educator_survey where respondents::int < 5",
+        )
+        == 1
+    )
     assert one(db, "select max(respondents::int) from raw_educator_survey") <= 70
 
     family = db.execute("""select count(*) filter (where response is null), count(*),
                            100 * avg(case when response::int >= 4 then 1 else 0 end) filter (where response is not null),
                            count(distinct item_id), count(distinct topic) from raw_family_survey""").fetchone()
     assert 0.03 < family[0] / family[1] < 0.07 and 60 <= family[2] <= 85 and family[3] == 12 and family[4] == 4
-    assert one(db, "select count(*) from (select school_id, school_year from raw_family_survey where school_year < '2026' "
-                   "group by all having count(distinct administration) = 1 and min(administration) = 'spring')") == 1
-    assert one(db, "select string_agg(distinct administration) from raw_family_survey where school_year = '2026'") == "fall"
-    assert one(db, "select count(*) from (select response_id, item_id from raw_family_survey group by all having count(*) > 1)") == 0
+    assert (
+        one(
+            db,
+            "select count(*) from (select school_id, school_year from raw_family_survey where school_year < '2026' "
+            "group by all having count(distinct administration) = 1 and min(administration) = 'spring')",
+        )
+        == 1
+    )
+    assert (
+        one(db, "select string_agg(distinct administration) from raw_family_survey where school_year = '2026'")
+        == "fall"
+    )
+    assert (
+        one(
+            db,
+            "select count(*) from (select response_id, item_id from raw_family_survey group by all having count(*) > 1)",
+        )
+        == 0
+    )
 
-    sqr = db.execute("select count(distinct domain), min(rating::int), max(rating::int), count(distinct school_year), "
-                     "string_agg(distinct review) from raw_sqr").fetchone()
+    sqr = db.execute(
+        "select count(distinct domain), min(rating::int), max(rating::int), count(distinct school_year), "
+        "string_agg(distinct review) from raw_sqr"
+    ).fetchone()
     assert sqr[0] == 5 and 1 <= sqr[1] <= sqr[2] <= 4 and sqr[3] == 3 and sqr[4] == "winter"
     assert one(db, "select count(*) from raw_sqr where not regexp_full_match(indicator, '[1-5]\\.[1-4]')") == 0
 
     targets = db.execute("select distinct school_year, period, metric, subgroup from raw_targets").fetchall()
     assert {t[0] for t in targets} == {"2025", "2026"} and {t[1] for t in targets} == {"mid_year", "end_of_year"}
     assert {(t[2], t[3]) for t in targets} >= {
-        ("chronic_absence_rate", "all"), ("attendance_rate", "all"), ("oss_rate", "all"), ("chronic_absence_rate", "swd"),
-        ("chronic_absence_rate", "ell"), ("family_favorable", "all"), ("educator_ici", "all")}
+        ("chronic_absence_rate", "all"),
+        ("attendance_rate", "all"),
+        ("oss_rate", "all"),
+        ("chronic_absence_rate", "swd"),
+        ("chronic_absence_rate", "ell"),
+        ("family_favorable", "all"),
+        ("educator_ici", "all"),
+    }
     assert one(db, "select count(*) from raw_targets where target::double < 0 or target::double > 100") == 0
 
 
@@ -384,10 +551,25 @@ def test_state_figures_are_the_real_schools_published_figures(zone, tmp_path):
     assert len(figures) == 13 * 2 * 6
     by_key = {(r["org_code"], r["school_year"], r["metric"]): r for r in figures}
     # Hand-checked against DESE's 2024-25 profile of Kiley Prep (02810315): 91.6%, 14.4 absences, 28.3%, 8.4%, ISS 0.0%, OSS 19.9%.
-    kiley = {m: by_key[("02810315", "2025", m)]["value"] for m in
-             ("attendance_rate", "avg_days_absent", "chronic_absence_rate", "severe_absence_rate", "iss_rate", "oss_rate")}
-    assert kiley == {"attendance_rate": "91.6", "avg_days_absent": "14.4", "chronic_absence_rate": "28.3",
-                     "severe_absence_rate": "8.4", "iss_rate": "0.0", "oss_rate": "19.9"}
+    kiley = {
+        m: by_key[("02810315", "2025", m)]["value"]
+        for m in (
+            "attendance_rate",
+            "avg_days_absent",
+            "chronic_absence_rate",
+            "severe_absence_rate",
+            "iss_rate",
+            "oss_rate",
+        )
+    }
+    assert kiley == {
+        "attendance_rate": "91.6",
+        "avg_days_absent": "14.4",
+        "chronic_absence_rate": "28.3",
+        "severe_absence_rate": "8.4",
+        "iss_rate": "0.0",
+        "oss_rate": "19.9",
+    }
     assert calibration[("02810315", "2024-25")]["avg_absences"] == "14.4"
     assert all(r["subgroup"] == "all" and "profiles.doe.mass.edu" in r["source"] for r in figures)
     assert {r["org_code"] for r in figures} <= set(schools.values())
@@ -411,17 +593,28 @@ def test_the_assessments_plant_what_the_academic_metrics_must_handle(zone):
     con.execute(f"create view a as select * from read_csv('{out / 'assessments.csv'}', all_varchar = true)")
     held = set(con.execute("select school_year, assessment, administration from a group by all").fetchall())
     assert {("2026", "interim_reading", "fall"), ("2026", "interim_reading", "winter")} <= held
-    assert ("2026", "interim_reading", "spring") not in held and ("2026", "mcas_ela", "spring") not in held  # after as_of
+    assert ("2026", "interim_reading", "spring") not in held and (
+        "2026",
+        "mcas_ela",
+        "spring",
+    ) not in held  # after as_of
     assert {("2025", "mcas_ela", "spring"), ("2025", "mcas_math", "spring"), ("2025", "mcas_science", "spring")} <= held
-    flags = dict(con.execute(
-        "select administration, count(typical_growth_met) filter (where typical_growth_met <> '') from a "
-        "where assessment = 'interim_reading' group by all").fetchall())
+    flags = dict(
+        con.execute(
+            "select administration, count(typical_growth_met) filter (where typical_growth_met <> '') from a "
+            "where assessment = 'interim_reading' group by all"
+        ).fetchall()
+    )
     assert flags["fall"] == 0 and flags["winter"] > 0
     moved = con.execute(
         "select count(*) from (select student_id from a where assessment = 'interim_reading' "
-        "group by student_id, school_year having count(distinct school_id) > 1)").fetchone()[0]
+        "group by student_id, school_year having count(distinct school_id) > 1)"
+    ).fetchone()[0]
     missed = con.execute(
         "select count(*) from (select student_id from a where assessment = 'interim_reading' and school_year = '2025' "
-        "group by student_id having count(*) < 3)").fetchone()[0]
-    no_sgp = con.execute("select count(*) from a where assessment = 'mcas_ela' and growth_percentile is null").fetchone()[0]
+        "group by student_id having count(*) < 3)"
+    ).fetchone()[0]
+    no_sgp = con.execute(
+        "select count(*) from a where assessment = 'mcas_ela' and growth_percentile is null"
+    ).fetchone()[0]
     assert moved > 10 and missed > 100 and no_sgp > 50

@@ -53,8 +53,9 @@ def build_zone(seed: int = 20260116, false_discovery_rate: float = 0.10):
                 for k in range(rng.poisson(rng.gamma(0.5, 0.6))):
                     action = "OSS" if rng.random() < 0.5 else "ISS"
                     day = days[rng.integers(len(days))]
-                    discipline.append((f"{sid}-{k}", sid, school, day, "disruption", action,
-                                       Decimal(int(rng.integers(1, 4)))))
+                    discipline.append(
+                        (f"{sid}-{k}", sid, school, day, "disruption", action, Decimal(int(rng.integers(1, 4))))
+                    )
     load(con, "enrollment", spells)
     load(con, "attendance", absences)
     load(con, "discipline", discipline)
@@ -73,7 +74,8 @@ def test_no_true_change_reads_clear_almost_never(zone):
     tested, clear, nominal = zone.execute(
         "select count(change_signal), count(*) filter (where change_signal = 'clear'), "
         "count(*) filter (where change_low > 0 or change_high < 0) "
-        "from marts.metric_comparisons where school_year = 2026").fetchone()
+        "from marts.metric_comparisons where school_year = 2026"
+    ).fetchone()
     assert tested > 1000  # 9 metrics × about 15 subgroups × 5 families × 2 periods
     # A 95% interval alone would exclude 0 for about one change in twenty by chance
     # (fewer here: subgroups overlap and Newcombe's interval is a little wide);
@@ -97,7 +99,8 @@ def test_the_planted_gap_is_found(zone):
 def test_no_true_gap_reads_clear_rarely(zone):
     tested, clear = zone.execute(
         "select count(gap_signal), count(*) filter (where gap_signal = 'clear') "
-        "from marts.metric_comparisons where school_id in ('B', 'C', 'D')").fetchone()
+        "from marts.metric_comparisons where school_id in ('B', 'C', 'D')"
+    ).fetchone()
     assert tested > 500
     # Each of the twelve families (three schools, two years, two periods) has at most
     # a one-in-ten chance of any 'clear' gap at all, and a pair's two gaps (ell and
@@ -107,14 +110,19 @@ def test_no_true_gap_reads_clear_rarely(zone):
 
 def test_the_false_discovery_rate_setting_reaches_the_signals(zone):
     def clear(con):
-        return con.execute("select count(*) from marts.metric_comparisons "
-                           "where 'clear' in (change_signal, gap_signal, zone_gap_signal)").fetchone()[0]
+        return con.execute(
+            "select count(*) from marts.metric_comparisons "
+            "where 'clear' in (change_signal, gap_signal, zone_gap_signal)"
+        ).fetchone()[0]
 
     strict = build_zone(false_discovery_rate=1e-30)
     try:
         assert clear(zone) > 50 and clear(strict) == 0
         # Only the signals differ: the intervals and p-values do not depend on q.
-        assert strict.execute("select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons").fetchone() == \
-            pytest.approx(zone.execute("select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons").fetchone())
+        assert strict.execute(
+            "select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons"
+        ).fetchone() == pytest.approx(
+            zone.execute("select sum(gap_p), sum(zone_gap_high) from marts.metric_comparisons").fetchone()
+        )
     finally:
         strict.close()

@@ -12,12 +12,12 @@ import datetime as dt
 
 import duckdb
 import pytest
+from ingest_zone import ingest_and_validate, write_zone
+from tinyzone import load, settings
 
-from ingest_zone import append, ingest_and_validate, write_zone
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.reconciliation import build_state_reconciliation
-from sezp_roadmap.warehouse import add_macros, SCHEMAS
-from tinyzone import load, settings
+from sezp_roadmap.warehouse import SCHEMAS, add_macros
 
 HEADER = "school_year,org_code,subgroup,metric,value,source"
 
@@ -46,7 +46,10 @@ def test_a_valid_file_with_school_district_and_state_rows_passes(tmp_path):
     run = ingest_and_validate(folder)
     assert not run.errors
     assert run.count("staging.state_figures") == 4
-    assert run.con.execute("select state_school_id from staging.schools order by school_id").fetchall() == [("02810315",), (None,)]
+    assert run.con.execute("select state_school_id from staging.schools order by school_id").fetchall() == [
+        ("02810315",),
+        (None,),
+    ]
 
 
 def test_schools_without_the_optional_column_are_read_as_before(tmp_path):
@@ -91,28 +94,41 @@ def test_each_rule_of_the_extract_names_file_row_column_and_value(tmp_path, row,
 
 
 def test_the_same_figure_twice_with_different_values_is_an_error_naming_both_rows(tmp_path):
-    run = ingest_and_validate(with_state_figures(
-        tmp_path, "2025,02810315,all,oss_rate,3.0,x", "2025,02810315,all,oss_rate,3.4,x", "2025,02810315,all,oss_rate,3.0,x",
-    ))
+    run = ingest_and_validate(
+        with_state_figures(
+            tmp_path,
+            "2025,02810315,all,oss_rate,3.0,x",
+            "2025,02810315,all,oss_rate,3.4,x",
+            "2025,02810315,all,oss_rate,3.0,x",
+        )
+    )
     assert errors_of(run) == [("duplicate_key", "state_figures.csv", 3, "value", "3.4")]
     assert "state_figures.csv, row 2" in run.errors[0]["expected"]
     assert sorted(f["rule"] for f in run.findings) == ["attendance_outside_enrollment", "duplicate_row"]
 
 
 def test_a_district_code_and_the_state_code_need_no_school(tmp_path):
-    run = ingest_and_validate(with_state_figures(
-        tmp_path, "2025,02810000,all,oss_rate,3.0,x", "2025,00000000,all,oss_rate,2.6,x",
-    ))
+    run = ingest_and_validate(
+        with_state_figures(
+            tmp_path,
+            "2025,02810000,all,oss_rate,3.0,x",
+            "2025,00000000,all,oss_rate,2.6,x",
+        )
+    )
     assert not run.errors
 
 
 @pytest.mark.parametrize(
     ("schools", "expected"),
     [
-        ("school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,2810315\nB,Beta,9-12,\n",
-         [("schools_state_id_format", "schools.csv", 2, "state_school_id", "2810315")]),
-        ("school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,02810315\nB,Beta,9-12,02810315\n",
-         [("schools_state_id_duplicate", "schools.csv", 3, "state_school_id", "02810315")]),
+        (
+            "school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,2810315\nB,Beta,9-12,\n",
+            [("schools_state_id_format", "schools.csv", 2, "state_school_id", "2810315")],
+        ),
+        (
+            "school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,02810315\nB,Beta,9-12,02810315\n",
+            [("schools_state_id_duplicate", "schools.csv", 3, "state_school_id", "02810315")],
+        ),
     ],
 )
 def test_state_school_id_is_eight_digits_and_one_school_each(tmp_path, schools, expected):
@@ -126,7 +142,9 @@ def test_state_school_id_is_eight_digits_and_one_school_each(tmp_path, schools, 
 # --- reconciliation ------------------------------------------------------------------------------
 
 
-def reconciliation_warehouse(ours: list[tuple], state: list[tuple], *, complete: bool = True) -> duckdb.DuckDBPyConnection:
+def reconciliation_warehouse(
+    ours: list[tuple], state: list[tuple], *, complete: bool = True
+) -> duckdb.DuckDBPyConnection:
     """Schools A (02810315), B (02810316) and C (no code); marts.metric_values holds `ours`
     (school, year, period, metric, subgroup, value, suppressed); staging.state_figures holds `state`."""
     con = add_macros(duckdb.connect())
@@ -144,8 +162,10 @@ def reconciliation_warehouse(ours: list[tuple], state: list[tuple], *, complete:
             [school, year, period, metric, subgroup, None if suppressed else value, suppressed],
         )
     con.execute("create table meta.periods (school_year integer, period varchar, is_complete boolean)")
-    con.execute("insert into meta.periods values (2025, 'mid_year', true), (2025, 'end_of_year', true), (2026, 'end_of_year', ?)",
-                [complete])
+    con.execute(
+        "insert into meta.periods values (2025, 'mid_year', true), (2025, 'end_of_year', true), (2026, 'end_of_year', ?)",
+        [complete],
+    )
     return con
 
 
@@ -153,8 +173,15 @@ def figure(code: str, metric: str, value: float, year: int = 2025, subgroup: str
     return (year, code, subgroup, metric, value, "DESE")
 
 
-def ours_row(school: str, metric: str, value: float, year: int = 2025, subgroup: str = "all", suppressed: bool = False,
-             period: str = "end_of_year") -> tuple:
+def ours_row(
+    school: str,
+    metric: str,
+    value: float,
+    year: int = 2025,
+    subgroup: str = "all",
+    suppressed: bool = False,
+    period: str = "end_of_year",
+) -> tuple:
     return (school, year, period, metric, subgroup, value, suppressed)
 
 
@@ -171,20 +198,28 @@ AS_OF = dt.date(2026, 1, 16)
 def test_exactly_the_tolerance_agrees_and_a_hundredth_more_differs():
     con = reconciliation_warehouse(
         [
-            ours_row("A", "attendance_rate", 92.1),          # 92.1 − 91.6 = 0.5 = the tolerance: agrees
-            ours_row("B", "attendance_rate", 92.11),         # 0.51: differs
-            ours_row("A", "chronic_absence_rate", 29.0),     # 29.0 − 30.0 = −1.0, tolerance 1.0: agrees
-            ours_row("B", "chronic_absence_rate", 28.99),    # −1.01: differs
-            ours_row("A", "avg_days_absent", 15.4),          # +1.0 day, tolerance 1.0: agrees
-            ours_row("A", "oss_rate", 20.0),                 # same as DESE's
+            ours_row("A", "attendance_rate", 92.1),  # 92.1 − 91.6 = 0.5 = the tolerance: agrees
+            ours_row("B", "attendance_rate", 92.11),  # 0.51: differs
+            ours_row("A", "chronic_absence_rate", 29.0),  # 29.0 − 30.0 = −1.0, tolerance 1.0: agrees
+            ours_row("B", "chronic_absence_rate", 28.99),  # −1.01: differs
+            ours_row("A", "avg_days_absent", 15.4),  # +1.0 day, tolerance 1.0: agrees
+            ours_row("A", "oss_rate", 20.0),  # same as DESE's
         ],
         [
-            figure("02810315", "attendance_rate", 91.6), figure("02810316", "attendance_rate", 91.6),
-            figure("02810315", "chronic_absence_rate", 30.0), figure("02810316", "chronic_absence_rate", 30.0),
-            figure("02810315", "avg_days_absent", 14.4), figure("02810315", "oss_rate", 20.0),
+            figure("02810315", "attendance_rate", 91.6),
+            figure("02810316", "attendance_rate", 91.6),
+            figure("02810315", "chronic_absence_rate", 30.0),
+            figure("02810316", "chronic_absence_rate", 30.0),
+            figure("02810315", "avg_days_absent", 14.4),
+            figure("02810315", "oss_rate", 20.0),
         ],
     )
-    assert build_state_reconciliation(con, settings(AS_OF)) == {"differs": 2, "agrees": 4, "ours_hidden": 0, "ours_year_to_date": 0}
+    assert build_state_reconciliation(con, settings(AS_OF)) == {
+        "differs": 2,
+        "agrees": 4,
+        "ours_hidden": 0,
+        "ours_year_to_date": 0,
+    }
     assert statuses(con) == [
         ("A", 2025, "all", "attendance_rate", 92.1, 91.6, 0.5, "agrees"),
         ("A", 2025, "all", "avg_days_absent", 15.4, 14.4, 1.0, "agrees"),
@@ -196,7 +231,9 @@ def test_exactly_the_tolerance_agrees_and_a_hundredth_more_differs():
 
 
 def test_the_tolerance_is_a_setting():
-    con = reconciliation_warehouse([ours_row("A", "attendance_rate", 92.1)], [figure("02810315", "attendance_rate", 91.6)])
+    con = reconciliation_warehouse(
+        [ours_row("A", "attendance_rate", 92.1)], [figure("02810315", "attendance_rate", 91.6)]
+    )
     build_state_reconciliation(con, settings(AS_OF, state_figures={"tolerance": {"attendance_rate": 0.49}}))
     assert statuses(con)[0][-1] == "differs"
     with pytest.raises(InputProblem, match="no tolerance is set"):
@@ -228,14 +265,14 @@ def test_only_figures_present_on_both_sides_of_a_mapped_school_at_the_end_of_the
     con = reconciliation_warehouse(
         [
             ours_row("A", "attendance_rate", 92.0, period="mid_year"),  # mid-year: DESE's figures are end-of-year
-            ours_row("B", "oss_rate", 5.0),                               # no DESE figure for it
-            ours_row("C", "oss_rate", 5.0),                               # no DESE code
+            ours_row("B", "oss_rate", 5.0),  # no DESE figure for it
+            ours_row("C", "oss_rate", 5.0),  # no DESE code
         ],
         [
             figure("02810315", "attendance_rate", 91.6),
-            figure("02810000", "oss_rate", 5.0),   # the district
-            figure("00000000", "oss_rate", 2.6),   # the state
-            figure("02810316", "iss_rate", 1.0),   # no figure of ours
+            figure("02810000", "oss_rate", 5.0),  # the district
+            figure("00000000", "oss_rate", 2.6),  # the state
+            figure("02810316", "iss_rate", 1.0),  # no figure of ours
         ],
     )
     build_state_reconciliation(con, settings(AS_OF))
@@ -245,11 +282,16 @@ def test_only_figures_present_on_both_sides_of_a_mapped_school_at_the_end_of_the
 def test_the_data_dictionary_documents_every_column_of_the_mart():
     from test_examples import documented_columns
 
-    con = reconciliation_warehouse([ours_row("A", "attendance_rate", 92.1)], [figure("02810315", "attendance_rate", 91.6)])
+    con = reconciliation_warehouse(
+        [ours_row("A", "attendance_rate", 92.1)], [figure("02810315", "attendance_rate", 91.6)]
+    )
     build_state_reconciliation(con, settings(AS_OF))
-    published = {c for (c,) in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'state_reconciliation'"
-    ).fetchall()}
+    published = {
+        c
+        for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'marts' and table_name = 'state_reconciliation'"
+        ).fetchall()
+    }
     assert published == documented_columns()["marts.state_reconciliation"]
 
 

@@ -11,7 +11,6 @@ import re
 
 import duckdb
 import pytest
-
 from reports_zone import build_report_zone
 
 
@@ -92,10 +91,13 @@ def test_no_state_figures_no_block(tmp_path):
 def test_the_data_quality_page_lists_what_differs_first_with_the_reasons(zone):
     _, warehouse, reports = zone
     html = page(reports, "data-quality.html")
-    section = html[html.index('aria-labelledby="dq-state"'):]
+    section = html[html.index('aria-labelledby="dq-state"') :]
     section = section[: section.index("</section>")]
-    for reason in ("school of their last enrollment in the end-of-year SIMS collection", "at least 20 days of membership",
-                   "suppresses small groups"):
+    for reason in (
+        "school of their last enrollment in the end-of-year SIMS collection",
+        "at least 20 days of membership",
+        "suppresses small groups",
+    ):
         assert reason in section
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute("select status, count(*) from marts.state_reconciliation group by status").fetchall()
@@ -108,15 +110,29 @@ def test_the_data_quality_page_lists_what_differs_first_with_the_reasons(zone):
     assert order == sorted(order)
     assert f"{counts.get('differs', 0)} differ" in section
     if counts.get("agrees"):
-        assert "<details class=\"reconciliation-agrees\">" in section
+        assert '<details class="reconciliation-agrees">' in section
 
 
 def test_the_data_quality_page_says_how_to_add_the_figures_when_there_are_none(tmp_path):
-    from sezp_roadmap.cli import main
     from test_pipeline import write_tiny_zone
 
+    from sezp_roadmap.cli import main
+
     data = write_tiny_zone(tmp_path / "landing")  # no state_figures.csv
-    assert main(["build", "--data", str(data), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]) == 0
+    assert (
+        main(
+            [
+                "build",
+                "--data",
+                str(data),
+                "--warehouse",
+                str(tmp_path / "wh.duckdb"),
+                "--reports",
+                str(tmp_path / "out"),
+            ]
+        )
+        == 0
+    )
     page = (tmp_path / "out" / "data-quality.html").read_text()
     assert "add DESE's published figures as <code>state_figures.csv</code>" in page
 
@@ -135,7 +151,9 @@ def test_pages_with_state_figures_render_in_chromium_without_errors(zone):
                 assert tab.locator(target).is_visible(), parts
                 test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
                 tab.locator(target).scroll_into_view_if_needed()
-                tab.screenshot(path=str(test_browser.SCREENSHOTS / ("state-" + "-".join(parts).replace(".html", "") + ".png")))
+                tab.screenshot(
+                    path=str(test_browser.SCREENSHOTS / ("state-" + "-".join(parts).replace(".html", "") + ".png"))
+                )
                 tab.close()
                 assert not problems, (parts, problems)
         finally:

@@ -4,7 +4,8 @@ import datetime as dt
 
 import hypothesis.strategies as st
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 
 from tests.tinyzone import Student, calendar, cell, compute, has_cell, load, settings, warehouse, weekdays
 
@@ -50,7 +51,12 @@ def test_primary_and_complementary_suppression_by_hand():
     con = zone_of(students)
     white = cell(con, "A", "chronic_absence_rate", "white")
     assert (white["n"], white["value"], white["numerator"], white["denominator"], white["suppressed"]) == (
-        3, None, None, None, True)
+        3,
+        None,
+        None,
+        None,
+        True,
+    )
     black = cell(con, "A", "chronic_absence_rate", "black")
     assert (black["n"], black["value"], black["suppressed"]) == (12, None, True)
     assert cell(con, "A", "chronic_absence_rate", "hispanic")["suppressed"] is False

@@ -62,17 +62,36 @@ def test_without_last_years_movement_the_mid_year_value_must_already_meet_the_ta
 
 
 def test_on_pace_with_a_hidden_or_missing_mid_year_value():
-    assert t.on_pace(None, 30.0, "lower", mid_suppressed=True, last_mid_value=20.0, last_end_value=24.0).status == t.HIDDEN
+    assert (
+        t.on_pace(None, 30.0, "lower", mid_suppressed=True, last_mid_value=20.0, last_end_value=24.0).status == t.HIDDEN
+    )
     assert t.on_pace(None, 30.0, "lower").status == t.NO_DATA
 
 
 def target_row(**overrides) -> dict:
     row = {
-        "school_id": "A", "school_name": "Alpha", "school_year": 2026, "period": "mid_year",
-        "metric": "chronic_absence_rate", "label": "Chronic absence", "unit": "percent", "direction": "lower",
-        "population": "students", "subgroup": "swd", "target": 30.0, "n": 8, "value": None, "suppressed": True,
-        "target_met": None, "target_gap": None, "target_gap_students": None, "mid_value": None,
-        "mid_suppressed": True, "last_mid_value": 20.0, "last_end_value": 24.0, "period_complete": True,
+        "school_id": "A",
+        "school_name": "Alpha",
+        "school_year": 2026,
+        "period": "mid_year",
+        "metric": "chronic_absence_rate",
+        "label": "Chronic absence",
+        "unit": "percent",
+        "direction": "lower",
+        "population": "students",
+        "subgroup": "swd",
+        "target": 30.0,
+        "n": 8,
+        "value": None,
+        "suppressed": True,
+        "target_met": None,
+        "target_gap": None,
+        "target_gap_students": None,
+        "mid_value": None,
+        "mid_suppressed": True,
+        "last_mid_value": 20.0,
+        "last_end_value": 24.0,
+        "period_complete": True,
     }
     return {**row, **overrides}
 
@@ -86,24 +105,48 @@ def test_a_judged_row_never_carries_a_hidden_figure():
 
 
 def test_judged_rows_say_how_they_were_judged():
-    met = judge(target_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True),
-                min_students=10, min_respondents=5)
+    met = judge(
+        target_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True),
+        min_students=10,
+        min_respondents=5,
+    )
     assert (met["status"], met["actual"], met["target_text"], met["how"]) == (t.MET, "31.2%", "31.2%", "—")
-    missed = judge(target_row(subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2,
-                              target_gap_students=3), min_students=10, min_respondents=5)
+    missed = judge(
+        target_row(
+            subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2, target_gap_students=3
+        ),
+        min_students=10,
+        min_respondents=5,
+    )
     assert (missed["status"], missed["how"]) == (t.NOT_MET, "1.2 points to go (3 students)")
-    pace = judge(target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0,
-                            mid_suppressed=False), min_students=10, min_respondents=5)
+    pace = judge(
+        target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0, mid_suppressed=False),
+        min_students=10,
+        min_respondents=5,
+    )
     assert pace["status"] == t.ON_PACE
-    assert pace["how"] == ("projected 29.0% = mid-year 25.0% + 4.0 points "
-                           "(last year's mid-year to end-of-year movement)")
+    assert pace["how"] == (
+        "projected 29.0% = mid-year 25.0% + 4.0 points (last year's mid-year to end-of-year movement)"
+    )
     # Once the year is over, an end-of-year target is judged on its own cell.
-    over = judge(target_row(subgroup="all", period="end_of_year", period_complete=True, value=31.0, suppressed=False,
-                            target_met=False, target_gap=1.0), min_students=10, min_respondents=5)
+    over = judge(
+        target_row(
+            subgroup="all",
+            period="end_of_year",
+            period_complete=True,
+            value=31.0,
+            suppressed=False,
+            target_met=False,
+            target_gap=1.0,
+        ),
+        min_students=10,
+        min_respondents=5,
+    )
     assert over["status"] == t.NOT_MET
 
 
 # -- too close to call: the projection's range straddles the target ---------------------------
+
 
 @pytest.mark.parametrize(
     ("target", "expected"),
@@ -138,9 +181,22 @@ def test_too_close_to_call_when_higher_is_better_and_without_last_years_movement
 
 
 def test_the_targets_page_says_how_a_target_too_close_to_call_was_judged():
-    pace = judge(target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0,
-                            mid_suppressed=False, mid_ci_low=21.0, mid_ci_high=29.5, target=30.0),
-                 min_students=10, min_respondents=5)
+    pace = judge(
+        target_row(
+            subgroup="all",
+            period="end_of_year",
+            period_complete=False,
+            mid_value=25.0,
+            mid_suppressed=False,
+            mid_ci_low=21.0,
+            mid_ci_high=29.5,
+            target=30.0,
+        ),
+        min_students=10,
+        min_respondents=5,
+    )
     assert pace["status"] == t.TOO_CLOSE
-    assert pace["how"] == ("projected 29.0% = mid-year 25.0% + 4.0 points (last year's mid-year to end-of-year "
-                           "movement); likely range 25.0% to 33.5%, on both sides of the target")
+    assert pace["how"] == (
+        "projected 29.0% = mid-year 25.0% + 4.0 points (last year's mid-year to end-of-year "
+        "movement); likely range 25.0% to 33.5%, on both sides of the target"
+    )

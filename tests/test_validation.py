@@ -6,13 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
+
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.rules import RULES, RULES_BY_ID
 from sezp_roadmap.schemas import schema_of
 from sezp_roadmap.subgroups import SUBGROUPS
 from sezp_roadmap.validation import run as validation
-from sezp_roadmap.rules import RULES, RULES_BY_ID
 from sezp_roadmap.warehouse import SQL_DIR
 
 PACKAGE = Path(validation.__file__).resolve().parent.parent
@@ -39,7 +39,9 @@ def test_every_schema_is_the_registry_extract_with_descriptions():
 
 
 def test_subgroup_ids_include_the_data_contract_and_every_grade():
-    assert {"all", "hispanic", "high_needs", "non_low_income", "nonbinary", "grade_K", "grade_PK", "grade_12"} <= set(SUBGROUPS)
+    assert {"all", "hispanic", "high_needs", "non_low_income", "nonbinary", "grade_K", "grade_PK", "grade_12"} <= set(
+        SUBGROUPS
+    )
     assert "grade_7" in SUBGROUPS and "grade_13" not in SUBGROUPS and "ELL" not in SUBGROUPS
 
 
@@ -71,9 +73,14 @@ def test_a_file_stops_the_run_only_when_most_of_its_rows_cannot_be_counted(tmp_p
     assert set(errors) == ({"too_many_bad_rows"} if stops else set())
     if stops:
         message = errors["too_many_bad_rows"]
-        assert message.startswith("discipline.csv: 21 of 40 rows (52.5%) cannot be counted (by rule: discipline_outside_enrollment: 21;")
+        assert message.startswith(
+            "discipline.csv: 21 of 40 rows (52.5%) cannot be counted (by rule: discipline_outside_enrollment: 21;"
+        )
         assert "(expected at most 50% of a file's rows (setting validation.max_bad_row_share: 0.5)" in message
-        assert "set validation: {max_bad_row_share: 0.53} in the roadmap.yaml beside the extracts, or in the settings file given with --config" in message
+        assert (
+            "set validation: {max_bad_row_share: 0.53} in the roadmap.yaml beside the extracts, or in the settings file given with --config"
+            in message
+        )
 
 
 @pytest.mark.parametrize(("stray", "stops"), [(9, False), (10, False), (11, True)])
@@ -95,8 +102,18 @@ def _unknown_student(i):
 @pytest.mark.parametrize(
     ("stray_row", "rule", "setting", "says"),
     [
-        (_last_year, "mostly_outside_calendar_years", "max_outside_calendar_share", "are dated in school years the calendar extract does not cover"),
-        (_unknown_student, "mostly_unknown_students", "max_unknown_student_share", "name a student_id the enrollment extract does not have at all"),
+        (
+            _last_year,
+            "mostly_outside_calendar_years",
+            "max_outside_calendar_share",
+            "are dated in school years the calendar extract does not cover",
+        ),
+        (
+            _unknown_student,
+            "mostly_unknown_students",
+            "max_unknown_student_share",
+            "name a student_id the enrollment extract does not have at all",
+        ),
     ],
 )
 @pytest.mark.parametrize(("stray", "stops"), [(9, False), (10, False), (11, True)])
@@ -118,7 +135,9 @@ def test_a_wrong_file_gets_its_signature_alone_and_one_change_lets_it_through(tm
     errors = _stops(folder)
     assert set(errors) == {"mostly_outside_calendar_years"}
     message = errors["mostly_outside_calendar_years"]
-    assert message.startswith("discipline.csv: 30 of 30 rows (100.0%) are dated in school years the calendar extract does not cover")
+    assert message.startswith(
+        "discipline.csv: 30 of 30 rows (100.0%) are dated in school years the calendar extract does not cover"
+    )
     assert "an export of another school year" in message
     settings = re.search(r"set validation: \{(.*?)\}", message).group(1)
     assert settings == "max_outside_calendar_share: 1.00, max_bad_row_share: 1.00"
@@ -202,7 +221,6 @@ def test_the_schema_checks_every_row_codes_from_the_settings_patterns_and_nulls(
     assert (issue.file, issue.row, issue.column, issue.value) == ("enrollment.csv", 2, "grade", None)
     run.con.execute("delete from staging.discipline")
     assert validation.schema_issues(run.con, EXTRACTS["discipline"], run.settings) == []
-
 
 
 def test_the_users_data_contract_names_every_column_rule_and_subgroup():

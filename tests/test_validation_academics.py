@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
+
 from sezp_roadmap.assessments import parse_assessments
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.errors import InputProblem
@@ -31,20 +31,29 @@ def test_results_of_known_assessments_and_levels_pass(tmp_path):
 
 def test_an_optional_column_may_be_left_out_or_given(tmp_path):
     folder = write_zone(tmp_path / "landing")
-    append(folder, "assessments.csv", HEADER + ",percentile,growth_percentile,typical_growth_met",
-           f"0001,A,2026,interim_reading,fall,{FALL},7,480,At or above grade level,55,,N")
+    append(
+        folder,
+        "assessments.csv",
+        HEADER + ",percentile,growth_percentile,typical_growth_met",
+        f"0001,A,2026,interim_reading,fall,{FALL},7,480,At or above grade level,55,,N",
+    )
     run = ingest_and_validate(folder)
     assert run.errors == []
-    assert run.con.execute("select percentile, growth_percentile, typical_growth_met from staging.assessments").fetchall() == [
-        (55, None, False)
-    ]
+    assert run.con.execute(
+        "select percentile, growth_percentile, typical_growth_met from staging.assessments"
+    ).fetchall() == [(55, None, False)]
 
 
 def test_an_unknown_assessment_is_an_error_naming_the_setting(tmp_path):
     run = with_results(tmp_path, f"0001,A,2026,iready_reading,fall,{FALL},7,480,At or above grade level")
     (error,) = run.errors
     assert (error["rule"], error["file"], error["row"], error["column_name"], error["value"]) == (
-        "unknown_code", "assessments.csv", 2, "assessment", "iready_reading")
+        "unknown_code",
+        "assessments.csv",
+        2,
+        "assessment",
+        "iready_reading",
+    )
     assert "assessments:" in error["message"] and "mcas_ela" in error["expected"]
 
 
@@ -57,7 +66,11 @@ def test_an_unknown_level_is_an_error_naming_the_setting_and_the_levels(tmp_path
     )
     (error,) = run.errors
     assert (error["rule"], error["row"], error["column_name"], error["value"]) == (
-        "assessments_unknown_level", 3, "performance_level", "Meeting Expectations")
+        "assessments_unknown_level",
+        3,
+        "performance_level",
+        "Meeting Expectations",
+    )
     assert "settings (assessments: levels)" in error["message"]
     assert "interim_reading (assessments: 3+ grade levels below; 2 grade levels below" in error["expected"]
 
@@ -94,7 +107,14 @@ def test_a_repeated_result_with_a_different_level_is_a_duplicate_key(tmp_path):
     assert [e["rule"] for e in run.errors] == ["duplicate_key"]
 
 
-GOOD = {"id": "star", "label": "STAR", "subject": "ela", "kind": "interim", "levels": ["Low", "High"], "meeting": ["High"]}
+GOOD = {
+    "id": "star",
+    "label": "STAR",
+    "subject": "ela",
+    "kind": "interim",
+    "levels": ["Low", "High"],
+    "meeting": ["High"],
+}
 
 
 @pytest.mark.parametrize(
@@ -128,4 +148,9 @@ def test_a_zone_replaces_the_list_with_its_own_assessments(tmp_path):
         "assessments:\n  - {id: star, label: STAR, subject: ela, kind: interim, levels: [Low, High], meeting: [High]}\n"
     )
     (star,) = load_settings(None, tmp_path).assessments
-    assert (star.id, star.levels, star.meeting, star.meeting_label) == ("star", ("Low", "High"), ("High",), "meeting expectations")
+    assert (star.id, star.levels, star.meeting, star.meeting_label) == (
+        "star",
+        ("Low", "High"),
+        ("High",),
+        "meeting expectations",
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-
 from ingest_zone import DAYS, append, write_zone
 
 
@@ -66,16 +65,30 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
     from pipelines.resources import RoadmapPaths
 
     assert {key.name for key in defs.get_repository_def().asset_graph.asset_check_keys} == {
-        f"{name}_valid" for name in ("schools", "calendar", "enrollment", "attendance", "discipline",
-                                     "educator_survey", "family_survey", "sqr", "targets", "state_figures",
-                                     "assessments")
+        f"{name}_valid"
+        for name in (
+            "schools",
+            "calendar",
+            "enrollment",
+            "attendance",
+            "discipline",
+            "educator_survey",
+            "family_survey",
+            "sqr",
+            "targets",
+            "state_figures",
+            "assessments",
+        )
     }
     folder = write_zone(tmp_path / "landing")
     append(folder, "targets.csv", "A,2026,end_of_year,attendance_rate,everyone,95")
     paths = RoadmapPaths(data_dir=str(folder), warehouse=str(tmp_path / "wh.duckdb"), reports_dir=str(tmp_path / "out"))
     result = dg.materialize(
-        all_assets, partition_key=partition_key(2026, "end_of_year"), resources={"paths": paths},
-        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False,
+        all_assets,
+        partition_key=partition_key(2026, "end_of_year"),
+        resources={"paths": paths},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
     )
     assert not result.success
     evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
@@ -85,6 +98,9 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
     table = failed.metadata["failing rows (first 50)"].value
     assert "| targets.csv | 5 | subgroup | everyone |" in table
     assert failed.metadata["errors"].value == 1
-    materialized = {e.event_specific_data.materialization.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    materialized = {
+        e.event_specific_data.materialization.asset_key.to_user_string()
+        for e in result.get_asset_materialization_events()
+    }
     assert "targets" in materialized and "published_roadmap" not in materialized
     assert not (tmp_path / "wh.duckdb").exists() and not (tmp_path / "out").exists()

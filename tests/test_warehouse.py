@@ -23,7 +23,9 @@ def test_a_new_mart_filled_with_more_than_a_row_group_in_one_transaction_can_be_
         assert con.execute("select count(*) from marts.metric_values where school_id = 'S7'").fetchone()[0] == 300
     con.close()
     con = duckdb.connect(str(tmp_path / "wh.duckdb"))
-    assert con.execute("select count(*) from marts.metric_values where school_id = 'S7' and n >= 0").fetchone()[0] == 300
+    assert (
+        con.execute("select count(*) from marts.metric_values where school_id = 'S7' and n >= 0").fetchone()[0] == 300
+    )
 
 
 def test_a_comment_ending_in_a_semicolon_ends_no_statement():

@@ -16,7 +16,7 @@ import yaml
 from sezp_roadmap import metric_engine
 from sezp_roadmap.config import DEFAULTS_FILE, Settings
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import add_macros, SCHEMAS
+from sezp_roadmap.warehouse import SCHEMAS, add_macros
 
 YEAR = 2026
 
@@ -87,10 +87,23 @@ class Student:
     swd: bool = False
     low_income: bool = False
 
-    def spell(self, student_id: str, school: str, grade: str, entry: dt.date, exit_: dt.date | None = None,
-              year: int = YEAR) -> tuple:
-        return (student_id, school, year, grade, entry, exit_, self.race, self.gender,
-                self.ell, self.former_ell, self.swd, self.low_income)
+    def spell(
+        self, student_id: str, school: str, grade: str, entry: dt.date, exit_: dt.date | None = None, year: int = YEAR
+    ) -> tuple:
+        return (
+            student_id,
+            school,
+            year,
+            grade,
+            entry,
+            exit_,
+            self.race,
+            self.gender,
+            self.ell,
+            self.former_ell,
+            self.swd,
+            self.low_income,
+        )
 
 
 def compute(con: duckdb.DuckDBPyConnection, s: Settings) -> None:
@@ -112,8 +125,9 @@ def cell(con, school: str, metric: str, subgroup: str = "all", period: str = "en
     return dict(zip(columns, rows[0]))
 
 
-def comparison(con, school: str, metric: str, subgroup: str = "all", period: str = "end_of_year",
-               year: int = YEAR) -> dict:
+def comparison(
+    con, school: str, metric: str, subgroup: str = "all", period: str = "end_of_year", year: int = YEAR
+) -> dict:
     cursor = con.execute(
         "select * from marts.metric_comparisons where school_id = ? and school_year = ? and period = ? "
         "and metric = ? and subgroup = ?",
@@ -126,10 +140,14 @@ def comparison(con, school: str, metric: str, subgroup: str = "all", period: str
     return dict(zip(columns, rows[0]))
 
 
-def has_cell(con, school: str, metric: str, subgroup: str = "all", period: str = "end_of_year",
-             year: int = YEAR) -> bool:
-    return con.execute(
-        "select count(*) from marts.metric_values where school_id = ? and school_year = ? and period = ? "
-        "and metric = ? and subgroup = ?",
-        [school, year, period, metric, subgroup],
-    ).fetchone()[0] > 0
+def has_cell(
+    con, school: str, metric: str, subgroup: str = "all", period: str = "end_of_year", year: int = YEAR
+) -> bool:
+    return (
+        con.execute(
+            "select count(*) from marts.metric_values where school_id = ? and school_year = ? and period = ? "
+            "and metric = ? and subgroup = ?",
+            [school, year, period, metric, subgroup],
+        ).fetchone()[0]
+        > 0
+    )

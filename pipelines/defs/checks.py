@@ -46,7 +46,9 @@ def failing_rows_markdown(outcome: Outcome) -> str:
             "| " + " | ".join(_cell(v) for v in (p.file, p.row, p.column, p.value, p.message, p.expected)) + " |"
         )
     if outcome.error_count > len(outcome.errors):
-        lines.append(f"\n{outcome.error_count - len(outcome.errors):,} more rows are in the warehouse table meta.errors.")
+        lines.append(
+            f"\n{outcome.error_count - len(outcome.errors):,} more rows are in the warehouse table meta.errors."
+        )
     return "\n".join(lines)
 
 

@@ -50,6 +50,8 @@ def extract_assets(context: dg.AssetExecutionContext, paths: RoadmapPaths):
     """
     selected = {key.to_user_string() for key in context.selected_asset_keys}
     with explained_failures():
-        counts = stages.ingest_extracts(paths.locations, [name for name in EXTRACTS if name in selected], paths.settings())
+        counts = stages.ingest_extracts(
+            paths.locations, [name for name in EXTRACTS if name in selected], paths.settings()
+        )
     for name, values in counts.items():
         yield dg.MaterializeResult(asset_key=name, metadata={k: dg.MetadataValue.int(v) for k, v in values.items()})

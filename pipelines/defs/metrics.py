@@ -90,7 +90,9 @@ def metric_marts(context: dg.AssetExecutionContext, paths: RoadmapPaths):
         },
     )
     yield dg.MaterializeResult(asset_key="metric_comparisons", metadata={"rows": dg.MetadataValue.int(counts["rows"])})
-    yield dg.MaterializeResult(asset_key="metric_catalog", metadata={"metrics": dg.MetadataValue.int(counts["metrics"])})
+    yield dg.MaterializeResult(
+        asset_key="metric_catalog", metadata={"metrics": dg.MetadataValue.int(counts["metrics"])}
+    )
     yield dg.MaterializeResult(asset_key="assessment_levels")
     for name in AGGREGATES:
         yield dg.MaterializeResult(asset_key=name, metadata={"rows": dg.MetadataValue.int(counts[name])})

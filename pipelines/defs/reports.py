@@ -47,5 +47,8 @@ def published_roadmap(paths: RoadmapPaths) -> dg.MaterializeResult:
     with explained_failures():
         where = stages.publish(paths.locations)
     return dg.MaterializeResult(
-        metadata={"warehouse": dg.MetadataValue.path(where["warehouse"]), "reports": dg.MetadataValue.path(where["reports"])}
+        metadata={
+            "warehouse": dg.MetadataValue.path(where["warehouse"]),
+            "reports": dg.MetadataValue.path(where["reports"]),
+        }
     )

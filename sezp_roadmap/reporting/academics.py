@@ -48,8 +48,11 @@ class AssessmentBlock:
 def blocks(sections: Sections, school_id: str, assessments: tuple[Assessment, ...]) -> list[AssessmentBlock]:
     """Each interim the period has, then the state test: this period's, or at mid-year last spring's."""
     data = sections.data
-    found = [_interim_block(sections, school_id, a) for a in assessments
-             if not a.is_state and data.cell(school_id, a.metric_ids[0]) is not None]
+    found = [
+        _interim_block(sections, school_id, a)
+        for a in assessments
+        if not a.is_state and data.cell(school_id, a.metric_ids[0]) is not None
+    ]
     states = [a for a in assessments if a.is_state]
     current = [a for a in states if data.cell(school_id, a.metric_ids[0]) is not None]
     if current:
@@ -63,8 +66,14 @@ def blocks(sections: Sections, school_id: str, assessments: tuple[Assessment, ..
 
 
 def _sections_of(sections: Sections, data: PeriodData) -> Sections:
-    return Sections(data, sections.min_students, sections.min_respondents, sections.min_finding_n,
-                    sections.assessments, sections.min_sgp_students)
+    return Sections(
+        data,
+        sections.min_students,
+        sections.min_respondents,
+        sections.min_finding_n,
+        sections.assessments,
+        sections.min_sgp_students,
+    )
 
 
 def _administration(data: PeriodData, school_id: str, assessment: Assessment) -> str | None:
@@ -81,13 +90,19 @@ def _interim_block(sections: Sections, school_id: str, assessment: Assessment) -
         cell = data.cell(school_id, metric)
         if cell is not None:
             info = sections.info(metric)
-            said.append(sentences.glance_sentence(info, cell, data.period, sections._min_for(info), sections.min_finding_n))
+            said.append(
+                sentences.glance_sentence(info, cell, data.period, sections._min_for(info), sections.min_finding_n)
+            )
     if administration == "fall":
         said.append("Growth is measured from fall to the next administration: none yet this year.")
     subgroups = _subgroups(data, school_id, assessment)
     chart = _levels_chart(
-        sections, school_id, assessment, [(g, g) for g in subgroups if not g.startswith("non_")],
-        title=f"{heading}, by group and grade", div_id=f"academics-{_slug(assessment.id)}",
+        sections,
+        school_id,
+        assessment,
+        [(g, g) for g in subgroups if not g.startswith("non_")],
+        title=f"{heading}, by group and grade",
+        div_id=f"academics-{_slug(assessment.id)}",
         labels=subgroup_label,
     )
     table = _group_table(sections, school_id, assessment, subgroups)
@@ -97,26 +112,50 @@ def _interim_block(sections: Sections, school_id: str, assessment: Assessment) -
     return AssessmentBlock(assessment.id, heading, said, chart)
 
 
-def _state_block(sections: Sections, school_id: str, assessments: list[Assessment], *, last_spring: bool) -> AssessmentBlock:
+def _state_block(
+    sections: Sections, school_id: str, assessments: list[Assessment], *, last_spring: bool
+) -> AssessmentBlock:
     data = sections.data
     when = f"last spring ({school_year_label(data.school_year)})" if last_spring else f"spring {data.school_year}"
     heading = f"State test (MCAS): {when}"
     said = [_state_sentence(sections, school_id, a) for a in assessments]
-    chart = _levels_chart(sections, school_id, assessments[0], [(a.id, "all") for a in assessments],
-                          title=f"State test (MCAS), {when}: levels, all students", div_id=f"academics-state-{data.school_year}",
-                          labels={a.id: a.label for a in assessments}.get, by_assessment=assessments)
+    chart = _levels_chart(
+        sections,
+        school_id,
+        assessments[0],
+        [(a.id, "all") for a in assessments],
+        title=f"State test (MCAS), {when}: levels, all students",
+        div_id=f"academics-state-{data.school_year}",
+        labels={a.id: a.label for a in assessments}.get,
+        by_assessment=assessments,
+    )
     if chart is not None:
         meeting = assessments[0].meeting_label
-        chart.columns = ["Subject", "Students tested", meeting.capitalize(), "Mean growth percentile", "vs the rest of the zone"]
+        chart.columns = [
+            "Subject",
+            "Students tested",
+            meeting.capitalize(),
+            "Mean growth percentile",
+            "vs the rest of the zone",
+        ]
         chart.rows, chart.row_keys = [], []
         for a in assessments:
             cell, growth = (data.cell(school_id, m) for m in a.metric_ids)
-            chart.rows.append([a.label, sections.count(cell), sections.with_range(cell), _growth_text(sections, growth),
-                               sections.versus_rest_of_zone(cell) if cell is not None and school_id != "ZONE" else "—"])
+            chart.rows.append(
+                [
+                    a.label,
+                    sections.count(cell),
+                    sections.with_range(cell),
+                    _growth_text(sections, growth),
+                    sections.versus_rest_of_zone(cell) if cell is not None and school_id != "ZONE" else "—",
+                ]
+            )
             chart.row_keys.append(f"{a.metric_ids[0]}|all")
         chart.stacked = True
-        chart.note = ("Growth percentile: how much students grew compared with students statewide who scored alike "
-                      f"before (50 is typical); shown for {sections.min_sgp_students} students or more, as DESE does.")
+        chart.note = (
+            "Growth percentile: how much students grew compared with students statewide who scored alike "
+            f"before (50 is typical); shown for {sections.min_sgp_students} students or more, as DESE does."
+        )
     tables = [_group_table(sections, school_id, a, _subgroups(data, school_id, a)) for a in assessments]
     return AssessmentBlock("state", heading, said, chart, tables)
 
@@ -131,8 +170,19 @@ def _state_sentence(sections: Sections, school_id: str, assessment: Assessment) 
         return f"{assessment.label}: not shown ({sections.count(meeting)})."
     text = f"{assessment.label}: {sections.with_range(meeting)} {assessment.meeting_label}"
     if meeting.change is not None:
-        text += (", " + sentences.difference_words(info, meeting, meeting.change, meeting.change_low, meeting.change_high,
-                                                   meeting.change_signal, sections.min_finding_n) + f" from {SPRING_BEFORE}")
+        text += (
+            ", "
+            + sentences.difference_words(
+                info,
+                meeting,
+                meeting.change,
+                meeting.change_low,
+                meeting.change_high,
+                meeting.change_signal,
+                sections.min_finding_n,
+            )
+            + f" from {SPRING_BEFORE}"
+        )
     parts = [text]
     if growth is not None:
         parts.append(f"mean growth percentile {_growth_text(sections, growth)}")
@@ -146,24 +196,39 @@ def _growth_text(sections: Sections, cell: Cell | None) -> str:
     """A growth figure with its range; a mean growth percentile hidden under DESE's 20 says so."""
     if cell is None:
         return "—"
-    if cell.suppressed and cell.metric.startswith("mean_sgp:") and cell.hidden_n is not None \
-            and cell.hidden_n < sections.min_sgp_students:
+    if (
+        cell.suppressed
+        and cell.metric.startswith("mean_sgp:")
+        and cell.hidden_n is not None
+        and cell.hidden_n < sections.min_sgp_students
+    ):
         return fewer_than(sections.min_sgp_students)
     return sections.with_range(cell)
 
 
 def _subgroups(data: PeriodData, school_id: str, assessment: Assessment) -> list[str]:
     """All students first, then the groups and grades of the meeting rate, in the report's order."""
-    return sorted({c.subgroup for c in data.school_cells(school_id, assessment.metric_ids[0])},
-                  key=lambda g: (g != "all", subgroup_sort_key(g)))
+    return sorted(
+        {c.subgroup for c in data.school_cells(school_id, assessment.metric_ids[0])},
+        key=lambda g: (g != "all", subgroup_sort_key(g)),
+    )
 
 
 def _slug(text: str) -> str:
     return text.replace("_", "-").replace(":", "-")
 
 
-def _levels_chart(sections: Sections, school_id: str, assessment: Assessment, bars: list[tuple[str, str]], *,
-                  title: str, div_id: str, labels, by_assessment: list[Assessment] | None = None) -> Chart | None:
+def _levels_chart(
+    sections: Sections,
+    school_id: str,
+    assessment: Assessment,
+    bars: list[tuple[str, str]],
+    *,
+    title: str,
+    div_id: str,
+    labels,
+    by_assessment: list[Assessment] | None = None,
+) -> Chart | None:
     """A stacked bar of levels per (assessment or subgroup key, subgroup); hidden cells are left out."""
     data = sections.data
     names, shares, levels = [], [], []
@@ -178,8 +243,10 @@ def _levels_chart(sections: Sections, school_id: str, assessment: Assessment, ba
         return None
     if shares:
         spec = figures.stacked_levels(names, levels, shares, title=title)
-        summary = ("Stacked bar chart: the share of tested students at each level; the share "
-                   f"{assessment.meeting_label} and growth, with their ranges, are in the table.")
+        summary = (
+            "Stacked bar chart: the share of tested students at each level; the share "
+            f"{assessment.meeting_label} and growth, with their ranges, are in the table."
+        )
         figure = figures.figure_html(spec, div_id, summary)
     else:
         summary, figure = "No group of this school has enough tested students to show.", None
@@ -190,17 +257,25 @@ def _group_table(sections: Sections, school_id: str, assessment: Assessment, sub
     data = sections.data
     meeting, growth = assessment.metric_ids
     growth_label = "Mean growth percentile" if assessment.is_state else "Met typical growth"
-    columns = ["Group", "Students tested", assessment.meeting_label.capitalize(), growth_label, "vs the rest of the school"]
+    columns = [
+        "Group",
+        "Students tested",
+        assessment.meeting_label.capitalize(),
+        growth_label,
+        "vs the rest of the school",
+    ]
     rows, keys = [], []
     for g in subgroups:
         cell = data.cell(school_id, meeting, g)
-        rows.append([
-            subgroup_label(g),
-            sections.count(cell),
-            sections.with_range(cell),
-            _growth_text(sections, data.cell(school_id, growth, g)),
-            "—" if g == "all" or cell is None else sections.gap(cell),
-        ])
+        rows.append(
+            [
+                subgroup_label(g),
+                sections.count(cell),
+                sections.with_range(cell),
+                _growth_text(sections, data.cell(school_id, growth, g)),
+                "—" if g == "all" or cell is None else sections.gap(cell),
+            ]
+        )
         keys.append(f"{meeting}|{g}")
     return GroupTable(f"{assessment.label}, by group and grade", columns, rows, keys)
 
@@ -212,8 +287,13 @@ def glance_rows(sections: Sections, school_id: str, assessments: tuple[Assessmen
     if data.last_spring is None:
         return []
     spring = _sections_of(sections, data.last_spring)
-    shown = [a for a in assessments if a.is_state and a.metric_ids[0] not in data.metrics
-             and data.last_spring.cell(school_id, a.metric_ids[0]) is not None]
+    shown = [
+        a
+        for a in assessments
+        if a.is_state
+        and a.metric_ids[0] not in data.metrics
+        and data.last_spring.cell(school_id, a.metric_ids[0]) is not None
+    ]
     if not shown:
         return []
     year = school_year_label(data.last_spring.school_year)
@@ -225,16 +305,19 @@ def glance_rows(sections: Sections, school_id: str, assessments: tuple[Assessmen
             part += f" (zone {format_value(cell.zone_value, 'percent')})"
         parts.append(part)
     first = data.last_spring.cell(school_id, shown[0].metric_ids[0])
-    return [{
-        "metric": shown[0].metric_ids[0],
-        "label": f"State test, last spring ({year}): {shown[0].meeting_label}",
-        "sentence": f"State test, last spring ({year}), {shown[0].meeting_label}: " + "; ".join(parts)
-                    + ". Ranges and growth are under Academics.",
-        "value": spring.with_range(first),
-        "prior": format_value(first.prior_value, "percent") or "—",
-        "change": spring.change(first),
-        "zone": format_value(first.zone_value, "percent") or "—",
-        "target": "—",
-        "description": spring.info(first.metric).description,
-        "status": None,
-    }]
+    return [
+        {
+            "metric": shown[0].metric_ids[0],
+            "label": f"State test, last spring ({year}): {shown[0].meeting_label}",
+            "sentence": f"State test, last spring ({year}), {shown[0].meeting_label}: "
+            + "; ".join(parts)
+            + ". Ranges and growth are under Academics.",
+            "value": spring.with_range(first),
+            "prior": format_value(first.prior_value, "percent") or "—",
+            "change": spring.change(first),
+            "zone": format_value(first.zone_value, "percent") or "—",
+            "target": "—",
+            "description": spring.info(first.metric).description,
+            "status": None,
+        }
+    ]

@@ -19,7 +19,9 @@ WATCH_ABSENCE_PCT = 5
 AGGREGATES = ("monthly_attendance", "absence_bands", "monthly_discipline")
 
 
-def build_report_aggregates(con: duckdb.DuckDBPyConnection, settings: Settings, *, all_periods: bool = True) -> dict[str, int]:
+def build_report_aggregates(
+    con: duckdb.DuckDBPyConnection, settings: Settings, *, all_periods: bool = True
+) -> dict[str, int]:
     """marts.monthly_attendance, marts.absence_bands and marts.monthly_discipline for the run's periods.
 
     Reads the working tables of the periods in work.run_periods and replaces

@@ -15,28 +15,61 @@ from operator import itemgetter
 
 import duckdb
 
-from sezp_roadmap.metrics import metric_for
 from sezp_roadmap.findings import EXCLUDED
+from sezp_roadmap.metrics import metric_for
 from sezp_roadmap.warehouse import query, read_sql
 
 ZONE = "ZONE"
 COMPARISON_FIELDS = (
-    "prior_value", "change", "zone_value", "diff_vs_zone", "all_value", "gap_vs_all", "comparison_group",
-    "comparison_value", "gap_vs_comparison", "risk_ratio", "target", "target_met", "target_gap",
-    "target_gap_students", "direction",
+    "prior_value",
+    "change",
+    "zone_value",
+    "diff_vs_zone",
+    "all_value",
+    "gap_vs_all",
+    "comparison_group",
+    "comparison_value",
+    "gap_vs_comparison",
+    "risk_ratio",
+    "target",
+    "target_met",
+    "target_gap",
+    "target_gap_students",
+    "direction",
 )
 # 95% intervals and signals (docs/metrics.md, "Uncertainty"): the cell's own interval,
 # and for the change, the gap with the rest of the school and the gap with the rest of the zone.
 UNCERTAINTY_FIELDS = (
-    "ci_low", "ci_high", "change_low", "change_high", "change_signal", "gap_low", "gap_high", "gap_signal",
-    "rest_of_zone_value", "zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_signal",
-    "risk_ratio_low", "risk_ratio_high",
+    "ci_low",
+    "ci_high",
+    "change_low",
+    "change_high",
+    "change_signal",
+    "gap_low",
+    "gap_high",
+    "gap_signal",
+    "rest_of_zone_value",
+    "zone_gap",
+    "zone_gap_low",
+    "zone_gap_high",
+    "zone_gap_signal",
+    "risk_ratio_low",
+    "risk_ratio_high",
 )
 # The columns a Cell is made of, in the order of Cell's fields.
 CELL_COLUMNS = ("school_id", "metric", "subgroup", "n", "value", "suppressed", *COMPARISON_FIELDS, *UNCERTAINTY_FIELDS)
 # Figures worked out from a cell's value: a suppressed cell must not carry them either.
-DERIVED_FROM_VALUE = ("change", "diff_vs_zone", "gap_vs_all", "gap_vs_comparison", "risk_ratio", "target_met",
-                      "target_gap", "target_gap_students", *UNCERTAINTY_FIELDS)
+DERIVED_FROM_VALUE = (
+    "change",
+    "diff_vs_zone",
+    "gap_vs_all",
+    "gap_vs_comparison",
+    "risk_ratio",
+    "target_met",
+    "target_gap",
+    "target_gap_students",
+    *UNCERTAINTY_FIELDS,
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +157,16 @@ class Cell:
     hidden_n: int | None = field(default=None, repr=False)
 
     @classmethod
-    def published(cls, school_id: str, metric: str, subgroup: str, n: int | None, value: float | None,
-                  suppressed: bool | None, *comparisons) -> "Cell":
+    def published(
+        cls,
+        school_id: str,
+        metric: str,
+        subgroup: str,
+        n: int | None,
+        value: float | None,
+        suppressed: bool | None,
+        *comparisons,
+    ) -> Cell:
         """A cell from its CELL_COLUMNS values, as a page may use it."""
         if not suppressed:
             return cls(school_id, metric, subgroup, n, value, False, *comparisons)
@@ -137,7 +178,7 @@ class Cell:
         return cell
 
     @classmethod
-    def from_row(cls, row: dict) -> "Cell":
+    def from_row(cls, row: dict) -> Cell:
         return cls.published(*(row.get(name) for name in CELL_COLUMNS))
 
 
@@ -158,7 +199,7 @@ class PeriodData:
     assessment_levels: dict[tuple[str, str, str], list[dict]] = field(default_factory=dict)
     # At mid-year, the state test figures of the previous school year's end (last spring), which
     # the mid-year period has none of: their cells and levels, read like the period's own.
-    last_spring: "PeriodData | None" = None
+    last_spring: PeriodData | None = None
     # Cells by school and by (school, metric): every section asks for one school's cells,
     # and scanning all cells per question made rendering quadratic in the number of schools.
     _by_school: dict[str, list[Cell]] = field(default_factory=dict, init=False, repr=False)
@@ -231,8 +272,9 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
     return cells
 
 
-def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *,
-                load_last_spring: bool = True) -> PeriodData:
+def load_period(
+    con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *, load_last_spring: bool = True
+) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
     cells = _period_cells(con, "pages/period_comparisons", params)
@@ -257,10 +299,17 @@ def load_period(con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[
     if period == "mid_year" and load_last_spring:
         spring = {"school_year": school_year - 1, "period": "end_of_year"}
         data.last_spring = PeriodData(
-            school_year=school_year - 1, period="end_of_year", period_row=spring, schools=data.schools,
-            cells={k: c for k, c in _period_cells(con, "pages/period_comparisons", spring).items()
-                   if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES},
-            metrics={}, enrollment={},
+            school_year=school_year - 1,
+            period="end_of_year",
+            period_row=spring,
+            schools=data.schools,
+            cells={
+                k: c
+                for k, c in _period_cells(con, "pages/period_comparisons", spring).items()
+                if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES
+            },
+            metrics={},
+            enrollment={},
         )
         data.last_spring.metrics = {m: describe(m, catalog) for m in sorted({k[1] for k in data.last_spring.cells})}
         data.last_spring.assessment_levels = _assessment_levels(con, spring)

@@ -14,10 +14,10 @@ import duckdb
 from jinja2 import Environment
 
 from sezp_roadmap.config import Settings
-from sezp_roadmap.reporting.state_reconciliation import reconciliation
-from sezp_roadmap.validation import uncounted
 from sezp_roadmap.findings import EXCLUDED
+from sezp_roadmap.reporting.state_reconciliation import reconciliation
 from sezp_roadmap.rules import RULES_BY_ID
+from sezp_roadmap.validation import uncounted
 from sezp_roadmap.warehouse import query
 
 PAGE = "data-quality.html"
@@ -28,8 +28,10 @@ SEVERITY_LABELS = {EXCLUDED: "left out of the metrics", "warning": "used as desc
 def in_words(finding: dict) -> dict:
     """A finding's rule and severity as the pages say them: the rule's description and what the figures did with its rows."""
     spec = RULES_BY_ID.get(finding["rule"])
-    return {"description": spec.description if spec else finding["rule"],
-            "outcome": SEVERITY_LABELS.get(finding["severity"], finding["severity"])}
+    return {
+        "description": spec.description if spec else finding["rule"],
+        "outcome": SEVERITY_LABELS.get(finding["severity"], finding["severity"]),
+    }
 
 
 def _summary(con: duckdb.DuckDBPyConnection) -> dict:

@@ -64,7 +64,9 @@ def _layout(title: str, axis_title: str, *, height: int = 300, horizontal: bool 
     }
 
 
-def whiskers(values: list[float | None], lows: list[float | None] | None, highs: list[float | None] | None) -> dict | None:
+def whiskers(
+    values: list[float | None], lows: list[float | None] | None, highs: list[float | None] | None
+) -> dict | None:
     """A bar's 95% range as a whisker (Plotly error bars measured from the value); None without any range.
 
     A value without a range gets no whisker (null), not a zero-length one.
@@ -73,23 +75,46 @@ def whiskers(values: list[float | None], lows: list[float | None] | None, highs:
         return None
     above = [None if v is None or h is None else round(float(h) - float(v), 2) for v, h in zip(values, highs)]
     below = [None if v is None or lo is None else round(float(v) - float(lo), 2) for v, lo in zip(values, lows)]
-    return {"type": "data", "symmetric": False, "array": above, "arrayminus": below, "color": INK, "thickness": 1.5,
-            "width": 4}
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": above,
+        "arrayminus": below,
+        "color": INK,
+        "thickness": 1.5,
+        "width": 4,
+    }
 
 
-def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | None, title: str, unit: str,
-                  axis_title: str, marked_label: str = subgroups.short_label("all"), lows: list[float | None] | None = None,
-                  highs: list[float | None] | None = None) -> dict:
+def subgroup_bars(
+    labels: list[str],
+    values: list[float],
+    *,
+    all_value: float | None,
+    title: str,
+    unit: str,
+    axis_title: str,
+    marked_label: str = subgroups.short_label("all"),
+    lows: list[float | None] | None = None,
+    highs: list[float | None] | None = None,
+) -> dict:
     """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students,
     and each bar's 95% range as a whisker where lows and highs are given.
 
     The zone overview draws a bar per school the same way, its line at the zone (marked_label "Zone").
     """
     hover = _hover(unit).replace("%{y", "%{x")
-    data = [{
-        "type": "bar", "orientation": "h", "name": "Subgroup", "y": labels, "x": _round(values),
-        "marker": {"color": PALETTE["school"]}, "hovertemplate": "%{y}: " + hover + "<extra></extra>",
-    }]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": "Subgroup",
+            "y": labels,
+            "x": _round(values),
+            "marker": {"color": PALETTE["school"]},
+            "hovertemplate": "%{y}: " + hover + "<extra></extra>",
+        }
+    ]
     error = whiskers(values, lows, highs)
     if error:
         data[0]["error_x"] = error
@@ -101,14 +126,30 @@ def subgroup_bars(labels: list[str], values: list[float], *, all_value: float | 
 
 def _mark(layout: dict, x: float, label: str) -> None:
     """A dashed reference line across the chart at x on the value axis, named above the chart."""
-    layout["shapes"] = [{
-        "type": "line", "xref": "x", "yref": "paper", "x0": round(x, 2), "x1": round(x, 2),
-        "y0": 0, "y1": 1, "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
-    }]
-    layout["annotations"] = [{
-        "x": round(x, 2), "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom", "showarrow": False,
-        "text": label, "font": {"size": 12, "color": INK},
-    }]
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": round(x, 2),
+            "x1": round(x, 2),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": PALETTE["reference"], "width": 2, "dash": "dash"},
+        }
+    ]
+    layout["annotations"] = [
+        {
+            "x": round(x, 2),
+            "y": 1,
+            "xref": "x",
+            "yref": "paper",
+            "yanchor": "bottom",
+            "showarrow": False,
+            "text": label,
+            "font": {"size": 12, "color": INK},
+        }
+    ]
 
 
 # Performance levels from the lowest up: warm colors below expectations, blues at or above them;
@@ -128,11 +169,17 @@ def stacked_levels(labels: list[str], levels: list[tuple[str, bool]], shares: li
             color, above = LEVELS_MEETING[min(above, len(LEVELS_MEETING) - 1)], above + 1
         else:
             color, below = LEVELS_BELOW[min(below, len(LEVELS_BELOW) - 1)], below + 1
-        data.append({
-            "type": "bar", "orientation": "h", "name": name, "y": labels, "x": _round([row[k] for row in shares]),
-            "marker": {"color": color, "line": {"color": "white", "width": 1}},
-            "hovertemplate": "%{y}: %{x:.1f}% " + name.replace("%", "%%") + "<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": name,
+                "y": labels,
+                "x": _round([row[k] for row in shares]),
+                "marker": {"color": color, "line": {"color": "white", "width": 1}},
+                "hovertemplate": "%{y}: %{x:.1f}% " + name.replace("%", "%%") + "<extra></extra>",
+            }
+        )
     layout = _layout(title, "Percent of tested students", height=max(200, 80 + 26 * len(labels)), horizontal=True)
     layout["barmode"] = "stack"
     layout["xaxis"]["range"] = [0, 100]
@@ -141,9 +188,16 @@ def stacked_levels(labels: list[str], levels: list[tuple[str, bool]], shares: li
     return {"data": data, "layout": layout}
 
 
-def grouped_bars(categories: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
-                 axis_title: str, horizontal: bool = False,
-                 ranges: dict[str, tuple[list[float | None], list[float | None]]] | None = None) -> dict:
+def grouped_bars(
+    categories: list[str],
+    series: list[tuple[str, list[float | None], str]],
+    *,
+    title: str,
+    unit: str,
+    axis_title: str,
+    horizontal: bool = False,
+    ranges: dict[str, tuple[list[float | None], list[float | None]]] | None = None,
+) -> dict:
     """Bars side by side per category; series are (name, values, palette key).
 
     ranges: {series name: (lows, highs)}, each bar's 95% range drawn as a whisker.
@@ -157,10 +211,16 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float | Non
         if error:
             trace["error_x" if horizontal else "error_y"] = error
         if horizontal:
-            trace.update(orientation="h", y=categories, x=_round(values),
-                         hovertemplate="%{y}, " + name + ": " + _hover(unit).replace("%{y", "%{x") + "<extra></extra>")
+            trace.update(
+                orientation="h",
+                y=categories,
+                x=_round(values),
+                hovertemplate="%{y}, " + name + ": " + _hover(unit).replace("%{y", "%{x") + "<extra></extra>",
+            )
         else:
-            trace.update(x=categories, y=_round(values), hovertemplate="%{x}, " + name + ": " + _hover(unit) + "<extra></extra>")
+            trace.update(
+                x=categories, y=_round(values), hovertemplate="%{x}, " + name + ": " + _hover(unit) + "<extra></extra>"
+            )
         data.append(trace)
     height = max(200, 80 + 22 * len(categories) * max(1, len(data))) if horizontal else 300
     layout = _layout(title, axis_title, height=height, horizontal=horizontal)
@@ -169,19 +229,27 @@ def grouped_bars(categories: list[str], series: list[tuple[str, list[float | Non
     return {"data": data, "layout": layout}
 
 
-def monthly_lines(months: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
-                  axis_title: str) -> dict:
+def monthly_lines(
+    months: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str, axis_title: str
+) -> dict:
     """One line per series over the months of the school year (September first)."""
     data = []
     for name, values, color in series:
         if all(v is None for v in values):
             continue
-        data.append({
-            "type": "scatter", "mode": "lines+markers", "name": name, "x": months, "y": _round(values),
-            "line": {"color": PALETTE[color], "width": 3, "dash": "dot" if color == "prior" else "solid"},
-            "marker": {"size": 8, "symbol": "square" if color == "prior" else "circle"},
-            "connectgaps": False, "hovertemplate": "%{x}, " + name + ": " + _hover(unit) + "<extra></extra>",
-        })
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": months,
+                "y": _round(values),
+                "line": {"color": PALETTE[color], "width": 3, "dash": "dot" if color == "prior" else "solid"},
+                "marker": {"size": 8, "symbol": "square" if color == "prior" else "circle"},
+                "connectgaps": False,
+                "hovertemplate": "%{x}, " + name + ": " + _hover(unit) + "<extra></extra>",
+            }
+        )
     layout = _layout(title, axis_title)
     layout["yaxis"]["rangemode"] = "normal"
     return {"data": data, "layout": layout}
@@ -214,16 +282,23 @@ def bins(values: list[float], max_bins: int = MAX_BINS) -> tuple[list[float], li
     return edges, counts
 
 
-def spread_histogram(edges: list[float], counts: list[int], *, marked: float | None, marked_label: str, title: str,
-                     axis_title: str) -> dict:
+def spread_histogram(
+    edges: list[float], counts: list[int], *, marked: float | None, marked_label: str, title: str, axis_title: str
+) -> dict:
     """How many schools fall in each range of a metric (bars touching, one per bin), a dashed line at `marked`."""
     centers = [round((a + b) / 2, 6) for a, b in zip(edges, edges[1:])]
     width = edges[1] - edges[0] if len(edges) > 1 else 1
-    data = [{
-        "type": "bar", "name": "Schools", "x": centers, "y": counts, "width": [width] * len(counts),
-        "marker": {"color": PALETTE["school"], "line": {"color": "white", "width": 1}},
-        "hovertemplate": "%{y} schools<extra></extra>",
-    }]
+    data = [
+        {
+            "type": "bar",
+            "name": "Schools",
+            "x": centers,
+            "y": counts,
+            "width": [width] * len(counts),
+            "marker": {"color": PALETTE["school"], "line": {"color": "white", "width": 1}},
+            "hovertemplate": "%{y} schools<extra></extra>",
+        }
+    ]
     layout = _layout(title, axis_title, legend=False)
     layout["xaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "zeroline": False}
     layout["yaxis"] = {"title": {"text": "Schools"}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
@@ -264,8 +339,9 @@ def _funnel_grid(ns: list[int]) -> list[float]:
     return [math.exp(math.log(low) + i * step) for i in range(FUNNEL_POINTS)]
 
 
-def funnel_plot(names: list[str], values: list[float], ns: list[int], *, zone_value: float, title: str,
-                axis_title: str) -> dict:
+def funnel_plot(
+    names: list[str], values: list[float], ns: list[int], *, zone_value: float, title: str, axis_title: str
+) -> dict:
     """Each school's share (percent) against its number of students, with the zone's 95% and 99.8% limits as curves.
 
     A school outside the curves differs from the zone by more than chance explains
@@ -276,22 +352,43 @@ def funnel_plot(names: list[str], values: list[float], ns: list[int], *, zone_va
     data = []
     for z, label, dash in ((Z998, "99.8% limits", "dot"), (Z95, "95% limits", "dash")):
         limits = [funnel_limits(p0, n, z) for n in grid]
-        for position, side in enumerate(("lower", "upper")):
-            data.append({
-                "type": "scatter", "mode": "lines", "name": label, "legendgroup": label, "showlegend": position == 0,
-                "x": _round(grid), "y": _round([100 * pair[position] for pair in limits]),
-                "line": {"color": PALETTE["limit"], "width": 1.5, "dash": dash, "shape": "spline"},
-                "hoverinfo": "skip",
-            })
-    data.append({
-        "type": "scatter", "mode": "lines", "name": "Zone", "x": [round(grid[0], 2), round(grid[-1], 2)],
-        "y": [round(zone_value, 2)] * 2, "line": {"color": PALETTE["zone"], "width": 2}, "hoverinfo": "skip",
-    })
-    data.append({
-        "type": "scatter", "mode": "markers", "name": "Schools", "x": list(ns), "y": _round(values), "text": names,
-        "marker": {"color": PALETTE["school"], "size": 10, "line": {"color": "white", "width": 1}},
-        "hovertemplate": "%{text}: %{y:.1f}%, %{x:,} students<extra></extra>",
-    })
+        for position in range(2):  # the lower limit, then the upper
+            data.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": label,
+                    "legendgroup": label,
+                    "showlegend": position == 0,
+                    "x": _round(grid),
+                    "y": _round([100 * pair[position] for pair in limits]),
+                    "line": {"color": PALETTE["limit"], "width": 1.5, "dash": dash, "shape": "spline"},
+                    "hoverinfo": "skip",
+                }
+            )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Zone",
+            "x": [round(grid[0], 2), round(grid[-1], 2)],
+            "y": [round(zone_value, 2)] * 2,
+            "line": {"color": PALETTE["zone"], "width": 2},
+            "hoverinfo": "skip",
+        }
+    )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "Schools",
+            "x": list(ns),
+            "y": _round(values),
+            "text": names,
+            "marker": {"color": PALETTE["school"], "size": 10, "line": {"color": "white", "width": 1}},
+            "hovertemplate": "%{text}: %{y:.1f}%, %{x:,} students<extra></extra>",
+        }
+    )
     layout = _layout(title, axis_title, height=340)
     layout["xaxis"] = {"title": {"text": "Students in the school"}, "gridcolor": "#D9D9D9", "zeroline": False}
     layout["yaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}

@@ -5,7 +5,12 @@ from __future__ import annotations
 from sezp_roadmap import periods, subgroups
 
 UNIT_WORDS = {
-    "percent": "points", "days": "days", "per_100": "per 100 students", "score": "points", "rating": "", "percentile": "points",
+    "percent": "points",
+    "days": "days",
+    "per_100": "per 100 students",
+    "score": "points",
+    "rating": "",
+    "percentile": "points",
 }
 
 

@@ -38,8 +38,21 @@ from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
 EXPORT_COLUMNS = (
-    "school_id", "school_name", "school_year", "period", "rank", "lever_id", "lever", "score", "score_breakdown",
-    "left_out", "caution", "finding_kind", "finding_points", "finding_evidence", "finding",
+    "school_id",
+    "school_name",
+    "school_year",
+    "period",
+    "rank",
+    "lever_id",
+    "lever",
+    "score",
+    "score_breakdown",
+    "left_out",
+    "caution",
+    "finding_kind",
+    "finding_points",
+    "finding_evidence",
+    "finding",
 )
 
 
@@ -47,11 +60,13 @@ EXPORT_COLUMNS = (
 def scoring_rule() -> str:
     """The score, in one sentence, as the report and the exports state it."""
     points = ", ".join(f"{KIND_LABELS[k]} {p}" for k, p in POINTS.items())
-    return (f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
-            f"smallest difference the report calls out, or an SQR rating of {VERY_LOW_SQR_RATING:g} or lower) "
-            "counts double. A lever's score is the sum over the findings on the measures that bear on it. A difference within normal "
-            "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
-            "says how many it left out.")
+    return (
+        f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
+        f"smallest difference the report calls out, or an SQR rating of {VERY_LOW_SQR_RATING:g} or lower) "
+        "counts double. A lever's score is the sum over the findings on the measures that bear on it. A difference within normal "
+        "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
+        "says how many it left out."
+    )
 
 
 def _who(f: Finding) -> str:
@@ -78,8 +93,10 @@ def finding_sentence(f: Finding, period: str) -> str:
             rest = f"{format_difference(f.difference, unit)} to go"
         else:
             rest = "not yet met"
-        return (f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
-                f"{format_value(f.reference, unit)}; {rest}{_who(f)}.")
+        return (
+            f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
+            f"{format_value(f.reference, unit)}; {rest}{_who(f)}."
+        )
     if f.kind == "low_sqr_rating":
         return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
     against = {
@@ -87,8 +104,10 @@ def finding_sentence(f: Finding, period: str) -> str:
         "worsening": periods.last_period(period),
         "equity_gap": "the rest of the school",
     }[f.kind]
-    return (f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
-            f"({format_value(f.reference, unit)}){_who(f)}.")
+    return (
+        f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
+        f"({format_value(f.reference, unit)}){_who(f)}."
+    )
 
 
 def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
@@ -102,17 +121,36 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
         if c.suppressed or c.value is None:
             continue
         info = data.metrics[c.metric]
-        rows.append({
-            "metric": c.metric, "subgroup": c.subgroup, "label": info.label, "unit": info.unit,
-            "direction": c.direction or info.direction, "population": info.population,
-            "n": c.n, "value": c.value, "suppressed": c.suppressed,
-            "prior_value": c.prior_value, "change": c.change, "zone_value": c.zone_value,
-            "diff_vs_zone": c.diff_vs_zone, "all_value": c.all_value, "gap_vs_all": c.gap_vs_all,
-            "target": c.target, "target_met": c.target_met, "target_gap": c.target_gap,
-            "target_gap_students": c.target_gap_students, "ci_low": c.ci_low, "ci_high": c.ci_high,
-            "gap_vs_comparison": c.gap_vs_comparison, "comparison_value": c.comparison_value,
-            "change_signal": c.change_signal, "gap_signal": c.gap_signal, "zone_gap_signal": c.zone_gap_signal,
-        })
+        rows.append(
+            {
+                "metric": c.metric,
+                "subgroup": c.subgroup,
+                "label": info.label,
+                "unit": info.unit,
+                "direction": c.direction or info.direction,
+                "population": info.population,
+                "n": c.n,
+                "value": c.value,
+                "suppressed": c.suppressed,
+                "prior_value": c.prior_value,
+                "change": c.change,
+                "zone_value": c.zone_value,
+                "diff_vs_zone": c.diff_vs_zone,
+                "all_value": c.all_value,
+                "gap_vs_all": c.gap_vs_all,
+                "target": c.target,
+                "target_met": c.target_met,
+                "target_gap": c.target_gap,
+                "target_gap_students": c.target_gap_students,
+                "ci_low": c.ci_low,
+                "ci_high": c.ci_high,
+                "gap_vs_comparison": c.gap_vs_comparison,
+                "comparison_value": c.comparison_value,
+                "change_signal": c.change_signal,
+                "gap_signal": c.gap_signal,
+                "zone_gap_signal": c.zone_gap_signal,
+            }
+        )
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
@@ -122,9 +160,16 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
     hidden = hidden_count(row["population"], min_students, min_respondents)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
-        pace = target_rules.on_pace(row["mid_value"], target, direction, mid_suppressed=row["mid_suppressed"],
-                                    last_mid_value=row["last_mid_value"], last_end_value=row["last_end_value"],
-                                    mid_low=row.get("mid_ci_low"), mid_high=row.get("mid_ci_high"))
+        pace = target_rules.on_pace(
+            row["mid_value"],
+            target,
+            direction,
+            mid_suppressed=row["mid_suppressed"],
+            last_mid_value=row["last_mid_value"],
+            last_end_value=row["last_end_value"],
+            mid_low=row.get("mid_ci_low"),
+            mid_high=row.get("mid_ci_high"),
+        )
         status = pace.status
         actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
         sort_value = None if row["mid_suppressed"] else row["mid_value"]
@@ -135,16 +180,20 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
             how = f"mid-year {actual}; {pace.explanation}"
         else:
             sign = "+" if pace.last_year_movement >= 0 else "−"
-            how = (f"projected {format_value(pace.projected, unit)} = mid-year {actual} {sign} "
-                   f"{format_difference(pace.last_year_movement, unit)} (last year's mid-year to end-of-year movement)")
+            how = (
+                f"projected {format_value(pace.projected, unit)} = mid-year {actual} {sign} "
+                f"{format_difference(pace.last_year_movement, unit)} (last year's mid-year to end-of-year movement)"
+            )
         if pace.projected_low is not None:
-            how += (f"; likely range {format_value(pace.projected_low, unit)} to "
-                    f"{format_value(pace.projected_high, unit)}")
+            how += (
+                f"; likely range {format_value(pace.projected_low, unit)} to {format_value(pace.projected_high, unit)}"
+            )
             if pace.status == target_rules.TOO_CLOSE:
                 how += ", on both sides of the target"
     else:
-        status = target_rules.target_status(row["value"], target, direction, suppressed=row["suppressed"],
-                                            target_met=row["target_met"])
+        status = target_rules.target_status(
+            row["value"], target, direction, suppressed=row["suppressed"], target_met=row["target_met"]
+        )
         actual = hidden if row["suppressed"] else (format_value(row["value"], unit) or "—")
         sort_value = None if row["suppressed"] else row["value"]
         actual_label = periods.IN_TEXT.get(row["period"], row["period"])
@@ -155,15 +204,24 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
                 how += f" ({row['target_gap_students']:g} students)"
         elif status == target_rules.HIDDEN:
             how = "hidden for privacy"
-    judged.update(status=status, actual=actual, actual_label=actual_label, how=how, sort_value=sort_value,
-                  target_text=format_value(target, unit), subgroup_text=subgroup_label(row["subgroup"]),
-                  period_text=periods.label(row["period"]))
+    judged.update(
+        status=status,
+        actual=actual,
+        actual_label=actual_label,
+        how=how,
+        sort_value=sort_value,
+        target_text=format_value(target, unit),
+        subgroup_text=subgroup_label(row["subgroup"]),
+        period_text=periods.label(row["period"]),
+    )
     return judged
 
 
 def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Settings) -> list[dict]:
-    return [judge(r, min_students=settings.min_students, min_respondents=settings.min_respondents)
-            for r in query(con, "pages/year_targets", {"school_year": school_year})]
+    return [
+        judge(r, min_students=settings.min_students, min_respondents=settings.min_respondents)
+        for r in query(con, "pages/year_targets", {"school_year": school_year})
+    ]
 
 
 class YearTargets:
@@ -187,8 +245,9 @@ class YearTargets:
 class PriorityLevers:
     """The levers section and exports of one period's school reports."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings,
-                 targets: YearTargets | None = None):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, data: PeriodData, settings: Settings, targets: YearTargets | None = None
+    ):
         self.data = data
         self.settings = settings
         self.levers = load_levers(settings.raw)
@@ -217,8 +276,12 @@ class PriorityLevers:
         ranked = self.ranked(school_id)
         end_of_year = self._end_of_year_targets.get(school_id, [])
         return {
-            "priority_levers": {"ranked": ranked, "note": ranking_note(ranked), "rule": scoring_rule(),
-                                "sentence": lambda f: finding_sentence(f, self.data.period)},
+            "priority_levers": {
+                "ranked": ranked,
+                "note": ranking_note(ranked),
+                "rule": scoring_rule(),
+                "sentence": lambda f: finding_sentence(f, self.data.period),
+            },
             "end_of_year_targets": end_of_year,
         }
 
@@ -237,8 +300,19 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
-        common = [school["school_id"], school["school_name"], data.school_year, data.period, e.rank, e.lever.id,
-                  e.lever.name, e.score, e.breakdown_text, e.left_out_text or "", e.caution or ""]
+        common = [
+            school["school_id"],
+            school["school_name"],
+            data.school_year,
+            data.period,
+            e.rank,
+            e.lever.id,
+            e.lever.name,
+            e.score,
+            e.breakdown_text,
+            e.left_out_text or "",
+            e.caution or "",
+        ]
         if not e.findings and not e.left_out:
             writer.writerow([*common, "", "", "", ""])
         # The findings that score, then those left out (0 points), each with its judgment.
@@ -263,8 +337,14 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     if note:
         lines += [f"Note: {note}", ""]
     for e in ranked:
-        lines += [f"## {e.rank}. {e.lever.name} ({e.score} points)", "", e.lever.description, "",
-                  f"Score: {e.breakdown_text}", ""]
+        lines += [
+            f"## {e.rank}. {e.lever.name} ({e.score} points)",
+            "",
+            e.lever.description,
+            "",
+            f"Score: {e.breakdown_text}",
+            "",
+        ]
         if e.left_out_text:
             lines += [e.left_out_text, ""]
         if e.caution:
@@ -275,8 +355,15 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_years: list[int], settings: Settings,
-                        env, page_assets: dict, targets: YearTargets | None = None) -> dict[int, str]:
+def write_targets_pages(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    school_years: list[int],
+    settings: Settings,
+    env,
+    page_assets: dict,
+    targets: YearTargets | None = None,
+) -> dict[int, str]:
     """<out>/<school_year>/targets.html for each school year; returns {school_year: href from the index}.
 
     targets: the run's year targets, when its mid-year reports have read some already.
@@ -290,7 +377,16 @@ def write_targets_pages(con: duckdb.DuckDBPyConnection, out_dir: Path, school_ye
         page = out_dir / str(school_year) / "targets.html"
         page.parent.mkdir(parents=True, exist_ok=True)
         # A state's year has tens of thousands of targets: its page opens on a choice of school, every row folded.
-        page.write_text(template.render(rows=rows, schools=schools, school_year=school_year, settings=settings,
-                                        folded=len(schools) > zone_overview.MANY_SCHOOLS, **page_assets), encoding="utf-8")
+        page.write_text(
+            template.render(
+                rows=rows,
+                schools=schools,
+                school_year=school_year,
+                settings=settings,
+                folded=len(schools) > zone_overview.MANY_SCHOOLS,
+                **page_assets,
+            ),
+            encoding="utf-8",
+        )
         written[school_year] = f"{school_year}/targets.html"
     return written

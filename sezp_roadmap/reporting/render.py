@@ -12,13 +12,13 @@ import gc
 import multiprocessing
 import os
 import shutil
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
 import plotly
@@ -28,14 +28,14 @@ from markupsafe import Markup
 from sezp_roadmap import periods
 from sezp_roadmap.config import Settings
 from sezp_roadmap.periods import school_year_label
-from sezp_roadmap.reporting.data_quality import render_data_quality
+from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
+from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
@@ -148,7 +148,9 @@ def _school_page(template, data: PeriodData, sections: Sections, school: dict, c
 def _index_entry(school_year: int, period: str, label: str, schools: list[dict]) -> dict:
     """The index's links to a period's school pages (in the order given) and zone overview."""
     return {
-        "school_year": school_year, "period": period, "label": label,
+        "school_year": school_year,
+        "period": period,
+        "label": label,
         "links": [{"href": f"{school_year}/{period}/{s['school_id']}.html", "school": s} for s in schools],
         "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
     }
@@ -239,8 +241,14 @@ class PeriodRenderer:
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
         data = self._period(period_row)
-        sections = Sections(data, settings.min_students, settings.min_respondents, settings.min_finding_n,
-                            settings.assessments, settings.min_sgp_students)
+        sections = Sections(
+            data,
+            settings.min_students,
+            settings.min_respondents,
+            settings.min_finding_n,
+            settings.assessments,
+            settings.min_sgp_students,
+        )
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
         definitions = sections.definitions()
@@ -263,16 +271,23 @@ class PeriodRenderer:
         for position in range(share.index, len(data.schools), share.of):
             school = data.schools[position]
             path = period_dir / f"{school['school_id']}.html"
-            page_common = {**common, **levers.context(school["school_id"]),
-                           "state": self.state_figures.for_page(sections, school["school_id"])}
+            page_common = {
+                **common,
+                **levers.context(school["school_id"]),
+                "state": self.state_figures.for_page(sections, school["school_id"]),
+            }
             path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
             levers.write_exports(school, period_dir)
             pages.written.append((position, path))
             pages.schools.append((position, school))
         if share.index == 0:
             (period_dir / ZONE_PAGE).write_text(
-                self.zone_template.render(**common, header=sections.header(ZONE), state=self.state_figures.for_page(sections, ZONE),
-                                          overview=zone_overview.overview(data, sections)),
+                self.zone_template.render(
+                    **common,
+                    header=sections.header(ZONE),
+                    state=self.state_figures.for_page(sections, ZONE),
+                    overview=zone_overview.overview(data, sections),
+                ),
                 encoding="utf-8",
             )
         return pages
@@ -284,7 +299,9 @@ _worker_renderer: PeriodRenderer | None = None
 
 def _start_worker(database: str, job: RenderJob) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
-    _worker_renderer = PeriodRenderer(duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()}), job)
+    _worker_renderer = PeriodRenderer(
+        duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()}), job
+    )
 
 
 def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
@@ -320,8 +337,9 @@ def _tasks(period_rows: list[dict], workers: int) -> list[tuple[dict, Share]]:
     return [(r, Share(i, workers)) for r in period_rows for i in range(workers)]
 
 
-def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob,
-                    year_targets: YearTargets) -> list[PeriodPages]:
+def _render_periods(
+    con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob, year_targets: YearTargets
+) -> list[PeriodPages]:
     """Every period's pages; periods or their schools are shared among the machine's cores when there are many pages.
 
     A worker is a fresh process (spawned, never forked from a process that holds
@@ -336,8 +354,9 @@ def _render_periods(con: duckdb.DuckDBPyConnection, period_rows: list[dict], job
         renderer = PeriodRenderer(con, job, year_targets)
         return [renderer.render(r) for r in period_rows]
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                             initargs=(_read_only_file(con), job)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(_read_only_file(con), job)
+    ) as pool:
         return list(pool.map(_render_in_worker, _tasks(period_rows, workers)))
 
 
@@ -358,8 +377,13 @@ def render_reports(
         return _write_reports(con, Path(out_dir), settings, self_contained, periods)
 
 
-def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Settings, self_contained: bool,
-                   periods: list[tuple[int, str]] | None) -> list[Path]:
+def _write_reports(
+    con: duckdb.DuckDBPyConnection,
+    out_dir: Path,
+    settings: Settings,
+    self_contained: bool,
+    periods: list[tuple[int, str]] | None,
+) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     if not self_contained:
         write_assets(out_dir)
@@ -385,11 +409,21 @@ def _write_reports(con: duckdb.DuckDBPyConnection, out_dir: Path, settings: Sett
         index_entries.append(_index_entry(school_year, period, shares[0].label, [school for _, school in by_position]))
         written += [path for _, path in sorted(item for pages in shares for item in pages.written)]
     render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
-    targets_pages = write_targets_pages(con, out_dir, [e["school_year"] for e in index_entries], settings, env,
-                                        assets.for_page("../assets/"), year_targets)
+    targets_pages = write_targets_pages(
+        con,
+        out_dir,
+        [e["school_year"] for e in index_entries],
+        settings,
+        env,
+        assets.for_page("../assets/"),
+        year_targets,
+    )
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
-            entries=index_entries, targets_pages=targets_pages, settings=settings, generated_on=settings.as_of_date,
+            entries=index_entries,
+            targets_pages=targets_pages,
+            settings=settings,
+            generated_on=settings.as_of_date,
             many_schools=zone_overview.MANY_SCHOOLS,
             **assets.for_page("assets/"),
         ),

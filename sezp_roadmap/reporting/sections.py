@@ -17,7 +17,6 @@ from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
-from sezp_roadmap.validation.uncounted import share_text
 from sezp_roadmap.reporting.formatting import (
     fewer_than,
     format_difference,
@@ -29,10 +28,16 @@ from sezp_roadmap.reporting.formatting import (
     without_shared_prefix,
     wrapped,
 )
+from sezp_roadmap.validation.uncounted import share_text
 
 GLANCE_METRICS = (
-    "attendance_rate", "chronic_absence_rate", "avg_days_absent", "any_suspension_rate", "oss_rate",
-    "family_favorable", "educator_ici",
+    "attendance_rate",
+    "chronic_absence_rate",
+    "avg_days_absent",
+    "any_suspension_rate",
+    "oss_rate",
+    "family_favorable",
+    "educator_ici",
 )
 ATTENDANCE_METRICS = ("attendance_rate", "chronic_absence_rate", "severe_absence_rate", "avg_days_absent")
 DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_per_100", "days_removed_per_100")
@@ -40,8 +45,14 @@ DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_
 SHOWN_ELSEWHERE = {"chronic_absence_rate": "attendance", "any_suspension_rate": "discipline"}
 RISK_RATIO_METRICS = ("oss_rate", "iss_rate", "any_suspension_rate")
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
-AXIS_TITLES = {"percent": "Percent", "days": "Days", "per_100": "Per 100 students", "score": "Score (0–10)",
-               "rating": "Rating (1–4)", "percentile": "Growth percentile (1–99)"}
+AXIS_TITLES = {
+    "percent": "Percent",
+    "days": "Days",
+    "per_100": "Per 100 students",
+    "score": "Score (0–10)",
+    "rating": "Rating (1–4)",
+    "percentile": "Growth percentile (1–99)",
+}
 
 
 @dataclass
@@ -85,8 +96,15 @@ def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | N
 class Sections:
     """Builds every section of one period's reports; period-wide lookups are done once here."""
 
-    def __init__(self, data: PeriodData, min_students: int, min_respondents: int, min_finding_n: int,
-                 assessments: tuple[Assessment, ...] = (), min_sgp_students: int = 20):
+    def __init__(
+        self,
+        data: PeriodData,
+        min_students: int,
+        min_respondents: int,
+        min_finding_n: int,
+        assessments: tuple[Assessment, ...] = (),
+        min_sgp_students: int = 20,
+    ):
         self.data = data
         # DESE's minimum for a mean growth percentile (settings: academics.min_sgp_students).
         self.min_sgp_students = min_sgp_students
@@ -116,8 +134,15 @@ class Sections:
         """The change from last year as a table cell reads it, with its range and whether it is likely real."""
         if cell is None or cell.suppressed:
             return "—"
-        return sentences.difference_words(self.info(cell.metric), cell, cell.change, cell.change_low,
-                                          cell.change_high, cell.change_signal, self.min_finding_n)
+        return sentences.difference_words(
+            self.info(cell.metric),
+            cell,
+            cell.change,
+            cell.change_low,
+            cell.change_high,
+            cell.change_signal,
+            self.min_finding_n,
+        )
 
     def since(self, cell: Cell) -> str:
         """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
@@ -129,15 +154,29 @@ class Sections:
         """A group's gap with the rest of the school, read the same way as a change."""
         if cell.suppressed:
             return "—"
-        return sentences.difference_words(self.info(cell.metric), cell, cell.gap_vs_comparison, cell.gap_low,
-                                          cell.gap_high, cell.gap_signal, self.min_finding_n)
+        return sentences.difference_words(
+            self.info(cell.metric),
+            cell,
+            cell.gap_vs_comparison,
+            cell.gap_low,
+            cell.gap_high,
+            cell.gap_signal,
+            self.min_finding_n,
+        )
 
     def versus_rest_of_zone(self, cell: Cell) -> str:
         """A school against the rest of the zone, read the same way as a change."""
         if cell.suppressed:
             return "—"
-        return sentences.difference_words(self.info(cell.metric), cell, cell.zone_gap, cell.zone_gap_low,
-                                          cell.zone_gap_high, cell.zone_gap_signal, self.min_finding_n)
+        return sentences.difference_words(
+            self.info(cell.metric),
+            cell,
+            cell.zone_gap,
+            cell.zone_gap_low,
+            cell.zone_gap_high,
+            cell.zone_gap_signal,
+            self.min_finding_n,
+        )
 
     def with_range(self, cell: Cell | None) -> str:
         """A value with its 95% range: '31.2% (range 28.5% to 34.0%)'; the value alone without one."""
@@ -170,19 +209,22 @@ class Sections:
             if cell is None:
                 continue
             info = self.info(metric)
-            rows.append({
-                "metric": metric,
-                "label": info.label,
-                "sentence": sentences.glance_sentence(info, cell, self.data.period, self._min_for(info),
-                                                      self.min_finding_n),
-                "value": self.with_range(cell),
-                "prior": format_value(cell.prior_value, info.unit) or "—",
-                "change": self.change(cell),
-                "zone": format_value(cell.zone_value, info.unit) or "—",
-                "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
-                "description": info.description,
-                "status": sentences.glance_status(info, cell),
-            })
+            rows.append(
+                {
+                    "metric": metric,
+                    "label": info.label,
+                    "sentence": sentences.glance_sentence(
+                        info, cell, self.data.period, self._min_for(info), self.min_finding_n
+                    ),
+                    "value": self.with_range(cell),
+                    "prior": format_value(cell.prior_value, info.unit) or "—",
+                    "change": self.change(cell),
+                    "zone": format_value(cell.zone_value, info.unit) or "—",
+                    "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
+                    "description": info.description,
+                    "status": sentences.glance_status(info, cell),
+                }
+            )
         return rows
 
     def _min_for(self, info: MetricInfo) -> int:
@@ -195,7 +237,10 @@ class Sections:
         for c in sorted(found, key=lambda c: (c.metric, subgroup_sort_key(c.subgroup))):
             info = self.info(c.metric)
             if c.suppressed:
-                status, distance = "cannot be checked", hidden(info, self.min_students, self.min_respondents, c.hidden_n)
+                status, distance = (
+                    "cannot be checked",
+                    hidden(info, self.min_students, self.min_respondents, c.hidden_n),
+                )
             elif c.target_met is None:
                 status, distance = "not yet known", "—"
             elif c.target_met:
@@ -206,18 +251,25 @@ class Sections:
                 if c.target_gap_students:
                     who = sentences.TARGET_STUDENTS.get(info.family, "more students")
                     distance += f": {c.target_gap_students:g} {who}"
-            rows.append({
-                "metric": info.label, "subgroup": subgroup_label(c.subgroup), "actual": self.shown(c.metric, c),
-                "target": format_value(c.target, info.unit), "status": status, "distance": distance,
-                "key": f"{c.metric}|{c.subgroup}",
-            })
+            rows.append(
+                {
+                    "metric": info.label,
+                    "subgroup": subgroup_label(c.subgroup),
+                    "actual": self.shown(c.metric, c),
+                    "target": format_value(c.target, info.unit),
+                    "status": status,
+                    "distance": distance,
+                    "key": f"{c.metric}|{c.subgroup}",
+                }
+            )
         return rows
 
     # -- subgroup breakdowns -------------------------------------------------------------
     def subgroup_chart(self, school_id: str, metric: str, *, grades: bool, id_prefix: str) -> Chart | None:
         info = self.info(metric)
         cells = [
-            c for c in self.data.school_cells(school_id, metric)
+            c
+            for c in self.data.school_cells(school_id, metric)
             if c.subgroup != "all" and c.subgroup.startswith("grade_") == grades
         ]
         if not cells:
@@ -230,10 +282,16 @@ class Sections:
         div_id = f"{id_prefix}-{metric.replace(':', '-').replace('_', '-')}"
         title = f"{info.label} by {kind}"
         if visible:
-            spec = figures.subgroup_bars([subgroup_label(c.subgroup) for c in visible], [c.value for c in visible],
-                                         all_value=all_value, title=title, unit=info.unit,
-                                         axis_title=AXIS_TITLES.get(info.unit, ""),
-                                         lows=[c.ci_low for c in visible], highs=[c.ci_high for c in visible])
+            spec = figures.subgroup_bars(
+                [subgroup_label(c.subgroup) for c in visible],
+                [c.value for c in visible],
+                all_value=all_value,
+                title=title,
+                unit=info.unit,
+                axis_title=AXIS_TITLES.get(info.unit, ""),
+                lows=[c.ci_low for c in visible],
+                highs=[c.ci_high for c in visible],
+            )
             summary = (
                 f"Bar chart of {info.label.lower()} by {kind}, each bar with its likely range; all students "
                 f"{format_value(all_value, info.unit) or 'not shown'}. The numbers are in the table that follows."
@@ -242,25 +300,42 @@ class Sections:
         else:
             summary, figure = f"No {kind} of this school has enough students to show.", None
         columns = ["Group", "Students", info.label, f"vs {sentences.rest_of(school_id)}", f"Since {self.last}"]
-        rows = [[
-            subgroup_label("all"),
-            self.count(all_cell),
-            self.with_range(all_cell),
-            "—",
-            self.since(all_cell),
-        ]] if all_cell else []
+        rows = (
+            [
+                [
+                    subgroup_label("all"),
+                    self.count(all_cell),
+                    self.with_range(all_cell),
+                    "—",
+                    self.since(all_cell),
+                ]
+            ]
+            if all_cell
+            else []
+        )
         keys = [f"{metric}|all"] if all_cell else []
         for c in cells:
-            rows.append([
-                subgroup_label(c.subgroup),
-                self.count(c),
-                self.with_range(c),
-                self.gap(c),
-                self.since(c),
-            ])
+            rows.append(
+                [
+                    subgroup_label(c.subgroup),
+                    self.count(c),
+                    self.with_range(c),
+                    self.gap(c),
+                    self.since(c),
+                ]
+            )
             keys.append(f"{metric}|{c.subgroup}")
-        return Chart(div_id, title, summary, figure, columns, rows, keys, note=self.no_range_note(cells),
-                     stacked=len(rows) > STACKED_ROWS)
+        return Chart(
+            div_id,
+            title,
+            summary,
+            figure,
+            columns,
+            rows,
+            keys,
+            note=self.no_range_note(cells),
+            stacked=len(rows) > STACKED_ROWS,
+        )
 
     def count(self, cell: Cell | None) -> str:
         """How many students (or respondents) a figure is about; a small group says it is a clue, not a finding."""
@@ -280,8 +355,9 @@ class Sections:
             info = self.info(metric)
             if info.population != "students":
                 continue
-            sentence = sentences.gap_sentence(info, self.data.school_cells(school_id, metric), self.data.period,
-                                              self.min_finding_n)
+            sentence = sentences.gap_sentence(
+                info, self.data.school_cells(school_id, metric), self.data.period, self.min_finding_n
+            )
             if sentence:
                 gap_sentences.append(sentence)
         charts = []
@@ -301,12 +377,21 @@ class Sections:
             for c in sorted(self.data.school_cells(school_id, metric), key=lambda c: subgroup_sort_key(c.subgroup)):
                 if c.subgroup == "all" or c.subgroup.startswith("non_") or c.risk_ratio is None or c.suppressed:
                     continue
-                rows.append([info.label, subgroup_label(c.subgroup), format_value(c.value, info.unit),
-                             sentences.risk_ratio_text(c)])
+                rows.append(
+                    [
+                        info.label,
+                        subgroup_label(c.subgroup),
+                        format_value(c.value, info.unit),
+                        sentences.risk_ratio_text(c),
+                    ]
+                )
                 # Said in words only when the group is large enough and its range excludes "equally likely".
                 large = c.risk_ratio >= 1.5 or (c.risk_ratio <= 0.67 and c.risk_ratio > 0)
-                if large and sentences.risk_ratio_clear(c) and not signals.small_group(c.n, info.population,
-                                                                                       self.min_finding_n):
+                if (
+                    large
+                    and sentences.risk_ratio_clear(c)
+                    and not signals.small_group(c.n, info.population, self.min_finding_n)
+                ):
                     said.append(sentences.risk_ratio_sentence(info, c))
         return {"rows": rows, "sentences": said[:4]}
 
@@ -335,19 +420,34 @@ class Sections:
             return fewer_than(self.min_students) if row["suppressed"] else format_value(row["rate"], "percent")
 
         this_label, prior_label = "This year", "Last year"
-        lines = [(this_label, series(by_year.get(year, [])), "school"), (prior_label, series(by_year.get(prior, [])), "prior")]
+        lines = [
+            (this_label, series(by_year.get(year, [])), "school"),
+            (prior_label, series(by_year.get(prior, [])), "prior"),
+        ]
         if school_id != ZONE:
             lines.append(("Zone, this year", series(zone.get(year, [])), "zone"))
-        spec = figures.monthly_lines(names, lines, title="Attendance rate by month", unit="percent",
-                                     axis_title="Percent of days attended")
+        spec = figures.monthly_lines(
+            names, lines, title="Attendance rate by month", unit="percent", axis_title="Percent of days attended"
+        )
         summary = "Line chart of the attendance rate by month, this year and last year; the numbers are in the table that follows."
-        rows = [[
-            name, shown(by_year.get(year, []), m), shown(by_year.get(prior, []), m),
-            *([shown(zone.get(year, []), m)] if school_id != ZONE else []),
-        ] for name, m in zip(names, months)]
+        rows = [
+            [
+                name,
+                shown(by_year.get(year, []), m),
+                shown(by_year.get(prior, []), m),
+                *([shown(zone.get(year, []), m)] if school_id != ZONE else []),
+            ]
+            for name, m in zip(names, months)
+        ]
         columns = ["Month", this_label, prior_label, *(["Zone, this year"] if school_id != ZONE else [])]
-        return Chart("attendance-monthly", "Attendance rate by month", summary,
-                     figures.figure_html(spec, "attendance-monthly", summary), columns, rows)
+        return Chart(
+            "attendance-monthly",
+            "Attendance rate by month",
+            summary,
+            figures.figure_html(spec, "attendance-monthly", summary),
+            columns,
+            rows,
+        )
 
     def absence_bands(self, school_id: str) -> Chart | None:
         bands = self.data.absence_bands.get(school_id, [])
@@ -355,17 +455,37 @@ class Sections:
             return None
         if bands[0]["suppressed"]:
             text = fewer_than(self.min_students)
-            return Chart("attendance-bands", "Students by share of days missed", f"Not shown: {text}.", None,
-                         ["Days missed", "Students", "Share of students"], [[b["band"], text, text] for b in bands])
+            return Chart(
+                "attendance-bands",
+                "Students by share of days missed",
+                f"Not shown: {text}.",
+                None,
+                ["Days missed", "Students", "Share of students"],
+                [[b["band"], text, text] for b in bands],
+            )
         labels = [f"Missed {b['band']}" for b in bands]
-        spec = figures.grouped_bars(labels, [("Share of students", [b["share"] for b in bands], "school")],
-                                    title="Students by share of their days missed", unit="percent",
-                                    axis_title="Percent of students")
+        spec = figures.grouped_bars(
+            labels,
+            [("Share of students", [b["share"] for b in bands], "school")],
+            title="Students by share of their days missed",
+            unit="percent",
+            axis_title="Percent of students",
+        )
         spec["layout"]["showlegend"] = False
-        summary = "Bar chart: " + "; ".join(f"{b['share']:.1f}% of students missed {b['band']} of their days" for b in bands) + "."
+        summary = (
+            "Bar chart: "
+            + "; ".join(f"{b['share']:.1f}% of students missed {b['band']} of their days" for b in bands)
+            + "."
+        )
         rows = [[b["band"], f"{b['students']:,}", format_value(b["share"], "percent")] for b in bands]
-        return Chart("attendance-bands", "Students by share of days missed", summary,
-                     figures.figure_html(spec, "attendance-bands", summary), ["Days missed", "Students", "Share of students"], rows)
+        return Chart(
+            "attendance-bands",
+            "Students by share of days missed",
+            summary,
+            figures.figure_html(spec, "attendance-bands", summary),
+            ["Days missed", "Students", "Share of students"],
+            rows,
+        )
 
     def _all_students_table(self, school_id: str, metrics) -> list[dict]:
         """A section's table of all-students figures: value, last year, change, zone, meaning."""
@@ -375,17 +495,29 @@ class Sections:
             if cell is None:
                 continue
             info = self.info(metric)
-            table.append({"label": info.label, "value": self.with_range(cell), "prior": format_value(cell.prior_value, info.unit) or "—",
-                          "change": self.change(cell), "zone": format_value(cell.zone_value, info.unit) or "—",
-                          "description": info.description, "key": f"{metric}|all"})
+            table.append(
+                {
+                    "label": info.label,
+                    "value": self.with_range(cell),
+                    "prior": format_value(cell.prior_value, info.unit) or "—",
+                    "change": self.change(cell),
+                    "zone": format_value(cell.zone_value, info.unit) or "—",
+                    "description": info.description,
+                    "key": f"{metric}|all",
+                }
+            )
         return table
 
     def attendance(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, ATTENDANCE_METRICS)
         charts = [self.monthly_attendance(school_id)]
         if "chronic_absence_rate" in self.data.metrics:
-            charts.append(self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade"))
-            charts.append(self.subgroup_chart(school_id, "chronic_absence_rate", grades=False, id_prefix="attendance-group"))
+            charts.append(
+                self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade")
+            )
+            charts.append(
+                self.subgroup_chart(school_id, "chronic_absence_rate", grades=False, id_prefix="attendance-group")
+            )
         charts.append(self.absence_bands(school_id))
         return {"table": table, "charts": [c for c in charts if c]}
 
@@ -420,24 +552,45 @@ class Sections:
         ]
         spec = figures.grouped_bars(names, series, title="Suspensions by month", unit="count", axis_title="Suspensions")
         summary = "Bar chart of in-school and out-of-school suspensions by month, with last year's total; the numbers are in the table that follows."
-        rows = [[
-            name,
-            text(value(this_rows, m, "iss_actions"), this_rows, m),
-            text(value(this_rows, m, "oss_actions"), this_rows, m),
-            text(value(this_rows, m, "days_removed"), this_rows, m, "days"),
-            text(total(prior_rows, m), prior_rows, m),
-        ] for name, m in zip(names, months)]
-        columns = ["Month", "In-school suspensions", "Out-of-school suspensions", "Days removed", "All suspensions, last year"]
-        return Chart("discipline-monthly", "Suspensions by month", summary,
-                     figures.figure_html(spec, "discipline-monthly", summary), columns, rows)
+        rows = [
+            [
+                name,
+                text(value(this_rows, m, "iss_actions"), this_rows, m),
+                text(value(this_rows, m, "oss_actions"), this_rows, m),
+                text(value(this_rows, m, "days_removed"), this_rows, m, "days"),
+                text(total(prior_rows, m), prior_rows, m),
+            ]
+            for name, m in zip(names, months)
+        ]
+        columns = [
+            "Month",
+            "In-school suspensions",
+            "Out-of-school suspensions",
+            "Days removed",
+            "All suspensions, last year",
+        ]
+        return Chart(
+            "discipline-monthly",
+            "Suspensions by month",
+            summary,
+            figures.figure_html(spec, "discipline-monthly", summary),
+            columns,
+            rows,
+        )
 
     def discipline(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, DISCIPLINE_METRICS)
         charts = [self.monthly_discipline(school_id)]
         if "any_suspension_rate" in self.data.metrics:
-            charts.append(self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group"))
-        return {"table": table, "charts": [c for c in charts if c], "risk_ratios": self.risk_ratios(school_id),
-                "in_extract": self.discipline_in_extract}
+            charts.append(
+                self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group")
+            )
+        return {
+            "table": table,
+            "charts": [c for c in charts if c],
+            "risk_ratios": self.risk_ratios(school_id),
+            "in_extract": self.discipline_in_extract,
+        }
 
     @property
     def discipline_in_extract(self) -> bool:
@@ -464,22 +617,59 @@ class Sections:
         visible = any(not c.suppressed and c.value is not None for _, c in pairs)
         shown = [None if c.suppressed else c for _, c in pairs]
         ranges = {"This school": ([c and c.ci_low for c in shown], [c and c.ci_high for c in shown])}
-        spec = figures.grouped_bars([wrapped(label) for label in labels], series, title=title, unit=info.unit,
-                                    axis_title=AXIS_TITLES.get(info.unit, ""), horizontal=True, ranges=ranges)
-        summary = f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
-        columns = ["Measure", "Respondents" if info.population == "respondents" else "Count", "This school", "Zone", self.last_heading, "Change"]
-        rows = [[label, self.count(c), self.with_range(c), format_value(c.zone_value, info.unit) or "—",
-                 format_value(c.prior_value, info.unit) or "—", self.change(c)] for label, (m, c) in zip(labels, pairs)]
+        spec = figures.grouped_bars(
+            [wrapped(label) for label in labels],
+            series,
+            title=title,
+            unit=info.unit,
+            axis_title=AXIS_TITLES.get(info.unit, ""),
+            horizontal=True,
+            ranges=ranges,
+        )
+        summary = (
+            f"Bar chart of {title.lower()}, this school beside the zone; the numbers are in the table that follows."
+        )
+        columns = [
+            "Measure",
+            "Respondents" if info.population == "respondents" else "Count",
+            "This school",
+            "Zone",
+            self.last_heading,
+            "Change",
+        ]
+        rows = [
+            [
+                label,
+                self.count(c),
+                self.with_range(c),
+                format_value(c.zone_value, info.unit) or "—",
+                format_value(c.prior_value, info.unit) or "—",
+                self.change(c),
+            ]
+            for label, (m, c) in zip(labels, pairs)
+        ]
         figure = figures.figure_html(spec, div_id, summary) if visible else None
-        return Chart(div_id, title, summary if visible else "No chart: every figure here is hidden for privacy.", figure, columns, rows,
-                     [f"{m}|all" for m, _ in pairs], note=self.no_range_note([c for _, c in pairs]))
+        return Chart(
+            div_id,
+            title,
+            summary if visible else "No chart: every figure here is hidden for privacy.",
+            figure,
+            columns,
+            rows,
+            [f"{m}|all" for m, _ in pairs],
+            note=self.no_range_note([c for _, c in pairs]),
+        )
 
     def climate(self, school_id: str) -> list[Chart]:
         educator = self.present(["educator_ici"]) + self.data.metric_ids("educator")
         family = self.present(["family_favorable"]) + self.data.metric_ids("family_favorable")
         charts = [
-            self.versus_zone(school_id, educator, div_id="climate-educator", title="Educator survey: index and domains (0–10)"),
-            self.versus_zone(school_id, family, div_id="climate-family", title="Family survey: percent favorable by topic"),
+            self.versus_zone(
+                school_id, educator, div_id="climate-educator", title="Educator survey: index and domains (0–10)"
+            ),
+            self.versus_zone(
+                school_id, family, div_id="climate-family", title="Family survey: percent favorable by topic"
+            ),
         ]
         return [c for c in charts if c]
 
@@ -487,10 +677,14 @@ class Sections:
         metrics = self.data.metric_ids("sqr")
         if not metrics:
             return None
-        chart = self.versus_zone(school_id, metrics, div_id="sqr-domains", title="School Quality Review: domain ratings (1–4)")
+        chart = self.versus_zone(
+            school_id, metrics, div_id="sqr-domains", title="School Quality Review: domain ratings (1–4)"
+        )
         if chart:
-            chart.note = ("1 Not yet evident · 2 Developing · 3 Proficient · 4 Exemplary. The previous review is the same "
-                          "period last year. " + (chart.note or ""))
+            chart.note = (
+                "1 Not yet evident · 2 Developing · 3 Proficient · 4 Exemplary. The previous review is the same "
+                "period last year. " + (chart.note or "")
+            )
         return chart
 
     # -- notes -----------------------------------------------------------------------------
@@ -502,7 +696,9 @@ class Sections:
             if family in seen or not info.description:
                 continue
             seen.add(family)
-            rows.append({"label": info.label if ":" not in metric else _family_label(metric), "description": info.description})
+            rows.append(
+                {"label": info.label if ":" not in metric else _family_label(metric), "description": info.description}
+            )
         return rows
 
     def findings(self, school_id: str) -> list[dict]:
@@ -518,18 +714,37 @@ class Sections:
         else:
             enrolled = f"{students:,} students"
         row = self.data.period_row
-        return {"enrolled": enrolled, "data_through": long_date(row["data_through"]),
-                "start": long_date(row["start_date"]), "end": long_date(row["end_date"])}
+        return {
+            "enrolled": enrolled,
+            "data_through": long_date(row["data_through"]),
+            "start": long_date(row["start_date"]),
+            "end": long_date(row["end_date"]),
+        }
 
 
 def _month_name(month: int) -> str:
-    return ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December")[month - 1][:3]
+    return (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    )[month - 1][:3]
 
 
 def _family_label(metric: str) -> str:
-    return {"family_favorable": "Family survey topics", "educator": "Educator survey domains",
-            "sqr": "School Quality Review domains"}.get(metric.split(":", 1)[0], metric.split(":", 1)[0])
+    return {
+        "family_favorable": "Family survey topics",
+        "educator": "Educator survey domains",
+        "sqr": "School Quality Review domains",
+    }.get(metric.split(":", 1)[0], metric.split(":", 1)[0])
 
 
 def _rows_text(finding: dict) -> str:

@@ -97,13 +97,22 @@ def evidence_of(info: MetricInfo, cell: Cell, signal: str | None, min_finding_n:
 
 
 # Under a table whose differences are written the short way (difference_words).
-TABLE_NOTE = ("A difference with no word beside it is within normal variation: chance alone moves a group of that "
-              "size this much. \"Could be chance\": its range leaves out zero, but among a report's many comparisons "
-              "a few that size happen by chance.")
+TABLE_NOTE = (
+    "A difference with no word beside it is within normal variation: chance alone moves a group of that "
+    'size this much. "Could be chance": its range leaves out zero, but among a report\'s many comparisons '
+    "a few that size happen by chance."
+)
 
 
-def difference_words(info: MetricInfo, cell: Cell, delta: float | None, low: float | None, high: float | None,
-                     signal: str | None, min_finding_n: int) -> str:
+def difference_words(
+    info: MetricInfo,
+    cell: Cell,
+    delta: float | None,
+    low: float | None,
+    high: float | None,
+    signal: str | None,
+    min_finding_n: int,
+) -> str:
     """A difference as a table cell reads it, short: '−4.1 points, better (range −7.0 to −1.2)',
     '+0.3 points (range −2.1 to +2.7)' (within normal variation: TABLE_NOTE says so once),
     '−2.6 points, could be chance (range …)', '+8.8 points (small group)', or the number alone for a
@@ -141,9 +150,12 @@ def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int)
     if evidence == signals.NORMAL_VARIATION:
         if unclear_words(cell.change_low, cell.change_high) == CHANCE_WORDS:
             return f"{moved}, but this {CHANCE_WORDS} ({spread})"
-        return (f"about the same as {last}: a change this size is within normal variation{_people(info, cell.n)}"
-                + (f" ({spread})" if spread else ""))
-    return f"{moved}: {verdict(info, cell.change, cell.change_signal)}, likely real" + (f" ({spread})" if spread else "")
+        return f"about the same as {last}: a change this size is within normal variation{_people(info, cell.n)}" + (
+            f" ({spread})" if spread else ""
+        )
+    return f"{moved}: {verdict(info, cell.change, cell.change_signal)}, likely real" + (
+        f" ({spread})" if spread else ""
+    )
 
 
 def zone_phrase(info: MetricInfo, cell: Cell, min_finding_n: int) -> str | None:
@@ -156,7 +168,9 @@ def zone_phrase(info: MetricInfo, cell: Cell, min_finding_n: int) -> str | None:
     evidence = evidence_of(info, cell, cell.zone_gap_signal, min_finding_n)
     if evidence == signals.NORMAL_VARIATION:
         why = unclear_words(cell.zone_gap_low, cell.zone_gap_high)
-        return f"{zone} (the difference from the rest of the zone {'is ' if why == signals.NORMAL_VARIATION else ''}{why})"
+        return (
+            f"{zone} (the difference from the rest of the zone {'is ' if why == signals.NORMAL_VARIATION else ''}{why})"
+        )
     if evidence == signals.LIKELY_REAL:
         word = verdict(info, cell.zone_gap, cell.zone_gap_signal)
         return f"{zone} ({word} here than in the rest of the zone, likely real)" if word else zone
@@ -211,10 +225,13 @@ def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit:
     if info.higher_is_better is None:
         return []
     candidates = [
-        c for c in cells
+        c
+        for c in cells
         if signals.equity_group(c.subgroup)
-        and not c.suppressed and c.gap_vs_comparison is not None
-        and signals.is_worse(info.direction, c.gap_vs_comparison) and signals.notable(c.gap_vs_comparison, info.unit)
+        and not c.suppressed
+        and c.gap_vs_comparison is not None
+        and signals.is_worse(info.direction, c.gap_vs_comparison)
+        and signals.notable(c.gap_vs_comparison, info.unit)
         and evidence_of(info, c, c.gap_signal, min_finding_n) == signals.LIKELY_REAL
     ]
     return sorted(candidates, key=lambda c: -abs(c.gap_vs_comparison))[:limit]
@@ -266,6 +283,9 @@ def risk_ratio_sentence(info: MetricInfo, cell: Cell) -> str | None:
         "oss_rate": "to receive an out-of-school suspension",
         "any_suspension_rate": "to be suspended",
     }.get(info.family, f"to be counted in {info.label.lower()}")
-    spread = (f" (range {cell.risk_ratio_low:.1f} to {cell.risk_ratio_high:.1f})"
-              if cell.risk_ratio_low is not None and cell.risk_ratio_high is not None else "")
+    spread = (
+        f" (range {cell.risk_ratio_low:.1f} to {cell.risk_ratio_high:.1f})"
+        if cell.risk_ratio_low is not None and cell.risk_ratio_high is not None
+        else ""
+    )
     return f"{subgroup_label(cell.subgroup)} were {cell.risk_ratio:.1f} times as likely {what} as all other students{spread}."

@@ -34,12 +34,14 @@ class StateFigures:
     districts: list[str] = field(default_factory=list)
 
     @classmethod
-    def load(cls, con: duckdb.DuckDBPyConnection) -> "StateFigures":
+    def load(cls, con: duckdb.DuckDBPyConnection) -> StateFigures:
         loaded = cls()
         if not table_exists(con, "staging.state_figures"):  # a warehouse built before the extract existed
             return loaded
         for row in query(con, "pages/state_figures"):
-            loaded.figures.setdefault((row["org_kind"], row["org_code"], row["metric"]), {})[row["school_year"]] = row["value"]
+            loaded.figures.setdefault((row["org_kind"], row["org_code"], row["metric"]), {})[row["school_year"]] = row[
+                "value"
+            ]
             if row["org_kind"] == "school":
                 loaded.school_codes[row["school_id"]] = row["org_code"]
             elif row["org_kind"] == "district" and row["org_code"] not in loaded.districts:
@@ -51,7 +53,9 @@ class StateFigures:
         years = [y for y in self.figures.get((kind, code, metric), {}) if y <= up_to]
         return (max(years), self.figures[(kind, code, metric)][max(years)]) if years else None
 
-    def context(self, school_id: str, school_year: int, period: str, metrics: list[str], ours: dict[str, str]) -> dict | None:
+    def context(
+        self, school_id: str, school_year: int, period: str, metrics: list[str], ours: dict[str, str]
+    ) -> dict | None:
         """What a report section shows of the state's figures for `metrics`, or None when the file has none of them.
 
         ours: our all-students figure of each metric as the page prints it (shown beside the school's
@@ -69,20 +73,29 @@ class StateFigures:
             for kind, org, name in places:
                 latest = self._latest(kind, org, metric, reference)
                 if latest:
-                    references.append({"name": name, "year": school_year_label(latest[0]), "value": formatted(metric, latest[1])})
+                    references.append(
+                        {"name": name, "year": school_year_label(latest[0]), "value": formatted(metric, latest[1])}
+                    )
             if school is None and not references:
                 continue
-            rows.append({
-                "label": METRICS_BY_ID[metric].label,
-                "ours": ours.get(metric, "—"),
-                "school": formatted(metric, school) if school is not None else "not published",
-                "references": references,
-                "key": f"{metric}|all",
-            })
+            rows.append(
+                {
+                    "label": METRICS_BY_ID[metric].label,
+                    "ours": ours.get(metric, "—"),
+                    "school": formatted(metric, school) if school is not None else "not published",
+                    "references": references,
+                    "key": f"{metric}|all",
+                }
+            )
         if not rows:
             return None
-        return {"rows": rows, "end_of_year": end_of_year, "year": school_year_label(reference), "has_school": code is not None,
-                "has_references": any(r["references"] for r in rows)}
+        return {
+            "rows": rows,
+            "end_of_year": end_of_year,
+            "year": school_year_label(reference),
+            "has_school": code is not None,
+            "has_references": any(r["references"] for r in rows),
+        }
 
     def for_page(self, sections: Sections, school_id: str) -> dict:
         """The attendance and discipline sections' state context of one school's page (None where there is none)."""
@@ -90,6 +103,8 @@ class StateFigures:
         blocks = {}
         for name, metrics in (("attendance", ATTENDANCE_METRICS), ("discipline", DISCIPLINE_METRICS)):
             present = sections.present(metrics)
-            ours = {m: sections.shown(m, data.cell(school_id, m)) for m in present if data.cell(school_id, m) is not None}
+            ours = {
+                m: sections.shown(m, data.cell(school_id, m)) for m in present if data.cell(school_id, m) is not None
+            }
             blocks[name] = self.context(school_id, data.school_year, data.period, list(metrics), ours)
         return blocks

@@ -45,17 +45,19 @@ def reconciliation(con: duckdb.DuckDBPyConnection) -> dict:
     for r in query(con, "pages/state_reconciliation"):
         counts[r["status"]] = counts.get(r["status"], 0) + 1
         unit = STATE_METRICS[r["metric"]]
-        rows.append({
-            "school": r["school_name"] or r["school_id"],
-            "state_school_id": r["state_school_id"],
-            "year": school_year_label(r["school_year"]),
-            "group": subgroup_label(r["subgroup"]),
-            "measure": METRICS_BY_ID[r["metric"]].label,
-            "ours": formatted(r["metric"], r["our_value"]) or "hidden",
-            "state": formatted(r["metric"], r["state_value"]),
-            "difference": _signed(r["difference"], unit),
-            "tolerance": format_difference(r["tolerance"], unit) if r["tolerance"] is not None else "—",
-            "status": r["status"],
-            "status_words": STATUS_WORDS.get(r["status"], r["status"]),
-        })
+        rows.append(
+            {
+                "school": r["school_name"] or r["school_id"],
+                "state_school_id": r["state_school_id"],
+                "year": school_year_label(r["school_year"]),
+                "group": subgroup_label(r["subgroup"]),
+                "measure": METRICS_BY_ID[r["metric"]].label,
+                "ours": formatted(r["metric"], r["our_value"]) or "hidden",
+                "state": formatted(r["metric"], r["state_value"]),
+                "difference": _signed(r["difference"], unit),
+                "tolerance": format_difference(r["tolerance"], unit) if r["tolerance"] is not None else "—",
+                "status": r["status"],
+                "status_words": STATUS_WORDS.get(r["status"], r["status"]),
+            }
+        )
     return {"rows": rows, "counts": counts}

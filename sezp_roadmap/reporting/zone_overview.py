@@ -25,8 +25,13 @@ from sezp_roadmap.reporting.sections import Chart, Sections
 MANY_SCHOOLS = 40
 # The zone overview compares schools on these, in this order (those published).
 ZONE_OVERVIEW_METRICS = (
-    "attendance_rate", "chronic_absence_rate", "severe_absence_rate", "any_suspension_rate", "oss_rate",
-    "family_favorable", "educator_ici",
+    "attendance_rate",
+    "chronic_absence_rate",
+    "severe_absence_rate",
+    "any_suspension_rate",
+    "oss_rate",
+    "family_favorable",
+    "educator_ici",
 )
 
 
@@ -36,11 +41,15 @@ def overview(data: PeriodData, sections: Sections) -> dict:
     schools = data.schools
     table = []
     for school in [*schools, {"school_id": ZONE, "school_name": "Zone", "grade_span": ""}]:
-        table.append({
-            "school": school,
-            "values": [sections.shown(m, data.cell(school["school_id"], m)) if data.cell(school["school_id"], m) else "—"
-                       for m in metrics],
-        })
+        table.append(
+            {
+                "school": school,
+                "values": [
+                    sections.shown(m, data.cell(school["school_id"], m)) if data.cell(school["school_id"], m) else "—"
+                    for m in metrics
+                ],
+            }
+        )
     charts, spreads = [], []
     # The first four key figures, and in a zone of a bar per school every further share of students (a funnel each).
     charted = metrics[:4] + ([m for m in metrics[4:] if is_share(m)] if len(schools) <= MANY_SCHOOLS else [])
@@ -58,17 +67,34 @@ def overview(data: PeriodData, sections: Sections) -> dict:
         if is_share(metric) and zone_value is not None:
             charts.append(funnel_chart(info, pairs, zone_value))
             continue
-        spec = figures.subgroup_bars([n for n, _ in pairs], [c.value for _, c in pairs], all_value=zone_value,
-                                     title=f"{info.label} by school", unit=info.unit, axis_title=info.label,
-                                     marked_label="Zone", lows=[c.ci_low for _, c in pairs],
-                                     highs=[c.ci_high for _, c in pairs])
+        spec = figures.subgroup_bars(
+            [n for n, _ in pairs],
+            [c.value for _, c in pairs],
+            all_value=zone_value,
+            title=f"{info.label} by school",
+            unit=info.unit,
+            axis_title=info.label,
+            marked_label="Zone",
+            lows=[c.ci_low for _, c in pairs],
+            highs=[c.ci_high for _, c in pairs],
+        )
         div_id = f"zone-{metric.replace('_', '-')}"
-        summary = (f"Bar chart of {info.label.lower()} by school, each bar with its likely range, with the zone as a "
-                   "dashed line; the numbers are in the table that follows.")
+        summary = (
+            f"Bar chart of {info.label.lower()} by school, each bar with its likely range, with the zone as a "
+            "dashed line; the numbers are in the table that follows."
+        )
         rows = [[name, sections.count(c), sections.with_range(c), sections.versus_rest_of_zone(c)] for name, c in pairs]
-        charts.append(Chart(div_id, f"{info.label} by school", summary, figures.figure_html(spec, div_id, summary),
-                            ["School", "Students", info.label, "vs the rest of the zone"], rows,
-                            note=sections.no_range_note([c for _, c in pairs])))
+        charts.append(
+            Chart(
+                div_id,
+                f"{info.label} by school",
+                summary,
+                figures.figure_html(spec, div_id, summary),
+                ["School", "Students", info.label, "vs the rest of the zone"],
+                rows,
+                note=sections.no_range_note([c for _, c in pairs]),
+            )
+        )
     return {
         "metrics": [data.metrics[m] for m in metrics],
         "table": table,
@@ -88,10 +114,12 @@ def is_share(metric: str) -> bool:
 
 
 # Said once above the funnel plots (zone.html.j2), not under each.
-FUNNEL_NOTE = ("Each dot is a school, placed by its number of students. Inside the dashed curves, a school's "
-               "difference from the zone is within normal variation for a school of its size; outside them it is "
-               "likely real, and outside the dotted curves very likely. Small schools swing more by chance, so "
-               "their curves are wider.")
+FUNNEL_NOTE = (
+    "Each dot is a school, placed by its number of students. Inside the dashed curves, a school's "
+    "difference from the zone is within normal variation for a school of its size; outside them it is "
+    "likely real, and outside the dotted curves very likely. Small schools swing more by chance, so "
+    "their curves are wider."
+)
 
 
 # Where a school can fall in a funnel plot, from below the lower 99.8% limit to above the upper one.
@@ -113,11 +141,19 @@ def funnel_chart(info: MetricInfo, pairs: list[tuple[str, Cell]], zone_value: fl
     pairs = [(name, c) for name, c in pairs if c.n]
     title = f"{info.label}: each school against its size"
     div_id = f"zone-funnel-{info.id.replace(':', '-').replace('_', '-')}"
-    spec = figures.funnel_plot([name for name, _ in pairs], [c.value for _, c in pairs], [c.n for _, c in pairs],
-                               zone_value=zone_value, title=title, axis_title=info.label)
-    summary = (f"Funnel plot of {info.label.lower()} by school against the number of students, with the zone "
-               f"({format_value(zone_value, info.unit)}) and its 95% and 99.8% limits; the numbers are in the table "
-               "that follows.")
+    spec = figures.funnel_plot(
+        [name for name, _ in pairs],
+        [c.value for _, c in pairs],
+        [c.n for _, c in pairs],
+        zone_value=zone_value,
+        title=title,
+        axis_title=info.label,
+    )
+    summary = (
+        f"Funnel plot of {info.label.lower()} by school against the number of students, with the zone "
+        f"({format_value(zone_value, info.unit)}) and its 95% and 99.8% limits; the numbers are in the table "
+        "that follows."
+    )
     # The table groups the schools by where they fall, worst first: short enough to read, and every school's
     # figure and size are in it (the chart's full text alternative).
     groups: dict[str, list[str]] = {}
@@ -128,8 +164,9 @@ def funnel_chart(info: MetricInfo, pairs: list[tuple[str, Cell]], zone_value: fl
     if info.higher_is_better is False:  # worse (higher) first
         order = order[::-1]
     rows = [[words, "; ".join(groups[words])] for words in order if words in groups]
-    return Chart(div_id, title, summary, figures.figure_html(spec, div_id, summary),
-                 ["Compared with the zone", "Schools"], rows)
+    return Chart(
+        div_id, title, summary, figures.figure_html(spec, div_id, summary), ["Compared with the zone", "Schools"], rows
+    )
 
 
 def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None, schools: int) -> Chart:
@@ -137,14 +174,24 @@ def spread_chart(info: MetricInfo, values: list[float], zone_value: float | None
     edges, counts = figures.bins(values)
     title = f"{info.label} across schools"
     div_id = f"zone-spread-{info.id.replace(':', '-').replace('_', '-')}"
-    spec = figures.spread_histogram(edges, counts, marked=zone_value, marked_label="Zone", title=title,
-                                    axis_title=info.label)
-    summary = (f"Bar chart of how many schools have each range of {info.label.lower()}, with the zone as a dashed "
-               "line; the numbers are in the table that follows.")
-    rows = [[f"{format_value(low, info.unit)} to {format_value(high, info.unit)}", f"{count:,}"]
-            for low, high, count in zip(edges, edges[1:], counts)]
+    spec = figures.spread_histogram(
+        edges, counts, marked=zone_value, marked_label="Zone", title=title, axis_title=info.label
+    )
+    summary = (
+        f"Bar chart of how many schools have each range of {info.label.lower()}, with the zone as a dashed "
+        "line; the numbers are in the table that follows."
+    )
+    rows = [
+        [f"{format_value(low, info.unit)} to {format_value(high, info.unit)}", f"{count:,}"]
+        for low, high, count in zip(edges, edges[1:], counts)
+    ]
     shown = len(values)
-    note = (f"{shown:,} schools with a published figure" + (f" of {schools:,}" if shown < schools else "")
-            + ". Each range holds the schools from its lower end up to, not including, its upper end; the last also "
-            "holds its upper end. Each school's own figure is in the list of every school's key figures below.")
-    return Chart(div_id, title, summary, figures.figure_html(spec, div_id, summary), ["Range", "Schools"], rows, note=note)
+    note = (
+        f"{shown:,} schools with a published figure"
+        + (f" of {schools:,}" if shown < schools else "")
+        + ". Each range holds the schools from its lower end up to, not including, its upper end; the last also "
+        "holds its upper end. Each school's own figure is in the list of every school's key figures below."
+    )
+    return Chart(
+        div_id, title, summary, figures.figure_html(spec, div_id, summary), ["Range", "Schools"], rows, note=note
+    )

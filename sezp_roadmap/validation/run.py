@@ -34,20 +34,32 @@ from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
 EVENT_DATES = {
-    "enrollment": ("entry_date", "exit_date"), "attendance": ("date",), "discipline": ("incident_date",),
+    "enrollment": ("entry_date", "exit_date"),
+    "attendance": ("date",),
+    "discipline": ("incident_date",),
     "assessments": ("test_date",),
 }
 CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date", "assessments": "test_date"}
 # Survey and review years may not lie in the future; targets may be set one school year ahead.
 YEARS_AHEAD = {
-    "educator_survey": 0, "family_survey": 0, "sqr": 0, "targets": 1, "state_figures": 0, "assessments": 0,
+    "educator_survey": 0,
+    "family_survey": 0,
+    "sqr": 0,
+    "targets": 1,
+    "state_figures": 0,
+    "assessments": 0,
 }
 # How many of an extract's errors a message lists (all of them are in meta.errors).
 SHOWN_ERRORS = 50
 
 PERCENT_STATE_METRICS = [m for m, unit in STATE_METRICS.items() if unit == "percent"]
 UNIT_RANGES = {
-    "percent": (0, 100), "days": (0, 366), "per_100": (0, 100_000), "score": (0, 10), "rating": (1, 4), "percentile": (1, 99),
+    "percent": (0, 100),
+    "days": (0, 366),
+    "per_100": (0, 100_000),
+    "score": (0, 10),
+    "rating": (1, 4),
+    "percentile": (1, 99),
 }
 
 
@@ -70,11 +82,17 @@ class Outcome:
     def description(self) -> str:
         if self.passed:
             found = sum(self.finding_counts.values())
-            return f"{self.extract}: no errors; {found:,} finding{'s' if found != 1 else ''}" if found else f"{self.extract}: no errors"
+            return (
+                f"{self.extract}: no errors; {found:,} finding{'s' if found != 1 else ''}"
+                if found
+                else f"{self.extract}: no errors"
+            )
         lines = [f"{self.extract}: {self.error_count:,} problem{'s' if self.error_count != 1 else ''} to fix"]
         lines += [str(p) for p in self.errors]
         if self.error_count > len(self.errors):
-            lines.append(f"... and {self.error_count - len(self.errors):,} more (all are in the warehouse table meta.errors)")
+            lines.append(
+                f"... and {self.error_count - len(self.errors):,} more (all are in the warehouse table meta.errors)"
+            )
         return "\n".join(lines)
 
 
@@ -107,7 +125,9 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     con.execute("drop view _rows")
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
-        con.execute("select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]).fetchall()
+        con.execute(
+            "select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]
+        ).fetchall()
     )
     return Outcome(name, errors, total, counts, uncounted.sentences(con, name))
 
@@ -133,7 +153,9 @@ def _rows_sql(extract: Extract) -> str:
     columns = ", ".join(f'"{name}"' for name, _ in staging_columns(extract))
     school = '"school_id"' if "school_id" in extract.column_names else "null::varchar"
     # The student ids the wrong-file guard looks up in the enrollment (which is their source, not judged by it).
-    student = '"student_id"' if "student_id" in extract.column_names and extract.name != "enrollment" else "null::varchar"
+    student = (
+        '"student_id"' if "student_id" in extract.column_names and extract.name != "enrollment" else "null::varchar"
+    )
     return (
         f"select *, {school} as _school_id, {student} as _student_id, {_school_year_sql(extract)} as _school_year from ("
         f"select {columns} from staging.{extract.name} union all select {columns} from staging.{extract.name}_repeats)"
@@ -177,37 +199,50 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
         codes = allowed_codes(column, extract, settings)
         if not column.nullable:
             expected = FORMAT.get(column.kind, ("", "a value"))[1] if not codes else "one of " + ", ".join(codes)
-            parts.append((
-                "required_value", ERROR,
-                _select(column.name, "null") + f" where {is_empty(column)}",
-                [expected, "a required value is empty"],
-            ))
+            parts.append(
+                (
+                    "required_value",
+                    ERROR,
+                    _select(column.name, "null") + f" where {is_empty(column)}",
+                    [expected, "a required value is empty"],
+                )
+            )
         if column.kind in FORMAT:
             reason, expected = FORMAT[column.kind]
             text = f'"{text_column(column)}"'
-            parts.append((
-                "value_format", ERROR,
-                _select(column.name, text) + f" where {value} is null and {text} is not null",
-                [expected, reason],
-            ))
+            parts.append(
+                (
+                    "value_format",
+                    ERROR,
+                    _select(column.name, text) + f" where {value} is null and {text} is not null",
+                    [expected, reason],
+                )
+            )
         if codes:
             where = CODE_SOURCES.get((extract.name, column.name), "the data contract")
-            parts.append((
-                "unknown_code", ERROR,
-                _select(column.name, value) + f" where {value} is not null and not list_contains(?::varchar[], {value})",
-                ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
-            ))
+            parts.append(
+                (
+                    "unknown_code",
+                    ERROR,
+                    _select(column.name, value)
+                    + f" where {value} is not null and not list_contains(?::varchar[], {value})",
+                    ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
+                )
+            )
         if column.minimum is not None and column.maximum is not None:
-            parts.append((
-                "out_of_range", ERROR,
-                _select(column.name, text_of(column)) + f" where {value} < ? or {value} > ?",
-                [
-                    f"a number from {column.minimum:g} to {column.maximum:g}",
-                    "this value is out of range",
-                    column.minimum,
-                    column.maximum,
-                ],
-            ))
+            parts.append(
+                (
+                    "out_of_range",
+                    ERROR,
+                    _select(column.name, text_of(column)) + f" where {value} < ? or {value} > ?",
+                    [
+                        f"a number from {column.minimum:g} to {column.maximum:g}",
+                        "this value is out of range",
+                        column.minimum,
+                        column.maximum,
+                    ],
+                )
+            )
     return parts
 
 
@@ -230,16 +265,27 @@ def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
         f"window w as ({window})"
     )
     differs = [f'"{c.name}" is distinct from "{c.name}__first"' for c in others]
-    first_column = "case " + " ".join(f"when {d} then '{c.name}'" for d, c in zip(differs, others)) + " end" if others else "null"
-    first_value = "case " + " ".join(f"when {d} then {text_of(c)}" for d, c in zip(differs, others)) + " end" if others else "null"
+    first_column = (
+        "case " + " ".join(f"when {d} then '{c.name}'" for d, c in zip(differs, others)) + " end" if others else "null"
+    )
+    first_value = (
+        "case " + " ".join(f"when {d} then {text_of(c)}" for d, c in zip(differs, others)) + " end"
+        if others
+        else "null"
+    )
     first_seen = (
-        "case " + " ".join(f'when {d} then "{c.name}__first_text"' for d, c in zip(differs, others)) + " end" if others else "null"
+        "case " + " ".join(f'when {d} then "{c.name}__first_text"' for d, c in zip(differs, others)) + " end"
+        if others
+        else "null"
     )
     any_differs = " or ".join(differs) if others else "false"
     place = "_first_file || ', row ' || _first_row"
     con.execute(f"create or replace temp table _copies as select * from ({ranked}) where _copy > 1")
     findings.record_query(
-        con, extract.name, "duplicate_key", ERROR,
+        con,
+        extract.name,
+        "duplicate_key",
+        ERROR,
         f"select _source_file, _source_row, {first_column}, {first_value}, "
         f"'''' || coalesce({first_seen}, '') || ''' as in ' || {place} || ', or only one of the two rows', "
         f"'this row has the same ' || ? || ' as ' || {place} || ' but a different value', _school_id, _school_year "
@@ -247,7 +293,10 @@ def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
         [", ".join(key)],
     )
     findings.record_query(
-        con, extract.name, "duplicate_row", WARNING,
+        con,
+        extract.name,
+        "duplicate_row",
+        WARNING,
         f"select _source_file, _source_row, null, null, null, "
         f"'this row repeats ' || {place} || ' exactly; it was counted once', _school_id, _school_year "
         f"from _copies where not ({any_differs})",
@@ -278,52 +327,75 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
     name = extract.name
     parts: list[tuple] = []
     if name != "schools" and "school_id" in extract.column_names:
-        known = [r[0] for r in con.execute("select school_id from staging.schools where school_id is not null order by 1 limit 16").fetchall()]
+        known = [
+            r[0]
+            for r in con.execute(
+                "select school_id from staging.schools where school_id is not null order by 1 limit 16"
+            ).fetchall()
+        ]
         listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
         # A hash join: a list of every school searched row by row cost minutes at state size.
-        parts.append((
-            "unknown_school", ERROR,
-            _select("school_id", '"school_id"')
-            + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)',
-            [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract"],
-        ))
+        parts.append(
+            (
+                "unknown_school",
+                ERROR,
+                _select("school_id", '"school_id"')
+                + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)',
+                [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract"],
+            )
+        )
     as_of = settings.as_of_date
     for column in EVENT_DATES.get(name, ()):
-        parts.append((
-            "future_date", ERROR,
-            _select(column, text_of(extract.column(column))) + f' where "{column}" > ?',
-            [
-                f"a date on or before {as_of.isoformat()}" + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
-                f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
-                as_of,
-            ],
-        ))
+        parts.append(
+            (
+                "future_date",
+                ERROR,
+                _select(column, text_of(extract.column(column))) + f' where "{column}" > ?',
+                [
+                    f"a date on or before {as_of.isoformat()}"
+                    + ("; leave exit_date empty while the student is enrolled" if column == "exit_date" else ""),
+                    f"this date is after the as-of date {as_of.isoformat()}, the day the extracts were pulled",
+                    as_of,
+                ],
+            )
+        )
     if name in CALENDAR_YEAR_DATES:
         column = CALENDAR_YEAR_DATES[name]
-        years = [r[0] for r in con.execute("select distinct school_year from staging.calendar where school_year is not null order by 1").fetchall()]
+        years = [
+            r[0]
+            for r in con.execute(
+                "select distinct school_year from staging.calendar where school_year is not null order by 1"
+            ).fetchall()
+        ]
         covered = f"{school_year_label(years[0])} to {school_year_label(years[-1])}" if years else "none"
         # A few such rows are mess (a backdated action of last June); most of a file is a wrong file (the guards).
-        parts.append((
-            "date_outside_calendar_years", EXCLUDED,
-            _select(column, text_of(extract.column(column)))
-            + f' where "{column}" is not null and not list_contains(?::integer[], _school_year)',
-            [
-                f"a date in a school year the calendar covers ({covered})",
-                "this date is in a school year the calendar does not cover; the row is not counted",
-                years,
-            ],
-        ))
+        parts.append(
+            (
+                "date_outside_calendar_years",
+                EXCLUDED,
+                _select(column, text_of(extract.column(column)))
+                + f' where "{column}" is not null and not list_contains(?::integer[], _school_year)',
+                [
+                    f"a date in a school year the calendar covers ({covered})",
+                    "this date is in a school year the calendar does not cover; the row is not counted",
+                    years,
+                ],
+            )
+        )
     if name in YEARS_AHEAD:
         latest = school_year_of(as_of) + YEARS_AHEAD[name]
-        parts.append((
-            "school_year_in_future", ERROR,
-            _select("school_year", text_of(extract.column("school_year"))) + ' where "school_year" > ?',
-            [
-                f"a school year up to {latest} ({school_year_label(latest)})",
-                f"this school year has not started by the as-of date {as_of.isoformat()}",
-                latest,
-            ],
-        ))
+        parts.append(
+            (
+                "school_year_in_future",
+                ERROR,
+                _select("school_year", text_of(extract.column("school_year"))) + ' where "school_year" > ?',
+                [
+                    f"a school year up to {latest} ({school_year_label(latest)})",
+                    f"this school year has not started by the as-of date {as_of.isoformat()}",
+                    latest,
+                ],
+            )
+        )
     return parts
 
 
@@ -340,7 +412,8 @@ def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
             continue
         low, high = UNIT_RANGES.get(metric.unit, (0, 100_000))
         con.execute(
-            "insert into _target_metrics values (?, true, ?, ?, ?, ?)", [metric_id, metric.unit, low, high, f"{low:g} to {high:g}"]
+            "insert into _target_metrics values (?, true, ?, ?, ?, ?)",
+            [metric_id, metric.unit, low, high, f"{low:g} to {high:g}"],
         )
     examples = [m.id.replace(":*", ":<name>") for m in METRICS]
     subgroup_examples = [s for s in SUBGROUPS if not s.startswith("grade_")] + ["grade_<g>"]
@@ -384,10 +457,14 @@ WRONG_FILE_RULES = ("mostly_outside_calendar_years", "mostly_unknown_students", 
 
 def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
     run_sql(
-        con, "meta/checks/file_shares",
+        con,
+        "meta/checks/file_shares",
         {
-            "extract": extract.name, "excluded": EXCLUDED, "tolerated": settings.tolerated_bad_rows,
-            "bad_share": settings.max_bad_row_share, "outside_share": settings.max_outside_calendar_share,
+            "extract": extract.name,
+            "excluded": EXCLUDED,
+            "tolerated": settings.tolerated_bad_rows,
+            "bad_share": settings.max_bad_row_share,
+            "outside_share": settings.max_outside_calendar_share,
             "unknown_share": settings.max_unknown_student_share,
         },
     )
@@ -420,7 +497,9 @@ def _schema_issue(con: duckdb.DuckDBPyConnection, extract: Extract, failure: dic
             {"value": value} if value is not None else {},
         ).fetchone()
     return Issue(
-        extract.name, "schema", ERROR,
+        extract.name,
+        "schema",
+        ERROR,
         located[0] if located else f"staging.{extract.name}",
         f"the value does not satisfy the schema check {failure['check']}",
         row=located[1] if located else None,

@@ -24,7 +24,7 @@ bands as (
         (2, $watch_absence_pct || '% to under ' || $chronic_absence_pct || '%'),
         (3, $chronic_absence_pct || '% to under ' || $severe_absence_pct || '%'),
         (4, $severe_absence_pct || '% or more')
-    ) as b(band_order, band)
+    ) as b (band_order, band)
 ),
 totals as (
     select school_id, school_year, period, count(*) as n

@@ -77,10 +77,10 @@ school_totals as (
 joined as (
     select
         c.*,
-        prior.value as prior_value,
-        prior.numerator as prior_numerator,
-        prior.denominator as prior_denominator,
-        prior.se as prior_se,
+        prior_cell.value as prior_value,
+        prior_cell.numerator as prior_numerator,
+        prior_cell.denominator as prior_denominator,
+        prior_cell.se as prior_se,
         zone.value as zone_value,
         everyone.value as all_value,
         everyone.suppressed as all_suppressed,
@@ -110,9 +110,9 @@ joined as (
     from cells as c
     -- A year still under way is counted to date: last year's whole period is not
     -- the same point last year, so it has no change (nor a judgment of one).
-    left join marts.metric_values as prior
-        on prior.school_id = c.school_id and prior.school_year = c.school_year - 1 and prior.period = c.period
-        and prior.metric = c.metric and prior.subgroup = c.subgroup and c.period_complete
+    left join marts.metric_values as prior_cell
+        on prior_cell.school_id = c.school_id and prior_cell.school_year = c.school_year - 1 and prior_cell.period = c.period
+        and prior_cell.metric = c.metric and prior_cell.subgroup = c.subgroup and c.period_complete
     left join marts.metric_values as zone
         on zone.school_id = 'ZONE' and zone.school_year = c.school_year and zone.period = c.period
         and zone.metric = c.metric and zone.subgroup = c.subgroup

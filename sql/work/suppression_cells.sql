@@ -31,7 +31,11 @@ cells as (
         row_number() over (order by c.school_id, c.school_year, c.period, c.metric, c.subgroup) as cell_id,
         c.*,
         k.population
-    from (select * from published union all select * from complements) as c
+    from (
+        select * from published
+        union all
+        select * from complements
+    ) as c
     join meta.metric_catalog as k
         on k.metric = c.metric
 ),

@@ -30,12 +30,12 @@ attributes as (
     select
         student_id, school_year, school_id, _source_file, _source_row, recency,
         unnest([
-            {'name': 'race_ethnicity', 'value': race_ethnicity},
-            {'name': 'gender', 'value': gender},
-            {'name': 'ell', 'value': case when ell then 'Y' when not ell then 'N' end},
-            {'name': 'former_ell', 'value': case when former_ell then 'Y' when not former_ell then 'N' end},
-            {'name': 'swd', 'value': case when swd then 'Y' when not swd then 'N' end},
-            {'name': 'low_income', 'value': case when low_income then 'Y' when not low_income then 'N' end}
+            { 'name': 'race_ethnicity', 'value': race_ethnicity },
+            { 'name': 'gender', 'value': gender },
+            { 'name': 'ell', 'value': case when ell then 'Y' when not ell then 'N' end },
+            { 'name': 'former_ell', 'value': case when former_ell then 'Y' when not former_ell then 'N' end },
+            { 'name': 'swd', 'value': case when swd then 'Y' when not swd then 'N' end },
+            { 'name': 'low_income', 'value': case when low_income then 'Y' when not low_income then 'N' end }
         ]) as attribute
     from spells
 ),

@@ -161,4 +161,4 @@ select distinct
 from (select distinct assessment from assessment_cells) as c
 join meta.assessments as a
     using (assessment)
-cross join (values ('meeting_rate'), ('mean_sgp'), ('typical_growth_rate')) as f(family);
+cross join (values ('meeting_rate'), ('mean_sgp'), ('typical_growth_rate')) as f (family);

@@ -76,6 +76,10 @@ final as (
     select school_id, school_year, period, metric, 'all' as subgroup, n,
         favorable::double as numerator, answers::double as denominator, 100 * favorable::double / answers as value,
         sum_a2::double as sum_a2, sum_am::double as sum_am, sum_m2::double as sum_m2
-    from (select * from schools union all select * from zone)
+    from (
+        select * from schools
+        union all
+        select * from zone
+    )
 )
 select * from final;
