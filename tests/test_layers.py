@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # The stages a run goes through, and the Dagster definitions over them.
     ("pipelines", frozenset({"stages", "pipelines"})),
     # The command line, and the sample zone it writes on request.
-    ("cli", frozenset({"cli", "sample", "sample_academics"})),
+    ("cli", frozenset({"cli", "sample"})),
 )
 RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 LAYER_NAMES = [name for name, _ in LAYERS]

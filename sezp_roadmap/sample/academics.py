@@ -38,7 +38,7 @@ from datetime import date
 
 import numpy as np
 
-from sezp_roadmap import sample as s_
+from sezp_roadmap.sample import zone as s_
 
 _S_ACADEMIC = 8
 # The stream of the zone-wide student effects: a school index no zone reaches.

@@ -146,7 +146,7 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
 ALWAYS_PLAIN = {"state_figures"}
 
-CALIBRATION_CSV = Path(__file__).parent / "data" / "zone_calibration.csv"
+CALIBRATION_CSV = Path(__file__).parent.parent / "data" / "zone_calibration.csv"
 
 # Random streams: the second element of a SeedSequence spawn key.
 _S_PROFILE, _S_CALENDAR, _S_ROSTER, _S_PROMOTE, _S_ABSENCE, _S_DAYS, _S_DISCIPLINE, _S_SURVEY = range(8)
@@ -1561,7 +1561,7 @@ def write_sample_zone(
                 _write_school_year(sink, zone, dates, s, y, plan[s][y], seed)
             _write_surveys(sink, zone, s, seed, as_of)
         # Last, from streams of its own: the other extracts' bytes do not depend on it.
-        from sezp_roadmap.sample_academics import write_assessments
+        from sezp_roadmap.sample.academics import write_assessments
 
         write_assessments(sink, zone, plan, dates, seed, as_of)
     finally:
