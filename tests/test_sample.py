@@ -245,6 +245,11 @@ def test_zone_demographics(db):
     for _, ell, former, swd, low_income, students in shares:
         assert 20 <= ell <= 30 and 8 <= former <= 13 and 17 <= swd <= 23 and 75 <= low_income <= 85
         assert 5000 <= students <= 5700
+    # The newcomer school: English learners are most of its students.
+    newcomers = db.execute(
+        "select school_year, 100 * avg((ell = 'Y')::int) from enrollment where school_id = 'S12' group by 1"
+    ).fetchall()
+    assert all(share > 50 for _, share in newcomers), newcomers
     races = dict(db.execute("select race_ethnicity, count(*) from enrollment group by 1").fetchall())
     assert races["H"] > races["B"] > races["W"] and set(races) == set("HBWAMNP")
 

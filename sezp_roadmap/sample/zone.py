@@ -660,12 +660,19 @@ def _concat(parts: list[Cols | None], keys) -> Cols:
     return {k: np.concatenate([np.zeros(0, _DTYPES[k]), *(p[k] for p in parts)]).astype(_DTYPES[k]) for k in keys}
 
 
+# One school enrols mostly English learners (a newcomer program), so that every report is
+# exercised where English learners are most of the school, not one group among others.
+MOSTLY_ENGLISH_LEARNERS = "S12"
+
+
 def _new_students(profile: SchoolProfile, school_year: int, grades: np.ndarray, first_sid: int, rng) -> Cols:
     """Students new to the zone, with the school's demographic mix."""
     n = len(grades)
     cal = profile.calibration[school_year]
     hispanic = cal.race[0]
-    ell = rng.random(n) < 0.10 + 0.20 * hispanic  # 22-28 % in this zone's schools
+    # 22-28 % in this zone's schools; about 70 % in the newcomer school.
+    ell_share = 0.70 if profile.school_id == MOSTLY_ENGLISH_LEARNERS else 0.10 + 0.20 * hispanic
+    ell = rng.random(n) < ell_share
     fell = ~ell & (rng.random(n) < 0.13)
     return {
         "sid": first_sid + np.arange(n, dtype=np.int64),
