@@ -8,7 +8,14 @@ import duckdb
 
 from sezp_roadmap import periods, subgroups
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
-from sezp_roadmap.reporting.formatting import fewer_than, hidden_count, period_label, subgroup_label, subgroup_sort_key
+from sezp_roadmap.reporting.formatting import (
+    fewer_than,
+    hidden_count,
+    minimum_for,
+    period_label,
+    subgroup_label,
+    subgroup_sort_key,
+)
 from sezp_roadmap.subgroups import GRADES, SUBGROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,8 +201,12 @@ def test_period_names_and_school_years_come_from_the_periods_registry():
 
 def test_fewer_than_is_written_once():
     assert fewer_than(10) == "fewer than 10 students" and fewer_than(5, "respondents") == "fewer than 5 respondents"
-    assert hidden_count("respondents", 10, 5) == "fewer than 5 respondents"
-    assert hidden_count("students", 10, 5) == "fewer than 10 students"
+    assert hidden_count("respondents", 5) == "fewer than 5 respondents"
+    assert hidden_count("students", 10) == "fewer than 10 students"
+    # Each metric's own minimum: respondents for a survey, DESE's 20 for a mean growth percentile.
+    assert minimum_for("family_favorable", "respondents", 10, 5, 20) == 5
+    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, 20) == 20
+    assert minimum_for("meeting_rate:mcas_ela", "students", 10, 5, 20) == 10
     assert written_outside("formatting.py", lambda text: "fewer than" in text) == []
     templates = [str(t.relative_to(ROOT)) for t in TEMPLATES if "fewer than" in t.read_text(encoding="utf-8")]
     assert templates == []

@@ -18,7 +18,7 @@ from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import Cell, PeriodData
-from sezp_roadmap.reporting.formatting import fewer_than, format_value, subgroup_label, subgroup_sort_key
+from sezp_roadmap.reporting.formatting import format_value, subgroup_label, subgroup_sort_key
 from sezp_roadmap.reporting.sections import Chart, Sections
 
 SPRING_BEFORE = "the spring before"
@@ -193,16 +193,9 @@ def _state_sentence(sections: Sections, school_id: str, assessment: Assessment) 
 
 
 def _growth_text(sections: Sections, cell: Cell | None) -> str:
-    """A growth figure with its range; a mean growth percentile hidden under DESE's 20 says so."""
+    """A growth figure with its range; a hidden one reads its metric's own minimum (DESE's 20 for a mean SGP)."""
     if cell is None:
         return "—"
-    if (
-        cell.suppressed
-        and cell.metric.startswith("mean_sgp:")
-        and cell.hidden_n is not None
-        and cell.hidden_n < sections.min_sgp_students
-    ):
-        return fewer_than(sections.min_sgp_students)
     return sections.with_range(cell)
 
 

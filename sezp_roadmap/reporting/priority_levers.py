@@ -33,7 +33,14 @@ from sezp_roadmap.levers import (
 )
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
-from sezp_roadmap.reporting.formatting import format_difference, format_value, hidden_count, long_date, subgroup_label
+from sezp_roadmap.reporting.formatting import (
+    format_difference,
+    format_value,
+    hidden_count,
+    long_date,
+    minimum_for,
+    subgroup_label,
+)
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -154,10 +161,11 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
-def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
+def judge(row: dict, *, min_students: int, min_respondents: int, min_sgp_students: int) -> dict:
     """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
-    hidden = hidden_count(row["population"], min_students, min_respondents)
+    threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, min_sgp_students)
+    hidden = hidden_count(row["population"], threshold)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(
@@ -219,7 +227,12 @@ def judge(row: dict, *, min_students: int, min_respondents: int) -> dict:
 
 def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Settings) -> list[dict]:
     return [
-        judge(r, min_students=settings.min_students, min_respondents=settings.min_respondents)
+        judge(
+            r,
+            min_students=settings.min_students,
+            min_respondents=settings.min_respondents,
+            min_sgp_students=settings.min_sgp_students,
+        )
         for r in query(con, "pages/year_targets", {"school_year": school_year})
     ]
 

@@ -21,8 +21,8 @@ from sezp_roadmap.reporting.formatting import (
     fewer_than,
     format_difference,
     format_value,
-    hidden_count,
     long_date,
+    minimum_for,
     subgroup_label,
     subgroup_sort_key,
     without_shared_prefix,
@@ -81,16 +81,15 @@ OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
 
 
-def hidden(info: MetricInfo, min_students: int, min_respondents: int, n: int | None = None) -> str:
-    """What a suppressed cell reads. A group at or above the threshold was hidden only so that a
-    smaller group's figure cannot be worked out from it (complementary suppression): saying
-    "fewer than 10 students" there would be false."""
+def hidden(info: MetricInfo, threshold: int, n: int | None = None) -> str:
+    """What a suppressed cell reads, `threshold` being the metric's own minimum. A group at or above
+    it was hidden only so that a smaller group's figure cannot be worked out from it (complementary
+    suppression): saying "fewer than 10 students" there would be false."""
     if info.population == "indicators":
         return "not rated"
-    threshold = min_respondents if info.population == "respondents" else min_students
     if n is not None and n >= threshold:
         return COMPLEMENTARY_TEXT
-    return hidden_count(info.population, min_students, min_respondents)
+    return fewer_than(threshold, "respondents" if info.population == "respondents" else "students")
 
 
 class Sections:
@@ -126,7 +125,7 @@ class Sections:
         """A value as the page prints it; a suppressed cell reads 'fewer than N students'."""
         info = self.info(metric)
         if cell is not None and cell.suppressed:
-            return hidden(info, self.min_students, self.min_respondents, cell.hidden_n)
+            return hidden(info, self._min_for(info), cell.hidden_n)
         number = cell.value if value is None and cell is not None else value
         return format_value(number, info.unit) or "—"
 
@@ -228,7 +227,8 @@ class Sections:
         return rows
 
     def _min_for(self, info: MetricInfo) -> int:
-        return self.min_respondents if info.population == "respondents" else self.min_students
+        """The fewest students (respondents) behind a figure this metric publishes."""
+        return minimum_for(info.id, info.population, self.min_students, self.min_respondents, self.min_sgp_students)
 
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
@@ -239,7 +239,7 @@ class Sections:
             if c.suppressed:
                 status, distance = (
                     "cannot be checked",
-                    hidden(info, self.min_students, self.min_respondents, c.hidden_n),
+                    hidden(info, self._min_for(info), c.hidden_n),
                 )
             elif c.target_met is None:
                 status, distance = "not yet known", "—"
@@ -342,7 +342,8 @@ class Sections:
         if cell is None:
             return "—"
         if cell.suppressed:
-            return hidden(self.info(cell.metric), self.min_students, self.min_respondents, cell.hidden_n)
+            info = self.info(cell.metric)
+            return hidden(info, self._min_for(info), cell.hidden_n)
         if cell.n is None:
             return "—"
         if signals.small_group(cell.n, self.info(cell.metric).population, self.min_finding_n):
