@@ -92,6 +92,7 @@ from pathlib import Path
 
 import numpy as np
 
+from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.landing import school_year_of
 
 __all__ = [
@@ -104,45 +105,8 @@ __all__ = [
     "write_sample_zone",
 ]
 
-EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "schools": ("school_id", "school_name", "grade_span", "state_school_id"),
-    "calendar": ("school_id", "school_year", "date"),
-    "enrollment": (
-        "student_id",
-        "school_id",
-        "school_year",
-        "grade",
-        "entry_date",
-        "exit_date",
-        "race_ethnicity",
-        "gender",
-        "ell",
-        "former_ell",
-        "swd",
-        "low_income",
-    ),
-    "attendance": ("student_id", "school_id", "date", "code"),
-    "discipline": ("incident_id", "student_id", "school_id", "incident_date", "offense", "action", "days_removed"),
-    "educator_survey": ("school_id", "school_year", "administration", "domain", "score", "respondents"),
-    "family_survey": ("response_id", "school_id", "school_year", "administration", "item_id", "topic", "response"),
-    "sqr": ("school_id", "school_year", "review", "domain", "indicator", "rating"),
-    "targets": ("school_id", "school_year", "period", "metric", "subgroup", "target"),
-    "state_figures": ("school_year", "org_code", "subgroup", "metric", "value", "source"),
-    "assessments": (
-        "student_id",
-        "school_id",
-        "school_year",
-        "assessment",
-        "administration",
-        "test_date",
-        "grade",
-        "scale_score",
-        "performance_level",
-        "percentile",
-        "growth_percentile",
-        "typical_growth_met",
-    ),
-}
+# Every extract the sample writes, with the contract's columns in the registry's order.
+EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {name: extract.column_names for name, extract in EXTRACTS.items()}
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
 ALWAYS_PLAIN = {"state_figures"}
 
