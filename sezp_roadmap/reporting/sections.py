@@ -79,6 +79,12 @@ STACKED_ROWS = 8
 # How a survey's overall figure is named in a chart of its topics (docs/metrics.md: all items).
 OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
+# Each comparison a table reads: the cell's (difference, range low, range high, signal) fields.
+DIFFERENCES = {
+    "change": ("change", "change_low", "change_high", "change_signal"),
+    "gap": ("gap_vs_comparison", "gap_low", "gap_high", "gap_signal"),
+    "zone_gap": ("zone_gap", "zone_gap_low", "zone_gap_high", "zone_gap_signal"),
+}
 
 
 def hidden(info: MetricInfo, threshold: int, n: int | None = None) -> str:
@@ -129,19 +135,16 @@ class Sections:
         number = cell.value if value is None and cell is not None else value
         return format_value(number, info.unit) or "—"
 
-    def change(self, cell: Cell | None) -> str:
-        """The change from last year as a table cell reads it, with its range and whether it is likely real."""
+    def _difference(self, cell: Cell | None, kind: str) -> str:
+        """One comparison (DIFFERENCES) as a table cell reads it, with its range and whether it is likely real."""
         if cell is None or cell.suppressed:
             return "—"
-        return sentences.difference_words(
-            self.info(cell.metric),
-            cell,
-            cell.change,
-            cell.change_low,
-            cell.change_high,
-            cell.change_signal,
-            self.min_finding_n,
-        )
+        delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])
+        return sentences.difference_words(self.info(cell.metric), cell, delta, low, high, signal, self.min_finding_n)
+
+    def change(self, cell: Cell | None) -> str:
+        """The change from last year."""
+        return self._difference(cell, "change")
 
     def since(self, cell: Cell) -> str:
         """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
@@ -151,31 +154,11 @@ class Sections:
 
     def gap(self, cell: Cell) -> str:
         """A group's gap with the rest of the school, read the same way as a change."""
-        if cell.suppressed:
-            return "—"
-        return sentences.difference_words(
-            self.info(cell.metric),
-            cell,
-            cell.gap_vs_comparison,
-            cell.gap_low,
-            cell.gap_high,
-            cell.gap_signal,
-            self.min_finding_n,
-        )
+        return self._difference(cell, "gap")
 
     def versus_rest_of_zone(self, cell: Cell) -> str:
         """A school against the rest of the zone, read the same way as a change."""
-        if cell.suppressed:
-            return "—"
-        return sentences.difference_words(
-            self.info(cell.metric),
-            cell,
-            cell.zone_gap,
-            cell.zone_gap_low,
-            cell.zone_gap_high,
-            cell.zone_gap_signal,
-            self.min_finding_n,
-        )
+        return self._difference(cell, "zone_gap")
 
     def with_range(self, cell: Cell | None) -> str:
         """A value with its 95% range: '31.2% (range 28.5% to 34.0%)'; the value alone without one."""
