@@ -15,6 +15,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -91,9 +92,15 @@ def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     Temporary, so the published warehouse holds no object an analyst's session
     would need the pipeline to read.
     """
-    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
-        con.execute(path.read_text(encoding="utf-8"))
+    for sql in _macro_texts():
+        con.execute(sql)
     return con
+
+
+@cache
+def _macro_texts() -> tuple[str, ...]:
+    # Read once per process: every connection (each report worker's too) creates them.
+    return tuple(path.read_text(encoding="utf-8") for path in sorted((SQL_DIR / "macros").glob("*.sql")))
 
 
 def open_working_copy(warehouse: Path) -> Path:
