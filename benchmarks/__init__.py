@@ -1,1 +1,1 @@
-"""Benchmark of the whole pipeline at several sizes (issue 8); see benchmarks/run.py."""
+"""Benchmark of the whole pipeline at several sizes; see benchmarks/run.py and docs/scaling.md."""

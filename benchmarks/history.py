@@ -1,9 +1,8 @@
 """Every benchmark run on record, one JSON line each, so the results file shows the spread between runs.
 
-One run's figures depend on the virtual machine's state as much as on the code:
-the same pipeline code has built the state size in 221 s and in 330 s on the same
-machine, half an hour apart. The results file's goals come from the latest run; the
-history beside them says how far one run can be trusted. Runs are appended by
+One run's figures depend on the virtual machine's state as much as on the code
+(docs/scaling.md gives the spread). The results file's goals come from the latest
+run; the history beside them says how far one run can be trusted. Runs are appended by
 `python -m benchmarks.run` (never by --report-only), and the file is committed
 with results.md.
 """

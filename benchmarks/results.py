@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sezp_roadmap.periods import IN_TEXT, school_year_label
 
-# The goals of issue 8, on a 2-core, 24 GiB machine.
+# The goals (docs/scaling.md), on a 2-core, 24 GiB machine.
 STATE_BUILD_SECONDS = 300
 STATE_PEAK_MIB = 4 * 1024
 FLOOR_RATIO = 4

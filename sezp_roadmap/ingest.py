@@ -326,8 +326,7 @@ def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:
 # --- staging: the one copy of every row ---------------------------------------------------------
 #
 # Each row is written to the warehouse once, typed as it is read: at state
-# size (68 M rows) every further copy (a text copy of the files, a temporary
-# table to number the rows) cost more than reading the files. A typed value
+# size any further copy of the rows costs more than reading the files. A typed value
 # does not always show the cell's text ('Yes' is no flag, '2.50' prints as
 # 2.500), and messages quote the text: for number, date and flag columns the
 # text is kept beside the value (`_<column>_text`) where the two differ and is
@@ -556,10 +555,8 @@ def _number_rows(
 
     The insert keeps file order, so a row's rowid in staging is its position;
     the numbers are set from it in place, without a sort. (row_number() over ()
-    in the insert numbers rows as well, but keeps DuckDB's reading and typing
-    on one thread: measured on district attendance, it costs about 15% less
-    CPU, which wins only while other work holds both cores; with two free
-    cores the parallel insert took about a third less time.) Blank and rejected
+    in the insert would number rows as well, but keeps DuckDB's reading and
+    typing on one thread: slower whenever a second core is free.) Blank and rejected
     lines are then added to the numbers below them, for the few files that
     have any above their last record.
     """

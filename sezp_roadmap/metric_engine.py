@@ -117,7 +117,7 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, p
 # Above this many attendance exceptions, the student tables are computed one
 # school year at a time: a state's tens of millions of rows a third at a time
 # keep DuckDB's hash tables in memory (about a third less work in all). Below
-# it, one pass over every year is quicker (a tenth at a district of 5 M rows).
+# it, one pass over every year is quicker.
 ONE_YEAR_AT_A_TIME_ROWS = 10_000_000
 
 

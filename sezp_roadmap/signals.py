@@ -13,7 +13,7 @@ CLEAR = "clear"
 UNCLEAR = "unclear"
 
 # The smallest difference (in the metric's unit) a report calls out or a lever counts;
-# one at least twice this size is a large finding. (Was levers.NOTABLE and sentences.NOTABLE_GAP.)
+# one at least twice this size is a large finding.
 NOTABLE = {"percent": 3.0, "days": 1.0, "per_100": 3.0, "score": 0.5, "rating": 0.25, "percentile": 5.0}
 
 # Why a difference is, or is not, the basis of a finding.

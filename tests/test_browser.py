@@ -184,8 +184,8 @@ def test_targets_page_sorts_and_filters_by_keyboard(browser, reports):
 
 
 def test_a_long_table_goes_under_its_chart_and_a_short_one_stays_beside_it(browser, reports):
-    """A group's row now carries its range and two differences in words (issue 16): beside its chart such a
-    table wrapped into rows several lines tall, so a table of more than 8 rows goes under its chart, full width."""
+    """A group's row carries its range and two differences in words: beside its chart such a table wraps into
+    rows several lines tall, so a table of more than 8 rows goes under its chart, full width."""
     page, problems = open_page(browser, reports / "2026" / "mid_year" / "A.html", reports, width=1280)
     long_block = "#equity .chart-pair.single"
     chart, table = (page.locator(f"{long_block} > {part}").first.bounding_box() for part in (".chart", ".table-wrap"))

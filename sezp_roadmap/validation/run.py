@@ -107,7 +107,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     extract = EXTRACTS[name]
     findings.clear(con, name, check_rule_ids(name))
     # The rules of single rows read staging directly: it is already typed, and a
-    # copy of every row (attendance at state size: 54 M) cost more than the rules.
+    # copy of every row (attendance at state size: 54 M) costs more than the rules.
     con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
     findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
     _key_rules(con, extract)
@@ -308,7 +308,7 @@ def _repeated_keys_sql(extract: Extract) -> str:
     """The keys that occur twice or more: the key rules rank only those rows.
 
     Keys are almost always unique, so a hash aggregate finds the few that are
-    not (a window over every row of attendance was the costliest step of
+    not (a window over every row of attendance would be the costliest step of
     validation). Staging holds each distinct row once: a key made of every
     column (attendance) can repeat only through the rows ingest set aside as
     exact repeats, and then needs no aggregate over staging at all.
@@ -334,7 +334,7 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
             ).fetchall()
         ]
         listed = ", ".join(known[:15]) + (", ..." if len(known) > 15 else "")
-        # A hash join: a list of every school searched row by row cost minutes at state size.
+        # A hash join: searching a list of every school row by row takes minutes at state size.
         parts.append(
             (
                 "unknown_school",
