@@ -35,9 +35,9 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/sezp-roadmap build --data $(DATA) --warehouse $(WAREHOUSE) --reports $(REPORTS)
 
-## Run the test suite (installs the test dependencies first), on two worker processes.
+## Run the test suite (installs the test dependencies first), on two worker processes that steal work from each other.
 test: install-test
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 ## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
 test-bench: install-test

@@ -36,9 +36,11 @@ def column_schema(column: Column, codes: tuple[str, ...]) -> pa.Column:
         checks.append(pa.Check.isin(list(codes)))
     if column.pattern:
         checks.append(pa.Check.str_matches(column.pattern))
-    if column.minimum is not None:
+    if column.minimum is not None and column.maximum is not None:
+        checks.append(pa.Check.in_range(column.minimum, column.maximum))
+    elif column.minimum is not None:
         checks.append(pa.Check.ge(column.minimum))
-    if column.maximum is not None:
+    elif column.maximum is not None:
         checks.append(pa.Check.le(column.maximum))
     return pa.Column(IBIS_TYPES[column.kind], checks=checks, nullable=column.nullable, description=column.description)
 

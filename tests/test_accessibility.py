@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from reports_zone import build_report_zone
 
 from sezp_roadmap.reporting.figures import INK, PALETTE
 from sezp_roadmap.reporting.render import TEMPLATES
@@ -80,8 +79,8 @@ class Outline(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def pages(tmp_path_factory) -> list[Path]:
-    _, _, reports = build_report_zone(tmp_path_factory.mktemp("a11y"))
+def pages(report_zone) -> list[Path]:
+    _, _, reports = report_zone
     return sorted(reports.rglob("*.html"))
 
 

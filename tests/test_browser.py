@@ -1,37 +1,14 @@
-"""Every generated report opened in a real browser: Debian's chromium, driven by Playwright.
-
-No browser is ever downloaded: Playwright drives /usr/bin/chromium (installed
-by .ci/run where missing). Outside CI, the module is skipped when chromium is
-absent; on CI (the CI variable set) a missing chromium fails.
-Screenshots are saved to test-artifacts/screenshots/ (ignored by git).
-"""
+"""Every generated report opened in a real browser (tests/browser_pages.py: Debian's chromium, driven by Playwright)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
-from reports_zone import build_report_zone
+from browser_pages import SCREENSHOTS, open_page, require_chromium
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-if CHROMIUM is None:
-    if os.environ.get("CI"):
-        pytest.fail("chromium is missing on CI: .ci/run installs Debian's chromium package", pytrace=False)
-    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+require_chromium()
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SCHOOL_SECTIONS = (
     "#header",
     "#at-a-glance",
@@ -44,47 +21,11 @@ SCHOOL_SECTIONS = (
     "#notes",
 )
 ZONE_SECTIONS = ("#header", "#schools", "#equity", "#attendance", "#notes")
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture(scope="module")
-def report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
-    """(landing folder, warehouse, reports folder) of the test zone."""
-    return build_report_zone(tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")
 def reports(report_zone) -> Path:
     return report_zone[2]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-def open_page(browser, path: Path, root: Path, *, width: int = 1280):
-    """Open a report, recording console errors and any request that leaves the report folder."""
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    inside = root.resolve().as_uri()
-
-    page.on(
-        "request",
-        lambda r: (
-            None
-            if r.url.startswith((inside, "data:"))
-            else problems.append(f"request outside the report folder: {r.url}")
-        ),
-    )
-    page.goto(path.resolve().as_uri())
-    page.wait_for_load_state("load")
-    return page, problems
 
 
 def test_every_report_opens_cleanly_with_every_section_and_drawn_charts(browser, reports):

@@ -8,15 +8,14 @@ with charts drawn, no console error and no request outside the report folder.
 from __future__ import annotations
 
 import pytest
-from reports_zone import build_report_zone
+from browser_pages import SCREENSHOTS, open_page, require_chromium
 
-# The browser fixture is test_browser's (Debian's chromium; the module is skipped without it).
-from test_browser import SCREENSHOTS, browser, open_page  # noqa: F401
+require_chromium()
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    return build_report_zone(tmp_path_factory.mktemp("academics"), academics=True)[2]
+def reports(academic_report_zone):
+    return academic_report_zone[2]
 
 
 def test_the_mid_year_report_shows_the_interim_and_last_springs_state_test(browser, reports):

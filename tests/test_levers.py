@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 import duckdb
 import pytest
-from reports_zone import build_report_zone
 
 from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
@@ -524,8 +523,8 @@ def test_the_markdown_export_reads_as_the_form_expects():
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory):
-    return build_report_zone(tmp_path_factory.mktemp("levers"))
+def zone(report_zone):
+    return report_zone
 
 
 def test_every_school_report_has_the_section_and_its_exports_beside_it(zone):

@@ -181,44 +181,44 @@ def test_definitions_load_with_every_asset():
     assert defs.resolve_job_def("refresh_roadmap") is not None
 
 
-def test_cli_build_publishes_and_rebuilds_without_duplicates(tmp_path, capsys):
-    from sezp_roadmap.cli import main
-
-    data = write_tiny_zone(tmp_path / "landing")
-    args = [
+def build_args(root: Path) -> list[str]:
+    """`sezp-roadmap build` of the zone in root (conftest.built_tiny_zone's layout)."""
+    return [
         "build",
         "--data",
-        str(data),
+        str(root / "landing"),
         "--warehouse",
-        str(tmp_path / "wh.duckdb"),
+        str(root / "wh.duckdb"),
         "--reports",
-        str(tmp_path / "out"),
+        str(root / "out"),
     ]
-    assert main(args) == 0
-    first = published_values(tmp_path / "wh.duckdb")
-    assert main(args) == 0
-    assert published_values(tmp_path / "wh.duckdb") == first
+
+
+def test_cli_build_publishes_and_rebuilds_without_duplicates(tiny_build, capsys):
+    from sezp_roadmap.cli import main
+
+    first = published_values(tiny_build / "wh.duckdb")
+    assert first
+    assert main(build_args(tiny_build)) == 0
+    assert published_values(tiny_build / "wh.duckdb") == first
     out = capsys.readouterr().out
     assert "index.html" in out and "wh.duckdb" in out
-    with duckdb.connect(str(tmp_path / "wh.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(tiny_build / "wh.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from staging.attendance").fetchone()[0] == 25
         assert con.execute("select sum(rows) from meta.load_files where extract = 'attendance'").fetchone()[0] == 25
 
 
-def test_a_warehouse_of_an_older_layout_is_rebuilt_by_the_next_build(tmp_path):
+def test_a_warehouse_of_an_older_layout_is_rebuilt_by_the_next_build(tiny_build):
     from sezp_roadmap.cli import main
     from sezp_roadmap.warehouse import working_path
 
-    data = write_tiny_zone(tmp_path / "landing")
-    warehouse = tmp_path / "wh.duckdb"
-    args = ["build", "--data", str(data), "--warehouse", str(warehouse), "--reports", str(tmp_path / "out")]
-    assert main(args) == 0
+    warehouse = tiny_build / "wh.duckdb"
     first = published_values(warehouse)
     # An earlier version's marts lacked a column this version writes.
     for path in (warehouse, working_path(warehouse)):
         with duckdb.connect(str(path)) as con:
             con.execute("alter table marts.metric_values drop column ci_low")
-    assert main(args) == 0
+    assert main(build_args(tiny_build)) == 0
     assert published_values(warehouse) == first
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert "ci_low" in {r[0] for r in con.execute("describe marts.metric_values").fetchall()}
@@ -239,26 +239,16 @@ def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
     assert not (tmp_path / "wh.duckdb").exists()
 
 
-def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tmp_path, capsys):
+def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tiny_build, capsys):
     from sezp_roadmap.cli import main
 
-    data = write_tiny_zone(tmp_path / "landing")
-    args = [
-        "build",
-        "--data",
-        str(data),
-        "--warehouse",
-        str(tmp_path / "wh.duckdb"),
-        "--reports",
-        str(tmp_path / "out"),
-    ]
-    assert main(args) == 0
-    report = tmp_path / "out" / "2026" / "mid_year" / "A.html"
+    report = tiny_build / "out" / "2026" / "mid_year" / "A.html"
     before = report.read_bytes()
-    (data / "attendance.csv").write_text((data / "attendance.csv").read_text() + f"0007,A,{DAYS[30]},A\n")
-    assert main([*args, "--skip-reports"]) == 0
+    attendance = tiny_build / "landing" / "attendance.csv"
+    attendance.write_text(attendance.read_text() + f"0007,A,{DAYS[30]},A\n")
+    assert main([*build_args(tiny_build), "--skip-reports"]) == 0
     assert report.read_bytes() == before
-    values = published_values(tmp_path / "wh.duckdb")
+    values = published_values(tiny_build / "wh.duckdb")
     assert values[("A", "mid_year", "avg_days_absent")][1] == pytest.approx(10.5 / 4)
     stages = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Seconds by stage: ")][-1]
     # The marts are the metric stage's work; no report was rendered.

@@ -12,15 +12,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from reports_zone import build_report_zone, student_ids
+from reports_zone import student_ids
 
 from sezp_roadmap.reporting.formatting import subgroup_label
 from sezp_roadmap.reporting.sections import COMPLEMENTARY_TEXT
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory):
-    return build_report_zone(tmp_path_factory.mktemp("privacy"))
+def zone(report_zone):
+    return report_zone
 
 
 def outputs(reports: Path) -> list[Path]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import plotly.graph_objects as go
 import pytest
-from reports_zone import SCHOOLS, build_report_zone
+from reports_zone import SCHOOLS
 
 from sezp_roadmap.reporting.context import Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import without_shared_prefix, wrapped
@@ -21,8 +21,8 @@ SECTIONS = ("header", "at-a-glance", "targets", "equity", "attendance", "discipl
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory) -> tuple[Path, Path, Path]:
-    return build_report_zone(tmp_path_factory.mktemp("zone"))
+def zone(report_zone):
+    return report_zone
 
 
 # -- aggregates on a tiny zone, computed by hand ---------------------------------------------

@@ -11,12 +11,12 @@ import re
 
 import duckdb
 import pytest
-from reports_zone import build_report_zone
+from browser_pages import SCREENSHOTS, open_page
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory):
-    return build_report_zone(tmp_path_factory.mktemp("state"))
+def zone(report_zone):
+    return report_zone
 
 
 def page(reports, *parts) -> str:
@@ -113,48 +113,21 @@ def test_the_data_quality_page_lists_what_differs_first_with_the_reasons(zone):
         assert '<details class="reconciliation-agrees">' in section
 
 
-def test_the_data_quality_page_says_how_to_add_the_figures_when_there_are_none(tmp_path):
-    from test_pipeline import write_tiny_zone
-
-    from sezp_roadmap.cli import main
-
-    data = write_tiny_zone(tmp_path / "landing")  # no state_figures.csv
-    assert (
-        main(
-            [
-                "build",
-                "--data",
-                str(data),
-                "--warehouse",
-                str(tmp_path / "wh.duckdb"),
-                "--reports",
-                str(tmp_path / "out"),
-            ]
-        )
-        == 0
-    )
-    page = (tmp_path / "out" / "data-quality.html").read_text()
+def test_the_data_quality_page_says_how_to_add_the_figures_when_there_are_none(built_tiny_zone):
+    # The tiny zone has no state_figures.csv.
+    assert not (built_tiny_zone / "landing" / "state_figures.csv").exists()
+    page = (built_tiny_zone / "out" / "data-quality.html").read_text()
     assert "add DESE's published figures as <code>state_figures.csv</code>" in page
 
 
-def test_pages_with_state_figures_render_in_chromium_without_errors(zone):
-    test_browser = pytest.importorskip("test_browser")
-    from playwright.sync_api import sync_playwright
-
+def test_pages_with_state_figures_render_in_chromium_without_errors(zone, browser):
     _, _, reports = zone
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=test_browser.CHROMIUM, args=test_browser.ARGS)
-        try:
-            for parts in (("2025", "end_of_year", "A.html"), ("2026", "mid_year", "A.html"), ("data-quality.html",)):
-                tab, problems = test_browser.open_page(browser, reports.joinpath(*parts), reports)
-                target = "#dq-state" if parts[-1] == "data-quality.html" else "#attendance-state"
-                assert tab.locator(target).is_visible(), parts
-                test_browser.SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-                tab.locator(target).scroll_into_view_if_needed()
-                tab.screenshot(
-                    path=str(test_browser.SCREENSHOTS / ("state-" + "-".join(parts).replace(".html", "") + ".png"))
-                )
-                tab.close()
-                assert not problems, (parts, problems)
-        finally:
-            browser.close()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for parts in (("2025", "end_of_year", "A.html"), ("2026", "mid_year", "A.html"), ("data-quality.html",)):
+        tab, problems = open_page(browser, reports.joinpath(*parts), reports)
+        target = "#dq-state" if parts[-1] == "data-quality.html" else "#attendance-state"
+        assert tab.locator(target).is_visible(), parts
+        tab.locator(target).scroll_into_view_if_needed()
+        tab.screenshot(path=str(SCREENSHOTS / ("state-" + "-".join(parts).replace(".html", "") + ".png")))
+        tab.close()
+        assert not problems, (parts, problems)

@@ -1,0 +1,102 @@
+"""Fixtures shared across the test modules: the built zones, the browser, and pandera's verdicts.
+
+Session fixtures are built once per worker process (pytest-xdist) and are
+read-only: a test that changes a zone copies it first (`tiny_build`).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_pages import ARGS, CHROMIUM, require_chromium
+from reports_zone import build_report_zone
+
+from sezp_roadmap import schemas
+
+# --- pandera's verdict on a table, once per table content -------------------------------------
+
+
+def _schema_key(schema) -> tuple:
+    return tuple(
+        (name, str(column.dtype), column.nullable, tuple((str(c), repr(c.statistics)) for c in column.checks))
+        for name, column in schema.columns.items()
+    )
+
+
+def _content_key(con, table: str) -> tuple:
+    # Every row of the staging table, its file and row number included; types are fixed by the schema above.
+    return con.execute(f"select count(*), sum(hash(t)), bit_xor(hash(t)) from {table} t").fetchall()[0]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _pandera_once_per_table_content():
+    """pandera's answer depends only on the schema and the rows: the same rows are checked once per worker.
+
+    Most tests rebuild the same tiny zone around one changed file (the bad-file
+    corpus alone does it 73 times); every distinct table still goes through
+    pandera in full, and that is most of the schema's cost in the suite.
+    """
+    real, verdicts = schemas.failures, {}
+
+    def failures(con, schema, table):
+        key = (table, _schema_key(schema), _content_key(con, table))
+        if key not in verdicts:
+            verdicts[key] = real(con, schema, table)
+        return verdicts[key]
+
+    schemas.failures = failures
+    yield
+    schemas.failures = real
+
+
+# --- zones built once per worker ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """(landing folder, warehouse, reports folder) of the report zone (tests/reports_zone.py); read-only."""
+    return build_report_zone(tmp_path_factory.mktemp("report_zone"))
+
+
+@pytest.fixture(scope="session")
+def academic_report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """The report zone with assessments.csv and an academic target; read-only."""
+    return build_report_zone(tmp_path_factory.mktemp("academic_report_zone"), academics=True)
+
+
+@pytest.fixture(scope="session")
+def built_tiny_zone(tmp_path_factory) -> Path:
+    """`sezp-roadmap build` of the tiny zone (test_pipeline.write_tiny_zone): landing/, wh.duckdb, out/; read-only."""
+    from test_pipeline import write_tiny_zone
+
+    from sezp_roadmap.cli import main
+
+    root = tmp_path_factory.mktemp("built_tiny_zone")
+    data = write_tiny_zone(root / "landing")
+    assert (
+        main(["build", "--data", str(data), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")])
+        == 0
+    )
+    return root
+
+
+@pytest.fixture
+def tiny_build(built_tiny_zone, tmp_path, capsys) -> Path:
+    """A copy of the built tiny zone in tmp_path, to change and build again (its first build's output is not captured)."""
+    shutil.copytree(built_tiny_zone, tmp_path, dirs_exist_ok=True)
+    capsys.readouterr()
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium, launched once per worker; each test opens its own pages (browser_pages.open_page)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
