@@ -66,19 +66,33 @@ def academic_report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
     return build_report_zone(tmp_path_factory.mktemp("academic_report_zone"), academics=True)
 
 
-@pytest.fixture(scope="session")
-def built_tiny_zone(tmp_path_factory) -> Path:
-    """`sezp-roadmap build` of the tiny zone (test_pipeline.write_tiny_zone): landing/, wh.duckdb, out/; read-only."""
-    from test_pipeline import write_tiny_zone
-
+def _build(root: Path) -> None:
+    """`sezp-roadmap build` of root/landing into root/wh.duckdb and root/out."""
     from sezp_roadmap.cli import main
 
+    args = ["--data", str(root / "landing"), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
+    assert main(["build", *args]) == 0
+
+
+@pytest.fixture(scope="session")
+def built_tiny_zone(tmp_path_factory) -> Path:
+    """The tiny zone (test_pipeline.write_tiny_zone) built: landing/, wh.duckdb, out/; read-only."""
+    from test_pipeline import write_tiny_zone
+
     root = tmp_path_factory.mktemp("built_tiny_zone")
-    data = write_tiny_zone(root / "landing")
-    assert (
-        main(["build", "--data", str(data), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")])
-        == 0
-    )
+    write_tiny_zone(root / "landing")
+    _build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_zone_without_discipline(tmp_path_factory) -> Path:
+    """The ingest tests' zone (ingest_zone.write_zone) built with no discipline.csv, laid out as above; read-only."""
+    from ingest_zone import write_zone
+
+    root = tmp_path_factory.mktemp("built_zone_without_discipline")
+    (write_zone(root / "landing") / "discipline.csv").unlink()
+    _build(root)
     return root
 
 

@@ -100,28 +100,30 @@ def test_a_file_that_mostly_cannot_be_counted_stops_with_the_setting_that_lets_i
     )
 
 
-def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0_percent(tmp_path, capsys):
-    results = {}
-    for case in ("absent", "header only"):
-        folder = write_zone(tmp_path / case / "landing")
-        if case == "absent":
-            (folder / "discipline.csv").unlink()
-        else:
-            (folder / "discipline.csv").write_text(DISCIPLINE + "\n")
-        code, out, err = build(tmp_path / case, folder, capsys)
-        assert code == 0, err
-        html = (tmp_path / case / "out" / "2026" / "mid_year" / "A.html").read_text()
+def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0_percent(
+    built_zone_without_discipline, tmp_path, capsys
+):
+    absent = built_zone_without_discipline
+    header_only = tmp_path / "header only"
+    folder = write_zone(header_only / "landing")
+    (folder / "discipline.csv").write_text(DISCIPLINE + "\n")
+    code, out, err = build(header_only, folder, capsys)
+    assert code == 0, err
+    assert (
+        "Warning: discipline.csv: the file has a header row and no data rows; it was read as zero rows; see data-quality.html"
+        in out
+    )
+    for root in (absent, header_only):
+        html = (root / "out" / "2026" / "mid_year" / "A.html").read_text()
         section = html.split('<section id="discipline"', 1)[1].split("</section>", 1)[0]
         assert NO_DISCIPLINE in section and "%" not in section
-        zone = (tmp_path / case / "out" / "2026" / "mid_year" / "zone.html").read_text()
+        zone = (root / "out" / "2026" / "mid_year" / "zone.html").read_text()
         assert NO_DISCIPLINE in zone and "suspension" not in zone.lower().replace("suspension rates are not shown", "")
-        results[case] = discipline_values(tmp_path / case / "wh.duckdb")
-        if case == "header only":
-            assert (
-                "Warning: discipline.csv: the file has a header row and no data rows; it was read as zero rows; see data-quality.html"
-                in out
-            )
-    assert results["absent"] == results["header only"] == {("monthly rows",): 0}
+    assert (
+        discipline_values(absent / "wh.duckdb")
+        == discipline_values(header_only / "wh.duckdb")
+        == {("monthly rows",): 0}
+    )
 
 
 def test_a_school_without_actions_in_a_period_the_extract_covers_has_a_measured_0_percent(tmp_path, capsys):
