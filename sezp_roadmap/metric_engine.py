@@ -62,13 +62,11 @@ def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) 
         )
 
 
-# Families of metrics hidden below a minimum of their own, larger than the
-# students' one (its setting): DESE publishes a mean growth percentile only for
-# 20 students or more.
 def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """work.metric_minimums: (family, min_n) for metric families with a minimum n of their own."""
+    """work.metric_minimums: (family, min_n) for the metric families with a minimum n of their own
+    (the registry's min_n_setting: the mean growth percentile's 20)."""
     con.execute("create or replace table work.metric_minimums (family varchar, min_n integer)")
-    con.execute("insert into work.metric_minimums values ('mean_sgp', ?)", [settings.min_sgp_students])
+    con.executemany("insert into work.metric_minimums values (?, ?)", list(metrics.own_minimums(settings).items()))
 
 
 def write_registry_tables(con: duckdb.DuckDBPyConnection) -> None:

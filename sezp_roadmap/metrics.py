@@ -9,6 +9,7 @@ file (or a branch in one) and an entry here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -42,10 +43,19 @@ class Metric:
     # students, "ratio" for per-student (per-respondent) ratios and means, None where
     # sampling makes no sense (a vendor's aggregate score, a reviewer's rating).
     interval_kind: str | None = "ratio"
+    # A minimum number of students of the family's own, larger than suppression.min_students: the name
+    # of the setting (an attribute of config.Settings) that gives it. Suppression
+    # (work.metric_minimums) and every "fewer than N" a report writes read it from here.
+    min_n_setting: str | None = None
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+    @property
+    def family(self) -> str:
+        """'mean_sgp' for 'mean_sgp:*'; a metric that is no family is its own."""
+        return family(self.id)
 
 
 def _attendance(id: str, label: str, unit: str, direction: str, description: str, **kw) -> Metric:
@@ -153,6 +163,8 @@ METRICS: tuple[Metric, ...] = (
         "Average student growth percentile (1-99; 50 is typical growth): how much students grew compared with "
         "students statewide who scored alike before. Shown for 20 students or more, as DESE does.",
         scale=1,
+        # DESE publishes a mean growth percentile only for 20 students or more.
+        min_n_setting="min_sgp_students",
     ),
     _assessment(
         "typical_growth_rate:*",
@@ -227,7 +239,28 @@ METRICS_BY_ID = {m.id: m for m in METRICS}
 
 def metric_for(metric_id: str) -> Metric | None:
     """The registry entry of a metric id (`family_favorable:<topic>` resolves to `family_favorable:*`)."""
-    return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(metric_id.split(":", 1)[0] + ":*")
+    return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(family(metric_id) + ":*")
+
+
+def family(metric_id: str) -> str:
+    """'mean_sgp' for 'mean_sgp:mcas_ela' (and for 'mean_sgp:*'); a metric that is no family is its own."""
+    return metric_id.split(":", 1)[0]
+
+
+def own_minimums(settings) -> dict[str, int]:
+    """{family: minimum n} of the families with a minimum of their own, read from their settings."""
+    return {m.family: getattr(settings, m.min_n_setting) for m in METRICS if m.min_n_setting}
+
+
+def minimum_for(
+    metric_id: str, population: str, min_students: int, min_respondents: int, own: Mapping[str, int]
+) -> int:
+    """The fewest behind a published figure of this metric, as sql/work/suppression_cells.sql hides them:
+    respondents for a survey; for students, the larger of min_students and the family's own minimum
+    (`own`, from own_minimums)."""
+    if population == "respondents":
+        return min_respondents
+    return max(min_students, own.get(family(metric_id), 0))
 
 
 REGISTRY_COLUMNS = (

@@ -1,17 +1,19 @@
 """Each name and rule has one home: the registries are the only place a label, period or wording is written."""
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
 import duckdb
 
 from sezp_roadmap import periods, subgroups
+from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
+from sezp_roadmap.metrics import METRICS, minimum_for, own_minimums
 from sezp_roadmap.reporting.formatting import (
     fewer_than,
     hidden_count,
-    minimum_for,
     period_label,
     subgroup_label,
     subgroup_sort_key,
@@ -204,12 +206,29 @@ def test_fewer_than_is_written_once():
     assert hidden_count("respondents", 5) == "fewer than 5 respondents"
     assert hidden_count("students", 10) == "fewer than 10 students"
     # Each metric's own minimum: respondents for a survey, DESE's 20 for a mean growth percentile.
-    assert minimum_for("family_favorable", "respondents", 10, 5, 20) == 5
-    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, 20) == 20
-    assert minimum_for("meeting_rate:mcas_ela", "students", 10, 5, 20) == 10
+    own = {"mean_sgp": 20}
+    assert minimum_for("family_favorable", "respondents", 10, 5, own) == 5
+    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, own) == 20
+    assert minimum_for("meeting_rate:mcas_ela", "students", 10, 5, own) == 10
+    # A family's own minimum below min_students hides nothing more: suppression keeps the larger.
+    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, {"mean_sgp": 5}) == 10
     assert written_outside("formatting.py", lambda text: "fewer than" in text) == []
     templates = [str(t.relative_to(ROOT)) for t in TEMPLATES if "fewer than" in t.read_text(encoding="utf-8")]
     assert templates == []
+
+
+def test_a_familys_own_minimum_is_one_registry_entry():
+    """Which families have a minimum of their own is the registry's min_n_setting: suppression
+    (work.metric_minimums) and the wording both read metrics.own_minimums; no module names the family itself."""
+    settings = load_settings(today=dt.date(2026, 1, 1))
+    assert {m.id: m.min_n_setting for m in METRICS if m.min_n_setting} == {"mean_sgp:*": "min_sgp_students"}
+    assert own_minimums(settings) == {"mean_sgp": settings.min_sgp_students}
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in CODE
+        if "min_sgp_students" in path.read_text(encoding="utf-8") and path.name not in ("config.py", "metrics.py")
+    ]
+    assert readers == []
 
 
 def test_the_checks_find_what_they_look_for():

@@ -72,7 +72,7 @@ def _sections_of(sections: Sections, data: PeriodData) -> Sections:
         sections.min_respondents,
         sections.min_finding_n,
         sections.assessments,
-        sections.min_sgp_students,
+        sections.own_minimums,
     )
 
 
@@ -154,7 +154,7 @@ def _state_block(
         chart.stacked = True
         chart.note = (
             "Growth percentile: how much students grew compared with students statewide who scored alike "
-            f"before (50 is typical); shown for {sections.min_sgp_students} students or more, as DESE does."
+            f"before (50 is typical); shown for {sections.min_n(assessments[0].metric_ids[1])} students or more, as DESE does."
         )
     tables = [_group_table(sections, school_id, a, _subgroups(data, school_id, a)) for a in assessments]
     return AssessmentBlock("state", heading, said, chart, tables)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -31,6 +32,7 @@ from sezp_roadmap.levers import (
     rank_levers,
     ranking_note,
 )
+from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
 from sezp_roadmap.reporting.formatting import (
@@ -38,7 +40,6 @@ from sezp_roadmap.reporting.formatting import (
     format_value,
     hidden_count,
     long_date,
-    minimum_for,
     subgroup_label,
 )
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
@@ -161,10 +162,11 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
-def judge(row: dict, *, min_students: int, min_respondents: int, min_sgp_students: int) -> dict:
-    """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
+def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: Mapping[str, int]) -> dict:
+    """One row of year_targets.sql with its status and the words the pages show (no hidden figure);
+    own_minimums: metrics.own_minimums of the settings."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
-    threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, min_sgp_students)
+    threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, own_minimums)
     hidden = hidden_count(row["population"], threshold)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
@@ -231,7 +233,7 @@ def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Set
             r,
             min_students=settings.min_students,
             min_respondents=settings.min_respondents,
-            min_sgp_students=settings.min_sgp_students,
+            own_minimums=own_minimums(settings),
         )
         for r in query(con, "pages/year_targets", {"school_year": school_year})
     ]

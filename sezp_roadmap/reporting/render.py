@@ -25,7 +25,7 @@ import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from sezp_roadmap import periods
+from sezp_roadmap import metrics, periods
 from sezp_roadmap.config import Settings
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting import academics, sentences, zone_overview
@@ -247,7 +247,7 @@ class PeriodRenderer:
             settings.min_respondents,
             settings.min_finding_n,
             settings.assessments,
-            settings.min_sgp_students,
+            metrics.own_minimums(settings),
         )
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)

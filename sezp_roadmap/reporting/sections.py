@@ -8,12 +8,14 @@ and carries no value beyond this point.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from sezp_roadmap import periods, signals
 from sezp_roadmap.assessments import Assessment
+from sezp_roadmap.metrics import minimum_for
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
@@ -22,7 +24,6 @@ from sezp_roadmap.reporting.formatting import (
     format_difference,
     format_value,
     long_date,
-    minimum_for,
     subgroup_label,
     subgroup_sort_key,
     without_shared_prefix,
@@ -108,11 +109,11 @@ class Sections:
         min_respondents: int,
         min_finding_n: int,
         assessments: tuple[Assessment, ...] = (),
-        min_sgp_students: int = 20,
+        own_minimums: Mapping[str, int] | None = None,
     ):
         self.data = data
-        # DESE's minimum for a mean growth percentile (settings: academics.min_sgp_students).
-        self.min_sgp_students = min_sgp_students
+        # The metric families with a minimum n of their own (metrics.own_minimums: the mean growth percentile's 20).
+        self.own_minimums = dict(own_minimums or {})
         # The assessments of the settings, in their order: the Academics section and the glance's first figures.
         self.assessments = assessments
         self.min_students = min_students
@@ -210,8 +211,11 @@ class Sections:
         return rows
 
     def _min_for(self, info: MetricInfo) -> int:
+        return self.min_n(info.id, info.population)
+
+    def min_n(self, metric: str, population: str = "students") -> int:
         """The fewest students (respondents) behind a figure this metric publishes."""
-        return minimum_for(info.id, info.population, self.min_students, self.min_respondents, self.min_sgp_students)
+        return minimum_for(metric, population, self.min_students, self.min_respondents, self.own_minimums)
 
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
