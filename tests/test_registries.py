@@ -7,10 +7,11 @@ from pathlib import Path
 
 import duckdb
 
-from sezp_roadmap import periods, subgroups
+from sezp_roadmap import levers, periods, signals, subgroups
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
 from sezp_roadmap.metrics import METRICS, minimum_for, own_minimums
+from sezp_roadmap.reporting import lever_words
 from sezp_roadmap.reporting.formatting import (
     fewer_than,
     hidden_count,
@@ -229,6 +230,23 @@ def test_a_familys_own_minimum_is_one_registry_entry():
         if "min_sgp_students" in path.read_text(encoding="utf-8") and path.name not in ("config.py", "metrics.py")
     ]
     assert readers == []
+
+
+# -- the priority levers' words ----------------------------------------------------------------
+
+
+def test_lever_words_live_in_reporting_and_name_every_kind_and_reason_the_levers_decide():
+    """levers.py decides (kinds, reasons left out, thin evidence as codes); reporting.lever_words says them, once."""
+    assert list(lever_words.KIND_LABELS) == list(levers.POINTS)
+    assert set(lever_words.LEFT_OUT_WORDS) == {signals.NORMAL_VARIATION, signals.SMALL_GROUP, signals.NO_RANGE}
+    assert set(lever_words.THIN_EVIDENCE_WORDS) == {
+        levers.NO_FIGURES,
+        levers.NOTHING_LIKELY_REAL,
+        levers.SINGLE_FINDING,
+    }
+    # (The reasons left out are also the signals' own codes, and "within normal variation" is said of other figures.)
+    words = {*lever_words.KIND_LABELS.values(), *lever_words.THIN_EVIDENCE_WORDS.values()}
+    assert written_outside("lever_words.py", lambda text: text in words) == []
 
 
 def test_the_checks_find_what_they_look_for():

@@ -21,7 +21,6 @@ from sezp_roadmap import periods
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import (
-    KIND_LABELS,
     LOW_SQR_RATING,
     POINTS,
     VERY_LOW_SQR_RATING,
@@ -30,7 +29,6 @@ from sezp_roadmap.levers import (
     findings_for,
     load_levers,
     rank_levers,
-    ranking_note,
 )
 from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.reporting import zone_overview
@@ -42,6 +40,7 @@ from sezp_roadmap.reporting.formatting import (
     long_date,
     subgroup_label,
 )
+from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -293,6 +292,7 @@ class PriorityLevers:
         return {
             "priority_levers": {
                 "ranked": ranked,
+                "texts": {e.lever.id: lever_texts(e) for e in ranked},
                 "note": ranking_note(ranked),
                 "rule": scoring_rule(),
                 "sentence": lambda f: finding_sentence(f, self.data.period),
@@ -315,6 +315,7 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
+        texts = lever_texts(e)
         common = [
             school["school_id"],
             school["school_name"],
@@ -324,9 +325,9 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
             e.lever.id,
             e.lever.name,
             e.score,
-            e.breakdown_text,
-            e.left_out_text or "",
-            e.caution or "",
+            texts.breakdown,
+            texts.left_out or "",
+            texts.caution or "",
         ]
         if not e.findings and not e.left_out:
             writer.writerow([*common, "", "", "", ""])
@@ -352,18 +353,19 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     if note:
         lines += [f"Note: {note}", ""]
     for e in ranked:
+        texts = lever_texts(e)
         lines += [
             f"## {e.rank}. {e.lever.name} ({e.score} points)",
             "",
             e.lever.description,
             "",
-            f"Score: {e.breakdown_text}",
+            f"Score: {texts.breakdown}",
             "",
         ]
-        if e.left_out_text:
-            lines += [e.left_out_text, ""]
-        if e.caution:
-            lines += [f"Caution: {e.caution}", ""]
+        if texts.left_out:
+            lines += [texts.left_out, ""]
+        if texts.caution:
+            lines += [f"Caution: {texts.caution}", ""]
         lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
         if e.findings:
             lines.append("")
