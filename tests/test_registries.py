@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap import levers, periods, signals, subgroups
+from sezp_roadmap import targets as t
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
 from sezp_roadmap.metrics import METRICS, minimum_for, own_minimums
@@ -19,6 +20,7 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
     subgroup_sort_key,
 )
+from sezp_roadmap.reporting.priority_levers import TARGET_HEADINGS
 from sezp_roadmap.subgroups import GRADES, SUBGROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -247,6 +249,22 @@ def test_lever_words_live_in_reporting_and_name_every_kind_and_reason_the_levers
     # (The reasons left out are also the signals' own codes, and "within normal variation" is said of other figures.)
     words = {*lever_words.KIND_LABELS.values(), *lever_words.THIN_EVIDENCE_WORDS.values()}
     assert written_outside("lever_words.py", lambda text: text in words) == []
+
+
+def test_the_targets_tables_headings_and_statuses_are_written_once():
+    """The on-pace table and the targets page read their headings (priority_levers.TARGET_HEADINGS) and the
+    statuses their rules name (sezp_roadmap.targets) instead of each writing them."""
+    pages = [ROOT / "reports" / "templates" / name for name in ("targets.html.j2", "_targets_on_pace.html.j2")]
+    headings = [f">{h}<" for h in TARGET_HEADINGS.values()] + [f'"{h}"' for h in TARGET_HEADINGS.values()]
+    statuses = [f"<strong>{status}</strong>" for status in (t.MET, t.NOT_MET, t.ON_PACE, t.TOO_CLOSE, t.HIDDEN)]
+    written = [
+        f"{page.name}: {text}"
+        for page in pages
+        for text in headings + statuses
+        if text in page.read_text(encoding="utf-8")
+    ]
+    assert written == []
+    assert TARGET_HEADINGS["mid_year"] == "Mid-year" and TARGET_HEADINGS["end_of_year_target"] == "End-of-year target"
 
 
 def test_the_checks_find_what_they_look_for():

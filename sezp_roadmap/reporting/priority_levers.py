@@ -44,6 +44,21 @@ from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
+# The column headings of the targets tables (a school's end-of-year targets on pace, the school
+# year's targets page), by what the column holds: both templates read them from here.
+TARGET_HEADINGS = {
+    "school": "School",
+    "period": "Period",
+    "measure": "Measure",
+    "students": "Students",
+    "target": "Target",
+    "result": "Result",
+    "status": "Status",
+    "how": "How it was judged",
+    "mid_year": periods.label("mid_year"),
+    "end_of_year_target": f"{periods.ADJECTIVES['end_of_year'].capitalize()} target",
+}
+
 EXPORT_COLUMNS = (
     "school_id",
     "school_name",
