@@ -37,7 +37,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         con.execute(
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
         )
-    write_registry_tables(con)
+    write_registry_tables(con, settings)
     write_assessment_tables(con, settings)
 
 
@@ -69,9 +69,9 @@ def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     con.executemany("insert into work.metric_minimums values (?, ?)", list(metrics.own_minimums(settings).items()))
 
 
-def write_registry_tables(con: duckdb.DuckDBPyConnection) -> None:
+def write_registry_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """meta.metrics and meta.subgroups: the registries the SQL joins instead of listing ids itself."""
-    metrics.write_registry_table(con)
+    metrics.write_registry_table(con, settings)
     subgroups.write_registry_table(con)
 
 
@@ -138,7 +138,7 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     """
     thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
     all_periods = periods is None
-    write_registry_tables(con)
+    write_registry_tables(con, settings)
     write_assessment_tables(con, settings)
     write_metric_minimums(con, settings)
     write_run_periods(con, periods)

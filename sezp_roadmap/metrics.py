@@ -9,6 +9,7 @@ file (or a branch in one) and an entry here.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,6 +28,8 @@ class Metric:
     label: str
     unit: str  # percent, days, per_100, score (0-10), rating (1-4), percentile (1-99)
     direction: str  # "higher" or "lower" is better
+    # A threshold of the settings is written {its_setting} (an attribute of config.Settings), never as its number:
+    # described() fills it in, so a zone that changes the threshold reads its own.
     description: str
     source: str  # the extract it comes from
     sql: str  # sql/work/metrics/<sql>.sql computes it
@@ -51,6 +54,11 @@ class Metric:
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+    def described(self, settings) -> str:
+        """The description with the settings' thresholds in it."""
+        fields = {name for _, name, _, _ in string.Formatter().parse(self.description) if name}
+        return self.description.format(**{name: getattr(settings, name) for name in fields})
 
     @property
     def family(self) -> str:
@@ -77,14 +85,14 @@ METRICS: tuple[Metric, ...] = (
         "percent",
         "higher",
         "Share of school days students attended, out of the days they were enrolled "
-        "(students enrolled at least 20 days).",
+        "(students enrolled at least {min_membership_days} days).",
     ),
     _attendance(
         "chronic_absence_rate",
         "Chronic absence",
         "percent",
         "lower",
-        "Share of students who missed 10% or more of the days they were enrolled, for any reason.",
+        "Share of students who missed {chronic_absence_pct}% or more of the days they were enrolled, for any reason.",
         counts_students=True,
         interval_kind="wilson",
     ),
@@ -93,7 +101,7 @@ METRICS: tuple[Metric, ...] = (
         "Severe chronic absence",
         "percent",
         "lower",
-        "Share of students who missed 20% or more of the days they were enrolled, for any reason.",
+        "Share of students who missed {severe_absence_pct}% or more of the days they were enrolled, for any reason.",
         counts_students=True,
         interval_kind="wilson",
     ),
@@ -161,7 +169,7 @@ METRICS: tuple[Metric, ...] = (
         "Assessment: mean student growth percentile",
         "percentile",
         "Average student growth percentile (1-99; 50 is typical growth): how much students grew compared with "
-        "students statewide who scored alike before. Shown for 20 students or more, as DESE does.",
+        "students statewide who scored alike before. Shown for {min_sgp_students} students or more, as DESE does.",
         scale=1,
         # DESE publishes a mean growth percentile only for 20 students or more.
         min_n_setting="min_sgp_students",
@@ -279,15 +287,16 @@ REGISTRY_COLUMNS = (
 )
 
 
-def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
-    """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it."""
+def write_registry_table(con: duckdb.DuckDBPyConnection, settings) -> None:
+    """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it
+    (descriptions with the settings' thresholds)."""
     rows = [
         (
             m.id,
             m.label,
             m.unit,
             m.direction,
-            m.description,
+            m.described(settings),
             m.source,
             m.population,
             m.scale,

@@ -4,6 +4,7 @@ import ast
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 
@@ -11,7 +12,7 @@ from sezp_roadmap import levers, periods, signals, subgroups
 from sezp_roadmap import targets as t
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
-from sezp_roadmap.metrics import METRICS, minimum_for, own_minimums
+from sezp_roadmap.metrics import METRICS, metric_for, minimum_for, own_minimums
 from sezp_roadmap.reporting import lever_words
 from sezp_roadmap.reporting.formatting import (
     fewer_than,
@@ -265,6 +266,21 @@ def test_the_targets_tables_headings_and_statuses_are_written_once():
     ]
     assert written == []
     assert TARGET_HEADINGS["mid_year"] == "Mid-year" and TARGET_HEADINGS["end_of_year_target"] == "End-of-year target"
+
+
+def test_metric_descriptions_read_their_thresholds_from_the_settings():
+    """A threshold a description states is the setting's, so a zone that changes it reads its own number."""
+    defaults = load_settings(today=dt.date(2026, 1, 1))
+    odd = SimpleNamespace(min_membership_days=23, chronic_absence_pct=12, severe_absence_pct=25, min_sgp_students=21)
+    described = {m.id: m.described(odd) for m in METRICS}
+    assert "at least 23 days" in described["attendance_rate"]
+    assert "missed 12% or more" in described["chronic_absence_rate"]
+    assert "missed 25% or more" in described["severe_absence_rate"]
+    assert "Shown for 21 students or more" in described["mean_sgp:*"]
+    assert "missed 10% or more" in metric_for("chronic_absence_rate").described(defaults)
+    # No description writes a threshold itself: a number of percent, days or students ("for every 100 students" is a rate's unit).
+    written = [m.id for m in METRICS if re.search(r"(?<!every )\b\d+(%| days| students)", m.description)]
+    assert written == []
 
 
 def test_the_checks_find_what_they_look_for():
