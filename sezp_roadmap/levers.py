@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from sezp_roadmap import signals
+from sezp_roadmap import signals, subgroups
 from sezp_roadmap.errors import InputProblem, Problem
 
 DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
@@ -192,7 +192,7 @@ def _published(row: dict) -> bool:
 
 def _worse_than_the_rest(row: dict) -> bool:
     """A group's figure on the worse side of the rest of the school by a notable size (an equity gap candidate)."""
-    return signals.equity_group(row["subgroup"]) and _worse_by_notable(
+    return subgroups.equity_group(row["subgroup"]) and _worse_by_notable(
         row["direction"], row.get("gap_vs_comparison"), row["unit"]
     )
 

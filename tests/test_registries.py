@@ -127,6 +127,24 @@ def test_comparison_groups_are_pairs_within_one_partition():
         assert SUBGROUPS[other].partition == SUBGROUPS[id].partition
 
 
+def test_which_groups_an_equity_gap_or_risk_ratio_is_about_comes_from_the_registry():
+    """One side of each pair is its complement; complements, grades and all students are never the group a gap
+    is about. The registry says so (Subgroup.complement, the grade partition); no module tests an id's prefix."""
+    complements = {s.id for s in SUBGROUPS.values() if s.complement}
+    assert complements == {"non_ell", "non_swd", "non_low_income"}
+    for id in complements:  # each is one side of a pair whose other side is not a complement
+        other = SUBGROUPS[id].comparison_group
+        assert other and SUBGROUPS[other].comparison_group == id and not SUBGROUPS[other].complement
+    assert [g for g in SUBGROUPS if subgroups.equity_group(g)] == [
+        g for g in SUBGROUPS if g != "all" and g not in complements and SUBGROUPS[g].partition != "grade"
+    ]
+    assert subgroups.equity_group("ell") and subgroups.equity_group("nonbinary") and subgroups.equity_group("black")
+    assert not subgroups.equity_group("non_ell") and not subgroups.equity_group("grade_5")
+    assert subgroups.is_grade("grade_PK") and not subgroups.is_grade("female")
+    prefixes = written_outside("subgroups.py", lambda text: text in ("non_", "grade_"))
+    assert prefixes == []
+
+
 def test_the_data_contract_codes_are_the_registry_codes():
     assert RACE_CODES == {
         "H": "Hispanic or Latino",

@@ -20,6 +20,7 @@ from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import Cell, PeriodData
 from sezp_roadmap.reporting.formatting import format_value, subgroup_label, subgroup_sort_key
 from sezp_roadmap.reporting.sections import Chart, Sections
+from sezp_roadmap.subgroups import is_complement
 
 SPRING_BEFORE = "the spring before"
 
@@ -100,7 +101,7 @@ def _interim_block(sections: Sections, school_id: str, assessment: Assessment) -
         sections,
         school_id,
         assessment,
-        [(g, g) for g in subgroups if not g.startswith("non_")],
+        [(g, g) for g in subgroups if not is_complement(g)],
         title=f"{heading}, by group and grade",
         div_id=f"academics-{_slug(assessment.id)}",
         labels=subgroup_label,

@@ -29,6 +29,7 @@ from sezp_roadmap.reporting.formatting import (
     without_shared_prefix,
     wrapped,
 )
+from sezp_roadmap.subgroups import is_complement, is_grade
 from sezp_roadmap.validation.uncounted import share_text
 
 GLANCE_METRICS = (
@@ -257,7 +258,7 @@ class Sections:
         cells = [
             c
             for c in self.data.school_cells(school_id, metric)
-            if c.subgroup != "all" and c.subgroup.startswith("grade_") == grades
+            if c.subgroup != "all" and is_grade(c.subgroup) == grades
         ]
         if not cells:
             return None
@@ -363,7 +364,7 @@ class Sections:
         for metric in self.present(RISK_RATIO_METRICS):
             info = self.info(metric)
             for c in sorted(self.data.school_cells(school_id, metric), key=lambda c: subgroup_sort_key(c.subgroup)):
-                if c.subgroup == "all" or c.subgroup.startswith("non_") or c.risk_ratio is None or c.suppressed:
+                if c.subgroup == "all" or is_complement(c.subgroup) or c.risk_ratio is None or c.suppressed:
                     continue
                 rows.append(
                     [
