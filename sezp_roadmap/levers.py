@@ -228,6 +228,26 @@ def _finding(kind: str, row: dict, **numbers) -> Finding:
     )
 
 
+def _comparison_finding(kind: str, row: dict, difference: str, reference: str, evidence: str) -> Finding:
+    """A finding on one of the row's comparisons: its figure worse than row[reference] by row[difference]."""
+    return _finding(
+        kind,
+        row,
+        reference=row[reference],
+        difference=row[difference],
+        large=signals.large(row[difference], row["unit"]),
+        evidence=evidence,
+    )
+
+
+# The all-students comparisons a finding can come from, in the order they are found:
+# (finding kind, the difference's column, the reference's column, the signal's column).
+ALL_STUDENTS_COMPARISONS = (
+    ("worse_than_zone", "diff_vs_zone", "zone_value", "zone_gap_signal"),
+    ("worsening", "change", "prior_value", "change_signal"),
+)
+
+
 def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
     """Every finding in one school's rows of one period, likely real or not (suppressed rows yield none)."""
     found: list[Finding] = []
@@ -256,44 +276,18 @@ def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
         if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
             # A reviewer's rating is the measure itself, not a sample of it: it counts as given.
             found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING, large=value <= VERY_LOW_SQR_RATING))
-        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("diff_vs_zone"), unit):
-            found.append(
-                _finding(
-                    "worse_than_zone",
-                    row,
-                    reference=row["zone_value"],
-                    difference=row["diff_vs_zone"],
-                    large=signals.large(row["diff_vs_zone"], unit),
-                    evidence=_evidence(row, "zone_gap_signal", min_finding_n),
-                )
-            )
-        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("change"), unit):
-            found.append(
-                _finding(
-                    "worsening",
-                    row,
-                    reference=row["prior_value"],
-                    difference=row["change"],
-                    large=signals.large(row["change"], unit),
-                    evidence=_evidence(row, "change_signal", min_finding_n),
-                )
-            )
+        if row["subgroup"] == "all":
+            for kind, difference, reference, signal in ALL_STUDENTS_COMPARISONS:
+                if _worse_by_notable(direction, row.get(difference), unit):
+                    evidence = _evidence(row, signal, min_finding_n)
+                    found.append(_comparison_finding(kind, row, difference, reference, evidence))
     # One gap per metric, so a metric with many groups does not outweigh the others: the largest likely
     # real one, or, when none is, the largest of those left out.
     for candidates in gaps.values():
         judged = [(_evidence(r, "gap_signal", min_finding_n), r) for r in candidates]
         real = [pair for pair in judged if pair[0] == signals.LIKELY_REAL]
         evidence, row = max(real or judged, key=lambda pair: (abs(pair[1]["gap_vs_comparison"]), pair[1]["subgroup"]))
-        found.append(
-            _finding(
-                "equity_gap",
-                row,
-                reference=row["comparison_value"],
-                difference=row["gap_vs_comparison"],
-                large=signals.large(row["gap_vs_comparison"], row["unit"]),
-                evidence=evidence,
-            )
-        )
+        found.append(_comparison_finding("equity_gap", row, "gap_vs_comparison", "comparison_value", evidence))
     return found
 
 
