@@ -78,6 +78,29 @@ def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metri
     return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
+def _family_survey(id: str, label: str, description: str) -> Metric:
+    # A share of the respondents' answers that were favorable.
+    return Metric(
+        id, label, "percent", "higher", description, "family_survey", "family_survey", population="respondents"
+    )
+
+
+def _educator_survey(id: str, label: str, description: str) -> Metric:
+    # The vendor's aggregate 0-10 score: no interval (sampling makes no sense for it).
+    return Metric(
+        id,
+        label,
+        "score",
+        "higher",
+        description,
+        "educator_survey",
+        "educator_survey",
+        population="respondents",
+        scale=1,
+        interval_kind=None,
+    )
+
+
 METRICS: tuple[Metric, ...] = (
     _attendance(
         "attendance_rate",
@@ -183,49 +206,25 @@ METRICS: tuple[Metric, ...] = (
         counts_students=True,
         interval_kind="wilson",
     ),
-    Metric(
+    _family_survey(
         "family_favorable",
         "Family survey: percent favorable",
-        "percent",
-        "higher",
         "Share of answers to the family survey that were favorable (4 or 5 on the 5-point scale), all questions.",
-        "family_survey",
-        "family_survey",
-        population="respondents",
     ),
-    Metric(
+    _family_survey(
         "family_favorable:*",
         "Family survey: percent favorable, by topic",
-        "percent",
-        "higher",
         "Share of answers to the family survey's questions on one topic that were favorable (4 or 5).",
-        "family_survey",
-        "family_survey",
-        population="respondents",
     ),
-    Metric(
+    _educator_survey(
         "educator_ici",
         "Educator survey: Instructional Culture Index",
-        "score",
-        "higher",
         "How teachers rate the school's instructional culture, on a 0-10 scale (the survey's overall index).",
-        "educator_survey",
-        "educator_survey",
-        population="respondents",
-        scale=1,
-        interval_kind=None,
     ),
-    Metric(
+    _educator_survey(
         "educator:*",
         "Educator survey, by domain",
-        "score",
-        "higher",
         "How teachers rate one area of the school's culture, on a 0-10 scale.",
-        "educator_survey",
-        "educator_survey",
-        population="respondents",
-        scale=1,
-        interval_kind=None,
     ),
     Metric(
         "sqr:*",
@@ -287,26 +286,16 @@ REGISTRY_COLUMNS = (
 )
 
 
+def _registry_row(m: Metric, settings) -> tuple:
+    """Each column is the Metric field of its name, but for the id and the description with its thresholds."""
+    own = {"metric": m.id, "description": m.described(settings)}
+    return tuple(own[c] if c in own else getattr(m, c) for c in REGISTRY_COLUMNS)
+
+
 def write_registry_table(con: duckdb.DuckDBPyConnection, settings) -> None:
     """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it
     (descriptions with the settings' thresholds)."""
-    rows = [
-        (
-            m.id,
-            m.label,
-            m.unit,
-            m.direction,
-            m.described(settings),
-            m.source,
-            m.population,
-            m.scale,
-            m.counts_students,
-            m.risk_ratio,
-            m.additive,
-            m.interval_kind,
-        )
-        for m in METRICS
-    ]
+    rows = [_registry_row(m, settings) for m in METRICS]
     placeholders = "(" + ", ".join(["?"] * len(REGISTRY_COLUMNS)) + ")"
     con.execute(
         "create or replace table meta.metrics as select * from (values "
