@@ -44,7 +44,8 @@ GLANCE_METRICS = (
 ATTENDANCE_METRICS = ("attendance_rate", "chronic_absence_rate", "severe_absence_rate", "avg_days_absent")
 DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_per_100", "days_removed_per_100")
 # Shown by subgroup in their own sections (attendance, discipline); the equity section covers the others.
-SHOWN_ELSEWHERE = {"chronic_absence_rate": "attendance", "any_suspension_rate": "discipline"}
+BY_GROUP_IN_SECTION = {"attendance": "chronic_absence_rate", "discipline": "any_suspension_rate"}
+SHOWN_ELSEWHERE = {metric: section for section, metric in BY_GROUP_IN_SECTION.items()}
 RISK_RATIO_METRICS = ("oss_rate", "iss_rate", "any_suspension_rate")
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 AXIS_TITLES = {
@@ -497,17 +498,24 @@ class Sections:
             )
         return table
 
+    def _section_by_group(self, school_id: str, section: str, *, with_grades: bool = False) -> list[Chart | None]:
+        """The section's metric by grade (when asked) and by student group (BY_GROUP_IN_SECTION)."""
+        metric = BY_GROUP_IN_SECTION[section]
+        if metric not in self.data.metrics:
+            return []
+        kinds = [(True, "grade")] if with_grades else []
+        return [
+            self.subgroup_chart(school_id, metric, grades=grades, id_prefix=f"{section}-{kind}")
+            for grades, kind in [*kinds, (False, "group")]
+        ]
+
     def attendance(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, ATTENDANCE_METRICS)
-        charts = [self.monthly_attendance(school_id)]
-        if "chronic_absence_rate" in self.data.metrics:
-            charts.append(
-                self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade")
-            )
-            charts.append(
-                self.subgroup_chart(school_id, "chronic_absence_rate", grades=False, id_prefix="attendance-group")
-            )
-        charts.append(self.absence_bands(school_id))
+        charts = [
+            self.monthly_attendance(school_id),
+            *self._section_by_group(school_id, "attendance", with_grades=True),
+            self.absence_bands(school_id),
+        ]
         return {"table": table, "charts": [c for c in charts if c]}
 
     # -- discipline ----------------------------------------------------------------------
@@ -569,11 +577,7 @@ class Sections:
 
     def discipline(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, DISCIPLINE_METRICS)
-        charts = [self.monthly_discipline(school_id)]
-        if "any_suspension_rate" in self.data.metrics:
-            charts.append(
-                self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group")
-            )
+        charts = [self.monthly_discipline(school_id), *self._section_by_group(school_id, "discipline")]
         return {
             "table": table,
             "charts": [c for c in charts if c],
