@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.errors import setting_problem
 
 KINDS = ("state", "interim")
 ID_PATTERN = re.compile(r"^[a-z0-9_]+$")
@@ -39,32 +39,24 @@ class Assessment:
         return f"meeting_rate:{self.id}", f"{growth}:{self.id}"
 
 
-def _problem(where: str, message: str, value=None, expected: str | None = None) -> InputProblem:
-    return InputProblem(
-        Problem(
-            file=f"settings: {where}", message=message, value=None if value is None else str(value), expected=expected
-        )
-    )
-
-
 def _text(entry: dict, key: str, where: str) -> str:
     value = entry.get(key)
     if value is None or not str(value).strip():
-        raise _problem(f"{where}.{key}", "a required setting is empty", "", "a text")
+        raise setting_problem(f"{where}.{key}", "a required setting is empty", "", "a text")
     return str(value).strip()
 
 
 def _levels(entry: dict, key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key)
     if not isinstance(value, list) or not value:
-        raise _problem(
+        raise setting_problem(
             f"{where}.{key}", "not a list of levels", value, "a list such as [Not Meeting Expectations, ...]"
         )
     levels = tuple(str(v).strip() for v in value)
     if any(not level for level in levels):
-        raise _problem(f"{where}.{key}", "a level is empty", value, "non-empty level names")
+        raise setting_problem(f"{where}.{key}", "a level is empty", value, "non-empty level names")
     if len(set(levels)) != len(levels):
-        raise _problem(f"{where}.{key}", "a level is listed twice", value, "each level once")
+        raise setting_problem(f"{where}.{key}", "a level is listed twice", value, "each level once")
     return levels
 
 
@@ -73,24 +65,24 @@ def parse_assessments(raw: object) -> tuple[Assessment, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, list):
-        raise _problem("assessments", "not a list of assessments", raw, "a YAML list, one entry per assessment")
+        raise setting_problem("assessments", "not a list of assessments", raw, "a YAML list, one entry per assessment")
     assessments = []
     for number, entry in enumerate(raw, start=1):
         where = f"assessments[{number}]"
         if not isinstance(entry, dict):
-            raise _problem(where, "not a mapping", entry, "id, label, subject, kind, levels and meeting")
+            raise setting_problem(where, "not a mapping", entry, "id, label, subject, kind, levels and meeting")
         assessment_id = _text(entry, "id", where)
         if not ID_PATTERN.match(assessment_id):
-            raise _problem(f"{where}.id", "not a usable id", assessment_id, "lower-case letters, digits and _")
+            raise setting_problem(f"{where}.id", "not a usable id", assessment_id, "lower-case letters, digits and _")
         where = f"assessments[{number}] ({assessment_id})"
         kind = _text(entry, "kind", where)
         if kind not in KINDS:
-            raise _problem(f"{where}.kind", "not a kind of assessment", kind, "state or interim")
+            raise setting_problem(f"{where}.kind", "not a kind of assessment", kind, "state or interim")
         levels = _levels(entry, "levels", where)
         meeting = _levels(entry, "meeting", where)
         unknown = [level for level in meeting if level not in levels]
         if unknown:
-            raise _problem(
+            raise setting_problem(
                 f"{where}.meeting",
                 "a meeting level is not one of the levels",
                 unknown[0],
@@ -110,5 +102,5 @@ def parse_assessments(raw: object) -> tuple[Assessment, ...]:
     ids = [a.id for a in assessments]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise _problem("assessments", "an id is listed twice", repeated[0], "each assessment id once")
+        raise setting_problem("assessments", "an id is listed twice", repeated[0], "each assessment id once")
     return tuple(assessments)

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from sezp_roadmap.assessments import Assessment, parse_assessments
-from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.errors import InputProblem, Problem, setting_problem
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
 LANDING_SETTINGS_FILE = "roadmap.yaml"
@@ -40,15 +40,13 @@ def _read_yaml(path: Path) -> dict:
     return loaded
 
 
-def _as_date(value: Any, where: str) -> dt.date:
+def _as_date(value: Any, key: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise InputProblem(
-            Problem(file=where, message="not a date", value=str(value), expected="a date as YYYY-MM-DD")
-        ) from None
+        raise setting_problem(key, "not a date", str(value), "a date as YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)
@@ -99,13 +97,8 @@ class Settings:
         except (TypeError, ValueError):
             q = float("nan")
         if not 0 < q < 1:
-            raise InputProblem(
-                Problem(
-                    file="settings: signals.false_discovery_rate",
-                    message="not a usable rate",
-                    value=str(value),
-                    expected="a number between 0 and 1, e.g. 0.10",
-                )
+            raise setting_problem(
+                "signals.false_discovery_rate", "not a usable rate", str(value), "a number between 0 and 1, e.g. 0.10"
             )
         return q
 
@@ -127,13 +120,11 @@ class Settings:
         except (TypeError, ValueError):
             minimum = 0
         if minimum < 1 or str(minimum) != str(value).strip():
-            raise InputProblem(
-                Problem(
-                    file="settings: academics.min_sgp_students",
-                    message="not a usable number of students",
-                    value=str(value),
-                    expected="a whole number of students, e.g. 20",
-                )
+            raise setting_problem(
+                "academics.min_sgp_students",
+                "not a usable number of students",
+                str(value),
+                "a whole number of students, e.g. 20",
             )
         return minimum
 
@@ -163,7 +154,7 @@ class Settings:
         cutoffs = self.raw["mid_year_cutoff"]
         by_year = {int(k): v for k, v in (cutoffs.get("by_school_year") or {}).items()}
         if school_year in by_year:
-            return _as_date(by_year[school_year], "settings: mid_year_cutoff")
+            return _as_date(by_year[school_year], "mid_year_cutoff")
         month, day = (int(part) for part in str(cutoffs["default"]).split("-"))
         return dt.date(school_year - 1, month, day)
 
@@ -185,7 +176,7 @@ def load_settings(
         raw = _merge(raw, _read_yaml(layer))
         sources.append(str(layer))
     as_of = raw.get("as_of_date")
-    as_of_date = _as_date(as_of, "settings: as_of_date") if as_of else (today or dt.date.today())
+    as_of_date = _as_date(as_of, "as_of_date") if as_of else (today or dt.date.today())
     settings = Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
     # Reading each checked setting once stops the run on a bad value here, before anything is computed.
     _ = (settings.false_discovery_rate, settings.assessments, settings.min_sgp_students)

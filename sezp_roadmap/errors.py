@@ -31,6 +31,15 @@ class Problem:
         return text
 
 
+def setting_problem(key: str, message: str, value=None, expected: str | None = None) -> InputProblem:
+    """A setting that cannot be used, named by its key in the settings ('signals.false_discovery_rate')."""
+    return InputProblem(
+        Problem(
+            file=f"settings: {key}", message=message, value=None if value is None else str(value), expected=expected
+        )
+    )
+
+
 class InputProblem(Exception):
     """The input cannot be used; the run stops and nothing is published.
 

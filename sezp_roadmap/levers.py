@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from sezp_roadmap import signals
+from sezp_roadmap import signals, subgroups
 from sezp_roadmap.errors import InputProblem, Problem
 
 DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
@@ -36,22 +36,16 @@ POINTS = {
     "equity_gap": 1,
 }
 KIND_ORDER = {kind: position for position, kind in enumerate(POINTS)}
-KIND_LABELS = {
-    "target_not_met": "target not met",
-    "low_sqr_rating": "low School Quality Review rating",
-    "worse_than_zone": "worse than the zone",
-    "worsening": "worse than the same point last year",
-    "equity_gap": "equity gap",
-}
 # An SQR domain rated this or lower is a finding; this or lower is a large one.
 LOW_SQR_RATING = 2.0
 VERY_LOW_SQR_RATING = 1.5
-# Why a finding was left out of the score, as a lever's note counts them.
-LEFT_OUT_WORDS = {
-    signals.NORMAL_VARIATION: "within normal variation",
-    signals.SMALL_GROUP: "about a small group",
-    signals.NO_RANGE: "with no range to judge",
-}
+# Why a lever's evidence is thin (LeverEvidence.thin_evidence), judged on likely real findings only.
+NO_FIGURES = "no_figures"  # no published figure bears on the lever
+NOTHING_LIKELY_REAL = "nothing_likely_real"  # findings, all left out
+SINGLE_FINDING = "single_finding"  # one likely real finding
+# What to keep in mind about a ranking as a whole (ranking_caveat).
+NOTHING_POINTS = "nothing_points"  # no lever scores
+TIE_BELOW_TOP = "tie_below_top"  # the second and third levers have the same score
 
 
 @dataclass(frozen=True)
@@ -198,7 +192,7 @@ def _published(row: dict) -> bool:
 
 def _worse_than_the_rest(row: dict) -> bool:
     """A group's figure on the worse side of the rest of the school by a notable size (an equity gap candidate)."""
-    return signals.equity_group(row["subgroup"]) and _worse_by_notable(
+    return subgroups.equity_group(row["subgroup"]) and _worse_by_notable(
         row["direction"], row.get("gap_vs_comparison"), row["unit"]
     )
 
@@ -234,6 +228,26 @@ def _finding(kind: str, row: dict, **numbers) -> Finding:
     )
 
 
+def _comparison_finding(kind: str, row: dict, difference: str, reference: str, evidence: str) -> Finding:
+    """A finding on one of the row's comparisons: its figure worse than row[reference] by row[difference]."""
+    return _finding(
+        kind,
+        row,
+        reference=row[reference],
+        difference=row[difference],
+        large=signals.large(row[difference], row["unit"]),
+        evidence=evidence,
+    )
+
+
+# The all-students comparisons a finding can come from, in the order they are found:
+# (finding kind, the difference's column, the reference's column, the signal's column).
+ALL_STUDENTS_COMPARISONS = (
+    ("worse_than_zone", "diff_vs_zone", "zone_value", "zone_gap_signal"),
+    ("worsening", "change", "prior_value", "change_signal"),
+)
+
+
 def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
     """Every finding in one school's rows of one period, likely real or not (suppressed rows yield none)."""
     found: list[Finding] = []
@@ -262,44 +276,18 @@ def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
         if row["metric"].startswith("sqr:") and row["subgroup"] == "all" and value <= LOW_SQR_RATING:
             # A reviewer's rating is the measure itself, not a sample of it: it counts as given.
             found.append(_finding("low_sqr_rating", row, reference=LOW_SQR_RATING, large=value <= VERY_LOW_SQR_RATING))
-        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("diff_vs_zone"), unit):
-            found.append(
-                _finding(
-                    "worse_than_zone",
-                    row,
-                    reference=row["zone_value"],
-                    difference=row["diff_vs_zone"],
-                    large=signals.large(row["diff_vs_zone"], unit),
-                    evidence=_evidence(row, "zone_gap_signal", min_finding_n),
-                )
-            )
-        if row["subgroup"] == "all" and _worse_by_notable(direction, row.get("change"), unit):
-            found.append(
-                _finding(
-                    "worsening",
-                    row,
-                    reference=row["prior_value"],
-                    difference=row["change"],
-                    large=signals.large(row["change"], unit),
-                    evidence=_evidence(row, "change_signal", min_finding_n),
-                )
-            )
+        if row["subgroup"] == "all":
+            for kind, difference, reference, signal in ALL_STUDENTS_COMPARISONS:
+                if _worse_by_notable(direction, row.get(difference), unit):
+                    evidence = _evidence(row, signal, min_finding_n)
+                    found.append(_comparison_finding(kind, row, difference, reference, evidence))
     # One gap per metric, so a metric with many groups does not outweigh the others: the largest likely
     # real one, or, when none is, the largest of those left out.
     for candidates in gaps.values():
         judged = [(_evidence(r, "gap_signal", min_finding_n), r) for r in candidates]
         real = [pair for pair in judged if pair[0] == signals.LIKELY_REAL]
         evidence, row = max(real or judged, key=lambda pair: (abs(pair[1]["gap_vs_comparison"]), pair[1]["subgroup"]))
-        found.append(
-            _finding(
-                "equity_gap",
-                row,
-                reference=row["comparison_value"],
-                difference=row["gap_vs_comparison"],
-                large=signals.large(row["gap_vs_comparison"], row["unit"]),
-                evidence=evidence,
-            )
-        )
+        found.append(_comparison_finding("equity_gap", row, "gap_vs_comparison", "comparison_value", evidence))
     return found
 
 
@@ -324,18 +312,16 @@ class LeverEvidence:
 
     @cached_property
     def breakdown(self) -> list[dict]:
-        """Per finding kind: how many, how many large, and the points they add up to."""
+        """Per finding kind, in the order of POINTS: how many, how many large, and the points they add up to."""
         rows = []
         for kind in POINTS:
             of_kind = [f for f in self.findings if f.kind == kind]
             if of_kind:
-                large = sum(f.large for f in of_kind)
                 rows.append(
                     {
                         "kind": kind,
-                        "label": KIND_LABELS[kind],
                         "count": len(of_kind),
-                        "large": large,
+                        "large": sum(f.large for f in of_kind),
                         "points_each": POINTS[kind],
                         "points": sum(f.points for f in of_kind),
                     }
@@ -343,33 +329,14 @@ class LeverEvidence:
         return rows
 
     @cached_property
-    def breakdown_text(self) -> str:
-        if not self.findings:
-            return "no likely real findings: 0 points."
-        parts = []
-        for b in self.breakdown:
-            large = f" ({b['large']} large, counted double)" if b["large"] else ""
-            each = f"{b['points_each']} point" + ("s" if b["points_each"] != 1 else "")
-            parts.append(f"{b['count']} × {b['label']} at {each}{large} = {b['points']}")
-        return "; ".join(parts) + f". Total {self.score} points."
-
-    @cached_property
-    def left_out_text(self) -> str | None:
-        """'Left out, 0 points: 3 within normal variation, 1 about a small group.'; None when nothing was."""
-        if not self.left_out:
-            return None
-        counts = [(sum(f.evidence == reason for f in self.left_out), words) for reason, words in LEFT_OUT_WORDS.items()]
-        return "Left out, 0 points: " + ", ".join(f"{count} {words}" for count, words in counts if count) + "."
-
-    @cached_property
-    def caution(self) -> str | None:
+    def thin_evidence(self) -> str | None:
         """Why this lever's evidence is thin (judged on likely real findings only), or None when it is not."""
         if self.metrics_with_data == 0:
-            return "No published figure of this period bears on this lever: the data cannot speak to it."
+            return NO_FIGURES
         if not self.findings:
-            return "Thin evidence: no finding is likely real." if self.left_out else None
+            return NOTHING_LIKELY_REAL if self.left_out else None
         if len(self.findings) < 2:
-            return "Thin evidence: a single likely real finding."
+            return SINGLE_FINDING
         return None
 
 
@@ -394,15 +361,10 @@ def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_pres
     return ranked
 
 
-def ranking_note(ranked: list[LeverEvidence]) -> str | None:
-    """What to keep in mind about the ranking as a whole (ties at the top, nothing found)."""
+def ranking_caveat(ranked: list[LeverEvidence]) -> str | None:
+    """What to keep in mind about the ranking as a whole: no lever scores, or the second and third tie."""
     if not ranked or all(e.score == 0 for e in ranked):
-        return (
-            "No likely real finding points to any lever in this period's published data; the ranking says nothing here."
-        )
+        return NOTHING_POINTS
     if len(ranked) > 2 and ranked[1].score == ranked[2].score and ranked[1].score > 0:
-        return (
-            f"{ranked[1].lever.name} and {ranked[2].lever.name} have the same score: "
-            "the data alone does not choose between them."
-        )
+        return TIE_BELOW_TOP
     return None

@@ -37,7 +37,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         con.execute(
             "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
         )
-    write_registry_tables(con)
+    write_registry_tables(con, settings)
     write_assessment_tables(con, settings)
 
 
@@ -62,18 +62,16 @@ def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) 
         )
 
 
-# Families of metrics hidden below a minimum of their own, larger than the
-# students' one (its setting): DESE publishes a mean growth percentile only for
-# 20 students or more.
 def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
-    """work.metric_minimums: (family, min_n) for metric families with a minimum n of their own."""
+    """work.metric_minimums: (family, min_n) for the metric families with a minimum n of their own
+    (the registry's min_n_setting: the mean growth percentile's 20)."""
     con.execute("create or replace table work.metric_minimums (family varchar, min_n integer)")
-    con.execute("insert into work.metric_minimums values ('mean_sgp', ?)", [settings.min_sgp_students])
+    con.executemany("insert into work.metric_minimums values (?, ?)", list(metrics.own_minimums(settings).items()))
 
 
-def write_registry_tables(con: duckdb.DuckDBPyConnection) -> None:
+def write_registry_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """meta.metrics and meta.subgroups: the registries the SQL joins instead of listing ids itself."""
-    metrics.write_registry_table(con)
+    metrics.write_registry_table(con, settings)
     subgroups.write_registry_table(con)
 
 
@@ -140,7 +138,7 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     """
     thresholds = {"min_students": settings.min_students, "min_respondents": settings.min_respondents}
     all_periods = periods is None
-    write_registry_tables(con)
+    write_registry_tables(con, settings)
     write_assessment_tables(con, settings)
     write_metric_minimums(con, settings)
     write_run_periods(con, periods)

@@ -9,6 +9,8 @@ file (or a branch in one) and an entry here.
 
 from __future__ import annotations
 
+import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import duckdb
@@ -26,6 +28,8 @@ class Metric:
     label: str
     unit: str  # percent, days, per_100, score (0-10), rating (1-4), percentile (1-99)
     direction: str  # "higher" or "lower" is better
+    # A threshold of the settings is written {its_setting} (an attribute of config.Settings), never as its number:
+    # described() fills it in, so a zone that changes the threshold reads its own.
     description: str
     source: str  # the extract it comes from
     sql: str  # sql/work/metrics/<sql>.sql computes it
@@ -42,10 +46,24 @@ class Metric:
     # students, "ratio" for per-student (per-respondent) ratios and means, None where
     # sampling makes no sense (a vendor's aggregate score, a reviewer's rating).
     interval_kind: str | None = "ratio"
+    # A minimum number of students of the family's own, larger than suppression.min_students: the name
+    # of the setting (an attribute of config.Settings) that gives it. Suppression
+    # (work.metric_minimums) and every "fewer than N" a report writes read it from here.
+    min_n_setting: str | None = None
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher"
+
+    def described(self, settings) -> str:
+        """The description with the settings' thresholds in it."""
+        fields = {name for _, name, _, _ in string.Formatter().parse(self.description) if name}
+        return self.description.format(**{name: getattr(settings, name) for name in fields})
+
+    @property
+    def family(self) -> str:
+        """'mean_sgp' for 'mean_sgp:*'; a metric that is no family is its own."""
+        return family(self.id)
 
 
 def _attendance(id: str, label: str, unit: str, direction: str, description: str, **kw) -> Metric:
@@ -60,6 +78,29 @@ def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metri
     return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
+def _family_survey(id: str, label: str, description: str) -> Metric:
+    # A share of the respondents' answers that were favorable.
+    return Metric(
+        id, label, "percent", "higher", description, "family_survey", "family_survey", population="respondents"
+    )
+
+
+def _educator_survey(id: str, label: str, description: str) -> Metric:
+    # The vendor's aggregate 0-10 score: no interval (sampling makes no sense for it).
+    return Metric(
+        id,
+        label,
+        "score",
+        "higher",
+        description,
+        "educator_survey",
+        "educator_survey",
+        population="respondents",
+        scale=1,
+        interval_kind=None,
+    )
+
+
 METRICS: tuple[Metric, ...] = (
     _attendance(
         "attendance_rate",
@@ -67,14 +108,14 @@ METRICS: tuple[Metric, ...] = (
         "percent",
         "higher",
         "Share of school days students attended, out of the days they were enrolled "
-        "(students enrolled at least 20 days).",
+        "(students enrolled at least {min_membership_days} days).",
     ),
     _attendance(
         "chronic_absence_rate",
         "Chronic absence",
         "percent",
         "lower",
-        "Share of students who missed 10% or more of the days they were enrolled, for any reason.",
+        "Share of students who missed {chronic_absence_pct}% or more of the days they were enrolled, for any reason.",
         counts_students=True,
         interval_kind="wilson",
     ),
@@ -83,7 +124,7 @@ METRICS: tuple[Metric, ...] = (
         "Severe chronic absence",
         "percent",
         "lower",
-        "Share of students who missed 20% or more of the days they were enrolled, for any reason.",
+        "Share of students who missed {severe_absence_pct}% or more of the days they were enrolled, for any reason.",
         counts_students=True,
         interval_kind="wilson",
     ),
@@ -151,8 +192,10 @@ METRICS: tuple[Metric, ...] = (
         "Assessment: mean student growth percentile",
         "percentile",
         "Average student growth percentile (1-99; 50 is typical growth): how much students grew compared with "
-        "students statewide who scored alike before. Shown for 20 students or more, as DESE does.",
+        "students statewide who scored alike before. Shown for {min_sgp_students} students or more, as DESE does.",
         scale=1,
+        # DESE publishes a mean growth percentile only for 20 students or more.
+        min_n_setting="min_sgp_students",
     ),
     _assessment(
         "typical_growth_rate:*",
@@ -163,49 +206,25 @@ METRICS: tuple[Metric, ...] = (
         counts_students=True,
         interval_kind="wilson",
     ),
-    Metric(
+    _family_survey(
         "family_favorable",
         "Family survey: percent favorable",
-        "percent",
-        "higher",
         "Share of answers to the family survey that were favorable (4 or 5 on the 5-point scale), all questions.",
-        "family_survey",
-        "family_survey",
-        population="respondents",
     ),
-    Metric(
+    _family_survey(
         "family_favorable:*",
         "Family survey: percent favorable, by topic",
-        "percent",
-        "higher",
         "Share of answers to the family survey's questions on one topic that were favorable (4 or 5).",
-        "family_survey",
-        "family_survey",
-        population="respondents",
     ),
-    Metric(
+    _educator_survey(
         "educator_ici",
         "Educator survey: Instructional Culture Index",
-        "score",
-        "higher",
         "How teachers rate the school's instructional culture, on a 0-10 scale (the survey's overall index).",
-        "educator_survey",
-        "educator_survey",
-        population="respondents",
-        scale=1,
-        interval_kind=None,
     ),
-    Metric(
+    _educator_survey(
         "educator:*",
         "Educator survey, by domain",
-        "score",
-        "higher",
         "How teachers rate one area of the school's culture, on a 0-10 scale.",
-        "educator_survey",
-        "educator_survey",
-        population="respondents",
-        scale=1,
-        interval_kind=None,
     ),
     Metric(
         "sqr:*",
@@ -227,7 +246,28 @@ METRICS_BY_ID = {m.id: m for m in METRICS}
 
 def metric_for(metric_id: str) -> Metric | None:
     """The registry entry of a metric id (`family_favorable:<topic>` resolves to `family_favorable:*`)."""
-    return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(metric_id.split(":", 1)[0] + ":*")
+    return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(family(metric_id) + ":*")
+
+
+def family(metric_id: str) -> str:
+    """'mean_sgp' for 'mean_sgp:mcas_ela' (and for 'mean_sgp:*'); a metric that is no family is its own."""
+    return metric_id.split(":", 1)[0]
+
+
+def own_minimums(settings) -> dict[str, int]:
+    """{family: minimum n} of the families with a minimum of their own, read from their settings."""
+    return {m.family: getattr(settings, m.min_n_setting) for m in METRICS if m.min_n_setting}
+
+
+def minimum_for(
+    metric_id: str, population: str, min_students: int, min_respondents: int, own: Mapping[str, int]
+) -> int:
+    """The fewest behind a published figure of this metric, as sql/work/suppression_cells.sql hides them:
+    respondents for a survey; for students, the larger of min_students and the family's own minimum
+    (`own`, from own_minimums)."""
+    if population == "respondents":
+        return min_respondents
+    return max(min_students, own.get(family(metric_id), 0))
 
 
 REGISTRY_COLUMNS = (
@@ -246,25 +286,16 @@ REGISTRY_COLUMNS = (
 )
 
 
-def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
-    """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it."""
-    rows = [
-        (
-            m.id,
-            m.label,
-            m.unit,
-            m.direction,
-            m.description,
-            m.source,
-            m.population,
-            m.scale,
-            m.counts_students,
-            m.risk_ratio,
-            m.additive,
-            m.interval_kind,
-        )
-        for m in METRICS
-    ]
+def _registry_row(m: Metric, settings) -> tuple:
+    """Each column is the Metric field of its name, but for the id and the description with its thresholds."""
+    own = {"metric": m.id, "description": m.described(settings)}
+    return tuple(own[c] if c in own else getattr(m, c) for c in REGISTRY_COLUMNS)
+
+
+def write_registry_table(con: duckdb.DuckDBPyConnection, settings) -> None:
+    """meta.metrics: the registry as a table, so the SQL reads units, directions and populations from it
+    (descriptions with the settings' thresholds)."""
+    rows = [_registry_row(m, settings) for m in METRICS]
     placeholders = "(" + ", ".join(["?"] * len(REGISTRY_COLUMNS)) + ")"
     con.execute(
         "create or replace table meta.metrics as select * from (values "

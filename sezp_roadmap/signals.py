@@ -66,12 +66,3 @@ def target_evidence(value: float, target: float, low: float | None, high: float 
         return NO_RANGE
     clear = low > target if direction == "lower" else high < target
     return LIKELY_REAL if clear else NORMAL_VARIATION
-
-
-# Groups compared with the rest of the school in equity findings: their complements and grades are not.
-EQUITY_EXCLUDED_PREFIXES = ("non_", "grade_")
-
-
-def equity_group(subgroup: str) -> bool:
-    """Whether an equity finding is about this group: not all students, a complement (non_…) or a grade."""
-    return subgroup != "all" and not subgroup.startswith(EQUITY_EXCLUDED_PREFIXES)

@@ -18,6 +18,8 @@ import duckdb
 
 # The grade codes of the data contract, in school order.
 GRADES = ("PK", "K", *(str(g) for g in range(1, 13)))
+# The partition of the grade subgroups (grade_PK ... grade_12).
+GRADE_PARTITION = "grade"
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class Subgroup:
     # A group with no published complement: all minus the group is one, so suppression pairs it with
     # an unpublished `not_<id>` cell in its partition (sql/work/suppression_cells.sql).
     unpublished_complement: bool = False
+    # The other side of a pair: the students outside a group (non_ell is ell's), its comparison group.
+    # Never itself the group an equity gap or a risk ratio is about.
+    complement: bool = False
 
 
 def _subgroup(
@@ -45,8 +50,11 @@ def _subgroup(
     comparison_group: str | None = None,
     code: str | None = None,
     unpublished_complement: bool = False,
+    complement: bool = False,
 ) -> Subgroup:
-    return Subgroup(id, label, short_label or label, partition, comparison_group, code, unpublished_complement)
+    return Subgroup(
+        id, label, short_label or label, partition, comparison_group, code, unpublished_complement, complement
+    )
 
 
 # In the order DESE's profiles list groups, the grades last.
@@ -68,17 +76,18 @@ SUBGROUPS: dict[str, Subgroup] = {
             "ell",
             short_label="Not English learners",
             comparison_group="ell",
+            complement=True,
         ),
         _subgroup("former_ell", "Former English learners", "former_ell", unpublished_complement=True),
         _subgroup("swd", "Students with disabilities", "swd", comparison_group="non_swd"),
-        _subgroup("non_swd", "Students without disabilities", "swd", comparison_group="swd"),
+        _subgroup("non_swd", "Students without disabilities", "swd", comparison_group="swd", complement=True),
         _subgroup("low_income", "Low income", "low_income", comparison_group="non_low_income"),
-        _subgroup("non_low_income", "Not low income", "low_income", comparison_group="low_income"),
+        _subgroup("non_low_income", "Not low income", "low_income", comparison_group="low_income", complement=True),
         _subgroup("high_needs", "High needs", "high_needs", unpublished_complement=True),
         _subgroup("female", "Female", "gender", code="F"),
         _subgroup("male", "Male", "gender", code="M"),
         _subgroup("nonbinary", "Non-binary", "gender", code="N"),
-        *(_subgroup(f"grade_{g}", f"Grade {g}", "grade") for g in GRADES),
+        *(_subgroup(f"grade_{g}", f"Grade {g}", GRADE_PARTITION) for g in GRADES),
     )
 }
 
@@ -101,14 +110,34 @@ def short_label(subgroup: str) -> str:
     return subgroup.replace("_", " ").capitalize()
 
 
+@cache
+def is_grade(subgroup: str) -> bool:
+    """A grade's subgroup (grade_5); an id outside the registry by its form."""
+    known = SUBGROUPS.get(subgroup)
+    return known.partition == GRADE_PARTITION if known else subgroup.startswith("grade_")
+
+
+@cache
+def is_complement(subgroup: str) -> bool:
+    """The other side of a pair (non_ell): compared with, never itself compared."""
+    known = SUBGROUPS.get(subgroup)
+    return known is not None and known.complement
+
+
+@cache
+def equity_group(subgroup: str) -> bool:
+    """Whether an equity gap can be about this group: not all students, a pair's complement or a grade."""
+    return subgroup != "all" and not is_complement(subgroup) and not is_grade(subgroup)
+
+
 _ORDER = {id: position for position, id in enumerate(SUBGROUPS)}
-_NOT_GRADES = sum(1 for id in SUBGROUPS if not id.startswith("grade_"))
+_NOT_GRADES = sum(1 for id in SUBGROUPS if not is_grade(id))
 
 
 @cache
 def sort_key(subgroup: str) -> tuple:
     """The registry's order: DESE's groups, then the grades; an unknown id after its kind, by name."""
-    if subgroup.startswith("grade_"):
+    if is_grade(subgroup):
         return (1, _ORDER.get(subgroup, len(SUBGROUPS)) - _NOT_GRADES, subgroup.removeprefix("grade_"))
     return (0, _ORDER.get(subgroup, _NOT_GRADES), subgroup)
 

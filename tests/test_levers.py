@@ -10,7 +10,8 @@ import pytest
 
 from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
-from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers, ranking_note
+from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers
+from sezp_roadmap.reporting.lever_words import lever_texts, ranking_note
 from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
 
 MIN_FINDING_N = 30  # defaults.yaml: signals.min_finding_n
@@ -226,11 +227,11 @@ def test_only_likely_real_findings_score_and_the_others_say_why_they_were_left_o
     attendance = next(e for e in ranked if e.lever.id == "attendance")
     assert (attendance.score, attendance.findings, len(attendance.left_out)) == (0, [], 4)
     assert (
-        attendance.left_out_text
+        lever_texts(attendance).left_out
         == "Left out, 0 points: 2 within normal variation, 1 about a small group, 1 with no range to judge."
     )
-    assert attendance.caution == "Thin evidence: no finding is likely real."
-    assert attendance.breakdown_text == "no likely real findings: 0 points."
+    assert lever_texts(attendance).caution == "Thin evidence: no finding is likely real."
+    assert lever_texts(attendance).breakdown == "no likely real findings: 0 points."
 
 
 @pytest.mark.parametrize(("n", "evidence"), [(29, signals.SMALL_GROUP), (30, signals.LIKELY_REAL)])
@@ -393,22 +394,22 @@ def test_the_lever_the_data_plainly_points_to_ranks_first_with_its_score():
         ("family", 0, 0, 0),
     ]
     top = ranked[0]
-    assert top.breakdown_text == (
+    assert lever_texts(top).breakdown == (
         "1 × target not met at 3 points (1 large, counted double) = 6; "
         "2 × worse than the zone at 2 points (1 large, counted double) = 6; "
         "1 × worse than the same point last year at 2 points (1 large, counted double) = 4. Total 16 points."
     )
-    assert top.caution is None and top.left_out_text is None
-    assert ranked[1].caution == "Thin evidence: a single likely real finding."
-    assert ranked[1].left_out_text == "Left out, 0 points: 1 with no range to judge."
-    assert ranked[2].caution is None and ranked[2].metrics_with_data == 1
+    assert lever_texts(top).caution is None and lever_texts(top).left_out is None
+    assert lever_texts(ranked[1]).caution == "Thin evidence: a single likely real finding."
+    assert lever_texts(ranked[1]).left_out == "Left out, 0 points: 1 with no range to judge."
+    assert lever_texts(ranked[2]).caution is None and ranked[2].metrics_with_data == 1
     assert ranking_note(ranked) is None
 
 
 def test_thin_evidence_is_said_not_hidden():
     no_data = rank_levers(LEVERS, [], {"attendance_rate"})
     assert no_data[0].lever.id == "instruction"  # ties keep the configured order
-    assert no_data[0].caution.startswith("No published figure of this period bears on this lever")
+    assert lever_texts(no_data[0]).caution.startswith("No published figure of this period bears on this lever")
     assert ranking_note(no_data).startswith("No likely real finding points to any lever")
     small = [
         row(
@@ -426,8 +427,8 @@ def test_thin_evidence_is_said_not_hidden():
     ranked = rank_levers(LEVERS, findings(small), {"chronic_absence_rate"})
     assert (ranked[0].lever.id, ranked[0].score) == ("instruction", 0)
     attendance = next(e for e in ranked if e.lever.id == "attendance")
-    assert attendance.caution == "Thin evidence: no finding is likely real."
-    assert attendance.left_out_text == "Left out, 0 points: 2 about a small group."
+    assert lever_texts(attendance).caution == "Thin evidence: no finding is likely real."
+    assert lever_texts(attendance).left_out == "Left out, 0 points: 2 about a small group."
 
 
 # -- exports --------------------------------------------------------------------------------

@@ -1,21 +1,27 @@
 """Each name and rule has one home: the registries are the only place a label, period or wording is written."""
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 
-from sezp_roadmap import periods, subgroups
+from sezp_roadmap import levers, periods, signals, subgroups
+from sezp_roadmap import targets as t
+from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import EXTRACTS, GENDER_CODES, RACE_CODES
+from sezp_roadmap.metrics import METRICS, metric_for, minimum_for, own_minimums
+from sezp_roadmap.reporting import lever_words
 from sezp_roadmap.reporting.formatting import (
     fewer_than,
     hidden_count,
-    minimum_for,
     period_label,
     subgroup_label,
     subgroup_sort_key,
 )
+from sezp_roadmap.reporting.priority_levers import TARGET_HEADINGS
 from sezp_roadmap.subgroups import GRADES, SUBGROUPS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,6 +127,24 @@ def test_comparison_groups_are_pairs_within_one_partition():
         assert SUBGROUPS[other].partition == SUBGROUPS[id].partition
 
 
+def test_which_groups_an_equity_gap_or_risk_ratio_is_about_comes_from_the_registry():
+    """One side of each pair is its complement; complements, grades and all students are never the group a gap
+    is about. The registry says so (Subgroup.complement, the grade partition); no module tests an id's prefix."""
+    complements = {s.id for s in SUBGROUPS.values() if s.complement}
+    assert complements == {"non_ell", "non_swd", "non_low_income"}
+    for id in complements:  # each is one side of a pair whose other side is not a complement
+        other = SUBGROUPS[id].comparison_group
+        assert other and SUBGROUPS[other].comparison_group == id and not SUBGROUPS[other].complement
+    assert [g for g in SUBGROUPS if subgroups.equity_group(g)] == [
+        g for g in SUBGROUPS if g != "all" and g not in complements and SUBGROUPS[g].partition != "grade"
+    ]
+    assert subgroups.equity_group("ell") and subgroups.equity_group("nonbinary") and subgroups.equity_group("black")
+    assert not subgroups.equity_group("non_ell") and not subgroups.equity_group("grade_5")
+    assert subgroups.is_grade("grade_PK") and not subgroups.is_grade("female")
+    prefixes = written_outside("subgroups.py", lambda text: text in ("non_", "grade_"))
+    assert prefixes == []
+
+
 def test_the_data_contract_codes_are_the_registry_codes():
     assert RACE_CODES == {
         "H": "Hispanic or Latino",
@@ -204,12 +228,77 @@ def test_fewer_than_is_written_once():
     assert hidden_count("respondents", 5) == "fewer than 5 respondents"
     assert hidden_count("students", 10) == "fewer than 10 students"
     # Each metric's own minimum: respondents for a survey, DESE's 20 for a mean growth percentile.
-    assert minimum_for("family_favorable", "respondents", 10, 5, 20) == 5
-    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, 20) == 20
-    assert minimum_for("meeting_rate:mcas_ela", "students", 10, 5, 20) == 10
+    own = {"mean_sgp": 20}
+    assert minimum_for("family_favorable", "respondents", 10, 5, own) == 5
+    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, own) == 20
+    assert minimum_for("meeting_rate:mcas_ela", "students", 10, 5, own) == 10
+    # A family's own minimum below min_students hides nothing more: suppression keeps the larger.
+    assert minimum_for("mean_sgp:mcas_ela", "students", 10, 5, {"mean_sgp": 5}) == 10
     assert written_outside("formatting.py", lambda text: "fewer than" in text) == []
     templates = [str(t.relative_to(ROOT)) for t in TEMPLATES if "fewer than" in t.read_text(encoding="utf-8")]
     assert templates == []
+
+
+def test_a_familys_own_minimum_is_one_registry_entry():
+    """Which families have a minimum of their own is the registry's min_n_setting: suppression
+    (work.metric_minimums) and the wording both read metrics.own_minimums; no module names the family itself."""
+    settings = load_settings(today=dt.date(2026, 1, 1))
+    assert {m.id: m.min_n_setting for m in METRICS if m.min_n_setting} == {"mean_sgp:*": "min_sgp_students"}
+    assert own_minimums(settings) == {"mean_sgp": settings.min_sgp_students}
+    readers = [
+        str(path.relative_to(ROOT))
+        for path in CODE
+        if "min_sgp_students" in path.read_text(encoding="utf-8") and path.name not in ("config.py", "metrics.py")
+    ]
+    assert readers == []
+
+
+# -- the priority levers' words ----------------------------------------------------------------
+
+
+def test_lever_words_live_in_reporting_and_name_every_kind_and_reason_the_levers_decide():
+    """levers.py decides (kinds, reasons left out, thin evidence as codes); reporting.lever_words says them, once."""
+    assert list(lever_words.KIND_LABELS) == list(levers.POINTS)
+    assert set(lever_words.LEFT_OUT_WORDS) == {signals.NORMAL_VARIATION, signals.SMALL_GROUP, signals.NO_RANGE}
+    assert set(lever_words.THIN_EVIDENCE_WORDS) == {
+        levers.NO_FIGURES,
+        levers.NOTHING_LIKELY_REAL,
+        levers.SINGLE_FINDING,
+    }
+    # (The reasons left out are also the signals' own codes, and "within normal variation" is said of other figures.)
+    words = {*lever_words.KIND_LABELS.values(), *lever_words.THIN_EVIDENCE_WORDS.values()}
+    assert written_outside("lever_words.py", lambda text: text in words) == []
+
+
+def test_the_targets_tables_headings_and_statuses_are_written_once():
+    """The on-pace table and the targets page read their headings (priority_levers.TARGET_HEADINGS) and the
+    statuses their rules name (sezp_roadmap.targets) instead of each writing them."""
+    pages = [ROOT / "reports" / "templates" / name for name in ("targets.html.j2", "_targets_on_pace.html.j2")]
+    headings = [f">{h}<" for h in TARGET_HEADINGS.values()] + [f'"{h}"' for h in TARGET_HEADINGS.values()]
+    statuses = [f"<strong>{status}</strong>" for status in (t.MET, t.NOT_MET, t.ON_PACE, t.TOO_CLOSE, t.HIDDEN)]
+    written = [
+        f"{page.name}: {text}"
+        for page in pages
+        for text in headings + statuses
+        if text in page.read_text(encoding="utf-8")
+    ]
+    assert written == []
+    assert TARGET_HEADINGS["mid_year"] == "Mid-year" and TARGET_HEADINGS["end_of_year_target"] == "End-of-year target"
+
+
+def test_metric_descriptions_read_their_thresholds_from_the_settings():
+    """A threshold a description states is the setting's, so a zone that changes it reads its own number."""
+    defaults = load_settings(today=dt.date(2026, 1, 1))
+    odd = SimpleNamespace(min_membership_days=23, chronic_absence_pct=12, severe_absence_pct=25, min_sgp_students=21)
+    described = {m.id: m.described(odd) for m in METRICS}
+    assert "at least 23 days" in described["attendance_rate"]
+    assert "missed 12% or more" in described["chronic_absence_rate"]
+    assert "missed 25% or more" in described["severe_absence_rate"]
+    assert "Shown for 21 students or more" in described["mean_sgp:*"]
+    assert "missed 10% or more" in metric_for("chronic_absence_rate").described(defaults)
+    # No description writes a threshold itself: a number of percent, days or students ("for every 100 students" is a rate's unit).
+    written = [m.id for m in METRICS if re.search(r"(?<!every )\b\d+(%| days| students)", m.description)]
+    assert written == []
 
 
 def test_the_checks_find_what_they_look_for():

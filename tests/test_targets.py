@@ -97,11 +97,14 @@ def target_row(**overrides) -> dict:
 
 
 def test_a_judged_row_never_carries_a_hidden_figure():
-    judged = judge(target_row(), min_students=10, min_respondents=5, min_sgp_students=20)
+    judged = judge(target_row(), min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
     assert judged["status"] == t.HIDDEN and judged["actual"] == "fewer than 10 students"
     assert judged["n"] is None and judged["sort_value"] is None
     pace = judge(
-        target_row(period="end_of_year", period_complete=False), min_students=10, min_respondents=5, min_sgp_students=20
+        target_row(period="end_of_year", period_complete=False),
+        min_students=10,
+        min_respondents=5,
+        own_minimums={"mean_sgp": 20},
     )
     assert pace["status"] == t.HIDDEN and pace["actual"] == "fewer than 10 students" and pace["sort_value"] is None
 
@@ -114,7 +117,7 @@ def test_a_hidden_mean_growth_percentile_reads_deses_minimum_of_20():
         direction="higher",
         n=15,
     )
-    judged = judge(sgp, min_students=10, min_respondents=5, min_sgp_students=20)
+    judged = judge(sgp, min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
     assert judged["status"] == t.HIDDEN and judged["actual"] == "fewer than 20 students"
 
 
@@ -123,7 +126,7 @@ def test_judged_rows_say_how_they_were_judged():
         target_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True),
         min_students=10,
         min_respondents=5,
-        min_sgp_students=20,
+        own_minimums={"mean_sgp": 20},
     )
     assert (met["status"], met["actual"], met["target_text"], met["how"]) == (t.MET, "31.2%", "31.2%", "—")
     missed = judge(
@@ -132,14 +135,14 @@ def test_judged_rows_say_how_they_were_judged():
         ),
         min_students=10,
         min_respondents=5,
-        min_sgp_students=20,
+        own_minimums={"mean_sgp": 20},
     )
     assert (missed["status"], missed["how"]) == (t.NOT_MET, "1.2 points to go (3 students)")
     pace = judge(
         target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0, mid_suppressed=False),
         min_students=10,
         min_respondents=5,
-        min_sgp_students=20,
+        own_minimums={"mean_sgp": 20},
     )
     assert pace["status"] == t.ON_PACE
     assert pace["how"] == (
@@ -158,7 +161,7 @@ def test_judged_rows_say_how_they_were_judged():
         ),
         min_students=10,
         min_respondents=5,
-        min_sgp_students=20,
+        own_minimums={"mean_sgp": 20},
     )
     assert over["status"] == t.NOT_MET
 
@@ -212,7 +215,7 @@ def test_the_targets_page_says_how_a_target_too_close_to_call_was_judged():
         ),
         min_students=10,
         min_respondents=5,
-        min_sgp_students=20,
+        own_minimums={"mean_sgp": 20},
     )
     assert pace["status"] == t.TOO_CLOSE
     assert pace["how"] == (

@@ -20,6 +20,7 @@ from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import Cell, PeriodData
 from sezp_roadmap.reporting.formatting import format_value, subgroup_label, subgroup_sort_key
 from sezp_roadmap.reporting.sections import Chart, Sections
+from sezp_roadmap.subgroups import is_complement
 
 SPRING_BEFORE = "the spring before"
 
@@ -72,7 +73,7 @@ def _sections_of(sections: Sections, data: PeriodData) -> Sections:
         sections.min_respondents,
         sections.min_finding_n,
         sections.assessments,
-        sections.min_sgp_students,
+        sections.own_minimums,
     )
 
 
@@ -100,7 +101,7 @@ def _interim_block(sections: Sections, school_id: str, assessment: Assessment) -
         sections,
         school_id,
         assessment,
-        [(g, g) for g in subgroups if not g.startswith("non_")],
+        [(g, g) for g in subgroups if not is_complement(g)],
         title=f"{heading}, by group and grade",
         div_id=f"academics-{_slug(assessment.id)}",
         labels=subgroup_label,
@@ -154,7 +155,7 @@ def _state_block(
         chart.stacked = True
         chart.note = (
             "Growth percentile: how much students grew compared with students statewide who scored alike "
-            f"before (50 is typical); shown for {sections.min_sgp_students} students or more, as DESE does."
+            f"before (50 is typical); shown for {sections.min_n(assessments[0].metric_ids[1])} students or more, as DESE does."
         )
     tables = [_group_table(sections, school_id, a, _subgroups(data, school_id, a)) for a in assessments]
     return AssessmentBlock("state", heading, said, chart, tables)

@@ -29,16 +29,6 @@ def fewer_than(threshold: int, who: str = "students") -> str:
     return f"fewer than {threshold} {who}"
 
 
-def minimum_for(metric: str, population: str, min_students: int, min_respondents: int, min_sgp_students: int) -> int:
-    """The fewest behind a published figure of this metric: respondents for a survey, DESE's minimum
-    for a mean growth percentile (settings: academics.min_sgp_students), students for any other."""
-    if population == "respondents":
-        return min_respondents
-    if metric.split(":", 1)[0] == "mean_sgp":
-        return min_sgp_students
-    return min_students
-
-
 def hidden_count(population: str, threshold: int) -> str:
     """'fewer than 5 respondents' for a survey's figure, 'fewer than 10 students' for any other."""
     return fewer_than(threshold, "respondents" if population == "respondents" else "students")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -20,7 +21,6 @@ from sezp_roadmap import periods
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import (
-    KIND_LABELS,
     LOW_SQR_RATING,
     POINTS,
     VERY_LOW_SQR_RATING,
@@ -29,8 +29,8 @@ from sezp_roadmap.levers import (
     findings_for,
     load_levers,
     rank_levers,
-    ranking_note,
 )
+from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
 from sezp_roadmap.reporting.formatting import (
@@ -38,11 +38,26 @@ from sezp_roadmap.reporting.formatting import (
     format_value,
     hidden_count,
     long_date,
-    minimum_for,
     subgroup_label,
 )
+from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
+
+# The column headings of the targets tables (a school's end-of-year targets on pace, the school
+# year's targets page), by what the column holds: both templates read them from here.
+TARGET_HEADINGS = {
+    "school": "School",
+    "period": "Period",
+    "measure": "Measure",
+    "students": "Students",
+    "target": "Target",
+    "result": "Result",
+    "status": "Status",
+    "how": "How it was judged",
+    "mid_year": periods.label("mid_year"),
+    "end_of_year_target": f"{periods.ADJECTIVES['end_of_year'].capitalize()} target",
+}
 
 EXPORT_COLUMNS = (
     "school_id",
@@ -161,10 +176,11 @@ def cell_rows(data: PeriodData, school_id: str) -> list[dict]:
     return sorted(rows, key=itemgetter("metric", "subgroup"))
 
 
-def judge(row: dict, *, min_students: int, min_respondents: int, min_sgp_students: int) -> dict:
-    """One row of year_targets.sql with its status and the words the pages show (no hidden figure)."""
+def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: Mapping[str, int]) -> dict:
+    """One row of year_targets.sql with its status and the words the pages show (no hidden figure);
+    own_minimums: metrics.own_minimums of the settings."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
-    threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, min_sgp_students)
+    threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, own_minimums)
     hidden = hidden_count(row["population"], threshold)
     judged = dict(row, n=None if row["suppressed"] else row["n"])
     if row["period"] == "end_of_year" and not row["period_complete"]:
@@ -231,7 +247,7 @@ def year_targets(con: duckdb.DuckDBPyConnection, school_year: int, settings: Set
             r,
             min_students=settings.min_students,
             min_respondents=settings.min_respondents,
-            min_sgp_students=settings.min_sgp_students,
+            own_minimums=own_minimums(settings),
         )
         for r in query(con, "pages/year_targets", {"school_year": school_year})
     ]
@@ -291,6 +307,7 @@ class PriorityLevers:
         return {
             "priority_levers": {
                 "ranked": ranked,
+                "texts": {e.lever.id: lever_texts(e) for e in ranked},
                 "note": ranking_note(ranked),
                 "rule": scoring_rule(),
                 "sentence": lambda f: finding_sentence(f, self.data.period),
@@ -313,6 +330,7 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
+        texts = lever_texts(e)
         common = [
             school["school_id"],
             school["school_name"],
@@ -322,9 +340,9 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
             e.lever.id,
             e.lever.name,
             e.score,
-            e.breakdown_text,
-            e.left_out_text or "",
-            e.caution or "",
+            texts.breakdown,
+            texts.left_out or "",
+            texts.caution or "",
         ]
         if not e.findings and not e.left_out:
             writer.writerow([*common, "", "", "", ""])
@@ -350,18 +368,19 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     if note:
         lines += [f"Note: {note}", ""]
     for e in ranked:
+        texts = lever_texts(e)
         lines += [
             f"## {e.rank}. {e.lever.name} ({e.score} points)",
             "",
             e.lever.description,
             "",
-            f"Score: {e.breakdown_text}",
+            f"Score: {texts.breakdown}",
             "",
         ]
-        if e.left_out_text:
-            lines += [e.left_out_text, ""]
-        if e.caution:
-            lines += [f"Caution: {e.caution}", ""]
+        if texts.left_out:
+            lines += [texts.left_out, ""]
+        if texts.caution:
+            lines += [f"Caution: {texts.caution}", ""]
         lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
         if e.findings:
             lines.append("")

@@ -25,14 +25,15 @@ import plotly
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from sezp_roadmap import periods
+from sezp_roadmap import metrics, periods
+from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
-from sezp_roadmap.reporting.priority_levers import PriorityLevers, YearTargets, write_targets_pages
+from sezp_roadmap.reporting.priority_levers import TARGET_HEADINGS, PriorityLevers, YearTargets, write_targets_pages
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
@@ -85,6 +86,9 @@ def environment() -> Environment:
     env.filters["last_period"] = periods.last_period
     env.globals["chart_table_rows"] = chart_table_rows
     env.globals["fewer_than"] = fewer_than
+    # The targets tables' headings, and the statuses a target can have (sezp_roadmap.targets) as the rules name them.
+    env.globals["target_headings"] = TARGET_HEADINGS
+    env.globals["target_status"] = target_rules
     return env
 
 
@@ -247,7 +251,7 @@ class PeriodRenderer:
             settings.min_respondents,
             settings.min_finding_n,
             settings.assessments,
-            settings.min_sgp_students,
+            metrics.own_minimums(settings),
         )
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)

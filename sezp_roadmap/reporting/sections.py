@@ -8,12 +8,14 @@ and carries no value beyond this point.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from sezp_roadmap import periods, signals
 from sezp_roadmap.assessments import Assessment
+from sezp_roadmap.metrics import minimum_for
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.data_quality import in_words
@@ -22,12 +24,12 @@ from sezp_roadmap.reporting.formatting import (
     format_difference,
     format_value,
     long_date,
-    minimum_for,
     subgroup_label,
     subgroup_sort_key,
     without_shared_prefix,
     wrapped,
 )
+from sezp_roadmap.subgroups import is_complement, is_grade
 from sezp_roadmap.validation.uncounted import share_text
 
 GLANCE_METRICS = (
@@ -42,7 +44,8 @@ GLANCE_METRICS = (
 ATTENDANCE_METRICS = ("attendance_rate", "chronic_absence_rate", "severe_absence_rate", "avg_days_absent")
 DISCIPLINE_METRICS = ("iss_rate", "oss_rate", "any_suspension_rate", "incidents_per_100", "days_removed_per_100")
 # Shown by subgroup in their own sections (attendance, discipline); the equity section covers the others.
-SHOWN_ELSEWHERE = {"chronic_absence_rate": "attendance", "any_suspension_rate": "discipline"}
+BY_GROUP_IN_SECTION = {"attendance": "chronic_absence_rate", "discipline": "any_suspension_rate"}
+SHOWN_ELSEWHERE = {metric: section for section, metric in BY_GROUP_IN_SECTION.items()}
 RISK_RATIO_METRICS = ("oss_rate", "iss_rate", "any_suspension_rate")
 SCHOOL_YEAR_MONTHS = (7, 8, 9, 10, 11, 12, 1, 2, 3, 4, 5, 6)
 AXIS_TITLES = {
@@ -108,11 +111,11 @@ class Sections:
         min_respondents: int,
         min_finding_n: int,
         assessments: tuple[Assessment, ...] = (),
-        min_sgp_students: int = 20,
+        own_minimums: Mapping[str, int] | None = None,
     ):
         self.data = data
-        # DESE's minimum for a mean growth percentile (settings: academics.min_sgp_students).
-        self.min_sgp_students = min_sgp_students
+        # The metric families with a minimum n of their own (metrics.own_minimums: the mean growth percentile's 20).
+        self.own_minimums = dict(own_minimums or {})
         # The assessments of the settings, in their order: the Academics section and the glance's first figures.
         self.assessments = assessments
         self.min_students = min_students
@@ -210,8 +213,11 @@ class Sections:
         return rows
 
     def _min_for(self, info: MetricInfo) -> int:
+        return self.min_n(info.id, info.population)
+
+    def min_n(self, metric: str, population: str = "students") -> int:
         """The fewest students (respondents) behind a figure this metric publishes."""
-        return minimum_for(info.id, info.population, self.min_students, self.min_respondents, self.min_sgp_students)
+        return minimum_for(metric, population, self.min_students, self.min_respondents, self.own_minimums)
 
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
@@ -253,7 +259,7 @@ class Sections:
         cells = [
             c
             for c in self.data.school_cells(school_id, metric)
-            if c.subgroup != "all" and c.subgroup.startswith("grade_") == grades
+            if c.subgroup != "all" and is_grade(c.subgroup) == grades
         ]
         if not cells:
             return None
@@ -359,7 +365,7 @@ class Sections:
         for metric in self.present(RISK_RATIO_METRICS):
             info = self.info(metric)
             for c in sorted(self.data.school_cells(school_id, metric), key=lambda c: subgroup_sort_key(c.subgroup)):
-                if c.subgroup == "all" or c.subgroup.startswith("non_") or c.risk_ratio is None or c.suppressed:
+                if c.subgroup == "all" or is_complement(c.subgroup) or c.risk_ratio is None or c.suppressed:
                     continue
                 rows.append(
                     [
@@ -492,17 +498,24 @@ class Sections:
             )
         return table
 
+    def _section_by_group(self, school_id: str, section: str, *, with_grades: bool = False) -> list[Chart | None]:
+        """The section's metric by grade (when asked) and by student group (BY_GROUP_IN_SECTION)."""
+        metric = BY_GROUP_IN_SECTION[section]
+        if metric not in self.data.metrics:
+            return []
+        kinds = [(True, "grade")] if with_grades else []
+        return [
+            self.subgroup_chart(school_id, metric, grades=grades, id_prefix=f"{section}-{kind}")
+            for grades, kind in [*kinds, (False, "group")]
+        ]
+
     def attendance(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, ATTENDANCE_METRICS)
-        charts = [self.monthly_attendance(school_id)]
-        if "chronic_absence_rate" in self.data.metrics:
-            charts.append(
-                self.subgroup_chart(school_id, "chronic_absence_rate", grades=True, id_prefix="attendance-grade")
-            )
-            charts.append(
-                self.subgroup_chart(school_id, "chronic_absence_rate", grades=False, id_prefix="attendance-group")
-            )
-        charts.append(self.absence_bands(school_id))
+        charts = [
+            self.monthly_attendance(school_id),
+            *self._section_by_group(school_id, "attendance", with_grades=True),
+            self.absence_bands(school_id),
+        ]
         return {"table": table, "charts": [c for c in charts if c]}
 
     # -- discipline ----------------------------------------------------------------------
@@ -564,11 +577,7 @@ class Sections:
 
     def discipline(self, school_id: str) -> dict:
         table = self._all_students_table(school_id, DISCIPLINE_METRICS)
-        charts = [self.monthly_discipline(school_id)]
-        if "any_suspension_rate" in self.data.metrics:
-            charts.append(
-                self.subgroup_chart(school_id, "any_suspension_rate", grades=False, id_prefix="discipline-group")
-            )
+        charts = [self.monthly_discipline(school_id), *self._section_by_group(school_id, "discipline")]
         return {
             "table": table,
             "charts": [c for c in charts if c],

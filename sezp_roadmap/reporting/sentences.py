@@ -11,7 +11,7 @@ not a finding". The decisions are sezp_roadmap.signals'; only the words are here
 
 from __future__ import annotations
 
-from sezp_roadmap import periods, signals
+from sezp_roadmap import periods, signals, subgroups
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import fewer_than, format_difference, format_value, subgroup_label
 
@@ -227,7 +227,7 @@ def largest_gaps(info: MetricInfo, cells: list[Cell], min_finding_n: int, limit:
     candidates = [
         c
         for c in cells
-        if signals.equity_group(c.subgroup)
+        if subgroups.equity_group(c.subgroup)
         and not c.suppressed
         and c.gap_vs_comparison is not None
         and signals.is_worse(info.direction, c.gap_vs_comparison)

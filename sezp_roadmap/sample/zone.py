@@ -95,16 +95,6 @@ import numpy as np
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.landing import school_year_of
 
-__all__ = [
-    "EXTRACT_COLUMNS",
-    "Calibration",
-    "SchoolProfile",
-    "load_calibration",
-    "school_profiles",
-    "school_years",
-    "write_sample_zone",
-]
-
 # Every extract the sample writes, with the contract's columns in the registry's order.
 EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {name: extract.column_names for name, extract in EXTRACTS.items()}
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.

@@ -28,7 +28,7 @@ from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.rules import check_rule_ids, sql_rules
-from sezp_roadmap.subgroups import SUBGROUPS
+from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
@@ -416,7 +416,7 @@ def _target_parameters(con: duckdb.DuckDBPyConnection) -> dict:
             [metric_id, metric.unit, low, high, f"{low:g} to {high:g}"],
         )
     examples = [m.id.replace(":*", ":<name>") for m in METRICS]
-    subgroup_examples = [s for s in SUBGROUPS if not s.startswith("grade_")] + ["grade_<g>"]
+    subgroup_examples = [s for s in SUBGROUPS if not is_grade(s)] + ["grade_<g>"]
     return {
         "metric_examples": "a metric id: " + ", ".join(examples),
         "subgroups": list(SUBGROUPS),
