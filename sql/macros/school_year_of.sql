@@ -3,3 +3,14 @@
 -- (sezp_roadmap.warehouse.add_macros), and every query uses it.
 create or replace temp macro school_year_of(d) as
     year(d::date) + case when month(d::date) >= 7 then 1 else 0 end;
+
+-- The first and last day of school year y by the same rule (2026: 2025-07-01 to
+-- 2026-06-30). A range filter on them (`date between school_year_start($y) and
+-- school_year_end($y)`) lets DuckDB skip row groups, which school_year_of(date) = $y cannot.
+create or replace temp macro school_year_start(y) as make_date(y - 1, 7, 1);
+
+create or replace temp macro school_year_end(y) as make_date(y, 6, 30);
+
+-- How a message names the days of school year y: '2025-07-01 to 2026-06-30'.
+create or replace temp macro school_year_dates(y) as
+    strftime(school_year_start(y), '%Y-%m-%d') || ' to ' || strftime(school_year_end(y), '%Y-%m-%d');

@@ -11,13 +11,12 @@ final as (
         _source_row as row,
         'date' as column_name,
         strftime(date, '%Y-%m-%d') as value,
-        'a date from ' || strftime(make_date(school_year - 1, 7, 1), '%Y-%m-%d')
-            || ' to ' || strftime(make_date(school_year, 6, 30), '%Y-%m-%d')
+        'a date from ' || school_year_dates(school_year)
             || ' (school year ' || school_year || ' in column school_year)' as expected,
         'this date is outside the school year given in column school_year' as reason,
         school_id,
         school_year
     from days
-    where date < make_date(school_year - 1, 7, 1) or date > make_date(school_year, 6, 30)
+    where school_year_of(date) <> school_year
 )
 select * from final;

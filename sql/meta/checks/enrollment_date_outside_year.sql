@@ -12,8 +12,7 @@ final as (
         _source_row as row,
         column_name,
         strftime(day, '%Y-%m-%d') as value,
-        'a date from ' || strftime(make_date(school_year - 1, 7, 1), '%Y-%m-%d')
-            || ' to ' || strftime(make_date(school_year, 6, 30), '%Y-%m-%d')
+        'a date from ' || school_year_dates(school_year)
             || ' (school year ' || school_year || ' in column school_year)' as expected,
         'this date is outside the school year given in column school_year' as reason,
         school_id,
@@ -21,6 +20,6 @@ final as (
     from dates
     where day is not null
       and school_year is not null
-      and (day < make_date(school_year - 1, 7, 1) or day > make_date(school_year, 6, 30))
+      and school_year_of(day) <> school_year
 )
 select * from final;
