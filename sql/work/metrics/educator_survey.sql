@@ -10,7 +10,7 @@ with chosen as (
         s.school_year,
         a.period,
         trim(s.domain) as domain,
-        trim(regexp_replace(lower(trim(s.domain)), '[^a-z0-9]+', '_', 'g'), '_') as slug,
+        slug_of(s.domain) as slug,
         s.score,
         s.respondents
     from staging.educator_survey as s

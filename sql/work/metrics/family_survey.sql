@@ -25,7 +25,7 @@ final as (
         school_year,
         period,
         response_id,
-        'family_favorable:' || trim(regexp_replace(lower(trim(topic)), '[^a-z0-9]+', '_', 'g'), '_') as topic_metric,
+        'family_favorable:' || slug_of(topic) as topic_metric,
         min(trim(topic)) as topic,
         count(*) filter (where response >= 4) as favorable,
         count(*) as answers

@@ -8,7 +8,7 @@ with chosen as (
         r.school_year,
         a.period,
         trim(r.domain) as domain,
-        'sqr:' || trim(regexp_replace(lower(trim(r.domain)), '[^a-z0-9]+', '_', 'g'), '_') as metric,
+        'sqr:' || slug_of(r.domain) as metric,
         r.rating
     from staging.sqr as r
     join work.administrations as a
