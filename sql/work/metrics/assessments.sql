@@ -87,7 +87,7 @@ select * from final;
 -- a share of students (a_i = 0 or 1) and of a plain mean of percentiles
 -- (a_i = the student's percentile), m_i = 1.
 create or replace temporary table assessment_cells as
-with profiles as (
+with profiles as ( -- noqa: ST03
     select
         t.school_id,
         t.school_year,
@@ -107,23 +107,7 @@ with profiles as (
     group by all
 ),
 final as (
-    select
-        p.school_id,
-        p.school_year,
-        p.period,
-        p.assessment,
-        g.subgroup,
-        sum(p.tested) as tested,
-        sum(p.meeting) as meeting,
-        sum(p.with_sgp) as with_sgp,
-        sum(p.sgp_sum) as sgp_sum,
-        sum(p.sgp_sq) as sgp_sq,
-        sum(p.with_growth) as with_growth,
-        sum(p.growth_met) as growth_met
-    from profiles as p
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select * from subgroup_sums('profiles')
 )
 select * from final;
 

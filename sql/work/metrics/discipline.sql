@@ -220,7 +220,7 @@ with per_student as (
     from discipline_actions
     group by all
 ),
-profiles as (
+profiles as ( -- noqa: ST03
     select
         s.school_id,
         s.school_year,
@@ -240,21 +240,7 @@ profiles as (
     group by all
 ),
 cells as (
-    select
-        p.school_id,
-        p.school_year,
-        p.period,
-        g.subgroup,
-        sum(p.n) as n,
-        sum(p.iss) as iss,
-        sum(p.oss) as oss,
-        sum(p.suspended) as suspended,
-        sum(p.days_removed) as days_removed,
-        sum(p.days_removed_sq) as days_removed_sq
-    from profiles as p
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select * from subgroup_sums('profiles')
 ),
 incidents as (
     select i.school_id, i.school_year, i.period, i.subgroup, i.involving as incidents, m.in_group_sum_a2
