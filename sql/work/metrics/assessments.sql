@@ -31,7 +31,7 @@ join work.run_periods as p
 semi join staging.enrollment as e
     on e.student_id = r.student_id
     and e.school_id = r.school_id
-    and r.test_date between e.entry_date and coalesce(e.exit_date, r.test_date)
+    and within_spell(r.test_date, e.entry_date, e.exit_date)
 where (a.kind = 'interim' and (p.period = 'end_of_year' or r.administration in ('fall', 'winter')))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
