@@ -15,7 +15,8 @@ bounds as (
     from years as y
     join (select unnest($cutoff_years::integer[]) as school_year, unnest($cutoff_dates::date[]) as cutoff) as cut
         on cut.school_year = y.school_year
-    cross join (values ('mid_year'), ('end_of_year')) as c (period)
+    -- The period ids are the registry's (sezp_roadmap.periods.PERIODS), bound as $periods.
+    cross join (select unnest($periods::varchar[]) as period) as c
 ),
 final as (
     select
