@@ -18,7 +18,7 @@ select
     r.school_year,
     p.period,
     r.assessment,
-    case r.administration when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 end as administration_rank,
+    administration_rank(r.administration) as administration_rank,
     r.performance_level,
     r.growth_percentile,
     r.typical_growth_met
@@ -32,7 +32,7 @@ semi join staging.enrollment as e
     on e.student_id = r.student_id
     and e.school_id = r.school_id
     and within_spell(r.test_date, e.entry_date, e.exit_date)
-where (a.kind = 'interim' and (p.period = 'end_of_year' or r.administration in ('fall', 'winter')))
+where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
 -- One row per student with a result in the period's administration, at the school
