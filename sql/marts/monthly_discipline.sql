@@ -35,7 +35,7 @@ counted as (
         school_id, school_year, period, month,
         count(*) filter (where action = 'ISS') as iss_actions,
         count(*) filter (where action = 'OSS') as oss_actions,
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0) as days_removed
     from actions
     group by all
     union all
@@ -43,7 +43,7 @@ counted as (
         'ZONE', school_year, period, month,
         count(*) filter (where action = 'ISS'),
         count(*) filter (where action = 'OSS'),
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0)
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0)
     from actions
     group by all
 ),

@@ -216,7 +216,7 @@ with per_student as (
         period,
         bool_or(action = 'ISS') as had_iss,
         bool_or(action = 'OSS') as had_oss,
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0) as days_removed
     from discipline_actions
     group by all
 ),
