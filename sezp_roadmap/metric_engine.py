@@ -12,6 +12,7 @@ import duckdb
 from sezp_roadmap import metrics, subgroups, suppression
 from sezp_roadmap.config import Settings
 from sezp_roadmap.metrics import METRICS
+from sezp_roadmap.periods import PERIODS
 from sezp_roadmap.warehouse import create_like, replace_run_periods, run_sql, table_exists, transaction
 
 # A (school year, period) partition; None for a run over every period.
@@ -25,6 +26,7 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
         con,
         "meta/periods",
         {
+            "periods": list(PERIODS),
             "cutoff_years": years,
             "cutoff_dates": [settings.mid_year_cutoff(y) for y in years],
             "as_of_date": settings.as_of_date,

@@ -86,35 +86,27 @@ create or replace temporary macro clip_to_unit(x, unit) as
     end;
 
 -- The 95% interval of a difference between two cells (docs/metrics.md,
--- "Uncertainty"), in the metric's unit: for shares (`interval_kind` 'wilson',
--- x1 of n1 against x2 of n2 students) Newcombe's interval; for per-student
--- ratios and means ('ratio') the difference ± z·sqrt(se1² + se2²). NULL when
--- the difference is, or when the metric has no interval.
-create or replace temporary macro difference_low(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
+-- "Uncertainty"), in the metric's unit, and the standard error its p-value is
+-- judged on, as {low, high, se}: for shares (`interval_kind` 'wilson', x1 of n1
+-- against x2 of n2 students) Newcombe's interval and the pooled standard error
+-- (what the spread would be if both sides had the same rate); for per-student
+-- ratios and means ('ratio') the difference ± z·sqrt(se1² + se2²) and that
+-- standard error. NULL when the difference is, or when the metric has no interval.
+-- (Give se to two_sided_p as a column: a macro copies its arguments into every
+-- place it uses them, and erfc_abs uses its argument many times.)
+create or replace temporary macro difference_interval(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
     case when difference is not null then
         case interval_kind
-            when 'wilson' then scale * newcombe_low(x1, n1, x2, n2)
-            when 'ratio' then difference - z95() * sqrt(se1 * se1 + se2 * se2)
-        end
-    end;
-
-create or replace temporary macro difference_high(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
-    case when difference is not null then
-        case interval_kind
-            when 'wilson' then scale * newcombe_high(x1, n1, x2, n2)
-            when 'ratio' then difference + z95() * sqrt(se1 * se1 + se2 * se2)
-        end
-    end;
-
--- The standard error its p-value is judged on: for shares the pooled one (what
--- the spread would be if both sides had the same rate), else sqrt(se1² + se2²).
--- (Give its result to two_sided_p as a column: a macro copies its arguments
--- into every place it uses them, and erfc_abs uses its argument many times.)
-create or replace temporary macro difference_se(interval_kind, scale, difference, x1, n1, x2, n2, se1, se2) as
-    case when difference is not null then
-        case interval_kind
-            when 'wilson' then scale * pooled_se(x1, n1, x2, n2)
-            when 'ratio' then sqrt(se1 * se1 + se2 * se2)
+            when 'wilson' then {
+                'low': scale * newcombe_low(x1, n1, x2, n2),
+                'high': scale * newcombe_high(x1, n1, x2, n2),
+                'se': scale * pooled_se(x1, n1, x2, n2)
+            }
+            when 'ratio' then {
+                'low': difference - z95() * sqrt(se1 * se1 + se2 * se2),
+                'high': difference + z95() * sqrt(se1 * se1 + se2 * se2),
+                'se': sqrt(se1 * se1 + se2 * se2)
+            }
         end
     end;
 

@@ -31,7 +31,7 @@ final as (
         c.school_year,
         c.period,
         c.assessment,
-        case a.administration_rank when 1 then 'fall' when 2 then 'winter' else 'spring' end as administration,
+        administrations()[a.administration_rank] as administration,
         c.subgroup,
         l.level_order,
         l.level,

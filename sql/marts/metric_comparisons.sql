@@ -173,32 +173,20 @@ differences as (
 intervals as (
     select
         *,
-        difference_low(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
-            as change_low,
-        difference_high(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
-            as change_high,
-        difference_se(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
-            as change_se,
-        difference_low(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
-            as gap_low,
-        difference_high(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
-            as gap_high,
-        difference_se(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
-            as gap_se,
-        difference_low(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
-            as zone_gap_low,
-        difference_high(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
-            as zone_gap_high,
-        difference_se(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
-            as zone_gap_se
+        difference_interval(interval_kind, scale, change, numerator, denominator, prior_numerator, prior_denominator, se, prior_se)
+            as change_interval,
+        difference_interval(interval_kind, scale, gap_vs_comparison, numerator, denominator, cmp_numerator, cmp_denominator, se, cmp_se)
+            as gap_interval,
+        difference_interval(interval_kind, scale, zone_gap, numerator, denominator, rest_numerator, rest_denominator, se, rest_se)
+            as zone_gap_interval
     from differences
 ),
 tested as (
     select
         *,
-        two_sided_p(change, change_se) as change_p,
-        two_sided_p(gap_vs_comparison, gap_se) as gap_p,
-        two_sided_p(zone_gap, zone_gap_se) as zone_gap_p
+        two_sided_p(change, change_interval.se) as change_p,
+        two_sided_p(gap_vs_comparison, gap_interval.se) as gap_p,
+        two_sided_p(zone_gap, zone_gap_interval.se) as zone_gap_p
     from intervals
 ),
 final as (
@@ -231,18 +219,18 @@ final as (
         end as target_gap_students,
         ci_low,
         ci_high,
-        change_low,
-        change_high,
+        change_interval.low as change_low,
+        change_interval.high as change_high,
         change_p,
         null::varchar as change_signal,
-        gap_low,
-        gap_high,
+        gap_interval.low as gap_low,
+        gap_interval.high as gap_high,
         gap_p,
         null::varchar as gap_signal,
         rest_of_zone_value,
         zone_gap,
-        zone_gap_low,
-        zone_gap_high,
+        zone_gap_interval.low as zone_gap_low,
+        zone_gap_interval.high as zone_gap_high,
         zone_gap_p,
         null::varchar as zone_gap_signal,
         case when has_risk_ratio and comparison_value > 0 then katz_low(numerator, denominator, cmp_numerator, cmp_denominator) end

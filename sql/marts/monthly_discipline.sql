@@ -20,7 +20,7 @@ with actions as (
         on e.student_id = d.student_id
         and e.school_id = d.school_id
         and e.school_year = p.school_year
-        and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
+        and within_spell(d.incident_date, e.entry_date, e.exit_date)
 ),
 enrolled as (
     -- Only the periods the discipline extract covers (work.discipline_periods, sql/work/metrics/discipline.sql):
@@ -35,7 +35,7 @@ counted as (
         school_id, school_year, period, month,
         count(*) filter (where action = 'ISS') as iss_actions,
         count(*) filter (where action = 'OSS') as oss_actions,
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0) as days_removed
     from actions
     group by all
     union all
@@ -43,7 +43,7 @@ counted as (
         'ZONE', school_year, period, month,
         count(*) filter (where action = 'ISS'),
         count(*) filter (where action = 'OSS'),
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0)
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0)
     from actions
     group by all
 ),

@@ -10,12 +10,13 @@ bounds as (
     select
         y.school_year,
         c.period,
-        make_date(y.school_year - 1, 7, 1) as start_date,
-        case c.period when 'mid_year' then cut.cutoff else make_date(y.school_year, 6, 30) end as end_date
+        school_year_start(y.school_year) as start_date,
+        case c.period when 'mid_year' then cut.cutoff else school_year_end(y.school_year) end as end_date
     from years as y
     join (select unnest($cutoff_years::integer[]) as school_year, unnest($cutoff_dates::date[]) as cutoff) as cut
         on cut.school_year = y.school_year
-    cross join (values ('mid_year'), ('end_of_year')) as c (period)
+    -- The period ids are the registry's (sezp_roadmap.periods.PERIODS), bound as $periods.
+    cross join (select unnest($periods::varchar[]) as period) as c
 ),
 final as (
     select

@@ -19,12 +19,12 @@ ranked as (
         h.administration,
         row_number() over (
             partition by h.source, h.school_id, h.school_year, p.period
-            order by case h.administration when 'spring' then 3 when 'winter' then 2 else 1 end desc
+            order by administration_rank(h.administration) desc
         ) as rn
     from held as h
     join work.run_periods as p
         on p.school_year = h.school_year
-    where p.period = 'end_of_year' or h.administration in ('fall', 'winter')
+    where period_reads(p.period, h.administration)
 ),
 final as (
     select source, school_id, school_year, period, administration

@@ -27,20 +27,10 @@ create or replace table work.metric_cells (
 -- (everyone not in g), behind the "compared to everyone else" gaps and the
 -- discipline risk ratios. Metrics whose numerators add up get it in
 -- sql/work/other_cells.sql as all minus g; the others compute it themselves.
-create or replace table work.other_cells (
-    school_id varchar,
-    school_year integer,
-    period varchar,
-    metric varchar,
-    subgroup varchar,
-    n bigint,
-    numerator double,
-    denominator double,
-    value double,
-    sum_a2 double,
-    sum_am double,
-    sum_m2 double
-);
+-- The same columns as metric_cells: a cell is a cell, whoever it describes.
+create or replace table work.other_cells as
+select * from work.metric_cells
+where false;
 
 -- metric_labels: the human label of a topic or domain metric
 -- (family_favorable:communication -> "Family survey: Communication").

@@ -48,13 +48,13 @@ calendar as (
     from staging.calendar as c
     join years as y
         using (school_year)
-    where c.date between make_date(c.school_year - 1, 7, 1) and y.data_through
+    where c.date between school_year_start(c.school_year) and y.data_through
 ),
 dates as (
     select
         s.school_id,
         s.school_year,
-        unnest(range(make_date(s.school_year - 1, 7, 1), make_date(s.school_year, 7, 1), interval 1 day))::date as date
+        unnest(range(school_year_start(s.school_year), school_year_start(s.school_year + 1), interval 1 day))::date as date
     from (select distinct school_id, school_year from calendar) as s
 ),
 final as (
@@ -80,7 +80,7 @@ create or replace temporary table school_calendars as
 select
     school_id,
     school_year,
-    bitstring_agg(datediff('day', make_date(school_year - 1, 7, 1), date)::integer, 0, 365) as school_day_bits
+    bitstring_agg(datediff('day', school_year_start(school_year), date)::integer, 0, 365) as school_day_bits
 from school_days
 where is_school_day
 group by all;
@@ -236,7 +236,7 @@ school_day_exceptions as (
         and c.school_year = school_year_of(a.date)
     where a.date between (select first_day from run_dates) and (select last_day from run_dates)
         and k.absent_days > 0
-        and get_bit(c.school_day_bits, datediff('day', make_date(c.school_year - 1, 7, 1), a.date)::integer) = 1
+        and get_bit(c.school_day_bits, datediff('day', school_year_start(c.school_year), a.date)::integer) = 1
 ),
 exceptions as (
     select student_id, school_id, date, school_year, least(sum(absent_days), 1) as absent_days

@@ -1,27 +1,15 @@
 -- A result dated outside every enrollment spell of the student at that school
 -- (docs/metrics.md, "Academics"): reported, never counted.
-with results as (
-    select *
+with results as ( -- noqa: ST03
+    select *, test_date as day
     from staging.assessments
-    where test_date is not null
-      and student_id is not null
-      and school_id in (select school_id from staging.schools)
 ),
 final as (
-    select
-        x._source_file as file,
-        x._source_row as row,
-        'test_date' as column_name,
-        strftime(x.test_date, '%Y-%m-%d') as value,
-        'a date inside one of the student''s enrollment spells at school ' || x.school_id as expected,
-        'the student was not enrolled at the school on the test date; the result is not counted' as reason,
-        x.school_id,
-        x.school_year
-    -- An anti join runs as one hash join; a correlated NOT EXISTS is far slower in DuckDB.
-    from results as x
-    anti join staging.enrollment as e
-        on e.student_id = x.student_id
-        and e.school_id = x.school_id
-        and x.test_date between e.entry_date and coalesce(e.exit_date, x.test_date)
+    select *
+    from outside_enrollment_findings(
+        'results',
+        'test_date',
+        'the student was not enrolled at the school on the test date; the result is not counted'
+    )
 )
 select * from final;

@@ -36,7 +36,7 @@ outside as (
     anti join staging.enrollment as e
         on e.student_id = x.student_id
         and e.school_id = x.school_id
-        and x.date between e.entry_date and coalesce(e.exit_date, x.date)
+        and within_spell(x.date, e.entry_date, e.exit_date)
 ),
 on_school_days as (
     select o.*

@@ -1,23 +1,10 @@
 -- A calendar day outside the school year its row names (school year 2026 runs
 -- from 2025-07-01 through 2026-06-30).
-with days as (
-    select *
+with days as ( -- noqa: ST03
+    select _source_file, _source_row, school_id, school_year, 'date' as column_name, date as day
     from staging.calendar
-    where date is not null and school_year is not null
 ),
 final as (
-    select
-        _source_file as file,
-        _source_row as row,
-        'date' as column_name,
-        strftime(date, '%Y-%m-%d') as value,
-        'a date from ' || strftime(make_date(school_year - 1, 7, 1), '%Y-%m-%d')
-            || ' to ' || strftime(make_date(school_year, 6, 30), '%Y-%m-%d')
-            || ' (school year ' || school_year || ' in column school_year)' as expected,
-        'this date is outside the school year given in column school_year' as reason,
-        school_id,
-        school_year
-    from days
-    where date < make_date(school_year - 1, 7, 1) or date > make_date(school_year, 6, 30)
+    select * from outside_school_year_findings('days')
 )
 select * from final;

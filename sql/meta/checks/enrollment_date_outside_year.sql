@@ -1,5 +1,5 @@
 -- An entry or exit date outside the school year its spell names.
-with dates as (
+with dates as ( -- noqa: ST03
     select _source_file, _source_row, school_id, school_year, 'entry_date' as column_name, entry_date as day
     from staging.enrollment
     union all
@@ -7,20 +7,6 @@ with dates as (
     from staging.enrollment
 ),
 final as (
-    select
-        _source_file as file,
-        _source_row as row,
-        column_name,
-        strftime(day, '%Y-%m-%d') as value,
-        'a date from ' || strftime(make_date(school_year - 1, 7, 1), '%Y-%m-%d')
-            || ' to ' || strftime(make_date(school_year, 6, 30), '%Y-%m-%d')
-            || ' (school year ' || school_year || ' in column school_year)' as expected,
-        'this date is outside the school year given in column school_year' as reason,
-        school_id,
-        school_year
-    from dates
-    where day is not null
-      and school_year is not null
-      and (day < make_date(school_year - 1, 7, 1) or day > make_date(school_year, 6, 30))
+    select * from outside_school_year_findings('dates')
 )
 select * from final;

@@ -18,7 +18,7 @@ select
     r.school_year,
     p.period,
     r.assessment,
-    case r.administration when 'fall' then 1 when 'winter' then 2 when 'spring' then 3 end as administration_rank,
+    administration_rank(r.administration) as administration_rank,
     r.performance_level,
     r.growth_percentile,
     r.typical_growth_met
@@ -31,8 +31,8 @@ join work.run_periods as p
 semi join staging.enrollment as e
     on e.student_id = r.student_id
     and e.school_id = r.school_id
-    and r.test_date between e.entry_date and coalesce(e.exit_date, r.test_date)
-where (a.kind = 'interim' and (p.period = 'end_of_year' or r.administration in ('fall', 'winter')))
+    and within_spell(r.test_date, e.entry_date, e.exit_date)
+where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
 -- One row per student with a result in the period's administration, at the school
@@ -87,7 +87,7 @@ select * from final;
 -- a share of students (a_i = 0 or 1) and of a plain mean of percentiles
 -- (a_i = the student's percentile), m_i = 1.
 create or replace temporary table assessment_cells as
-with profiles as (
+with profiles as ( -- noqa: ST03
     select
         t.school_id,
         t.school_year,
@@ -107,23 +107,7 @@ with profiles as (
     group by all
 ),
 final as (
-    select
-        p.school_id,
-        p.school_year,
-        p.period,
-        p.assessment,
-        g.subgroup,
-        sum(p.tested) as tested,
-        sum(p.meeting) as meeting,
-        sum(p.with_sgp) as with_sgp,
-        sum(p.sgp_sum) as sgp_sum,
-        sum(p.sgp_sq) as sgp_sq,
-        sum(p.with_growth) as with_growth,
-        sum(p.growth_met) as growth_met
-    from profiles as p
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select * from subgroup_sums('profiles')
 )
 select * from final;
 

@@ -6,7 +6,7 @@
 -- absent a_i = days absent, m_i = 1; chronic and severe absence a_i = 0 or 1,
 -- m_i = 1. Sums of squares of exact decimals are exact.
 insert into work.metric_cells
-with profiles as (
+with profiles as ( -- noqa: ST03
     select
         school_id,
         school_year,
@@ -27,25 +27,7 @@ with profiles as (
     group by all
 ),
 cells as (
-    select
-        p.school_id,
-        p.school_year,
-        p.period,
-        g.subgroup,
-        sum(p.n) as n,
-        sum(p.present_days) as present_days,
-        sum(p.membership_days) as membership_days,
-        sum(p.absent_days) as absent_days,
-        sum(p.chronic) as chronic,
-        sum(p.severe) as severe,
-        sum(p.present_sq) as present_sq,
-        sum(p.present_membership) as present_membership,
-        sum(p.membership_sq) as membership_sq,
-        sum(p.absent_sq) as absent_sq
-    from profiles as p
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select * from subgroup_sums('profiles')
 ),
 final as (
     select school_id, school_year, period, 'attendance_rate' as metric, subgroup, n,

@@ -39,7 +39,7 @@ with counted as (
         on e.student_id = d.student_id
         and e.school_id = d.school_id
         and e.school_year = p.school_year
-        and d.incident_date between e.entry_date and coalesce(e.exit_date, p.data_through)
+        and within_spell(d.incident_date, e.entry_date, e.exit_date)
 ),
 final as (
     select * exclude (school_id), school_id as incident_school, school_id from counted
@@ -216,11 +216,11 @@ with per_student as (
         period,
         bool_or(action = 'ISS') as had_iss,
         bool_or(action = 'OSS') as had_oss,
-        coalesce(sum(days_removed) filter (where action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT')), 0) as days_removed
+        coalesce(sum(days_removed) filter (where is_removal(action)), 0) as days_removed
     from discipline_actions
     group by all
 ),
-profiles as (
+profiles as ( -- noqa: ST03
     select
         s.school_id,
         s.school_year,
@@ -240,21 +240,7 @@ profiles as (
     group by all
 ),
 cells as (
-    select
-        p.school_id,
-        p.school_year,
-        p.period,
-        g.subgroup,
-        sum(p.n) as n,
-        sum(p.iss) as iss,
-        sum(p.oss) as oss,
-        sum(p.suspended) as suspended,
-        sum(p.days_removed) as days_removed,
-        sum(p.days_removed_sq) as days_removed_sq
-    from profiles as p
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select * from subgroup_sums('profiles')
 ),
 incidents as (
     select i.school_id, i.school_year, i.period, i.subgroup, i.involving as incidents, m.in_group_sum_a2

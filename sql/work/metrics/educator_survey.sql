@@ -6,20 +6,15 @@
 create or replace temporary table educator_scores as
 with chosen as (
     select
-        s.school_id,
-        s.school_year,
-        a.period,
-        trim(s.domain) as domain,
-        trim(regexp_replace(lower(trim(s.domain)), '[^a-z0-9]+', '_', 'g'), '_') as slug,
-        s.score,
-        s.respondents
-    from staging.educator_survey as s
-    join work.administrations as a
-        on a.source = 'educator_survey'
-        and a.school_id = s.school_id
-        and a.school_year = s.school_year
-        and a.administration = s.administration
-    where s.respondents > 0
+        school_id,
+        school_year,
+        period,
+        trim(domain) as domain,
+        slug_of(domain) as slug,
+        score,
+        respondents
+    from administered('staging.educator_survey', 'educator_survey')
+    where respondents > 0
 ),
 final as (
     select
@@ -35,28 +30,11 @@ from educator_scores
 where metric <> 'educator_ici'
 group by all;
 
+-- No interval: a vendor's aggregate score (docs/metrics.md). A school's score weighs
+-- its respondents.
 insert into work.metric_cells
-with scoped as (
-    select school_id, school_year, period, metric, score, respondents from educator_scores
-    union all
-    select 'ZONE', school_year, period, metric, score, respondents from educator_scores
-),
-final as (
-    select
-        school_id,
-        school_year,
-        period,
-        metric,
-        'all' as subgroup,
-        sum(respondents) as n,
-        sum(score * respondents)::double as numerator,
-        sum(respondents)::double as denominator,
-        sum(score * respondents)::double / sum(respondents) as value,
-        -- No interval: a vendor's aggregate score, a reviewer's rating (docs/metrics.md).
-        null::double as sum_a2,
-        null::double as sum_am,
-        null::double as sum_m2
-    from scoped
-    group by all
+with weighted as ( -- noqa: ST03
+    select school_id, school_year, period, metric, score, respondents as weight
+    from educator_scores
 )
-select * from final;
+select * from score_cells('weighted');

@@ -10,14 +10,9 @@
 -- zone's counts are the sums of its schools'.
 create or replace temporary table family_respondents as
 with chosen as (
-    select f.school_id, f.school_year, a.period, f.response_id, f.topic, f.response
-    from staging.family_survey as f
-    join work.administrations as a
-        on a.source = 'family_survey'
-        and a.school_id = f.school_id
-        and a.school_year = f.school_year
-        and a.administration = f.administration
-    where f.response is not null
+    select school_id, school_year, period, response_id, topic, response
+    from administered('staging.family_survey', 'family_survey')
+    where response is not null
 ),
 final as (
     select
@@ -25,7 +20,7 @@ final as (
         school_year,
         period,
         response_id,
-        'family_favorable:' || trim(regexp_replace(lower(trim(topic)), '[^a-z0-9]+', '_', 'g'), '_') as topic_metric,
+        'family_favorable:' || slug_of(topic) as topic_metric,
         min(trim(topic)) as topic,
         count(*) filter (where response >= 4) as favorable,
         count(*) as answers
