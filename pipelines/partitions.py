@@ -11,8 +11,7 @@ import warnings
 
 import dagster as dg
 
-from sezp_roadmap.landing import school_year_of
-from sezp_roadmap.periods import PERIODS
+from sezp_roadmap.periods import PERIODS, school_year_of
 
 FIRST_SCHOOL_YEAR = 2017
 

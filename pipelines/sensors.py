@@ -13,7 +13,8 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.partitions import partition_key
-from sezp_roadmap.landing import changed_files, school_year_of, school_years_in, snapshot
+from sezp_roadmap.landing import changed_files, school_years_in, snapshot
+from sezp_roadmap.periods import school_year_of
 from sezp_roadmap.refresh import partitions_for_years
 
 

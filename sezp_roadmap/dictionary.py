@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from sezp_roadmap.warehouse import PROJECT_ROOT
+from sezp_roadmap.paths import PROJECT_ROOT
 
 DICTIONARY = PROJECT_ROOT / "docs" / "data-dictionary.md"
 

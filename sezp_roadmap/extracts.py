@@ -22,7 +22,12 @@ DISCIPLINE_ACTIONS = {
     "ALT": "Removal to an interim alternative setting",
     "OTHER": "Other action",
 }
+# The actions that remove a student from class: their days_removed count (docs/metrics.md, days_removed_per_100).
+REMOVAL_ACTIONS = tuple(code for code in DISCIPLINE_ACTIONS if code != "OTHER")
+# A school year's survey, review and test administrations, in order; the mid-year period
+# reads those given by its cutoff (docs/metrics.md, "Academics").
 ADMINISTRATIONS = ("fall", "winter", "spring")
+MID_YEAR_ADMINISTRATIONS = ("fall", "winter")
 # The measures DESE publishes that the Roadmap computes too (state_figures.metric), with their unit.
 STATE_METRICS = {
     "attendance_rate": "percent",

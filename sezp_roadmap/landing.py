@@ -7,7 +7,6 @@ here opens the warehouse (a sensor must never take its lock).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -31,14 +30,6 @@ def snapshot(folder: Path) -> dict[str, int]:
 def changed_files(previous: dict[str, int], current: dict[str, int]) -> list[str]:
     """Files that are new, or whose modification time changed, since the previous snapshot."""
     return sorted(name for name, mtime in current.items() if previous.get(name) != mtime)
-
-
-def school_year_of(day: dt.date) -> int:
-    """The school year a date belongs to: July 1 starts the next one (2025-09-02 -> 2026).
-
-    The SQL macro of the same name (sql/macros/school_year_of.sql) states the same rule for queries.
-    """
-    return day.year + 1 if day.month >= 7 else day.year
 
 
 _YEAR_COLUMNS = {

@@ -1,4 +1,4 @@
-"""Where a run reads and writes by default: the bundled sample zone, overridable by environment variables.
+"""Where the project's own files are, and where a run reads and writes by default (overridable by environment variables).
 
 The CLI and the Dagster resource both start from these, so `sezp-roadmap build`
 and `make dev` publish to the same places.
@@ -7,6 +7,10 @@ and `make dev` publish to the same places.
 from __future__ import annotations
 
 import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
 
 DATA_DIR = "data_samples/sample_zone"
 WAREHOUSE = "warehouse/roadmap.duckdb"

@@ -7,6 +7,8 @@ read the names from here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 PERIODS = ("mid_year", "end_of_year")
 
 # As a heading or table cell: "Mid-year 2025–26".
@@ -31,3 +33,26 @@ def last_period(period: str) -> str:
 def school_year_label(school_year: int) -> str:
     """2026 -> '2025–26' (the school year ends in the calendar year given)."""
     return f"{school_year - 1}–{str(school_year)[-2:]}"
+
+
+# The school-year rule: July 1 starts the next school year. The SQL macros of the same
+# names (sql/macros/school_year_of.sql) state it for queries; tests/test_refresh_rules.py
+# holds the two to the same answers.
+def school_year_of(day: dt.date) -> int:
+    """The school year a date belongs to (2025-09-02 -> 2026)."""
+    return day.year + 1 if day.month >= 7 else day.year
+
+
+def school_year_start(school_year: int) -> dt.date:
+    return dt.date(school_year - 1, 7, 1)
+
+
+def school_year_end(school_year: int) -> dt.date:
+    return dt.date(school_year, 6, 30)
+
+
+def date_in_school_year(school_year: int, month: int, day: int) -> dt.date:
+    """The date of a month and day within a school year (2026, 9, 2 -> 2025-09-02)."""
+    start = school_year_start(school_year)
+    in_first_calendar_year = dt.date(start.year, month, day)
+    return in_first_calendar_year if in_first_calendar_year >= start else dt.date(school_year, month, day)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sezp_roadmap.config import Settings
-from sezp_roadmap.landing import school_year_of
+from sezp_roadmap.periods import school_year_of, school_year_start
 
 LATE_CORRECTIONS = dt.timedelta(days=31)
 
@@ -40,6 +40,6 @@ def partitions_for_years(years: list[int], today: dt.date) -> list[tuple[int, st
     """Both periods of every school year given, leaving out periods that have not started by today."""
     partitions = []
     for year in sorted(set(years)):
-        if dt.date(year - 1, 7, 1) <= today:
+        if school_year_start(year) <= today:
             partitions += [(year, "mid_year"), (year, "end_of_year")]
     return partitions

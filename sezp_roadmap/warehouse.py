@@ -20,8 +20,9 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SQL_DIR = PROJECT_ROOT / "sql"
+from sezp_roadmap.extracts import ADMINISTRATIONS, MID_YEAR_ADMINISTRATIONS, REMOVAL_ACTIONS
+from sezp_roadmap.paths import SQL_DIR
+
 SCHEMAS = ("meta", "staging", "work", "marts")
 
 
@@ -92,9 +93,20 @@ def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     Temporary, so the published warehouse holds no object an analyst's session
     would need the pipeline to read.
     """
+    # The registry's lists the macros read (getvariable, folded to constants when a
+    # query is planned): bound as values, so each list has its one home in Python.
+    for name, values in REGISTRY_LISTS.items():
+        con.execute(f"set variable {name} = $values", {"values": list(values)})
     for sql in _macro_texts():
         con.execute(sql)
     return con
+
+
+REGISTRY_LISTS = {
+    "administrations": ADMINISTRATIONS,
+    "mid_year_administrations": MID_YEAR_ADMINISTRATIONS,
+    "removal_actions": REMOVAL_ACTIONS,
+}
 
 
 @cache

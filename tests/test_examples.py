@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import tests.test_comparisons as comparisons_zone
+from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
-from sezp_roadmap.warehouse import PROJECT_ROOT
 from tests.tinyzone import settings
 
 EXAMPLES = sorted((PROJECT_ROOT / "sql" / "examples").glob("*.sql"))

@@ -15,10 +15,12 @@ PACKAGES = ("sezp_roadmap", "pipelines")
 
 # Lowest first. A module is named by its path under the package (a subpackage by its folder).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    # Errors, paths, settings (with the assessments they name) and the warehouse connection: what every step uses.
-    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments", "warehouse"})),
+    # Errors, paths, settings (with the assessments they name): what every step uses.
+    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments"})),
     # One registry per concept, and the findings store that ingest and validation both write.
     ("registries", frozenset({"subgroups", "periods", "extracts", "metrics", "rules", "findings", "dictionary"})),
+    # The warehouse connection, with the rules every query shares (sql/macros/, reading the registries' lists).
+    ("warehouse", frozenset({"warehouse"})),
     # Landing files into staging, the schemas of what landed, what to refresh when files change.
     ("ingest", frozenset({"ingest", "landing", "schemas", "refresh"})),
     ("validation", frozenset({"validation"})),

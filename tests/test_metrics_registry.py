@@ -1,7 +1,7 @@
 """The metric registry drives the engine and the reports: every entry is complete and resolvable."""
 
 from sezp_roadmap.metrics import METRICS, METRICS_BY_ID, metric_for
-from sezp_roadmap.warehouse import SQL_DIR
+from sezp_roadmap.paths import SQL_DIR
 from tests.test_metrics_surveys import build
 
 

@@ -5,7 +5,8 @@ import os
 
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.extracts import extract_of
-from sezp_roadmap.landing import changed_files, school_year_of, school_years_in, snapshot
+from sezp_roadmap.landing import changed_files, school_years_in, snapshot
+from sezp_roadmap.periods import school_year_of
 from sezp_roadmap.refresh import end_of_year_partition, mid_year_partition, nightly_partitions, partitions_for_years
 
 SETTINGS = load_settings()
@@ -56,3 +57,20 @@ def test_snapshot_and_changes(tmp_path):
     assert changed_files(first, snapshot(tmp_path)) == ["calendar.csv"]
     assert school_years_in(tmp_path / "attendance_part1.csv") == [2026]
     assert school_years_in(tmp_path / "calendar.csv") == [2025, 2026]
+
+
+def test_the_python_and_the_sql_statements_of_the_school_year_rule_agree():
+    import duckdb
+
+    from sezp_roadmap.periods import date_in_school_year, school_year_end, school_year_start
+    from sezp_roadmap.warehouse import add_macros
+
+    con = add_macros(duckdb.connect())
+    for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 1)):
+        year = school_year_of(day)
+        sql = con.execute(
+            "select school_year_of($day), school_year_start($year), school_year_end($year)", {"day": day, "year": year}
+        ).fetchall()
+        assert sql == [(year, school_year_start(year), school_year_end(year))]
+        assert school_year_start(year) <= day <= school_year_end(year)
+        assert date_in_school_year(year, day.month, day.day) == day

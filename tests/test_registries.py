@@ -306,3 +306,32 @@ def test_the_checks_find_what_they_look_for():
     labels = {s.label for s in SUBGROUPS.values()}
     assert any("subgroups.py" in hit for hit in written_outside("no such home", lambda text: text in labels))
     assert any("formatting.py" in hit for hit in written_outside("no such home", lambda text: "fewer than" in text))
+
+
+def test_the_macros_read_the_registrys_administrations_and_removal_actions():
+    import duckdb
+
+    from sezp_roadmap.extracts import ADMINISTRATIONS, DISCIPLINE_ACTIONS, MID_YEAR_ADMINISTRATIONS
+    from sezp_roadmap.warehouse import add_macros
+
+    con = add_macros(duckdb.connect())
+    assert con.execute("select administrations()").fetchall() == [(list(ADMINISTRATIONS),)]
+    ranks = con.execute("select list_transform(administrations(), lambda a: administration_rank(a))").fetchall()[0][0]
+    assert ranks == list(range(1, len(ADMINISTRATIONS) + 1))
+    read = {
+        (period, a): con.execute("select period_reads($p, $a)", {"p": period, "a": a}).fetchall()[0][0]
+        for period in ("mid_year", "end_of_year")
+        for a in ADMINISTRATIONS
+    }
+    assert {a for (period, a), yes in read.items() if yes and period == "mid_year"} == set(MID_YEAR_ADMINISTRATIONS)
+    assert all(yes for (period, _), yes in read.items() if period == "end_of_year")
+    removals = {
+        code for code in DISCIPLINE_ACTIONS if con.execute("select is_removal($c)", {"c": code}).fetchall()[0][0]
+    }
+    assert removals == {
+        "ISS",
+        "OSS",
+        "EXP",
+        "ER",
+        "ALT",
+    }  # every action but OTHER (docs/metrics.md, days_removed_per_100)

@@ -9,11 +9,11 @@ import pytest
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.paths import SQL_DIR
 from sezp_roadmap.rules import RULES, RULES_BY_ID
 from sezp_roadmap.schemas import schema_of
 from sezp_roadmap.subgroups import SUBGROUPS
 from sezp_roadmap.validation import run as validation
-from sezp_roadmap.warehouse import SQL_DIR
 
 PACKAGE = Path(validation.__file__).resolve().parent.parent
 

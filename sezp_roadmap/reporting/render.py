@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sezp_roadmap import metrics, periods
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
+from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting import academics, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
@@ -37,7 +38,7 @@ from sezp_roadmap.reporting.priority_levers import TARGET_HEADINGS, PriorityLeve
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.warehouse import PROJECT_ROOT, memory_limit, query
+from sezp_roadmap.warehouse import add_macros, memory_limit, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -304,7 +305,7 @@ _worker_renderer: PeriodRenderer | None = None
 def _start_worker(database: str, job: RenderJob) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
     _worker_renderer = PeriodRenderer(
-        duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()}), job
+        add_macros(duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()})), job
     )
 
 
@@ -377,6 +378,7 @@ def render_reports(
     periods: render only these (school year, period) pages (a partitioned run); the
     index still lists every period with published metrics, whose pages an earlier run wrote.
     """
+    add_macros(con)  # the page queries share the pipeline's rules; an analyst's plain connection has none
     with cycle_collection_paused():
         return _write_reports(con, Path(out_dir), settings, self_contained, periods)
 

@@ -93,7 +93,7 @@ from pathlib import Path
 import numpy as np
 
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.landing import school_year_of
+from sezp_roadmap.periods import date_in_school_year, school_year_end, school_year_of, school_year_start
 
 # Every extract the sample writes, with the contract's columns in the registry's order.
 EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {name: extract.column_names for name, extract in EXTRACTS.items()}
@@ -1355,8 +1355,7 @@ def _write_enrollment(sink: _Sink, zone: _Zone, dates: _Dates, s: int, plan: lis
 
 
 def _happened(year: int, month_day: tuple[int, int], as_of: date) -> bool:
-    month, day = month_day
-    return date(year - 1 if month >= 7 else year, month, day) <= as_of
+    return date_in_school_year(year, *month_day) <= as_of
 
 
 def _write_surveys(sink: _Sink, zone: _Zone, s: int, seed: int, as_of: date) -> None:
@@ -1507,7 +1506,7 @@ def write_sample_zone(
     profiles = school_profiles(schools, students, seed=seed, as_of=as_of)
     zone = _build_zone(profiles, seed, as_of)
     plan = _plan_enrollment(zone, seed)
-    dates = _Dates(_day_number(date(zone.years[0] - 1, 7, 1)), _day_number(date(zone.years[-1], 6, 30)))
+    dates = _Dates(_day_number(school_year_start(zone.years[0])), _day_number(school_year_end(zone.years[-1])))
 
     sink = _Sink(out_dir, compress)
     try:

@@ -24,9 +24,8 @@ from sezp_roadmap.errors import Problem
 from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
 from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
-from sezp_roadmap.landing import school_year_of
 from sezp_roadmap.metrics import METRICS, metric_for
-from sezp_roadmap.periods import school_year_label
+from sezp_roadmap.periods import school_year_label, school_year_of
 from sezp_roadmap.rules import check_rule_ids, sql_rules
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted

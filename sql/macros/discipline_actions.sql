@@ -1,5 +1,5 @@
 -- Whether a disciplinary action removes the student from class, the actions whose
--- days_removed count (docs/metrics.md, days_removed_per_100): every action code of
--- sezp_roadmap.extracts.DISCIPLINE_ACTIONS but OTHER.
+-- days_removed count (docs/metrics.md, days_removed_per_100): the codes of
+-- sezp_roadmap.extracts.REMOVAL_ACTIONS, bound by warehouse.add_macros.
 create or replace temp macro is_removal(action) as
-    action in ('ISS', 'OSS', 'EXP', 'ER', 'ALT');
+    list_contains(getvariable('removal_actions'), action);

@@ -24,13 +24,13 @@ excluded_at as (
 school_rows as (
     select 'attendance' as extract, school_id, count(*) as school_rows
     from staging.attendance
-    where date between make_date($school_year - 1, 7, 1) and make_date($school_year, 6, 30)
+    where date between school_year_start($school_year) and school_year_end($school_year)
       and school_id in (select school_id from excluded_at where extract = 'attendance')
     group by all
     union all
     select 'discipline', school_id, count(*)
     from staging.discipline
-    where incident_date between make_date($school_year - 1, 7, 1) and make_date($school_year, 6, 30)
+    where incident_date between school_year_start($school_year) and school_year_end($school_year)
       and school_id in (select school_id from excluded_at where extract = 'discipline')
     group by all
 ),
