@@ -372,9 +372,9 @@ def cast(column: Column, text: str) -> str:
 
 
 def printed(column: Column, typed: str) -> str:
-    """How a typed value reads as text (a flag as Y or N)."""
+    """How a typed value reads as text (a flag as Y or N, sql/macros/flag_text.sql)."""
     if column.kind == "flag":
-        return f"case when {typed} then 'Y' when not {typed} then 'N' end"
+        return f"flag_text({typed})"
     return f"{typed}::varchar"
 
 

@@ -32,10 +32,10 @@ attributes as (
         unnest([
             { 'name': 'race_ethnicity', 'value': race_ethnicity },
             { 'name': 'gender', 'value': gender },
-            { 'name': 'ell', 'value': case when ell then 'Y' when not ell then 'N' end },
-            { 'name': 'former_ell', 'value': case when former_ell then 'Y' when not former_ell then 'N' end },
-            { 'name': 'swd', 'value': case when swd then 'Y' when not swd then 'N' end },
-            { 'name': 'low_income', 'value': case when low_income then 'Y' when not low_income then 'N' end }
+            { 'name': 'ell', 'value': flag_text(ell) },
+            { 'name': 'former_ell', 'value': flag_text(former_ell) },
+            { 'name': 'swd', 'value': flag_text(swd) },
+            { 'name': 'low_income', 'value': flag_text(low_income) }
         ]) as attribute
     from spells
 ),
