@@ -234,6 +234,8 @@ class PeriodRenderer:
         # A worker given several shares of one period loads it once.
         key = (period_row["school_year"], period_row["period"])
         if self._loaded is None or self._loaded[0] != key:
+            # Let the last period go before the next one loads: holding both doubled a worker's peak.
+            self._loaded = None
             self._loaded = (key, load_period(self.con, period_row, self.catalog))
         return self._loaded[1]
 
