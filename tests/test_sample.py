@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -72,11 +71,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @pytest.fixture(scope="module")
-def zone(tmp_path_factory) -> tuple[Path, dict[str, int], float]:
+def zone(tmp_path_factory) -> tuple[Path, dict[str, int]]:
     out = tmp_path_factory.mktemp("zone")
-    started = time.perf_counter()
-    rows = write_sample_zone(out)
-    return out, rows, time.perf_counter() - started
+    return out, write_sample_zone(out)
 
 
 @pytest.fixture(scope="module")
@@ -115,16 +112,15 @@ def one(con, sql: str):
 # --------------------------------------------------------------------------
 
 
-def test_default_zone_is_written_quickly(zone):
-    _, rows, seconds = zone
-    assert seconds < 10
+def test_default_zone_has_every_required_extract(zone):
+    _, rows = zone
     assert rows["schools"] == 13
     assert set(rows) == set(REQUIRED)
     assert all(n > 0 for n in rows.values())
 
 
 def test_every_extract_is_in_canonical_form(zone):
-    out, rows, _ = zone
+    out, rows = zone
     for name, columns in REQUIRED.items():
         data = (out / f"{name}.csv").read_bytes()
         assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data, name
@@ -149,10 +145,9 @@ def test_every_extract_is_in_canonical_form(zone):
     assert "synthetic" in (out / "roadmap.yaml").read_text().splitlines()[0].lower()
 
 
-def test_same_seed_same_bytes_and_small_zone_is_fast(tmp_path):
-    started = time.perf_counter()
+def test_same_seed_same_bytes(tmp_path):
+    # How fast a zone is written is the benchmark's to measure (generation_seconds), not a test's.
     first = write_sample_zone(tmp_path / "a", schools=3, students=300)
-    assert time.perf_counter() - started < 2
     second = write_sample_zone(tmp_path / "b", schools=3, students=300)
     assert first == second
     for name in [*REQUIRED, "roadmap"]:
