@@ -52,7 +52,6 @@ def school_year_end(school_year: int) -> dt.date:
 
 
 def date_in_school_year(school_year: int, month: int, day: int) -> dt.date:
-    """The date of a month and day within a school year (2026, 9, 2 -> 2025-09-02)."""
+    """The date of a month and day within a school year (2026, 9, 2 -> 2025-09-02; 2024, 2, 29 -> 2024-02-29)."""
     start = school_year_start(school_year)
-    in_first_calendar_year = dt.date(start.year, month, day)
-    return in_first_calendar_year if in_first_calendar_year >= start else dt.date(school_year, month, day)
+    return dt.date(start.year if (month, day) >= (start.month, start.day) else school_year, month, day)

@@ -74,3 +74,5 @@ def test_the_python_and_the_sql_statements_of_the_school_year_rule_agree():
         assert sql == [(year, school_year_start(year), school_year_end(year))]
         assert school_year_start(year) <= day <= school_year_end(year)
         assert date_in_school_year(year, day.month, day.day) == day
+    # A leap day belongs to the school year's second calendar year, which has it.
+    assert date_in_school_year(2024, 2, 29) == dt.date(2024, 2, 29)
