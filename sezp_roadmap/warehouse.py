@@ -87,6 +87,14 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
         con.close()
 
 
+# The registry's lists the macros read by name (getvariable), set on every connection by add_macros.
+REGISTRY_LISTS = {
+    "administrations": ADMINISTRATIONS,
+    "mid_year_administrations": MID_YEAR_ADMINISTRATIONS,
+    "removal_actions": REMOVAL_ACTIONS,
+}
+
+
 def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """The rules every query shares (sql/macros/), as temporary macros of this connection.
 
@@ -100,13 +108,6 @@ def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for sql in _macro_texts():
         con.execute(sql)
     return con
-
-
-REGISTRY_LISTS = {
-    "administrations": ADMINISTRATIONS,
-    "mid_year_administrations": MID_YEAR_ADMINISTRATIONS,
-    "removal_actions": REMOVAL_ACTIONS,
-}
 
 
 @cache
