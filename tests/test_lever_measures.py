@@ -12,7 +12,9 @@ import pytest
 from sezp_roadmap import levers as lever_rules
 from sezp_roadmap.levers import Lever, load_levers, rank_levers
 from sezp_roadmap.metrics import METRICS, measure_of
-from sezp_roadmap.reporting.lever_words import lever_texts
+from sezp_roadmap.reporting.lever_words import lever_texts, ranking_note
+from sezp_roadmap.reporting.priority_levers import finding_sentence, scoring_rule
+from sezp_roadmap.reporting.render import environment
 from tests.test_levers import findings, row
 
 
@@ -312,3 +314,30 @@ def test_levers_with_the_same_score_rank_by_measures_then_by_the_configured_orde
         ("climate", 4, 1),
         ("also_climate", 4, 1),
     ]
+
+
+def test_the_section_lists_support_under_the_finding_that_scores_with_each_levers_reason():
+    ranked = ranking(load_levers(), cedar_hill_rows())
+    html = (
+        environment()
+        .get_template("_priority_levers.html.j2")
+        .render(
+            school={"school_id": "S03"},
+            priority_levers={
+                "ranked": ranked,
+                "texts": {e.lever.id: lever_texts(e) for e in ranked},
+                "note": ranking_note(ranked),
+                "rule": scoring_rule(),
+                "sentence": lambda f: finding_sentence(f, "mid_year"),
+            },
+        )
+    )
+    family = html[html.index('id="lever-family_partnership"') :]
+    family = family[: family.index("<h3")]
+    # One scoring item with the four support items nested in it, each 0 points.
+    scoring = family.index("(6 points, large)")
+    nested = family.index('<ul class="support">')
+    assert scoring < nested < family.index("</ul>") and family.count("Support: ") == 4
+    assert family.count("(0 points)") == 4
+    assert family.count("<li>") == 5
+    assert "<td>Family survey: percent favorable is below its target: 62.4% against 81.6%.</td>" in html

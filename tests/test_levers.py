@@ -12,7 +12,7 @@ from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers
 from sezp_roadmap.reporting.lever_words import lever_texts, ranking_note
-from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
+from sezp_roadmap.reporting.priority_levers import EXPORT_COLUMNS, export_csv, export_markdown, finding_sentence
 
 MIN_FINDING_N = 30  # defaults.yaml: signals.min_finding_n
 
@@ -566,9 +566,12 @@ def test_every_school_report_has_the_section_and_its_exports_beside_it(zone):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert 'id="priority-levers"' in html and "How the score works." in html
+        assert '<th scope="col">Main reason</th>' in html
         for suffix in (".csv", ".md"):
             export = page.with_name(f"{page.stem}-priority-levers{suffix}")
             assert export.is_file(), export
+            if suffix == ".csv":
+                assert export.read_text(encoding="utf-8").splitlines()[0] == ",".join(EXPORT_COLUMNS)
             assert f'href="{export.name}"' in html
         assert ("End-of-year targets: on pace?" in html) == (page.parent.name == "mid_year")
     b = (reports / "2026" / "mid_year" / "B.html").read_text(encoding="utf-8")
