@@ -7,6 +7,8 @@ points on a percent).
 
 from __future__ import annotations
 
+import csv
+
 import pytest
 
 from sezp_roadmap import levers as lever_rules
@@ -341,3 +343,30 @@ def test_the_section_lists_support_under_the_finding_that_scores_with_each_lever
     assert family.count("(0 points)") == 4
     assert family.count("<li>") == 5
     assert "<td>Family survey: percent favorable is below its target: 62.4% against 81.6%.</td>" in html
+
+
+def check_one_voice(export) -> set[str]:
+    """The rule, checked from one CSV export's columns as an analyst would: per lever and measure, one `scores`
+    row at most, first among the likely real ones; support and left-out rows add no points; the lever's score
+    is the sum of its rows' points. Returns the roles seen."""
+    with export.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    roles = set()
+    for lever_id, score in {(r["lever_id"], int(r["score"])) for r in rows}:
+        mine = [r for r in rows if r["lever_id"] == lever_id and r["finding_role"]]
+        assert sum(int(r["finding_points"]) for r in mine) == score, (export, lever_id)
+        for measure in {r["finding_measure"] for r in mine}:
+            real = [
+                r["finding_role"] for r in mine if r["finding_measure"] == measure and r["finding_role"] != "left out"
+            ]
+            assert real in ([], ["scores"] + ["support"] * (len(real) - 1)), (export, lever_id, measure)
+        assert all(int(r["finding_points"]) == 0 for r in mine if r["finding_role"] != "scores")
+        roles |= {r["finding_role"] for r in mine}
+    return roles
+
+
+def test_every_export_scores_each_measure_at_most_once_per_lever(report_zone):
+    _, _, reports = report_zone
+    exports = sorted(reports.glob("*/*/*-priority-levers.csv"))
+    assert exports
+    assert "scores" in set().union(*(check_one_voice(export) for export in exports))
