@@ -159,9 +159,11 @@ def _default_levers() -> tuple[Lever, ...]:
 class Finding:
     """One reason a lever may matter: its numbers, and whether it is likely real.
 
-    Only a likely real finding scores (docs/priority-levers.md); the others are
-    kept to say how many were left out, and why. The words are reporting's
-    (reporting/priority_levers.py: finding_sentence).
+    Only a likely real finding scores (docs/priority-levers.md), and for a
+    lever only the strongest of its measure; the others on that measure are
+    support, the ones not likely real are kept to say how many were left out,
+    and why. The words are reporting's (reporting/priority_levers.py:
+    finding_sentence; reporting/lever_words.py: finding_reason).
     """
 
     kind: str
