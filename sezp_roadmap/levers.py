@@ -3,11 +3,15 @@
 A lever (sezp_roadmap/levers.yaml, or `levers:` in the zone's settings) names
 the metrics that bear on it. For one school and period, every published,
 unsuppressed cell of marts.metric_comparisons can yield findings of five kinds;
-each finding is worth a fixed number of points, doubled when it is large, and a
-lever's score is the sum over the findings of its metrics. Only a finding that
-is likely real scores (its comparison's signal is `clear`, its group has at
-least `min_finding_n` people: sezp_roadmap.signals); the others are counted as
-left out, so that the Teacher Leadership Team sees what was set aside and why. Nothing here reads a
+each finding is worth a fixed number of points, doubled when it is large. Only
+a finding that is likely real scores (its comparison's signal is `clear`, its
+group has at least `min_finding_n` people: sezp_roadmap.signals); the others
+are counted as left out, so that the Teacher Leadership Team sees what was set
+aside and why. A measure (the registry's Metric.measure: the family survey
+with its topics, one assessment's figure with all its groups) scores at most
+once per lever, with its strongest likely real finding; its other likely real
+findings are kept as support, with 0 points, so that a figure that can be
+compared many ways does not outweigh the others. Nothing here reads a
 warehouse: the functions take small rows (dicts shaped like
 marts.metric_comparisons with the catalog's label and population), so every
 rule can be tested on hand-written rows. docs/priority-levers.md states the rules.
@@ -15,7 +19,7 @@ rule can be tested on hand-written rows. docs/priority-levers.md states the rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -24,6 +28,7 @@ import yaml
 
 from sezp_roadmap import signals, subgroups
 from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.metrics import measure_of
 
 DEFAULT_LEVERS_FILE = Path(__file__).with_name("levers.yaml")
 
@@ -43,6 +48,7 @@ VERY_LOW_SQR_RATING = 1.5
 NO_FIGURES = "no_figures"  # no published figure bears on the lever
 NOTHING_LIKELY_REAL = "nothing_likely_real"  # findings, all left out
 SINGLE_FINDING = "single_finding"  # one likely real finding
+SINGLE_MEASURE = "single_measure"  # several likely real findings, all on one measure
 # What to keep in mind about a ranking as a whole (ranking_caveat).
 NOTHING_POINTS = "nothing_points"  # no lever scores
 TIE_BELOW_TOP = "tie_below_top"  # the second and third levers have the same score
@@ -153,9 +159,11 @@ def _default_levers() -> tuple[Lever, ...]:
 class Finding:
     """One reason a lever may matter: its numbers, and whether it is likely real.
 
-    Only a likely real finding scores (docs/priority-levers.md); the others are
-    kept to say how many were left out, and why. The words are reporting's
-    (reporting/priority_levers.py: finding_sentence).
+    Only a likely real finding scores (docs/priority-levers.md), and for a
+    lever only the strongest of its measure; the others on that measure are
+    support, the ones not likely real are kept to say how many were left out,
+    and why. The words are reporting's (reporting/priority_levers.py:
+    finding_sentence; reporting/lever_words.py: finding_reason).
     """
 
     kind: str
@@ -171,14 +179,28 @@ class Finding:
     students: int | None = None  # for a target of a share of students: how many students would meet it
     large: bool = False
     evidence: str = signals.LIKELY_REAL
+    direction: str | None = None  # "higher" or "lower" is better: which way is worse, for the words
+    # Likely real, but another finding on the same measure scores for the lever: listed under it, 0 points.
+    # Set per lever by rank_levers (a finding may score for one lever and support another's).
+    support: bool = False
 
     @property
     def counts(self) -> bool:
+        """Likely real (whether it scores or supports the finding that does)."""
         return self.evidence == signals.LIKELY_REAL
 
     @property
+    def scores(self) -> bool:
+        return self.counts and not self.support
+
+    @property
     def points(self) -> int:
-        return POINTS[self.kind] * (2 if self.large else 1) if self.counts else 0
+        return POINTS[self.kind] * (2 if self.large else 1) if self.scores else 0
+
+    @property
+    def measure(self) -> str:
+        """The measure the finding is about (metrics.measure_of): at most one finding per measure scores."""
+        return measure_of(self.metric)
 
 
 def _worse_by_notable(direction: str, delta: float | None, unit: str) -> bool:
@@ -224,6 +246,7 @@ def _finding(kind: str, row: dict, **numbers) -> Finding:
         row.get("population") or "students",
         row.get("n"),
         row["value"],
+        direction=row["direction"],
         **numbers,
     )
 
@@ -237,6 +260,30 @@ def _comparison_finding(kind: str, row: dict, difference: str, reference: str, e
         difference=row[difference],
         large=signals.large(row[difference], row["unit"]),
         evidence=evidence,
+    )
+
+
+def _margin(f: Finding) -> float:
+    """How far the figure is on the worse side: the difference, or how far an SQR rating is below 2 or at it."""
+    if f.difference is not None:
+        return abs(f.difference)
+    if f.kind == "low_sqr_rating" and f.reference is not None:
+        return f.reference - f.value
+    return 0.0
+
+
+def strength(f: Finding) -> tuple:
+    """Sort key, strongest first: the most points it would score (a large finding's double); then the kind
+    in the order of POINTS (a missed target before a low rating, before the zone, last year, an equity gap);
+    then all students before a group; then the larger difference (the lower SQR rating); then metric and
+    group ids, so that every tie has one answer. The measure's strongest likely real finding scores."""
+    return (
+        -POINTS[f.kind] * (2 if f.large else 1),
+        KIND_ORDER[f.kind],
+        f.subgroup != "all",
+        -_margin(f),
+        f.metric,
+        f.subgroup,
     )
 
 
@@ -293,26 +340,39 @@ def findings_for(rows: list[dict], *, min_finding_n: int) -> list[Finding]:
 
 @dataclass
 class LeverEvidence:
-    """A lever's findings for one school and period: those that score, and those left out.
+    """A lever's findings for one school and period: those that score, their support, and those left out.
 
-    The score, breakdown and caution are worked out once, when first asked:
-    the ranking, the page and both exports all read them, and a lever's
-    findings do not change once it is ranked.
+    `findings` holds one finding per measure, the one that scores (strongest
+    first); `support` the other likely real findings on those measures (0
+    points); `left_out` those that are not likely real. The score, breakdown
+    and caution are worked out once, when first asked: the ranking, the page
+    and both exports all read them, and a lever's findings do not change once
+    it is ranked.
     """
 
     lever: Lever
     rank: int
-    findings: list[Finding] = field(default_factory=list)  # likely real: they score
+    findings: list[Finding] = field(default_factory=list)  # likely real, one per measure: they score
     metrics_with_data: int = 0
     left_out: list[Finding] = field(default_factory=list)  # within normal variation, small group, no range
+    support: list[Finding] = field(default_factory=list)  # likely real, on a measure that already scores: 0 points
 
     @cached_property
     def score(self) -> int:
         return sum(f.points for f in self.findings)
 
+    @property
+    def strongest(self) -> Finding | None:
+        """The finding that scores most for the lever (its one-line reason), None when none scores."""
+        return self.findings[0] if self.findings else None
+
+    def support_of(self, finding: Finding) -> list[Finding]:
+        """The support listed under a scoring finding: the lever's other likely real findings on its measure."""
+        return [f for f in self.support if f.measure == finding.measure]
+
     @cached_property
     def breakdown(self) -> list[dict]:
-        """Per finding kind, in the order of POINTS: how many, how many large, and the points they add up to."""
+        """Per finding kind, in the order of POINTS: how many score, how many large, and the points they add up to."""
         rows = []
         for kind in POINTS:
             of_kind = [f for f in self.findings if f.kind == kind]
@@ -336,22 +396,35 @@ class LeverEvidence:
         if not self.findings:
             return NOTHING_LIKELY_REAL if self.left_out else None
         if len(self.findings) < 2:
-            return SINGLE_FINDING
+            return SINGLE_MEASURE if self.support else SINGLE_FINDING
         return None
 
 
+def one_voice_per_measure(likely_real: list[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(scoring, support) of one lever's likely real findings: each measure's strongest scores, strongest
+    first; the rest of its findings are support (0 points), listed in their scoring finding's order."""
+    by_measure: dict[str, list[Finding]] = {}
+    for f in sorted(likely_real, key=strength):
+        by_measure.setdefault(f.measure, []).append(f)
+    scoring = [found[0] for found in by_measure.values()]
+    support = [replace(f, support=True) for found in by_measure.values() for f in found[1:]]
+    return scoring, support
+
+
 def rank_levers(levers: tuple[Lever, ...], findings: list[Finding], metrics_present: set[str]) -> list[LeverEvidence]:
-    """Levers by score (highest first), then by number of likely real findings, then in the configured order."""
+    """Levers by score (highest first), then by number of measures that score, then in the configured order."""
     evidence = []
     for lever in levers:
-        mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=lambda f: (-f.points, KIND_ORDER[f.kind]))
+        mine = sorted((f for f in findings if lever.bears_on(f.metric)), key=strength)
+        scoring, support = one_voice_per_measure([f for f in mine if f.counts])
         evidence.append(
             LeverEvidence(
                 lever,
                 0,
-                [f for f in mine if f.counts],
+                scoring,
                 sum(lever.bears_on(m) for m in metrics_present),
                 [f for f in mine if not f.counts],
+                support,
             )
         )
     order = sorted(range(len(evidence)), key=lambda i: (-evidence[i].score, -len(evidence[i].findings), i))

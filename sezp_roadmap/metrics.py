@@ -4,7 +4,9 @@ Each metric names the SQL file that computes it (`sql/work/metrics/<file>.sql`,
 which inserts raw cells into work.metric_cells); the engine
 (sezp_roadmap.metric_engine) runs each file once, then applies the privacy
 suppression and publishes marts.metric_values. Adding a metric is adding a SQL
-file (or a branch in one) and an entry here.
+file (or a branch in one) and an entry here; the entry declares the measure it
+belongs to when it is another view of an existing one (a new survey topic is
+the family survey), so the lever score counts that measure once.
 """
 
 from __future__ import annotations
@@ -50,6 +52,11 @@ class Metric:
     # of the setting (an attribute of config.Settings) that gives it. Suppression
     # (work.metric_minimums) and every "fewer than N" a report writes read it from here.
     min_n_setting: str | None = None
+    # The measure the metric belongs to, for the lever score (docs/priority-levers.md, "One measure, one
+    # voice"): metrics of one measure are one figure seen several ways (a survey's overall figure and its
+    # topics), so a measure scores at most once per lever. None: every metric id is a measure on its own
+    # (for a family, each member: meeting_rate:mcas_ela and meeting_rate:mcas_math are two measures).
+    measure: str | None = None
 
     @property
     def higher_is_better(self) -> bool:
@@ -66,6 +73,13 @@ class Metric:
         return family(self.id)
 
 
+# The measures several metrics share (Metric.measure): one survey with its topics or domains, one review
+# with its domains.
+FAMILY_SURVEY = "family_survey"
+EDUCATOR_SURVEY = "educator_survey"
+SCHOOL_QUALITY_REVIEW = "sqr"
+
+
 def _attendance(id: str, label: str, unit: str, direction: str, description: str, **kw) -> Metric:
     return Metric(id, label, unit, direction, description, "attendance", "attendance", **kw)
 
@@ -79,9 +93,17 @@ def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metri
 
 
 def _family_survey(id: str, label: str, description: str) -> Metric:
-    # A share of the respondents' answers that were favorable.
+    # A share of the respondents' answers that were favorable; the overall figure and its topics are one measure.
     return Metric(
-        id, label, "percent", "higher", description, "family_survey", "family_survey", population="respondents"
+        id,
+        label,
+        "percent",
+        "higher",
+        description,
+        "family_survey",
+        "family_survey",
+        population="respondents",
+        measure=FAMILY_SURVEY,
     )
 
 
@@ -98,6 +120,7 @@ def _educator_survey(id: str, label: str, description: str) -> Metric:
         population="respondents",
         scale=1,
         interval_kind=None,
+        measure=EDUCATOR_SURVEY,
     )
 
 
@@ -238,6 +261,7 @@ METRICS: tuple[Metric, ...] = (
         population="indicators",
         scale=1,
         interval_kind=None,
+        measure=SCHOOL_QUALITY_REVIEW,
     ),
 )
 
@@ -247,6 +271,14 @@ METRICS_BY_ID = {m.id: m for m in METRICS}
 def metric_for(metric_id: str) -> Metric | None:
     """The registry entry of a metric id (`family_favorable:<topic>` resolves to `family_favorable:*`)."""
     return METRICS_BY_ID.get(metric_id) or METRICS_BY_ID.get(family(metric_id) + ":*")
+
+
+def measure_of(metric_id: str) -> str:
+    """The measure a metric id belongs to: its registry entry's measure, else the id itself (a measure on its
+    own, with all its groups). 'family_favorable:communication' -> 'family_survey'; 'chronic_absence_rate' ->
+    'chronic_absence_rate'; an id outside the registry is its own measure."""
+    entry = metric_for(metric_id)
+    return entry.measure if entry is not None and entry.measure else metric_id
 
 
 def family(metric_id: str) -> str:

@@ -12,7 +12,7 @@ from sezp_roadmap import signals
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.levers import Lever, findings_for, load_levers, rank_levers
 from sezp_roadmap.reporting.lever_words import lever_texts, ranking_note
-from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
+from sezp_roadmap.reporting.priority_levers import EXPORT_COLUMNS, export_csv, export_markdown, finding_sentence
 
 MIN_FINDING_N = 30  # defaults.yaml: signals.min_finding_n
 
@@ -385,24 +385,39 @@ def crafted_rows() -> list[dict]:
 def test_the_lever_the_data_plainly_points_to_ranks_first_with_its_score():
     rows = crafted_rows()
     ranked = rank_levers(LEVERS, findings(rows), {r["metric"] for r in rows})
-    # Attendance: target missed by 13 (large: 3 x 2), 12 worse than the zone (large: 2 x 2), 8 worse than last
-    # mid-year (large: 2 x 2), attendance rate 4 worse than the zone (2). Instruction: SQR 2.0 (3); the educator
-    # survey's 0.6 below the zone has no range and is left out.
-    assert [(e.lever.id, e.score, len(e.findings), len(e.left_out)) for e in ranked] == [
-        ("attendance", 6 + 4 + 4 + 2, 4, 0),
-        ("instruction", 3, 1, 1),
-        ("family", 0, 0, 0),
+    # Attendance has two measures, so it scores twice: chronic absence's strongest finding, its target missed by
+    # 13 (large: 3 x 2 = 6), with its 12 worse than the zone and 8 worse than last mid-year as support (0 points);
+    # the attendance rate, 4 worse than the zone (2). Instruction: SQR 2.0 (3); the educator survey's 0.6 below
+    # the zone has no range and is left out.
+    assert [(e.lever.id, e.score, len(e.findings), len(e.support), len(e.left_out)) for e in ranked] == [
+        ("attendance", 6 + 2, 2, 2, 0),
+        ("instruction", 3, 1, 0, 1),
+        ("family", 0, 0, 0, 0),
     ]
     top = ranked[0]
+    assert [(f.metric, f.kind, f.points) for f in top.findings] == [
+        ("chronic_absence_rate", "target_not_met", 6),
+        ("attendance_rate", "worse_than_zone", 2),
+    ]
+    assert [(f.metric, f.kind, f.points, f.counts) for f in top.support_of(top.findings[0])] == [
+        ("chronic_absence_rate", "worse_than_zone", 0, True),
+        ("chronic_absence_rate", "worsening", 0, True),
+    ]
+    assert top.support_of(top.findings[1]) == []
     assert lever_texts(top).breakdown == (
         "1 × target not met at 3 points (1 large, counted double) = 6; "
-        "2 × worse than the zone at 2 points (1 large, counted double) = 6; "
-        "1 × worse than the same point last year at 2 points (1 large, counted double) = 4. Total 16 points."
+        "1 × worse than the zone at 2 points = 2. Total 8 points."
     )
+    assert lever_texts(top).reason == (
+        "Chronic absence is above its target: 38.0% against 25.0%; 26 fewer chronically absent students would meet it."
+    )
+    assert lever_texts(top).support == "Support, 0 points: 2 more likely real findings on measures that already score."
     assert lever_texts(top).caution is None and lever_texts(top).left_out is None
     assert lever_texts(ranked[1]).caution == "Thin evidence: a single likely real finding."
     assert lever_texts(ranked[1]).left_out == "Left out, 0 points: 1 with no range to judge."
+    assert lever_texts(ranked[1]).reason == "School Quality Review: Instruction is rated low: 2.00 out of 4."
     assert lever_texts(ranked[2]).caution is None and ranked[2].metrics_with_data == 1
+    assert lever_texts(ranked[2]).reason is None and lever_texts(ranked[2]).support is None
     assert ranking_note(ranked) is None
 
 
@@ -447,34 +462,41 @@ def test_the_csv_export_has_one_row_per_finding_strongest_first_with_the_levers_
     text = export_csv({"school_id": "A", "school_name": "Alpha Middle"}, period_data(), crafted_ranking())
     lines = text.splitlines()
     assert lines[0] == (
-        "school_id,school_name,school_year,period,rank,lever_id,lever,score,score_breakdown,left_out,"
-        "caution,finding_kind,finding_points,finding_evidence,finding"
+        "school_id,school_name,school_year,period,rank,lever_id,lever,score,score_breakdown,reason,left_out,"
+        "caution,finding_kind,finding_measure,finding_metric,finding_subgroup,finding_role,finding_points,"
+        "finding_evidence,finding"
     )
     breakdown = (
-        '"1 × target not met at 3 points (1 large, counted double) = 6; 2 × worse than the zone at 2 points '
-        "(1 large, counted double) = 6; 1 × worse than the same point last year at 2 points (1 large, "
-        'counted double) = 4. Total 16 points."'
+        '"1 × target not met at 3 points (1 large, counted double) = 6; 1 × worse than the zone at 2 points = 2. '
+        'Total 8 points."'
     )
-    head = f"A,Alpha Middle,2026,mid_year,1,attendance,Attendance,16,{breakdown},,,"
+    reason = (
+        "Chronic absence is above its target: 38.0% against 25.0%; 26 fewer chronically absent students would meet it."
+    )
+    head = f"A,Alpha Middle,2026,mid_year,1,attendance,Attendance,8,{breakdown},{reason},,,"
     second = (
         "A,Alpha Middle,2026,mid_year,2,instruction,Instruction,3,1 × low School Quality Review rating at 3 "
-        'points = 3. Total 3 points.,"Left out, 0 points: 1 with no range to judge.",Thin evidence: a single '
-        "likely real finding.,"
+        "points = 3. Total 3 points.,School Quality Review: Instruction is rated low: 2.00 out of 4.,"
+        '"Left out, 0 points: 1 with no range to judge.",Thin evidence: a single likely real finding.,'
     )
+    chronic = "chronic_absence_rate,chronic_absence_rate,all"
     assert lines[1:] == [
-        head + 'target_not_met,6,likely real,"Chronic absence, all students: 38.0% against the mid-year target of '
-        '25.0%; 26 fewer chronically absent students would meet it (200 students)."',
-        head + 'worse_than_zone,4,likely real,"Chronic absence, all students: 38.0%, 12.0 points worse than the zone '
-        '(26.0%) (200 students)."',
-        head + 'worsening,4,likely real,"Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year '
-        '(30.0%) (200 students)."',
-        head + 'worse_than_zone,2,likely real,"Attendance rate, all students: 89.0%, 4.0 points worse than the zone '
-        '(93.0%) (200 students)."',
-        second + "low_sqr_rating,3,likely real,School Quality Review: Instruction: rated 2.00 out of 4 (2 or lower).",
+        # Chronic absence scores once, with its strongest finding; its other likely real findings follow it as
+        # support, 0 points: an analyst can check the rule from the measure, metric, subgroup and role columns.
+        head + f'target_not_met,{chronic},scores,6,likely real,"Chronic absence, all students: 38.0% against the '
+        'mid-year target of 25.0%; 26 fewer chronically absent students would meet it (200 students)."',
+        head + f'worse_than_zone,{chronic},support,0,likely real,"Chronic absence, all students: 38.0%, 12.0 points '
+        'worse than the zone (26.0%) (200 students)."',
+        head + f'worsening,{chronic},support,0,likely real,"Chronic absence, all students: 38.0%, 8.0 points worse '
+        'than last mid-year (30.0%) (200 students)."',
+        head + "worse_than_zone,attendance_rate,attendance_rate,all,scores,2,likely real,"
+        '"Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) (200 students)."',
+        second + "low_sqr_rating,sqr,sqr:instruction,all,scores,3,likely real,School Quality Review: Instruction: "
+        "rated 2.00 out of 4 (2 or lower).",
         # Left out, with its judgment and no points: the export says what the score set aside.
-        second + 'worse_than_zone,0,no range,"Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone '
-        '(6.6) (40 respondents)."',
-        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no likely real findings: 0 points.,,,,,,",
+        second + "worse_than_zone,educator_survey,educator:peer_culture,all,left out,0,no range,"
+        '"Educator survey: Peer Culture: 6.0, 0.6 points worse than the zone (6.6) (40 respondents)."',
+        "A,Alpha Middle,2026,mid_year,3,family,Family partnership,0,no likely real findings: 0 points.,,,,,,,,,,,",
     ]
 
 
@@ -484,24 +506,33 @@ def test_the_markdown_export_reads_as_the_form_expects():
     assert lines[0] == "# Priority levers: Alpha Middle"
     assert lines[2].startswith("Mid-year 2025–26, data through December 19, 2025.")
     assert lines[4].startswith("How the score works: Each finding that is likely real adds points (target not met 3, ")
+    assert "Each measure scores once per lever, with its strongest likely real finding" in lines[4]
     assert lines[6:] == [
-        "## 1. Attendance (16 points)",
+        "## 1. Attendance (8 points)",
         "",
         "Coming to school.",
         "",
-        "Score: 1 × target not met at 3 points (1 large, counted double) = 6; 2 × worse than the zone at 2 points "
-        "(1 large, counted double) = 6; 1 × worse than the same point last year at 2 points (1 large, counted "
-        "double) = 4. Total 16 points.",
+        "Why: Chronic absence is above its target: 38.0% against 25.0%; 26 fewer chronically absent students "
+        "would meet it.",
+        "",
+        "Score: 1 × target not met at 3 points (1 large, counted double) = 6; 1 × worse than the zone at 2 points "
+        "= 2. Total 8 points.",
+        "",
+        "Support, 0 points: 2 more likely real findings on measures that already score.",
         "",
         "- Chronic absence, all students: 38.0% against the mid-year target of 25.0%; 26 fewer chronically absent "
-        "students would meet it (200 students).",
-        "- Chronic absence, all students: 38.0%, 12.0 points worse than the zone (26.0%) (200 students).",
-        "- Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) (200 students).",
-        "- Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) (200 students).",
+        "students would meet it (200 students). (6 points)",
+        "  - Support, 0 points: Chronic absence, all students: 38.0%, 12.0 points worse than the zone (26.0%) "
+        "(200 students).",
+        "  - Support, 0 points: Chronic absence, all students: 38.0%, 8.0 points worse than last mid-year (30.0%) "
+        "(200 students).",
+        "- Attendance rate, all students: 89.0%, 4.0 points worse than the zone (93.0%) (200 students). (2 points)",
         "",
         "## 2. Instruction (3 points)",
         "",
         "Teaching.",
+        "",
+        "Why: School Quality Review: Instruction is rated low: 2.00 out of 4.",
         "",
         "Score: 1 × low School Quality Review rating at 3 points = 3. Total 3 points.",
         "",
@@ -509,7 +540,7 @@ def test_the_markdown_export_reads_as_the_form_expects():
         "",
         "Caution: Thin evidence: a single likely real finding.",
         "",
-        "- School Quality Review: Instruction: rated 2.00 out of 4 (2 or lower).",
+        "- School Quality Review: Instruction: rated 2.00 out of 4 (2 or lower). (3 points)",
         "",
         "## 3. Family partnership (0 points)",
         "",
@@ -535,9 +566,12 @@ def test_every_school_report_has_the_section_and_its_exports_beside_it(zone):
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert 'id="priority-levers"' in html and "How the score works." in html
+        assert '<th scope="col">Main reason</th>' in html
         for suffix in (".csv", ".md"):
             export = page.with_name(f"{page.stem}-priority-levers{suffix}")
             assert export.is_file(), export
+            if suffix == ".csv":
+                assert export.read_text(encoding="utf-8").splitlines()[0] == ",".join(EXPORT_COLUMNS)
             assert f'href="{export.name}"' in html
         assert ("End-of-year targets: on pace?" in html) == (page.parent.name == "mid_year")
     b = (reports / "2026" / "mid_year" / "B.html").read_text(encoding="utf-8")

@@ -264,6 +264,7 @@ def test_lever_words_live_in_reporting_and_name_every_kind_and_reason_the_levers
         levers.NO_FIGURES,
         levers.NOTHING_LIKELY_REAL,
         levers.SINGLE_FINDING,
+        levers.SINGLE_MEASURE,
     }
     # (The reasons left out are also the signals' own codes, and "within normal variation" is said of other figures.)
     words = {*lever_words.KIND_LABELS.values(), *lever_words.THIN_EVIDENCE_WORDS.values()}

@@ -1,11 +1,14 @@
-"""How a lever's score, what it left out and why its evidence is thin read (sezp_roadmap.levers decides them)."""
+"""How a lever's score, its reason, its support, what it left out and why its evidence is thin read
+(sezp_roadmap.levers decides them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sezp_roadmap import levers, signals
-from sezp_roadmap.levers import LeverEvidence
+from sezp_roadmap.levers import Finding, LeverEvidence
+from sezp_roadmap.reporting.formatting import format_value, subgroup_label
+from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 
 # Each finding kind of levers.POINTS, as the score's breakdown and the scoring rule name it.
 KIND_LABELS = {
@@ -25,6 +28,13 @@ THIN_EVIDENCE_WORDS = {
     levers.NO_FIGURES: "No published figure of this period bears on this lever: the data cannot speak to it.",
     levers.NOTHING_LIKELY_REAL: "Thin evidence: no finding is likely real.",
     levers.SINGLE_FINDING: "Thin evidence: a single likely real finding.",
+    levers.SINGLE_MEASURE: "Thin evidence: every likely real finding is on one measure.",
+}
+# A finding's comparison, as its reason names it ("clearly lower than the zone").
+AGAINST = {
+    "worse_than_zone": "than the zone",
+    "worsening": "than at this point last year",
+    "equity_gap": "than for the rest of the school",
 }
 
 
@@ -33,10 +43,44 @@ class LeverTexts:
     breakdown: str  # how the score adds up
     left_out: str | None  # what was left out, None when nothing was
     caution: str | None  # why the evidence is thin, None when it is not
+    reason: str | None = None  # the strongest scoring finding in plain words, None when nothing scores
+    support: str | None = None  # how many likely real findings only support another, None when none do
 
 
 def lever_texts(e: LeverEvidence) -> LeverTexts:
-    return LeverTexts(_breakdown(e), _left_out(e), THIN_EVIDENCE_WORDS.get(e.thin_evidence))
+    return LeverTexts(
+        _breakdown(e),
+        _left_out(e),
+        THIN_EVIDENCE_WORDS.get(e.thin_evidence),
+        finding_reason(e.strongest) if e.strongest else None,
+        _support(e),
+    )
+
+
+def finding_reason(f: Finding) -> str:
+    """A finding in plain words, for a lever's one-line reason: 'Chronic absence is clearly higher than the
+    zone: 38.0% against 26.0%.' The same numbers as its full sentence (reporting.priority_levers), fewer words."""
+    value, reference = format_value(f.value, f.unit), format_value(f.reference, f.unit)
+    subject = f.label if f.subgroup == "all" else f"{f.label} ({subgroup_label(f.subgroup)})"
+    # A finding is always on the worse side: a worse figure is higher where lower is better.
+    side = "higher" if f.direction == "lower" else "lower"
+    if f.kind == "target_not_met":
+        side = "above" if f.direction == "lower" else "below"
+        who = TARGET_STUDENTS.get(f.metric, "more students")
+        students = f"; {f.students:g} {who} would meet it" if f.students else ""
+        return f"{subject} is {side} its target: {value} against {reference}{students}."
+    if f.kind == "low_sqr_rating":
+        return f"{subject} is rated low: {value} out of 4."
+    return f"{subject} is clearly {side} {AGAINST[f.kind]}: {value} against {reference}."
+
+
+def _support(e: LeverEvidence) -> str | None:
+    """'Support, 0 points: 4 more likely real findings on measures that already score.'; None when none."""
+    if not e.support:
+        return None
+    count = len(e.support)
+    findings = "finding" if count == 1 else "findings"
+    return f"Support, 0 points: {count} more likely real {findings} on measures that already score."
 
 
 def _breakdown(e: LeverEvidence) -> str:

@@ -69,13 +69,20 @@ EXPORT_COLUMNS = (
     "lever",
     "score",
     "score_breakdown",
+    "reason",
     "left_out",
     "caution",
     "finding_kind",
+    "finding_measure",
+    "finding_metric",
+    "finding_subgroup",
+    "finding_role",
     "finding_points",
     "finding_evidence",
     "finding",
 )
+# finding_role: whether the finding scores for the lever, supports the one that does (0 points), or was left out.
+SCORES, SUPPORT, LEFT_OUT = "scores", "support", "left out"
 
 
 @cache  # the same sentence on every page and export
@@ -85,7 +92,10 @@ def scoring_rule() -> str:
     return (
         f"Each finding that is likely real adds points ({points}); a large finding (at least twice the "
         f"smallest difference the report calls out, or an SQR rating of {VERY_LOW_SQR_RATING:g} or lower) "
-        "counts double. A lever's score is the sum over the findings on the measures that bear on it. A difference within normal "
+        "counts double. Each measure scores once per lever, with its strongest likely real finding; its other "
+        "findings are listed under it as support, with 0 points. The family survey, the educator survey and the "
+        "School Quality Review are one measure each, with their topics or domains; any other figure is one "
+        "measure with all its groups. A lever's score is the sum over its measures. A difference within normal "
         "variation, one about a small group, or one with no range to judge it scores nothing: each lever "
         "says how many it left out."
     )
@@ -325,6 +335,15 @@ class PriorityLevers:
         return [csv_path, md_path]
 
 
+def lever_findings(e: LeverEvidence) -> list[tuple[str, Finding]]:
+    """(role, finding) in the order the exports list them: each scoring finding followed by its support,
+    then the findings left out."""
+    listed = []
+    for f in e.findings:
+        listed += [(SCORES, f)] + [(SUPPORT, s) for s in e.support_of(f)]
+    return listed + [(LEFT_OUT, f) for f in e.left_out]
+
+
 def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -341,14 +360,27 @@ def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> s
             e.lever.name,
             e.score,
             texts.breakdown,
+            texts.reason or "",
             texts.left_out or "",
             texts.caution or "",
         ]
-        if not e.findings and not e.left_out:
-            writer.writerow([*common, "", "", "", ""])
-        # The findings that score, then those left out (0 points), each with its judgment.
-        for f in [*e.findings, *e.left_out]:
-            writer.writerow([*common, f.kind, f.points, f.evidence, finding_sentence(f, data.period)])
+        listed = lever_findings(e)
+        if not listed:
+            writer.writerow([*common, *[""] * (len(EXPORT_COLUMNS) - len(common))])
+        for role, f in listed:
+            writer.writerow(
+                [
+                    *common,
+                    f.kind,
+                    f.measure,
+                    f.metric,
+                    f.subgroup,
+                    role,
+                    f.points,
+                    f.evidence,
+                    finding_sentence(f, data.period),
+                ]
+            )
     return out.getvalue()
 
 
@@ -374,14 +406,19 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
             "",
             e.lever.description,
             "",
-            f"Score: {texts.breakdown}",
-            "",
         ]
+        if texts.reason:
+            lines += [f"Why: {texts.reason}", ""]
+        lines += [f"Score: {texts.breakdown}", ""]
+        if texts.support:
+            lines += [texts.support, ""]
         if texts.left_out:
             lines += [texts.left_out, ""]
         if texts.caution:
             lines += [f"Caution: {texts.caution}", ""]
-        lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
+        for f in e.findings:
+            lines.append(f"- {finding_sentence(f, data.period)} ({f.points} point{'s' if f.points != 1 else ''})")
+            lines += [f"  - Support, 0 points: {finding_sentence(s, data.period)}" for s in e.support_of(f)]
         if e.findings:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
