@@ -24,6 +24,7 @@ from sezp_roadmap import signals
 from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.config import Settings
 from sezp_roadmap.levers import LeverEvidence
+from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.catalogue import Catalogue
 from sezp_roadmap.reporting.context import Cell, MetricInfo, PeriodData
@@ -38,9 +39,13 @@ LEVERS_SHOWN = 2
 HELP_SHOWN = 3
 
 
+# The summaries' folder in a period's folder, beside the school reports: <school_year>/<period>/family/.
+FOLDER = "family"
+
+
 def page_name(school_id: str, language: str) -> str:
-    """The summary's file name beside the school's report: 'A-family-es.html'."""
-    return f"{school_id}-family-{language}.html"
+    """A summary's file name in the period's family/ folder: 'A-es.html'."""
+    return f"{school_id}-{language}.html"
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ class FamilySummaries:
         self.catalogues = catalogues
         self.ranked = ranked
         self.measures = chosen_measures(data, settings.assessments)
+        self.own_minimums = own_minimums(settings)
         period_row = data.period_row
         self.complete = bool(period_row.get("is_complete", True))
 
@@ -141,17 +147,13 @@ class FamilySummaries:
         if cell is None:
             return None
         words = self._words(catalogue, measure)
+        info = self.data.metrics[measure.metric]
         if cell.suppressed or cell.value is None:
             name = catalogue.text(f"names.{measure.key}", **words)
-            return {"figure": None, "text": catalogue.text("measures.hidden", name=name), "comparison": None}
-        info = self.data.metrics[measure.metric]
+            return {"figure": None, "text": catalogue.text(self._hidden_key(cell, info), name=name), "comparison": None}
         figure = self._number(catalogue, cell.value, info.unit)
-        extra = (
-            {"threshold": catalogue.percent(self.settings.chronic_absence_pct, 0)}
-            if measure.key.startswith("chronic")
-            else {}
-        )
-        text = catalogue.text(f"measures.{measure.key}", value=figure, **words, **extra)
+        threshold = catalogue.percent(self.settings.chronic_absence_pct, 0)
+        text = catalogue.text(f"measures.{measure.key}", value=figure, threshold=threshold, **words)
         verdict = comparison(cell, info, self.settings.min_finding_n)
         said = None
         if verdict:
@@ -159,6 +161,14 @@ class FamilySummaries:
             prior = self._number(catalogue, cell.prior_value, info.unit)
             said = catalogue.text(f"compare.{verdict}", last=last, prior=prior)
         return {"figure": figure, "text": text, "comparison": said}
+
+    def _hidden_key(self, cell: Cell, info: MetricInfo) -> str:
+        """Why a figure is not shown: too few people, or (at or above the minimum) to protect a smaller
+        group whose figure could otherwise be worked out from it (complementary suppression)."""
+        minimum = minimum_for(
+            info.id, info.population, self.settings.min_students, self.settings.min_respondents, self.own_minimums
+        )
+        return "measures.hidden_other" if cell.hidden_n is not None and cell.hidden_n >= minimum else "measures.hidden"
 
     @staticmethod
     def _number(catalogue: Catalogue, value: float, unit: str) -> str:
@@ -232,18 +242,21 @@ class FamilySummaries:
         }
 
     def write(self, school: dict, period_dir: Path, template: Template) -> list[Path]:
-        """The school's summary in every language, beside its report."""
+        """The school's summary in every language, in the period's family/ folder."""
+        folder = period_dir / FOLDER
+        folder.mkdir(exist_ok=True)
         written = []
         for catalogue in self.catalogues:
-            path = period_dir / page_name(school["school_id"], catalogue.code)
+            path = folder / page_name(school["school_id"], catalogue.code)
             path.write_text(template.render(page=self.page(school, catalogue)), encoding="utf-8")
             written.append(path)
         return written
 
 
 def links(catalogues: tuple[Catalogue, ...], school_id: str, prefix: str = "") -> list[dict]:
-    """The links to a school's summaries from another page (its report, the index): each in its own language."""
+    """The links to a school's summaries from another page (prefix: the way from it to the period's folder;
+    its report, the index), each named in its own language."""
     return [
-        {"href": prefix + page_name(school_id, c.code), "lang": c.code, "text": c.text("language.name")}
+        {"href": f"{prefix}{FOLDER}/{page_name(school_id, c.code)}", "lang": c.code, "text": c.text("language.name")}
         for c in catalogues
     ]
