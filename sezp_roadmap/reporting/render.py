@@ -1,7 +1,9 @@
 """Rendering every Roadmap report: one template for all schools, figures from the marts only.
 
 Output layout: <out>/<school_year>/<period>/<school_id>.html, a zone overview
-<out>/<school_year>/<period>/zone.html, <out>/index.html, and <out>/assets/
+<out>/<school_year>/<period>/zone.html, each school's summary for families in every
+language of reports/catalogue/ (<out>/<school_year>/<period>/family/<school_id>-<language>.html,
+reporting.family_summary), <out>/index.html, and <out>/assets/
 with plotly.js and the stylesheet, shipped once. With `self_contained`, every
 page carries its script and stylesheet instead, so it can be e-mailed alone.
 """
