@@ -73,7 +73,8 @@ def test_a_catalogue_with_other_placeholders_or_an_unknown_key_stops_the_run(tmp
     es = folder / "es.yaml"
     text = es.read_text(encoding="utf-8")
     # A translator who wrote {valor} for {value}, and added a key the reference does not have.
-    text = text.replace("fue suspendido por lo menos una vez", "fue suspendido {veces} veces")
+    text = text.replace("fueron suspendidos por lo menos una vez", "fueron suspendidos {veces} veces")
+    assert "{veces}" in text
     text += "extra:\n  key: texto\n"
     es.write_text(text, encoding="utf-8")
     with pytest.raises(InputProblem) as raised:
@@ -232,10 +233,10 @@ def test_the_page_says_each_figure_and_verdict_in_each_language(settings):
     es_lines = {s["id"]: s["lines"] for s in es["sections"]}
     assert es_lines["attendance"][0] == {
         "figure": f"91,2{NBSP}%",
-        "text": f"En un día de clases típico, el 91,2{NBSP}% de los estudiantes vino a la escuela.",
+        "text": f"En un día de clases típico, el 91,2{NBSP}% de los estudiantes vinieron a la escuela.",
         "comparison": f"Es mejor que en esta misma época del año pasado (88,0{NBSP}%).",
     }
-    assert es_lines["attendance"][1]["text"].startswith(f"El 30,0{NBSP}% de los estudiantes faltó al 10{NBSP}%")
+    assert es_lines["attendance"][1]["text"].startswith(f"El 30,0{NBSP}% de los estudiantes faltaron al 10{NBSP}%")
     # The areas: the two that score, in the ranking's order; a zone's own lever keeps its settings' words.
     assert [a["name"] for a in en["levers"]["areas"]] == ["Coming to school every day", "Our own lever"]
     assert en["levers"]["areas"][1]["about"] == "The zone's own description."
