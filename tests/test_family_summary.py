@@ -98,6 +98,28 @@ def test_a_third_language_is_a_file(tmp_path):
     assert [c.code for c in load_all(folder)] == ["en", "es", "pt"]
 
 
+def test_a_build_with_a_broken_catalogue_stops_and_publishes_nothing(tiny_build, capsys, monkeypatch):
+    """The catalogues are checked before any page is written: the build fails, naming the file and the key,
+    and the reports published before stay as they were."""
+    from sezp_roadmap.cli import main
+
+    folder = _copy_catalogues(tiny_build)
+    es = folder / "es.yaml"
+    es.write_text(
+        re.sub(r"^  survey: .*\n(    .*\n)*", "", es.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8"
+    )
+    monkeypatch.setattr(catalogue, "CATALOGUE_DIR", folder)
+    before = {p: p.read_bytes() for p in (tiny_build / "out").rglob("*.html")}
+    assert any(p.parent.name == FOLDER for p in before)
+    args = ["--data", str(tiny_build / "landing"), "--warehouse", str(tiny_build / "wh.duckdb")]
+    code = main(["build", *args, "--reports", str(tiny_build / "out")])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "catalogue/es.yaml, column 'help.survey': the key is missing (en.yaml has it)" in err
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in (tiny_build / "out").rglob("*.html")} == before
+
+
 def test_a_text_without_a_value_for_its_placeholder_names_the_key():
     en = load("en")
     with pytest.raises(KeyError, match="measures.attendance_rate"):

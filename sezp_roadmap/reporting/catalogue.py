@@ -148,23 +148,29 @@ class _Strict(dict):
         raise KeyError(f"catalogue text '{self.key}' needs a value for {{{name}}}")
 
 
-def languages(folder: Path = CATALOGUE_DIR) -> tuple[str, ...]:
-    """The language codes of the catalogues in the folder, the reference first."""
+def languages(folder: Path | None = None) -> tuple[str, ...]:
+    """The language codes of the catalogues in the folder (CATALOGUE_DIR by default), the reference first."""
+    folder = folder or CATALOGUE_DIR
     codes = sorted(p.stem for p in folder.glob("*.yaml"))
     if REFERENCE not in codes:
         raise _problem(f"{folder.name}/", f"{REFERENCE}.yaml", "the reference catalogue is missing")
     return (REFERENCE, *(c for c in codes if c != REFERENCE))
 
 
-def load(code: str, folder: Path = CATALOGUE_DIR) -> Catalogue:
+def load(code: str, folder: Path | None = None) -> Catalogue:
     """One language's catalogue, checked against the reference (InputProblem naming the file and key if not)."""
+    folder = folder or CATALOGUE_DIR
     entries = read_entries(folder / f"{code}.yaml")
     if code != REFERENCE:
         check_against(entries, read_entries(folder / f"{REFERENCE}.yaml"), f"{folder.name}/{code}.yaml")
     return Catalogue(code, entries)
 
 
-@cache
-def load_all(folder: Path = CATALOGUE_DIR) -> tuple[Catalogue, ...]:
-    """Every language's catalogue, the reference first; read and checked once per process."""
+def load_all(folder: Path | None = None) -> tuple[Catalogue, ...]:
+    """Every language's catalogue in the folder (CATALOGUE_DIR by default), the reference first."""
+    return _load_all(folder or CATALOGUE_DIR)
+
+
+@cache  # read and checked once per process: every period's renderer asks for them
+def _load_all(folder: Path) -> tuple[Catalogue, ...]:
     return tuple(load(code, folder) for code in languages(folder))
