@@ -41,6 +41,8 @@ def _flatten(tree: object, prefix: str, out: dict[str, object], where: str) -> N
             raise _problem(where, prefix, "not a list of the right length", tree, f"{LISTS[prefix]} texts")
         out[prefix] = tuple(tree)
         return
+    if isinstance(tree, int) and not isinstance(tree, bool):
+        tree = str(tree)  # a number setting (min_grouping_digits) written without quotes
     if not isinstance(tree, str) or not tree.strip():
         raise _problem(where, prefix, "not a text", tree, "a non-empty text")
     out[prefix] = tree
