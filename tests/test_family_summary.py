@@ -233,7 +233,7 @@ def test_the_page_says_each_figure_and_verdict_in_each_language(settings):
         (
             "30.0%",
             "30.0% of students missed 10% or more of their school days. This is called chronic absence.",
-            "That is about the same as at this point last year (29.0%).",
+            "At this point last year: 29.0%. The difference could be chance.",
         ),
     ]
     # Hidden figures: no number, and the reason that is true for each (too few; a smaller group's protection).

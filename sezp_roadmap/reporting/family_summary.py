@@ -100,8 +100,10 @@ def comparison(cell: Cell, info: MetricInfo, min_finding_n: int) -> str | None:
     """'better', 'worse', 'same' or 'too_few' against last year; None when there is nothing to say.
 
     Better or worse only for a likely real change (sezp_roadmap.signals, as the
-    school's report reads it); a change within normal variation reads "about the
-    same"; a measure without a range, or without a direction, is not compared.
+    school's report reads it); beside a change within normal variation, last
+    year's figure with "the difference could be chance" (a change of several
+    points called "about the same" would read as false to a family); a measure
+    without a range, or without a direction, is not compared.
     """
     if cell.suppressed or cell.prior_value is None or cell.change is None or info.higher_is_better is None:
         return None
@@ -157,9 +159,12 @@ class FamilySummaries:
         verdict = comparison(cell, info, self.settings.min_finding_n)
         said = None
         if verdict:
-            last = catalogue.text(f"compare.last_{self.data.period}")
-            prior = self._number(catalogue, cell.prior_value, info.unit)
-            said = catalogue.text(f"compare.{verdict}", last=last, prior=prior)
+            said = catalogue.text(
+                f"compare.{verdict}",
+                last=catalogue.text(f"compare.last_{self.data.period}"),
+                last_heading=catalogue.text(f"compare.heading_{self.data.period}"),
+                prior=self._number(catalogue, cell.prior_value, info.unit),
+            )
         return {"figure": figure, "text": text, "comparison": said}
 
     def _hidden_key(self, cell: Cell, info: MetricInfo) -> str:
