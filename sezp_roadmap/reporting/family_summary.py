@@ -54,10 +54,10 @@ class Measure:
 
     key: str
     metric: str
-    words: dict[str, str] = field(
-        default_factory=dict
-    )  # catalogue keys of the placeholders: {'subject': 'subjects.ela'}
-    fallback: dict[str, str] = field(default_factory=dict)  # the text when the catalogue has no such key
+    # The catalogue keys of the placeholders ({'subject': 'subjects.ela'}), and the text of each
+    # when the catalogue has no such key (the assessment's label from the settings).
+    words: dict[str, str] = field(default_factory=dict)
+    fallback: dict[str, str] = field(default_factory=dict)
 
 
 def _safety_metric(data: PeriodData) -> str | None:
