@@ -1,7 +1,9 @@
 """Rendering every Roadmap report: one template for all schools, figures from the marts only.
 
 Output layout: <out>/<school_year>/<period>/<school_id>.html, a zone overview
-<out>/<school_year>/<period>/zone.html, <out>/index.html, and <out>/assets/
+<out>/<school_year>/<period>/zone.html, each school's summary for families in every
+language of reports/catalogue/ (<out>/<school_year>/<period>/family/<school_id>-<language>.html,
+reporting.family_summary), <out>/index.html, and <out>/assets/
 with plotly.js and the stylesheet, shipped once. With `self_contained`, every
 page carries its script and stylesheet instead, so it can be e-mailed alone.
 """
@@ -30,7 +32,7 @@ from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.periods import school_year_label
-from sezp_roadmap.reporting import academics, sentences, zone_overview
+from sezp_roadmap.reporting import academics, catalogue, family_summary, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
@@ -156,7 +158,14 @@ def _index_entry(school_year: int, period: str, label: str, schools: list[dict])
         "school_year": school_year,
         "period": period,
         "label": label,
-        "links": [{"href": f"{school_year}/{period}/{s['school_id']}.html", "school": s} for s in schools],
+        "links": [
+            {
+                "href": f"{school_year}/{period}/{s['school_id']}.html",
+                "school": s,
+                "family": family_summary.links(catalogue.load_all(), s["school_id"], f"{school_year}/{period}/"),
+            }
+            for s in schools
+        ],
         "zone_href": f"{school_year}/{period}/{ZONE_PAGE}",
     }
 
@@ -225,6 +234,8 @@ class PeriodRenderer:
         self.school_template = env.get_template("school.html.j2")
         self.zone_template = env.get_template("zone.html.j2")
         self.notes_template = env.get_template("_period_notes.html.j2")
+        self.family_template = env.get_template("family.html.j2")
+        self.catalogues = catalogue.load_all()
         self.catalog = load_catalog(con)
         self.state_figures = StateFigures.load(con)
         self.extracts = _extracts_used(con)
@@ -275,6 +286,7 @@ class PeriodRenderer:
         }
         pages = PeriodPages(school_year, period, label, [], [])
         levers = PriorityLevers(self.con, data, settings, self.year_targets)
+        family = family_summary.FamilySummaries(data, settings, self.catalogues, levers.ranked)
         for position in range(share.index, len(data.schools), share.of):
             school = data.schools[position]
             path = period_dir / f"{school['school_id']}.html"
@@ -282,9 +294,11 @@ class PeriodRenderer:
                 **common,
                 **levers.context(school["school_id"]),
                 "state": self.state_figures.for_page(sections, school["school_id"]),
+                "family_pages": family_summary.links(self.catalogues, school["school_id"]),
             }
             path.write_text(_school_page(self.school_template, data, sections, school, page_common), encoding="utf-8")
             levers.write_exports(school, period_dir)
+            family.write(school, period_dir, self.family_template)
             pages.written.append((position, path))
             pages.schools.append((position, school))
         if share.index == 0:
@@ -392,6 +406,8 @@ def _write_reports(
     self_contained: bool,
     periods: list[tuple[int, str]] | None,
 ) -> list[Path]:
+    # A catalogue that lacks a text stops the run here, before any page is written.
+    catalogue.load_all()
     out_dir.mkdir(parents=True, exist_ok=True)
     if not self_contained:
         write_assets(out_dir)
