@@ -6,6 +6,7 @@ import argparse
 import subprocess
 import sys
 from importlib import metadata
+from pathlib import Path
 
 import pytest
 
@@ -42,9 +43,8 @@ def test_no_arguments_prints_the_help_on_stdout(capsys):
 
 
 def test_the_installed_command_with_no_arguments():
-    done = subprocess.run(
-        [sys.executable, "-m", "sezp_roadmap.cli"], capture_output=True, text=True, timeout=60, check=False
-    )
+    command = Path(sys.executable).with_name("sezp-roadmap")  # the console script the install puts beside python
+    done = subprocess.run([str(command)], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
     assert done.stdout.startswith("usage: sezp-roadmap") and done.stderr == ""
 
