@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import duckdb
 import pytest
 
 from sezp_roadmap import sql_shell
 from sezp_roadmap.cli import main
+from sezp_roadmap.paths import PROJECT_ROOT
 
 
 @pytest.fixture
@@ -90,3 +93,23 @@ def test_a_query_and_a_file_together_is_a_usage_error(warehouse, tmp_path, capsy
         main(["sql", "--warehouse", str(warehouse), "--file", str(tmp_path / "q.sql"), "select 1"])
     assert exit_.value.code == 2
     assert "give a query or --file, not both" in capsys.readouterr().err
+
+
+def test_make_sql_runs_a_query_and_a_file(warehouse, tmp_path):
+    """`make sql` is the same command; skipped where make would first have to (re)install the environment."""
+    if shutil.which("make") is None or subprocess.run(["make", "-q", "install"], cwd=PROJECT_ROOT).returncode != 0:
+        pytest.skip("make, or an installed .venv, is not there")
+    queries = tmp_path / "q.sql"
+    queries.write_text("select count(*) as schools from marts.metric_values;\n")
+    for extra in ([f"FILE={queries}"], ["Q=select 'it''s' as quoted"]):
+        done = subprocess.run(
+            ["make", "-s", "sql", f"WAREHOUSE={warehouse}", *extra],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.endswith("(1 row)\n")
+    assert "it's" in done.stdout
