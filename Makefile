@@ -9,8 +9,10 @@ UV_VERSION := 0.13.9
 DATA      ?= data_samples/sample_zone
 WAREHOUSE ?= warehouse/roadmap.duckdb
 REPORTS   ?= reports/output
+DEV_HOME  ?= $(CURDIR)/dagster_home
+DEV_PORT  ?= 3000
 
-.PHONY: demo test test-bench lint format install install-test dev bench sample clean
+.PHONY: demo test test-bench lint format install install-test dev sql bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,9 +57,14 @@ format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/sqlfluff fix sql --processes 2
 
-## The Dagster UI on http://127.0.0.1:3000 with every asset and its lineage.
+## The Dagster UI on http://127.0.0.1:3000 (DEV_PORT; run history in DEV_HOME) with every asset and its lineage; Ctrl-C stops
+## it and every process it started (sezp_roadmap/dev_server.py; exec, so make's signals reach it).
 dev: install
-	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev
+	DAGSTER_HOME=$(DEV_HOME) exec $(BIN)/python -m sezp_roadmap.dev_server -p $(DEV_PORT)
+
+## Query the published warehouse read-only: an interactive shell, or Q='select ...' / FILE=sql/examples/x.sql.
+sql: install
+	$(BIN)/sezp-roadmap sql --warehouse $(WAREHOUSE) $(if $(FILE),--file "$$FILE") $(if $(Q),"$$Q")
 
 ## Time the pipeline at the sample, district and state sizes; writes benchmarks/results.md
 ## (generated data is cached under build/bench/; the state size takes several minutes).

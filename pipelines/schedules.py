@@ -2,6 +2,11 @@
 
 Cron strings and the time zone come from the settings (`schedules:` in
 defaults.yaml), so a zone moves them without touching code.
+
+Every schedule is on from the start (RUNNING): the publications are what the
+service is for, so a daemon that starts runs them without anyone remembering
+to switch them on. Turned off in the UI or with `dagster schedule stop`, a
+schedule stays off: that choice is kept in the instance, not here.
 """
 
 import datetime as dt
@@ -27,24 +32,26 @@ def _requests(
     ]
 
 
+ON_FROM_THE_START = dg.DefaultScheduleStatus.RUNNING
+
+
 def build_schedules(job, settings: Settings) -> list[dg.ScheduleDefinition]:
     config = settings.raw["schedules"]
     timezone = config["timezone"]
+    common = {"execution_timezone": timezone, "job": job, "default_status": ON_FROM_THE_START}
 
-    @dg.schedule(name="nightly_refresh", cron_schedule=config["nightly"], execution_timezone=timezone, job=job)
+    @dg.schedule(name="nightly_refresh", cron_schedule=config["nightly"], **common)
     def nightly_refresh(context: dg.ScheduleEvaluationContext):
         """Every school night: this school year's figures to date (and mid-year while corrections arrive)."""
         day = context.scheduled_execution_time.date()
         return _requests(context, refresh.nightly_partitions(day, settings), "nightly")
 
-    @dg.schedule(name="mid_year_publication", cron_schedule=config["mid_year"], execution_timezone=timezone, job=job)
+    @dg.schedule(name="mid_year_publication", cron_schedule=config["mid_year"], **common)
     def mid_year_publication(context: dg.ScheduleEvaluationContext):
         """In January: the mid-year Roadmap the TLTs read to choose their priority levers."""
         return _requests(context, [refresh.mid_year_partition(context.scheduled_execution_time.date())], "mid-year")
 
-    @dg.schedule(
-        name="end_of_year_publication", cron_schedule=config["end_of_year"], execution_timezone=timezone, job=job
-    )
+    @dg.schedule(name="end_of_year_publication", cron_schedule=config["end_of_year"], **common)
     def end_of_year_publication(context: dg.ScheduleEvaluationContext):
         """In the summer: the final Roadmap of the school year that ended on June 30."""
         return _requests(

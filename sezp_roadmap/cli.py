@@ -1,4 +1,4 @@
-"""Command line: `sezp-roadmap build` and `sezp-roadmap sample`.
+"""Command line: `sezp-roadmap build`, `sezp-roadmap sql` and `sezp-roadmap sample`.
 
 `build` is a thin front over materializing the Dagster assets in process
 (pipelines.runner); it is the one place the library reaches into `pipelines`,
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 from sezp_roadmap import paths as default
@@ -70,12 +71,60 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sezp-roadmap", description="Roadmap for Equitable Student Outcomes.")
-    sub = p.add_subparsers(dest="command", required=True)
+def _sql(args: argparse.Namespace) -> int:
+    from sezp_roadmap import sql_shell  # noqa: PLC0415 (only this subcommand needs it)
 
-    b = sub.add_parser("build", help="ingest the extracts in a folder, compute the metrics, publish the reports")
-    b.add_argument("--data", type=Path, required=True, help="landing folder with the extract CSV files")
+    return sql_shell.main(args.warehouse, args.query, args.file, args.max_rows)
+
+
+def landing_folder(text: str) -> Path:
+    """--data: a folder that exists (a file, such as one extract, is the usual slip)."""
+    path = Path(text)
+    if path.is_file():
+        raise argparse.ArgumentTypeError(
+            f"{text} is a file; --data takes the landing folder that holds the extract files "
+            f"(for example {path.resolve().parent})"
+        )
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text}: there is no folder here; --data takes the landing folder")
+    return path
+
+
+def version() -> str:
+    """The installed package's version (pyproject.toml), as pip and the lock files know it."""
+    try:
+        return metadata.version("sezp-roadmap")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed: run make install)"
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text}: give a whole number of 1 or more")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="sezp-roadmap",
+        description="Roadmap for Equitable Student Outcomes: build the reports from a folder of extracts, "
+        "query the published warehouse, or write a synthetic sample zone.",
+        epilog="Run `sezp-roadmap <command> --help` for a command's options.",
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {version()}", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", title="commands", metavar="<command>", help="what to do:")
+
+    b = sub.add_parser(
+        "build",
+        help="ingest the extracts in a folder, compute the metrics, publish the reports",
+        description="Ingest and check the extracts of a landing folder, compute the metrics and publish the "
+        "warehouse and reports; a failed run publishes nothing.",
+    )
+    b.add_argument("--data", type=landing_folder, required=True, help="landing folder with the extract CSV files")
     b.add_argument(
         "--warehouse",
         type=Path,
@@ -97,9 +146,38 @@ def parser() -> argparse.ArgumentParser:
     )
     b.set_defaults(func=_build)
 
-    s = sub.add_parser("sample", help="write a synthetic zone in the canonical extract format")
+    q = sub.add_parser(
+        "sql",
+        help="query the published warehouse read-only (a query, a file, or an interactive shell)",
+        description="Run SQL on the published warehouse through a read-only DuckDB connection and print the "
+        "rows as a table. With neither a query nor --file, read statements ended by ';' from the keyboard "
+        "(or from standard input).",
+    )
+    q.add_argument("query", nargs="?", help="the SQL to run (quote it); several statements may be separated by ';'")
+    q.add_argument("-f", "--file", type=Path, help="a file of SQL to run instead, such as sql/examples/*.sql")
+    q.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(default.warehouse()),
+        help=f"DuckDB warehouse file (default: {default.WAREHOUSE}, or $SEZP_WAREHOUSE)",
+    )
+    q.add_argument(
+        "--max-rows",
+        type=_positive,
+        default=100,
+        help="rows printed per query; the rest are counted (default: 100)",
+    )
+    q.set_defaults(func=_sql)
+
+    s = sub.add_parser(
+        "sample",
+        help="write a synthetic zone in the canonical extract format",
+        description="Write a synthetic zone (schools, students, every extract) in the canonical extract format.",
+    )
     s.add_argument("--out", type=Path, required=True, help="folder to write the extracts to")
-    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument(
+        "--seed", type=int, default=2026, help="random seed; the same seed writes the same files (default: 2026)"
+    )
     s.add_argument(
         "--scale",
         choices=sorted(SAMPLE_SCALES),
@@ -113,8 +191,18 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+# No command is a usage error, as argparse treats one (exit 2), but it answers with the whole help, on stdout.
+NO_COMMAND = 2
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command is None:
+        p.print_help(sys.stdout)
+        return NO_COMMAND
+    if args.command == "sql" and args.query is not None and args.file is not None:
+        p.error("sql: give a query or --file, not both")
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# The one registry of a target's status words: every page (school reports, the targets page, the
+# glance sentences) and the example SQL's comments use these, so one state reads the same everywhere.
 MET = "met"
 NOT_MET = "not met"
 ON_PACE = "on pace"
@@ -28,6 +30,10 @@ NOT_ON_PACE = "not on pace"
 TOO_CLOSE = "too close to call"  # the projection's range straddles the target
 HIDDEN = "cannot be checked"  # the actual is suppressed for privacy
 NO_DATA = "no result yet"  # no published figure for the cell
+STATUSES = (MET, NOT_MET, ON_PACE, NOT_ON_PACE, TOO_CLOSE, HIDDEN, NO_DATA)
+# The glance's mark: a target reached (or on its way), or not.
+REACHED = frozenset({MET, ON_PACE})
+MISSED = frozenset({NOT_MET, NOT_ON_PACE})
 # Float noise below this is equality (values are sums of whole days and students).
 TOLERANCE = 1e-9
 
@@ -106,3 +112,8 @@ def on_pace(
     else:
         status = TOO_CLOSE
     return Pace(status, projected, movement, low, high)
+
+
+def css_class(status: str) -> str:
+    """'not on pace' → 'not-on-pace', the class the stylesheet colours a status by."""
+    return status.replace(" ", "-")

@@ -96,6 +96,22 @@ def built_zone_without_discipline(tmp_path_factory) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def built_sample_zone(tmp_path_factory) -> Path:
+    """The bundled sample zone (data_samples/sample_zone, read in place) built into wh.duckdb and out/; read-only.
+
+    About 30 s: for what only the real zone shows (every example query answering, every page of 13 schools).
+    """
+    from sezp_roadmap.cli import main
+    from sezp_roadmap.paths import PROJECT_ROOT
+
+    root = tmp_path_factory.mktemp("built_sample_zone")
+    data = PROJECT_ROOT / "data_samples" / "sample_zone"
+    args = ["--data", str(data), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
+    assert main(["build", *args]) == 0
+    return root
+
+
 @pytest.fixture
 def tiny_build(built_tiny_zone, tmp_path, capsys) -> Path:
     """A copy of the built tiny zone in tmp_path, to change and build again (its first build's output is not captured)."""

@@ -1,13 +1,20 @@
-"""The analysts' example queries run against a built warehouse, and the data dictionary covers every published column."""
+"""The analysts' example queries run against a built warehouse (a tiny one with hand-computed answers, and the
+bundled sample zone, whose pages they must agree with), and the data dictionary covers every published column."""
 
+import html
 import re
 from pathlib import Path
 
+import duckdb
 import pytest
 
 import tests.test_comparisons as comparisons_zone
+from sezp_roadmap import periods
+from sezp_roadmap import targets as target_rules
+from sezp_roadmap.config import load_settings
 from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
+from sezp_roadmap.reporting.formatting import subgroup_label
 from tests.tinyzone import settings
 
 EXAMPLES = sorted((PROJECT_ROOT / "sql" / "examples").glob("*.sql"))
@@ -85,3 +92,91 @@ def test_data_dictionary_covers_every_published_column(built):
         assert table in documented, f"{table} is not in docs/data-dictionary.md"
         assert columns - documented[table] == set(), f"{table}: undocumented columns"
         assert documented[table] - columns == set(), f"{table}: documented columns that do not exist"
+
+
+# -- on the bundled sample zone: a school year under way (data through January 16, 2026) ----------------------
+
+
+def _text(fragment: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+
+
+def targets_page_statuses(page: Path) -> dict[tuple[str, str, str, str], str]:
+    """{(school_id, period words, measure, students): status} of a targets page's table."""
+    statuses = {}
+    for school_id, row in re.findall(r'<tr data-school="([^"]+)"[^>]*>(.*?)</tr>', page.read_text(), flags=re.S):
+        cells = [_text(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, flags=re.S)]
+        _school, period, measure, students, _target, _result, status, _how = cells
+        statuses[(school_id, period, measure, students)] = status
+    return statuses
+
+
+def glance_sentences(page: Path) -> dict[str, str]:
+    """{metric: sentence} of a school page's "At a glance" list (all students)."""
+    found = re.findall(r'<li class="status-[^"]*" data-cell="([^"|]+)\|all">(.*?)</li>', page.read_text(), flags=re.S)
+    return {metric: _text(body) for metric, body in found}
+
+
+@pytest.fixture(scope="module")
+def sample(built_sample_zone):
+    con = duckdb.connect(str(built_sample_zone / "wh.duckdb"), read_only=True)
+    yield con, built_sample_zone / "out"
+    con.close()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_answers_on_the_sample_zone(sample, path):
+    con, _ = sample
+    assert run(con, path), f"{path.name} returns no rows on the sample zone"
+
+
+def test_the_examples_read_the_latest_finished_period_while_the_year_runs(sample):
+    con, _ = sample
+    # The sample zone's school year 2026 runs: its end of year is to date, its mid-year is finished.
+    assert con.execute(
+        "select is_complete from meta.periods where school_year = 2026 and period = 'end_of_year'"
+    ).fetchone() == (False,)
+    missed = run(con, PROJECT_ROOT / "sql/examples/targets_not_met.sql")
+    assert {(r["school_year"], r["period"]) for r in missed} == {(2026, "mid_year")}
+
+
+def test_targets_not_met_are_the_ones_the_targets_page_calls_not_met(sample):
+    con, reports = sample
+    page = targets_page_statuses(reports / "2026" / "targets.html")
+    listed = {
+        (r["school_id"], periods.label(r["period"]), r["label"], subgroup_label(r["subgroup"]))
+        for r in run(con, PROJECT_ROOT / "sql/examples/targets_not_met.sql")
+    }
+    assert {page[key] for key in listed} == {target_rules.NOT_MET}
+    mid_year = periods.label("mid_year")
+    assert {key for key, status in page.items() if status == target_rules.NOT_MET and key[1] == mid_year} == listed
+    # The running year's end-of-year targets are judged on pace, never "not met" before the year is over.
+    end_of_year = {status for key, status in page.items() if key[1] == periods.label("end_of_year")}
+    assert end_of_year and target_rules.NOT_MET not in end_of_year
+    assert end_of_year <= {target_rules.ON_PACE, target_rules.NOT_ON_PACE, target_rules.TOO_CLOSE, target_rules.HIDDEN}
+
+
+def test_clear_changes_are_the_ones_the_school_pages_call_likely_real(sample, built_sample_zone):
+    con, reports = sample
+    settings = load_settings(None, PROJECT_ROOT / "data_samples" / "sample_zone")
+    changes = run(con, PROJECT_ROOT / "sql/examples/clear_changes.sql")
+    assert changes and all(r["last_year"] is not None for r in changes)
+    all_students: dict[str, dict[str, dict]] = {}
+    for r in changes:
+        if r["subgroup"] == "all":
+            all_students.setdefault(r["school_id"], {})[r["label"]] = r
+    labels = dict(con.execute("select metric, label from marts.metric_catalog").fetchall())
+    checked = 0
+    for page in sorted((reports / "2026" / "mid_year").glob("S*.html")):
+        listed = all_students.get(page.stem, {})
+        for metric, sentence in glance_sentences(page).items():
+            if metric not in labels or " last mid-year" not in sentence:
+                continue  # last spring's state test leads the glance, with no change of its own
+            row = listed.get(labels[metric])
+            says_real = re.search(r"from last mid-year: (better|worse), likely real", sentence)
+            if row is not None and row["n"] >= settings.min_finding_n:
+                assert says_real and says_real.group(1) == row["reading"], (page.name, sentence, row)
+                checked += 1
+            elif row is None:
+                assert says_real is None, (page.name, sentence)
+    assert checked > 0

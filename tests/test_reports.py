@@ -196,7 +196,7 @@ def test_glance_sentence_says_change_zone_and_target_in_words():
     assert glance_sentence(CHRONIC, cell, "mid_year", 10, 30) == (
         "Chronic absence 31.2%, down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points); "
         "zone 28.0% (the difference from the rest of the zone is within normal variation); "
-        "target 30.0% not yet met: 6 fewer chronically absent students would meet it."
+        "target 30.0% not met: 6 fewer chronically absent students would meet it."
     )
 
 
@@ -579,7 +579,7 @@ def test_first_screen_carries_change_zone_and_target_sentences(zone):
     assert re.search(
         r"Chronic absence \d+\.\d%, about the same as last mid-year: a change this size is within normal "
         r"variation for 60 students \(range −\d+\.\d to \+\d+\.\d points\); zone \d+\.\d% \(the "
-        r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not yet met)",
+        r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not met)",
         glance,
     )
     assert "Synthetic sample data" in html

@@ -92,7 +92,14 @@ def _interim_block(sections: Sections, school_id: str, assessment: Assessment) -
         if cell is not None:
             info = sections.info(metric)
             said.append(
-                sentences.glance_sentence(info, cell, data.period, sections._min_for(info), sections.min_finding_n)
+                sentences.glance_sentence(
+                    info,
+                    cell,
+                    data.period,
+                    sections._min_for(info),
+                    sections.min_finding_n,
+                    sections.judged(school_id, metric),
+                )
             )
     if administration == "fall":
         said.append("Growth is measured from fall to the next administration: none yet this year.")

@@ -190,7 +190,8 @@ class PeriodData:
     schools: list[dict]
     cells: dict[tuple[str, str, str], Cell]
     metrics: dict[str, MetricInfo]
-    enrollment: dict[str, int]
+    # {school: {"enrolled": n, "attending": n}} (sql/pages/enrollment.sql); either may be None.
+    enrollment: dict[str, dict]
     monthly_attendance: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
     absence_bands: dict[str, list[dict]] = field(default_factory=dict)
     monthly_discipline: dict[str, dict[int, list[dict]]] = field(default_factory=dict)
@@ -286,7 +287,7 @@ def load_period(
         schools=query(con, "pages/schools", params),
         cells=cells,
         metrics={m: describe(m, catalog) for m in metric_ids},
-        enrollment={r["school_id"]: r["students"] for r in query(con, "pages/enrollment", params)},
+        enrollment={r["school_id"]: r for r in query(con, "pages/enrollment", params)},
     )
     data.monthly_attendance = _by_school_and_year(query(con, "pages/period_monthly_attendance", params))
     bands: dict[str, list[dict]] = defaultdict(list)

@@ -124,7 +124,7 @@ def finding_sentence(f: Finding, period: str) -> str:
         elif f.difference is not None:
             rest = f"{format_difference(f.difference, unit)} to go"
         else:
-            rest = "not yet met"
+            rest = target_rules.NOT_MET
         return (
             f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
             f"{format_value(f.reference, unit)}; {rest}{_who(f)}."

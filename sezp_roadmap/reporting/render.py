@@ -139,7 +139,7 @@ def _school_page(template, data: PeriodData, sections: Sections, school: dict, c
     return template.render(
         **common,
         school=school,
-        header=sections.header(school_id),
+        header=sections.header(school_id, common["settings"].min_membership_days),
         glance=glance,
         targets=sections.targets(school_id),
         academics=academics.blocks(sections, school_id, sections.assessments),
@@ -250,6 +250,16 @@ class PeriodRenderer:
             self._loaded = (key, load_period(self.con, period_row, self.catalog))
         return self._loaded[1]
 
+    def _running_targets(self, period_row: dict) -> dict[tuple[str, str, str], dict]:
+        """A running end of year's targets as the targets page judges them (on pace or not), by school and cell."""
+        if period_row["is_complete"] or period_row["period"] != "end_of_year":
+            return {}
+        return {
+            (t["school_id"], t["metric"], t["subgroup"]): t
+            for t in self.year_targets(period_row["school_year"])
+            if t["period"] == "end_of_year"
+        }
+
     def render(self, period_row: dict, share: Share = Share()) -> PeriodPages:
         with cycle_collection_paused():
             return self._render(period_row, share)
@@ -266,6 +276,7 @@ class PeriodRenderer:
             settings.min_finding_n,
             settings.assessments,
             metrics.own_minimums(settings),
+            running_targets=self._running_targets(period_row),
         )
         period_dir = self.job.out_dir / str(school_year) / period
         period_dir.mkdir(parents=True, exist_ok=True)
@@ -305,7 +316,7 @@ class PeriodRenderer:
             (period_dir / ZONE_PAGE).write_text(
                 self.zone_template.render(
                     **common,
-                    header=sections.header(ZONE),
+                    header=sections.header(ZONE, settings.min_membership_days),
                     state=self.state_figures.for_page(sections, ZONE),
                     overview=zone_overview.overview(data, sections),
                 ),

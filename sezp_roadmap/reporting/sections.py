@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 from sezp_roadmap import periods, signals
+from sezp_roadmap import targets as target_rules
 from sezp_roadmap.assessments import Assessment
 from sezp_roadmap.metrics import minimum_for
 from sezp_roadmap.reporting import figures, sentences
@@ -112,8 +113,12 @@ class Sections:
         min_finding_n: int,
         assessments: tuple[Assessment, ...] = (),
         own_minimums: Mapping[str, int] | None = None,
+        running_targets: Mapping[tuple[str, str, str], dict] | None = None,
     ):
         self.data = data
+        # While the period runs, its targets as the targets page judged them ({(school, metric, subgroup): row of
+        # priority_levers.year_targets}): the school page repeats that status instead of judging a figure to date.
+        self.running_targets = dict(running_targets or {})
         # The metric families with a minimum n of their own (metrics.own_minimums: the mean growth percentile's 20).
         self.own_minimums = dict(own_minimums or {})
         # The assessments of the settings, in their order: the Academics section and the glance's first figures.
@@ -179,6 +184,11 @@ class Sections:
             return words[0].upper() + words[1:] + "; a change is shown without a verdict."
         return None
 
+    def judged(self, school_id: str, metric: str, subgroup: str = "all") -> str | None:
+        """The targets page's status of a running period's target, or None (a finished period, or no target)."""
+        row = self.running_targets.get((school_id, metric, subgroup))
+        return row["status"] if row else None
+
     def present(self, metrics) -> list[str]:
         return [m for m in metrics if m in self.data.metrics]
 
@@ -194,20 +204,21 @@ class Sections:
             if cell is None:
                 continue
             info = self.info(metric)
+            judged = self.judged(school_id, metric)
             rows.append(
                 {
                     "metric": metric,
                     "label": info.label,
                     "sentence": sentences.glance_sentence(
-                        info, cell, self.data.period, self._min_for(info), self.min_finding_n
+                        info, cell, self.data.period, self._min_for(info), self.min_finding_n, judged
                     ),
                     "value": self.with_range(cell),
                     "prior": format_value(cell.prior_value, info.unit) or "—",
                     "change": self.change(cell),
                     "zone": format_value(cell.zone_value, info.unit) or "—",
-                    "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
+                    "target": sentences.target_phrase(info, cell, self._min_for(info), judged) or "no target set",
                     "description": info.description,
-                    "status": sentences.glance_status(info, cell),
+                    "status": sentences.glance_status(info, cell, judged),
                 }
             )
         return rows
@@ -221,21 +232,27 @@ class Sections:
 
     # -- targets -------------------------------------------------------------------------
     def targets(self, school_id: str) -> list[dict]:
+        """The school's targets of this period, each with its status in sezp_roadmap.targets' words.
+
+        A finished period's target is met or not met; a running period's is what the targets page says
+        (an end-of-year target on pace, not on pace or too close to call), with how it was judged.
+        """
         found = [c for c in self.data.school_cells(school_id) if c.target is not None]
         rows = []
         for c in sorted(found, key=lambda c: (c.metric, subgroup_sort_key(c.subgroup))):
             info = self.info(c.metric)
-            if c.suppressed:
-                status, distance = (
-                    "cannot be checked",
-                    hidden(info, self._min_for(info), c.hidden_n),
-                )
+            judged = self.running_targets.get((school_id, c.metric, c.subgroup))
+            distance = "—"
+            if judged is not None:
+                status, distance = judged["status"], judged["how"]
+            elif c.suppressed:
+                status, distance = target_rules.HIDDEN, hidden(info, self._min_for(info), c.hidden_n)
             elif c.target_met is None:
-                status, distance = "not yet known", "—"
+                status = target_rules.NO_DATA
             elif c.target_met:
-                status, distance = "met", "—"
+                status = target_rules.MET
             else:
-                status = "not yet met"
+                status = target_rules.NOT_MET
                 distance = format_difference(c.target_gap, info.unit) if c.target_gap is not None else "—"
                 if c.target_gap_students:
                     who = sentences.TARGET_STUDENTS.get(info.family, "more students")
@@ -698,17 +715,33 @@ class Sections:
         """The school's data-quality findings in words a reader of the report knows (not the rules' ids)."""
         return [{**f, **in_words(f), "rows_text": _rows_text(f)} for f in self.data.findings.get(school_id, [])]
 
-    def header(self, school_id: str) -> dict:
-        students = self.data.enrollment.get(school_id)
-        if students is None:
-            enrolled = "—"
-        elif students < self.min_students:
-            enrolled = fewer_than(self.min_students)
-        else:
-            enrolled = f"{students:,} students"
+    def _students(self, n: int) -> str:
+        return fewer_than(self.min_students) if n < self.min_students else f"{n:,} students"
+
+    def enrolled(self, school_id: str, min_membership_days: int) -> str:
+        """'963 students enrolled; 947 of them 20 days or more, whom the attendance figures count'.
+
+        The figures' n differ by population (docs/metrics.md): discipline counts every enrolled student,
+        attendance only those enrolled the minimum days; the header names both so neither number puzzles.
+        """
+        counts = self.data.enrollment.get(school_id) or {}
+        enrolled, attending = counts.get("enrolled"), counts.get("attending")
+        attendance_rule = f"enrolled {min_membership_days} days or more"
+        if enrolled is None and attending is None:
+            return "—"
+        if enrolled is None:
+            return f"{self._students(attending)} {attendance_rule} (those the attendance figures count)"
+        if attending is None or attending == enrolled:
+            return f"{self._students(enrolled)} enrolled"
+        return (
+            f"{self._students(enrolled)} enrolled; the attendance figures count "
+            f"{'the ' if attending >= self.min_students else ''}{self._students(attending)} {attendance_rule}"
+        )
+
+    def header(self, school_id: str, min_membership_days: int) -> dict:
         row = self.data.period_row
         return {
-            "enrolled": enrolled,
+            "enrolled": self.enrolled(school_id, min_membership_days),
             "data_through": long_date(row["data_through"]),
             "start": long_date(row["start_date"]),
             "end": long_date(row["end_date"]),

@@ -12,6 +12,7 @@ not a finding". The decisions are sezp_roadmap.signals'; only the words are here
 from __future__ import annotations
 
 from sezp_roadmap import periods, signals, subgroups
+from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import fewer_than, format_difference, format_value, subgroup_label
 
@@ -177,46 +178,58 @@ def zone_phrase(info: MetricInfo, cell: Cell, min_finding_n: int) -> str | None:
     return zone
 
 
-def target_phrase(info: MetricInfo, cell: Cell, min_count: int) -> str | None:
-    """The target status in words, or None where the TLT set no target."""
+def target_phrase(info: MetricInfo, cell: Cell, min_count: int, judged: str | None = None) -> str | None:
+    """The target status in words (sezp_roadmap.targets' words), or None where the TLT set no target.
+
+    judged: the status the targets page gives an end-of-year target while the year runs (on pace, ...),
+    which the school page repeats rather than judging the figure to date against the year's target.
+    """
     if cell.target is None:
         return None
     target = format_value(cell.target, info.unit)
+    if judged is not None:
+        return f"target {target} {judged} (judged from the mid-year figure)"
     if cell.suppressed:
-        return f"target {target} cannot be checked ({fewer_than(min_count, info.population)})"
+        return f"target {target} {target_rules.HIDDEN} ({fewer_than(min_count, info.population)})"
     if cell.target_met is None:
         return f"target {target}"
     if cell.target_met:
-        return f"target {target} met"
+        return f"target {target} {target_rules.MET}"
+    missed = f"target {target} {target_rules.NOT_MET}"
     students = cell.target_gap_students
     if students is not None and students > 0:
         who = TARGET_STUDENTS.get(info.family, "more students")
-        return f"target {target} not yet met: {students:g} {who} would meet it"
+        return f"{missed}: {students:g} {who} would meet it"
     if cell.target_gap is not None:
-        return f"target {target} not yet met: {format_difference(cell.target_gap, info.unit)} away"
-    return f"target {target} not yet met"
+        return f"{missed}: {format_difference(cell.target_gap, info.unit)} away"
+    return missed
 
 
-def glance_sentence(info: MetricInfo, cell: Cell, period: str, min_count: int, min_finding_n: int) -> str:
-    """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not yet met: …'."""
+def glance_sentence(
+    info: MetricInfo, cell: Cell, period: str, min_count: int, min_finding_n: int, judged: str | None = None
+) -> str:
+    """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not met: …'."""
     if cell.suppressed:
         text = f"{info.label}: not shown ({fewer_than(min_count, info.population)})"
-        target = target_phrase(info, cell, min_count)
+        target = target_phrase(info, cell, min_count, judged)
         return f"{text}; {target}." if target else f"{text}."
     parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period, min_finding_n)}"]
     zone = zone_phrase(info, cell, min_finding_n)
     if zone:
         parts.append(zone)
-    target = target_phrase(info, cell, min_count)
+    target = target_phrase(info, cell, min_count, judged)
     if target:
         parts.append(target)
     return "; ".join(parts) + "."
 
 
-def glance_status(info: MetricInfo, cell: Cell) -> str | None:
-    """The mark beside a glance sentence: the target's status, else better or worse for a clear change only."""
+def glance_status(info: MetricInfo, cell: Cell, judged: str | None = None) -> str | None:
+    """The mark beside a glance sentence: the target's status (as a class: 'not-met', 'on-pace'), else better or
+    worse for a clear change only; judged as in target_phrase."""
+    if judged is not None and cell.target is not None:
+        return target_rules.css_class(judged)
     if cell.target_met is not None:
-        return "met" if cell.target_met else "not-met"
+        return target_rules.css_class(target_rules.MET if cell.target_met else target_rules.NOT_MET)
     return verdict(info, cell.change, cell.change_signal)
 
 

@@ -1,11 +1,15 @@
 -- What changed since the same period last year, beyond normal variation: every
--- `clear` change of the latest school year and period (docs/metrics.md,
+-- `clear` change of the latest finished period (docs/metrics.md,
 -- "Uncertainty"), better or worse in the direction that matters for the metric,
 -- with its 95% range. A change that is not here is within normal variation, or
--- has no prior year, or is hidden for privacy.
+-- has no prior year, or is hidden for privacy. A school year still under way
+-- is compared at its mid-year: its end of year to date has no like-for-like
+-- figure from last year (the pages say "no figure from the same point last
+-- year to compare").
 with latest as (
     select school_year, period
-    from marts.metric_values
+    from meta.periods
+    where is_complete
     order by school_year desc, period = 'end_of_year' desc
     limit 1
 ),

@@ -1,11 +1,13 @@
--- The largest equity gaps of the latest school year's end of year (or its
--- mid-year while the year is running): subgroups doing worse than all other
--- students of their school, in the direction that matters for each metric,
--- with the gap's 95% range and whether it is likely real (`clear`) or within
--- normal variation for groups this size (docs/metrics.md, "Uncertainty").
+-- The largest equity gaps of the latest finished period (the end of year, or
+-- the mid-year while the school year is still under way): subgroups doing
+-- worse than all other students of their school, in the direction that matters
+-- for each metric, with the gap's 95% range and whether it is likely real
+-- (`clear`) or within normal variation for groups this size (docs/metrics.md,
+-- "Uncertainty").
 with latest as (
     select school_year, period
-    from marts.metric_values
+    from meta.periods
+    where is_complete
     order by school_year desc, period = 'end_of_year' desc
     limit 1
 ),
