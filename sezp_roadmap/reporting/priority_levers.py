@@ -41,6 +41,7 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
+from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -318,8 +319,8 @@ class PriorityLevers:
     def write_exports(self, school: dict, period_dir: Path) -> list[Path]:
         """<school_id>-priority-levers.csv and .md beside the school's report."""
         ranked = self.ranked(school["school_id"])
-        stem = period_dir / f"{school['school_id']}-priority-levers"
-        csv_path, md_path = stem.with_suffix(".csv"), stem.with_suffix(".md")
+        stem = f"{school['school_id']}-priority-levers"
+        csv_path, md_path = file_in(period_dir, f"{stem}.csv"), file_in(period_dir, f"{stem}.md")
         csv_path.write_text(export_csv(school, self.data, ranked), encoding="utf-8")
         md_path.write_text(export_markdown(school, self.data, ranked), encoding="utf-8")
         return [csv_path, md_path]
