@@ -8,9 +8,8 @@ The scoring and the on-pace rule live in sezp_roadmap.levers and sezp_roadmap.ta
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -41,6 +40,7 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
+from sezp_roadmap.reporting.safe_export import markdown_text, safe_writer
 from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
@@ -99,15 +99,19 @@ def _who(f: Finding) -> str:
     return f" ({f.n:g} {f.population})"
 
 
-def _subject(f: Finding) -> str:
+def _subject(f: Finding, text: Callable[[str], str] = str) -> str:
     """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
     if f.population in ("respondents", "indicators"):
-        return f.label
-    return f"{f.label}, {subgroup_label(f.subgroup) if f.subgroup != 'all' else 'all students'}"
+        return text(f.label)
+    return f"{text(f.label)}, {text(subgroup_label(f.subgroup)) if f.subgroup != 'all' else 'all students'}"
 
 
-def finding_sentence(f: Finding, period: str) -> str:
-    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'."""
+def finding_sentence(f: Finding, period: str, text: Callable[[str], str] = str) -> str:
+    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'.
+
+    text: how the words that come from the data (labels of topics and domains, subgroups) are written,
+    e.g. safe_export.markdown_text for the Markdown export.
+    """
     shown, unit = format_value(f.value, f.unit), f.unit
     if f.kind == "target_not_met":
         if f.students:
@@ -117,18 +121,18 @@ def finding_sentence(f: Finding, period: str) -> str:
         else:
             rest = "not yet met"
         return (
-            f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
+            f"{_subject(f, text)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
             f"{format_value(f.reference, unit)}; {rest}{_who(f)}."
         )
     if f.kind == "low_sqr_rating":
-        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
+        return f"{text(f.label)}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
     against = {
         "worse_than_zone": "the zone",
         "worsening": periods.last_period(period),
         "equity_gap": "the rest of the school",
     }[f.kind]
     return (
-        f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
+        f"{_subject(f, text)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
         f"({format_value(f.reference, unit)}){_who(f)}."
     )
 
@@ -328,7 +332,7 @@ class PriorityLevers:
 
 def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
         texts = lever_texts(e)
@@ -357,7 +361,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     period = periods.label(data.period)
     through = long_date(data.period_row.get("data_through"))
     lines = [
-        f"# Priority levers: {school['school_name']}",
+        f"# Priority levers: {markdown_text(school['school_name'])}",
         "",
         f"{period} {periods.school_year_label(data.school_year)}, data through {through}. "
         "From the Roadmap for Equitable Student Outcomes: only figures the report shows (none hidden for privacy).",
@@ -382,7 +386,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
             lines += [texts.left_out, ""]
         if texts.caution:
             lines += [f"Caution: {texts.caution}", ""]
-        lines += [f"- {finding_sentence(f, data.period)}" for f in e.findings]
+        lines += [f"- {finding_sentence(f, data.period, markdown_text)}" for f in e.findings]
         if e.findings:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
