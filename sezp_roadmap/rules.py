@@ -179,6 +179,13 @@ RULES: tuple[Rule, ...] = (
     Rule("schools_state_id_format", ERROR, "A state_school_id that is not an 8-digit DESE code.", ("schools",), True),
     Rule("schools_state_id_duplicate", ERROR, "Two schools with the same state_school_id.", ("schools",), True),
     Rule(
+        "schools_id_case_duplicate",
+        ERROR,
+        "Two school ids that differ only in case: on a file system that ignores case they name the same report files.",
+        ("schools",),
+        True,
+    ),
+    Rule(
         "state_figures_org_code_format",
         ERROR,
         "An org_code that is not an 8-digit DESE code.",

@@ -186,3 +186,10 @@ def test_plotly_labels_names_and_titles_are_escaped():
     levels = figures.stacked_levels([DOMAIN], [("<u>Level</u>", False)], [[100.0]], title="t")
     assert levels["data"][0]["name"] == "&lt;u&gt;Level&lt;/u&gt;"
     assert levels["data"][0]["y"] == ["@SUM(1+1)*cmd|&#39; /C calc&#39;!A0"]
+
+
+def test_a_chart_id_is_escaped_for_the_attribute_and_for_the_script():
+    html = str(figures.figure_html({"data": [], "layout": {}}, 'a"</script><b>', "summary"))
+    assert '<div id="a&#34;&lt;/script&gt;&lt;b&gt;"' in html
+    assert 'Plotly.newPlot("a\\"\\u003c/script\\u003e\\u003cb\\u003e",' in html
+    assert html.count("</script>") == 1

@@ -74,14 +74,32 @@ def test_an_unsafe_school_id_is_an_error_naming_file_row_column_value_and_the_ru
         "school_id,school_name,grade_span\n" + "".join(f"{_csv_cell(i)},School {n},6-8\n" for n, i in enumerate(ids)),
         encoding="utf-8",
     )
-    errors = _errors_of(folder, "schools")
-    # Row 2 is the first data row: each hostile id is its row's one error, and no safe id has any.
+    everything = _errors_of(folder, "schools")
+    errors = [e for e in everything if e["rule"] == "unsafe_id"]
+    # Row 2 is the first data row: each hostile id has its row's error, and no safe id has any.
     assert [(e["rule"], e["file"], e["row"], e["column_name"], e["value"]) for e in errors] == [
         ("unsafe_id", "schools.csv", n + 2, "school_id", i) for n, i in enumerate(HOSTILE_IDS)
     ]
+    # ZONE, Zone and zone also differ only in case (the next test).
+    others = {(e["rule"], e["value"]) for e in everything if e["rule"] != "unsafe_id"}
+    assert others == {("schools_id_case_duplicate", "Zone"), ("schools_id_case_duplicate", "zone")}
     for error in errors:
         assert "digits, '-', '_' and '.' only, not starting with '.', at most 64 characters" in error["expected"]
         assert "report files" in error["message"]
+
+
+def test_two_school_ids_differing_only_in_case_are_an_error(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    (folder / "schools.csv").write_text(
+        "school_id,school_name,grade_span\nhx04,Annex,6-8\nA,Alpha,6-8\nHX04,Main,6-8\nHx04,Third,6-8\n",
+        encoding="utf-8",
+    )
+    errors = _errors_of(folder, "schools")
+    assert [(e["rule"], e["row"], e["column_name"], e["value"]) for e in errors] == [
+        ("schools_id_case_duplicate", 2, "school_id", "hx04"),
+        ("schools_id_case_duplicate", 5, "school_id", "Hx04"),
+    ]
+    assert "HX04 (schools.csv, row 4)" in errors[0]["expected"]
 
 
 def test_the_pattern_and_the_sql_rule_agree():

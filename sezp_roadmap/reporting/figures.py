@@ -442,10 +442,10 @@ def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
     summary; the full numbers are in the table beside every chart. The mode
     bar is off, so the chart holds no focusable control to trap the keyboard.
     """
-    div_id = escape(div_id)
     # "[data,layout]" encoded in one call, less its brackets, is the call's two arguments.
     data_and_layout = _script_json([spec["data"], spec["layout"]])[1:-1]
+    # The id is escaped for each place it goes: an HTML attribute, and a string inside the script.
     return Markup(
-        f'<div id="{div_id}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
-        f'<script>Plotly.newPlot("{div_id}",{data_and_layout},{_CONFIG_JSON});</script>'
+        f'<div id="{escape(div_id)}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
+        f"<script>Plotly.newPlot({_script_json(str(div_id))},{data_and_layout},{_CONFIG_JSON});</script>"
     )
