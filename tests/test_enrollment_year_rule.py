@@ -119,10 +119,21 @@ def test_each_row_after_the_withdrawal_is_a_finding(zone, check, column, value):
 
 # --- every join to staging.enrollment states the rule -------------------------------------------
 
-# A join to the enrollment extract, its alias, and its condition up to the next clause.
+# Where a join's condition ends: the next clause, the end of a CTE or of the statement.
+CONDITION_END = (
+    r"(?=\b(?:where|group|order|join|semi|anti|left|inner|union|select|having|qualify|window|limit)\b"
+    r"|\)\s*,|\);|;|\Z)"
+)
+# A join to the enrollment extract, its alias, and its condition.
 JOIN = re.compile(
-    r"\bjoin\s+staging\.enrollment(?:\s+as)?\s+(?P<alias>\w+)\s+(?P<condition>(?:on|using)\b.*?)"
-    r"(?=\b(?:where|group|order|join|semi|anti|left|inner|union|select|having|qualify|window|limit)\b|\)\s*,|\);|;|\Z)",
+    r"\bjoin\s+staging\.enrollment(?:\s+as)?\s+(?P<alias>\w+)\s+(?P<condition>(?:on|using)\b.*?)" + CONDITION_END,
+    re.IGNORECASE | re.DOTALL,
+)
+# The enrollment extract read first and joined to another table (spells clipped to periods):
+# its alias and the join's condition.
+FROM_JOIN = re.compile(
+    r"\bfrom\s+staging\.enrollment(?:\s+as)?\s+(?P<alias>\w+)\s+(?:(?:left|inner|semi|anti)\s+)?join\s+[\w.]+"
+    r"(?:\s+as)?\s+\w+\s+(?P<condition>(?:on|using)\b.*?)" + CONDITION_END,
     re.IGNORECASE | re.DOTALL,
 )
 SPELL_CALL = re.compile(
@@ -130,12 +141,22 @@ SPELL_CALL = re.compile(
 )
 
 
+def _same_year(alias: str, condition: str) -> bool:
+    """The condition matches the spell's school_year to the other side's."""
+    return bool(
+        re.search(rf"\b{alias}\.school_year\s*=|=\s*{alias}\.school_year\b", condition)
+        or re.match(r"using\s*\([^)]*\bschool_year\b", condition.strip(), re.IGNORECASE)
+    )
+
+
 def year_rule_problem(sql: str) -> str | None:
     """Why a join to staging.enrollment in `sql` breaks the school-year rule, or None when every one keeps it.
 
-    A join keeps it when its condition either calls within_spell on the spell's
-    own school year and dates, or, judging no date, matches the spell's school_year;
-    a spell's entry or exit date compared anywhere outside within_spell does not.
+    A join to the spells keeps it when its condition either calls within_spell on
+    the spell's own school year and dates, or, judging no date, matches the spell's
+    school_year; a spell's entry or exit date compared anywhere outside within_spell
+    does not. Spells read first and joined to periods or years must match the
+    spell's school_year (they may then clip the spell to the period's dates).
     """
     text = re.sub(r"--[^\n]*", "", sql)
     for join in JOIN.finditer(text):
@@ -146,11 +167,12 @@ def year_rule_problem(sql: str) -> str | None:
         rest = SPELL_CALL.sub("", condition)
         if re.search(rf"\b{alias}\.(entry_date|exit_date)\b", rest):
             return f"a spell date is compared outside within_spell: {condition.strip()}"
-        same_year = re.search(rf"\b{alias}\.school_year\s*=|=\s*{alias}\.school_year\b", rest) or re.match(
-            r"using\s*\([^)]*\bschool_year\b", rest.strip(), re.IGNORECASE
-        )
-        if not calls and not same_year:
+        if not calls and not _same_year(alias, rest):
             return f"the join does not bound the spell by its school year: {condition.strip()}"
+    for join in FROM_JOIN.finditer(text):
+        alias, condition = join["alias"], join["condition"]
+        if not SPELL_CALL.search(condition) and not _same_year(alias, condition):
+            return f"the spells are joined without their school year: {condition.strip()}"
     return None
 
 
@@ -159,12 +181,13 @@ def test_every_join_to_enrollment_in_sql_keeps_the_school_year_rule():
     joins = 0
     for path in sorted(SQL_DIR.rglob("*.sql")):
         sql = path.read_text(encoding="utf-8")
-        joins += len(JOIN.findall(re.sub(r"--[^\n]*", "", sql)))
+        text = re.sub(r"--[^\n]*", "", sql)
+        joins += len(JOIN.findall(text)) + len(FROM_JOIN.findall(text))
         problem = year_rule_problem(sql)
         if problem:
             problems[str(path.relative_to(SQL_DIR))] = problem
     assert problems == {}
-    assert joins >= 6  # the metrics, the marts and the checks that join enrollment: the scan finds them
+    assert joins >= 8  # the metrics, the marts and the checks that join enrollment: the scan finds them
 
 
 @pytest.mark.parametrize(
@@ -179,6 +202,8 @@ def test_every_join_to_enrollment_in_sql_keeps_the_school_year_rule():
         "and within_spell(x.day, x.school_year, e.entry_date, e.exit_date);",
         # No date and no year.
         "from x join staging.enrollment as e using (student_id, school_id) where true",
+        # Spells clipped to periods of any year.
+        "from staging.enrollment as e join year_periods as p on e.entry_date <= p.data_through where true",
     ],
 )
 def test_the_scan_refuses_a_join_without_the_rule(sql):
