@@ -172,3 +172,13 @@ def test_a_build_with_a_path_in_a_school_id_stops_and_writes_nothing(tmp_path, c
     assert "internal error" not in err
     assert list(tmp_path.rglob("pwn*")) == []
     assert not (root / "out").exists() and not (root / "wh.duckdb").exists()
+
+
+def test_a_refusal_in_a_report_worker_reaches_the_run_with_its_problems():
+    # Report workers are processes: the refusal is pickled back and must read the same.
+    import pickle
+
+    with pytest.raises(InputProblem) as refused:
+        file_in(Path("/tmp/reports/2026/mid_year"), "../../../../pwn.html")
+    again = pickle.loads(pickle.dumps(refused.value))
+    assert again.problems == refused.value.problems and str(again) == str(refused.value)
