@@ -101,6 +101,14 @@ def test_markdown_text_starts_no_block_and_no_inline_markup(value):
         assert tag not in html
 
 
+@pytest.mark.parametrize(
+    "value", ["Out-of-school suspension (OSS)", "Smith & Wesson Academy", "St. Mary's, grades 6-8"]
+)
+def test_markdown_text_leaves_ordinary_punctuation_as_it_is(value):
+    # The export is pasted into a form as text: only what could be markup is escaped.
+    assert markdown_text(value) == value
+
+
 # --- the priority-levers exports --------------------------------------------------------------------
 
 

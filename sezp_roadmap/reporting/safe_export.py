@@ -11,7 +11,6 @@ a link: such values are escaped so a viewer shows them as the text they are.
 from __future__ import annotations
 
 import csv
-import html
 import re
 from collections.abc import Iterable
 from typing import IO, Any
@@ -20,8 +19,13 @@ from typing import IO, Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A number as a spreadsheet reads it: -3, 2.5, -0.25, 1e-3. Such a cell is a value, not a formula.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-# CommonMark's backslash escapes: every ASCII punctuation character that can start or end markup.
-_MARKDOWN_CONTROL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~>]")
+# Markdown's inline markup anywhere in a line: escapes, code, emphasis, links and images
+# (a bracket escaped, no "[text](url)" is a link), table cells, strikethrough.
+_INLINE_CONTROL = re.compile(r"[\\`*_\[\]|~]")
+# What makes a line's content a block of its own: a heading, a list item, a setext underline.
+_BLOCK_START = re.compile(r"[#+\-=]|\d+[.)]")
+# An HTML entity (&lt; &#60;): its & is escaped so the text reads as written.
+_ENTITY = re.compile(r"&(?=#?\w+;)")
 
 
 def csv_cell(value: Any) -> Any:
@@ -53,8 +57,16 @@ def safe_writer(out: IO[str], **options) -> SafeWriter:
 def markdown_text(value: Any) -> str:
     """A value from an extract as plain Markdown text: no HTML, no link, no heading, list or emphasis.
 
-    Line breaks become spaces (a new line could start a block of its own); `&`, `<`
-    and `>` become HTML entities; Markdown's punctuation is backslash-escaped.
+    Line breaks become spaces (a new line could start a block of its own); `<`, `>`
+    and the `&` of an entity become HTML entities; inline markup characters are
+    backslash-escaped everywhere, and a heading or list marker at the start (the
+    value may begin a list item's text). Other punctuation stays as it is, so
+    'Out-of-school suspension (ISS)' reads the same in the raw file.
     """
     text = " ".join(str(value).split())
-    return _MARKDOWN_CONTROL.sub(r"\\\g<0>", html.escape(text, quote=False))
+    text = _ENTITY.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_CONTROL.sub(r"\\\g<0>", text)
+    start = _BLOCK_START.match(text)
+    if start:
+        text = text[: start.end() - 1] + "\\" + text[start.end() - 1 :]
+    return text
