@@ -49,7 +49,8 @@ SAFE_ID_CHARACTERS = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"
 SAFE_ID_PATTERN = f"^{SAFE_ID_CHARACTERS}$"
 RESERVED_IDS = ("zone",)
 SAFE_ID_RULE = (
-    "letters, digits, '-', '_' and '.' only, not starting with '.', at most 64 characters, and not 'ZONE' (in any case)"
+    "letters (A-Z, a-z), digits, '-', '_' and '.' only, not starting with '.', at most 64 characters, "
+    "and not 'ZONE' (in any case)"
 )
 
 

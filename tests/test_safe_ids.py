@@ -128,7 +128,7 @@ def test_the_renderer_refuses_a_file_outside_its_folder(tmp_path, name):
         file_in(tmp_path / "2026" / "mid_year", name)
     (problem,) = refused.value.problems
     assert problem.file == "schools.csv, column school_id" and problem.value == name
-    assert "letters, digits" in problem.expected
+    assert "letters (A-Z, a-z), digits" in problem.expected
 
 
 def test_the_renderer_refuses_a_symbolic_link_out_of_its_folder(tmp_path):
