@@ -23,6 +23,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from ingest_zone import BASELINE_FINDING, DAYS, append, ingest_and_validate, write_zone
 
 from sezp_roadmap.paths import SQL_DIR
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
@@ -224,3 +225,35 @@ def test_the_scan_accepts_the_rule_and_a_whole_year_match():
         )
         is None
     )
+
+
+# --- the same rows read from files: the findings the run records --------------------------------
+
+
+def test_rows_after_a_withdrawal_are_findings_of_the_run_whatever_last_years_open_spell_says(tmp_path):
+    d = DAYS
+    folder = write_zone(tmp_path / "landing")
+    # Student 0008: a 2024-25 spell at A with no exit date, then a 2025-26 spell that ended on d[9].
+    append(folder, "calendar.csv", "A,2025,2024-09-03", "A,2025,2024-09-04")
+    append(
+        folder, "enrollment.csv", "0008,A,2025,6,2024-09-03,,H,F,N,N,N,N", f"0008,A,2026,7,{d[0]},{d[9]},H,F,N,N,N,N"
+    )
+    append(folder, "attendance.csv", f"0008,A,{d[12]},A")
+    append(folder, "discipline.csv", f"I9,0008,A,{d[13]},Fighting,OSS,1")
+    append(
+        folder,
+        "assessments.csv",
+        "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level",
+        f"0002,A,2026,interim_reading,fall,{d[8]},7,480,At or above grade level",
+        f"0008,A,2026,interim_reading,fall,{d[14]},7,480,At or above grade level",
+    )
+    run = ingest_and_validate(folder)
+    assert run.errors == []
+    # The base zone's one finding, and one for each of 0008's rows after the withdrawal.
+    found = {(f["rule"], f["file"], f["column_name"], f["value"]) for f in run.findings}
+    assert found == {
+        (BASELINE_FINDING[0], BASELINE_FINDING[1], BASELINE_FINDING[3], str(d[25])),
+        ("attendance_outside_enrollment", "attendance.csv", "date", str(d[12])),
+        ("discipline_outside_enrollment", "discipline.csv", "incident_date", str(d[13])),
+        ("assessments_outside_enrollment", "assessments.csv", "test_date", str(d[14])),
+    }
