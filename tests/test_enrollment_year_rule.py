@@ -16,6 +16,10 @@ spell has no exit date: each is a finding instead. So, at mid-year at A:
   oss_rate                      3 enrolled (y01 had September to November), 0 suspended
   December                      y01 not in membership; 0 OSS actions
   y01's absent days             0 (the December absence is outside the spell)
+
+The same case read from files (the ingest tests' zone, student 0008) gives the run's
+three findings in meta.findings; and a scan of sql/ fails on any join to
+staging.enrollment that does not bound the spell by its school year.
 """
 
 import datetime as dt
