@@ -55,3 +55,8 @@ class InputProblem(Exception):
         if len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more problems of the same kinds")
         super().__init__("\n".join(lines))
+        self._limit = limit
+
+    def __reduce__(self):
+        # Raised in a report worker process, it is pickled back to the run with its problems, not its text.
+        return (InputProblem, (self.problems,), {"_limit": self._limit})

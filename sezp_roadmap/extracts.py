@@ -40,6 +40,18 @@ STATE_METRICS = {
 # DESE's organisation codes: 8 digits; a district's end in 0000, the state's is all zeros.
 DESE_CODE_PATTERN = r"^[0-9]{8}$"
 STATE_CODE = "00000000"
+# An id that becomes part of a file name (a school's report is <school_id>.html): only
+# characters that mean nothing to a file system, a shell, a URL or a spreadsheet, never
+# a leading '.' (a hidden file, '..'), and short enough for every file system
+# (docs/data-contract.md, "Ids that name files"). `zone` in any case is the zone's own
+# id (its rows, zone.html) and no school's.
+SAFE_ID_CHARACTERS = "[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}"
+SAFE_ID_PATTERN = f"^{SAFE_ID_CHARACTERS}$"
+RESERVED_IDS = ("zone",)
+SAFE_ID_RULE = (
+    "letters (A-Z, a-z), digits, '-', '_' and '.' only, not starting with '.', at most 64 characters, "
+    "and not 'ZONE' (in any case)"
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Column:
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None  # a regular expression every value matches
+    names_files: bool = False  # each value becomes part of a file name: it must be a safe id (SAFE_ID_RULE)
 
     @property
     def sql_type(self) -> str:
@@ -114,7 +127,15 @@ EXTRACTS: dict[str, Extract] = {
             "schools",
             "school",
             (
-                _school_id(),
+                # The one extract that brings in a school: every other extract's school_id must be
+                # one of these (the unknown_school rule), so only these ids need the file-name rule.
+                Column(
+                    "school_id",
+                    "text",
+                    "The school's id; it names the school's report files, so it must be a safe id.",
+                    pattern=SAFE_ID_PATTERN,
+                    names_files=True,
+                ),
                 Column("school_name", "text", "The school's name as readers know it."),
                 Column("grade_span", "text", "Grades served, e.g. 6-8."),
                 Column(

@@ -51,6 +51,12 @@ RULES: tuple[Rule, ...] = (
         "A code (grade, race/ethnicity, gender, attendance code, action, ...) is not an allowed one.",
     ),
     Rule("out_of_range", ERROR, "A number is outside its column's range (a score 0-10, days removed 0 or more, ...)."),
+    Rule(
+        "unsafe_id",
+        ERROR,
+        "An id that names files (schools.school_id) is not a safe id: letters (A-Z, a-z), digits, '-', '_' and '.' "
+        "only, not starting with '.', at most 64 characters, and not ZONE in any case.",
+    ),
     Rule("duplicate_key", ERROR, "Two rows have the same key (e.g. the same spell) but different values."),
     Rule("duplicate_row", WARNING, "A row repeats another row exactly; it is counted once."),
     Rule("unknown_school", ERROR, "A school_id that the schools extract does not list."),
@@ -172,6 +178,13 @@ RULES: tuple[Rule, ...] = (
     Rule("targets_out_of_range", ERROR, "A target outside the range of its metric's unit.", ("targets",), True),
     Rule("schools_state_id_format", ERROR, "A state_school_id that is not an 8-digit DESE code.", ("schools",), True),
     Rule("schools_state_id_duplicate", ERROR, "Two schools with the same state_school_id.", ("schools",), True),
+    Rule(
+        "schools_id_case_duplicate",
+        ERROR,
+        "Two school ids that differ only in case: on a file system that ignores case they name the same report files.",
+        ("schools",),
+        True,
+    ),
     Rule(
         "state_figures_org_code_format",
         ERROR,

@@ -113,7 +113,10 @@ def add_macros(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 @cache
 def _macro_texts() -> tuple[str, ...]:
     # Read once per process: every connection (each report worker's too) creates them.
-    return tuple(path.read_text(encoding="utf-8") for path in sorted((SQL_DIR / "macros").glob("*.sql")))
+    # DuckDB binds a scalar macro's body when it is created, so the school-year rule,
+    # which others call (within_spell), is created first; the rest in name order.
+    paths = sorted((SQL_DIR / "macros").glob("*.sql"), key=lambda path: (path.stem != "school_year_of", path.name))
+    return tuple(path.read_text(encoding="utf-8") for path in paths)
 
 
 def open_working_copy(warehouse: Path) -> Path:

@@ -28,6 +28,7 @@ from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.periods import school_year_label
 from sezp_roadmap.reporting.catalogue import Catalogue
 from sezp_roadmap.reporting.context import Cell, MetricInfo, PeriodData
+from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sentences import judgement
 
 SECTIONS = ("attendance", "safety", "learning")
@@ -252,7 +253,7 @@ class FamilySummaries:
         folder.mkdir(exist_ok=True)
         written = []
         for catalogue in self.catalogues:
-            path = folder / page_name(school["school_id"], catalogue.code)
+            path = file_in(folder, page_name(school["school_id"], catalogue.code))
             path.write_text(template.render(page=self.page(school, catalogue)), encoding="utf-8")
             written.append(path)
         return written

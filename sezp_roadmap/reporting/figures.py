@@ -35,6 +35,19 @@ FONT = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 CONFIG = {"displayModeBar": False, "responsive": True, "displaylogo": False}
 
 
+def plotly_text(value) -> str:
+    """Text for a Plotly label, name, title or hover: Plotly draws a subset of HTML in them, and a
+    label may come from an extract (a school name, a survey topic, an SQR domain), so it is
+    escaped; Plotly shows the entities as the characters they stand for. A Markup value is
+    markup already made safe (formatting.wrapped's line breaks) and is kept as it is.
+    """
+    return str(escape(value))
+
+
+def _texts(values: list[str]) -> list[str]:
+    return [plotly_text(v) for v in values]
+
+
 def _round(values: list[float | None]) -> list[float | None]:
     # Two decimals are more than a reader needs and keep the page small.
     return [None if v is None else round(float(v), 2) for v in values]
@@ -45,11 +58,16 @@ def _hover(unit: str) -> str:
 
 
 def _layout(title: str, axis_title: str, *, height: int = 300, horizontal: bool = False, legend: bool = True) -> dict:
-    value_axis = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "zeroline": False}
+    value_axis = {
+        "title": {"text": plotly_text(axis_title)},
+        "gridcolor": "#D9D9D9",
+        "rangemode": "tozero",
+        "zeroline": False,
+    }
     category_axis = {"automargin": True, "type": "category"}
     # The title is the heading above the chart on the page; `title` only names the chart for screen readers.
     return {
-        "meta": {"title": title},
+        "meta": {"title": plotly_text(title)},
         "font": {"family": FONT, "size": 13, "color": INK},
         "height": height,
         "margin": {"l": 10, "r": 20, "t": 36 if legend else 24, "b": 40},
@@ -109,7 +127,7 @@ def subgroup_bars(
             "type": "bar",
             "orientation": "h",
             "name": "Subgroup",
-            "y": labels,
+            "y": _texts(labels),
             "x": _round(values),
             "marker": {"color": PALETTE["school"]},
             "hovertemplate": "%{y}: " + hover + "<extra></extra>",
@@ -146,7 +164,7 @@ def _mark(layout: dict, x: float, label: str) -> None:
             "yref": "paper",
             "yanchor": "bottom",
             "showarrow": False,
-            "text": label,
+            "text": plotly_text(label),
             "font": {"size": 12, "color": INK},
         }
     ]
@@ -163,8 +181,9 @@ def stacked_levels(labels: list[str], levels: list[tuple[str, bool]], shares: li
 
     levels: (name, counts as meeting) from the lowest level up; shares[g][k]: percent of group g at level k.
     """
-    data, below, above = [], 0, 0
-    for k, (name, meeting) in enumerate(levels):
+    data, below, above, labels = [], 0, 0, _texts(labels)
+    for k, (level, meeting) in enumerate(levels):
+        name = plotly_text(level)
         if meeting:
             color, above = LEVELS_MEETING[min(above, len(LEVELS_MEETING) - 1)], above + 1
         else:
@@ -202,12 +221,13 @@ def grouped_bars(
 
     ranges: {series name: (lows, highs)}, each bar's 95% range drawn as a whisker.
     """
-    data = []
-    for name, values, color in series:
+    data, categories = [], _texts(categories)
+    for series_name, values, color in series:
         if all(v is None for v in values):
             continue
+        name = plotly_text(series_name)
         trace = {"type": "bar", "name": name, "marker": {"color": PALETTE[color]}}
-        error = whiskers(values, *(ranges or {}).get(name, (None, None)))
+        error = whiskers(values, *(ranges or {}).get(series_name, (None, None)))
         if error:
             trace["error_x" if horizontal else "error_y"] = error
         if horizontal:
@@ -233,10 +253,11 @@ def monthly_lines(
     months: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str, axis_title: str
 ) -> dict:
     """One line per series over the months of the school year (September first)."""
-    data = []
-    for name, values, color in series:
+    data, months = [], _texts(months)
+    for series_name, values, color in series:
         if all(v is None for v in values):
             continue
+        name = plotly_text(series_name)
         data.append(
             {
                 "type": "scatter",
@@ -300,7 +321,7 @@ def spread_histogram(
         }
     ]
     layout = _layout(title, axis_title, legend=False)
-    layout["xaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "zeroline": False}
+    layout["xaxis"] = {"title": {"text": plotly_text(axis_title)}, "gridcolor": "#D9D9D9", "zeroline": False}
     layout["yaxis"] = {"title": {"text": "Schools"}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
     if marked is not None:
         _mark(layout, marked, marked_label)
@@ -384,14 +405,19 @@ def funnel_plot(
             "name": "Schools",
             "x": list(ns),
             "y": _round(values),
-            "text": names,
+            "text": _texts(names),
             "marker": {"color": PALETTE["school"], "size": 10, "line": {"color": "white", "width": 1}},
             "hovertemplate": "%{text}: %{y:.1f}%, %{x:,} students<extra></extra>",
         }
     )
     layout = _layout(title, axis_title, height=340)
     layout["xaxis"] = {"title": {"text": "Students in the school"}, "gridcolor": "#D9D9D9", "zeroline": False}
-    layout["yaxis"] = {"title": {"text": axis_title}, "gridcolor": "#D9D9D9", "rangemode": "tozero", "automargin": True}
+    layout["yaxis"] = {
+        "title": {"text": plotly_text(axis_title)},
+        "gridcolor": "#D9D9D9",
+        "rangemode": "tozero",
+        "automargin": True,
+    }
     return {"data": data, "layout": layout}
 
 
@@ -416,10 +442,10 @@ def figure_html(spec: dict, div_id: str, summary: str) -> Markup:
     summary; the full numbers are in the table beside every chart. The mode
     bar is off, so the chart holds no focusable control to trap the keyboard.
     """
-    div_id = escape(div_id)
     # "[data,layout]" encoded in one call, less its brackets, is the call's two arguments.
     data_and_layout = _script_json([spec["data"], spec["layout"]])[1:-1]
+    # The id is escaped for each place it goes: an HTML attribute, and a string inside the script.
     return Markup(
-        f'<div id="{div_id}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
-        f'<script>Plotly.newPlot("{div_id}",{data_and_layout},{_CONFIG_JSON});</script>'
+        f'<div id="{escape(div_id)}" class="plot" role="img" aria-label="{escape(summary)}"></div>\n'
+        f"<script>Plotly.newPlot({_script_json(str(div_id))},{data_and_layout},{_CONFIG_JSON});</script>"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup, escape
+
 from sezp_roadmap import periods, subgroups
 
 UNIT_WORDS = {
@@ -77,12 +79,16 @@ def without_shared_prefix(labels: list[str]) -> list[str]:
 CHART_LABEL_WIDTH = 24
 
 
-def wrapped(label: str, width: int = CHART_LABEL_WIDTH) -> str:
-    """A chart label broken into lines of at most `width` characters at spaces (Plotly's <br>); a longer word stays whole."""
+def wrapped(label: str, width: int = CHART_LABEL_WIDTH) -> Markup:
+    """A chart label broken into lines of at most `width` characters at spaces (Plotly's <br>); a longer word stays whole.
+
+    Plotly markup: each line is escaped (a label may come from an extract), so the
+    figures take it as it is.
+    """
     lines: list[str] = []
     for word in label.split(" "):
         if lines and len(lines[-1]) + 1 + len(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "<br>".join(lines)
+    return Markup("<br>").join(escape(line) for line in lines)

@@ -8,9 +8,8 @@ The scoring and the on-pace rule live in sezp_roadmap.levers and sezp_roadmap.ta
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from operator import itemgetter
 from pathlib import Path
@@ -41,6 +40,8 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
+from sezp_roadmap.reporting.safe_export import markdown_text, safe_writer
+from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
 from sezp_roadmap.warehouse import query
 
@@ -108,15 +109,19 @@ def _who(f: Finding) -> str:
     return f" ({f.n:g} {f.population})"
 
 
-def _subject(f: Finding) -> str:
+def _subject(f: Finding, text: Callable[[str], str] = str) -> str:
     """'Chronic absence, English learners'; survey and SQR figures are about the school, not a group of students."""
     if f.population in ("respondents", "indicators"):
-        return f.label
-    return f"{f.label}, {subgroup_label(f.subgroup) if f.subgroup != 'all' else 'all students'}"
+        return text(f.label)
+    return f"{text(f.label)}, {text(subgroup_label(f.subgroup)) if f.subgroup != 'all' else 'all students'}"
 
 
-def finding_sentence(f: Finding, period: str) -> str:
-    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'."""
+def finding_sentence(f: Finding, period: str, text: Callable[[str], str] = str) -> str:
+    """A finding in words, with its numbers: 'Chronic absence, all students: 31.2%, 7.2 points worse than the zone …'.
+
+    text: how the words that come from the data (labels of topics and domains, subgroups) are written,
+    e.g. safe_export.markdown_text for the Markdown export.
+    """
     shown, unit = format_value(f.value, f.unit), f.unit
     if f.kind == "target_not_met":
         if f.students:
@@ -126,18 +131,18 @@ def finding_sentence(f: Finding, period: str) -> str:
         else:
             rest = target_rules.NOT_MET
         return (
-            f"{_subject(f)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
+            f"{_subject(f, text)}: {shown} against the {periods.ADJECTIVES.get(period, '')} target of "
             f"{format_value(f.reference, unit)}; {rest}{_who(f)}."
         )
     if f.kind == "low_sqr_rating":
-        return f"{f.label}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
+        return f"{text(f.label)}: rated {format_value(f.value, 'rating')} out of 4 ({LOW_SQR_RATING:g} or lower)."
     against = {
         "worse_than_zone": "the zone",
         "worsening": periods.last_period(period),
         "equity_gap": "the rest of the school",
     }[f.kind]
     return (
-        f"{_subject(f)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
+        f"{_subject(f, text)}: {shown}, {format_difference(f.difference, unit)} worse than {against} "
         f"({format_value(f.reference, unit)}){_who(f)}."
     )
 
@@ -328,8 +333,8 @@ class PriorityLevers:
     def write_exports(self, school: dict, period_dir: Path) -> list[Path]:
         """<school_id>-priority-levers.csv and .md beside the school's report."""
         ranked = self.ranked(school["school_id"])
-        stem = period_dir / f"{school['school_id']}-priority-levers"
-        csv_path, md_path = stem.with_suffix(".csv"), stem.with_suffix(".md")
+        stem = f"{school['school_id']}-priority-levers"
+        csv_path, md_path = file_in(period_dir, f"{stem}.csv"), file_in(period_dir, f"{stem}.md")
         csv_path.write_text(export_csv(school, self.data, ranked), encoding="utf-8")
         md_path.write_text(export_markdown(school, self.data, ranked), encoding="utf-8")
         return [csv_path, md_path]
@@ -346,7 +351,7 @@ def lever_findings(e: LeverEvidence) -> list[tuple[str, Finding]]:
 
 def export_csv(school: dict, data: PeriodData, ranked: list[LeverEvidence]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for e in ranked:
         texts = lever_texts(e)
@@ -388,7 +393,7 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
     period = periods.label(data.period)
     through = long_date(data.period_row.get("data_through"))
     lines = [
-        f"# Priority levers: {school['school_name']}",
+        f"# Priority levers: {markdown_text(school['school_name'])}",
         "",
         f"{period} {periods.school_year_label(data.school_year)}, data through {through}. "
         "From the Roadmap for Equitable Student Outcomes: only figures the report shows (none hidden for privacy).",
@@ -407,9 +412,10 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
             e.lever.description,
             "",
         ]
+        # A reason or breakdown names the data's own words (a survey topic, an SQR domain): escaped like them.
         if texts.reason:
-            lines += [f"Why: {texts.reason}", ""]
-        lines += [f"Score: {texts.breakdown}", ""]
+            lines += [f"Why: {markdown_text(texts.reason)}", ""]
+        lines += [f"Score: {markdown_text(texts.breakdown)}", ""]
         if texts.support:
             lines += [texts.support, ""]
         if texts.left_out:
@@ -417,8 +423,11 @@ def export_markdown(school: dict, data: PeriodData, ranked: list[LeverEvidence])
         if texts.caution:
             lines += [f"Caution: {texts.caution}", ""]
         for f in e.findings:
-            lines.append(f"- {finding_sentence(f, data.period)} ({f.points} point{'s' if f.points != 1 else ''})")
-            lines += [f"  - Support, 0 points: {finding_sentence(s, data.period)}" for s in e.support_of(f)]
+            points = f"{f.points} point{'s' if f.points != 1 else ''}"
+            lines.append(f"- {finding_sentence(f, data.period, markdown_text)} ({points})")
+            lines += [
+                f"  - Support, 0 points: {finding_sentence(s, data.period, markdown_text)}" for s in e.support_of(f)
+            ]
         if e.findings:
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -37,6 +37,7 @@ from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
 from sezp_roadmap.reporting.priority_levers import TARGET_HEADINGS, PriorityLevers, YearTargets, write_targets_pages
+from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
@@ -300,7 +301,7 @@ class PeriodRenderer:
         family = family_summary.FamilySummaries(data, settings, self.catalogues, levers.ranked)
         for position in range(share.index, len(data.schools), share.of):
             school = data.schools[position]
-            path = period_dir / f"{school['school_id']}.html"
+            path = file_in(period_dir, f"{school['school_id']}.html")
             page_common = {
                 **common,
                 **levers.context(school["school_id"]),

@@ -21,7 +21,15 @@ import duckdb
 from sezp_roadmap import findings, schemas
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import Problem
-from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
+from sezp_roadmap.extracts import (
+    EXTRACTS,
+    RESERVED_IDS,
+    SAFE_ID_CHARACTERS,
+    SAFE_ID_RULE,
+    STATE_METRICS,
+    Column,
+    Extract,
+)
 from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.metrics import METRICS, metric_for
@@ -228,6 +236,8 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
                     ["one of " + ", ".join(codes), f"this code is not one {where} allows", list(codes)],
                 )
             )
+        if column.names_files:
+            parts.append(_unsafe_id_rule(column))
         if column.minimum is not None and column.maximum is not None:
             parts.append(
                 (
@@ -243,6 +253,24 @@ def _column_rules(extract: Extract, settings: Settings) -> list[tuple]:
                 )
             )
     return parts
+
+
+def _unsafe_id_rule(column: Column) -> tuple:
+    """An id that would name a file must be a safe id: anything else could write outside the reports folder."""
+    value = f'"{column.name}"'
+    return (
+        "unsafe_id",
+        ERROR,
+        _select(column.name, value)
+        + f" where {value} is not null and not (regexp_full_match({value}, ?) and lower({value}) <> all(?::varchar[]))",
+        [
+            SAFE_ID_RULE,
+            "this id names the school's report files, and these characters could place them outside the "
+            "reports folder or make them unreadable",
+            SAFE_ID_CHARACTERS,
+            list(RESERVED_IDS),
+        ],
+    )
 
 
 # --- keys -----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ with actions as (
         on e.student_id = d.student_id
         and e.school_id = d.school_id
         and e.school_year = p.school_year
-        and within_spell(d.incident_date, e.entry_date, e.exit_date)
+        and within_spell(d.incident_date, e.school_year, e.entry_date, e.exit_date)
 ),
 enrolled as (
     -- Only the periods the discipline extract covers (work.discipline_periods, sql/work/metrics/discipline.sql):

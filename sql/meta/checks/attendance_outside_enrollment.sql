@@ -1,5 +1,6 @@
 -- An attendance exception on a school day outside every enrollment spell of
--- the student at that school (before entry, after withdrawal): not a
+-- the student at that school in its school year (before entry, after
+-- withdrawal, however a spell of another year reads; within_spell): not a
 -- membership day, so never counted. A student with no spell at all at the
 -- school that year is attendance_no_enrollment.
 --
@@ -36,7 +37,7 @@ outside as (
     anti join staging.enrollment as e
         on e.student_id = x.student_id
         and e.school_id = x.school_id
-        and within_spell(x.date, e.entry_date, e.exit_date)
+        and within_spell(x.date, e.school_year, e.entry_date, e.exit_date)
 ),
 on_school_days as (
     select o.*

@@ -3,7 +3,9 @@
 --
 -- A result counts at the school that tested the student when its test date
 -- falls within the period (through the date the data runs through) and inside
--- one of the student's enrollment spells at that school; other results are
+-- one of the student's enrollment spells at that school in its school year
+-- (within_spell: last year's spell without an exit date does not reach into
+-- this year); other results are
 -- findings (sql/meta/checks/assessments_outside_enrollment.sql), never counted.
 -- Which administration a period reads: an interim's latest administration with
 -- counted results in the zone, fall or winter at mid-year and any at the end
@@ -31,7 +33,7 @@ join work.run_periods as p
 semi join staging.enrollment as e
     on e.student_id = r.student_id
     and e.school_id = r.school_id
-    and within_spell(r.test_date, e.entry_date, e.exit_date)
+    and within_spell(r.test_date, e.school_year, e.entry_date, e.exit_date)
 where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 

@@ -39,7 +39,7 @@ with counted as (
         on e.student_id = d.student_id
         and e.school_id = d.school_id
         and e.school_year = p.school_year
-        and within_spell(d.incident_date, e.entry_date, e.exit_date)
+        and within_spell(d.incident_date, e.school_year, e.entry_date, e.exit_date)
 ),
 final as (
     select * exclude (school_id), school_id as incident_school, school_id from counted

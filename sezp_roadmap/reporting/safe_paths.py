@@ -1,0 +1,33 @@
+"""Where a report file may be written: one plain file name, directly inside its folder.
+
+Validation already refuses a school id that is not a safe id (docs/data-contract.md,
+"Ids that name files"); this is the second line of defence, for whatever names a
+file without having passed it: the resolved path must sit directly in the resolved
+folder, so no '..', separator, absolute path or symbolic link can move it elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.extracts import SAFE_ID_RULE
+
+
+def file_in(folder: Path, name: str, *, named_by: str = "schools.csv, column school_id") -> Path:
+    """folder/name, refused with the product's own error unless it is a file directly in folder.
+
+    named_by: where the name comes from, for the message.
+    """
+    folder = Path(folder).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder or path.name != name:
+        raise InputProblem(
+            Problem(
+                file=named_by,
+                message=f"refused to write a report file anywhere but directly in its folder {folder}",
+                value=name,
+                expected=f"an id of {SAFE_ID_RULE}",
+            )
+        )
+    return path
