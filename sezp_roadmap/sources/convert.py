@@ -1,0 +1,525 @@
+"""A district's files, read through its profile, written as the canonical extracts.
+
+`convert` reads every file a profile's globs match, maps its columns and
+values, parses its dates, pairs entry and withdrawal records and turns
+attendance flags into codes. It reports, per file, the columns it found, the
+rows it read and wrote, and every problem: a value the profile does not map
+(with how many rows have it and the line to add), a date that none of the
+declared formats reads, a column that is missing, a record that cannot be
+paired. Nothing is guessed and no row is left out silently.
+
+With an output folder it writes one canonical CSV per district file
+(`<extract>__<file>.csv`) and, beside them in `_sources/`, which district row
+each canonical row came from and which district column each field came from
+(`sezp_roadmap.sources.provenance` puts them back on the rows and messages
+after ingest). Without one it only reports (`sezp-roadmap profile check`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fnmatch
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sezp_roadmap.errors import Problem
+from sezp_roadmap.extracts import EXTRACTS, extract_of
+from sezp_roadmap.periods import school_year_of
+from sezp_roadmap.sources import race as race_rule
+from sezp_roadmap.sources.profile import (
+    ENTRY_WITHDRAWAL,
+    FLAGS,
+    ISO_FORMATS,
+    LANDING_PROFILE_FILE,
+    NO_CODE,
+    RECORD_TYPES,
+    ExtractProfile,
+    Profile,
+)
+from sezp_roadmap.sources.spells import Record, pair_spells
+from sezp_roadmap.sources.tables import UnreadableFile, open_table
+
+SOURCES_DIR = "_sources"
+MANIFEST = "manifest.json"
+# How many rows a problem of one kind lists by number before it only counts them.
+FIRST_ROWS = 3
+# Files in a landing folder that are neither extracts nor district files.
+SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
+FLAG_FIELDS = ("absent", "excused", "tardy", "dismissed")
+
+
+@dataclass
+class FileReport:
+    """How one district file mapped."""
+
+    extract: str
+    name: str
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the district's column it was read from
+    missing: list[str] = field(default_factory=list)  # fields whose column the file lacks
+    rows: int = 0  # data rows read (blank rows left out)
+    written: int = 0  # canonical rows written
+    not_exceptions: int = 0  # attendance flag rows a rule says are no exception (code `none`)
+    skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
+    canonical_name: str | None = None
+
+
+@dataclass
+class _Tally:
+    """One kind of problem with one value: how many rows, and the first few."""
+
+    file: str
+    column: str | None
+    value: str
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Conversion:
+    profile: Profile
+    files: list[FileReport] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
+    bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
+    unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return self.problems + self._value_problems()
+
+    def rows_per_extract(self) -> dict[str, int]:
+        counts: Counter[str] = Counter()
+        for f in self.files:
+            counts[f.extract] += f.written
+        return dict(counts)
+
+    def _value_problems(self) -> list[Problem]:
+        problems = []
+        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=value,
+                    message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
+                    expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
+                    f"  {_yaml_key(value)}: {_target_hint(extract, name)}",
+                )
+            )
+        for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
+            formats = self.profile.extracts[extract].dates.get(name, ())
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=value,
+                    message=f"none of the profile's date formats reads this date ({_rows_text(t)})",
+                    expected=f"a date in one of {', '.join((*formats, *ISO_FORMATS))}; or its format under "
+                    f"`extracts: {extract}: dates: {name}:` in the profile (e.g. '%m/%d/%Y')",
+                )
+            )
+        for (extract, combination), t in sorted(
+            self.unmatched_flags.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])
+        ):
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=combination,
+                    message=f"no rule of the profile gives these flags a code ({_rows_text(t)})",
+                    expected=f"a rule under `extracts: {extract}: codes:` in the profile, e.g. "
+                    f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
+                )
+            )
+        return problems
+
+
+def _rows_text(t: _Tally) -> str:
+    shown = ", ".join(f"{r:,}" for r in t.rows)
+    more = f" and {t.count - len(t.rows):,} more" if t.count > len(t.rows) else ""
+    return f"{t.count:,} row{'s' if t.count != 1 else ''}: row{'s' if t.count != 1 else ''} {shown}{more}"
+
+
+def _yaml_key(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _target_hint(extract: str, name: str) -> str:
+    if name == "record_type":
+        return " | ".join(RECORD_TYPES)
+    if name in ("hispanic", *FLAG_FIELDS):
+        return "Y | N"
+    if name == "race":
+        return " | ".join(race_rule.RACE_VALUES)
+    columns = {c.name: c for c in EXTRACTS[extract].columns}
+    column = columns.get(name)
+    if column is not None and column.codes:
+        return " | ".join(column.codes)
+    if column is not None and column.kind == "flag":
+        return "Y | N"
+    return "<the value as the data contract writes it>"
+
+
+def _normalise(name: str) -> str:
+    # A byte-order mark read in a one-byte encoding shows as "ï»¿": it is no part of the name either.
+    return name.replace("\ufeff", "").replace("\u00ef\u00bb\u00bf", "").strip().lower()
+
+
+def _is_required(spec: ExtractProfile, name: str) -> bool:
+    """Whether a file must have a column for the field (optional contract columns, most flags and a derivable year need not)."""
+    if name in ("excused", "tardy", "dismissed", "portion", "reason"):
+        return False
+    if name == "school_year":
+        return not _year_from(spec)
+    columns = {c.name: c for c in EXTRACTS[spec.extract].columns}
+    return columns[name].required if name in columns else True
+
+
+def _year_from(spec: ExtractProfile) -> str | None:
+    """The date field a missing school_year is derived from (the school year runs July 1 to June 30)."""
+    if spec.shape == ENTRY_WITHDRAWAL:
+        return "date"
+    return {"calendar": "date", "enrollment": "entry_date", "assessments": "test_date"}.get(spec.extract)
+
+
+def _date_fields(spec: ExtractProfile) -> set[str]:
+    names = {c.name for c in EXTRACTS[spec.extract].columns if c.kind == "date"}
+    if spec.shape == ENTRY_WITHDRAWAL:
+        names.add("date")
+    return (names | set(spec.dates)) & set(spec.fields)
+
+
+def matched_files(data_dir: Path, profile: Profile) -> tuple[dict[str, list[Path]], list[Problem]]:
+    """The landing folder's files each extract of the profile reads; a file two extracts' patterns match is an error."""
+    found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
+    problems = []
+    for path in sorted(Path(data_dir).iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES:
+            continue
+        owners = [
+            name
+            for name, spec in profile.extracts.items()
+            if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in spec.files)
+        ]
+        if len(owners) > 1:
+            problems.append(
+                Problem(
+                    file=path.name,
+                    message=f"the profile's file patterns of {' and '.join(owners)} both match this file",
+                    expected="patterns under `files:` that match each file for one extract",
+                )
+            )
+        elif owners:
+            found[owners[0]].append(path)
+    return found, problems
+
+
+def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tuple[list[Path], list[str]]:
+    """The canonical CSVs of extracts the profile does not cover (read as without a profile), and what is ignored."""
+    files, warnings = [], []
+    for path in sorted(Path(data_dir).iterdir()):
+        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES or path in matched:
+            continue
+        extract = extract_of(path)
+        if extract is None:
+            warnings.append(f"{path.name}: matches no file pattern of the profile {profile.name}; the file was ignored")
+        elif extract in profile.extracts:
+            warnings.append(
+                f"{path.name}: the profile {profile.name} reads the {extract} extract from its own files; "
+                "this canonical file was ignored"
+            )
+        else:
+            files.append(path)
+    return files, warnings
+
+
+def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Conversion:
+    """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
+    result = Conversion(profile)
+    matched, result.problems = matched_files(data_dir, profile)
+    manifest = {"profile": profile.name, "source": profile.source, "files": {}}
+    if out_dir is not None:
+        (out_dir / SOURCES_DIR).mkdir(parents=True, exist_ok=True)
+    for extract, paths in matched.items():
+        spec = profile.extracts[extract]
+        if not paths:
+            result.warnings.append(
+                f"the profile {profile.name} reads {extract} from files named {' or '.join(spec.files)}; none is in the folder"
+            )
+        records: list[Record] = []
+        for path in paths:
+            report = FileReport(extract, path.name)
+            result.files.append(report)
+            # Spells are written once every record of the extract is read (a re-entry may be in another file).
+            writer = _Writer(out_dir, spec, report) if out_dir is not None and spec.shape != ENTRY_WITHDRAWAL else None
+            try:
+                _read_file(path, spec, report, result, writer, records)
+            except UnreadableFile as exc:
+                result.problems.append(exc.problem)
+            if writer is not None:
+                writer.close()
+        if spec.shape == ENTRY_WITHDRAWAL:
+            _write_spells(records, spec, result, out_dir)
+        if out_dir is not None:
+            for report in result.files:
+                if report.extract == extract and report.canonical_name:
+                    manifest["files"][report.canonical_name] = {
+                        "extract": extract,
+                        "district_file": report.name,
+                        "columns": _provenance_columns(spec, report),
+                    }
+    if out_dir is not None:
+        (out_dir / SOURCES_DIR / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return result
+
+
+def _provenance_columns(spec: ExtractProfile, report: FileReport) -> dict[str, str]:
+    """The district column each canonical column of a staging row came from, for messages."""
+    columns = dict(report.columns)
+    if spec.shape == ENTRY_WITHDRAWAL and "date" in columns:
+        columns["entry_date"] = columns["exit_date"] = columns.pop("date")
+    if spec.two_question:
+        columns["race_ethnicity"] = " + ".join(columns[f] for f in ("hispanic", "race") if f in columns)
+    if spec.shape == FLAGS:
+        columns["code"] = ", ".join(columns[f] for f in (*FLAG_FIELDS, "portion", "reason") if f in columns)
+    return {k: v for k, v in columns.items() if k in EXTRACTS[spec.extract].column_names}
+
+
+class _Writer:
+    """One canonical CSV for one district file, and the district row of each of its rows."""
+
+    def __init__(self, out_dir: Path, spec: ExtractProfile, report: FileReport):
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", report.name)
+        report.canonical_name = f"{spec.extract}__{stem}.csv"
+        self.columns = [
+            c.name for c in EXTRACTS[spec.extract].columns if c.required or c.name in _provenance_columns(spec, report)
+        ]
+        self.report = report
+        self.handle = open(out_dir / report.canonical_name, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.rows_handle = open(out_dir / SOURCES_DIR / (report.canonical_name + ".rows"), "w")  # noqa: SIM115
+        self.csv = csv.writer(self.handle, lineterminator="\n")
+        self.csv.writerow(self.columns)
+
+    def write(self, values: dict[str, str], row: int) -> None:
+        self.csv.writerow([values.get(c, "") for c in self.columns])
+        # The canonical row as ingest numbers it (the header is row 1), and the district's row.
+        self.rows_handle.write(f"{self.report.written + 2},{row}\n")
+        self.report.written += 1
+
+    def close(self) -> None:
+        self.handle.close()
+        self.rows_handle.close()
+
+
+def _positions(spec: ExtractProfile, header: list[str], report: FileReport) -> dict[str, int]:
+    """Where each field's column is in the header (names match whatever their case and surrounding spaces)."""
+    where: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        where.setdefault(_normalise(cell), index)
+    positions = {}
+    for name in spec.fields:
+        found = next((c for c in spec.columns.get(name, ()) if _normalise(c) in where), None)
+        if found is not None:
+            positions[name] = where[_normalise(found)]
+            report.columns[name] = header[positions[name]].strip()
+        elif _is_required(spec, name):
+            report.missing.append(name)
+    return positions
+
+
+def _read_file(
+    path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, writer, records: list[Record]
+) -> None:
+    table = open_table(path, spec.fmt)
+    positions = _positions(spec, table.header, report)
+    if report.missing:
+        for name in report.missing:
+            named = spec.columns.get(name)
+            result.problems.append(
+                Problem(
+                    file=path.name,
+                    row=table.header_row,
+                    column=" or ".join(named) if named else name,
+                    message=f"the header has no column for {name}",
+                    expected=f"a column {' or '.join(repr(n) for n in named)}"
+                    if named
+                    else f"the column of {name} under `extracts: {spec.extract}: columns:` in the profile",
+                )
+            )
+        return
+    nulls = set(spec.null_values)
+    dates = _date_fields(spec)
+    year_from = None if "school_year" in positions or "school_year" not in spec.fields else _year_from(spec)
+    for row, cells in table.rows:
+        if not any(c.strip() for c in cells):
+            continue
+        report.rows += 1
+        values: dict[str, str] = {}
+        ok = True
+        for name, index in positions.items():
+            cell = cells[index].strip() if index < len(cells) else ""
+            if cell in nulls:
+                cell = ""
+            if name in spec.values and (cell or "" in spec.values[name]):
+                table = spec.values[name]
+                parts = [cell]
+                if name == "race" and spec.race_separator and cell not in table:
+                    parts = [p.strip() for p in cell.split(spec.race_separator) if p.strip()]
+                mapped_parts = [_map_value(table, p) for p in parts]
+                for part, m in zip(parts, mapped_parts):
+                    if m is None:
+                        _tally(result.unmapped, (spec.extract, name, part), path.name, report.columns[name], row)
+                if None in mapped_parts:
+                    ok = False
+                    continue
+                cell = (spec.race_separator or "").join(mapped_parts)
+            if cell and name in dates:
+                parsed = _parse_date(cell, spec.dates.get(name, ()))
+                if parsed is None:
+                    _tally(result.bad_dates, (spec.extract, name, cell), path.name, report.columns[name], row)
+                    ok = False
+                    continue
+                cell = parsed.isoformat()
+            values[name] = cell
+        if not ok:
+            continue
+        if year_from and values.get(year_from):
+            values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
+        if spec.two_question:
+            races = values.pop("race", "")
+            parts = races.split(spec.race_separator) if spec.race_separator else [races]
+            values["race_ethnicity"] = race_rule.dese_category(values.pop("hispanic", ""), [p for p in parts if p])
+        if spec.shape == FLAGS:
+            code = _flag_code(spec, values, result, path.name, report, row)
+            if code is None:
+                continue
+            if code == NO_CODE:
+                report.not_exceptions += 1
+                continue
+            values["code"] = code
+        if spec.shape == ENTRY_WITHDRAWAL:
+            _add_record(values, records, report, result, path.name, row)
+            continue
+        if writer is not None:
+            writer.write(values, row)
+        else:
+            report.written += 1
+
+
+def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
+    t = table.get(key)
+    if t is None:
+        t = table[key] = _Tally(file, column, key[-1])
+    t.count += 1
+    if len(t.rows) < FIRST_ROWS:
+        t.rows.append(row)
+
+
+def _map_value(table: dict[str, str], cell: str) -> str | None:
+    """A value map's entry for a cell: its own line, else `"*"` (any other non-empty value); None when neither."""
+    if cell in table:
+        return table[cell]
+    return table.get("*") if cell else None
+
+
+def _parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
+    for fmt in (*formats, *ISO_FORMATS):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _flag_value(values: dict[str, str], name: str) -> str:
+    # An empty or absent flag is a flag not set.
+    return values.get(name) or "N"
+
+
+def _flag_code(spec: ExtractProfile, values: dict, result: Conversion, file: str, report: FileReport, row: int):
+    """The code of the first rule every condition of which the row meets; None (and a problem) when none does."""
+    for rule in spec.rules:
+        if all(_meets(values, k, v) for k, v in rule.when):
+            return rule.code
+    shown = {f: _flag_value(values, f) for f in FLAG_FIELDS if f in report.columns}
+    if "portion" in report.columns:
+        shown["portion"] = values.get("portion") or "0"
+    if values.get("reason"):
+        shown["reason"] = values["reason"]
+    combination = ", ".join(f"{k}: {_yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
+    columns = ", ".join(report.columns[f] for f in (*FLAG_FIELDS, "portion", "reason") if f in report.columns)
+    _tally(result.unmatched_flags, (spec.extract, combination), file, columns, row)
+    return None
+
+
+def _meets(values: dict, name: str, wanted: str) -> bool:
+    if name == "portion":
+        try:
+            return float(values.get("portion") or 0) == float(wanted)
+        except ValueError:
+            return False
+    if name in FLAG_FIELDS:
+        return _flag_value(values, name) == wanted
+    return (values.get(name) or "") == wanted
+
+
+def _add_record(values: dict, records: list[Record], report: FileReport, result: Conversion, file: str, row: int):
+    kind = values.pop("record_type", "")
+    date = values.pop("date", "")
+    if kind == "skip":
+        report.skipped_records += 1
+        return
+    if kind not in ("entry", "withdrawal") or not date:
+        # Without its type or date a record cannot be placed in a spell.
+        missing = "record_type" if kind not in ("entry", "withdrawal") else "date"
+        result.problems.append(
+            Problem(
+                file=file,
+                row=row,
+                column=report.columns.get(missing, missing),
+                message=f"an enrollment record without its {'type' if missing == 'record_type' else 'date'}",
+                expected="every entry and withdrawal record with its type and date",
+            )
+        )
+        return
+    records.append(
+        Record(
+            values.get("student_id", ""),
+            values.get("school_id", ""),
+            dt.date.fromisoformat(date),
+            kind,
+            values,
+            file,
+            row,
+            report.columns.get("date", "date"),
+        )
+    )
+
+
+def _write_spells(records: list[Record], spec: ExtractProfile, result: Conversion, out_dir: Path | None) -> None:
+    spells, problems = pair_spells(records)
+    result.problems += problems
+    writers: dict[str, _Writer] = {}
+    reports = {r.name: r for r in result.files if r.extract == spec.extract}
+    for spell in spells:
+        values = dict(spell.entry.fields)
+        values["entry_date"] = spell.entry.date.isoformat()
+        values["exit_date"] = spell.exit.date.isoformat() if spell.exit else ""
+        values["school_year"] = values.get("school_year") or str(school_year_of(spell.entry.date))
+        report = reports[spell.entry.file]
+        if out_dir is None:
+            report.written += 1
+            continue
+        if spell.entry.file not in writers:
+            writers[spell.entry.file] = _Writer(out_dir, spec, report)
+        writers[spell.entry.file].write(values, spell.entry.row)
+    for writer in writers.values():
+        writer.close()

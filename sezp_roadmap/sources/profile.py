@@ -1,0 +1,238 @@
+"""A source profile: a district's own export files, described once in YAML (the format is in docs/sources.md).
+
+A profile says, for each extract it covers, which files hold it (glob
+patterns), how to read them (CSV with a declared encoding and delimiter, or
+an Excel sheet with its header row), which column holds each field, how the
+district's values map to the data contract's, and which date formats its
+dates use. Extracts a profile does not name are read from the canonical CSVs
+in the landing folder, exactly as without a profile.
+
+Every scalar of the YAML is read as text: `07`, `0` and `Y` stay what they
+say (plain YAML would turn `07` into the number 7 and `yes` into true).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import yaml
+
+from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.extracts import EXTRACTS
+
+# The file a landing folder names its profile in.
+LANDING_PROFILE_FILE = "roadmap-profile.yaml"
+
+# Shapes of a district's rows besides one row per canonical row, and the fields each adds.
+ROWS, ENTRY_WITHDRAWAL, FLAGS = "rows", "entry_withdrawal", "flags"
+SHAPES = {
+    ROWS: (),
+    # Enrollment as entry and withdrawal records (Aspen X2's Student Enrollment, PowerSchool's re-enrollments
+    # written one record per event): the record's date and its type, mapped to `entry`, `withdrawal` or `skip`.
+    ENTRY_WITHDRAWAL: ("date", "record_type"),
+    # Attendance as flags (Aspen X2): each row's flags and reason give one code through the profile's rules.
+    FLAGS: ("absent", "excused", "tardy", "dismissed", "portion", "reason"),
+}
+SHAPE_EXTRACTS = {ENTRY_WITHDRAWAL: "enrollment", FLAGS: "attendance"}
+RECORD_TYPES = ("entry", "withdrawal", "skip")
+# The federal two-question form of race and ethnicity: a Hispanic/Latino flag and one or more races.
+TWO_QUESTION_FIELDS = ("hispanic", "race")
+# What a flags rule gives for a row that is no attendance exception (a comment record, a cancelled absence).
+NO_CODE = "none"
+# Dates always read besides the declared formats: ISO dates, and ISO date-times (cut to the date).
+ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+class _TextLoader(yaml.SafeLoader):
+    """Every plain scalar is text."""
+
+
+_TextLoader.yaml_implicit_resolvers = {}
+
+
+def load_yaml(text: str):
+    """YAML with every plain scalar as text."""
+    return yaml.load(text, Loader=_TextLoader)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    kind: str = "csv"  # csv or xlsx
+    encoding: str = "utf-8-sig"
+    delimiter: str = ","
+    sheet: str | None = None  # xlsx: the sheet's name; the first sheet when not given
+    header_row: int = 1  # the row of the header, as a spreadsheet numbers it
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """Conditions on a flags row's fields (after value maps) and the code a row meeting them gets."""
+
+    when: tuple[tuple[str, str], ...]
+    code: str
+    line: int  # the rule's line in the profile, for messages
+
+
+@dataclass(frozen=True)
+class ExtractProfile:
+    extract: str
+    files: tuple[str, ...]
+    fmt: FileFormat
+    columns: dict[str, tuple[str, ...]]  # field -> the district's column (alternatives, first found wins)
+    values: dict[str, dict[str, str]]  # field -> district value -> canonical value
+    dates: dict[str, tuple[str, ...]]  # field -> date formats (strptime)
+    null_values: tuple[str, ...] = ()
+    shape: str = ROWS
+    rules: tuple[FlagRule, ...] = ()
+    race_separator: str | None = None  # several races in one cell, separated by this
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The fields a row of this shape is read into."""
+        base = list(EXTRACTS[self.extract].column_names)
+        if self.shape == ENTRY_WITHDRAWAL:
+            base = [c for c in base if c not in ("entry_date", "exit_date")]
+        if self.shape == FLAGS:
+            base = [c for c in base if c != "code"]
+        if self.two_question:
+            base = [c for c in base if c != "race_ethnicity"]
+        return (*base, *SHAPES[self.shape], *(TWO_QUESTION_FIELDS if self.two_question else ()))
+
+    @property
+    def two_question(self) -> bool:
+        return "hispanic" in self.columns or "race" in self.columns
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str  # where it was read from: a bundled profile's name or a file
+    extracts: dict[str, ExtractProfile] = field(default_factory=dict)
+    description: str = ""
+
+
+def _problem(source: str, key: str, message: str, expected: str | None = None) -> Problem:
+    return Problem(file=f"{source}: {key}", message=message, expected=expected)
+
+
+def _lines_of(text: str) -> dict[tuple[str, ...], int]:
+    """The line of every mapping key and list item, by its path (for messages naming a rule's line)."""
+    lines: dict[tuple[str, ...], int] = {}
+    node = yaml.compose(text, Loader=_TextLoader)
+
+    def walk(n, path):
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                lines[(*path, k.value)] = k.start_mark.line + 1
+                walk(v, (*path, k.value))
+        elif isinstance(n, yaml.SequenceNode):
+            for i, v in enumerate(n.value):
+                lines[(*path, str(i))] = v.start_mark.line + 1
+                walk(v, (*path, str(i)))
+
+    if node is not None:
+        walk(node, ())
+    return lines
+
+
+def parse_profile(text: str, source: str) -> Profile:
+    """A profile from its YAML text; every problem with it at once, named by its key."""
+    try:
+        data = yaml.load(text, Loader=_TextLoader) or {}
+    except yaml.YAMLError as exc:
+        raise InputProblem(_problem(source, "YAML", f"the profile cannot be read: {exc}")) from None
+    if not isinstance(data, dict) or not isinstance(data.get("extracts"), dict):
+        raise InputProblem(_problem(source, "extracts", "the profile names no extracts", "a mapping `extracts:`"))
+    lines = _lines_of(text)
+    problems: list[Problem] = []
+    extracts = {}
+    for name, spec in data["extracts"].items():
+        try:
+            extracts[name] = _extract_profile(name, spec, source, lines)
+        except InputProblem as exc:
+            problems += exc.problems
+    if problems:
+        raise InputProblem(problems)
+    return Profile(str(data.get("name") or source), source, extracts, str(data.get("description") or ""))
+
+
+def _as_tuple(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
+
+
+def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
+    key = f"extracts.{name}"
+    if name not in EXTRACTS:
+        raise InputProblem(_problem(source, key, "not an extract", "one of " + ", ".join(EXTRACTS)))
+    if not isinstance(spec, dict) or not spec.get("files"):
+        raise InputProblem(
+            _problem(source, f"{key}.files", "no file pattern given", "a glob such as '*Attendance*.csv'")
+        )
+    problems = []
+    kind = str(spec.get("format", "csv")).lower()
+    if kind not in ("csv", "xlsx"):
+        problems.append(_problem(source, f"{key}.format", f"unknown format '{kind}'", "csv or xlsx"))
+    encoding = str(spec.get("encoding", "utf-8-sig"))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(
+            _problem(source, f"{key}.encoding", f"unknown encoding '{encoding}'", "e.g. utf-8, windows-1252")
+        )
+    header_row = str(spec.get("header_row", "1"))
+    if not header_row.isdigit() or int(header_row) < 1:
+        problems.append(_problem(source, f"{key}.header_row", f"not a row number: '{header_row}'", "1 or more"))
+    delimiter = str(spec.get("delimiter", ","))
+    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
+    fmt = FileFormat(kind, encoding, delimiter, spec.get("sheet"), int(header_row) if header_row.isdigit() else 1)
+    shape = str(spec.get("shape", ROWS))
+    if shape not in SHAPES:
+        problems.append(_problem(source, f"{key}.shape", f"unknown shape '{shape}'", ", ".join(SHAPES)))
+    elif shape != ROWS and SHAPE_EXTRACTS[shape] != name:
+        problems.append(
+            _problem(source, f"{key}.shape", f"the {shape} shape is for {SHAPE_EXTRACTS[shape]}, not {name}")
+        )
+    columns = {str(k): _as_tuple(v) for k, v in (spec.get("columns") or {}).items()}
+    values = {str(f): {str(k): str(v) for k, v in (m or {}).items()} for f, m in (spec.get("values") or {}).items()}
+    dates = {str(f): _as_tuple(v) for f, v in (spec.get("dates") or {}).items()}
+    rules = tuple(
+        FlagRule(
+            tuple((str(k), str(v)) for k, v in (rule.get("when") or {}).items()),
+            str(rule.get("code", "")),
+            lines.get(("extracts", name, "codes", str(i)), 0),
+        )
+        for i, rule in enumerate(spec.get("codes") or [])
+    )
+    profile = ExtractProfile(
+        name,
+        _as_tuple(spec["files"]),
+        fmt,
+        columns,
+        values,
+        dates,
+        _as_tuple(spec.get("null_values")),
+        shape if shape in SHAPES else ROWS,
+        rules,
+        spec.get("race_separator"),
+    )
+    known = set(profile.fields)
+    for section, fields in (("columns", columns), ("values", values), ("dates", dates)):
+        problems += [
+            _problem(source, f"{key}.{section}.{f}", "not a field of this extract", ", ".join(profile.fields))
+            for f in fields
+            if f not in known
+        ]
+    if profile.shape == FLAGS and not rules:
+        problems.append(_problem(source, f"{key}.codes", "the flags shape needs its rules", "a list of {when:, code:}"))
+    problems += [
+        _problem(source, f"{key}.codes", f"a rule names '{k}', not a flag", ", ".join(SHAPES[FLAGS]))
+        for rule in rules
+        for k, _ in rule.when
+        if k not in SHAPES[FLAGS]
+    ]
+    if problems:
+        raise InputProblem(problems)
+    return profile
