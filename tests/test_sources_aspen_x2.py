@@ -1,0 +1,133 @@
+"""The bundled Aspen X2 profile: the sample zone in X2's clothes builds the same marts as the canonical sample,
+and a problem in an X2 file is named in the district's own words (file, row, column)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from sources_harness import build, marts
+
+from sezp_roadmap.cli import main
+from sezp_roadmap.errors import InputProblem
+from sezp_roadmap.sample import write_sample_zone
+from sezp_roadmap.sources import aspen_x2
+
+TINY = {"schools": 2, "students": 200}
+
+
+@pytest.fixture(scope="module")
+def zones(tmp_path_factory) -> tuple[Path, Path]:
+    """(canonical sample, the same sample as X2 exports) of a two-school zone."""
+    root = tmp_path_factory.mktemp("aspen")
+    write_sample_zone(root / "canonical", **TINY)
+    assert main(["sample", "--as", "aspen-x2", "--out", str(root / "x2"), "--schools", "2", "--students", "200"]) == 0
+    return root / "canonical", root / "x2"
+
+
+def test_the_x2_export_set_looks_like_x2(zones):
+    _, x2 = zones
+    names = sorted(p.name for p in x2.iterdir())
+    for name in ("Student_Enrollment.csv", "X2_Attendance.csv", "X2_Conduct.csv", "X2_School_Calendar.xlsx"):
+        assert name in names
+    # No canonical file of an extract the profile reads: they are all in X2's own files.
+    assert not {"enrollment.csv", "attendance.csv", "discipline.csv", "calendar.csv"} & set(names)
+    enrollment = (x2 / "Student_Enrollment.csv").read_bytes().decode("windows-1252").splitlines()
+    assert enrollment[0].startswith('"local_id","school_local_id","enrollment_date","enrollment_type"')
+    types = {line.split(",")[3] for line in enrollment[1:]}
+    assert types == {'"E"', '"W"'}
+    # US dates and X2's grade and lunch values.
+    first = enrollment[1].split(",")
+    assert first[2].strip('"')[2] == "/" and first[2].strip('"')[5] == "/"
+    assert any('"07"' in line or '"KF"' in line for line in enrollment)
+    assert any('"Free Lunch"' in line for line in enrollment)
+    attendance = (x2 / "X2_Attendance.csv").read_text(encoding="windows-1252").splitlines()
+    assert any(line.endswith('"0.5000",""') for line in attendance)
+
+
+def test_x2_exports_build_the_same_marts_as_the_canonical_files(zones, tmp_path):
+    canonical, x2 = zones
+    expected = marts(build(canonical, tmp_path / "canonical"))
+    through_profile = build(x2, tmp_path / "x2")
+    got = marts(through_profile)
+    assert set(got) == set(expected)
+    for table, rows in expected.items():
+        assert rows, table
+        assert got[table] == rows, table
+    with duckdb.connect(str(through_profile.working_warehouse), read_only=True) as con:
+        # Every staging row names the district's file and its row there.
+        files = {r[0] for r in con.execute("select distinct _source_file from staging.attendance").fetchall()}
+        assert files == {"X2_Attendance.csv"}
+        assert con.execute("select profile from meta.source_profile").fetchone()[0].startswith("aspen-x2")
+        loaded = {r[0] for r in con.execute("select file_name from meta.load_files").fetchall()}
+        assert "X2_School_Calendar.xlsx" in loaded and "schools.csv" in loaded
+
+
+def test_a_finding_on_an_x2_file_names_its_file_row_and_column(zones, tmp_path):
+    _, x2 = zones
+    loc = build(x2, tmp_path / "x2", marts=False)
+    with duckdb.connect(str(loc.working_warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select file, row, column_name from meta.findings where rule = 'attendance_outside_enrollment' order by row"
+        ).fetchall()
+    assert rows
+    lines = (x2 / "X2_Attendance.csv").read_text(encoding="windows-1252").splitlines()
+    header = [c.strip('"') for c in lines[0].split(",")]
+    for file, row, column in rows:
+        assert (file, column) == ("X2_Attendance.csv", "ATT_DATE")
+        # The row is the district file's: its student and date are those of that line.
+        cells = [c.strip('"') for c in lines[row - 1].split(",")]
+        assert dict(zip(header, cells))["ATT_DATE"].count("/") == 2
+
+
+def test_an_error_in_an_x2_file_names_the_district_row_and_column(zones, tmp_path):
+    """An X2 attendance row for a school the schools list lacks: the error gives X2_Attendance.csv, its row, school_local_id."""
+    _, x2 = zones
+    landing = tmp_path / "landing"
+    shutil.copytree(x2, landing)
+    path = landing / "X2_Attendance.csv"
+    lines = path.read_text(encoding="windows-1252").splitlines(keepends=True)
+    lines[6] = lines[6].replace('"S01"', '"S99"').replace('"S02"', '"S99"')
+    path.write_text("".join(lines), encoding="windows-1252")
+    with pytest.raises(AssertionError) as failed:
+        build(landing, tmp_path / "out", marts=False)
+    assert "X2_Attendance.csv, row 7, column 'school_local_id'" in str(failed.value)
+    assert "S99" in str(failed.value)
+
+
+def test_an_unmapped_x2_value_is_named_with_its_count_and_the_line_to_add(zones, tmp_path):
+    _, x2 = zones
+    landing = tmp_path / "landing"
+    shutil.copytree(x2, landing)
+    path = landing / "Student_Enrollment.csv"
+    text = path.read_text(encoding="windows-1252")
+    changed = text.replace('"Not Eligible"', '"Pending"', 3)
+    path.write_text(changed, encoding="windows-1252")
+    first_row = next(i for i, line in enumerate(changed.splitlines(), start=1) if '"Pending"' in line)
+    with pytest.raises(InputProblem) as failed:
+        build(landing, tmp_path / "out", marts=False)
+    (problem,) = failed.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "Student_Enrollment.csv",
+        first_row,
+        "free_reduced_lunch",
+        "Pending",
+    )
+    assert "3 rows" in problem.message
+    assert "values: low_income:" in problem.expected and '"Pending": Y | N' in problem.expected
+
+
+def test_profile_check_reports_without_building(zones, capsys):
+    _, x2 = zones
+    assert main(["profile", "check", "--data", str(x2)]) == 0
+    out = capsys.readouterr().out
+    assert "X2_Attendance.csv -> attendance" in out
+    assert "ATT_PORTION_ABSENT" in out
+    assert "Read as canonical CSVs:" in out and "schools.csv" in out
+    assert "Every value maps and every date reads." in out
+
+
+def test_the_sample_writer_is_the_module_beside_the_profile():
+    assert aspen_x2.PROFILE.name == "aspen-x2.yaml" and aspen_x2.PROFILE.is_file()
