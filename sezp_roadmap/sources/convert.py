@@ -297,7 +297,8 @@ class _Writer:
     """One canonical CSV for one district file, and the district row of each of its rows."""
 
     def __init__(self, out_dir: Path, spec: ExtractProfile, report: FileReport):
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", report.name)
+        name = report.name[: -len(".csv")] if report.name.lower().endswith(".csv") else report.name
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
         report.canonical_name = f"{spec.extract}__{stem}.csv"
         self.columns = [
             c.name for c in EXTRACTS[spec.extract].columns if c.required or c.name in _provenance_columns(spec, report)
