@@ -131,3 +131,40 @@ def test_profile_check_reports_without_building(zones, capsys):
 
 def test_the_sample_writer_is_the_module_beside_the_profile():
     assert aspen_x2.PROFILE.name == "aspen-x2.yaml" and aspen_x2.PROFILE.is_file()
+
+
+# X2's student export as the district writes it (its real column names; fake students).
+STUDENTS_EXPORT = (
+    '"state_id","local_id","full_name","grade","registration_date","free_reduced_lunch","school_local_id",'
+    '"enrollment_status","gender","race","hispanic_latino","limited_english_proficiency","sped_placement","plan_504"\n'
+    '"1000000000","100","Fake Student, First","07","2008-02-20","Not Eligible","A","Active","F","Black","0",'
+    '"Fluent","Full Inclusion","Not 504"\n'
+    '"1000000001","101","Fake Student, Second","10","2005-08-05","Free Lunch","A","Active","M","Black;White","0",'
+    '"FLEP-Transitioning","NULL","Not 504"\n'
+    '"1000000002","103","Fake Student, Third","KF","2005-08-05","Reduced Lunch","A","Active","F","White","1",'
+    '"Limited","NULL","Not 504"\n'
+)
+
+
+def test_enrollment_records_without_student_fields_take_them_from_the_student_export(tmp_path):
+    from sezp_roadmap import sources
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "fake_students_export.csv").write_text(STUDENTS_EXPORT, encoding="windows-1252")
+    (landing / "Student_Enrollment.csv").write_text(
+        '"local_id","school_local_id","enrollment_date","enrollment_type","enrollment_code"\n'
+        '"100","A","09/02/2025","E","01"\n'
+        '"101","A","09/02/2025","E","01"\n'
+        '"101","A","10/15/2025","W","20"\n'
+        '"103","A","09/03/2025","E","01"\n',
+        encoding="windows-1252",
+    )
+    work, _ = sources.prepare(landing, "aspen-x2", tmp_path / "work")
+    rows = (work / "enrollment__Student_Enrollment.csv").read_text().splitlines()
+    assert rows == [
+        "student_id,school_id,school_year,grade,entry_date,exit_date,race_ethnicity,gender,ell,former_ell,swd,low_income",
+        "100,A,2026,7,2025-09-02,,B,F,N,N,Y,N",
+        "101,A,2026,10,2025-09-02,2025-10-15,M,M,N,Y,N,Y",
+        "103,A,2026,K,2025-09-03,,H,F,Y,N,N,Y",
+    ]

@@ -31,7 +31,10 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
     conversion = convert(data_dir, profile, None)
     lines = [f"Profile: {profile.name} ({profile.source})", ""]
     for f in conversion.files:
-        lines.append(f"{f.name} -> {f.extract}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
+        if f.lookup:
+            lines.append(f"{f.name} -> {f.extract} (lookup by student): {f.rows:,} rows read")
+        else:
+            lines.append(f"{f.name} -> {f.extract}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
         if f.not_exceptions:
             lines.append(f"  {f.not_exceptions:,} rows are no attendance exception (a rule's code `none`)")
         if f.skipped_records:

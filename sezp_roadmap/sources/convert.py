@@ -65,6 +65,7 @@ class FileReport:
     not_exceptions: int = 0  # attendance flag rows a rule says are no exception (code `none`)
     skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
     canonical_name: str | None = None
+    lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Conversion:
     unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
     bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
     unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+    not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -137,6 +139,18 @@ class Conversion:
                     message=f"no rule of the profile gives these flags a code ({_rows_text(t)})",
                     expected=f"a rule under `extracts: {extract}: codes:` in the profile, e.g. "
                     f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
+                )
+            )
+        for (extract, _), t in sorted(self.not_looked_up.items()):
+            lookup = self.profile.extracts[extract].lookup
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    message=f"the student of this row is in no file of the lookup ({_rows_text(t)})",
+                    expected=f"the student in the export named {' or '.join(lookup.files)}, from which the profile "
+                    f"takes the {extract} fields this file lacks",
                 )
             )
         return problems
@@ -197,29 +211,45 @@ def _date_fields(spec: ExtractProfile) -> set[str]:
     return (names | set(spec.dates)) & set(spec.fields)
 
 
-def matched_files(data_dir: Path, profile: Profile) -> tuple[dict[str, list[Path]], list[Problem]]:
-    """The landing folder's files each extract of the profile reads; a file two extracts' patterns match is an error."""
+def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """(extract, is a lookup, file patterns) of every kind of file the profile reads."""
+    found = []
+    for name, spec in profile.extracts.items():
+        found.append((name, False, spec.files))
+        if spec.lookup is not None:
+            found.append((name, True, spec.lookup.files))
+    return found
+
+
+def matched_files(
+    data_dir: Path, profile: Profile
+) -> tuple[dict[str, list[Path]], dict[str, list[Path]], list[Problem]]:
+    """The landing folder's files each extract of the profile reads, and its lookups read; a file two patterns match is an error."""
     found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
+    lookups: dict[str, list[Path]] = {name: [] for name in profile.extracts}
     problems = []
+    kinds = _patterns(profile)
     for path in sorted(Path(data_dir).iterdir()):
         if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES:
             continue
         owners = [
-            name
-            for name, spec in profile.extracts.items()
-            if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in spec.files)
+            (name, is_lookup)
+            for name, is_lookup, patterns in kinds
+            if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in patterns)
         ]
         if len(owners) > 1:
+            described = " and ".join(f"{name}{' (lookup)' if is_lookup else ''}" for name, is_lookup in owners)
             problems.append(
                 Problem(
                     file=path.name,
-                    message=f"the profile's file patterns of {' and '.join(owners)} both match this file",
+                    message=f"the profile's file patterns of {described} all match this file",
                     expected="patterns under `files:` that match each file for one extract",
                 )
             )
         elif owners:
-            found[owners[0]].append(path)
-    return found, problems
+            name, is_lookup = owners[0]
+            (lookups if is_lookup else found)[name].append(path)
+    return found, lookups, problems
 
 
 def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tuple[list[Path], list[str]]:
@@ -244,7 +274,7 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
 def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Conversion:
     """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
     result = Conversion(profile)
-    matched, result.problems = matched_files(data_dir, profile)
+    matched, lookups, result.problems = matched_files(data_dir, profile)
     manifest = {"profile": profile.name, "source": profile.source, "files": {}}
     if out_dir is not None:
         (out_dir / SOURCES_DIR).mkdir(parents=True, exist_ok=True)
@@ -255,13 +285,14 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
                 f"the profile {profile.name} reads {extract} from files named {' or '.join(spec.files)}; none is in the folder"
             )
         records: list[Record] = []
+        by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
         for path in paths:
             report = FileReport(extract, path.name)
             result.files.append(report)
             # Spells are written once every record of the extract is read (a re-entry may be in another file).
             writer = _Writer(out_dir, spec, report) if out_dir is not None and spec.shape != ENTRY_WITHDRAWAL else None
             try:
-                _read_file(path, spec, report, result, writer, records)
+                _read_file(path, spec, report, result, writer, records, by_student)
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
             if writer is not None:
@@ -320,7 +351,7 @@ class _Writer:
         self.rows_handle.close()
 
 
-def _positions(spec: ExtractProfile, header: list[str], report: FileReport) -> dict[str, int]:
+def _positions(spec: ExtractProfile, header: list[str], report: FileReport, looked_up: set[str]) -> dict[str, int]:
     """Where each field's column is in the header (names match whatever their case and surrounding spaces)."""
     where: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -331,67 +362,158 @@ def _positions(spec: ExtractProfile, header: list[str], report: FileReport) -> d
         if found is not None:
             positions[name] = where[_normalise(found)]
             report.columns[name] = header[positions[name]].strip()
-        elif _is_required(spec, name):
+        elif _is_required(spec, name) and name not in looked_up:
             report.missing.append(name)
     return positions
 
 
+def _missing_columns(
+    spec: ExtractProfile, columns: dict, file: str, header_row: int, missing: list[str]
+) -> list[Problem]:
+    problems = []
+    for name in missing:
+        named = columns.get(name)
+        problems.append(
+            Problem(
+                file=file,
+                row=header_row,
+                column=" or ".join(named) if named else name,
+                message=f"the header has no column for {name}",
+                expected=f"a column {' or '.join(repr(n) for n in named)}"
+                if named
+                else f"the column of {name} under `extracts: {spec.extract}: columns:` in the profile",
+            )
+        )
+    return problems
+
+
+def _map_row(
+    spec: ExtractProfile,
+    positions: dict[str, int],
+    cells: list[str],
+    columns: dict,
+    result: Conversion,
+    file: str,
+    row: int,
+) -> dict[str, str] | None:
+    """A row's fields, its values mapped and its dates read; None when a value does not map or a date does not read."""
+    values: dict[str, str] = {}
+    ok = True
+    dates = _date_fields(spec)
+    for name, index in positions.items():
+        cell = cells[index].strip() if index < len(cells) else ""
+        if cell in spec.null_values:
+            cell = ""
+        if name in spec.values and (cell or "" in spec.values[name]):
+            table = spec.values[name]
+            parts = [cell]
+            if name == "race" and spec.race_separator and cell not in table:
+                parts = [p.strip() for p in cell.split(spec.race_separator) if p.strip()]
+            mapped_parts = [_map_value(table, p) for p in parts]
+            for part, m in zip(parts, mapped_parts):
+                if m is None:
+                    _tally(result.unmapped, (spec.extract, name, part), file, columns[name], row)
+            if None in mapped_parts:
+                ok = False
+                continue
+            cell = (spec.race_separator or "").join(mapped_parts)
+        if cell and name in dates:
+            parsed = _parse_date(cell, spec.dates.get(name, ()))
+            if parsed is None:
+                _tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
+                ok = False
+                continue
+            cell = parsed.isoformat()
+        values[name] = cell
+    return values if ok else None
+
+
+def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) -> dict[str, dict[str, str]]:
+    """The lookup's fields by student id; a student twice with different values is an error naming both rows."""
+    lookup = spec.lookup
+    by_student: dict[str, dict[str, str]] = {}
+    first_row: dict[str, tuple[str, int]] = {}
+    # No lookup file is a problem only for rows that need one (_read_file names them).
+    for path in paths:
+        report = FileReport(spec.extract, path.name, lookup=True)
+        result.files.append(report)
+        try:
+            table = open_table(path, lookup.fmt)
+        except UnreadableFile as exc:
+            result.problems.append(exc.problem)
+            continue
+        where = {}
+        for index, cell in enumerate(table.header):
+            where.setdefault(_normalise(cell), index)
+        positions = {}
+        for name, alternatives in lookup.columns.items():
+            found = next((c for c in alternatives if _normalise(c) in where), None)
+            if found is not None:
+                positions[name] = where[_normalise(found)]
+                report.columns[name] = table.header[positions[name]].strip()
+            elif name == "student_id":
+                report.missing.append(name)
+        if report.missing:
+            result.problems += _missing_columns(spec, lookup.columns, path.name, table.header_row, report.missing)
+            continue
+        for row, cells in table.rows:
+            if not any(c.strip() for c in cells):
+                continue
+            report.rows += 1
+            values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
+            if values is None:
+                continue
+            student = values.pop("student_id", "")
+            if student in by_student and by_student[student] != values:
+                file, first = first_row[student]
+                result.problems.append(
+                    Problem(
+                        file=path.name,
+                        row=row,
+                        column=report.columns["student_id"],
+                        value=student,
+                        message=f"this student is in the lookup twice, with other values in {file}, row {first}",
+                        expected="one row per student in the export the profile looks fields up in",
+                    )
+                )
+                continue
+            by_student[student] = values
+            first_row.setdefault(student, (path.name, row))
+    return by_student
+
+
 def _read_file(
-    path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, writer, records: list[Record]
+    path: Path,
+    spec: ExtractProfile,
+    report: FileReport,
+    result: Conversion,
+    writer,
+    records: list[Record],
+    by_student: dict[str, dict[str, str]] | None = None,
 ) -> None:
     table = open_table(path, spec.fmt)
-    positions = _positions(spec, table.header, report)
+    looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
+    positions = _positions(spec, table.header, report, looked_up)
     if report.missing:
-        for name in report.missing:
-            named = spec.columns.get(name)
-            result.problems.append(
-                Problem(
-                    file=path.name,
-                    row=table.header_row,
-                    column=" or ".join(named) if named else name,
-                    message=f"the header has no column for {name}",
-                    expected=f"a column {' or '.join(repr(n) for n in named)}"
-                    if named
-                    else f"the column of {name} under `extracts: {spec.extract}: columns:` in the profile",
-                )
-            )
+        result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
         return
-    nulls = set(spec.null_values)
-    dates = _date_fields(spec)
     year_from = None if "school_year" in positions or "school_year" not in spec.fields else _year_from(spec)
+    # A file with every field of its own needs no lookup.
+    needs_lookup = by_student is not None and any(f not in positions for f in looked_up)
     for row, cells in table.rows:
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
-        values: dict[str, str] = {}
-        ok = True
-        for name, index in positions.items():
-            cell = cells[index].strip() if index < len(cells) else ""
-            if cell in nulls:
-                cell = ""
-            if name in spec.values and (cell or "" in spec.values[name]):
-                table = spec.values[name]
-                parts = [cell]
-                if name == "race" and spec.race_separator and cell not in table:
-                    parts = [p.strip() for p in cell.split(spec.race_separator) if p.strip()]
-                mapped_parts = [_map_value(table, p) for p in parts]
-                for part, m in zip(parts, mapped_parts):
-                    if m is None:
-                        _tally(result.unmapped, (spec.extract, name, part), path.name, report.columns[name], row)
-                if None in mapped_parts:
-                    ok = False
-                    continue
-                cell = (spec.race_separator or "").join(mapped_parts)
-            if cell and name in dates:
-                parsed = _parse_date(cell, spec.dates.get(name, ()))
-                if parsed is None:
-                    _tally(result.bad_dates, (spec.extract, name, cell), path.name, report.columns[name], row)
-                    ok = False
-                    continue
-                cell = parsed.isoformat()
-            values[name] = cell
-        if not ok:
+        values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
+        if values is None:
             continue
+        if needs_lookup:
+            found = by_student.get(values.get("student_id", ""))
+            if found is None:
+                _tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns["student_id"], row)
+                continue
+            for name, value in found.items():
+                values.setdefault(name, value)
         if year_from and values.get(year_from):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
         if spec.two_question:

@@ -14,6 +14,7 @@ say (plain YAML would turn `07` into the number 7 and `yes` into true).
 from __future__ import annotations
 
 import codecs
+import dataclasses
 from dataclasses import dataclass, field
 
 import yaml
@@ -75,6 +76,19 @@ class FlagRule:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """A second export giving fields by student (a students export: grade, demographics) to rows that lack them.
+
+    A row's own column wins; a field its file does not have comes from the
+    lookup row of its student_id. Value maps and date formats are the extract's.
+    """
+
+    files: tuple[str, ...]
+    fmt: FileFormat
+    columns: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class ExtractProfile:
     extract: str
     files: tuple[str, ...]
@@ -86,6 +100,7 @@ class ExtractProfile:
     shape: str = ROWS
     rules: tuple[FlagRule, ...] = ()
     race_separator: str | None = None  # several races in one cell, separated by this
+    lookup: Lookup | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -163,6 +178,29 @@ def _as_tuple(value) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else (str(value),)
 
 
+def _file_format(spec: dict, source: str, key: str, base: FileFormat | None = None) -> tuple[FileFormat, list[Problem]]:
+    """How a file is read; a lookup's format starts from its extract's."""
+    base = base or FileFormat()
+    problems = []
+    kind = str(spec.get("format", base.kind)).lower()
+    if kind not in ("csv", "xlsx"):
+        problems.append(_problem(source, f"{key}.format", f"unknown format '{kind}'", "csv or xlsx"))
+    encoding = str(spec.get("encoding", base.encoding))
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        problems.append(
+            _problem(source, f"{key}.encoding", f"unknown encoding '{encoding}'", "e.g. utf-8, windows-1252")
+        )
+    header_row = str(spec.get("header_row", base.header_row))
+    if not header_row.isdigit() or int(header_row) < 1:
+        problems.append(_problem(source, f"{key}.header_row", f"not a row number: '{header_row}'", "1 or more"))
+    delimiter = str(spec.get("delimiter", base.delimiter))
+    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
+    sheet = spec.get("sheet", base.sheet)
+    return FileFormat(kind, encoding, delimiter, sheet, int(header_row) if header_row.isdigit() else 1), problems
+
+
 def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
     key = f"extracts.{name}"
     if name not in EXTRACTS:
@@ -171,23 +209,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         raise InputProblem(
             _problem(source, f"{key}.files", "no file pattern given", "a glob such as '*Attendance*.csv'")
         )
-    problems = []
-    kind = str(spec.get("format", "csv")).lower()
-    if kind not in ("csv", "xlsx"):
-        problems.append(_problem(source, f"{key}.format", f"unknown format '{kind}'", "csv or xlsx"))
-    encoding = str(spec.get("encoding", "utf-8-sig"))
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        problems.append(
-            _problem(source, f"{key}.encoding", f"unknown encoding '{encoding}'", "e.g. utf-8, windows-1252")
-        )
-    header_row = str(spec.get("header_row", "1"))
-    if not header_row.isdigit() or int(header_row) < 1:
-        problems.append(_problem(source, f"{key}.header_row", f"not a row number: '{header_row}'", "1 or more"))
-    delimiter = str(spec.get("delimiter", ","))
-    delimiter = "\t" if delimiter in ("\\t", "tab") else delimiter
-    fmt = FileFormat(kind, encoding, delimiter, spec.get("sheet"), int(header_row) if header_row.isdigit() else 1)
+    fmt, problems = _file_format(spec, source, key)
     shape = str(spec.get("shape", ROWS))
     if shape not in SHAPES:
         problems.append(_problem(source, f"{key}.shape", f"unknown shape '{shape}'", ", ".join(SHAPES)))
@@ -218,6 +240,28 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         rules,
         spec.get("race_separator"),
     )
+    lookup = spec.get("lookup")
+    if lookup is not None:
+        if not isinstance(lookup, dict) or not lookup.get("files"):
+            problems.append(_problem(source, f"{key}.lookup.files", "no file pattern given", "a glob"))
+        else:
+            lookup_fmt, lookup_problems = _file_format(lookup, source, f"{key}.lookup", fmt)
+            problems += lookup_problems
+            lookup_columns = {str(k): _as_tuple(v) for k, v in (lookup.get("columns") or {}).items()}
+            if "student_id" not in lookup_columns:
+                problems.append(
+                    _problem(
+                        source, f"{key}.lookup.columns", "a lookup needs the column of student_id", "student_id: ..."
+                    )
+                )
+            problems += [
+                _problem(source, f"{key}.lookup.columns.{f}", "not a field of this extract", ", ".join(profile.fields))
+                for f in lookup_columns
+                if f not in profile.fields
+            ]
+            profile = dataclasses.replace(
+                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
+            )
     known = set(profile.fields)
     for section, fields in (("columns", columns), ("values", values), ("dates", dates)):
         problems += [
