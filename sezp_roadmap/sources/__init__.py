@@ -7,6 +7,10 @@ which writes the sample zone in that system's clothes (`sezp-roadmap sample
 --as NAME`). Adding a system is one module and one YAML file: the bundled
 profiles are found by listing this package.
 
+A module may also give `skip_row(extract, values)`: rows its system writes
+that are no canonical row (PowerSchool's no-show enrollments), left out with
+the reason counted in the report.
+
 `prepare` is the one hook of the pipeline: when a profile applies to the
 landing folder, it writes the canonical extracts into a working folder that
 ingest reads instead, and ingest puts the district's file and row back on
@@ -15,6 +19,7 @@ every row (`provenance.restore`). Without a profile nothing changes.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import pkgutil
@@ -43,7 +48,8 @@ def load_profile(name_or_file: str | Path) -> Profile:
     """A bundled profile by name (`aspen-x2`), or a profile file (which may start from one: `base: aspen-x2`)."""
     modules = bundled()
     if str(name_or_file) in modules:
-        return parse_profile(Path(modules[str(name_or_file)].PROFILE).read_text(encoding="utf-8"), str(name_or_file))
+        profile = parse_profile(Path(modules[str(name_or_file)].PROFILE).read_text(encoding="utf-8"), str(name_or_file))
+        return dataclasses.replace(profile, base=str(name_or_file))
     path = Path(name_or_file)
     if not path.is_file():
         raise InputProblem(
@@ -66,7 +72,6 @@ def load_profile(name_or_file: str | Path) -> Profile:
         )
     # A district's profile gives only what differs from the bundled one: a value map's extra line, a file pattern.
     merged = _merge(load_yaml(Path(modules[base].PROFILE).read_text(encoding="utf-8")), data)
-    merged.pop("base", None)
     merged["name"] = data.get("name") or f"{base} + {path.name}"
     return parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), path.name)
 
@@ -79,6 +84,15 @@ def _merge(base, override):
             merged[key] = _merge(base[key], value) if key in base else value
         return merged
     return override
+
+
+def row_rule(profile: Profile):
+    """The bundled module's rule for rows its system writes that are no canonical row, if it has one.
+
+    `skip_row(extract, values)` returns why a row is left out (counted in the report), or None.
+    """
+    module = bundled().get(profile.base or "")
+    return getattr(module, "skip_row", None)
 
 
 def find_profile(data_dir: Path, named: str | None = None) -> Profile | None:
@@ -104,7 +118,7 @@ def prepare(data_dir: Path, named: str | None, work_dir: Path) -> tuple[Path, Co
     if profile is None:
         return data_dir, None
     work_dir.mkdir(parents=True)
-    conversion = convert(data_dir, profile, work_dir)
+    conversion = convert(data_dir, profile, work_dir, row_rule(profile))
     problems = conversion.all_problems
     if problems:
         shutil.rmtree(work_dir)

@@ -66,6 +66,7 @@ class FileReport:
     skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
     canonical_name: str | None = None
     lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
+    left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
 
 
 @dataclass
@@ -173,6 +174,8 @@ def _target_hint(extract: str, name: str) -> str:
         return "Y | N"
     if name == "race":
         return " | ".join(race_rule.RACE_VALUES)
+    if (extract, name) == ("attendance", "code"):
+        return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
     columns = {c.name: c for c in EXTRACTS[extract].columns}
     column = columns.get(name)
     if column is not None and column.codes:
@@ -224,7 +227,10 @@ def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
 def matched_files(
     data_dir: Path, profile: Profile
 ) -> tuple[dict[str, list[Path]], dict[str, list[Path]], list[Problem]]:
-    """The landing folder's files each extract of the profile reads, and its lookups read; a file two patterns match is an error."""
+    """The landing folder's files each extract of the profile reads, and its lookups read.
+
+    A file the patterns of two extracts match is an error: it would be read twice.
+    """
     found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
     lookups: dict[str, list[Path]] = {name: [] for name in profile.extracts}
     problems = []
@@ -237,6 +243,10 @@ def matched_files(
             for name, is_lookup, patterns in kinds
             if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in patterns)
         ]
+        # A file may be both rows of an extract and its lookup (PowerSchool's students: current spells and demographics).
+        for name, _ in (o for o in owners if o[1]):
+            lookups[name].append(path)
+        owners = [o for o in owners if not o[1]]
         if len(owners) > 1:
             described = " and ".join(f"{name}{' (lookup)' if is_lookup else ''}" for name, is_lookup in owners)
             problems.append(
@@ -247,8 +257,7 @@ def matched_files(
                 )
             )
         elif owners:
-            name, is_lookup = owners[0]
-            (lookups if is_lookup else found)[name].append(path)
+            found[owners[0][0]].append(path)
     return found, lookups, problems
 
 
@@ -271,7 +280,7 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
     return files, warnings
 
 
-def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Conversion:
+def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_row=None) -> Conversion:
     """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
     result = Conversion(profile)
     matched, lookups, result.problems = matched_files(data_dir, profile)
@@ -292,7 +301,7 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
             # Spells are written once every record of the extract is read (a re-entry may be in another file).
             writer = _Writer(out_dir, spec, report) if out_dir is not None and spec.shape != ENTRY_WITHDRAWAL else None
             try:
-                _read_file(path, spec, report, result, writer, records, by_student)
+                _read_file(path, spec, report, result, writer, records, by_student, skip_row)
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
             if writer is not None:
@@ -423,7 +432,7 @@ def _map_row(
                 _tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
                 ok = False
                 continue
-            cell = parsed.isoformat()
+            cell = (parsed + dt.timedelta(days=spec.day_shift.get(name, 0))).isoformat()
         values[name] = cell
     return values if ok else None
 
@@ -490,8 +499,12 @@ def _read_file(
     writer,
     records: list[Record],
     by_student: dict[str, dict[str, str]] | None = None,
+    skip_row=None,
 ) -> None:
     table = open_table(path, spec.fmt)
+    keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
+    if keep is None:
+        return
     looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
     positions = _positions(spec, table.header, report, looked_up)
     if report.missing:
@@ -504,6 +517,10 @@ def _read_file(
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
+        left_out = _not_kept(keep, cells)
+        if left_out:
+            report.left_out[left_out] += 1
+            continue
         values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
         if values is None:
             continue
@@ -516,6 +533,14 @@ def _read_file(
                 values.setdefault(name, value)
         if year_from and values.get(year_from):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
+        if spec.extract == "attendance" and values.get("code") == NO_CODE:
+            # A district code that is no exception (present): the value map says so, by name.
+            report.not_exceptions += 1
+            continue
+        reason = skip_row(spec.extract, values) if skip_row is not None else None
+        if reason:
+            report.left_out[reason] += 1
+            continue
         if spec.two_question:
             races = values.pop("race", "")
             parts = races.split(spec.race_separator) if spec.race_separator else [races]
@@ -544,6 +569,35 @@ def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
     t.count += 1
     if len(t.rows) < FIRST_ROWS:
         t.rows.append(row)
+
+
+def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):
+    """Where the keep_rows columns are: {position: (column, kept values)}; None (and a problem) when one is missing."""
+    where: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        where.setdefault(_normalise(cell), index)
+    missing = [c for c in spec.keep_rows if _normalise(c) not in where]
+    if missing:
+        result.problems += [
+            Problem(
+                file=file,
+                row=header_row,
+                column=c,
+                message="the header has no column the profile's keep_rows names",
+                expected=f"a column '{c}'",
+            )
+            for c in missing
+        ]
+        return None
+    return {where[_normalise(c)]: (c, set(values)) for c, values in spec.keep_rows.items()}
+
+
+def _not_kept(keep: dict, cells: list[str]) -> str | None:
+    for index, (column, values) in keep.items():
+        cell = cells[index].strip() if index < len(cells) else ""
+        if cell not in values:
+            return f"{column} is not {' or '.join(sorted(values))} (keep_rows)"
+    return None
 
 
 def _map_value(table: dict[str, str], cell: str) -> str | None:

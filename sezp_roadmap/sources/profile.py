@@ -101,6 +101,11 @@ class ExtractProfile:
     rules: tuple[FlagRule, ...] = ()
     race_separator: str | None = None  # several races in one cell, separated by this
     lookup: Lookup | None = None
+    # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
+    day_shift: dict[str, int] = field(default_factory=dict)
+    # Rows kept: a column and its values (PowerSchool's daily attendance, not its period attendance);
+    # the rows left out are counted in the report, never dropped unseen.
+    keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -116,7 +121,8 @@ class ExtractProfile:
 
     @property
     def two_question(self) -> bool:
-        return "hispanic" in self.columns or "race" in self.columns
+        looked_up = self.lookup.columns if self.lookup is not None else {}
+        return any(f in self.columns or f in looked_up for f in TWO_QUESTION_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,8 @@ class Profile:
     source: str  # where it was read from: a bundled profile's name or a file
     extracts: dict[str, ExtractProfile] = field(default_factory=dict)
     description: str = ""
+    # The bundled profile it is, or starts from (`base:`): its module's rules apply (sezp_roadmap.sources).
+    base: str | None = None
 
 
 def _problem(source: str, key: str, message: str, expected: str | None = None) -> Problem:
@@ -169,7 +177,13 @@ def parse_profile(text: str, source: str) -> Profile:
             problems += exc.problems
     if problems:
         raise InputProblem(problems)
-    return Profile(str(data.get("name") or source), source, extracts, str(data.get("description") or ""))
+    return Profile(
+        str(data.get("name") or source),
+        source,
+        extracts,
+        str(data.get("description") or ""),
+        str(data["base"]) if data.get("base") else None,
+    )
 
 
 def _as_tuple(value) -> tuple[str, ...]:
@@ -240,6 +254,23 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         rules,
         spec.get("race_separator"),
     )
+    shifts = {str(k): str(v) for k, v in (spec.get("day_shift") or {}).items()}
+    problems += [
+        _problem(source, f"{key}.day_shift.{k}", f"not a whole number of days: '{v}'", "e.g. -1")
+        for k, v in shifts.items()
+        if not v.lstrip("-").isdigit()
+    ]
+    keep = {str(k): _as_tuple(v) for k, v in (spec.get("keep_rows") or {}).items()}
+    profile = dataclasses.replace(
+        profile,
+        day_shift={k: int(v) for k, v in shifts.items() if v.lstrip("-").isdigit()},
+        keep_rows=keep,
+    )
+    problems += [
+        _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
+        for k in shifts
+        if k not in profile.fields
+    ]
     lookup = spec.get("lookup")
     if lookup is not None:
         if not isinstance(lookup, dict) or not lookup.get("files"):
@@ -254,14 +285,14 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
                         source, f"{key}.lookup.columns", "a lookup needs the column of student_id", "student_id: ..."
                     )
                 )
+            profile = dataclasses.replace(
+                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
+            )
             problems += [
                 _problem(source, f"{key}.lookup.columns.{f}", "not a field of this extract", ", ".join(profile.fields))
                 for f in lookup_columns
                 if f not in profile.fields
             ]
-            profile = dataclasses.replace(
-                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
-            )
     known = set(profile.fields)
     for section, fields in (("columns", columns), ("values", values), ("dates", dates)):
         problems += [
