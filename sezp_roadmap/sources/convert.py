@@ -90,6 +90,7 @@ class Conversion:
     bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
     unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
     not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
+    unknown_school_codes: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, code)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -142,6 +143,17 @@ class Conversion:
                     f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
                 )
             )
+        for (_, code), t in sorted(self.unknown_school_codes.items()):
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=code,
+                    message=f"no school of the schools extract has this state_school_id ({_rows_text(t)})",
+                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id",
+                )
+            )
         for (extract, _), t in sorted(self.not_looked_up.items()):
             lookup = self.profile.extracts[extract].lookup
             problems.append(
@@ -149,8 +161,8 @@ class Conversion:
                     file=t.file,
                     row=t.rows[0],
                     column=t.column,
-                    message=f"the student of this row is in no file of the lookup ({_rows_text(t)})",
-                    expected=f"the student in the export named {' or '.join(lookup.files)}, from which the profile "
+                    message=f"the {lookup.key} of this row is in no file of the lookup ({_rows_text(t)})",
+                    expected=f"its {lookup.key} in the export named {' or '.join(lookup.files)}, from which the profile "
                     f"takes the {extract} fields this file lacks",
                 )
             )
@@ -295,13 +307,14 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
+        codes = _school_codes(data_dir) if spec.school_codes else None
         for path in paths:
             report = FileReport(extract, path.name)
             result.files.append(report)
             # Spells are written once every record of the extract is read (a re-entry may be in another file).
             writer = _Writer(out_dir, spec, report) if out_dir is not None and spec.shape != ENTRY_WITHDRAWAL else None
             try:
-                _read_file(path, spec, report, result, writer, records, by_student, skip_row)
+                _read_file(path, spec, report, result, writer, records, by_student, skip_row, codes)
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
             if writer is not None:
@@ -460,7 +473,7 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
             if found is not None:
                 positions[name] = where[_normalise(found)]
                 report.columns[name] = table.header[positions[name]].strip()
-            elif name == "student_id":
+            elif name == lookup.key:
                 report.missing.append(name)
         if report.missing:
             result.problems += _missing_columns(spec, lookup.columns, path.name, table.header_row, report.missing)
@@ -472,17 +485,17 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
             values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
             if values is None:
                 continue
-            student = values.pop("student_id", "")
+            student = values.pop(lookup.key, "")
             if student in by_student and by_student[student] != values:
                 file, first = first_row[student]
                 result.problems.append(
                     Problem(
                         file=path.name,
                         row=row,
-                        column=report.columns["student_id"],
+                        column=report.columns[lookup.key],
                         value=student,
-                        message=f"this student is in the lookup twice, with other values in {file}, row {first}",
-                        expected="one row per student in the export the profile looks fields up in",
+                        message=f"this {lookup.key} is in the lookup twice, with other values in {file}, row {first}",
+                        expected=f"one row per {lookup.key} in the export the profile looks fields up in",
                     )
                 )
                 continue
@@ -500,6 +513,7 @@ def _read_file(
     records: list[Record],
     by_student: dict[str, dict[str, str]] | None = None,
     skip_row=None,
+    school_codes: dict[str, str] | None = None,
 ) -> None:
     table = open_table(path, spec.fmt)
     keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
@@ -525,12 +539,20 @@ def _read_file(
         if values is None:
             continue
         if needs_lookup:
-            found = by_student.get(values.get("student_id", ""))
+            key = spec.lookup.key
+            found = by_student.get(values.get(key, ""))
             if found is None:
-                _tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns["student_id"], row)
+                _tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns.get(key, key), row)
                 continue
             for name, value in found.items():
                 values.setdefault(name, value)
+        if school_codes is not None and values.get("school_id"):
+            school = school_codes.get(values["school_id"])
+            if school is None:
+                column = report.columns.get("school_id", "school_id")
+                _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                continue
+            values["school_id"] = school
         if year_from and values.get(year_from):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
         if spec.extract == "attendance" and values.get("code") == NO_CODE:
@@ -569,6 +591,20 @@ def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
     t.count += 1
     if len(t.rows) < FIRST_ROWS:
         t.rows.append(row)
+
+
+def _school_codes(data_dir: Path) -> dict[str, str]:
+    """DESE code -> school_id, from the canonical schools files of the landing folder (state_school_id)."""
+    codes = {}
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and extract_of(path) == "schools" and not path.name.endswith(".gz"):
+            # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
+            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+                    if row.get("state_school_id"):
+                        codes[row["state_school_id"]] = row.get("school_id", "")
+    return codes
 
 
 def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):

@@ -80,12 +80,14 @@ class Lookup:
     """A second export giving fields by student (a students export: grade, demographics) to rows that lack them.
 
     A row's own column wins; a field its file does not have comes from the
-    lookup row of its student_id. Value maps and date formats are the extract's.
+    lookup row of its key (student_id unless `key:` says otherwise). Value maps
+    and date formats are the extract's.
     """
 
     files: tuple[str, ...]
     fmt: FileFormat
     columns: dict[str, tuple[str, ...]]
+    key: str = "student_id"  # the field a row and its lookup row share (SSDR: the offense's incident_id)
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,8 @@ class ExtractProfile:
     lookup: Lookup | None = None
     # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
     day_shift: dict[str, int] = field(default_factory=dict)
+    # school_id read as a code of the schools extract (state_school_id: DESE's 8-digit code), mapped to its school.
+    school_codes: str | None = None
     # Rows kept: a column and its values (PowerSchool's daily attendance, not its period attendance);
     # the rows left out are counted in the report, never dropped unseen.
     keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -265,7 +269,10 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         profile,
         day_shift={k: int(v) for k, v in shifts.items() if v.lstrip("-").isdigit()},
         keep_rows=keep,
+        school_codes=spec.get("school_codes"),
     )
+    if profile.school_codes is not None and profile.school_codes != "state_school_id":
+        problems.append(_problem(source, f"{key}.school_codes", "not a code column of schools", "state_school_id"))
     problems += [
         _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
         for k in shifts
@@ -279,14 +286,18 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
             lookup_fmt, lookup_problems = _file_format(lookup, source, f"{key}.lookup", fmt)
             problems += lookup_problems
             lookup_columns = {str(k): _as_tuple(v) for k, v in (lookup.get("columns") or {}).items()}
-            if "student_id" not in lookup_columns:
+            lookup_key = str(lookup.get("key", "student_id"))
+            if lookup_key not in lookup_columns:
                 problems.append(
                     _problem(
-                        source, f"{key}.lookup.columns", "a lookup needs the column of student_id", "student_id: ..."
+                        source,
+                        f"{key}.lookup.columns",
+                        f"a lookup needs the column of its key {lookup_key}",
+                        lookup_key,
                     )
                 )
             profile = dataclasses.replace(
-                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
+                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns, lookup_key)
             )
             problems += [
                 _problem(source, f"{key}.lookup.columns.{f}", "not a field of this extract", ", ".join(profile.fields))
