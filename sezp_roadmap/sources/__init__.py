@@ -30,6 +30,7 @@ from types import ModuleType
 import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.extracts import EXTRACTS, extract_of
 from sezp_roadmap.sources.convert import Conversion, canonical_files, convert
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE, Profile, load_yaml, parse_profile
 
@@ -95,6 +96,28 @@ def row_rule(profile: Profile):
     return getattr(module, "skip_row", None)
 
 
+def missing_required(conversion: Conversion) -> list[Problem]:
+    """A required extract with neither a profiled file nor a canonical one: named with the files that would give it."""
+    profile = conversion.profile
+    have = {f.extract for f in conversion.files if not f.lookup} | {extract_of(p) for p in conversion.canonical}
+    problems = []
+    for extract in (e for e in EXTRACTS.values() if e.required and e.name not in have):
+        spec = profile.extracts.get(extract.name)
+        wanted = (
+            f"a file named {' or '.join(spec.files)}, as the profile {profile.name} reads {extract.name}"
+            if spec
+            else f"{extract.name}.csv (the profile {profile.name} does not read {extract.name} from other files)"
+        )
+        problems.append(
+            Problem(
+                file=f"{extract.name} extract",
+                message="the required extract has no file in the landing folder",
+                expected=wanted,
+            )
+        )
+    return problems
+
+
 def find_profile(data_dir: Path, named: str | None = None) -> Profile | None:
     """The profile named on the command line, else the landing folder's roadmap-profile.yaml, else none."""
     if named:
@@ -126,6 +149,7 @@ def prepare(data_dir: Path, named: str | None, work_dir: Path) -> tuple[Path, Co
     matched = {data_dir / f.name for f in conversion.files}
     others, warnings = canonical_files(data_dir, profile, matched)
     conversion.warnings += warnings
+    conversion.canonical = others
     for path in others:
         try:
             os.symlink(path.resolve(), work_dir / path.name)

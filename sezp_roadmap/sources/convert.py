@@ -89,6 +89,7 @@ class Conversion:
     unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
     bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
     unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+    canonical: list[Path] = field(default_factory=list)  # the canonical CSVs read beside the profiled files
     not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
     unknown_school_codes: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, code)
 
