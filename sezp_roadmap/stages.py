@@ -177,4 +177,7 @@ def publish(loc: Locations) -> dict:
     publish_warehouse(loc.warehouse)
     if loc.working_reports.exists():
         publish_directory(loc.working_reports, loc.reports_dir)
+    # The canonical copy of a district's files served this run's ingest only: student rows are not left lying about.
+    if loc.sources_dir.exists():
+        shutil.rmtree(loc.sources_dir)
     return {"warehouse": str(loc.warehouse), "reports": str(loc.reports_dir)}

@@ -200,3 +200,22 @@ def test_the_build_command_stops_on_an_unmapped_value_and_publishes_nothing(zone
     assert "X2_Conduct.csv, row" in err and "column 'action_code'" in err and "'Saturday School'" in err
     assert '"Saturday School": ISS | OSS | EXP | ER | ALT | OTHER' in err
     assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_a_district_file_with_no_exception_is_read_as_zero_rows(zones, tmp_path):
+    """Every row of a second attendance file is no exception: zero rows, and the header-only finding names the X2 file."""
+    _, x2 = zones
+    landing = tmp_path / "landing"
+    shutil.copytree(x2, landing)
+    header = (x2 / "X2_Attendance.csv").read_text(encoding="windows-1252").splitlines()[0]
+    (landing / "X2_Attendance_part2.csv").write_text(
+        header + '\n"0000001","S01","10/01/2025","0","0","0","0","0.0000",""\n', encoding="windows-1252"
+    )
+    loc = build(landing, tmp_path / "out", marts=False)
+    with duckdb.connect(str(loc.working_warehouse), read_only=True) as con:
+        assert con.execute(
+            "select file from meta.findings where rule = 'header_only' and extract = 'attendance'"
+        ).fetchall() == [("X2_Attendance_part2.csv",)]
+        assert con.execute(
+            "select rows from meta.load_files where file_name = 'X2_Attendance_part2.csv'"
+        ).fetchone() == (0,)

@@ -360,6 +360,7 @@ class _Writer:
         self.report = report
         self.handle = open(out_dir / report.canonical_name, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.rows_handle = open(out_dir / SOURCES_DIR / (report.canonical_name + ".rows"), "w")  # noqa: SIM115
+        self.rows_handle.write("canonical_row,source_row\n")
         self.csv = csv.writer(self.handle, lineterminator="\n")
         self.csv.writerow(self.columns)
 
