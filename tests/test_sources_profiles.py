@@ -338,3 +338,15 @@ def test_convert_without_an_output_folder_only_reports(tmp_path):
     (report,) = conversion.files
     assert (report.rows, report.written, report.canonical_name) == (3, 3, None)
     assert report.columns["school_id"] == "SchoolID"
+
+
+def test_a_field_with_very_many_unmapped_values_lists_the_most_frequent_and_counts_the_rest(tmp_path):
+    rows = [f"0{i:04d};A;07;09/02/2025;;F;0;White;NULL;NULL;Code{i % 25};X\n" for i in range(50)]
+    rows += ["09999;A;07;09/02/2025;;F;0;White;NULL;NULL;Code7;X\n"] * 3
+    folder = landing(tmp_path, rows)
+    with pytest.raises(InputProblem) as failed:
+        sources.prepare(folder, None, tmp_path / "work")
+    problems = failed.value.problems
+    assert len(problems) == 21
+    assert problems[0].value == "Code7" and "5 rows" in problems[0].message
+    assert problems[-1].message == "and 5 more values of low_income the profile does not map, in 10 rows"

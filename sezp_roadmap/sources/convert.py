@@ -47,6 +47,8 @@ SOURCES_DIR = "_sources"
 MANIFEST = "manifest.json"
 # How many rows a problem of one kind lists by number before it only counts them.
 FIRST_ROWS = 3
+# How many unmapped values of one field are named one by one (the most frequent first).
+MAX_VALUES_LISTED = 20
 # Files in a landing folder that are neither extracts nor district files.
 SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
 FLAG_FIELDS = ("absent", "excused", "tardy", "dismissed")
@@ -105,7 +107,14 @@ class Conversion:
 
     def _value_problems(self) -> list[Problem]:
         problems = []
-        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
+        shown: Counter[tuple[str, str]] = Counter()
+        hidden: dict[tuple[str, str], list[_Tally]] = {}
+        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (-kv[1].count, kv[1].rows[0])):
+            # The values found most often first; a field with very many (a wrong column?) lists the first few.
+            shown[(extract, name)] += 1
+            if shown[(extract, name)] > MAX_VALUES_LISTED:
+                hidden.setdefault((extract, name), []).append(t)
+                continue
             problems.append(
                 Problem(
                     file=t.file,
@@ -115,6 +124,16 @@ class Conversion:
                     message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
                     expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
                     f"  {_yaml_key(value)}: {_target_hint(extract, name)}",
+                )
+            )
+        for (_, name), rest in hidden.items():
+            problems.append(
+                Problem(
+                    file=rest[0].file,
+                    column=rest[0].column,
+                    message=f"and {len(rest):,} more values of {name} the profile does not map, in "
+                    f"{sum(t.count for t in rest):,} rows",
+                    expected="the column the profile names for this field: are these the values it should hold?",
                 )
             )
         for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
