@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.sources import find_profile, row_rule
-from sezp_roadmap.sources.convert import canonical_files, convert
+from sezp_roadmap.sources.convert import convert
+from sezp_roadmap.sources.files import canonical_files
 
 
 def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:

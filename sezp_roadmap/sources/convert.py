@@ -19,202 +19,29 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import fnmatch
 import json
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sezp_roadmap.errors import Problem
-from sezp_roadmap.extracts import EXTRACTS, extract_of
+from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.periods import school_year_of
 from sezp_roadmap.sources import race as race_rule
+from sezp_roadmap.sources.files import matched_files, schools_by_code
 from sezp_roadmap.sources.profile import (
     ENTRY_WITHDRAWAL,
     FLAGS,
     ISO_FORMATS,
-    LANDING_PROFILE_FILE,
     NO_CODE,
-    RECORD_TYPES,
     ExtractProfile,
     Profile,
 )
+from sezp_roadmap.sources.report import FLAG_FIELDS, Conversion, FileReport, tally, yaml_key
 from sezp_roadmap.sources.spells import Record, pair_spells
 from sezp_roadmap.sources.tables import UnreadableFile, open_table
 
 SOURCES_DIR = "_sources"
 MANIFEST = "manifest.json"
-# How many rows a problem of one kind lists by number before it only counts them.
-FIRST_ROWS = 3
-# How many unmapped values of one field are named one by one (the most frequent first).
-MAX_VALUES_LISTED = 20
-# Files in a landing folder that are neither extracts nor district files.
-SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
-FLAG_FIELDS = ("absent", "excused", "tardy", "dismissed")
-
-
-@dataclass
-class FileReport:
-    """How one district file mapped."""
-
-    extract: str
-    name: str
-    columns: dict[str, str] = field(default_factory=dict)  # field -> the district's column it was read from
-    missing: list[str] = field(default_factory=list)  # fields whose column the file lacks
-    rows: int = 0  # data rows read (blank rows left out)
-    written: int = 0  # canonical rows written
-    not_exceptions: int = 0  # attendance flag rows a rule says are no exception (code `none`)
-    skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
-    canonical_name: str | None = None
-    lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
-    left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
-
-
-@dataclass
-class _Tally:
-    """One kind of problem with one value: how many rows, and the first few."""
-
-    file: str
-    column: str | None
-    value: str
-    count: int = 0
-    rows: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Conversion:
-    profile: Profile
-    files: list[FileReport] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
-    bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
-    unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
-    canonical: list[Path] = field(default_factory=list)  # the canonical CSVs read beside the profiled files
-    not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
-    unknown_school_codes: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, code)
-
-    @property
-    def all_problems(self) -> list[Problem]:
-        return self.problems + self._value_problems()
-
-    def rows_per_extract(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for f in self.files:
-            counts[f.extract] += f.written
-        return dict(counts)
-
-    def _value_problems(self) -> list[Problem]:
-        problems = []
-        shown: Counter[tuple[str, str]] = Counter()
-        hidden: dict[tuple[str, str], list[_Tally]] = {}
-        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (-kv[1].count, kv[1].rows[0])):
-            # The values found most often first; a field with very many (a wrong column?) lists the first few.
-            shown[(extract, name)] += 1
-            if shown[(extract, name)] > MAX_VALUES_LISTED:
-                hidden.setdefault((extract, name), []).append(t)
-                continue
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
-                    expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
-                    f"  {_yaml_key(value)}: {_target_hint(extract, name)}",
-                )
-            )
-        for (_, name), rest in hidden.items():
-            problems.append(
-                Problem(
-                    file=rest[0].file,
-                    column=rest[0].column,
-                    message=f"and {len(rest):,} more values of {name} the profile does not map, in "
-                    f"{sum(t.count for t in rest):,} rows",
-                    expected="the column the profile names for this field: are these the values it should hold?",
-                )
-            )
-        for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
-            formats = self.profile.extracts[extract].dates.get(name, ())
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"none of the profile's date formats reads this date ({_rows_text(t)})",
-                    expected=f"a date in one of {', '.join((*formats, *ISO_FORMATS))}; or its format under "
-                    f"`extracts: {extract}: dates: {name}:` in the profile (e.g. '%m/%d/%Y')",
-                )
-            )
-        for (extract, combination), t in sorted(
-            self.unmatched_flags.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])
-        ):
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=combination,
-                    message=f"no rule of the profile gives these flags a code ({_rows_text(t)})",
-                    expected=f"a rule under `extracts: {extract}: codes:` in the profile, e.g. "
-                    f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
-                )
-            )
-        for (_, code), t in sorted(self.unknown_school_codes.items()):
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=code,
-                    message=f"no school of the schools extract has this state_school_id ({_rows_text(t)})",
-                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id",
-                )
-            )
-        for (extract, _), t in sorted(self.not_looked_up.items()):
-            lookup = self.profile.extracts[extract].lookup
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    message=f"the {lookup.key} of this row is in no file of the lookup ({_rows_text(t)})",
-                    expected=f"its {lookup.key} in the export named {' or '.join(lookup.files)}, from which the profile "
-                    f"takes the {extract} fields this file lacks",
-                )
-            )
-        return problems
-
-
-def _rows_text(t: _Tally) -> str:
-    shown = ", ".join(f"{r:,}" for r in t.rows)
-    more = f" and {t.count - len(t.rows):,} more" if t.count > len(t.rows) else ""
-    return f"{t.count:,} row{'s' if t.count != 1 else ''}: row{'s' if t.count != 1 else ''} {shown}{more}"
-
-
-def _yaml_key(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _target_hint(extract: str, name: str) -> str:
-    if name == "record_type":
-        return " | ".join(RECORD_TYPES)
-    if name in ("hispanic", *FLAG_FIELDS):
-        return "Y | N"
-    if name == "race":
-        return " | ".join(race_rule.RACE_VALUES)
-    if (extract, name) == ("attendance", "code"):
-        return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
-    columns = {c.name: c for c in EXTRACTS[extract].columns}
-    column = columns.get(name)
-    if column is not None and column.codes:
-        return " | ".join(column.codes)
-    if column is not None and column.kind == "flag":
-        return "Y | N"
-    return "<the value as the data contract writes it>"
 
 
 def _normalise(name: str) -> str:
@@ -246,72 +73,6 @@ def _date_fields(spec: ExtractProfile) -> set[str]:
     return (names | set(spec.dates)) & set(spec.fields)
 
 
-def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
-    """(extract, is a lookup, file patterns) of every kind of file the profile reads."""
-    found = []
-    for name, spec in profile.extracts.items():
-        found.append((name, False, spec.files))
-        if spec.lookup is not None:
-            found.append((name, True, spec.lookup.files))
-    return found
-
-
-def matched_files(
-    data_dir: Path, profile: Profile
-) -> tuple[dict[str, list[Path]], dict[str, list[Path]], list[Problem]]:
-    """The landing folder's files each extract of the profile reads, and its lookups read.
-
-    A file the patterns of two extracts match is an error: it would be read twice.
-    """
-    found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
-    lookups: dict[str, list[Path]] = {name: [] for name in profile.extracts}
-    problems = []
-    kinds = _patterns(profile)
-    for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES:
-            continue
-        owners = [
-            (name, is_lookup)
-            for name, is_lookup, patterns in kinds
-            if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in patterns)
-        ]
-        # A file may be both rows of an extract and its lookup (PowerSchool's students: current spells and demographics).
-        for name, _ in (o for o in owners if o[1]):
-            lookups[name].append(path)
-        owners = [o for o in owners if not o[1]]
-        if len(owners) > 1:
-            described = " and ".join(f"{name}{' (lookup)' if is_lookup else ''}" for name, is_lookup in owners)
-            problems.append(
-                Problem(
-                    file=path.name,
-                    message=f"the profile's file patterns of {described} all match this file",
-                    expected="patterns under `files:` that match each file for one extract",
-                )
-            )
-        elif owners:
-            found[owners[0][0]].append(path)
-    return found, lookups, problems
-
-
-def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tuple[list[Path], list[str]]:
-    """The canonical CSVs of extracts the profile does not cover (read as without a profile), and what is ignored."""
-    files, warnings = [], []
-    for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES or path in matched:
-            continue
-        extract = extract_of(path)
-        if extract is None:
-            warnings.append(f"{path.name}: matches no file pattern of the profile {profile.name}; the file was ignored")
-        elif extract in profile.extracts:
-            warnings.append(
-                f"{path.name}: the profile {profile.name} reads the {extract} extract from its own files; "
-                "this canonical file was ignored"
-            )
-        else:
-            files.append(path)
-    return files, warnings
-
-
 def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_row=None) -> Conversion:
     """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
     result = Conversion(profile)
@@ -327,7 +88,7 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
-        codes = _school_codes(data_dir) if spec.school_codes else None
+        codes = schools_by_code(data_dir) if spec.school_codes else None
         for path in paths:
             report = FileReport(extract, path.name)
             result.files.append(report)
@@ -463,7 +224,7 @@ def _map_row(
             mapped_parts = [_map_value(table, p) for p in parts]
             for part, m in zip(parts, mapped_parts):
                 if m is None:
-                    _tally(result.unmapped, (spec.extract, name, part), file, columns[name], row)
+                    tally(result.unmapped, (spec.extract, name, part), file, columns[name], row)
             if None in mapped_parts:
                 ok = False
                 continue
@@ -471,7 +232,7 @@ def _map_row(
         if cell and name in dates:
             parsed = _parse_date(cell, spec.dates.get(name, ()))
             if parsed is None:
-                _tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
+                tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
                 ok = False
                 continue
             cell = (parsed + dt.timedelta(days=spec.day_shift.get(name, 0))).isoformat()
@@ -573,9 +334,7 @@ def _read_file(
                 key = spec.lookup.key
                 found = by_student.get(values.get(key, ""))
                 if found is None:
-                    _tally(
-                        result.not_looked_up, (spec.extract, path.name), path.name, report.columns.get(key, key), row
-                    )
+                    tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns.get(key, key), row)
                     continue
                 for name, value in found.items():
                     values.setdefault(name, value)
@@ -583,7 +342,7 @@ def _read_file(
                 school = school_codes.get(values["school_id"])
                 if school is None:
                     column = report.columns.get("school_id", "school_id")
-                    _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                    tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
                     continue
                 values["school_id"] = school
             if year_from and values.get(year_from):
@@ -618,29 +377,6 @@ def _read_file(
     finally:
         if writer is not None:
             writer.close()
-
-
-def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
-    t = table.get(key)
-    if t is None:
-        t = table[key] = _Tally(file, column, key[-1])
-    t.count += 1
-    if len(t.rows) < FIRST_ROWS:
-        t.rows.append(row)
-
-
-def _school_codes(data_dir: Path) -> dict[str, str]:
-    """DESE code -> school_id, from the canonical schools files of the landing folder (state_school_id)."""
-    codes = {}
-    for path in sorted(Path(data_dir).iterdir()):
-        if path.is_file() and extract_of(path) == "schools" and not path.name.endswith(".gz"):
-            # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    if row.get("state_school_id"):
-                        codes[row["state_school_id"]] = row.get("school_id", "")
-    return codes
 
 
 def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):
@@ -703,9 +439,9 @@ def _flag_code(spec: ExtractProfile, values: dict, result: Conversion, file: str
         shown["portion"] = values.get("portion") or "0"
     if values.get("reason"):
         shown["reason"] = values["reason"]
-    combination = ", ".join(f"{k}: {_yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
+    combination = ", ".join(f"{k}: {yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
     columns = ", ".join(report.columns[f] for f in (*FLAG_FIELDS, "portion", "reason") if f in report.columns)
-    _tally(result.unmatched_flags, (spec.extract, combination), file, columns, row)
+    tally(result.unmatched_flags, (spec.extract, combination), file, columns, row)
     return None
 
 
