@@ -61,8 +61,10 @@ def test_x2_exports_build_the_same_marts_as_the_canonical_files(zones, tmp_path)
         files = {r[0] for r in con.execute("select distinct _source_file from staging.attendance").fetchall()}
         assert files == {"X2_Attendance.csv"}
         assert con.execute("select profile from meta.source_profile").fetchone()[0].startswith("aspen-x2")
-        loaded = {r[0] for r in con.execute("select file_name from meta.load_files").fetchall()}
+        loaded = dict(con.execute("select file_name, bytes from meta.load_files").fetchall())
         assert "X2_School_Calendar.xlsx" in loaded and "schools.csv" in loaded
+        # The district's file as it is in the landing folder: its size, not its canonical copy's.
+        assert loaded["X2_Attendance.csv"] == (x2 / "X2_Attendance.csv").stat().st_size
 
 
 def test_a_finding_on_an_x2_file_names_its_file_row_and_column(zones, tmp_path):

@@ -27,7 +27,7 @@ from sezp_roadmap.errors import Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.periods import school_year_of
 from sezp_roadmap.sources import race as race_rule
-from sezp_roadmap.sources.files import matched_files, schools_by_code
+from sezp_roadmap.sources.files import file_sha256, matched_files, schools_by_code
 from sezp_roadmap.sources.profile import (
     ENTRY_WITHDRAWAL,
     FLAGS,
@@ -108,6 +108,9 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
                     manifest["files"][report.canonical_name] = {
                         "extract": extract,
                         "district_file": report.name,
+                        # meta.load_files describes the district's file, not its canonical copy.
+                        "sha256": file_sha256(data_dir / report.name),
+                        "bytes": (data_dir / report.name).stat().st_size,
                         "columns": _provenance_columns(spec, report),
                     }
     if out_dir is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import hashlib
 from pathlib import Path
 
 from sezp_roadmap.errors import Problem
@@ -12,6 +13,15 @@ from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE, Profile
 
 # Files in a landing folder that are neither extracts nor district files.
 SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
+
+
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256, as meta.load_files records it (read in blocks: exports can be large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
