@@ -35,7 +35,8 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
         if f.lookup:
             lines.append(f"{f.name} -> {f.extract} (lookup by student): {f.rows:,} rows read")
         else:
-            lines.append(f"{f.name} -> {f.extract}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
+            group = f" ({f.group})" if f.group else ""
+            lines.append(f"{f.name} -> {f.extract}{group}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
         if f.not_exceptions:
             lines.append(f"  {f.not_exceptions:,} rows are no attendance exception (a rule's code `none`)")
         if f.skipped_records:

@@ -51,6 +51,13 @@ def _normalise(name: str) -> str:
 
 def _is_required(spec: ExtractProfile, name: str) -> bool:
     """Whether a file must have a column for the field (optional contract columns, most flags and a derivable year need not)."""
+    if name in spec.constants:
+        return False
+    columns = {c.name: c for c in EXTRACTS[spec.extract].columns}
+    if name in spec.group_fields and name in columns and columns[name].nullable:
+        # A wide file's layouts differ by year: a group's column that may be empty may also be absent
+        # (MCAS's preliminary files have no scaled score or growth percentile).
+        return False
     if name in ("excused", "tardy", "dismissed", "portion", "reason"):
         return False
     if name == "school_year":
@@ -90,16 +97,19 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
         codes = schools_by_code(data_dir) if spec.school_codes else None
         for path in paths:
-            report = FileReport(extract, path.name)
-            result.files.append(report)
-            # Spells are written once every record of the extract is read (a re-entry may be in another file).
-            writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
-            try:
-                _read_file(
-                    path, spec, report, result, out_dir if writes else None, records, by_student, skip_row, codes
-                )
-            except UnreadableFile as exc:
-                result.problems.append(exc.problem)
+            # A wide file is read once per group of columns, each giving canonical rows of its own.
+            for variant in spec.groups or (spec,):
+                report = FileReport(extract, path.name, group=variant.label)
+                result.files.append(report)
+                # Spells are written once every record of the extract is read (a re-entry may be in another file).
+                writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
+                try:
+                    _read_file(
+                        path, variant, report, result, out_dir if writes else None, records, by_student, skip_row, codes
+                    )
+                except UnreadableFile as exc:
+                    result.problems.append(exc.problem)
+                    break
         if spec.shape == ENTRY_WITHDRAWAL:
             _write_spells(records, spec, result, out_dir)
         if out_dir is not None:
@@ -139,7 +149,7 @@ class _Writer:
 
     def __init__(self, out_dir: Path, spec: ExtractProfile, report: FileReport):
         name = report.name[: -len(".csv")] if report.name.lower().endswith(".csv") else report.name
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + (f"__{spec.label}" if spec.label else "")
         canonical, n = f"{spec.extract}__{stem}.csv", 1
         while (out_dir / canonical).exists():  # two names that differ only in characters replaced above
             n += 1
@@ -314,6 +324,11 @@ def _read_file(
         return
     looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
     positions = _positions(spec, table.header, report, looked_up)
+    if spec.group_fields and not any(f in positions for f in spec.group_fields):
+        # A layout without this group's columns (an MCAS file of a year without science): no rows, said so.
+        result.warnings.append(f"{path.name}: no column of the group {spec.label}; it gave no rows")
+        report.missing.clear()
+        return
     if report.missing:
         result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
         return
@@ -333,6 +348,11 @@ def _read_file(
             values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
             if values is None:
                 continue
+            if spec.group_fields and not any(values.get(f) for f in spec.group_fields):
+                report.left_out[f"no result in the columns of {spec.label}"] += 1
+                continue
+            for name, value in spec.constants.items():
+                values.setdefault(name, value)
             if needs_lookup:
                 key = spec.lookup.key
                 found = by_student.get(values.get(key, ""))

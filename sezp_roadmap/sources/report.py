@@ -37,6 +37,7 @@ class FileReport:
     not_exceptions: int = 0  # attendance flag rows a rule says are no exception (code `none`)
     skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
     canonical_name: str | None = None
+    group: str | None = None  # a wide file's group of columns this report is of
     lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
     left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
 
