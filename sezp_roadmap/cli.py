@@ -1,4 +1,4 @@
-"""Command line: `sezp-roadmap build`, `sezp-roadmap sql` and `sezp-roadmap sample`.
+"""Command line: `sezp-roadmap build`, `sql`, `sample` and `profile check`.
 
 `build` is a thin front over materializing the Dagster assets in process
 (pipelines.runner); it is the one place the library reaches into `pipelines`,
@@ -27,6 +27,7 @@ def _build(args: argparse.Namespace) -> int:
         reports_dir=str(args.reports),
         config_file=str(args.config) if args.config else None,
         self_contained=args.self_contained,
+        profile=args.profile,
     )
     outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
@@ -63,12 +64,50 @@ def _sample(args: argparse.Namespace) -> int:
 
     schools, students = SAMPLE_SCALES[args.scale]
     schools, students = args.schools or schools, args.students or students
+    if args.as_source:
+        return _sample_as(args, schools, students)
     counts = write_sample_zone(
         Path(args.out), seed=args.seed, schools=schools, students=students, compress=args.compress
     )
     total = sum(counts.values())
     print(f"Wrote a synthetic zone of {schools} schools to {args.out} ({total:,} rows in {len(counts)} extracts).")
     return 0
+
+
+def _sample_as(args: argparse.Namespace, schools: int, students: int) -> int:
+    """The sample zone written as a source system's export set (the canonical files first, in a scratch folder)."""
+    import tempfile  # noqa: PLC0415
+
+    from sezp_roadmap.sample import write_sample_zone  # noqa: PLC0415
+    from sezp_roadmap.sources import bundled  # noqa: PLC0415
+
+    writers = {name: m for name, m in bundled().items() if hasattr(m, "write_sample")}
+    if args.as_source not in writers:
+        print(
+            f"No sample writer for '{args.as_source}'; available: {', '.join(sorted(writers))}.",
+            file=sys.stderr,
+        )
+        return 2
+    with tempfile.TemporaryDirectory() as scratch:
+        write_sample_zone(Path(scratch), seed=args.seed, schools=schools, students=students)
+        written = writers[args.as_source].write_sample(Path(scratch), Path(args.out))
+    print(
+        f"Wrote a synthetic zone of {schools} schools to {args.out} as {args.as_source} exports: {', '.join(written)}."
+    )
+    return 0
+
+
+def _profile_check(args: argparse.Namespace) -> int:
+    from sezp_roadmap.errors import InputProblem  # noqa: PLC0415
+    from sezp_roadmap.sources.check import check_report  # noqa: PLC0415
+
+    try:
+        text, ok = check_report(Path(args.data), args.profile)
+    except InputProblem as problem:
+        print(str(problem), file=sys.stderr)
+        return 1
+    print(text)
+    return 0 if ok else 1
 
 
 def _sql(args: argparse.Namespace) -> int:
@@ -138,6 +177,12 @@ def parser() -> argparse.ArgumentParser:
         help=f"folder the reports are published to (default: {default.REPORTS}, or $SEZP_REPORTS)",
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
+    b.add_argument(
+        "--profile",
+        default=default.profile(),
+        help="source profile the landing folder's files are read through: a bundled name "
+        "(aspen-x2, powerschool, ma-ssdr) or a YAML file (default: $SEZP_PROFILE, else the folder's roadmap-profile.yaml)",
+    )
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
     b.add_argument(
         "--self-contained",
@@ -187,7 +232,25 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--schools", type=int, help="number of schools (overrides --scale)")
     s.add_argument("--students", type=int, help="students in the last complete school year (overrides --scale)")
     s.add_argument("--compress", action="store_true", help="write .csv.gz files")
+    s.add_argument(
+        "--as",
+        dest="as_source",
+        metavar="SOURCE",
+        help="write the zone as a source system's own exports, e.g. aspen-x2 (read back through its bundled profile)",
+    )
     s.set_defaults(func=_sample)
+
+    pr = sub.add_parser("profile", help="source profiles: how a district's own export files map to the extracts")
+    pr_sub = pr.add_subparsers(dest="profile_command", required=True)
+    c = pr_sub.add_parser(
+        "check",
+        help="show, without building, how each file maps: columns found, unmapped values, date failures, rows",
+    )
+    c.add_argument("--data", type=Path, required=True, help="landing folder with the district's files")
+    c.add_argument(
+        "--profile", help="a bundled profile name or a YAML file (default: the folder's roadmap-profile.yaml)"
+    )
+    c.set_defaults(func=_profile_check)
     return p
 
 

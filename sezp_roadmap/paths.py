@@ -31,3 +31,7 @@ def reports() -> str:
 
 def config_file() -> str | None:
     return os.environ.get("SEZP_CONFIG") or None
+
+
+def profile() -> str | None:
+    return os.environ.get("SEZP_PROFILE") or None

@@ -10,13 +10,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metric_engine, reconciliation
+from sezp_roadmap import ingest, metric_engine, reconciliation, sources
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
+from sezp_roadmap.sources import provenance
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -27,10 +28,22 @@ class Locations:
     data_dir: Path
     warehouse: Path
     reports_dir: Path
+    # A source profile named for the run (bundled name or file); else the landing folder's roadmap-profile.yaml, if any.
+    profile: str | None = None
 
     @property
     def working_warehouse(self) -> Path:
         return working_path(self.warehouse)
+
+    @property
+    def sources_dir(self) -> Path:
+        """Where a source profile writes the canonical extracts of the district's files."""
+        return self.warehouse.with_name(self.warehouse.name + ".sources")
+
+    @property
+    def read_dir(self) -> Path:
+        """The folder ingest reads: the profile's canonical extracts when a profile applies, else the landing folder."""
+        return self.sources_dir if provenance.manifest(self.sources_dir) is not None else self.data_dir
 
     @property
     def working_reports(self) -> Path:
@@ -38,15 +51,24 @@ class Locations:
 
 
 def prepare_landing(loc: Locations) -> dict:
-    """Find the extract files and record them in the working warehouse."""
-    files, warnings = ingest.discover(loc.data_dir)
+    """Find the extract files (through the source profile, when one applies) and record them in the working warehouse."""
+    read_dir, conversion = sources.prepare(loc.data_dir, loc.profile, loc.sources_dir)
+    if conversion is not None and sources.missing_required(conversion):
+        # Named by the district's files the profile looks for, not by the working folder ingest would read.
+        raise InputProblem(sources.missing_required(conversion))
+    files, warnings = ingest.discover(read_dir)
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)
     with connect(path) as con:
         ingest.record_files(con, files)
-    return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}
+        provenance.reset(con)
+    return {
+        "files": [(f.extract, provenance.district_name(read_dir, f.path.name), f.size) for f in files],
+        "warnings": (conversion.warnings if conversion else []) + warnings,
+        "profile": conversion.profile.name if conversion else None,
+    }
 
 
 def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:
@@ -59,7 +81,7 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
     with connect(loc.working_warehouse) as con:
         for name in names:
             files = [
-                ingest.LandingFile(name, loc.data_dir / file_name, sha, size)
+                ingest.LandingFile(name, loc.read_dir / file_name, sha, size)
                 for file_name, sha, size in con.execute(
                     "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
                 ).fetchall()
@@ -68,8 +90,9 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
                 # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
                 loaded = ingest.load_staging(con, EXTRACTS[name], files)
             except InputProblem as problem:
-                problems += problem.problems
+                problems += provenance.translate_problems(loc.read_dir, problem.problems)
                 continue
+            provenance.restore(con, loc.read_dir, name)
             counts[name] = {
                 "files": len(files),
                 "rows_read": loaded.rows_read,
@@ -154,4 +177,7 @@ def publish(loc: Locations) -> dict:
     publish_warehouse(loc.warehouse)
     if loc.working_reports.exists():
         publish_directory(loc.working_reports, loc.reports_dir)
+    # The canonical copy of a district's files served this run's ingest only: student rows are not left lying about.
+    if loc.sources_dir.exists():
+        shutil.rmtree(loc.sources_dir)
     return {"warehouse": str(loc.warehouse), "reports": str(loc.reports_dir)}

@@ -22,6 +22,8 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     return dg.MaterializeResult(
         metadata={
             "files": len(found["files"]),
+            # Which source profile read the district's files: "none" when the folder held the canonical CSVs.
+            "source profile": dg.MetadataValue.text(found["profile"] or "none (canonical CSV files)"),
             "preview": dg.MetadataValue.md("| extract | file | bytes |\n|---|---|---|\n" + table),
         }
     )

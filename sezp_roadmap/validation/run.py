@@ -35,6 +35,7 @@ from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.periods import school_year_label, school_year_of
 from sezp_roadmap.rules import check_rule_ids, sql_rules
+from sezp_roadmap.sources import provenance
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
@@ -130,6 +131,8 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
         findings.record(con, schema_issues(con, extract, settings))
     con.execute("drop view _rows")
+    # Rows read through a source profile: the messages name the district's own columns.
+    provenance.name_source_columns(con, name)
     errors, total = findings.errors_of(con, name, SHOWN_ERRORS)
     counts = dict(
         con.execute(
