@@ -241,7 +241,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=_sample)
 
     pr = sub.add_parser("profile", help="source profiles: how a district's own export files map to the extracts")
-    pr_sub = pr.add_subparsers(dest="profile_command", required=True)
+    pr_sub = pr.add_subparsers(dest="profile_command", required=True, help="what to do with a profile")
     c = pr_sub.add_parser(
         "check",
         help="show, without building, how each file maps: columns found, unmapped values, date failures, rows",
