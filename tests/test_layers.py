@@ -34,8 +34,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("reporting", frozenset({"reporting"})),
     # The stages a run goes through, and the Dagster definitions over them.
     ("pipelines", frozenset({"stages", "pipelines"})),
-    # The command line, and the sample zone it writes on request.
-    ("cli", frozenset({"cli", "sample"})),
+    # The command line, its read-only SQL shell and dev server, and the sample zone it writes on request.
+    ("cli", frozenset({"cli", "sample", "sql_shell", "dev_server"})),
 )
 RANK = {unit: rank for rank, (_, units) in enumerate(LAYERS) for unit in units}
 LAYER_NAMES = [name for name, _ in LAYERS]
