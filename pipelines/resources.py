@@ -22,10 +22,12 @@ class RoadmapPaths(dg.ConfigurableResource):
     config_file: str | None = None
     # Reports carry plotly.js inline (single files for e-mail) instead of sharing assets/.
     self_contained: bool = False
+    # auto (the folder's files tell), canonical, or a source of sezp_roadmap.sources (edfi).
+    source: str = "auto"
 
     @property
     def locations(self) -> Locations:
-        return Locations(Path(self.data_dir), Path(self.warehouse), Path(self.reports_dir))
+        return Locations(Path(self.data_dir), Path(self.warehouse), Path(self.reports_dir), self.source)
 
     def settings(self) -> Settings:
         return load_settings(Path(self.config_file) if self.config_file else None, Path(self.data_dir))

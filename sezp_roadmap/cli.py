@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from sezp_roadmap import paths as default
+from sezp_roadmap.sources import CHOICES
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -26,6 +27,7 @@ def _build(args: argparse.Namespace) -> int:
         reports_dir=str(args.reports),
         config_file=str(args.config) if args.config else None,
         self_contained=args.self_contained,
+        source=args.source,
     )
     outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
@@ -70,6 +72,20 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pull_edfi(args: argparse.Namespace) -> int:
+    from sezp_roadmap.errors import InputProblem  # noqa: PLC0415
+    from sezp_roadmap.sources.edfi.pull import Api, pull  # noqa: PLC0415
+
+    try:
+        counts = pull(Api(args.url, args.school_year, args.page_size), Path(args.out))
+    except InputProblem as problem:
+        print(f"The pull stopped: {problem}", file=sys.stderr)
+        return 1
+    total = sum(counts.values())
+    print(f"Wrote {total:,} records of {len(counts)} Ed-Fi resources to {args.out}.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sezp-roadmap", description="Roadmap for Equitable Student Outcomes.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -89,6 +105,13 @@ def parser() -> argparse.ArgumentParser:
         help=f"folder the reports are published to (default: {default.REPORTS}, or $SEZP_REPORTS)",
     )
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
+    b.add_argument(
+        "--source",
+        choices=CHOICES,
+        default="auto",
+        help="how to read the landing folder: auto (its files tell: canonical CSVs, or Ed-Fi interchange XML "
+        "or API JSON files), canonical, or edfi",
+    )
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
     b.add_argument(
         "--self-contained",
@@ -110,6 +133,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--students", type=int, help="students in the last complete school year (overrides --scale)")
     s.add_argument("--compress", action="store_true", help="write .csv.gz files")
     s.set_defaults(func=_sample)
+
+    e = sub.add_parser(
+        "pull-edfi",
+        help="pull the resources the Roadmap reads from an Ed-Fi ODS/API (v5 or v7) into a folder of JSON files; "
+        "the client key and secret are read from EDFI_CLIENT_ID and EDFI_CLIENT_SECRET",
+    )
+    e.add_argument("--url", required=True, help="the API's base URL, e.g. https://ods.example.org/api")
+    e.add_argument(
+        "--out", type=Path, required=True, help="folder to write <resource>.json files to (a landing folder)"
+    )
+    e.add_argument("--school-year", type=int, help="the school year of a year-specific ODS (2022 for 2021-22)")
+    e.add_argument("--page-size", type=int, default=500, help="records per request (the API's limit; default 500)")
+    e.set_defaults(func=_pull_edfi)
     return p
 
 

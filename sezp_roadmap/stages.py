@@ -10,8 +10,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metric_engine, reconciliation
-from sezp_roadmap.config import Settings
+from sezp_roadmap import ingest, metric_engine, reconciliation, sources
+from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.metric_engine import Periods
@@ -27,6 +27,19 @@ class Locations:
     data_dir: Path
     warehouse: Path
     reports_dir: Path
+    # Which source the landing folder is read as (sezp_roadmap.sources): auto, canonical, edfi.
+    source: str = "auto"
+
+    @property
+    def source_name(self) -> str:
+        return sources.detect(self.data_dir, self.source)
+
+    @property
+    def extracts_dir(self) -> Path:
+        """Where ingest reads the canonical extracts: the landing folder, or a source's conversion of it."""
+        if self.source_name == sources.CANONICAL:
+            return self.data_dir
+        return self.warehouse.with_name(self.warehouse.name + ".extracts")
 
     @property
     def working_warehouse(self) -> Path:
@@ -37,16 +50,20 @@ class Locations:
         return self.reports_dir.with_name(self.reports_dir.name + ".building")
 
 
-def prepare_landing(loc: Locations) -> dict:
-    """Find the extract files and record them in the working warehouse."""
-    files, warnings = ingest.discover(loc.data_dir)
+def prepare_landing(loc: Locations, settings: Settings | None = None) -> dict:
+    """Find the extract files (a source's conversion of the folder, where one applies) and record them."""
+    source, notes = loc.source_name, []
+    if source != sources.CANONICAL:
+        settings = settings or load_settings(None, loc.data_dir)
+        notes = sources.SOURCES[source].write_extracts(loc.data_dir, loc.extracts_dir, settings).notes
+    files, warnings = ingest.discover(loc.extracts_dir)
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)
     with connect(path) as con:
         ingest.record_files(con, files)
-    return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}
+    return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": notes + warnings, "source": source}
 
 
 def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:
@@ -59,7 +76,7 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
     with connect(loc.working_warehouse) as con:
         for name in names:
             files = [
-                ingest.LandingFile(name, loc.data_dir / file_name, sha, size)
+                ingest.LandingFile(name, loc.extracts_dir / file_name, sha, size)
                 for file_name, sha, size in con.execute(
                     "select file_name, sha256, bytes from meta.load_files where extract = ? order by file_name", [name]
                 ).fetchall()

@@ -15,13 +15,14 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     Starts a fresh working warehouse; the published one is untouched until the run succeeds.
     """
     with explained_failures():
-        found = stages.prepare_landing(paths.locations)
+        found = stages.prepare_landing(paths.locations, paths.settings())
     for warning in found["warnings"]:
         context.log.warning(warning)
     table = "\n".join(f"| {e} | {name} | {size:,} |" for e, name, size in found["files"])
     return dg.MaterializeResult(
         metadata={
             "files": len(found["files"]),
+            "source": found["source"],
             "preview": dg.MetadataValue.md("| extract | file | bytes |\n|---|---|---|\n" + table),
         }
     )
