@@ -12,18 +12,19 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap.extracts import extract_of
+from sezp_roadmap.sources import is_source_file
 from sezp_roadmap.warehouse import add_macros
 
 
 def snapshot(folder: Path) -> dict[str, int]:
-    """Every extract file in the folder with its modification time (ns)."""
+    """Every extract file (or file a source reads, e.g. Ed-Fi's) in the folder with its modification time (ns)."""
     folder = Path(folder)
     if not folder.is_dir():
         return {}
     return {
         path.name: path.stat().st_mtime_ns
         for path in sorted(folder.iterdir())
-        if path.is_file() and not path.name.startswith(".") and extract_of(path) is not None
+        if path.is_file() and not path.name.startswith(".") and (extract_of(path) is not None or is_source_file(path))
     }
 
 

@@ -435,9 +435,9 @@ class _FakeOds(BaseHTTPRequestHandler):
         self._send(200, self.resources[resource][offset : offset + limit])
 
 
-def test_pull_edfi_reads_every_page_with_client_credentials_from_the_environment(
-    grand_bend_xml, tmp_path, monkeypatch, capsys
-):
+@pytest.fixture
+def fake_ods(grand_bend_xml):
+    """The base URL of a fake ODS/API on 127.0.0.1 serving Grand Bend; stopped after the test."""
     landing, _ = grand_bend_xml
     records = read_folder(landing)
     _FakeOds.resources = {
@@ -445,25 +445,27 @@ def test_pull_edfi_reads_every_page_with_client_credentials_from_the_environment
     }
     _FakeOds.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeOds)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/api"
-    try:
-        monkeypatch.delenv("EDFI_CLIENT_ID", raising=False)
-        with pytest.raises(InputProblem, match="EDFI_CLIENT_ID"):
-            pull(Api(url, 2022), tmp_path / "none")
-        monkeypatch.setenv("EDFI_CLIENT_ID", "key")
-        monkeypatch.setenv("EDFI_CLIENT_SECRET", "wrong")
-        with pytest.raises(InputProblem, match=r"refused the credentials \(HTTP 401\)"):
-            pull(Api(url, 2022), tmp_path / "none")
-        monkeypatch.setenv("EDFI_CLIENT_SECRET", "secret")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/api"
+    server.shutdown()
 
-        from sezp_roadmap.cli import main
 
-        out = tmp_path / "pulled"
-        assert main(["pull-edfi", "--url", url, "--out", str(out), "--school-year", "2022", "--page-size", "250"]) == 0
-    finally:
-        server.shutdown()
+def test_pull_edfi_reads_every_page_with_client_credentials_from_the_environment(
+    fake_ods, tmp_path, monkeypatch, capsys
+):
+    from sezp_roadmap.cli import main
+
+    url = fake_ods
+    monkeypatch.delenv("EDFI_CLIENT_ID", raising=False)
+    with pytest.raises(InputProblem, match="EDFI_CLIENT_ID"):
+        pull(Api(url, 2022), tmp_path / "none")
+    monkeypatch.setenv("EDFI_CLIENT_ID", "key")
+    monkeypatch.setenv("EDFI_CLIENT_SECRET", "wrong")
+    with pytest.raises(InputProblem, match=r"refused the credentials \(HTTP 401\)"):
+        pull(Api(url, 2022), tmp_path / "none")
+    monkeypatch.setenv("EDFI_CLIENT_SECRET", "secret")
+    out = tmp_path / "pulled"
+    assert main(["pull-edfi", "--url", url, "--out", str(out), "--school-year", "2022", "--page-size", "250"]) == 0
     printed = capsys.readouterr()
     assert "secret" not in printed.out + printed.err
     assert not any("secret" in p.read_text() for p in out.iterdir())
@@ -481,3 +483,22 @@ def test_pull_edfi_reads_every_page_with_client_credentials_from_the_environment
     assert {
         name: [{k: v for k, v in r.items() if k != "_source"} for r in items] for name, items in pulled.items()
     } == (_FakeOds.resources)
+
+
+def test_the_dagster_pull_job_writes_the_resources_into_the_landing_folder(fake_ods, tmp_path, monkeypatch):
+    from pipelines.defs.edfi_pull import pull_edfi
+    from pipelines.resources import EdfiApi, RoadmapPaths
+
+    monkeypatch.setenv("EDFI_CLIENT_ID", "key")
+    monkeypatch.setenv("EDFI_CLIENT_SECRET", "secret")
+    landing = tmp_path / "landing"
+    result = pull_edfi.execute_in_process(
+        resources={"edfi_api": EdfiApi(url=fake_ods, school_year=2022), "paths": RoadmapPaths(data_dir=str(landing))}
+    )
+    assert result.success
+    assert sources.detect(landing) == "edfi"
+    assert result.output_for_node("pull_edfi_into_landing")["studentSchoolAttendanceEvents"] == 1917
+    unconfigured = pull_edfi.execute_in_process(
+        resources={"edfi_api": EdfiApi(url=""), "paths": RoadmapPaths(data_dir=str(landing))}, raise_on_error=False
+    )
+    assert not unconfigured.success

@@ -3,7 +3,7 @@
 A source turns its folder into the canonical extract files, which ingest then
 reads like any landing folder's; nothing after ingest knows where a row came
 from. Each source is one module (or package) here with its mappings as YAML
-beside it, and offers `NAME`, `recognises(folder)` and
+beside it, and offers `NAME`, `recognises(folder)`, `reads(path)` and
 `write_extracts(folder, out_dir, settings)`.
 """
 
@@ -19,6 +19,11 @@ from . import edfi
 SOURCES = {edfi.NAME: edfi}
 CANONICAL = "canonical"
 CHOICES = ("auto", CANONICAL, *SOURCES)
+
+
+def is_source_file(path: Path) -> bool:
+    """A file some source reads: the landing-folder sensor watches these as it watches the extracts."""
+    return any(source.reads(Path(path)) for source in SOURCES.values())
 
 
 def detect(folder: Path, choice: str = "auto") -> str:

@@ -16,7 +16,7 @@ from sezp_roadmap.config import Settings
 from sezp_roadmap.extracts import EXTRACTS
 
 from .canonical import Conversion, convert
-from .resources import folder_kind, read_folder
+from .resources import folder_kind, is_interchange, json_resource_of, read_folder
 
 NAME = "edfi"
 
@@ -24,6 +24,11 @@ NAME = "edfi"
 def recognises(folder: Path) -> str | None:
     """'XML interchange' or 'API JSON' when the folder holds Ed-Fi files, else None."""
     return {"xml": "XML interchange", "json": "API JSON"}.get(folder_kind(Path(folder)))
+
+
+def reads(path: Path) -> bool:
+    """Whether the file is one this source reads (an API resource file, or an interchange)."""
+    return json_resource_of(path) is not None or is_interchange(path)
 
 
 def write_extracts(folder: Path, out_dir: Path, settings: Settings) -> Conversion:
