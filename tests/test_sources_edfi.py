@@ -502,3 +502,108 @@ def test_the_dagster_pull_job_writes_the_resources_into_the_landing_folder(fake_
         resources={"edfi_api": EdfiApi(url=""), "paths": RoadmapPaths(data_dir=str(landing))}, raise_on_error=False
     )
     assert not unconfigured.success
+
+
+def _student_assessment(student: str, identifier: str, date: str, level: str, **fields) -> dict:
+    return {
+        "studentReference": {"studentUniqueId": student},
+        "assessmentReference": {"assessmentIdentifier": identifier, "namespace": "uri://district.example/Assessment"},
+        "administrationDate": date,
+        "performanceLevels": [
+            {
+                "assessmentReportingMethodDescriptor": "uri://ed-fi.org/AssessmentReportingMethodDescriptor#Proficiency level",
+                "performanceLevelDescriptor": f"uri://district.example/PerformanceLevelDescriptor#{level}",
+            }
+        ],
+        **fields,
+    }
+
+
+LEVELS = {
+    "mcas_ela": (
+        "Not Meeting Expectations",
+        "Partially Meeting Expectations",
+        "Meeting Expectations",
+        "Exceeding Expectations",
+    ),
+    "interim_reading": (
+        "3+ grade levels below",
+        "2 grade levels below",
+        "1 grade level below",
+        "At or above grade level",
+    ),
+}
+
+
+def test_student_assessments_map_through_the_settings_with_their_scores_and_school():
+    scores = [
+        {
+            "assessmentReportingMethodDescriptor": "uri://ed-fi.org/AssessmentReportingMethodDescriptor#Scale score",
+            "result": "512",
+        },
+        {
+            "assessmentReportingMethodDescriptor": "uri://ed-fi.org/AssessmentReportingMethodDescriptor#Student Growth Percentile",
+            "result": "61",
+        },
+    ]
+    records = _records(
+        studentSchoolAssociations=[
+            _spell("1", school="100", entry="2021-08-23", exitWithdrawDate="2022-01-31"),
+            _spell("1", school="200", entry="2022-02-01"),
+        ],
+        studentEducationOrganizationAssociations=[_person("1", races=[{"raceDescriptor": "White"}])],
+        assessments=[{"assessmentIdentifier": "A-77", "assessmentTitle": "Star Reading"}],
+        studentAssessments=[
+            # The school that reported it, written as the settings' level.
+            _student_assessment(
+                "1",
+                "MCAS-ELA",
+                "2022-05-10T09:00:00Z",
+                "Meeting Expectations",
+                reportedSchoolReference={"schoolId": "200"},
+                scoreResults=scores,
+                whenAssessedGradeLevelDescriptor="Seventh grade",
+            ),
+            # No school: the one the student was enrolled in on the day (100 until January 31); its title maps it.
+            _student_assessment("1", "A-77", "2022-01-12", "On Level"),
+        ],
+    )
+    maps = {
+        "assessments": {"MCAS-ELA": "mcas_ela", "Star Reading": "interim_reading"},
+        "performance_levels": {"On Level": "At or above grade level"},
+    }
+    rows = convert(records, maps=maps, assessment_levels=LEVELS).extracts["assessments"]
+    assert rows == [
+        {
+            "student_id": "1",
+            "school_id": "200",
+            "school_year": "2022",
+            "assessment": "mcas_ela",
+            "administration": "spring",
+            "test_date": "2022-05-10",
+            "grade": "7",
+            "scale_score": "512",
+            "performance_level": "Meeting Expectations",
+            "percentile": "",
+            "growth_percentile": "61",
+        },
+        {
+            "student_id": "1",
+            "school_id": "100",
+            "school_year": "2022",
+            "assessment": "interim_reading",
+            "administration": "winter",
+            "test_date": "2022-01-12",
+            "grade": "7",
+            "scale_score": "",
+            "performance_level": "At or above grade level",
+            "percentile": "",
+            "growth_percentile": "",
+        },
+    ]
+    # An assessment or a level the settings do not name is named, with the line to add.
+    with pytest.raises(InputProblem) as raised:
+        convert(records, maps={"assessments": {"MCAS-ELA": "mcas_ela"}}, assessment_levels=LEVELS)
+    assert "'A-77' has no entry in the 'assessments' map (1 record" in str(raised.value)
+    with pytest.raises(InputProblem, match="'On Level' has no entry in the 'performance_levels' map"):
+        convert(records, maps={"assessments": maps["assessments"]}, assessment_levels=LEVELS)

@@ -35,7 +35,8 @@ def write_extracts(folder: Path, out_dir: Path, settings: Settings) -> Conversio
     """The canonical extract files of an Ed-Fi folder, written to out_dir (emptied first)."""
     records = read_folder(Path(folder))
     full_day = {code for code, days in settings.attendance_codes.items() if days == 1}
-    conversion = convert(records, maps=settings.raw.get("edfi"), full_day_codes=full_day)
+    levels = {a.id: tuple(a.levels) for a in settings.assessments}
+    conversion = convert(records, maps=settings.raw.get("edfi"), full_day_codes=full_day, assessment_levels=levels)
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)

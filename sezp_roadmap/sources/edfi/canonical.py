@@ -96,6 +96,12 @@ class _Descriptors:
         self._lists = {
             name: {str(v).strip().lower() for v in table} for name, table in maps.items() if isinstance(table, list)
         }
+        # Lists one level down (score_methods: {scale_score: [...]}) are named score_methods.scale_score.
+        for name, table in maps.items():
+            if isinstance(table, dict):
+                for key, value in table.items():
+                    if isinstance(value, list):
+                        self._lists[f"{name}.{key}"] = {str(v).strip().lower() for v in value}
         self.unmapped: dict[tuple[str, str], Unmapped] = defaultdict(Unmapped)
 
     def code(self, map_name: str, descriptor: str | None, source: str) -> str | None:
@@ -187,6 +193,7 @@ class _Converter:
         self.issues = _Problems()
         self.full_day_codes = full_day_codes
         self.notes: list[str] = []
+        self.assessment_levels: dict[str, tuple[str, ...]] = {}
 
     def resource(self, name: str) -> list[dict]:
         return self.records.get(name, [])
@@ -452,22 +459,126 @@ class _Converter:
                     }
         return list(rows.values())
 
+    # ------------------------------------------------------------ assessments
 
-def convert(records: Records, *, maps: dict | None = None, full_day_codes: set[str] | None = None) -> Conversion:
-    """The canonical extracts of an Ed-Fi folder's records, or an InputProblem naming every unmapped descriptor."""
+    def _assessment_of(self, result: dict) -> str | None:
+        identifier = _text(result, "assessmentReference.assessmentIdentifier")
+        titles = {_text(a, "assessmentIdentifier"): _text(a, "assessmentTitle") for a in self.resource("assessments")}
+        table = {str(k).lower(): v for k, v in (self.descriptors.maps.get("assessments") or {}).items()}
+        for key in (identifier, titles.get(identifier)):
+            if key and key.lower() in table:
+                return str(table[key.lower()])
+        miss = self.descriptors.unmapped[("assessments", identifier or "")]
+        miss.count += 1
+        miss.first_source = miss.first_source or result["_source"]
+        return None
+
+    def _level(self, result: dict, assessment: str) -> str | None:
+        levels = self.assessment_levels.get(assessment, ())
+        table = {str(k).lower(): str(v) for k, v in (self.descriptors.maps.get("performance_levels") or {}).items()}
+        for entry in result.get("performanceLevels", []):
+            value = code_value(entry.get("performanceLevelDescriptor"))
+            if value is None:
+                continue
+            level = table.get(value.lower()) or next((lv for lv in levels if lv.lower() == value.lower()), None)
+            if level is None:
+                miss = self.descriptors.unmapped[("performance_levels", value)]
+                miss.count += 1
+                miss.first_source = miss.first_source or result["_source"]
+            return level
+        self.issues.add("a student assessment has no performance level", result["_source"])
+        return None
+
+    def _score(self, result: dict, kind: str) -> str:
+        for score in result.get("scoreResults", []):
+            if self.descriptors.listed(f"score_methods.{kind}", score.get("assessmentReportingMethodDescriptor")):
+                return str(score.get("result", "")).strip()
+        return ""
+
+    def _administration(self, date: dt.date) -> str | None:
+        months = self.descriptors.maps.get("administration_months") or {}
+        return next((name for name, listed in months.items() if date.month in listed), None)
+
+    def assessments(self) -> list[dict]:
+        spells = defaultdict(list)
+        for spell in self.resource("studentSchoolAssociations"):
+            spells[_text(spell, "studentReference.studentUniqueId")].append(spell)
+        rows = []
+        for result in self.resource("studentAssessments"):
+            source = result["_source"]
+            assessment = self._assessment_of(result)
+            if assessment is None:
+                continue
+            student = _text(result, "studentReference.studentUniqueId")
+            date = _date(_text(result, "administrationDate"))
+            school = _text(result, "reportedSchoolReference.schoolId")
+            spell = next(
+                (
+                    s
+                    for s in spells.get(student, [])
+                    if _date(_text(s, "entryDate")) <= date
+                    and (not _text(s, "exitWithdrawDate") or date <= _date(_text(s, "exitWithdrawDate")))
+                ),
+                None,
+            )
+            if school is None and spell is not None:
+                # A result without the school that reported it counts at the school the student was enrolled in.
+                school = _text(spell, "schoolReference.schoolId")
+            if school is None:
+                self.issues.add(
+                    "a student assessment names no school and falls in no enrollment spell", source, student
+                )
+                continue
+            grade_descriptor = result.get("whenAssessedGradeLevelDescriptor") or (spell or {}).get(
+                "entryGradeLevelDescriptor"
+            )
+            rows.append(
+                {
+                    "student_id": student,
+                    "school_id": school,
+                    "school_year": str(_school_year(result, date.isoformat())),
+                    "assessment": assessment,
+                    "administration": self._administration(date),
+                    "test_date": date.isoformat(),
+                    "grade": self.descriptors.code("grade_levels", grade_descriptor, source),
+                    "scale_score": self._score(result, "scale_score"),
+                    "performance_level": self._level(result, assessment),
+                    "percentile": self._score(result, "percentile"),
+                    "growth_percentile": self._score(result, "growth_percentile"),
+                }
+            )
+        return rows
+
+
+def convert(
+    records: Records,
+    *,
+    maps: dict | None = None,
+    full_day_codes: set[str] | None = None,
+    assessment_levels: dict[str, tuple[str, ...]] | None = None,
+) -> Conversion:
+    """The canonical extracts of an Ed-Fi folder's records, or an InputProblem naming every unmapped descriptor.
+
+    assessment_levels: each assessment id of the settings with its levels, which a result's level must be one of.
+    """
     converter = _Converter(records, load_maps(maps), full_day_codes or {"A", "AE", "AS"})
+    converter.assessment_levels = assessment_levels or {}
     extracts = {
         "schools": converter.schools(),
         "calendar": converter.calendar(),
         "enrollment": converter.enrollment(),
         "attendance": converter.attendance(),
         "discipline": converter.discipline(),
+        "assessments": converter.assessments(),
     }
     problems = converter.descriptors.problems() + converter.issues.problems()
     if problems:
         raise InputProblem(problems)
+    # An extract the folder has no records for is absent, as a missing optional file is.
     if not records.get("disciplineActions"):
         del extracts["discipline"]
+    if not records.get("studentAssessments"):
+        del extracts["assessments"]
     return Conversion(extracts=extracts, notes=converter.notes)
 
 
