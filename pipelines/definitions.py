@@ -7,10 +7,11 @@ time (in-process executor, and dagster_home/dagster.yaml runs one run at a time)
 import dagster as dg
 
 from pipelines.defs.checks import extract_checks
+from pipelines.defs.edfi_pull import pull_edfi
 from pipelines.defs.ingest import extract_assets, landing_files
 from pipelines.defs.metrics import metric_marts, state_reconciliation, student_attendance
 from pipelines.defs.reports import published_roadmap, roadmap_reports
-from pipelines.resources import default_paths
+from pipelines.resources import default_edfi_api, default_paths
 from pipelines.schedules import build_schedules
 from pipelines.sensors import build_landing_sensor
 
@@ -40,10 +41,10 @@ paths = default_paths()
 
 defs = dg.Definitions(
     assets=all_assets,
-    jobs=[refresh_roadmap_job, ingest_landing_job],
+    jobs=[refresh_roadmap_job, ingest_landing_job, pull_edfi],
     schedules=build_schedules(refresh_roadmap_job, paths.settings()),
     sensors=[build_landing_sensor(refresh_roadmap_job, paths.data_dir, paths.profile)],
-    resources={"paths": paths},
+    resources={"paths": paths, "edfi_api": default_edfi_api()},
     # DuckDB allows one writer per file: steps run one after another in one process.
     executor=dg.in_process_executor,
 )

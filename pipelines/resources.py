@@ -1,5 +1,6 @@
 """The one resource every asset uses: where the run reads extracts and writes its outputs."""
 
+import os
 from pathlib import Path
 
 import dagster as dg
@@ -25,13 +26,32 @@ class RoadmapPaths(dg.ConfigurableResource):
     profile: str | None = None
     # Reports carry plotly.js inline (single files for e-mail) instead of sharing assets/.
     self_contained: bool = False
+    # A source read without a profile (sezp_roadmap.sources.direct): auto (the files tell), canonical, edfi.
+    source: str = "auto"
 
     @property
     def locations(self) -> Locations:
-        return Locations(Path(self.data_dir), Path(self.warehouse), Path(self.reports_dir), self.profile)
+        return Locations(Path(self.data_dir), Path(self.warehouse), Path(self.reports_dir), self.profile, self.source)
 
     def settings(self) -> Settings:
         return load_settings(Path(self.config_file) if self.config_file else None, Path(self.data_dir))
+
+
+class EdfiApi(dg.ConfigurableResource):
+    """An Ed-Fi ODS/API (v5 or v7) to pull from: its base URL and an optional school-year scope.
+
+    Defaults come from SEZP_EDFI_URL and SEZP_EDFI_SCHOOL_YEAR; the client key
+    and secret are read from EDFI_CLIENT_ID and EDFI_CLIENT_SECRET when the pull runs.
+    """
+
+    url: str = ""
+    school_year: int | None = None
+    page_size: int = 500
+
+
+def default_edfi_api() -> EdfiApi:
+    year = os.environ.get("SEZP_EDFI_SCHOOL_YEAR")
+    return EdfiApi(url=os.environ.get("SEZP_EDFI_URL", ""), school_year=int(year) if year else None)
 
 
 def default_paths() -> RoadmapPaths:

@@ -1,4 +1,4 @@
-"""Command line: `sezp-roadmap build`, `sql`, `sample` and `profile check`.
+"""Command line: `sezp-roadmap build`, `sql`, `sample`, `profile check` and `pull-edfi`.
 
 `build` is a thin front over materializing the Dagster assets in process
 (pipelines.runner); it is the one place the library reaches into `pipelines`,
@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from sezp_roadmap import paths as default
+from sezp_roadmap.sources.direct import CHOICES as DIRECT_CHOICES
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -28,6 +29,7 @@ def _build(args: argparse.Namespace) -> int:
         config_file=str(args.config) if args.config else None,
         self_contained=args.self_contained,
         profile=args.profile,
+        source=args.source,
     )
     outcome = materialize_all(paths, skip_reports=args.skip_reports)
     if not outcome.success:
@@ -110,6 +112,20 @@ def _profile_check(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def _pull_edfi(args: argparse.Namespace) -> int:
+    from sezp_roadmap.errors import InputProblem  # noqa: PLC0415
+    from sezp_roadmap.sources.edfi.pull import Api, pull  # noqa: PLC0415
+
+    try:
+        counts = pull(Api(args.url, args.school_year, args.page_size), Path(args.out))
+    except InputProblem as problem:
+        print(f"The pull stopped: {problem}", file=sys.stderr)
+        return 1
+    total = sum(counts.values())
+    print(f"Wrote {total:,} records of {len(counts)} Ed-Fi resources to {args.out}.")
+    return 0
+
+
 def _sql(args: argparse.Namespace) -> int:
     from sezp_roadmap import sql_shell  # noqa: PLC0415 (only this subcommand needs it)
 
@@ -183,6 +199,13 @@ def parser() -> argparse.ArgumentParser:
         help="source profile the landing folder's files are read through: a bundled name "
         "(aspen-x2, powerschool, ma-ssdr) or a YAML file (default: $SEZP_PROFILE, else the folder's roadmap-profile.yaml)",
     )
+    b.add_argument(
+        "--source",
+        choices=DIRECT_CHOICES,
+        default="auto",
+        help="how to read a folder without a profile: auto (its files tell: canonical CSVs, or Ed-Fi interchange "
+        "XML or API JSON files), canonical, or edfi",
+    )
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
     b.add_argument(
         "--self-contained",
@@ -251,6 +274,21 @@ def parser() -> argparse.ArgumentParser:
         "--profile", help="a bundled profile name or a YAML file (default: the folder's roadmap-profile.yaml)"
     )
     c.set_defaults(func=_profile_check)
+
+    e = sub.add_parser(
+        "pull-edfi",
+        help="pull the resources the Roadmap reads from an Ed-Fi ODS/API (v5 or v7) into a folder of JSON files; "
+        "the client key and secret are read from EDFI_CLIENT_ID and EDFI_CLIENT_SECRET",
+    )
+    e.add_argument("--url", required=True, help="the API's base URL, e.g. https://ods.example.org/api")
+    e.add_argument(
+        "--out", type=Path, required=True, help="folder to write <resource>.json files to (a landing folder)"
+    )
+    e.add_argument("--school-year", type=int, help="the school year of a year-specific ODS (2022 for 2021-22)")
+    e.add_argument(
+        "--page-size", type=_positive, default=500, help="records per request (the API's limit; default 500)"
+    )
+    e.set_defaults(func=_pull_edfi)
     return p
 
 

@@ -14,6 +14,7 @@ import duckdb
 from sezp_roadmap import sources
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import extract_of
+from sezp_roadmap.sources.direct import is_source_file
 from sezp_roadmap.sources.files import matched_files
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
 from sezp_roadmap.warehouse import add_macros
@@ -23,7 +24,8 @@ def snapshot(folder: Path, profile: str | None = None) -> dict[str, int]:
     """Every extract file in the folder with its modification time (ns).
 
     With a source profile (named, or the folder's roadmap-profile.yaml) the
-    district's files its patterns match count too, and so does the profile file.
+    district's files its patterns match count too, and so does the profile file;
+    so do the files a direct source reads (Ed-Fi's).
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -32,7 +34,9 @@ def snapshot(folder: Path, profile: str | None = None) -> dict[str, int]:
     return {
         path.name: path.stat().st_mtime_ns
         for path in sorted(folder.iterdir())
-        if path.is_file() and not path.name.startswith(".") and (extract_of(path) is not None or path.name in profiled)
+        if path.is_file()
+        and not path.name.startswith(".")
+        and (extract_of(path) is not None or path.name in profiled or is_source_file(path))
     }
 
 

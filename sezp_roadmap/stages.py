@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sezp_roadmap import ingest, metric_engine, reconciliation, sources
-from sezp_roadmap.config import Settings
+from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
-from sezp_roadmap.sources import provenance
+from sezp_roadmap.sources import direct, provenance
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -30,6 +30,17 @@ class Locations:
     reports_dir: Path
     # A source profile named for the run (bundled name or file); else the landing folder's roadmap-profile.yaml, if any.
     profile: str | None = None
+    # A source read without a profile (sezp_roadmap.sources.direct): auto (the folder's files tell), canonical, edfi.
+    source: str = "auto"
+
+    @property
+    def direct_source(self) -> str:
+        return direct.detect(self.data_dir, self.source, self.profile)
+
+    @property
+    def direct_dir(self) -> Path:
+        """Where a direct source (Ed-Fi) writes the canonical extracts of the folder's files."""
+        return self.warehouse.with_name(self.warehouse.name + ".extracts")
 
     @property
     def working_warehouse(self) -> Path:
@@ -43,16 +54,26 @@ class Locations:
     @property
     def read_dir(self) -> Path:
         """The folder ingest reads: the profile's canonical extracts when a profile applies, else the landing folder."""
-        return self.sources_dir if provenance.manifest(self.sources_dir) is not None else self.data_dir
+        if provenance.manifest(self.sources_dir) is not None:
+            return self.sources_dir
+        return self.data_dir if self.direct_source == direct.CANONICAL else self.direct_dir
 
     @property
     def working_reports(self) -> Path:
         return self.reports_dir.with_name(self.reports_dir.name + ".building")
 
 
-def prepare_landing(loc: Locations) -> dict:
-    """Find the extract files (through the source profile, when one applies) and record them in the working warehouse."""
-    read_dir, conversion = sources.prepare(loc.data_dir, loc.profile, loc.sources_dir)
+def prepare_landing(loc: Locations, settings: Settings | None = None) -> dict:
+    """Find the extract files (through the source profile or the direct source, when one applies) and record them."""
+    source, notes = loc.direct_source, []
+    if source == direct.CANONICAL:
+        read_dir, conversion = sources.prepare(loc.data_dir, loc.profile, loc.sources_dir)
+    else:
+        # An earlier run's profile folder must not be read in place of this run's direct source.
+        shutil.rmtree(loc.sources_dir, ignore_errors=True)
+        settings = settings or load_settings(None, loc.data_dir)
+        notes = direct.DIRECT[source].write_extracts(loc.data_dir, loc.direct_dir, settings).notes
+        read_dir, conversion = loc.direct_dir, None
     if conversion is not None and sources.missing_required(conversion):
         # Named by the district's files the profile looks for, not by the working folder ingest would read.
         raise InputProblem(sources.missing_required(conversion))
@@ -66,8 +87,9 @@ def prepare_landing(loc: Locations) -> dict:
         provenance.reset(con)
     return {
         "files": [(f.extract, provenance.district_name(read_dir, f.path.name), f.size) for f in files],
-        "warnings": (conversion.warnings if conversion else []) + warnings,
+        "warnings": notes + (conversion.warnings if conversion else []) + warnings,
         "profile": conversion.profile.name if conversion else None,
+        "source": source,
     }
 
 

@@ -30,7 +30,9 @@ def test_every_option_and_command_has_help_text():
             if isinstance(action, argparse._SubParsersAction):
                 missing += [f"{p.prog} {a.dest}" for a in action._choices_actions if not a.help]
     assert missing == []
-    assert {p.prog for p in every_parser(parser())} == {f"sezp-roadmap{c}" for c in ("", " build", " sql", " sample", " profile", " profile check")}
+    assert {p.prog for p in every_parser(parser())} == {
+        f"sezp-roadmap{c}" for c in ("", " build", " sql", " sample", " profile", " profile check")
+    }
 
 
 def test_no_arguments_prints_the_help_on_stdout(capsys):

@@ -15,7 +15,7 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     Starts a fresh working warehouse; the published one is untouched until the run succeeds.
     """
     with explained_failures():
-        found = stages.prepare_landing(paths.locations)
+        found = stages.prepare_landing(paths.locations, paths.settings())
     for warning in found["warnings"]:
         context.log.warning(warning)
     table = "\n".join(f"| {e} | {name} | {size:,} |" for e, name, size in found["files"])
@@ -24,6 +24,8 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
             "files": len(found["files"]),
             # Which source profile read the district's files: "none" when the folder held the canonical CSVs.
             "source profile": dg.MetadataValue.text(found["profile"] or "none (canonical CSV files)"),
+            # A source read without a profile (edfi), or canonical.
+            "source": dg.MetadataValue.text(found["source"]),
             "preview": dg.MetadataValue.md("| extract | file | bytes |\n|---|---|---|\n" + table),
         }
     )
