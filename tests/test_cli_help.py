@@ -31,7 +31,7 @@ def test_every_option_and_command_has_help_text():
                 missing += [f"{p.prog} {a.dest}" for a in action._choices_actions if not a.help]
     assert missing == []
     assert {p.prog for p in every_parser(parser())} == {
-        f"sezp-roadmap{c}" for c in ("", " build", " sql", " sample", " profile", " profile check")
+        f"sezp-roadmap{c}" for c in ("", " build", " sql", " sample", " profile", " profile check", " pull-edfi")
     }
 
 
