@@ -66,6 +66,7 @@ class FileReport:
     skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
     canonical_name: str | None = None
     lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
+    entry: str = ""  # the profile's entry that read it, when not named after its extract
 
 
 @dataclass
@@ -111,7 +112,7 @@ class Conversion:
                     value=value,
                     message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
                     expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
-                    f"  {_yaml_key(value)}: {_target_hint(extract, name)}",
+                    f"  {_yaml_key(value)}: {_target_hint(self.profile.extracts[extract].extract, name)}",
                 )
             )
         for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
@@ -261,7 +262,7 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
         extract = extract_of(path)
         if extract is None:
             warnings.append(f"{path.name}: matches no file pattern of the profile {profile.name}; the file was ignored")
-        elif extract in profile.extracts:
+        elif extract in {spec.extract for spec in profile.extracts.values()}:
             warnings.append(
                 f"{path.name}: the profile {profile.name} reads the {extract} extract from its own files; "
                 "this canonical file was ignored"
@@ -286,13 +287,20 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
+        reports = []
         for path in paths:
-            report = FileReport(extract, path.name)
+            report = FileReport(spec.extract, path.name, entry=spec.name)
             result.files.append(report)
+            reports.append(report)
             # Spells are written once every record of the extract is read (a re-entry may be in another file).
-            writer = _Writer(out_dir, spec, report) if out_dir is not None and spec.shape != ENTRY_WITHDRAWAL else None
+            # A vendor file's reading opens its own writer once its header says which optional columns it has.
+            plain = spec.shape != ENTRY_WITHDRAWAL and spec.reshape is None
+            writer = _Writer(out_dir, spec, report) if out_dir is not None and plain else None
             try:
-                _read_file(path, spec, report, result, writer, records, by_student)
+                if spec.reshape is not None:
+                    read_reshaped(path, spec, report, result, out_dir, data_dir)
+                else:
+                    _read_file(path, spec, report, result, writer, records, by_student)
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
             if writer is not None:
@@ -300,10 +308,10 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
         if spec.shape == ENTRY_WITHDRAWAL:
             _write_spells(records, spec, result, out_dir)
         if out_dir is not None:
-            for report in result.files:
-                if report.extract == extract and report.canonical_name:
+            for report in reports:
+                if report.canonical_name:
                     manifest["files"][report.canonical_name] = {
-                        "extract": extract,
+                        "extract": spec.extract,
                         "district_file": report.name,
                         "columns": _provenance_columns(spec, report),
                     }
@@ -412,7 +420,7 @@ def _map_row(
             mapped_parts = [_map_value(table, p) for p in parts]
             for part, m in zip(parts, mapped_parts):
                 if m is None:
-                    _tally(result.unmapped, (spec.extract, name, part), file, columns[name], row)
+                    _tally(result.unmapped, (spec.name, name, part), file, columns[name], row)
             if None in mapped_parts:
                 ok = False
                 continue
@@ -420,7 +428,7 @@ def _map_row(
         if cell and name in dates:
             parsed = _parse_date(cell, spec.dates.get(name, ()))
             if parsed is None:
-                _tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
+                _tally(result.bad_dates, (spec.name, name, cell), file, columns[name], row)
                 ok = False
                 continue
             cell = parsed.isoformat()
@@ -510,7 +518,7 @@ def _read_file(
         if needs_lookup:
             found = by_student.get(values.get("student_id", ""))
             if found is None:
-                _tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns["student_id"], row)
+                _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns["student_id"], row)
                 continue
             for name, value in found.items():
                 values.setdefault(name, value)
@@ -547,10 +555,13 @@ def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
 
 
 def _map_value(table: dict[str, str], cell: str) -> str | None:
-    """A value map's entry for a cell: its own line, else `"*"` (any other non-empty value); None when neither."""
+    """A value map's entry for a cell: its own line, else the first line with wildcards that matches a non-empty cell
+    (`"*"` is any other non-empty value, `"Mathematics | *"` any course of that subject); None when none does."""
     if cell in table:
         return table[cell]
-    return table.get("*") if cell else None
+    if not cell:
+        return None
+    return next((v for k, v in table.items() if ("*" in k or "?" in k) and fnmatch.fnmatchcase(cell, k)), None)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
@@ -579,7 +590,7 @@ def _flag_code(spec: ExtractProfile, values: dict, result: Conversion, file: str
         shown["reason"] = values["reason"]
     combination = ", ".join(f"{k}: {_yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
     columns = ", ".join(report.columns[f] for f in (*FLAG_FIELDS, "portion", "reason") if f in report.columns)
-    _tally(result.unmatched_flags, (spec.extract, combination), file, columns, row)
+    _tally(result.unmatched_flags, (spec.name, combination), file, columns, row)
     return None
 
 
@@ -646,3 +657,7 @@ def _write_spells(records: list[Record], spec: ExtractProfile, result: Conversio
         writers[spell.entry.file].write(values, spell.entry.row)
     for writer in writers.values():
         writer.close()
+
+
+# Vendor files read through the reshaping keys (sezp_roadmap.sources.reshape); it reads with this module's helpers.
+from sezp_roadmap.sources.reshaped import read_reshaped  # noqa: E402

@@ -21,6 +21,7 @@ import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.sources import reshape as reshaping
 
 # The file a landing folder names its profile in.
 LANDING_PROFILE_FILE = "roadmap-profile.yaml"
@@ -101,6 +102,14 @@ class ExtractProfile:
     rules: tuple[FlagRule, ...] = ()
     race_separator: str | None = None  # several races in one cell, separated by this
     lookup: Lookup | None = None
+    # The entry's name in the profile when it is not its extract's (two vendors' files for one extract).
+    entry: str = ""
+    reshape: reshaping.Reshape | None = None
+
+    @property
+    def name(self) -> str:
+        """The entry's key under `extracts:` in the profile."""
+        return self.entry or self.extract
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -203,6 +212,8 @@ def _file_format(spec: dict, source: str, key: str, base: FileFormat | None = No
 
 def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
     key = f"extracts.{name}"
+    # An entry is named after its extract, or names it (`extract: assessments`) when several vendors' files feed one.
+    entry, name = name, str(spec.get("extract") or name) if isinstance(spec, dict) else name
     if name not in EXTRACTS:
         raise InputProblem(_problem(source, key, "not an extract", "one of " + ", ".join(EXTRACTS)))
     if not isinstance(spec, dict) or not spec.get("files"):
@@ -224,7 +235,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         FlagRule(
             tuple((str(k), str(v)) for k, v in (rule.get("when") or {}).items()),
             str(rule.get("code", "")),
-            lines.get(("extracts", name, "codes", str(i)), 0),
+            lines.get(("extracts", entry, "codes", str(i)), 0),
         )
         for i, rule in enumerate(spec.get("codes") or [])
     )
@@ -239,6 +250,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         shape if shape in SHAPES else ROWS,
         rules,
         spec.get("race_separator"),
+        entry=entry if entry != name else "",
     )
     lookup = spec.get("lookup")
     if lookup is not None:
@@ -262,6 +274,16 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
             profile = dataclasses.replace(
                 profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
             )
+    reshape, reshape_problems = reshaping.parse(
+        spec, name, profile.fields, lambda k, message, expected=None: _problem(source, f"{key}.{k}", message, expected)
+    )
+    problems += reshape_problems
+    if reshape is not None:
+        if profile.shape != ROWS or profile.lookup is not None or profile.two_question:
+            problems.append(
+                _problem(source, key, "the keys of vendor files read the rows shape, without lookup or race fields")
+            )
+        profile = dataclasses.replace(profile, reshape=reshape)
     known = set(profile.fields)
     for section, fields in (("columns", columns), ("values", values), ("dates", dates)):
         problems += [

@@ -1,0 +1,339 @@
+"""Reading a vendor's file through the reshaping keys of its profile entry (sezp_roadmap.sources.reshape).
+
+Each district row gives one canonical row, or one per `unpivot` group. A
+field's cell is found (its column, its joined columns, the file's name), cut
+by its pattern, checked against the skip list, then mapped (value map, date
+format, or bands); fields chosen by another field follow; constants, days in
+the school year and `through` lookups come last. Every value no key of the
+profile knows is a problem naming the value, how many rows have it and the
+line to add; nothing is guessed and no row is dropped without being counted.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import fnmatch
+import gzip
+from pathlib import Path
+
+from sezp_roadmap.errors import Problem
+from sezp_roadmap.extracts import EXTRACTS, extract_of
+from sezp_roadmap.periods import date_in_school_year, school_year_of
+from sezp_roadmap.sources.convert import (
+    Conversion,
+    FileReport,
+    _map_row,
+    _missing_columns,
+    _normalise,
+    _rows_text,
+    _Tally,
+    _tally,
+    _Writer,
+    _yaml_key,
+)
+from sezp_roadmap.sources.profile import ExtractProfile
+from sezp_roadmap.sources.reshape import FILE_NAME, JOINER, Band, Reshape
+from sezp_roadmap.sources.tables import open_table
+
+_HERE = -1  # the position of the pseudo-column `(file name)`
+
+
+def _position(alternatives: tuple[str, ...], where: dict[str, int]) -> int | None:
+    for name in alternatives:
+        if name == FILE_NAME:
+            return _HERE
+        if _normalise(name) in where:
+            return where[_normalise(name)]
+    return None
+
+
+def _cell(cells: list[str], index: int, file_name: str) -> str:
+    if index == _HERE:
+        return file_name
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _matches(cell: str, patterns: tuple[str, ...]) -> bool:
+    return any(cell == p or (("*" in p or "?" in p) and cell and fnmatch.fnmatchcase(cell, p)) for p in patterns)
+
+
+def _required(spec: ExtractProfile, reshape: Reshape, name: str) -> bool:
+    """Whether a file must have a column for the field: a required contract column no other key provides."""
+    columns = {c.name: c for c in EXTRACTS[spec.extract].columns}
+    if name in reshape.optional or name not in columns or not columns[name].required:
+        return False
+    if name in reshape.constants or name in reshape.day_in_year:
+        return False
+    return not (name == "school_year" and spec.extract == "assessments")  # else derived from test_date
+
+
+class _Problems:
+    """The file's value problems by kind and value, each with its rows counted."""
+
+    def __init__(self):
+        self.patterns: dict[tuple, _Tally] = {}
+        self.numbers: dict[tuple, _Tally] = {}
+        self.through: dict[tuple, _Tally] = {}
+
+    def as_problems(self, spec: ExtractProfile, source: str) -> list[Problem]:
+        entry = spec.name
+        problems = []
+        for (name, value), t in self.patterns.items():
+            pattern = spec.reshape.patterns[name].pattern
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=value,
+                    message=f"the profile's pattern of {name} does not read this value ({_rows_text(t)})",
+                    expected=f"a value that '{pattern}' reads; or another pattern under "
+                    f"`extracts: {entry}: patterns: {name}:` in the profile {source}",
+                )
+            )
+        for (name, value), t in self.numbers.items():
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=value,
+                    message=f"no band of {name} takes this value ({_rows_text(t)})",
+                    expected=f"a number that a band under `extracts: {entry}: bands: {name}:` in the profile "
+                    f"{source} takes, e.g. - {{value: ...}} for every number above the last band",
+                )
+            )
+        for (name, value), t in self.through.items():
+            target = spec.reshape.through[name]
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=value,
+                    message=f"no row of the {target.extract} extract has {target.column} {_yaml_key(value)} "
+                    f"({_rows_text(t)})",
+                    expected=f"the value in the {target.column} column of the {target.extract} file beside the "
+                    f"exports (the profile {source} reads {name} through it: `extracts: {entry}: through:`)",
+                )
+            )
+        return problems
+
+
+def through_tables(data_dir: Path, reshape: Reshape) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """For each `through` field, its lookup: the value of the named column -> the field, from the canonical files."""
+    tables, problems = {}, []
+    for name, target in reshape.through.items():
+        table: dict[str, str] = {}
+        paths = [p for p in sorted(Path(data_dir).iterdir()) if p.is_file() and extract_of(p) == target.extract]
+        if not paths:
+            problems.append(
+                Problem(
+                    file=f"{target.extract}.csv",
+                    message=f"the profile reads {name} through {target.extract}.{target.column}, "
+                    f"and the folder has no {target.extract} file",
+                    expected=f"the canonical {target.extract}.csv beside the exports, with its {target.column} column",
+                )
+            )
+        for path in paths:
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    key = (row.get(target.column) or "").strip()
+                    if key:
+                        table.setdefault(key, (row.get(name) or "").strip())
+        tables[name] = table
+    return tables, problems
+
+
+def _band(bands: tuple[Band, ...], cell: str) -> str | None:
+    try:
+        number = float(cell)
+    except ValueError:
+        return None
+    return next((b.value for b in bands if b.below is None or number < b.below), None)
+
+
+class _Reader:
+    def __init__(self, path, spec, report, result, header, header_row, through):
+        self.spec, self.reshape, self.report, self.result = spec, spec.reshape, report, result
+        self.file = path.name
+        self.through = through
+        self.problems = _Problems()
+        where: dict[str, int] = {}
+        for index, cell in enumerate(header):
+            where.setdefault(_normalise(cell), index)
+        self.header = header
+
+        def column_name(index: int) -> str:
+            return FILE_NAME if index == _HERE else header[index].strip()
+
+        self.base = {}
+        for name, alternatives in spec.columns.items():
+            index = _position(alternatives, where)
+            if index is not None:
+                self.base[name] = index
+                report.columns[name] = column_name(index)
+        self.join = {}
+        for name, names in self.reshape.join.items():
+            found = [_position((n,), where) for n in names]
+            if None in found:
+                report.missing.append(name)
+                continue
+            self.join[name] = found
+            report.columns[name] = JOINER.join(column_name(i) for i in found)
+        self.groups = []
+        group_columns: dict[str, list[str]] = {}
+        for group in self.reshape.groups or ():
+            found = {}
+            for name, alternatives in group.columns.items():
+                index = _position(alternatives, where)
+                if index is not None:
+                    found[name] = index
+                    group_columns.setdefault(name, []).append(column_name(index))
+                elif name not in self.reshape.optional:
+                    report.missing.append(f"{name} ({' or '.join(alternatives)})")
+            self.groups.append((group, found))
+        for name, names in group_columns.items():
+            report.columns[name] = " / ".join(names)
+        self.chosen = {}
+        for name, choice in self.reshape.choose.items():
+            found = {value: _position(alts, where) for value, alts in choice.columns.items()}
+            self.chosen[name] = {v: i for v, i in found.items() if i is not None}
+            if self.chosen[name]:
+                report.columns[name] = " / ".join(column_name(i) for i in self.chosen[name].values())
+        provided = {*self.base, *self.join, *self.chosen, *group_columns}
+        provided |= {n for g in self.reshape.groups for n in g.constants}
+        for name in EXTRACTS[spec.extract].column_names:
+            if name not in provided and _required(spec, self.reshape, name):
+                report.missing.append(name)
+
+    def rows(self, row: int, cells: list[str]):
+        """The canonical rows of one district row."""
+        base = {name: _cell(cells, i, self.file) for name, i in self.base.items()}
+        for name, indexes in self.join.items():
+            base[name] = JOINER.join(_cell(cells, i, self.file) for i in indexes)
+        for group, found in self.groups or [(None, {})]:
+            raw = dict(base)
+            columns = dict(self.report.columns)
+            if group is not None:
+                own = {name: _cell(cells, i, self.file) for name, i in found.items()}
+                if not any(own.values()):
+                    continue  # a subject the student did not take
+                raw.update(own)
+                columns.update({name: self.header[i].strip() for name, i in found.items()})
+            values = self._values(raw, columns, row)
+            if values is None:
+                continue
+            if group is not None:
+                values.update(group.constants)
+            yield values
+
+    def _values(self, raw: dict[str, str], columns: dict[str, str], row: int) -> dict[str, str] | None:
+        spec, reshape = self.spec, self.reshape
+        raw = {k: ("" if v in spec.null_values else v) for k, v in raw.items()}
+        if not self._cut(raw, columns, row):
+            return None
+        if any(_matches(raw.get(name, ""), values) for name, values in reshape.skip.items() if name in raw):
+            self.report.skipped_records += 1
+            return None
+        values = self._mapped(raw, columns, row)
+        if values is None:
+            return None
+        for name, choice in reshape.choose.items():
+            index = self.chosen[name].get(values.get(choice.by, ""))
+            extra = {name: self.header_cell(index)} if index is not None else {name: ""}
+            if not self._cut(extra, columns, row):
+                return None
+            if extra[name] and _matches(extra[name], reshape.skip.get(name, ())):
+                self.report.skipped_records += 1
+                return None
+            more = self._mapped(extra, columns, row)
+            if more is None:
+                return None
+            values.update(more)
+        values.update(reshape.constants)
+        for name, table in self.through.items():
+            if values.get(name):
+                found = table.get(values[name])
+                if found is None:
+                    _tally(self.problems.through, (name, values[name]), self.file, columns.get(name), row)
+                    return None
+                values[name] = found
+        for name, (month, day) in reshape.day_in_year.items():
+            if not values.get(name) and values.get("school_year", "").isdigit():
+                values[name] = date_in_school_year(int(values["school_year"]), month, day).isoformat()
+        if not values.get("school_year") and values.get("test_date"):
+            values["school_year"] = str(school_year_of(dt.date.fromisoformat(values["test_date"])))
+        return values
+
+    def header_cell(self, index: int) -> str:
+        return _cell(self.cells, index, self.file)
+
+    def _cut(self, raw: dict[str, str], columns: dict[str, str], row: int) -> bool:
+        """Each field's cell cut to its pattern's group; False (and a problem) when a pattern does not read it."""
+        ok = True
+        for name, pattern in self.reshape.patterns.items():
+            if raw.get(name):
+                match = pattern.search(raw[name])
+                if match is None:
+                    _tally(self.problems.patterns, (name, raw[name]), self.file, columns.get(name), row)
+                    ok = False
+                else:
+                    raw[name] = match.group(1).strip()
+        return ok
+
+    def _mapped(self, raw: dict[str, str], columns: dict[str, str], row: int) -> dict[str, str] | None:
+        banded = {name: raw.pop(name) for name in list(raw) if name in self.reshape.bands}
+        names = list(raw)
+        values = _map_row(
+            self.spec,
+            {n: i for i, n in enumerate(names)},
+            [raw[n] for n in names],
+            columns,
+            self.result,
+            self.file,
+            row,
+        )
+        if values is None:
+            return None
+        for name, cell in banded.items():
+            if not cell:
+                values[name] = ""
+                continue
+            value = _band(self.reshape.bands[name], cell)
+            if value is None:
+                _tally(self.problems.numbers, (name, cell), self.file, columns.get(name), row)
+                return None
+            values[name] = value
+        return values
+
+
+def read_reshaped(path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, out_dir, data_dir) -> None:
+    """Read one vendor file of the entry into canonical rows (written into out_dir, or only counted without one)."""
+    table = open_table(path, spec.fmt)
+    through, problems = through_tables(data_dir, spec.reshape)
+    if problems:
+        result.problems += [p for p in problems if p not in result.problems]
+        return
+    reader = _Reader(path, spec, report, result, table.header, table.header_row, through)
+    if report.missing:
+        result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
+        return
+    writer = _Writer(out_dir, spec, report) if out_dir is not None else None
+    try:
+        for row, cells in table.rows:
+            if not any(c.strip() for c in cells):
+                continue
+            report.rows += 1
+            reader.cells = cells
+            for values in reader.rows(row, cells):
+                if writer is not None:
+                    writer.write(values, row)
+                else:
+                    report.written += 1
+    finally:
+        if writer is not None:
+            writer.close()
+    result.problems += reader.problems.as_problems(spec, result.profile.source)
