@@ -42,7 +42,7 @@ defs = dg.Definitions(
     assets=all_assets,
     jobs=[refresh_roadmap_job, ingest_landing_job],
     schedules=build_schedules(refresh_roadmap_job, paths.settings()),
-    sensors=[build_landing_sensor(refresh_roadmap_job, paths.data_dir)],
+    sensors=[build_landing_sensor(refresh_roadmap_job, paths.data_dir, paths.profile)],
     resources={"paths": paths},
     # DuckDB allows one writer per file: steps run one after another in one process.
     executor=dg.in_process_executor,

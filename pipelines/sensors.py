@@ -21,8 +21,9 @@ from sezp_roadmap.refresh import partitions_for_years
 def partitions_for_changes(folder: Path, changed: list[str], today: dt.date) -> list[tuple[int, str]]:
     """Both periods of every school year the changed files have rows for.
 
-    A file with no year of its own (the schools list) or one that cannot be
-    read touches the current school year, so the run that explains it happens.
+    A file with no year of its own (the schools list, a district's export read
+    through a source profile) or one that cannot be read touches the current
+    school year, so the run that explains it happens.
     """
     years: set[int] = set()
     for name in changed:
@@ -31,7 +32,7 @@ def partitions_for_changes(folder: Path, changed: list[str], today: dt.date) -> 
     return partitions_for_years(sorted(years), today)
 
 
-def build_landing_sensor(job, folder: str) -> dg.SensorDefinition:
+def build_landing_sensor(job, folder: str, profile: str | None = None) -> dg.SensorDefinition:
     @dg.sensor(
         name="landing_folder_sensor",
         job=job,
@@ -39,9 +40,9 @@ def build_landing_sensor(job, folder: str) -> dg.SensorDefinition:
         default_status=dg.DefaultSensorStatus.STOPPED,
     )
     def landing_folder_sensor(context: dg.SensorEvaluationContext):
-        """Starts a refresh when an extract file in the landing folder is new or changed."""
+        """Starts a refresh when an extract file, or a file the source profile reads, is new or changed."""
         previous = json.loads(context.cursor) if context.cursor else {}
-        current = snapshot(Path(folder))
+        current = snapshot(Path(folder), profile)
         changed = changed_files(previous, current)
         if not changed:
             return dg.SkipReason(f"no new or changed extract files in {folder}")

@@ -130,8 +130,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--config", type=Path, help="YAML settings overriding the defaults")
     b.add_argument(
         "--profile",
+        default=default.profile(),
         help="source profile the landing folder's files are read through: a bundled name "
-        "(aspen-x2, powerschool, ...) or a YAML file (default: the folder's roadmap-profile.yaml, if any)",
+        "(aspen-x2, powerschool, ma-ssdr) or a YAML file (default: $SEZP_PROFILE, else the folder's roadmap-profile.yaml)",
     )
     b.add_argument("--skip-reports", action="store_true", help="refresh and publish the warehouse only")
     b.add_argument(

@@ -11,20 +11,46 @@ from pathlib import Path
 
 import duckdb
 
+from sezp_roadmap import sources
+from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import extract_of
+from sezp_roadmap.sources.convert import matched_files
+from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
 from sezp_roadmap.warehouse import add_macros
 
 
-def snapshot(folder: Path) -> dict[str, int]:
-    """Every extract file in the folder with its modification time (ns)."""
+def snapshot(folder: Path, profile: str | None = None) -> dict[str, int]:
+    """Every extract file in the folder with its modification time (ns).
+
+    With a source profile (named, or the folder's roadmap-profile.yaml) the
+    district's files its patterns match count too, and so does the profile file.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return {}
+    profiled = profiled_files(folder, profile)
     return {
         path.name: path.stat().st_mtime_ns
         for path in sorted(folder.iterdir())
-        if path.is_file() and not path.name.startswith(".") and extract_of(path) is not None
+        if path.is_file() and not path.name.startswith(".") and (extract_of(path) is not None or path.name in profiled)
     }
+
+
+def profiled_files(folder: Path, profile: str | None = None) -> set[str]:
+    """The names of the files a source profile reads in the folder, and the profile file itself (none without a profile).
+
+    A profile that cannot be read still starts a run, which explains what is
+    wrong with it: every file of the folder counts then.
+    """
+    try:
+        found = sources.find_profile(folder, profile)
+        if found is None:
+            return set()
+        matched, lookups, _ = matched_files(folder, found)
+    except InputProblem:
+        return {p.name for p in folder.iterdir() if p.is_file()}
+    names = {p.name for paths in (*matched.values(), *lookups.values()) for p in paths}
+    return names | ({LANDING_PROFILE_FILE} if (folder / LANDING_PROFILE_FILE).is_file() else set())
 
 
 def changed_files(previous: dict[str, int], current: dict[str, int]) -> list[str]:
@@ -39,7 +65,7 @@ _YEAR_COLUMNS = {
 
 
 def school_years_in(path: Path) -> list[int]:
-    """The school years a file has rows for (empty when it cannot tell, e.g. the schools list).
+    """The school years a file has rows for (empty when it cannot tell, e.g. the schools list or a district's file).
 
     Reads only the one column it needs, with an in-memory DuckDB (never the warehouse).
     """

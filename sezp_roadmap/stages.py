@@ -53,6 +53,9 @@ class Locations:
 def prepare_landing(loc: Locations) -> dict:
     """Find the extract files (through the source profile, when one applies) and record them in the working warehouse."""
     read_dir, conversion = sources.prepare(loc.data_dir, loc.profile, loc.sources_dir)
+    if conversion is not None and sources.missing_required(conversion):
+        # Named by the district's files the profile looks for, not by the working folder ingest would read.
+        raise InputProblem(sources.missing_required(conversion))
     files, warnings = ingest.discover(read_dir)
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
@@ -174,4 +177,7 @@ def publish(loc: Locations) -> dict:
     publish_warehouse(loc.warehouse)
     if loc.working_reports.exists():
         publish_directory(loc.working_reports, loc.reports_dir)
+    # The canonical copy of a district's files served this run's ingest only: student rows are not left lying about.
+    if loc.sources_dir.exists():
+        shutil.rmtree(loc.sources_dir)
     return {"warehouse": str(loc.warehouse), "reports": str(loc.reports_dir)}

@@ -21,6 +21,8 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("registries", frozenset({"subgroups", "periods", "extracts", "metrics", "rules", "findings", "dictionary"})),
     # The warehouse connection, with the rules every query shares (sql/macros/, reading the registries' lists).
     ("warehouse", frozenset({"warehouse"})),
+    # A district's own exports read through a source profile into the canonical extracts (before ingest reads them).
+    ("sources", frozenset({"sources"})),
     # Landing files into staging, the schemas of what landed, what to refresh when files change.
     ("ingest", frozenset({"ingest", "landing", "schemas", "refresh"})),
     ("validation", frozenset({"validation"})),

@@ -168,3 +168,54 @@ def test_enrollment_records_without_student_fields_take_them_from_the_student_ex
         "101,A,2026,10,2025-09-02,2025-10-15,M,M,N,Y,N,Y",
         "103,A,2026,K,2025-09-03,,H,F,Y,N,N,Y",
     ]
+
+
+def test_a_required_extract_the_profile_finds_no_file_for_is_named_with_its_patterns(tmp_path):
+    from sezp_roadmap import stages
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "roadmap-profile.yaml").write_text("base: aspen-x2\n")
+    (landing / "schools.csv").write_text("school_id,school_name,grade_span\nA,Alpha,6-8\n")
+    (landing / "fake_students_export.csv").write_text(STUDENTS_EXPORT, encoding="windows-1252")
+    loc = stages.Locations(landing, tmp_path / "wh.duckdb", tmp_path / "out")
+    with pytest.raises(InputProblem) as failed:
+        stages.prepare_landing(loc)
+    problems = {p.file: p for p in failed.value.problems}
+    assert set(problems) == {"calendar extract", "enrollment extract", "attendance extract"}
+    assert "*Student*Enrollment*.csv" in problems["enrollment extract"].expected
+
+
+def test_the_build_command_stops_on_an_unmapped_value_and_publishes_nothing(zones, tmp_path, capsys):
+    _, x2 = zones
+    landing = tmp_path / "landing"
+    shutil.copytree(x2, landing)
+    path = landing / "X2_Conduct.csv"
+    path.write_text(
+        path.read_text(encoding="windows-1252").replace('"Other"', '"Saturday School"'), encoding="windows-1252"
+    )
+    args = ["--data", str(landing), "--warehouse", str(tmp_path / "wh.duckdb"), "--reports", str(tmp_path / "out")]
+    assert main(["build", *args, "--skip-reports"]) == 1
+    err = capsys.readouterr().err
+    assert "X2_Conduct.csv, row" in err and "column 'action_code'" in err and "'Saturday School'" in err
+    assert '"Saturday School": ISS | OSS | EXP | ER | ALT | OTHER' in err
+    assert not (tmp_path / "wh.duckdb").exists()
+
+
+def test_a_district_file_with_no_exception_is_read_as_zero_rows(zones, tmp_path):
+    """Every row of a second attendance file is no exception: zero rows, and the header-only finding names the X2 file."""
+    _, x2 = zones
+    landing = tmp_path / "landing"
+    shutil.copytree(x2, landing)
+    header = (x2 / "X2_Attendance.csv").read_text(encoding="windows-1252").splitlines()[0]
+    (landing / "X2_Attendance_part2.csv").write_text(
+        header + '\n"0000001","S01","10/01/2025","0","0","0","0","0.0000",""\n', encoding="windows-1252"
+    )
+    loc = build(landing, tmp_path / "out", marts=False)
+    with duckdb.connect(str(loc.working_warehouse), read_only=True) as con:
+        assert con.execute(
+            "select file from meta.findings where rule = 'header_only' and extract = 'attendance'"
+        ).fetchall() == [("X2_Attendance_part2.csv",)]
+        assert con.execute(
+            "select rows from meta.load_files where file_name = 'X2_Attendance_part2.csv'"
+        ).fetchone() == (0,)

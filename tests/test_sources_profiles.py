@@ -84,7 +84,8 @@ def test_a_profiled_file_is_written_as_the_canonical_extract(tmp_path):
         "00125,A,2026,7,2025-09-03,,A,N,N,N,N,Y",
     ]
     # Which district row each canonical row came from (the header is row 1 in both).
-    assert (work / SOURCES_DIR / "enrollment__students_2026.csv.rows").read_text() == "2,2\n3,3\n4,4\n"
+    rows = (work / SOURCES_DIR / "enrollment__students_2026.csv.rows").read_text()
+    assert rows == "canonical_row,source_row\n2,2\n3,3\n4,4\n"
 
 
 def test_a_folder_without_a_profile_is_read_as_today(tmp_path):
@@ -204,7 +205,7 @@ def test_attendance_flags_become_codes_by_the_first_rule_a_row_meets(tmp_path):
     ]
     (report,) = conversion.files
     assert (report.rows, report.written, report.not_exceptions) == (6, 5, 1)
-    assert (work / SOURCES_DIR / "attendance__att.csv.rows").read_text().splitlines() == [
+    assert (work / SOURCES_DIR / "attendance__att.csv.rows").read_text().splitlines()[1:] == [
         "2,2",
         "3,3",
         "4,4",
@@ -263,7 +264,7 @@ def test_a_workbook_sheet_is_read_from_its_header_row(tmp_path):
         "A,2026,2025-09-02",
         "7,2026,2026-01-05",
     ]
-    assert (work / SOURCES_DIR / "calendar__cal.xlsx.csv.rows").read_text() == "2,4\n3,5\n"
+    assert (work / SOURCES_DIR / "calendar__cal.xlsx.csv.rows").read_text() == "canonical_row,source_row\n2,4\n3,5\n"
 
 
 def test_a_missing_sheet_names_the_sheets_there_are(tmp_path):

@@ -7,6 +7,10 @@ which writes the sample zone in that system's clothes (`sezp-roadmap sample
 --as NAME`). Adding a system is one module and one YAML file: the bundled
 profiles are found by listing this package.
 
+A module may also give `skip_row(extract, values)`: rows its system writes
+that are no canonical row (PowerSchool's no-show enrollments), left out with
+the reason counted in the report.
+
 `prepare` is the one hook of the pipeline: when a profile applies to the
 landing folder, it writes the canonical extracts into a working folder that
 ingest reads instead, and ingest puts the district's file and row back on
@@ -15,6 +19,7 @@ every row (`provenance.restore`). Without a profile nothing changes.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import pkgutil
@@ -25,6 +30,7 @@ from types import ModuleType
 import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.extracts import EXTRACTS, extract_of
 from sezp_roadmap.sources.convert import Conversion, canonical_files, convert
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE, Profile, load_yaml, parse_profile
 
@@ -44,11 +50,13 @@ def load_profile(name_or_file: str | Path) -> Profile:
     start from one or several: `base: aspen-x2`, `base: [aspen-x2, mcas, nwea-map]`)."""
     modules = bundled()
     if str(name_or_file) in modules:
-        return parse_profile(Path(modules[str(name_or_file)].PROFILE).read_text(encoding="utf-8"), str(name_or_file))
+        profile = parse_profile(Path(modules[str(name_or_file)].PROFILE).read_text(encoding="utf-8"), str(name_or_file))
+        return dataclasses.replace(profile, base=str(name_or_file))
     names = [n.strip() for n in str(name_or_file).split(",")]
     if len(names) > 1 and all(n in modules for n in names):
         merged = _bundled_together(names, modules)
-        return parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), str(name_or_file))
+        profile = parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), str(name_or_file))
+        return dataclasses.replace(profile, base=",".join(names))
     path = Path(name_or_file)
     if not path.is_file():
         raise InputProblem(
@@ -75,7 +83,7 @@ def load_profile(name_or_file: str | Path) -> Profile:
         )
     # A district's profile gives only what differs from the bundled one: a value map's extra line, a file pattern.
     merged = _merge(_bundled_together(bases, modules), data)
-    merged.pop("base", None)
+    merged["base"] = ",".join(bases)
     merged["name"] = data.get("name") or f"{' + '.join(bases)} + {path.name}"
     return parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), path.name)
 
@@ -102,6 +110,46 @@ def _merge(base, override):
     return override
 
 
+def row_rule(profile: Profile):
+    """The bundled module's rule for rows its system writes that are no canonical row, if it has one.
+
+    `skip_row(extract, values)` returns why a row is left out (counted in the report), or None.
+    """
+    modules = bundled()
+    # A profile made of several bundled ones (`base: [aspen-x2, mcas]`) has the rules of each.
+    rules = [getattr(modules.get(name), "skip_row", None) for name in (profile.base or "").split(",")]
+    rules = [rule for rule in rules if rule is not None]
+    if len(rules) <= 1:
+        return rules[0] if rules else None
+
+    def skip_row(extract, values):
+        return next((why for why in (rule(extract, values) for rule in rules) if why), None)
+
+    return skip_row
+
+
+def missing_required(conversion: Conversion) -> list[Problem]:
+    """A required extract with neither a profiled file nor a canonical one: named with the files that would give it."""
+    profile = conversion.profile
+    have = {f.extract for f in conversion.files if not f.lookup} | {extract_of(p) for p in conversion.canonical}
+    problems = []
+    for extract in (e for e in EXTRACTS.values() if e.required and e.name not in have):
+        spec = profile.extracts.get(extract.name)
+        wanted = (
+            f"a file named {' or '.join(spec.files)}, as the profile {profile.name} reads {extract.name}"
+            if spec
+            else f"{extract.name}.csv (the profile {profile.name} does not read {extract.name} from other files)"
+        )
+        problems.append(
+            Problem(
+                file=f"{extract.name} extract",
+                message="the required extract has no file in the landing folder",
+                expected=wanted,
+            )
+        )
+    return problems
+
+
 def find_profile(data_dir: Path, named: str | None = None) -> Profile | None:
     """The profile named on the command line, else the landing folder's roadmap-profile.yaml, else none."""
     if named:
@@ -125,7 +173,7 @@ def prepare(data_dir: Path, named: str | None, work_dir: Path) -> tuple[Path, Co
     if profile is None:
         return data_dir, None
     work_dir.mkdir(parents=True)
-    conversion = convert(data_dir, profile, work_dir)
+    conversion = convert(data_dir, profile, work_dir, row_rule(profile))
     problems = conversion.all_problems
     if problems:
         shutil.rmtree(work_dir)
@@ -133,6 +181,7 @@ def prepare(data_dir: Path, named: str | None, work_dir: Path) -> tuple[Path, Co
     matched = {data_dir / f.name for f in conversion.files}
     others, warnings = canonical_files(data_dir, profile, matched)
     conversion.warnings += warnings
+    conversion.canonical = others
     for path in others:
         try:
             os.symlink(path.resolve(), work_dir / path.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.sources import find_profile
+from sezp_roadmap.sources import find_profile, row_rule
 from sezp_roadmap.sources.convert import canonical_files, convert
 
 
@@ -28,7 +28,7 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
             "the files are read as the canonical CSVs of the data contract.",
             True,
         )
-    conversion = convert(data_dir, profile, None)
+    conversion = convert(data_dir, profile, None, row_rule(profile))
     lines = [f"Profile: {profile.name} ({profile.source})", ""]
     for f in conversion.files:
         if f.lookup:
@@ -39,6 +39,8 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
             lines.append(f"  {f.not_exceptions:,} rows are no attendance exception (a rule's code `none`)")
         if f.skipped_records:
             lines.append(f"  {f.skipped_records:,} records of a type the profile skips")
+        for reason, count in f.left_out.items():
+            lines.append(f"  {count:,} rows left out: {reason}")
         for field, column in f.columns.items():
             lines.append(f"  {field:<20} <- {column}")
         for field in f.missing:

@@ -66,6 +66,7 @@ class FileReport:
     skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
     canonical_name: str | None = None
     lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
+    left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
     entry: str = ""  # the profile's entry that read it, when not named after its extract
 
 
@@ -89,7 +90,9 @@ class Conversion:
     unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
     bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
     unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
+    canonical: list[Path] = field(default_factory=list)  # the canonical CSVs read beside the profiled files
     not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
+    unknown_school_codes: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, code)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -142,6 +145,17 @@ class Conversion:
                     f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
                 )
             )
+        for (_, code), t in sorted(self.unknown_school_codes.items()):
+            problems.append(
+                Problem(
+                    file=t.file,
+                    row=t.rows[0],
+                    column=t.column,
+                    value=code,
+                    message=f"no school of the schools extract has this state_school_id ({_rows_text(t)})",
+                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id",
+                )
+            )
         for (extract, _), t in sorted(self.not_looked_up.items()):
             lookup = self.profile.extracts[extract].lookup
             problems.append(
@@ -149,8 +163,8 @@ class Conversion:
                     file=t.file,
                     row=t.rows[0],
                     column=t.column,
-                    message=f"the student of this row is in no file of the lookup ({_rows_text(t)})",
-                    expected=f"the student in the export named {' or '.join(lookup.files)}, from which the profile "
+                    message=f"the {lookup.key} of this row is in no file of the lookup ({_rows_text(t)})",
+                    expected=f"its {lookup.key} in the export named {' or '.join(lookup.files)}, from which the profile "
                     f"takes the {extract} fields this file lacks",
                 )
             )
@@ -174,6 +188,8 @@ def _target_hint(extract: str, name: str) -> str:
         return "Y | N"
     if name == "race":
         return " | ".join(race_rule.RACE_VALUES)
+    if (extract, name) == ("attendance", "code"):
+        return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
     columns = {c.name: c for c in EXTRACTS[extract].columns}
     column = columns.get(name)
     if column is not None and column.codes:
@@ -225,7 +241,10 @@ def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
 def matched_files(
     data_dir: Path, profile: Profile
 ) -> tuple[dict[str, list[Path]], dict[str, list[Path]], list[Problem]]:
-    """The landing folder's files each extract of the profile reads, and its lookups read; a file two patterns match is an error."""
+    """The landing folder's files each extract of the profile reads, and its lookups read.
+
+    A file the patterns of two extracts match is an error: it would be read twice.
+    """
     found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
     lookups: dict[str, list[Path]] = {name: [] for name in profile.extracts}
     problems = []
@@ -238,6 +257,10 @@ def matched_files(
             for name, is_lookup, patterns in kinds
             if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in patterns)
         ]
+        # A file may be both rows of an extract and its lookup (PowerSchool's students: current spells and demographics).
+        for name, _ in (o for o in owners if o[1]):
+            lookups[name].append(path)
+        owners = [o for o in owners if not o[1]]
         if len(owners) > 1:
             described = " and ".join(f"{name}{' (lookup)' if is_lookup else ''}" for name, is_lookup in owners)
             problems.append(
@@ -248,8 +271,7 @@ def matched_files(
                 )
             )
         elif owners:
-            name, is_lookup = owners[0]
-            (lookups if is_lookup else found)[name].append(path)
+            found[owners[0][0]].append(path)
     return found, lookups, problems
 
 
@@ -272,7 +294,7 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
     return files, warnings
 
 
-def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Conversion:
+def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_row=None) -> Conversion:
     """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
     result = Conversion(profile)
     matched, lookups, result.problems = matched_files(data_dir, profile)
@@ -287,6 +309,7 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
+        codes = _school_codes(data_dir) if spec.school_codes else None
         reports = []
         for path in paths:
             report = FileReport(spec.extract, path.name, entry=spec.name)
@@ -300,7 +323,7 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None) -> Co
                 if spec.reshape is not None:
                     read_reshaped(path, spec, report, result, out_dir, data_dir)
                 else:
-                    _read_file(path, spec, report, result, writer, records, by_student)
+                    _read_file(path, spec, report, result, writer, records, by_student, skip_row, codes)
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
             if writer is not None:
@@ -345,6 +368,7 @@ class _Writer:
         self.report = report
         self.handle = open(out_dir / report.canonical_name, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.rows_handle = open(out_dir / SOURCES_DIR / (report.canonical_name + ".rows"), "w")  # noqa: SIM115
+        self.rows_handle.write("canonical_row,source_row\n")
         self.csv = csv.writer(self.handle, lineterminator="\n")
         self.csv.writerow(self.columns)
 
@@ -431,7 +455,7 @@ def _map_row(
                 _tally(result.bad_dates, (spec.name, name, cell), file, columns[name], row)
                 ok = False
                 continue
-            cell = parsed.isoformat()
+            cell = (parsed + dt.timedelta(days=spec.day_shift.get(name, 0))).isoformat()
         values[name] = cell
     return values if ok else None
 
@@ -459,7 +483,7 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
             if found is not None:
                 positions[name] = where[_normalise(found)]
                 report.columns[name] = table.header[positions[name]].strip()
-            elif name == "student_id":
+            elif name == lookup.key:
                 report.missing.append(name)
         if report.missing:
             result.problems += _missing_columns(spec, lookup.columns, path.name, table.header_row, report.missing)
@@ -471,17 +495,17 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
             values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
             if values is None:
                 continue
-            student = values.pop("student_id", "")
+            student = values.pop(lookup.key, "")
             if student in by_student and by_student[student] != values:
                 file, first = first_row[student]
                 result.problems.append(
                     Problem(
                         file=path.name,
                         row=row,
-                        column=report.columns["student_id"],
+                        column=report.columns[lookup.key],
                         value=student,
-                        message=f"this student is in the lookup twice, with other values in {file}, row {first}",
-                        expected="one row per student in the export the profile looks fields up in",
+                        message=f"this {lookup.key} is in the lookup twice, with other values in {file}, row {first}",
+                        expected=f"one row per {lookup.key} in the export the profile looks fields up in",
                     )
                 )
                 continue
@@ -498,8 +522,13 @@ def _read_file(
     writer,
     records: list[Record],
     by_student: dict[str, dict[str, str]] | None = None,
+    skip_row=None,
+    school_codes: dict[str, str] | None = None,
 ) -> None:
     table = open_table(path, spec.fmt)
+    keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
+    if keep is None:
+        return
     looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
     positions = _positions(spec, table.header, report, looked_up)
     if report.missing:
@@ -512,18 +541,38 @@ def _read_file(
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
+        left_out = _not_kept(keep, cells)
+        if left_out:
+            report.left_out[left_out] += 1
+            continue
         values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
         if values is None:
             continue
         if needs_lookup:
-            found = by_student.get(values.get("student_id", ""))
+            key = spec.lookup.key
+            found = by_student.get(values.get(key, ""))
             if found is None:
-                _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns["student_id"], row)
+                _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
                 continue
             for name, value in found.items():
                 values.setdefault(name, value)
+        if school_codes is not None and values.get("school_id"):
+            school = school_codes.get(values["school_id"])
+            if school is None:
+                column = report.columns.get("school_id", "school_id")
+                _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                continue
+            values["school_id"] = school
         if year_from and values.get(year_from):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
+        if spec.extract == "attendance" and values.get("code") == NO_CODE:
+            # A district code that is no exception (present): the value map says so, by name.
+            report.not_exceptions += 1
+            continue
+        reason = skip_row(spec.extract, values) if skip_row is not None else None
+        if reason:
+            report.left_out[reason] += 1
+            continue
         if spec.two_question:
             races = values.pop("race", "")
             parts = races.split(spec.race_separator) if spec.race_separator else [races]
@@ -552,6 +601,49 @@ def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
     t.count += 1
     if len(t.rows) < FIRST_ROWS:
         t.rows.append(row)
+
+
+def _school_codes(data_dir: Path) -> dict[str, str]:
+    """DESE code -> school_id, from the canonical schools files of the landing folder (state_school_id)."""
+    codes = {}
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.is_file() and extract_of(path) == "schools" and not path.name.endswith(".gz"):
+            # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
+            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+                for row in csv.DictReader(handle):
+                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+                    if row.get("state_school_id"):
+                        codes[row["state_school_id"]] = row.get("school_id", "")
+    return codes
+
+
+def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):
+    """Where the keep_rows columns are: {position: (column, kept values)}; None (and a problem) when one is missing."""
+    where: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        where.setdefault(_normalise(cell), index)
+    missing = [c for c in spec.keep_rows if _normalise(c) not in where]
+    if missing:
+        result.problems += [
+            Problem(
+                file=file,
+                row=header_row,
+                column=c,
+                message="the header has no column the profile's keep_rows names",
+                expected=f"a column '{c}'",
+            )
+            for c in missing
+        ]
+        return None
+    return {where[_normalise(c)]: (c, set(values)) for c, values in spec.keep_rows.items()}
+
+
+def _not_kept(keep: dict, cells: list[str]) -> str | None:
+    for index, (column, values) in keep.items():
+        cell = cells[index].strip() if index < len(cells) else ""
+        if cell not in values:
+            return f"{column} is not {' or '.join(sorted(values))} (keep_rows)"
+    return None
 
 
 def _map_value(table: dict[str, str], cell: str) -> str | None:

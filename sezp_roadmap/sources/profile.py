@@ -81,12 +81,14 @@ class Lookup:
     """A second export giving fields by student (a students export: grade, demographics) to rows that lack them.
 
     A row's own column wins; a field its file does not have comes from the
-    lookup row of its student_id. Value maps and date formats are the extract's.
+    lookup row of its key (student_id unless `key:` says otherwise). Value maps
+    and date formats are the extract's.
     """
 
     files: tuple[str, ...]
     fmt: FileFormat
     columns: dict[str, tuple[str, ...]]
+    key: str = "student_id"  # the field a row and its lookup row share (SSDR: the offense's incident_id)
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,13 @@ class ExtractProfile:
     rules: tuple[FlagRule, ...] = ()
     race_separator: str | None = None  # several races in one cell, separated by this
     lookup: Lookup | None = None
+    # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
+    day_shift: dict[str, int] = field(default_factory=dict)
+    # school_id read as a code of the schools extract (state_school_id: DESE's 8-digit code), mapped to its school.
+    school_codes: str | None = None
+    # Rows kept: a column and its values (PowerSchool's daily attendance, not its period attendance);
+    # the rows left out are counted in the report, never dropped unseen.
+    keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The entry's name in the profile when it is not its extract's (two vendors' files for one extract).
     entry: str = ""
     reshape: reshaping.Reshape | None = None
@@ -125,7 +134,8 @@ class ExtractProfile:
 
     @property
     def two_question(self) -> bool:
-        return "hispanic" in self.columns or "race" in self.columns
+        looked_up = self.lookup.columns if self.lookup is not None else {}
+        return any(f in self.columns or f in looked_up for f in TWO_QUESTION_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,8 @@ class Profile:
     source: str  # where it was read from: a bundled profile's name or a file
     extracts: dict[str, ExtractProfile] = field(default_factory=dict)
     description: str = ""
+    # The bundled profile it is, or starts from (`base:`): its module's rules apply (sezp_roadmap.sources).
+    base: str | None = None
 
 
 def _problem(source: str, key: str, message: str, expected: str | None = None) -> Problem:
@@ -178,7 +190,13 @@ def parse_profile(text: str, source: str) -> Profile:
             problems += exc.problems
     if problems:
         raise InputProblem(problems)
-    return Profile(str(data.get("name") or source), source, extracts, str(data.get("description") or ""))
+    return Profile(
+        str(data.get("name") or source),
+        source,
+        extracts,
+        str(data.get("description") or ""),
+        str(data["base"]) if data.get("base") else None,
+    )
 
 
 def _as_tuple(value) -> tuple[str, ...]:
@@ -252,6 +270,26 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         spec.get("race_separator"),
         entry=entry if entry != name else "",
     )
+    shifts = {str(k): str(v) for k, v in (spec.get("day_shift") or {}).items()}
+    problems += [
+        _problem(source, f"{key}.day_shift.{k}", f"not a whole number of days: '{v}'", "e.g. -1")
+        for k, v in shifts.items()
+        if not v.lstrip("-").isdigit()
+    ]
+    keep = {str(k): _as_tuple(v) for k, v in (spec.get("keep_rows") or {}).items()}
+    profile = dataclasses.replace(
+        profile,
+        day_shift={k: int(v) for k, v in shifts.items() if v.lstrip("-").isdigit()},
+        keep_rows=keep,
+        school_codes=spec.get("school_codes"),
+    )
+    if profile.school_codes is not None and profile.school_codes != "state_school_id":
+        problems.append(_problem(source, f"{key}.school_codes", "not a code column of schools", "state_school_id"))
+    problems += [
+        _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
+        for k in shifts
+        if k not in profile.fields
+    ]
     lookup = spec.get("lookup")
     if lookup is not None:
         if not isinstance(lookup, dict) or not lookup.get("files"):
@@ -260,20 +298,24 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
             lookup_fmt, lookup_problems = _file_format(lookup, source, f"{key}.lookup", fmt)
             problems += lookup_problems
             lookup_columns = {str(k): _as_tuple(v) for k, v in (lookup.get("columns") or {}).items()}
-            if "student_id" not in lookup_columns:
+            lookup_key = str(lookup.get("key", "student_id"))
+            if lookup_key not in lookup_columns:
                 problems.append(
                     _problem(
-                        source, f"{key}.lookup.columns", "a lookup needs the column of student_id", "student_id: ..."
+                        source,
+                        f"{key}.lookup.columns",
+                        f"a lookup needs the column of its key {lookup_key}",
+                        lookup_key,
                     )
                 )
+            profile = dataclasses.replace(
+                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns, lookup_key)
+            )
             problems += [
                 _problem(source, f"{key}.lookup.columns.{f}", "not a field of this extract", ", ".join(profile.fields))
                 for f in lookup_columns
                 if f not in profile.fields
             ]
-            profile = dataclasses.replace(
-                profile, lookup=Lookup(_as_tuple(lookup["files"]), lookup_fmt, lookup_columns)
-            )
     reshape, reshape_problems = reshaping.parse(
         spec, name, profile.fields, lambda k, message, expected=None: _problem(source, f"{key}.{k}", message, expected)
     )

@@ -86,7 +86,8 @@ def restore(con: duckdb.DuckDBPyConnection, read_dir: Path, extract: str) -> Non
         rows = Path(read_dir) / SOURCES_DIR / (canonical + ".rows")
         con.execute(
             "create or replace temp table _provenance as select * from "
-            "read_csv(?, header = false, columns = {'canonical_row': 'BIGINT', 'source_row': 'BIGINT'})",
+            "read_csv(?, header = true, auto_detect = false, delim = ',', "
+            "columns = {'canonical_row': 'BIGINT', 'source_row': 'BIGINT'})",
             [str(rows)],
         )
         for table in (f"staging.{extract}", f"staging.{extract}_repeats"):
