@@ -174,6 +174,22 @@ def test_map_combined_data_file(tmp_path):
     ]
 
 
+def test_map_keeps_the_event_nwea_uses_for_the_term_and_counts_the_rest(tmp_path):
+    conversion = convert(landing(tmp_path, "nwea-map"), load_profile("nwea-map"), None)
+    (report,) = conversion.files
+    # The winter retest of 1/20/2026 (GrowthMeasureYN FALSE); science and language usage are skipped.
+    assert dict(report.left_out) == {"GrowthMeasureYN is not 1 or TRUE or True or Y or Yes or true (keep_rows)": 1}
+    assert (report.rows, report.skipped_records, report.written) == (7, 2, 4)
+
+
+def test_an_older_map_file_names_subject_and_course_discipline_and_measurement_scale(tmp_path):
+    folder = landing(tmp_path, "nwea-map")
+    rewrite(folder / "ComboStudentAssessment.csv", ",Subject,Course,", ",Discipline,MeasurementScale,", 1)
+    files = converted(folder, "nwea-map", tmp_path)
+    assessments = [line.split(",")[3] for line in files["assessments__ComboStudentAssessment.csv"][1:]]
+    assert assessments == ["interim_math"] * 3 + ["interim_reading"]
+
+
 def test_an_unknown_map_subject_and_term_are_named_with_the_lines_to_add(tmp_path):
     folder = landing(tmp_path, "nwea-map")
     path = folder / "ComboStudentAssessment.csv"
@@ -307,7 +323,7 @@ def test_profile_check_lists_a_vendor_file(tmp_path, capsys):
     folder = landing(tmp_path, "nwea-map")
     assert main(["profile", "check", "--data", str(folder), "--profile", "nwea-map"]) == 0
     out = capsys.readouterr().out
-    assert "ComboStudentAssessment.csv -> assessments: 6 rows read, 4 assessments rows" in out
+    assert "ComboStudentAssessment.csv -> assessments: 7 rows read, 4 assessments rows" in out
     assert "Subject | Course" in out and "FallToWinterMetProjectedGrowth / FallToSpringMetProjectedGrowth" in out
 
 
@@ -384,6 +400,7 @@ def _dress(canonical: Path, out: Path) -> None:
             events.append(
                 {
                     "TermName": f"{r['administration'].title()} {year - 1}-{year}",
+                    "GrowthMeasureYN": "TRUE",
                     "School_StateID": codes[r["school_id"]],
                     "StudentID": "L" + r["student_id"],
                     "Student_StateID": r["student_id"],

@@ -77,7 +77,7 @@ class Reshape:
     groups: tuple[Group, ...] = ()
     constants: dict[str, str] = field(default_factory=dict)
     patterns: dict[str, re.Pattern] = field(default_factory=dict)
-    join: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    join: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     choose: dict[str, Choice] = field(default_factory=dict)
     bands: dict[str, tuple[Band, ...]] = field(default_factory=dict)
     skip: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -129,7 +129,11 @@ def parse(spec: dict, extract: str, fields: tuple[str, ...], problem) -> tuple[R
         except re.error as exc:
             problems.append(problem(f"patterns.{name}", f"not a regular expression: {exc}", "e.g. '^(\\S+) '"))
     check_fields("patterns", patterns)
-    join = _columns(spec.get("join"))
+    # Each joined column may be a list of alternatives (MAP's Subject, or Discipline in older files).
+    join = {
+        str(k): tuple(_texts(member) for member in (v if isinstance(v, list) else [v]))
+        for k, v in (spec.get("join") or {}).items()
+    }
     check_fields("join", join)
     choose = {}
     for name, choice in (spec.get("choose") or {}).items():

@@ -23,9 +23,11 @@ from sezp_roadmap.periods import date_in_school_year, school_year_of
 from sezp_roadmap.sources.convert import (
     Conversion,
     FileReport,
+    _keep_positions,
     _map_row,
     _missing_columns,
     _normalise,
+    _not_kept,
     _rows_text,
     _Tally,
     _tally,
@@ -176,8 +178,8 @@ class _Reader:
                 self.base[name] = index
                 report.columns[name] = column_name(index)
         self.join = {}
-        for name, names in self.reshape.join.items():
-            found = [_position((n,), where) for n in names]
+        for name, members in self.reshape.join.items():
+            found = [_position(alternatives, where) for alternatives in members]
             if None in found:
                 report.missing.append(name)
                 continue
@@ -321,12 +323,19 @@ def read_reshaped(path: Path, spec: ExtractProfile, report: FileReport, result: 
     if report.missing:
         result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
         return
+    keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
+    if keep is None:
+        return
     writer = _Writer(out_dir, spec, report) if out_dir is not None else None
     try:
         for row, cells in table.rows:
             if not any(c.strip() for c in cells):
                 continue
             report.rows += 1
+            left_out = _not_kept(keep, cells)
+            if left_out:
+                report.left_out[left_out] += 1
+                continue
             reader.cells = cells
             for values in reader.rows(row, cells):
                 if writer is not None:
