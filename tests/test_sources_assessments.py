@@ -319,6 +319,24 @@ def test_a_vendor_key_naming_no_field_is_a_profile_mistake(tmp_path):
     ]
 
 
+def test_codes_looked_up_through_schools_need_the_schools_file(tmp_path):
+    folder = landing(tmp_path, "mcas")
+    (folder / "schools.csv").unlink()
+    found = problems(folder, "mcas")
+    assert len(found) == 1  # once, not once per file
+    assert found[0].file == "schools.csv" and "state_school_id" in found[0].expected
+
+
+def test_bundled_profiles_join_with_commas_and_keep_each_entry():
+    profile = load_profile("aspen-x2,mcas,nwea-map")
+    assert profile.base == "aspen-x2,mcas,nwea-map"
+    assert {name: spec.extract for name, spec in profile.extracts.items() if spec.extract == "assessments"} == {
+        "mcas": "assessments",
+        "nwea_map": "assessments",
+    }
+    assert "enrollment" in profile.extracts
+
+
 def test_profile_check_lists_a_vendor_file(tmp_path, capsys):
     folder = landing(tmp_path, "nwea-map")
     assert main(["profile", "check", "--data", str(folder), "--profile", "nwea-map"]) == 0

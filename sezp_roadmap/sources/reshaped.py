@@ -158,58 +158,78 @@ def _band(bands: tuple[Band, ...], cell: str) -> str | None:
 
 
 class _Reader:
-    def __init__(self, path, spec, report, result, header, header_row, through):
+    """Where each field's cells are in one file, and the canonical rows each of its rows gives."""
+
+    def __init__(self, path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, header, through):
         self.spec, self.reshape, self.report, self.result = spec, spec.reshape, report, result
         self.file = path.name
+        self.header = header
         self.through = through
         self.problems = _Problems()
-        where: dict[str, int] = {}
+        self.where: dict[str, int] = {}
         for index, cell in enumerate(header):
-            where.setdefault(_normalise(cell), index)
-        self.header = header
+            self.where.setdefault(_normalise(cell), index)
+        self.base = self._base_columns()
+        self.join = self._joined_columns()
+        self.groups = self._group_columns()
+        self.chosen = self._chosen_columns()
+        self._name_missing_fields()
 
-        def column_name(index: int) -> str:
-            return FILE_NAME if index == _HERE else header[index].strip()
+    def _column_name(self, index: int) -> str:
+        return FILE_NAME if index == _HERE else self.header[index].strip()
 
-        self.base = {}
-        for name, alternatives in spec.columns.items():
-            index = _position(alternatives, where)
+    def _base_columns(self) -> dict[str, int]:
+        found = {}
+        for name, alternatives in self.spec.columns.items():
+            index = _position(alternatives, self.where)
             if index is not None:
-                self.base[name] = index
-                report.columns[name] = column_name(index)
-        self.join = {}
+                found[name] = index
+                self.report.columns[name] = self._column_name(index)
+        return found
+
+    def _joined_columns(self) -> dict[str, list[int]]:
+        joined = {}
         for name, members in self.reshape.join.items():
-            found = [_position(alternatives, where) for alternatives in members]
+            found = [_position(alternatives, self.where) for alternatives in members]
             if None in found:
-                report.missing.append(name)
+                self.report.missing.append(name)
                 continue
-            self.join[name] = found
-            report.columns[name] = JOINER.join(column_name(i) for i in found)
-        self.groups = []
-        group_columns: dict[str, list[str]] = {}
-        for group in self.reshape.groups or ():
+            joined[name] = found
+            self.report.columns[name] = JOINER.join(self._column_name(i) for i in found)
+        return joined
+
+    def _group_columns(self) -> list[tuple]:
+        """Each unpivot group and where its fields are; a field's columns of every group are named together."""
+        groups, names = [], {}
+        for group in self.reshape.groups:
             found = {}
             for name, alternatives in group.columns.items():
-                index = _position(alternatives, where)
+                index = _position(alternatives, self.where)
                 if index is not None:
                     found[name] = index
-                    group_columns.setdefault(name, []).append(column_name(index))
+                    names.setdefault(name, []).append(self._column_name(index))
                 elif name not in self.reshape.optional:
-                    report.missing.append(f"{name} ({' or '.join(alternatives)})")
-            self.groups.append((group, found))
-        for name, names in group_columns.items():
-            report.columns[name] = " / ".join(names)
-        self.chosen = {}
+                    self.report.missing.append(f"{name} ({' or '.join(alternatives)})")
+            groups.append((group, found))
+        for name, columns in names.items():
+            self.report.columns[name] = " / ".join(columns)
+        return groups
+
+    def _chosen_columns(self) -> dict[str, dict[str, int]]:
+        chosen = {}
         for name, choice in self.reshape.choose.items():
-            found = {value: _position(alts, where) for value, alts in choice.columns.items()}
-            self.chosen[name] = {v: i for v, i in found.items() if i is not None}
-            if self.chosen[name]:
-                report.columns[name] = " / ".join(column_name(i) for i in self.chosen[name].values())
-        provided = {*self.base, *self.join, *self.chosen, *group_columns}
-        provided |= {n for g in self.reshape.groups for n in g.constants}
-        for name in EXTRACTS[spec.extract].column_names:
-            if name not in provided and _required(spec, self.reshape, name):
-                report.missing.append(name)
+            found = {value: _position(alternatives, self.where) for value, alternatives in choice.columns.items()}
+            chosen[name] = {value: index for value, index in found.items() if index is not None}
+            if chosen[name]:
+                self.report.columns[name] = " / ".join(self._column_name(i) for i in chosen[name].values())
+        return chosen
+
+    def _name_missing_fields(self) -> None:
+        provided = {*self.base, *self.join, *self.chosen}
+        provided |= {name for group, found in self.groups for name in (*found, *group.constants)}
+        for name in EXTRACTS[self.spec.extract].column_names:
+            if name not in provided and _required(self.spec, self.reshape, name):
+                self.report.missing.append(name)
 
     def rows(self, row: int, cells: list[str]):
         """The canonical rows of one district row."""
@@ -225,37 +245,41 @@ class _Reader:
                     continue  # a subject the student did not take
                 raw.update(own)
                 columns.update({name: self.header[i].strip() for name, i in found.items()})
-            values = self._values(raw, columns, row)
+            values = self._values(raw, columns, row, cells)
             if values is None:
                 continue
             if group is not None:
                 values.update(group.constants)
             yield values
 
-    def _values(self, raw: dict[str, str], columns: dict[str, str], row: int) -> dict[str, str] | None:
-        spec, reshape = self.spec, self.reshape
-        raw = {k: ("" if v in spec.null_values else v) for k, v in raw.items()}
-        if not self._cut(raw, columns, row):
-            return None
-        if any(_matches(raw.get(name, ""), values) for name, values in reshape.skip.items() if name in raw):
-            self.report.skipped_records += 1
-            return None
-        values = self._mapped(raw, columns, row)
+    def _values(
+        self, raw: dict[str, str], columns: dict[str, str], row: int, cells: list[str]
+    ) -> dict[str, str] | None:
+        """A canonical row's values from its cells; None when it is no row (skipped) or a value is a problem."""
+        values = self._read(raw, columns, row)
         if values is None:
             return None
-        for name, choice in reshape.choose.items():
+        for name, choice in self.reshape.choose.items():
             index = self.chosen[name].get(values.get(choice.by, ""))
-            extra = {name: self.header_cell(index)} if index is not None else {name: ""}
-            if not self._cut(extra, columns, row):
+            chosen = self._read({name: _cell(cells, index, self.file) if index is not None else ""}, columns, row)
+            if chosen is None:
                 return None
-            if extra[name] and _matches(extra[name], reshape.skip.get(name, ())):
-                self.report.skipped_records += 1
-                return None
-            more = self._mapped(extra, columns, row)
-            if more is None:
-                return None
-            values.update(more)
-        values.update(reshape.constants)
+            values.update(chosen)
+        return self._completed(values, columns, row)
+
+    def _read(self, raw: dict[str, str], columns: dict[str, str], row: int) -> dict[str, str] | None:
+        """Cells cut by their patterns, checked against the skip list, then mapped."""
+        raw = {name: "" if cell in self.spec.null_values else cell for name, cell in raw.items()}
+        if not self._cut(raw, columns, row):
+            return None
+        if any(_matches(raw[name], values) for name, values in self.reshape.skip.items() if name in raw):
+            self.report.skipped_records += 1
+            return None
+        return self._mapped(raw, columns, row)
+
+    def _completed(self, values: dict[str, str], columns: dict[str, str], row: int) -> dict[str, str] | None:
+        """Constants, codes looked up through a canonical extract, and the dates and year the file does not give."""
+        values.update(self.reshape.constants)
         for name, table in self.through.items():
             if values.get(name):
                 found = table.get(values[name])
@@ -263,15 +287,12 @@ class _Reader:
                     _tally(self.problems.through, (name, values[name]), self.file, columns.get(name), row)
                     return None
                 values[name] = found
-        for name, (month, day) in reshape.day_in_year.items():
+        for name, (month, day) in self.reshape.day_in_year.items():
             if not values.get(name) and values.get("school_year", "").isdigit():
                 values[name] = date_in_school_year(int(values["school_year"]), month, day).isoformat()
         if not values.get("school_year") and values.get("test_date"):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values["test_date"])))
         return values
-
-    def header_cell(self, index: int) -> str:
-        return _cell(self.cells, index, self.file)
 
     def _cut(self, raw: dict[str, str], columns: dict[str, str], row: int) -> bool:
         """Each field's cell cut to its pattern's group; False (and a problem) when a pattern does not read it."""
@@ -319,7 +340,7 @@ def read_reshaped(path: Path, spec: ExtractProfile, report: FileReport, result: 
     if problems:
         result.problems += [p for p in problems if p not in result.problems]
         return
-    reader = _Reader(path, spec, report, result, table.header, table.header_row, through)
+    reader = _Reader(path, spec, report, result, table.header, through)
     if report.missing:
         result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
         return
@@ -336,7 +357,6 @@ def read_reshaped(path: Path, spec: ExtractProfile, report: FileReport, result: 
             if left_out:
                 report.left_out[left_out] += 1
                 continue
-            reader.cells = cells
             for values in reader.rows(row, cells):
                 if writer is not None:
                     writer.write(values, row)
