@@ -133,7 +133,7 @@ def test_an_unknown_mcas_level_is_named_with_its_count_and_the_line_to_add(tmp_p
     assert problem.column == "mperflev"
     assert "2 rows: rows 2, 3" in problem.message
     assert "`extracts: mcas: values: performance_level:`" in problem.expected
-    assert '"XP": ' in problem.expected
+    assert '"XP": <one of that assessment\'s levels in the settings' in problem.expected
 
 
 def test_an_mcas_school_code_no_school_has_is_named_with_the_file_to_fix(tmp_path):
@@ -200,7 +200,7 @@ def test_an_unknown_map_subject_and_term_are_named_with_the_lines_to_add(tmp_pat
     subject, term = found["Social Studies | Civics"], found["Summer"]
     assert subject.column == "Subject | Course" and subject.row == 2 and "1 row" in subject.message
     assert "`extracts: nwea_map: values: assessment:`" in subject.expected
-    assert '"Social Studies | Civics": ' in subject.expected
+    assert '"Social Studies | Civics": <an assessment id of the settings' in subject.expected
     assert term.column == "TermName" and term.row == 3
     assert (
         "`extracts: nwea_map: values: administration:`" in term.expected and "fall | winter | spring" in term.expected

@@ -190,6 +190,10 @@ def _target_hint(extract: str, name: str) -> str:
         return " | ".join(race_rule.RACE_VALUES)
     if (extract, name) == ("attendance", "code"):
         return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
+    if (extract, name) == ("assessments", "assessment"):
+        return "<an assessment id of the settings' assessments: (by default mcas_ela, mcas_math, mcas_science, interim_reading, interim_math)>"
+    if (extract, name) == ("assessments", "performance_level"):
+        return "<one of that assessment's levels in the settings, e.g. Meeting Expectations, At or above grade level>"
     columns = {c.name: c for c in EXTRACTS[extract].columns}
     column = columns.get(name)
     if column is not None and column.codes:
