@@ -338,3 +338,66 @@ def test_convert_without_an_output_folder_only_reports(tmp_path):
     (report,) = conversion.files
     assert (report.rows, report.written, report.canonical_name) == (3, 3, None)
     assert report.columns["school_id"] == "SchoolID"
+
+
+def test_a_field_with_very_many_unmapped_values_lists_the_most_frequent_and_counts_the_rest(tmp_path):
+    rows = [f"0{i:04d};A;07;09/02/2025;;F;0;White;NULL;NULL;Code{i % 25};X\n" for i in range(50)]
+    rows += ["09999;A;07;09/02/2025;;F;0;White;NULL;NULL;Code7;X\n"] * 3
+    folder = landing(tmp_path, rows)
+    with pytest.raises(InputProblem) as failed:
+        sources.prepare(folder, None, tmp_path / "work")
+    problems = failed.value.problems
+    assert len(problems) == 21
+    assert problems[0].value == "Code7" and "5 rows" in problems[0].message
+    assert problems[-1].message == "and 5 more values of low_income the profile does not map, in 10 rows"
+
+
+VENDOR_PROFILE = """
+name: interim-vendor
+extracts:
+  assessments:
+    files: ["*CombinedDataFile*.csv"]
+    columns:
+      student_id: Student_StateID
+      school_id: School_StateID
+      assessment: Subject
+      administration: TermName
+      test_date: TestStartDate
+      grade: Grade
+      scale_score: TestRITScore
+      performance_level: Level
+      percentile: TestPercentile
+      typical_growth_met: FallToWinterMetProjectedGrowth
+    school_codes: state_school_id
+    dates:
+      test_date: ["%m/%d/%Y"]
+    values:
+      assessment: {Mathematics: interim_math, Reading: interim_reading}
+      administration: {"Fall 2025-2026": fall, "Winter 2025-2026": winter}
+      grade: {K: K, "6": "6", "7": "7"}
+      performance_level:
+        "On": At or above grade level
+        "1 Below": 1 grade level below
+      typical_growth_met: {"Yes": "Y", "No": "N", "": ""}
+"""
+
+
+def test_an_assessment_vendor_file_is_a_profile_with_value_maps(tmp_path):
+    """The format issue 29's adapters adopt: a long vendor file, its school by DESE code, optional columns kept."""
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "roadmap-profile.yaml").write_text(VENDOR_PROFILE)
+    (folder / "schools.csv").write_text("school_id,school_name,grade_span,state_school_id\nS01,Alpha,6-8,02810315\n")
+    (folder / "CombinedDataFile_2026.csv").write_text(
+        "TermName,Student_StateID,School_StateID,Subject,TestStartDate,Grade,TestRITScore,TestPercentile,Level,"
+        "FallToWinterMetProjectedGrowth\n"
+        "Fall 2025-2026,1000000001,02810315,Mathematics,09/15/2025,7,214,41,1 Below,\n"
+        "Winter 2025-2026,1000000001,02810315,Reading,1/20/2026,7,220,55,On,Yes\n"
+    )
+    work, _ = sources.prepare(folder, None, tmp_path / "work")
+    assert canonical_rows(work, "assessments__CombinedDataFile_2026.csv") == [
+        "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level,"
+        "percentile,typical_growth_met",
+        "1000000001,S01,2026,interim_math,fall,2025-09-15,7,214,1 grade level below,41,",
+        "1000000001,S01,2026,interim_reading,winter,2026-01-20,7,220,At or above grade level,55,Y",
+    ]

@@ -47,6 +47,8 @@ SOURCES_DIR = "_sources"
 MANIFEST = "manifest.json"
 # How many rows a problem of one kind lists by number before it only counts them.
 FIRST_ROWS = 3
+# How many unmapped values of one field are named one by one (the most frequent first).
+MAX_VALUES_LISTED = 20
 # Files in a landing folder that are neither extracts nor district files.
 SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
 FLAG_FIELDS = ("absent", "excused", "tardy", "dismissed")
@@ -106,7 +108,14 @@ class Conversion:
 
     def _value_problems(self) -> list[Problem]:
         problems = []
-        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
+        shown: Counter[tuple[str, str]] = Counter()
+        hidden: dict[tuple[str, str], list[_Tally]] = {}
+        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (-kv[1].count, kv[1].rows[0])):
+            # The values found most often first; a field with very many (a wrong column?) lists the first few.
+            shown[(extract, name)] += 1
+            if shown[(extract, name)] > MAX_VALUES_LISTED:
+                hidden.setdefault((extract, name), []).append(t)
+                continue
             problems.append(
                 Problem(
                     file=t.file,
@@ -116,6 +125,16 @@ class Conversion:
                     message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
                     expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
                     f"  {_yaml_key(value)}: {_target_hint(self.profile.extracts[extract].extract, name)}",
+                )
+            )
+        for (_, name), rest in hidden.items():
+            problems.append(
+                Problem(
+                    file=rest[0].file,
+                    column=rest[0].column,
+                    message=f"and {len(rest):,} more values of {name} the profile does not map, in "
+                    f"{sum(t.count for t in rest):,} rows",
+                    expected="the column the profile names for this field: are these the values it should hold?",
                 )
             )
         for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
@@ -320,18 +339,16 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
             result.files.append(report)
             reports.append(report)
             # Spells are written once every record of the extract is read (a re-entry may be in another file).
-            # A vendor file's reading opens its own writer once its header says which optional columns it has.
-            plain = spec.shape != ENTRY_WITHDRAWAL and spec.reshape is None
-            writer = _Writer(out_dir, spec, report) if out_dir is not None and plain else None
+            writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
             try:
                 if spec.reshape is not None:
                     read_reshaped(path, spec, report, result, out_dir, data_dir)
                 else:
-                    _read_file(path, spec, report, result, writer, records, by_student, skip_row, codes)
+                    _read_file(
+                        path, spec, report, result, out_dir if writes else None, records, by_student, skip_row, codes
+                    )
             except UnreadableFile as exc:
                 result.problems.append(exc.problem)
-            if writer is not None:
-                writer.close()
         if spec.shape == ENTRY_WITHDRAWAL:
             _write_spells(records, spec, result, out_dir)
         if out_dir is not None:
@@ -360,15 +377,23 @@ def _provenance_columns(spec: ExtractProfile, report: FileReport) -> dict[str, s
 
 
 class _Writer:
-    """One canonical CSV for one district file, and the district row of each of its rows."""
+    """One canonical CSV for one district file, and the district row of each of its rows.
+
+    Made once the file's header is read: an optional column of the contract is
+    written when the file (or its lookup) has it.
+    """
 
     def __init__(self, out_dir: Path, spec: ExtractProfile, report: FileReport):
         name = report.name[: -len(".csv")] if report.name.lower().endswith(".csv") else report.name
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-        report.canonical_name = f"{spec.extract}__{stem}.csv"
-        self.columns = [
-            c.name for c in EXTRACTS[spec.extract].columns if c.required or c.name in _provenance_columns(spec, report)
-        ]
+        canonical, n = f"{spec.extract}__{stem}.csv", 1
+        while (out_dir / canonical).exists():  # two names that differ only in characters replaced above
+            n += 1
+            canonical = f"{spec.extract}__{stem}_{n}.csv"
+        report.canonical_name = canonical
+        looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
+        present = set(_provenance_columns(spec, report)) | looked_up
+        self.columns = [c.name for c in EXTRACTS[spec.extract].columns if c.required or c.name in present]
         self.report = report
         self.handle = open(out_dir / report.canonical_name, "w", encoding="utf-8", newline="")  # noqa: SIM115
         self.rows_handle = open(out_dir / SOURCES_DIR / (report.canonical_name + ".rows"), "w")  # noqa: SIM115
@@ -523,7 +548,7 @@ def _read_file(
     spec: ExtractProfile,
     report: FileReport,
     result: Conversion,
-    writer,
+    out_dir: Path | None,
     records: list[Record],
     by_student: dict[str, dict[str, str]] | None = None,
     skip_row=None,
@@ -541,61 +566,66 @@ def _read_file(
     year_from = None if "school_year" in positions or "school_year" not in spec.fields else _year_from(spec)
     # A file with every field of its own needs no lookup.
     needs_lookup = by_student is not None and any(f not in positions for f in looked_up)
-    for row, cells in table.rows:
-        if not any(c.strip() for c in cells):
-            continue
-        report.rows += 1
-        left_out = _not_kept(keep, cells)
-        if left_out:
-            report.left_out[left_out] += 1
-            continue
-        values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
-        if values is None:
-            continue
-        if needs_lookup:
-            key = spec.lookup.key
-            found = by_student.get(values.get(key, ""))
-            if found is None:
-                _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
+    writer = _Writer(out_dir, spec, report) if out_dir is not None else None
+    try:
+        for row, cells in table.rows:
+            if not any(c.strip() for c in cells):
                 continue
-            for name, value in found.items():
-                values.setdefault(name, value)
-        if school_codes is not None and values.get("school_id"):
-            school = school_codes.get(values["school_id"])
-            if school is None:
-                column = report.columns.get("school_id", "school_id")
-                _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+            report.rows += 1
+            left_out = _not_kept(keep, cells)
+            if left_out:
+                report.left_out[left_out] += 1
                 continue
-            values["school_id"] = school
-        if year_from and values.get(year_from):
-            values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
-        if spec.extract == "attendance" and values.get("code") == NO_CODE:
-            # A district code that is no exception (present): the value map says so, by name.
-            report.not_exceptions += 1
-            continue
-        reason = skip_row(spec.extract, values) if skip_row is not None else None
-        if reason:
-            report.left_out[reason] += 1
-            continue
-        if spec.two_question:
-            races = values.pop("race", "")
-            parts = races.split(spec.race_separator) if spec.race_separator else [races]
-            values["race_ethnicity"] = race_rule.dese_category(values.pop("hispanic", ""), [p for p in parts if p])
-        if spec.shape == FLAGS:
-            code = _flag_code(spec, values, result, path.name, report, row)
-            if code is None:
+            values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
+            if values is None:
                 continue
-            if code == NO_CODE:
+            if needs_lookup:
+                key = spec.lookup.key
+                found = by_student.get(values.get(key, ""))
+                if found is None:
+                    _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
+                    continue
+                for name, value in found.items():
+                    values.setdefault(name, value)
+            if school_codes is not None and values.get("school_id"):
+                school = school_codes.get(values["school_id"])
+                if school is None:
+                    column = report.columns.get("school_id", "school_id")
+                    _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                    continue
+                values["school_id"] = school
+            if year_from and values.get(year_from):
+                values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
+            if spec.extract == "attendance" and values.get("code") == NO_CODE:
+                # A district code that is no exception (present): the value map says so, by name.
                 report.not_exceptions += 1
                 continue
-            values["code"] = code
-        if spec.shape == ENTRY_WITHDRAWAL:
-            _add_record(values, records, report, result, path.name, row)
-            continue
+            reason = skip_row(spec.extract, values) if skip_row is not None else None
+            if reason:
+                report.left_out[reason] += 1
+                continue
+            if spec.two_question:
+                races = values.pop("race", "")
+                parts = races.split(spec.race_separator) if spec.race_separator else [races]
+                values["race_ethnicity"] = race_rule.dese_category(values.pop("hispanic", ""), [p for p in parts if p])
+            if spec.shape == FLAGS:
+                code = _flag_code(spec, values, result, path.name, report, row)
+                if code is None:
+                    continue
+                if code == NO_CODE:
+                    report.not_exceptions += 1
+                    continue
+                values["code"] = code
+            if spec.shape == ENTRY_WITHDRAWAL:
+                _add_record(values, records, report, result, path.name, row)
+                continue
+            if writer is not None:
+                writer.write(values, row)
+            else:
+                report.written += 1
+    finally:
         if writer is not None:
-            writer.write(values, row)
-        else:
-            report.written += 1
+            writer.close()
 
 
 def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
