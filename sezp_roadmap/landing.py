@@ -14,7 +14,7 @@ import duckdb
 from sezp_roadmap import sources
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import extract_of
-from sezp_roadmap.sources.convert import matched_files
+from sezp_roadmap.sources.files import matched_files
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
 from sezp_roadmap.warehouse import add_macros
 

@@ -61,8 +61,10 @@ def test_x2_exports_build_the_same_marts_as_the_canonical_files(zones, tmp_path)
         files = {r[0] for r in con.execute("select distinct _source_file from staging.attendance").fetchall()}
         assert files == {"X2_Attendance.csv"}
         assert con.execute("select profile from meta.source_profile").fetchone()[0].startswith("aspen-x2")
-        loaded = {r[0] for r in con.execute("select file_name from meta.load_files").fetchall()}
+        loaded = dict(con.execute("select file_name, bytes from meta.load_files").fetchall())
         assert "X2_School_Calendar.xlsx" in loaded and "schools.csv" in loaded
+        # The district's file as it is in the landing folder: its size, not its canonical copy's.
+        assert loaded["X2_Attendance.csv"] == (x2 / "X2_Attendance.csv").stat().st_size
 
 
 def test_a_finding_on_an_x2_file_names_its_file_row_and_column(zones, tmp_path):
@@ -219,3 +221,47 @@ def test_a_district_file_with_no_exception_is_read_as_zero_rows(zones, tmp_path)
         assert con.execute(
             "select rows from meta.load_files where file_name = 'X2_Attendance_part2.csv'"
         ).fetchone() == (0,)
+
+
+def test_x2s_attendance_export_layout_reads_through_the_profile(tmp_path):
+    """X2's attendance export as studentinsights' fixtures show it: state_id, absence, tardy, event_date, "\\N" for empty."""
+    from sezp_roadmap import sources
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "fake_attendance_export.txt").write_text(
+        '"state_id","absence","tardy","event_date","school_local_id"\n'
+        '"1000000000","1","0","2025-10-24","SHS"\n'
+        '"1000000001","0","1","2025-10-24","SHS"\n'
+        '"1000000001","0","0","2025-10-27","SHS"\n'
+        '"1000000001","1","0","\\N","SHS"\n',
+        encoding="windows-1252",
+    )
+    work, conversion = sources.prepare(landing, "aspen-x2", tmp_path / "work")
+    assert (work / "attendance__fake_attendance_export.txt.csv").read_text().splitlines() == [
+        "student_id,school_id,date,code",
+        "1000000000,SHS,2025-10-24,A",
+        "1000000001,SHS,2025-10-24,T",
+        # The empty date is written empty: the data contract's rule names X2's row 5 for it.
+        "1000000001,SHS,,A",
+    ]
+    (report,) = conversion.files
+    assert report.not_exceptions == 1
+
+
+def test_x2s_behavior_export_without_actions_is_named_not_guessed(tmp_path):
+    """X2's behavior export holds incidents, not the actions taken: the columns the discipline extract needs are named."""
+    from sezp_roadmap.sources.check import check_report
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "fake_behavior_export.csv").write_text(
+        '"local_id","incident_code","event_date","incident_time","incident_location","incident_description",'
+        '"school_local_id"\n"10","Hitting","2025-10-01","13:00:00","Classroom","Hit another student.","SHS"\n',
+        encoding="windows-1252",
+    )
+    text, ok = check_report(landing, "aspen-x2")
+    assert not ok
+    assert "incident_date        <- event_date" in text
+    assert "action               <- MISSING: action_code or ACT_ACTION_CODE or Action Code" in text
+    assert "fake_behavior_export.csv, row 1, column 'incident_id or CND_INCIDENT_ID or Incident ID'" in text

@@ -87,39 +87,50 @@ def rewrite(path: Path, old: str, new: str, count: int = -1) -> None:
 
 def test_mcas_gives_one_row_per_subject_tested_in_each_years_layout(tmp_path):
     files = converted(landing(tmp_path, "mcas"), "mcas", tmp_path)
-    mcas_header = (
-        "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level"
-    )
-    assert files["assessments__MCAS2025_spring_official_02810000.csv"] == [
-        mcas_header + ",growth_percentile",
+    header = "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level"
+    official = "assessments__MCAS2025_spring_official_02810000"
+    assert files[f"{official}__ela.csv"] == [
+        header + ",growth_percentile",
         "1001001001,S02,2025,mcas_ela,spring,2025-05-01,8,531,Exceeding Expectations,72",
-        "1001001001,S02,2025,mcas_math,spring,2025-05-01,8,489,Partially Meeting Expectations,35",
-        "1001001001,S02,2025,mcas_science,spring,2025-05-01,8,505,Meeting Expectations,",
-        # Student two: math DNT (did not test) and no science level: ELA only, new to the state (no SGP).
+        # New to the state: no growth percentile.
         "1001001002,S02,2025,mcas_ela,spring,2025-05-01,8,455,Not Meeting Expectations,",
-        # Student three: MCAS-Alt math (EMG, no scaled score); science PAS, passed in an earlier year.
         "1001001003,S01,2025,mcas_ela,spring,2025-05-01,10,512,Meeting Expectations,50",
+    ]
+    assert files[f"{official}__math.csv"] == [
+        header + ",growth_percentile",
+        "1001001001,S02,2025,mcas_math,spring,2025-05-01,8,489,Partially Meeting Expectations,35",
+        # Student two: DNT (did not test), no row. Student three: MCAS-Alt (EMG), no scaled score.
         "1001001003,S01,2025,mcas_math,spring,2025-05-01,10,,Not Meeting Expectations,",
     ]
+    # Student two: no science level; student three: PAS, passed in an earlier year.
+    assert files[f"{official}__science.csv"] == [
+        header,
+        "1001001001,S02,2025,mcas_science,spring,2025-05-01,8,505,Meeting Expectations",
+    ]
     # Legacy levels: Advanced, Needs Improvement, Warning.
-    assert files["assessments__MCAS_Spring2019_official_02810000.csv"] == [
-        mcas_header + ",growth_percentile",
+    legacy = "assessments__MCAS_Spring2019_official_02810000"
+    assert [files[f"{legacy}__{s}.csv"][1] for s in ("ela", "math", "science")] == [
         "1001001004,S01,2019,mcas_ela,spring,2019-05-01,10,262,Exceeding Expectations,61",
         "1001001004,S01,2019,mcas_math,spring,2019-05-01,10,236,Partially Meeting Expectations,40",
-        "1001001004,S01,2019,mcas_science,spring,2019-05-01,10,214,Not Meeting Expectations,",
+        "1001001004,S01,2019,mcas_science,spring,2019-05-01,10,214,Not Meeting Expectations",
     ]
     # The preliminary file has no scaled scores and no growth percentiles: levels only.
-    assert files["assessments__MCAS2026_spring_preliminary_02810000.csv"] == [
-        mcas_header,
-        "1001001005,S02,2026,mcas_ela,spring,2026-05-01,6,,Partially Meeting Expectations",
-        "1001001005,S02,2026,mcas_math,spring,2026-05-01,6,,Meeting Expectations",
+    preliminary = "assessments__MCAS2026_spring_preliminary_02810000"
+    assert [files[f"{preliminary}__{s}.csv"] for s in ("ela", "math", "science")] == [
+        [header, "1001001005,S02,2026,mcas_ela,spring,2026-05-01,6,,Partially Meeting Expectations"],
+        [header, "1001001005,S02,2026,mcas_math,spring,2026-05-01,6,,Meeting Expectations"],
+        [header],
     ]
 
 
-def test_mcas_counts_the_codes_it_skips(tmp_path):
+def test_mcas_counts_the_rows_it_leaves_out(tmp_path):
     conversion = convert(landing(tmp_path, "mcas"), load_profile("mcas"), None)
-    skipped = {f.name: f.skipped_records for f in conversion.files}
-    assert skipped["MCAS2025_spring_official_02810000.csv"] == 2  # DNT and PAS
+    left_out = {f.group: dict(f.left_out) for f in conversion.files if f.name.startswith("MCAS2025")}
+    assert left_out == {
+        "ela": {},
+        "math": {"performance_level DNT (skip)": 1},
+        "science": {"no result in the columns of science": 1, "performance_level PAS (skip)": 1},
+    }
     assert conversion.rows_per_extract() == {"assessments": 6 + 3 + 2}
 
 
@@ -129,9 +140,10 @@ def test_an_unknown_mcas_level_is_named_with_its_count_and_the_line_to_add(tmp_p
     rewrite(path, ",PM,PM,", ",XP,PM,")  # math of student one
     rewrite(path, ",NM,NM,", ",XP,NM,")  # ELA of student two
     (problem,) = problems(folder, "mcas")
-    assert (problem.file, problem.row, problem.value) == ("MCAS2025_spring_official_02810000.csv", 2, "XP")
-    assert problem.column == "mperflev"
-    assert "2 rows: rows 2, 3" in problem.message
+    # The ELA group is read first: student two's row 3, then student one's math on row 2.
+    assert (problem.file, problem.row, problem.value) == ("MCAS2025_spring_official_02810000.csv", 3, "XP")
+    assert problem.column == "eperflev"
+    assert "2 rows: rows 3, 2" in problem.message
     assert "`extracts: mcas: values: performance_level:`" in problem.expected
     assert '"XP": <one of that assessment\'s levels in the settings' in problem.expected
 
@@ -178,8 +190,12 @@ def test_map_keeps_the_event_nwea_uses_for_the_term_and_counts_the_rest(tmp_path
     conversion = convert(landing(tmp_path, "nwea-map"), load_profile("nwea-map"), None)
     (report,) = conversion.files
     # The winter retest of 1/20/2026 (GrowthMeasureYN FALSE); science and language usage are skipped.
-    assert dict(report.left_out) == {"GrowthMeasureYN is not 1 or TRUE or True or Y or Yes or true (keep_rows)": 1}
-    assert (report.rows, report.skipped_records, report.written) == (7, 2, 4)
+    assert dict(report.left_out) == {
+        "GrowthMeasureYN is not 1 or TRUE or True or Y or Yes or true (keep_rows)": 1,
+        "assessment Science | Science 6+ (skip)": 1,
+        "assessment Language Arts | Language Usage 6+ (skip)": 1,
+    }
+    assert (report.rows, report.written) == (7, 4)
 
 
 def test_an_older_map_file_names_subject_and_course_discipline_and_measurement_scale(tmp_path):
@@ -319,12 +335,13 @@ def test_a_vendor_key_naming_no_field_is_a_profile_mistake(tmp_path):
     ]
 
 
-def test_codes_looked_up_through_schools_need_the_schools_file(tmp_path):
-    folder = landing(tmp_path, "mcas")
-    (folder / "schools.csv").unlink()
-    found = problems(folder, "mcas")
-    assert len(found) == 1  # once, not once per file
-    assert found[0].file == "schools.csv" and "state_school_id" in found[0].expected
+def test_an_iready_school_name_no_school_has_is_named(tmp_path):
+    folder = landing(tmp_path, "iready")
+    rewrite(folder / "diagnostic_results_math.csv", "Maple Ridge Middle School", "Maple Ridge MS")
+    (problem,) = problems(folder, "iready")
+    assert (problem.column, problem.value) == ("School", "Maple Ridge MS")
+    assert "school_name" in problem.message and "4 rows" in problem.message
+    assert "school_name" in problem.expected
 
 
 def test_bundled_profiles_join_with_commas_and_keep_each_entry():

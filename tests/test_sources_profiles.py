@@ -401,3 +401,68 @@ def test_an_assessment_vendor_file_is_a_profile_with_value_maps(tmp_path):
         "1000000001,S01,2026,interim_math,fall,2025-09-15,7,214,1 grade level below,41,",
         "1000000001,S01,2026,interim_reading,winter,2026-01-20,7,220,At or above grade level,55,Y",
     ]
+
+
+WIDE_PROFILE = """
+name: state-test-wide
+extracts:
+  assessments:
+    files: ["*MCAS*.csv"]
+    shape: wide
+    columns:
+      student_id: sasid
+      school_id: testschoolcode
+      grade: grade
+    school_codes: state_school_id
+    constants:
+      administration: spring
+      # The file holds no test date: this profile names the testing window's first day.
+      test_date: "2025-05-05"
+    groups:
+      - name: ela
+        constants: {assessment: mcas_ela}
+        columns: {performance_level: eperflev, scale_score: escaleds, growth_percentile: esgp}
+      - name: math
+        constants: {assessment: mcas_math}
+        columns: {performance_level: mperflev, scale_score: mscaleds, growth_percentile: msgp}
+      - name: science
+        constants: {assessment: mcas_science}
+        columns: {performance_level: sperflev, scale_score: sscaleds}
+    values:
+      grade: {"06": "6", "07": "7"}
+      performance_level:
+        E: Exceeding Expectations
+        M: Meeting Expectations
+        PM: Partially Meeting Expectations
+        NM: Not Meeting Expectations
+"""
+
+
+def test_a_wide_file_gives_one_row_per_group_with_a_result(tmp_path):
+    """A student's subjects side by side (the MCAS layout) become one row each; an empty group gives none."""
+    folder = tmp_path / "landing"
+    folder.mkdir()
+    (folder / "roadmap-profile.yaml").write_text(WIDE_PROFILE)
+    (folder / "schools.csv").write_text("school_id,school_name,grade_span,state_school_id\nS01,Alpha,6-8,02810315\n")
+    (folder / "MCAS_2025.csv").write_text(
+        "adminyear,testschoolcode,sasid,grade,escaleds,eperflev,esgp,mscaleds,mperflev,msgp\n"
+        "2025,02810315,1000000001,07,512,M,61,,,\n"
+        "2025,02810315,1000000002,06,488,PM,,495,PM,40\n"
+    )
+    work, conversion = sources.prepare(folder, None, tmp_path / "work")
+    header = "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level"
+    assert canonical_rows(work, "assessments__MCAS_2025__ela.csv") == [
+        header + ",growth_percentile",
+        "1000000001,S01,2025,mcas_ela,spring,2025-05-05,7,512,Meeting Expectations,61",
+        "1000000002,S01,2025,mcas_ela,spring,2025-05-05,6,488,Partially Meeting Expectations,",
+    ]
+    assert canonical_rows(work, "assessments__MCAS_2025__math.csv")[1:] == [
+        "1000000002,S01,2025,mcas_math,spring,2025-05-05,6,495,Partially Meeting Expectations,40",
+    ]
+    math = next(f for f in conversion.files if f.group == "math")
+    assert math.left_out == {"no result in the columns of math": 1}
+    # This year's layout has no science columns: the group gives no rows, with a warning.
+    assert not (work / "assessments__MCAS_2025__science.csv").exists()
+    assert "MCAS_2025.csv: no column of the group science; it gave no rows" in conversion.warnings
+    # Both district rows stand behind the ELA rows, row for row.
+    assert (work / SOURCES_DIR / "assessments__MCAS_2025__ela.csv.rows").read_text().splitlines()[1:] == ["2,2", "3,3"]

@@ -31,8 +31,10 @@ import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS, extract_of
-from sezp_roadmap.sources.convert import Conversion, canonical_files, convert
+from sezp_roadmap.sources.convert import convert
+from sezp_roadmap.sources.files import canonical_files
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE, Profile, load_yaml, parse_profile
+from sezp_roadmap.sources.report import Conversion
 
 
 def bundled() -> dict[str, ModuleType]:

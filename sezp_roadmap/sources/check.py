@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.sources import find_profile, row_rule
-from sezp_roadmap.sources.convert import canonical_files, convert
+from sezp_roadmap.sources.convert import convert
+from sezp_roadmap.sources.files import canonical_files
 
 
 def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
@@ -34,7 +35,8 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
         if f.lookup:
             lines.append(f"{f.name} -> {f.extract} (lookup by student): {f.rows:,} rows read")
         else:
-            lines.append(f"{f.name} -> {f.extract}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
+            group = f" ({f.group})" if f.group else ""
+            lines.append(f"{f.name} -> {f.extract}{group}: {f.rows:,} rows read, {f.written:,} {f.extract} rows")
         if f.not_exceptions:
             lines.append(f"  {f.not_exceptions:,} rows are no attendance exception (a rule's code `none`)")
         if f.skipped_records:

@@ -22,204 +22,27 @@ import datetime as dt
 import fnmatch
 import json
 import re
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sezp_roadmap.errors import Problem
-from sezp_roadmap.extracts import EXTRACTS, extract_of
+from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.periods import school_year_of
 from sezp_roadmap.sources import race as race_rule
+from sezp_roadmap.sources.files import file_sha256, matched_files, schools_by_code
 from sezp_roadmap.sources.profile import (
     ENTRY_WITHDRAWAL,
     FLAGS,
     ISO_FORMATS,
-    LANDING_PROFILE_FILE,
     NO_CODE,
-    RECORD_TYPES,
     ExtractProfile,
     Profile,
 )
+from sezp_roadmap.sources.report import FLAG_FIELDS, Conversion, FileReport, tally, yaml_key
 from sezp_roadmap.sources.spells import Record, pair_spells
 from sezp_roadmap.sources.tables import UnreadableFile, open_table
 
 SOURCES_DIR = "_sources"
 MANIFEST = "manifest.json"
-# How many rows a problem of one kind lists by number before it only counts them.
-FIRST_ROWS = 3
-# How many unmapped values of one field are named one by one (the most frequent first).
-MAX_VALUES_LISTED = 20
-# Files in a landing folder that are neither extracts nor district files.
-SETTINGS_FILES = ("roadmap.yaml", LANDING_PROFILE_FILE)
-FLAG_FIELDS = ("absent", "excused", "tardy", "dismissed")
-
-
-@dataclass
-class FileReport:
-    """How one district file mapped."""
-
-    extract: str
-    name: str
-    columns: dict[str, str] = field(default_factory=dict)  # field -> the district's column it was read from
-    missing: list[str] = field(default_factory=list)  # fields whose column the file lacks
-    rows: int = 0  # data rows read (blank rows left out)
-    written: int = 0  # canonical rows written
-    not_exceptions: int = 0  # attendance flag rows a rule says are no exception (code `none`)
-    skipped_records: int = 0  # enrollment records whose type the profile maps to `skip`
-    canonical_name: str | None = None
-    lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
-    left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
-    entry: str = ""  # the profile's entry that read it, when not named after its extract
-
-
-@dataclass
-class _Tally:
-    """One kind of problem with one value: how many rows, and the first few."""
-
-    file: str
-    column: str | None
-    value: str
-    count: int = 0
-    rows: list[int] = field(default_factory=list)
-
-
-@dataclass
-class Conversion:
-    profile: Profile
-    files: list[FileReport] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    unmapped: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)  # (extract, field, value)
-    bad_dates: dict[tuple[str, str, str], _Tally] = field(default_factory=dict)
-    unmatched_flags: dict[tuple[str, str], _Tally] = field(default_factory=dict)
-    canonical: list[Path] = field(default_factory=list)  # the canonical CSVs read beside the profiled files
-    not_looked_up: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, file)
-    unknown_school_codes: dict[tuple[str, str], _Tally] = field(default_factory=dict)  # (extract, code)
-
-    @property
-    def all_problems(self) -> list[Problem]:
-        return self.problems + self._value_problems()
-
-    def rows_per_extract(self) -> dict[str, int]:
-        counts: Counter[str] = Counter()
-        for f in self.files:
-            counts[f.extract] += f.written
-        return dict(counts)
-
-    def _value_problems(self) -> list[Problem]:
-        problems = []
-        shown: Counter[tuple[str, str]] = Counter()
-        hidden: dict[tuple[str, str], list[_Tally]] = {}
-        for (extract, name, value), t in sorted(self.unmapped.items(), key=lambda kv: (-kv[1].count, kv[1].rows[0])):
-            # The values found most often first; a field with very many (a wrong column?) lists the first few.
-            shown[(extract, name)] += 1
-            if shown[(extract, name)] > MAX_VALUES_LISTED:
-                hidden.setdefault((extract, name), []).append(t)
-                continue
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"the profile maps no value '{value}' of {name} ({_rows_text(t)})",
-                    expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
-                    f"  {_yaml_key(value)}: {_target_hint(self.profile.extracts[extract].extract, name)}",
-                )
-            )
-        for (_, name), rest in hidden.items():
-            problems.append(
-                Problem(
-                    file=rest[0].file,
-                    column=rest[0].column,
-                    message=f"and {len(rest):,} more values of {name} the profile does not map, in "
-                    f"{sum(t.count for t in rest):,} rows",
-                    expected="the column the profile names for this field: are these the values it should hold?",
-                )
-            )
-        for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
-            formats = self.profile.extracts[extract].dates.get(name, ())
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"none of the profile's date formats reads this date ({_rows_text(t)})",
-                    expected=f"a date in one of {', '.join((*formats, *ISO_FORMATS))}; or its format under "
-                    f"`extracts: {extract}: dates: {name}:` in the profile (e.g. '%m/%d/%Y')",
-                )
-            )
-        for (extract, combination), t in sorted(
-            self.unmatched_flags.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])
-        ):
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=combination,
-                    message=f"no rule of the profile gives these flags a code ({_rows_text(t)})",
-                    expected=f"a rule under `extracts: {extract}: codes:` in the profile, e.g. "
-                    f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
-                )
-            )
-        for (_, code), t in sorted(self.unknown_school_codes.items()):
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=code,
-                    message=f"no school of the schools extract has this state_school_id ({_rows_text(t)})",
-                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id",
-                )
-            )
-        for (extract, _), t in sorted(self.not_looked_up.items()):
-            lookup = self.profile.extracts[extract].lookup
-            problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    message=f"the {lookup.key} of this row is in no file of the lookup ({_rows_text(t)})",
-                    expected=f"its {lookup.key} in the export named {' or '.join(lookup.files)}, from which the profile "
-                    f"takes the {extract} fields this file lacks",
-                )
-            )
-        return problems
-
-
-def _rows_text(t: _Tally) -> str:
-    shown = ", ".join(f"{r:,}" for r in t.rows)
-    more = f" and {t.count - len(t.rows):,} more" if t.count > len(t.rows) else ""
-    return f"{t.count:,} row{'s' if t.count != 1 else ''}: row{'s' if t.count != 1 else ''} {shown}{more}"
-
-
-def _yaml_key(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _target_hint(extract: str, name: str) -> str:
-    if name == "record_type":
-        return " | ".join(RECORD_TYPES)
-    if name in ("hispanic", *FLAG_FIELDS):
-        return "Y | N"
-    if name == "race":
-        return " | ".join(race_rule.RACE_VALUES)
-    if (extract, name) == ("attendance", "code"):
-        return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
-    if (extract, name) == ("assessments", "assessment"):
-        return "<an assessment id of the settings' assessments: (by default mcas_ela, mcas_math, mcas_science, interim_reading, interim_math)>"
-    if (extract, name) == ("assessments", "performance_level"):
-        return "<one of that assessment's levels in the settings, e.g. Meeting Expectations, At or above grade level>"
-    columns = {c.name: c for c in EXTRACTS[extract].columns}
-    column = columns.get(name)
-    if column is not None and column.codes:
-        return " | ".join(column.codes)
-    if column is not None and column.kind == "flag":
-        return "Y | N"
-    return "<the value as the data contract writes it>"
 
 
 def _normalise(name: str) -> str:
@@ -229,6 +52,13 @@ def _normalise(name: str) -> str:
 
 def _is_required(spec: ExtractProfile, name: str) -> bool:
     """Whether a file must have a column for the field (optional contract columns, most flags and a derivable year need not)."""
+    if name in spec.constants:
+        return False
+    columns = {c.name: c for c in EXTRACTS[spec.extract].columns}
+    if name in spec.group_fields and name in columns and columns[name].nullable:
+        # A wide file's layouts differ by year: a group's column that may be empty may also be absent
+        # (MCAS's preliminary files have no scaled score or growth percentile).
+        return False
     if name in ("excused", "tardy", "dismissed", "portion", "reason"):
         return False
     if name == "school_year":
@@ -251,72 +81,6 @@ def _date_fields(spec: ExtractProfile) -> set[str]:
     return (names | set(spec.dates)) & set(spec.fields)
 
 
-def _patterns(profile: Profile) -> list[tuple[str, bool, tuple[str, ...]]]:
-    """(extract, is a lookup, file patterns) of every kind of file the profile reads."""
-    found = []
-    for name, spec in profile.extracts.items():
-        found.append((name, False, spec.files))
-        if spec.lookup is not None:
-            found.append((name, True, spec.lookup.files))
-    return found
-
-
-def matched_files(
-    data_dir: Path, profile: Profile
-) -> tuple[dict[str, list[Path]], dict[str, list[Path]], list[Problem]]:
-    """The landing folder's files each extract of the profile reads, and its lookups read.
-
-    A file the patterns of two extracts match is an error: it would be read twice.
-    """
-    found: dict[str, list[Path]] = {name: [] for name in profile.extracts}
-    lookups: dict[str, list[Path]] = {name: [] for name in profile.extracts}
-    problems = []
-    kinds = _patterns(profile)
-    for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES:
-            continue
-        owners = [
-            (name, is_lookup)
-            for name, is_lookup, patterns in kinds
-            if any(fnmatch.fnmatch(path.name.lower(), pattern.lower()) for pattern in patterns)
-        ]
-        # A file may be both rows of an extract and its lookup (PowerSchool's students: current spells and demographics).
-        for name, _ in (o for o in owners if o[1]):
-            lookups[name].append(path)
-        owners = [o for o in owners if not o[1]]
-        if len(owners) > 1:
-            described = " and ".join(f"{name}{' (lookup)' if is_lookup else ''}" for name, is_lookup in owners)
-            problems.append(
-                Problem(
-                    file=path.name,
-                    message=f"the profile's file patterns of {described} all match this file",
-                    expected="patterns under `files:` that match each file for one extract",
-                )
-            )
-        elif owners:
-            found[owners[0][0]].append(path)
-    return found, lookups, problems
-
-
-def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tuple[list[Path], list[str]]:
-    """The canonical CSVs of extracts the profile does not cover (read as without a profile), and what is ignored."""
-    files, warnings = [], []
-    for path in sorted(Path(data_dir).iterdir()):
-        if not path.is_file() or path.name.startswith(".") or path.name in SETTINGS_FILES or path in matched:
-            continue
-        extract = extract_of(path)
-        if extract is None:
-            warnings.append(f"{path.name}: matches no file pattern of the profile {profile.name}; the file was ignored")
-        elif extract in {spec.extract for spec in profile.extracts.values()}:
-            warnings.append(
-                f"{path.name}: the profile {profile.name} reads the {extract} extract from its own files; "
-                "this canonical file was ignored"
-            )
-        else:
-            files.append(path)
-    return files, warnings
-
-
 def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_row=None) -> Conversion:
     """Read every profiled file; with out_dir, write the canonical extracts and their provenance there."""
     result = Conversion(profile)
@@ -332,23 +96,27 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
-        codes = _school_codes(data_dir) if spec.school_codes else None
+        codes = schools_by_code(data_dir, spec.school_codes) if spec.school_codes else None
         reports = []
         for path in paths:
-            report = FileReport(spec.extract, path.name, entry=spec.name)
-            result.files.append(report)
-            reports.append(report)
-            # Spells are written once every record of the extract is read (a re-entry may be in another file).
-            writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
-            try:
-                if spec.reshape is not None:
-                    read_reshaped(path, spec, report, result, out_dir, data_dir)
-                else:
+            # A wide file is read once per group of columns, each giving canonical rows of its own.
+            for variant in spec.groups or (spec,):
+                report = FileReport(spec.extract, path.name, group=variant.label, entry=spec.name)
+                result.files.append(report)
+                reports.append(report)
+                # Spells are written once every record of the extract is read (a re-entry may be in another file).
+                writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
+                try:
+                    if variant.reshape is not None:
+                        # A vendor file's keys (patterns, bands, ...): sezp_roadmap.sources.reshaped.
+                        read_reshaped(path, variant, report, result, out_dir, codes)
+                        continue
                     _read_file(
-                        path, spec, report, result, out_dir if writes else None, records, by_student, skip_row, codes
+                        path, variant, report, result, out_dir if writes else None, records, by_student, skip_row, codes
                     )
-            except UnreadableFile as exc:
-                result.problems.append(exc.problem)
+                except UnreadableFile as exc:
+                    result.problems.append(exc.problem)
+                    break
         if spec.shape == ENTRY_WITHDRAWAL:
             _write_spells(records, spec, result, out_dir)
         if out_dir is not None:
@@ -357,6 +125,9 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
                     manifest["files"][report.canonical_name] = {
                         "extract": spec.extract,
                         "district_file": report.name,
+                        # meta.load_files describes the district's file, not its canonical copy.
+                        "sha256": file_sha256(data_dir / report.name),
+                        "bytes": (data_dir / report.name).stat().st_size,
                         "columns": _provenance_columns(spec, report),
                     }
     if out_dir is not None:
@@ -385,7 +156,7 @@ class _Writer:
 
     def __init__(self, out_dir: Path, spec: ExtractProfile, report: FileReport):
         name = report.name[: -len(".csv")] if report.name.lower().endswith(".csv") else report.name
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", name) + (f"__{spec.label}" if spec.label else "")
         canonical, n = f"{spec.extract}__{stem}.csv", 1
         while (out_dir / canonical).exists():  # two names that differ only in characters replaced above
             n += 1
@@ -473,7 +244,7 @@ def _map_row(
             mapped_parts = [_map_value(table, p) for p in parts]
             for part, m in zip(parts, mapped_parts):
                 if m is None:
-                    _tally(result.unmapped, (spec.name, name, part), file, columns[name], row)
+                    tally(result.unmapped, (spec.name, name, part), file, columns[name], row)
             if None in mapped_parts:
                 ok = False
                 continue
@@ -481,7 +252,7 @@ def _map_row(
         if cell and name in dates:
             parsed = _parse_date(cell, spec.dates.get(name, ()))
             if parsed is None:
-                _tally(result.bad_dates, (spec.name, name, cell), file, columns[name], row)
+                tally(result.bad_dates, (spec.name, name, cell), file, columns[name], row)
                 ok = False
                 continue
             cell = (parsed + dt.timedelta(days=spec.day_shift.get(name, 0))).isoformat()
@@ -560,6 +331,11 @@ def _read_file(
         return
     looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
     positions = _positions(spec, table.header, report, looked_up)
+    if spec.group_fields and not any(f in positions for f in spec.group_fields):
+        # A layout without this group's columns (an MCAS file of a year without science): no rows, said so.
+        result.warnings.append(f"{path.name}: no column of the group {spec.label}; it gave no rows")
+        report.missing.clear()
+        return
     if report.missing:
         result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
         return
@@ -579,11 +355,16 @@ def _read_file(
             values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
             if values is None:
                 continue
+            if spec.group_fields and not any(values.get(f) for f in spec.group_fields):
+                report.left_out[f"no result in the columns of {spec.label}"] += 1
+                continue
+            for name, value in spec.constants.items():
+                values.setdefault(name, value)
             if needs_lookup:
                 key = spec.lookup.key
                 found = by_student.get(values.get(key, ""))
                 if found is None:
-                    _tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
+                    tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
                     continue
                 for name, value in found.items():
                     values.setdefault(name, value)
@@ -591,7 +372,7 @@ def _read_file(
                 school = school_codes.get(values["school_id"])
                 if school is None:
                     column = report.columns.get("school_id", "school_id")
-                    _tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                    tally(result.unknown_school_codes, (spec.name, values["school_id"]), path.name, column, row)
                     continue
                 values["school_id"] = school
             if year_from and values.get(year_from):
@@ -626,29 +407,6 @@ def _read_file(
     finally:
         if writer is not None:
             writer.close()
-
-
-def _tally(table: dict, key, file: str, column: str | None, row: int) -> None:
-    t = table.get(key)
-    if t is None:
-        t = table[key] = _Tally(file, column, key[-1])
-    t.count += 1
-    if len(t.rows) < FIRST_ROWS:
-        t.rows.append(row)
-
-
-def _school_codes(data_dir: Path) -> dict[str, str]:
-    """DESE code -> school_id, from the canonical schools files of the landing folder (state_school_id)."""
-    codes = {}
-    for path in sorted(Path(data_dir).iterdir()):
-        if path.is_file() and extract_of(path) == "schools" and not path.name.endswith(".gz"):
-            # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-                for row in csv.DictReader(handle):
-                    row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    if row.get("state_school_id"):
-                        codes[row["state_school_id"]] = row.get("school_id", "")
-    return codes
 
 
 def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):
@@ -714,9 +472,9 @@ def _flag_code(spec: ExtractProfile, values: dict, result: Conversion, file: str
         shown["portion"] = values.get("portion") or "0"
     if values.get("reason"):
         shown["reason"] = values["reason"]
-    combination = ", ".join(f"{k}: {_yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
+    combination = ", ".join(f"{k}: {yaml_key(v) if k == 'reason' else v}" for k, v in shown.items())
     columns = ", ".join(report.columns[f] for f in (*FLAG_FIELDS, "portion", "reason") if f in report.columns)
-    _tally(result.unmatched_flags, (spec.name, combination), file, columns, row)
+    tally(result.unmatched_flags, (spec.extract, combination), file, columns, row)
     return None
 
 

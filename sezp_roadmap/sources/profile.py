@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -23,13 +24,18 @@ from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.sources import reshape as reshaping
 
+# The schools columns a school_id may be read as (school_codes): DESE's code, or the school's name.
+SCHOOL_CODE_COLUMNS = ("state_school_id", "school_name")
 # The file a landing folder names its profile in.
 LANDING_PROFILE_FILE = "roadmap-profile.yaml"
 
 # Shapes of a district's rows besides one row per canonical row, and the fields each adds.
-ROWS, ENTRY_WITHDRAWAL, FLAGS = "rows", "entry_withdrawal", "flags"
+ROWS, ENTRY_WITHDRAWAL, FLAGS, WIDE = "rows", "entry_withdrawal", "flags", "wide"
 SHAPES = {
     ROWS: (),
+    # Several canonical rows in one district row (DESE's MCAS file: a student's ELA, math and science
+    # results side by side): one group of columns per canonical row, each with its own constants.
+    WIDE: (),
     # Enrollment as entry and withdrawal records (Aspen X2's Student Enrollment, PowerSchool's re-enrollments
     # written one record per event): the record's date and its type, mapped to `entry`, `withdrawal` or `skip`.
     ENTRY_WITHDRAWAL: ("date", "record_type"),
@@ -104,6 +110,13 @@ class ExtractProfile:
     rules: tuple[FlagRule, ...] = ()
     race_separator: str | None = None  # several races in one cell, separated by this
     lookup: Lookup | None = None
+    # Fields with one value for every row (a file without the column: its assessment, its administration).
+    constants: dict[str, str] = field(default_factory=dict)
+    # A wide file's groups, each read as a rows profile of its own (its columns and constants added).
+    groups: tuple[ExtractProfile, ...] = ()
+    label: str | None = None  # a group's name, in its canonical file's name and in reports
+    # A group's own fields: a row with none of them filled has no result in this group.
+    group_fields: tuple[str, ...] = ()
     # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
     day_shift: dict[str, int] = field(default_factory=dict)
     # school_id read as a code of the schools extract (state_school_id: DESE's 8-digit code), mapped to its school.
@@ -113,6 +126,7 @@ class ExtractProfile:
     keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The entry's name in the profile when it is not its extract's (two vendors' files for one extract).
     entry: str = ""
+    # The keys vendor files use (patterns, join, choose, bands, skip, day_in_year): sezp_roadmap.sources.reshape.
     reshape: reshaping.Reshape | None = None
 
     @property
@@ -242,7 +256,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
     shape = str(spec.get("shape", ROWS))
     if shape not in SHAPES:
         problems.append(_problem(source, f"{key}.shape", f"unknown shape '{shape}'", ", ".join(SHAPES)))
-    elif shape != ROWS and SHAPE_EXTRACTS[shape] != name:
+    elif shape in SHAPE_EXTRACTS and SHAPE_EXTRACTS[shape] != name:
         problems.append(
             _problem(source, f"{key}.shape", f"the {shape} shape is for {SHAPE_EXTRACTS[shape]}, not {name}")
         )
@@ -283,8 +297,10 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         keep_rows=keep,
         school_codes=spec.get("school_codes"),
     )
-    if profile.school_codes is not None and profile.school_codes != "state_school_id":
-        problems.append(_problem(source, f"{key}.school_codes", "not a code column of schools", "state_school_id"))
+    if profile.school_codes is not None and profile.school_codes not in SCHOOL_CODE_COLUMNS:
+        problems.append(
+            _problem(source, f"{key}.school_codes", "not a code column of schools", " or ".join(SCHOOL_CODE_COLUMNS))
+        )
     problems += [
         _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
         for k in shifts
@@ -316,16 +332,57 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
                 for f in lookup_columns
                 if f not in profile.fields
             ]
+    constants = {str(k): str(v) for k, v in (spec.get("constants") or {}).items()}
+    profile = dataclasses.replace(profile, constants=constants)
+    # Attached before the groups are made, so that each group reads with the vendor keys too.
     reshape, reshape_problems = reshaping.parse(
-        spec, name, profile.fields, lambda k, message, expected=None: _problem(source, f"{key}.{k}", message, expected)
+        spec, profile.fields, lambda k, message, expected=None: _problem(source, f"{key}.{k}", message, expected)
     )
     problems += reshape_problems
     if reshape is not None:
-        if profile.shape != ROWS or profile.lookup is not None or profile.two_question:
+        if profile.shape not in (ROWS, WIDE) or profile.lookup is not None or profile.two_question:
             problems.append(
-                _problem(source, key, "the keys of vendor files read the rows shape, without lookup or race fields")
+                _problem(
+                    source, key, "the keys of vendor files read the rows and wide shapes, without lookup or race fields"
+                )
             )
         profile = dataclasses.replace(profile, reshape=reshape)
+    groups = spec.get("groups") or []
+    if profile.shape == WIDE and not groups:
+        problems.append(
+            _problem(source, f"{key}.groups", "the wide shape needs its groups", "a list of {name:, columns:}")
+        )
+    if groups and profile.shape != WIDE:
+        problems.append(_problem(source, f"{key}.shape", "groups are read only in the wide shape", "shape: wide"))
+    variants = []
+    for i, group in enumerate(groups):
+        group_columns = {str(k): _as_tuple(v) for k, v in ((group or {}).get("columns") or {}).items()}
+        group_constants = {str(k): str(v) for k, v in ((group or {}).get("constants") or {}).items()}
+        label = str((group or {}).get("name") or "_".join(group_constants.values()) or f"group{i + 1}")
+        problems += [
+            _problem(
+                source, f"{key}.groups.{i}.{section}.{f}", "not a field of this extract", ", ".join(profile.fields)
+            )
+            for section, fields in (("columns", group_columns), ("constants", group_constants))
+            for f in fields
+            if f not in profile.fields
+        ]
+        variants.append(
+            dataclasses.replace(
+                profile,
+                shape=ROWS,
+                columns={**columns, **group_columns},
+                constants={**constants, **group_constants},
+                label=re.sub(r"[^A-Za-z0-9_-]+", "_", label),
+                group_fields=tuple(group_columns),
+            )
+        )
+    profile = dataclasses.replace(profile, groups=tuple(variants))
+    problems += [
+        _problem(source, f"{key}.constants.{f}", "not a field of this extract", ", ".join(profile.fields))
+        for f in constants
+        if f not in profile.fields
+    ]
     known = set(profile.fields)
     for section, fields in (("columns", columns), ("values", values), ("dates", dates)):
         problems += [

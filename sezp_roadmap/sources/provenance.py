@@ -97,8 +97,15 @@ def restore(con: duckdb.DuckDBPyConnection, read_dir: Path, extract: str) -> Non
                 {"district": district, "canonical": canonical},
             )
         con.execute(
-            "update meta.load_files set file_name = $district where file_name = $canonical and extract = $extract",
-            {"district": district, "canonical": canonical, "extract": extract},
+            "update meta.load_files set file_name = $district, sha256 = $sha256, bytes = $bytes "
+            "where file_name = $canonical and extract = $extract",
+            {
+                "district": district,
+                "canonical": canonical,
+                "extract": extract,
+                "sha256": entry["sha256"],
+                "bytes": entry["bytes"],
+            },
         )
         for table in ("meta.errors", "meta.findings"):
             con.execute(
