@@ -205,6 +205,14 @@ def test_an_older_map_file_names_subject_and_course_discipline_and_measurement_s
     assert assessments == ["interim_math"] * 3 + ["interim_reading"]
 
 
+def test_a_map_file_without_school_state_ids_names_its_schools(tmp_path):
+    folder = landing(tmp_path, "nwea-map")
+    rewrite(folder / "ComboStudentAssessment.csv", ",School_StateID,", ",SchoolNumber,", 1)
+    files = converted(folder, "nwea-map", tmp_path)
+    schools = [line.split(",")[1] for line in files["assessments__ComboStudentAssessment.csv"][1:]]
+    assert schools == ["S02", "S02", "S02", "S01"]
+
+
 def test_an_unknown_map_subject_and_term_are_named_with_the_lines_to_add(tmp_path):
     folder = landing(tmp_path, "nwea-map")
     path = folder / "ComboStudentAssessment.csv"

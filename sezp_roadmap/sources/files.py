@@ -91,13 +91,13 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
     return files, warnings
 
 
-def schools_by_code(data_dir: Path, column: str = "state_school_id") -> dict[str, str]:
+def schools_by_code(data_dir: Path, columns: tuple[str, ...] = ("state_school_id",)) -> dict[str, str]:
     """A schools column's value -> school_id, from the canonical schools files of the landing folder.
 
-    The column is `state_school_id` (DESE's 8-digit code, as DESE's and NWEA's files write it) or
-    `school_name` (as i-Ready's export names schools).
+    The columns are `state_school_id` (DESE's 8-digit code, as DESE's and NWEA's files write it) and
+    `school_name` (as i-Ready's export names schools); a value of the first column wins.
     """
-    codes = {}
+    codes: dict[str, str] = {}
     for path in sorted(Path(data_dir).iterdir()):
         if path.is_file() and extract_of(path) == "schools":
             # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
@@ -105,6 +105,7 @@ def schools_by_code(data_dir: Path, column: str = "state_school_id") -> dict[str
             with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
                 for row in csv.DictReader(handle):
                     row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    if row.get(column):
-                        codes[row[column]] = row.get("school_id", "")
+                    for column in reversed(columns):
+                        if row.get(column):
+                            codes[row[column]] = row.get("school_id", "")
     return codes

@@ -120,7 +120,7 @@ class ExtractProfile:
     # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
     day_shift: dict[str, int] = field(default_factory=dict)
     # school_id read as a code of the schools extract (state_school_id: DESE's 8-digit code), mapped to its school.
-    school_codes: str | None = None
+    school_codes: tuple[str, ...] = ()  # the schools columns a code is looked up in, the first that has it
     # Rows kept: a column and its values (PowerSchool's daily attendance, not its period attendance);
     # the rows left out are counted in the report, never dropped unseen.
     keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -295,12 +295,15 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         profile,
         day_shift={k: int(v) for k, v in shifts.items() if v.lstrip("-").isdigit()},
         keep_rows=keep,
-        school_codes=spec.get("school_codes"),
+        school_codes=_as_tuple(spec.get("school_codes")),
     )
-    if profile.school_codes is not None and profile.school_codes not in SCHOOL_CODE_COLUMNS:
-        problems.append(
-            _problem(source, f"{key}.school_codes", "not a code column of schools", " or ".join(SCHOOL_CODE_COLUMNS))
+    problems += [
+        _problem(
+            source, f"{key}.school_codes", f"'{c}' is not a code column of schools", " or ".join(SCHOOL_CODE_COLUMNS)
         )
+        for c in profile.school_codes
+        if c not in SCHOOL_CODE_COLUMNS
+    ]
     problems += [
         _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
         for k in shifts

@@ -136,7 +136,7 @@ class Conversion:
                 )
             )
         for (entry, code), t in sorted(self.unknown_school_codes.items()):
-            column = self.profile.extracts[entry].school_codes or "state_school_id"
+            column = " or ".join(self.profile.extracts[entry].school_codes) or "state_school_id"
             problems.append(
                 Problem(
                     file=t.file,
