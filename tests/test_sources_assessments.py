@@ -213,14 +213,23 @@ def test_a_map_file_without_school_state_ids_names_its_schools(tmp_path):
     assert schools == ["S02", "S02", "S02", "S01"]
 
 
+def test_a_map_summer_term_is_left_out_and_counted(tmp_path):
+    folder = landing(tmp_path, "nwea-map")
+    rewrite(folder / "ComboStudentAssessment.csv", "Fall 2025-2026,", "Summer 2025,", 1)
+    conversion = convert(folder, load_profile("nwea-map"), None)
+    assert conversion.all_problems == []
+    (report,) = conversion.files
+    assert report.left_out["administration Summer (skip)"] == 1 and report.written == 3
+
+
 def test_an_unknown_map_subject_and_term_are_named_with_the_lines_to_add(tmp_path):
     folder = landing(tmp_path, "nwea-map")
     path = folder / "ComboStudentAssessment.csv"
     rewrite(path, "Mathematics,Math 6+", "Social Studies,Civics", 1)
-    rewrite(path, "Winter 2025-2026", "Summer 2025-2026")
+    rewrite(path, "Winter 2025-2026", "Midyear 2025-2026")
     found = {p.value: p for p in problems(folder, "nwea-map")}
-    assert set(found) == {"Social Studies | Civics", "Summer"}
-    subject, term = found["Social Studies | Civics"], found["Summer"]
+    assert set(found) == {"Social Studies | Civics", "Midyear"}
+    subject, term = found["Social Studies | Civics"], found["Midyear"]
     assert subject.column == "Subject | Course" and subject.row == 2 and "1 row" in subject.message
     assert "`extracts: nwea_map: values: assessment:`" in subject.expected
     assert '"Social Studies | Civics": <an assessment id of the settings' in subject.expected

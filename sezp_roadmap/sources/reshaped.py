@@ -179,28 +179,32 @@ class _Reader:
         return self._completed(values, row)
 
     def _read(self, raw: dict[str, str], row: int) -> dict[str, str] | None:
-        """Cells cut by their patterns, checked against the skip list, then mapped."""
+        """Cells cut by their patterns, checked against the skip list, then mapped.
+
+        A row the skip list leaves out is no result: a pattern that does not read
+        another of its cells (MAP's `Summer 2022` has no school year span) is no problem.
+        """
         raw = {name: "" if cell in self.spec.null_values else cell for name, cell in raw.items()}
-        if not self._cut(raw, row):
-            return None
+        unread = self._cut(raw)
         for name, skipped in self.reshape.skip.items():
             if name in raw and _matches(raw[name], skipped):
                 self.report.left_out[f"{name} {raw[name] or '(empty)'} (skip)"] += 1
                 return None
-        return self._mapped(raw, row)
+        for name, cell in unread.items():
+            tally(self.problems.patterns, (name, cell), self.file, self.report.columns.get(name), row)
+        return self._mapped(raw, row) if not unread else None
 
-    def _cut(self, raw: dict[str, str], row: int) -> bool:
-        """Each field's cell cut to its pattern's group; False (and a problem) when a pattern does not read it."""
-        ok = True
+    def _cut(self, raw: dict[str, str]) -> dict[str, str]:
+        """Each field's cell cut to its pattern's group; the cells a pattern does not read, by field."""
+        unread = {}
         for name, pattern in self.reshape.patterns.items():
             if raw.get(name):
                 match = pattern.search(raw[name])
                 if match is None:
-                    tally(self.problems.patterns, (name, raw[name]), self.file, self.report.columns.get(name), row)
-                    ok = False
+                    unread[name] = raw[name]
                 else:
                     raw[name] = match.group(1).strip()
-        return ok
+        return unread
 
     def _mapped(self, raw: dict[str, str], row: int) -> dict[str, str] | None:
         banded = {name: raw.pop(name) for name in list(raw) if name in self.reshape.bands}
