@@ -197,7 +197,7 @@ def parser() -> argparse.ArgumentParser:
         "--profile",
         default=default.profile(),
         help="source profile the landing folder's files are read through: a bundled name "
-        "(aspen-x2, powerschool, ma-ssdr) or a YAML file (default: $SEZP_PROFILE, else the folder's roadmap-profile.yaml)",
+        "(aspen-x2, powerschool, ma-ssdr, mcas, nwea-map, renaissance-star, iready; several joined by commas) or a YAML file (default: $SEZP_PROFILE, else the folder's roadmap-profile.yaml)",
     )
     b.add_argument(
         "--source",

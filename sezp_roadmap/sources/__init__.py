@@ -48,11 +48,17 @@ def bundled() -> dict[str, ModuleType]:
 
 
 def load_profile(name_or_file: str | Path) -> Profile:
-    """A bundled profile by name (`aspen-x2`), or a profile file (which may start from one: `base: aspen-x2`)."""
+    """A bundled profile by name (`aspen-x2`), several joined (`mcas,nwea-map`), or a profile file (which may
+    start from one or several: `base: aspen-x2`, `base: [aspen-x2, mcas, nwea-map]`)."""
     modules = bundled()
     if str(name_or_file) in modules:
         profile = parse_profile(Path(modules[str(name_or_file)].PROFILE).read_text(encoding="utf-8"), str(name_or_file))
         return dataclasses.replace(profile, base=str(name_or_file))
+    names = [n.strip() for n in str(name_or_file).split(",")]
+    if len(names) > 1 and all(n in modules for n in names):
+        merged = _bundled_together(names, modules)
+        profile = parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), str(name_or_file))
+        return dataclasses.replace(profile, base=",".join(names))
     path = Path(name_or_file)
     if not path.is_file():
         raise InputProblem(
@@ -69,14 +75,31 @@ def load_profile(name_or_file: str | Path) -> Profile:
     base = data.get("base") if isinstance(data, dict) else None
     if not base:
         return parse_profile(path.read_text(encoding="utf-8"), path.name)
-    if base not in modules:
+    bases = base if isinstance(base, list) else [base]
+    unknown = [b for b in bases if b not in modules]
+    if unknown:
         raise InputProblem(
-            Problem(file=f"{path.name}: base", message=f"no bundled profile '{base}'", expected=", ".join(modules))
+            Problem(
+                file=f"{path.name}: base", message=f"no bundled profile '{unknown[0]}'", expected=", ".join(modules)
+            )
         )
     # A district's profile gives only what differs from the bundled one: a value map's extra line, a file pattern.
-    merged = _merge(load_yaml(Path(modules[base].PROFILE).read_text(encoding="utf-8")), data)
-    merged["name"] = data.get("name") or f"{base} + {path.name}"
+    merged = _merge(_bundled_together(bases, modules), data)
+    merged["base"] = ",".join(bases)
+    merged["name"] = data.get("name") or f"{' + '.join(bases)} + {path.name}"
     return parse_profile(yaml.safe_dump(merged, allow_unicode=True, sort_keys=False), path.name)
+
+
+def _bundled_together(names: list[str], modules: dict[str, ModuleType]) -> dict:
+    """Several bundled profiles as one: a district's SIS exports and the assessment files it downloads, side by side."""
+    merged: dict = {}
+    for name in names:
+        merged = _merge(merged, load_yaml(Path(modules[name].PROFILE).read_text(encoding="utf-8")))
+    merged["name"] = " + ".join(names)
+    merged["description"] = "; ".join(
+        str(load_yaml(Path(modules[n].PROFILE).read_text(encoding="utf-8")).get("description") or n) for n in names
+    )
+    return merged
 
 
 def _merge(base, override):
@@ -94,8 +117,17 @@ def row_rule(profile: Profile):
 
     `skip_row(extract, values)` returns why a row is left out (counted in the report), or None.
     """
-    module = bundled().get(profile.base or "")
-    return getattr(module, "skip_row", None)
+    modules = bundled()
+    # A profile made of several bundled ones (`base: [aspen-x2, mcas]`) has the rules of each.
+    rules = [getattr(modules.get(name), "skip_row", None) for name in (profile.base or "").split(",")]
+    rules = [rule for rule in rules if rule is not None]
+    if len(rules) <= 1:
+        return rules[0] if rules else None
+
+    def skip_row(extract, values):
+        return next((why for why in (rule(extract, values) for rule in rules) if why), None)
+
+    return skip_row
 
 
 def missing_required(conversion: Conversion) -> list[Problem]:

@@ -47,7 +47,8 @@ def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
             lines.append(f"  {field:<20} <- {column}")
         for field in f.missing:
             lines.append(
-                f"  {field:<20} <- MISSING: " + " or ".join(profile.extracts[f.extract].columns.get(field, ()))
+                f"  {field:<20} <- MISSING: "
+                + " or ".join(profile.extracts[f.entry or f.extract].columns.get(field, ()))
             )
     matched = {data_dir / f.name for f in conversion.files}
     others, warnings = canonical_files(data_dir, profile, matched)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import fnmatch
 import json
 import re
 from pathlib import Path
@@ -95,15 +96,21 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
             )
         records: list[Record] = []
         by_student = _read_lookup(lookups[extract], spec, result) if spec.lookup is not None else None
-        codes = schools_by_code(data_dir) if spec.school_codes else None
+        codes = schools_by_code(data_dir, spec.school_codes) if spec.school_codes else None
+        reports = []
         for path in paths:
             # A wide file is read once per group of columns, each giving canonical rows of its own.
             for variant in spec.groups or (spec,):
-                report = FileReport(extract, path.name, group=variant.label)
+                report = FileReport(spec.extract, path.name, group=variant.label, entry=spec.name)
                 result.files.append(report)
+                reports.append(report)
                 # Spells are written once every record of the extract is read (a re-entry may be in another file).
                 writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
                 try:
+                    if variant.reshape is not None:
+                        # A vendor file's keys (patterns, bands, ...): sezp_roadmap.sources.reshaped.
+                        read_reshaped(path, variant, report, result, out_dir, codes)
+                        continue
                     _read_file(
                         path, variant, report, result, out_dir if writes else None, records, by_student, skip_row, codes
                     )
@@ -113,10 +120,10 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
         if spec.shape == ENTRY_WITHDRAWAL:
             _write_spells(records, spec, result, out_dir)
         if out_dir is not None:
-            for report in result.files:
-                if report.extract == extract and report.canonical_name:
+            for report in reports:
+                if report.canonical_name:
                     manifest["files"][report.canonical_name] = {
-                        "extract": extract,
+                        "extract": spec.extract,
                         "district_file": report.name,
                         # meta.load_files describes the district's file, not its canonical copy.
                         "sha256": file_sha256(data_dir / report.name),
@@ -237,7 +244,7 @@ def _map_row(
             mapped_parts = [_map_value(table, p) for p in parts]
             for part, m in zip(parts, mapped_parts):
                 if m is None:
-                    tally(result.unmapped, (spec.extract, name, part), file, columns[name], row)
+                    tally(result.unmapped, (spec.name, name, part), file, columns[name], row)
             if None in mapped_parts:
                 ok = False
                 continue
@@ -245,7 +252,7 @@ def _map_row(
         if cell and name in dates:
             parsed = _parse_date(cell, spec.dates.get(name, ()))
             if parsed is None:
-                tally(result.bad_dates, (spec.extract, name, cell), file, columns[name], row)
+                tally(result.bad_dates, (spec.name, name, cell), file, columns[name], row)
                 ok = False
                 continue
             cell = (parsed + dt.timedelta(days=spec.day_shift.get(name, 0))).isoformat()
@@ -357,7 +364,7 @@ def _read_file(
                 key = spec.lookup.key
                 found = by_student.get(values.get(key, ""))
                 if found is None:
-                    tally(result.not_looked_up, (spec.extract, path.name), path.name, report.columns.get(key, key), row)
+                    tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
                     continue
                 for name, value in found.items():
                     values.setdefault(name, value)
@@ -365,7 +372,7 @@ def _read_file(
                 school = school_codes.get(values["school_id"])
                 if school is None:
                     column = report.columns.get("school_id", "school_id")
-                    tally(result.unknown_school_codes, (spec.extract, values["school_id"]), path.name, column, row)
+                    tally(result.unknown_school_codes, (spec.name, values["school_id"]), path.name, column, row)
                     continue
                 values["school_id"] = school
             if year_from and values.get(year_from):
@@ -432,10 +439,13 @@ def _not_kept(keep: dict, cells: list[str]) -> str | None:
 
 
 def _map_value(table: dict[str, str], cell: str) -> str | None:
-    """A value map's entry for a cell: its own line, else `"*"` (any other non-empty value); None when neither."""
+    """A value map's entry for a cell: its own line, else the first line with wildcards that matches a non-empty cell
+    (`"*"` is any other non-empty value, `"Mathematics | *"` any course of that subject); None when none does."""
     if cell in table:
         return table[cell]
-    return table.get("*") if cell else None
+    if not cell:
+        return None
+    return next((v for k, v in table.items() if ("*" in k or "?" in k) and fnmatch.fnmatchcase(cell, k)), None)
 
 
 def _parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
@@ -531,3 +541,7 @@ def _write_spells(records: list[Record], spec: ExtractProfile, result: Conversio
         writers[spell.entry.file].write(values, spell.entry.row)
     for writer in writers.values():
         writer.close()
+
+
+# Vendor files read through the reshaping keys (sezp_roadmap.sources.reshape); it reads with this module's helpers.
+from sezp_roadmap.sources.reshaped import read_reshaped  # noqa: E402

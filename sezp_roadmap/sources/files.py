@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import gzip
 import hashlib
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
         extract = extract_of(path)
         if extract is None:
             warnings.append(f"{path.name}: matches no file pattern of the profile {profile.name}; the file was ignored")
-        elif extract in profile.extracts:
+        elif extract in {spec.extract for spec in profile.extracts.values()}:
             warnings.append(
                 f"{path.name}: the profile {profile.name} reads the {extract} extract from its own files; "
                 "this canonical file was ignored"
@@ -90,15 +91,21 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
     return files, warnings
 
 
-def schools_by_code(data_dir: Path) -> dict[str, str]:
-    """DESE code -> school_id, from the canonical schools files of the landing folder (state_school_id)."""
-    codes = {}
+def schools_by_code(data_dir: Path, columns: tuple[str, ...] = ("state_school_id",)) -> dict[str, str]:
+    """A schools column's value -> school_id, from the canonical schools files of the landing folder.
+
+    The columns are `state_school_id` (DESE's 8-digit code, as DESE's and NWEA's files write it) and
+    `school_name` (as i-Ready's export names schools); a value of the first column wins.
+    """
+    codes: dict[str, str] = {}
     for path in sorted(Path(data_dir).iterdir()):
-        if path.is_file() and extract_of(path) == "schools" and not path.name.endswith(".gz"):
+        if path.is_file() and extract_of(path) == "schools":
             # A schools file that is not UTF-8 is refused by ingest, with its row; here it only must not stop the reading.
-            with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
                 for row in csv.DictReader(handle):
                     row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
-                    if row.get("state_school_id"):
-                        codes[row["state_school_id"]] = row.get("school_id", "")
+                    for column in reversed(columns):
+                        if row.get(column):
+                            codes[row[column]] = row.get("school_id", "")
     return codes

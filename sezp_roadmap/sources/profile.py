@@ -22,7 +22,10 @@ import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.sources import reshape as reshaping
 
+# The schools columns a school_id may be read as (school_codes): DESE's code, or the school's name.
+SCHOOL_CODE_COLUMNS = ("state_school_id", "school_name")
 # The file a landing folder names its profile in.
 LANDING_PROFILE_FILE = "roadmap-profile.yaml"
 
@@ -117,10 +120,19 @@ class ExtractProfile:
     # Days added to a date once read (PowerSchool's exit date is the first day the student is gone: -1).
     day_shift: dict[str, int] = field(default_factory=dict)
     # school_id read as a code of the schools extract (state_school_id: DESE's 8-digit code), mapped to its school.
-    school_codes: str | None = None
+    school_codes: tuple[str, ...] = ()  # the schools columns a code is looked up in, the first that has it
     # Rows kept: a column and its values (PowerSchool's daily attendance, not its period attendance);
     # the rows left out are counted in the report, never dropped unseen.
     keep_rows: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The entry's name in the profile when it is not its extract's (two vendors' files for one extract).
+    entry: str = ""
+    # The keys vendor files use (patterns, join, choose, bands, skip, day_in_year): sezp_roadmap.sources.reshape.
+    reshape: reshaping.Reshape | None = None
+
+    @property
+    def name(self) -> str:
+        """The entry's key under `extracts:` in the profile."""
+        return self.entry or self.extract
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -232,6 +244,8 @@ def _file_format(spec: dict, source: str, key: str, base: FileFormat | None = No
 
 def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
     key = f"extracts.{name}"
+    # An entry is named after its extract, or names it (`extract: assessments`) when several vendors' files feed one.
+    entry, name = name, str(spec.get("extract") or name) if isinstance(spec, dict) else name
     if name not in EXTRACTS:
         raise InputProblem(_problem(source, key, "not an extract", "one of " + ", ".join(EXTRACTS)))
     if not isinstance(spec, dict) or not spec.get("files"):
@@ -253,7 +267,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         FlagRule(
             tuple((str(k), str(v)) for k, v in (rule.get("when") or {}).items()),
             str(rule.get("code", "")),
-            lines.get(("extracts", name, "codes", str(i)), 0),
+            lines.get(("extracts", entry, "codes", str(i)), 0),
         )
         for i, rule in enumerate(spec.get("codes") or [])
     )
@@ -268,6 +282,7 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         shape if shape in SHAPES else ROWS,
         rules,
         spec.get("race_separator"),
+        entry=entry if entry != name else "",
     )
     shifts = {str(k): str(v) for k, v in (spec.get("day_shift") or {}).items()}
     problems += [
@@ -280,10 +295,15 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
         profile,
         day_shift={k: int(v) for k, v in shifts.items() if v.lstrip("-").isdigit()},
         keep_rows=keep,
-        school_codes=spec.get("school_codes"),
+        school_codes=_as_tuple(spec.get("school_codes")),
     )
-    if profile.school_codes is not None and profile.school_codes != "state_school_id":
-        problems.append(_problem(source, f"{key}.school_codes", "not a code column of schools", "state_school_id"))
+    problems += [
+        _problem(
+            source, f"{key}.school_codes", f"'{c}' is not a code column of schools", " or ".join(SCHOOL_CODE_COLUMNS)
+        )
+        for c in profile.school_codes
+        if c not in SCHOOL_CODE_COLUMNS
+    ]
     problems += [
         _problem(source, f"{key}.day_shift.{k}", "not a date field of this extract", "a field under `dates:`")
         for k in shifts
@@ -317,6 +337,19 @@ def _extract_profile(name: str, spec, source: str, lines) -> ExtractProfile:
             ]
     constants = {str(k): str(v) for k, v in (spec.get("constants") or {}).items()}
     profile = dataclasses.replace(profile, constants=constants)
+    # Attached before the groups are made, so that each group reads with the vendor keys too.
+    reshape, reshape_problems = reshaping.parse(
+        spec, profile.fields, lambda k, message, expected=None: _problem(source, f"{key}.{k}", message, expected)
+    )
+    problems += reshape_problems
+    if reshape is not None:
+        if profile.shape not in (ROWS, WIDE) or profile.lookup is not None or profile.two_question:
+            problems.append(
+                _problem(
+                    source, key, "the keys of vendor files read the rows and wide shapes, without lookup or race fields"
+                )
+            )
+        profile = dataclasses.replace(profile, reshape=reshape)
     groups = spec.get("groups") or []
     if profile.shape == WIDE and not groups:
         problems.append(

@@ -40,6 +40,7 @@ class FileReport:
     group: str | None = None  # a wide file's group of columns this report is of
     lookup: bool = False  # a file the extract looks fields up in (a students export), not one of its rows
     left_out: Counter = field(default_factory=Counter)  # reason -> rows (keep_rows, the source's skip_row)
+    entry: str = ""  # the profile's entry that read it, when not named after its extract
 
 
 @dataclass
@@ -64,7 +65,7 @@ class Conversion:
     unmatched_flags: dict[tuple[str, str], Tally] = field(default_factory=dict)
     canonical: list[Path] = field(default_factory=list)  # the canonical CSVs read beside the profiled files
     not_looked_up: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (extract, file)
-    unknown_school_codes: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (extract, code)
+    unknown_school_codes: dict[tuple[str, str], Tally] = field(default_factory=dict)  # (entry, code)
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -94,7 +95,7 @@ class Conversion:
                     value=value,
                     message=f"the profile maps no value '{value}' of {name} ({rows_text(t)})",
                     expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
-                    f"  {yaml_key(value)}: {_target_hint(extract, name)}",
+                    f"  {yaml_key(value)}: {_target_hint(self.profile.extracts[extract].extract, name)}",
                 )
             )
         for (_, name), rest in hidden.items():
@@ -134,15 +135,18 @@ class Conversion:
                     f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
                 )
             )
-        for (_, code), t in sorted(self.unknown_school_codes.items()):
+        for (entry, code), t in sorted(self.unknown_school_codes.items()):
+            column = " or ".join(self.profile.extracts[entry].school_codes) or "state_school_id"
             problems.append(
                 Problem(
                     file=t.file,
                     row=t.rows[0],
                     column=t.column,
                     value=code,
-                    message=f"no school of the schools extract has this state_school_id ({rows_text(t)})",
-                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id",
+                    message=f"no school of the schools extract has this {column} ({rows_text(t)})",
+                    expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id"
+                    if column == "state_school_id"
+                    else f"the school's row in schools.csv with this value as its {column}",
                 )
             )
         for (extract, _), t in sorted(self.not_looked_up.items()):
@@ -179,6 +183,10 @@ def _target_hint(extract: str, name: str) -> str:
         return " | ".join(race_rule.RACE_VALUES)
     if (extract, name) == ("attendance", "code"):
         return f"<a code of the settings' attendance_codes (by default A, AE, AH, AS, T, D), or {NO_CODE}>"
+    if (extract, name) == ("assessments", "assessment"):
+        return "<an assessment id of the settings' assessments: (by default mcas_ela, mcas_math, mcas_science, interim_reading, interim_math)>"
+    if (extract, name) == ("assessments", "performance_level"):
+        return "<one of that assessment's levels in the settings, e.g. Meeting Expectations, At or above grade level>"
     columns = {c.name: c for c in EXTRACTS[extract].columns}
     column = columns.get(name)
     if column is not None and column.codes:
