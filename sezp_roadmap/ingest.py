@@ -38,6 +38,7 @@ from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
+from sezp_roadmap.subgroups import GRADES
 from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
@@ -423,7 +424,31 @@ def _read_csv_sql(columns: int, *, keep_rejects: bool = True) -> str:
     )
 
 
-def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
+def id_width_parameter(kind: str) -> str:
+    """The bound parameter holding the width ids of this kind are padded to (settings `id_width`)."""
+    return f"id_width_{kind}"
+
+
+def read_value(column: Column, cell: str, id_widths: dict[str, int]) -> str:
+    """A cleaned cell as staging keeps it: ids padded to their width, when the settings give one; grades without a leading zero.
+
+    An id of digits only shorter than its width lost its leading zeros in a
+    spreadsheet (0008392 saved as 8392). A grade written 07 or 09, as SIS
+    exports and spreadsheets write them, is grade 7 or 9.
+    """
+    value = clean(cell)
+    if column.identifies in id_widths:
+        width = "$" + id_width_parameter(column.identifies)
+        return (
+            f"case when regexp_full_match({value}, '[0-9]+') and length({value}) < {width} "
+            f"then lpad({value}, {width}, '0') else {value} end"
+        )
+    if column.kind == "code" and column.codes == GRADES:
+        return f"case when regexp_full_match({value}, '0+[1-9][0-9]?') then ltrim({value}, '0') else {value} end"
+    return value
+
+
+def _insert_sql(extract: Extract, positions: dict[str, int], width: int, id_widths: dict[str, int]) -> str:
     """Read a file, type each cell and append the rows to staging.<extract>, in file order; _number_rows numbers them.
 
     Rows whose cells are all empty are inserted too, so that the insert counts
@@ -431,7 +456,7 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     """
     # An optional column the header does not name reads as empty.
     cells = ", ".join(
-        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"'
+        f'{read_value(c, f"c{positions[c.name]}", id_widths) if c.name in positions else "null::varchar"} as "{c.name}"'
         for c in extract.columns
     )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
@@ -448,7 +473,9 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     )
 
 
-def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) -> tuple[list[Issue], int]:
+def read_file(
+    con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile, id_widths: dict[str, int] | None = None
+) -> tuple[list[Issue], int]:
     """Append one file's rows to staging.<extract>; returns its problems (errors and warnings) and how many records it has."""
     name = f.path.name
     scan = scan_file(extract.name, f.path)
@@ -479,8 +506,13 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     try:
         # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
         with transaction(con):
+            widths = {
+                id_width_parameter(c.identifies): id_widths[c.identifies]
+                for c in extract.columns
+                if c.name in positions and c.identifies in (id_widths or {})
+            }
             records = con.execute(
-                _insert_sql(extract, positions, len(header.cells)), {**read, "file": name}
+                _insert_sql(extract, positions, len(header.cells), id_widths or {}), {**read, "file": name, **widths}
             ).fetchone()[0]
             rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
             skipped = sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected})
@@ -632,8 +664,12 @@ class Loaded:
     repeats: int  # rows in staging.<extract>_repeats
 
 
-def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> Loaded:
+def load_staging(
+    con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile], id_widths: dict[str, int] | None = None
+) -> Loaded:
     """staging.<extract> from every file of the extract: typed, each distinct row once, in file order.
+
+    id_widths: the settings' id_width (ids of digits shorter than it are padded with zeros).
 
     A file that is a byte-for-byte copy of another is read once (a warning).
     Any file that cannot be read stops the run, with the problems of all files.
@@ -660,7 +696,7 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
             )
             continue
         read[f.sha256] = f.path.name
-        file_issues, records = read_file(con, extract, f)
+        file_issues, records = read_file(con, extract, f, id_widths)
         issues += file_issues
         rows_read += records
         con.execute(

@@ -54,6 +54,13 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_key", ERROR, "Two rows have the same key (e.g. the same spell) but different values."),
     Rule("duplicate_row", WARNING, "A row repeats another row exactly; it is counted once."),
     Rule("unknown_school", ERROR, "A school_id that the schools extract does not list."),
+    Rule(
+        "id_leading_zeros",
+        ERROR,
+        "An id (student_id, school_id, a DESE code) that lost its leading zeros, as Excel drops them: the other files "
+        "write it with more leading zeros (8392 for 0008392), or a DESE code has fewer than 8 digits. Export the file "
+        "again without opening it in Excel, or set the settings' id_width.",
+    ),
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
     Rule(
         "date_outside_calendar_years",

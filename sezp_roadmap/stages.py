@@ -66,7 +66,7 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
             ]
             try:
                 # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
-                loaded = ingest.load_staging(con, EXTRACTS[name], files)
+                loaded = ingest.load_staging(con, EXTRACTS[name], files, settings.id_widths)
             except InputProblem as problem:
                 problems += problem.problems
                 continue

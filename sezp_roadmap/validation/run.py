@@ -29,6 +29,7 @@ from sezp_roadmap.periods import school_year_label, school_year_of
 from sezp_roadmap.rules import check_rule_ids, sql_rules
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
+from sezp_roadmap.validation.id_zeros import leading_zero_rules
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
@@ -108,7 +109,11 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
     # The rules of single rows read staging directly: it is already typed, and a
     # copy of every row (attendance at state size: 54 M) costs more than the rules.
     con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
-    findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
+    findings.record_many(
+        con,
+        name,
+        _column_rules(extract, settings) + _reference_rules(con, extract, settings) + leading_zero_rules(extract),
+    )
     _key_rules(con, extract)
     for rule in sql_rules(name):
         params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
@@ -339,7 +344,10 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
                 "unknown_school",
                 ERROR,
                 _select("school_id", '"school_id"')
-                + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)',
+                + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)'
+                # An id that differs from a school's only by leading zeros is reported as id_leading_zeros.
+                + " and not (regexp_full_match(\"school_id\", '[0-9]+') and ltrim(\"school_id\", '0') in "
+                "(select ltrim(school_id, '0') from staging.schools where regexp_full_match(school_id, '[0-9]+')))",
                 [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract"],
             )
         )

@@ -1,0 +1,85 @@
+"""Ids that lost their leading zeros: the mark of a file opened and saved in a spreadsheet.
+
+Excel reads an id made of digits as a number and saves it without its leading
+zeros: 0008392 becomes 8392. Its rows then no longer join the other files'
+rows, and every figure built on them is wrong (a student's absences counted
+without their enrollment). A row's id is judged lost when the other files
+never write it as it is, but do write it with more leading zeros; a DESE code
+when it is digits shorter than DESE's 8. The run stops (rule id_leading_zeros)
+and the message says what to do: export again without Excel, or set the
+settings' id_width so ids are padded as they are read.
+
+Each file is judged on its own rows only, so the file that lost the zeros is
+the one named: an enrollment saved from Excel, not the attendance that joins it.
+"""
+
+from __future__ import annotations
+
+from sezp_roadmap.extracts import DESE_CODE_WIDTH, EXTRACTS, ID_KINDS, Column, Extract
+from sezp_roadmap.findings import ERROR
+
+RULE = "id_leading_zeros"
+EXCEL_CAUSE = "most likely the file was opened and saved in Excel, which drops the leading zeros of ids"
+
+
+def compared_with(extract: Extract, kind: str) -> list[tuple[str, str]]:
+    """The (extract, column) pairs whose ids this extract's ids of the kind must join.
+
+    The source of a kind of id (enrollment for students, schools for schools)
+    is compared with every other file that uses it; every other file with the source.
+    """
+    source = ID_KINDS[kind]
+    return [
+        (other.name, column.name)
+        for other in EXTRACTS.values()
+        if other.name != extract.name and (extract.name == source or other.name == source)
+        for column in other.columns
+        if column.identifies == kind
+    ]
+
+
+def _theirs_sql(pairs: list[tuple[str, str]]) -> str:
+    """Every distinct id of digits the other files write, with the first file that writes it."""
+    union = " union all ".join(
+        f'select "{column}" as id, _source_file as file from staging.{name} where "{column}" is not null'
+        for name, column in pairs
+    )
+    return f"select id, min(file) as file from ({union}) where regexp_full_match(id, '[0-9]+') group by id"
+
+
+def _joined_ids_rule(column: Column, pairs: list[tuple[str, str]]) -> tuple:
+    value = f'"{column.name}"'
+    sql = (
+        f"with theirs as ({_theirs_sql(pairs)}), "
+        f"mine as (select distinct {value} as id from _rows where {value} is not null "
+        f"and regexp_full_match({value}, '[0-9]+') and ltrim({value}, '0') <> '' "
+        f"and {value} not in (select id from theirs)), "
+        "lost as (select m.id, min(t.id) as restored, arg_min(t.file, t.id) as file from mine as m "
+        "join theirs as t on ltrim(t.id, '0') = ltrim(m.id, '0') and length(t.id) > length(m.id) group by m.id) "
+        f"select r._source_file, r._source_row, '{column.name}', r.{value}, "
+        "'''' || l.restored || ''', as ' || l.file || ' writes it', ?, r._school_id, r._school_year "
+        f"from _rows as r join lost as l on r.{value} = l.id"
+    )
+    return (RULE, ERROR, sql, [f"this id lost its leading zeros: the other files write it with them ({EXCEL_CAUSE})"])
+
+
+def _dese_code_rule(column: Column) -> tuple:
+    value = f'"{column.name}"'
+    sql = (
+        f"select _source_file, _source_row, '{column.name}', {value}, "
+        f"'''' || lpad({value}, ?, '0') || ''' (DESE codes have ' || ?::varchar || ' digits)', ?, _school_id, _school_year "
+        f"from _rows where regexp_full_match({value}, '[0-9]+') and length({value}) < ?"
+    )
+    reason = f"this DESE code has fewer than {DESE_CODE_WIDTH} digits: it lost its leading zeros ({EXCEL_CAUSE})"
+    return (RULE, ERROR, sql, [DESE_CODE_WIDTH, DESE_CODE_WIDTH, reason, DESE_CODE_WIDTH])
+
+
+def leading_zero_rules(extract: Extract) -> list[tuple]:
+    """The rule's queries over _rows for every id column of the extract (findings.record_many parts)."""
+    parts = []
+    for column in extract.columns:
+        if column.identifies == "dese_code":
+            parts.append(_dese_code_rule(column))
+        elif column.identifies is not None and (pairs := compared_with(extract, column.identifies)):
+            parts.append(_joined_ids_rule(column, pairs))
+    return parts
