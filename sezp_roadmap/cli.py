@@ -13,6 +13,10 @@ import time
 from pathlib import Path
 
 from sezp_roadmap import paths as default
+from sezp_roadmap import problem_list
+
+# However bad the folder, a failed build prints no more lines than this (the rest are in the problems file).
+MAX_PROBLEM_LINES = 36
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -33,8 +37,9 @@ def _build(args: argparse.Namespace) -> int:
             "The build stopped; nothing was published (the previous warehouse and reports are unchanged).",
             file=sys.stderr,
         )
-        for problem in outcome.problems:
-            print(problem, file=sys.stderr)
+        lines = [line for problem in outcome.problems for line in str(problem).splitlines()]
+        for line in problem_list.at_most(lines, MAX_PROBLEM_LINES, problem_list.problems_path(args.warehouse)):
+            print(line, file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     if args.skip_reports:
@@ -46,8 +51,8 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
     # Published, with rows left out of the figures: the data team sees the share here, not only on the page.
     where = "the warehouse table meta.findings" if args.skip_reports else "data-quality.html"
-    for note in outcome.notes:
-        print(f"Warning: {note}; see {where}")
+    for note in problem_list.at_most([f"Warning: {note}; see {where}" for note in outcome.notes], MAX_PROBLEM_LINES):
+        print(note)
     print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metric_engine, reconciliation
+from sezp_roadmap import ingest, metric_engine, problem_list, reconciliation
 from sezp_roadmap.config import Settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
@@ -39,6 +39,7 @@ class Locations:
 
 def prepare_landing(loc: Locations) -> dict:
     """Find the extract files and record them in the working warehouse."""
+    problem_list.forget(loc.warehouse)
     files, warnings = ingest.discover(loc.data_dir)
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
@@ -53,7 +54,8 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
     """staging.<name> of every extract named (an empty table for one that is absent), with one connection.
 
     Every extract is read even when one cannot be: the problems of all of them
-    stop the run together.
+    stop the run together, told once per rule, file and column, and listed in
+    full in the problems file beside the warehouse.
     """
     counts, problems = {}, []
     with connect(loc.working_warehouse) as con:
@@ -76,8 +78,9 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
                 "staging_rows": loaded.staged,
                 "repeated_rows": loaded.repeats,
             }
-    if problems:
-        raise InputProblem(problems)
+        if problems:
+            listed_in = problem_list.write(con, loc.warehouse)
+            raise InputProblem(problem_list.summaries(con, listed_in=listed_in))
     return counts
 
 

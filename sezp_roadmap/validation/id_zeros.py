@@ -19,7 +19,6 @@ from sezp_roadmap.extracts import DESE_CODE_WIDTH, EXTRACTS, ID_KINDS, Column, E
 from sezp_roadmap.findings import ERROR
 
 RULE = "id_leading_zeros"
-EXCEL_CAUSE = "most likely the file was opened and saved in Excel, which drops the leading zeros of ids"
 
 
 def compared_with(extract: Extract, kind: str) -> list[tuple[str, str]]:
@@ -60,7 +59,7 @@ def _joined_ids_rule(column: Column, pairs: list[tuple[str, str]]) -> tuple:
         "'''' || l.restored || ''', as ' || l.file || ' writes it', ?, r._school_id, r._school_year "
         f"from _rows as r join lost as l on r.{value} = l.id"
     )
-    return (RULE, ERROR, sql, [f"this id lost its leading zeros: the other files write it with them ({EXCEL_CAUSE})"])
+    return (RULE, ERROR, sql, ["this id lost its leading zeros: the other files write it with more"])
 
 
 def _dese_code_rule(column: Column) -> tuple:
@@ -70,7 +69,7 @@ def _dese_code_rule(column: Column) -> tuple:
         f"'''' || lpad({value}, ?, '0') || ''' (DESE codes have ' || ?::varchar || ' digits)', ?, _school_id, _school_year "
         f"from _rows where regexp_full_match({value}, '[0-9]+') and length({value}) < ?"
     )
-    reason = f"this DESE code has fewer than {DESE_CODE_WIDTH} digits: it lost its leading zeros ({EXCEL_CAUSE})"
+    reason = f"this DESE code has fewer than {DESE_CODE_WIDTH} digits: it lost its leading zeros"
     return (RULE, ERROR, sql, [DESE_CODE_WIDTH, DESE_CODE_WIDTH, reason, DESE_CODE_WIDTH])
 
 

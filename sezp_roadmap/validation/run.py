@@ -18,9 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from sezp_roadmap import findings, schemas
+from sezp_roadmap import findings, problem_list, schemas
 from sezp_roadmap.config import Settings
-from sezp_roadmap.errors import Problem
+from sezp_roadmap.errors import Problem, Summary
 from sezp_roadmap.extracts import EXTRACTS, STATE_METRICS, Column, Extract
 from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
@@ -29,6 +29,7 @@ from sezp_roadmap.periods import school_year_label, school_year_of
 from sezp_roadmap.rules import check_rule_ids, sql_rules
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
+from sezp_roadmap.validation.id_zeros import RULE as ID_ZEROS_RULE
 from sezp_roadmap.validation.id_zeros import leading_zero_rules
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
@@ -70,6 +71,8 @@ class Outcome:
     extract: str
     errors: list[Problem] = field(default_factory=list)  # the first SHOWN_ERRORS
     error_count: int = 0
+    # The errors told once per rule, file and column (sezp_roadmap.problem_list), what a person reads.
+    summaries: list[Problem | Summary] = field(default_factory=list)
     finding_counts: dict[str, int] = field(default_factory=dict)  # rule -> rows
     # Rows left out of the figures and files read as zero rows, one sentence per file and rule (validation.uncounted).
     notes: list[str] = field(default_factory=list)
@@ -88,22 +91,31 @@ class Outcome:
                 else f"{self.extract}: no errors"
             )
         lines = [f"{self.extract}: {self.error_count:,} problem{'s' if self.error_count != 1 else ''} to fix"]
-        lines += [str(p) for p in self.errors]
-        if self.error_count > len(self.errors):
-            lines.append(
-                f"... and {self.error_count - len(self.errors):,} more (all are in the warehouse table meta.errors)"
-            )
+        lines += [str(p) for p in self.summaries or self.errors]
         return "\n".join(lines)
 
 
 def check_extracts(working_warehouse: Path, names: list[str], settings: Settings) -> dict[str, Outcome]:
-    """Open the working warehouse and judge each extract, in the order given (what the extracts' asset checks run)."""
+    """Open the working warehouse and judge each extract, in the order given (what the extracts' asset checks run).
+
+    When any has an error, every error row is written to the problems file
+    beside the warehouse (problem_list.problems_path), which outlives the failed run.
+    """
+    listed_in = problem_list.problems_path(working_warehouse)
     with connect(working_warehouse) as con:
-        return {name: validate(con, name, settings) for name in names}
+        outcomes = {name: validate(con, name, settings, listed_in=listed_in) for name in names}
+        if any(not outcome.passed for outcome in outcomes.values()):
+            problem_list.write(con, working_warehouse)
+    return outcomes
 
 
-def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> Outcome:
-    """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
+def validate(
+    con: duckdb.DuckDBPyConnection, name: str, settings: Settings, *, listed_in: Path | None = None
+) -> Outcome:
+    """Run every rule of the extract; errors and findings land in meta.errors and meta.findings.
+
+    listed_in: the problems file the summaries of repeated errors point to.
+    """
     extract = EXTRACTS[name]
     findings.clear(con, name, check_rule_ids(name))
     # The rules of single rows read staging directly: it is already typed, and a
@@ -133,7 +145,8 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
             "select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]
         ).fetchall()
     )
-    return Outcome(name, errors, total, counts, uncounted.sentences(con, name))
+    told = problem_list.summaries(con, name, listed_in) if total else []
+    return Outcome(name, errors, total, told, counts, uncounted.sentences(con, name))
 
 
 # --- the rows as the rules read them ------------------------------------------------------------
@@ -463,6 +476,10 @@ WRONG_FILE_RULES = ("mostly_outside_calendar_years", "mostly_unknown_students", 
 
 
 def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+    # Ids that lost their leading zeros leave rows of the right files unjoined: the files are not
+    # judged until the ids join (the run stops on id_leading_zeros, which says why).
+    if con.execute("select exists (select 1 from meta.errors where rule = ?)", [ID_ZEROS_RULE]).fetchone()[0]:
+        return
     run_sql(
         con,
         "meta/checks/file_shares",
