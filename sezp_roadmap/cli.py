@@ -19,6 +19,11 @@ from sezp_roadmap import problem_list
 MAX_PROBLEM_LINES = 36
 
 
+def _not_read(outcome) -> list[str]:
+    """The entries of the landing folder the build did not read, one line each (the landing_files metadata)."""
+    return [line for line in str(outcome.metadata.get("landing_files", {}).get("not read", "")).splitlines() if line]
+
+
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     from pipelines.resources import RoadmapPaths  # noqa: PLC0415 (Dagster loads only for `build`)
@@ -38,6 +43,7 @@ def _build(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         lines = [line for problem in outcome.problems for line in str(problem).splitlines()]
+        lines += [f"Warning: {line}" for line in _not_read(outcome)]
         for line in problem_list.at_most(lines, MAX_PROBLEM_LINES, problem_list.problems_path(args.warehouse)):
             print(line, file=sys.stderr)
         return 1
@@ -51,8 +57,10 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
     # Published, with rows left out of the figures: the data team sees the share here, not only on the page.
     where = "the warehouse table meta.findings" if args.skip_reports else "data-quality.html"
-    for note in problem_list.at_most([f"Warning: {note}; see {where}" for note in outcome.notes], MAX_PROBLEM_LINES):
-        print(note)
+    warnings = [f"Warning: {note}; see {where}" for note in outcome.notes]
+    warnings += [f"Warning: {line}" for line in _not_read(outcome)]
+    for line in problem_list.at_most(warnings, MAX_PROBLEM_LINES):
+        print(line)
     print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 

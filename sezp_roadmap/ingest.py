@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import gzip
 import hashlib
 import re
@@ -39,6 +40,7 @@ from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
 from sezp_roadmap.subgroups import GRADES
+from sezp_roadmap.unread import Unread, describe_file, describe_folder
 from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
@@ -64,39 +66,73 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(data_dir: Path) -> tuple[list[LandingFile], list[str]]:
-    """The extract files in the landing folder, and warnings about other files."""
+# The landing folder's settings file: read as settings, not as an extract.
+SETTINGS_FILE = "roadmap.yaml"
+# How many unread entries a message about missing extracts names (all are on the data-quality page of a run that publishes).
+UNREAD_SHOWN = 20
+
+
+def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
+    """The extract files in the landing folder, and every other entry of it, each described (sezp_roadmap.unread).
+
+    Hidden entries (names starting with a dot, which the operating system and
+    editors write) are the only ones passed over.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputProblem(Problem(file=str(data_dir), message="the landing folder does not exist"))
-    files, warnings = [], []
+    files, unread = [], []
     for path in sorted(data_dir.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            unread.append(describe_folder(path))
             continue
         extract = extract_of(path)
         if extract is None:
-            if path.name != "roadmap.yaml":
-                warnings.append(f"{path.name}: not an extract name this pipeline knows; the file was ignored")
+            if path.name != SETTINGS_FILE:
+                unread.append(describe_file(path))
             continue
         files.append(LandingFile(extract, path, file_hash(path), path.stat().st_size))
     missing = [e.name for e in EXTRACTS.values() if e.required and not any(f.extract == e.name for f in files)]
     if missing:
         raise InputProblem(
-            [
-                Problem(file=f"{name}.csv", message=f"the required {name} extract is missing from {data_dir}")
-                for name in missing
-            ]
+            [_missing_extract(name, data_dir, unread) for name in missing]
+            + [Problem(file=str(u).split(": ", 1)[0], message=str(u).split(": ", 1)[1]) for u in unread[:UNREAD_SHOWN]]
+            + (
+                [Problem(file=str(data_dir), message=f"{len(unread) - UNREAD_SHOWN:,} more entries are not read")]
+                if len(unread) > UNREAD_SHOWN
+                else []
+            )
         )
-    return files, warnings
+    return files, unread
 
 
-def record_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> None:
-    """The files of this run; also empties the error and finding tables, which describe this run only."""
+def _missing_extract(name: str, data_dir: Path, unread: list[Unread]) -> Problem:
+    candidates = [u.name for u in unread if u.nearest == name]
+    message = f"the required {name} extract is missing from {data_dir}"
+    if candidates:
+        message += f"; it may be {', '.join(candidates[:3])} (below)"
+    return Problem(file=f"{name}.csv", message=message, expected=f"a file named {name}.csv or {name}_<anything>.csv")
+
+
+def record_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], unread: list[Unread] = ()) -> None:
+    """The files of this run, and the entries it does not read (meta.unread_files, for the data-quality page).
+
+    Also empties the error and finding tables, which describe this run only.
+    """
     con.execute(
         "create or replace table meta.load_files (extract varchar, file_name varchar, sha256 varchar, bytes bigint, rows bigint)"
     )
     for f in files:
         con.execute("insert into meta.load_files values (?, ?, ?, ?, null)", [f.extract, f.path.name, f.sha256, f.size])
+    con.execute(
+        "create or replace table meta.unread_files (name varchar, folder boolean, nearest varchar, why varchar, todo varchar)"
+    )
+    for u in unread:
+        con.execute(
+            "insert into meta.unread_files values (?, ?, ?, ?, ?)", [u.name, u.folder, u.nearest, u.why, u.todo]
+        )
     findings.reset(con)
 
 
@@ -261,10 +297,11 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
     best_hits = 0
     for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
         cells = tuple(next(csv.reader([line]), []))
-        hits = len(wanted & {normalise(c) for c in cells})
         above = tuple((n, t) for n, t in scan.first_lines if n < number)
-        if hits == len(wanted):
+        if wanted <= {normalise(c) for c in cells}:
             return Header(number, cells, above), []
+        # A header that names the columns another way ('Student ID') is still the header, to explain.
+        hits = len({loose_name(c) for c in wanted} & {loose_name(c) for c in cells})
         if hits > best_hits:
             best, best_hits = Header(number, cells, above), hits
     if best is None:
@@ -285,21 +322,58 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
                 expected="a header row naming the columns " + ", ".join(extract.column_names),
             )
         ]
-    present = {normalise(c) for c in best.cells}
-    return None, [
-        Issue(
-            extract.name,
-            "missing_column",
-            ERROR,
-            name,
-            "a required column is missing from the header",
-            row=best.line,
-            column=column,
-            expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
-        )
-        for column in extract.required_column_names
-        if column not in present
-    ]
+    return None, [missing_columns_issue(extract, name, best)]
+
+
+def loose_name(name: str) -> str:
+    """A column name as a person may have written it, reduced to letters and digits: 'Student ID' -> 'studentid'."""
+    return re.sub(r"[^a-z0-9]", "", normalise(name))
+
+
+# How many of the header's other columns a missing-column message names.
+OTHER_COLUMNS_SHOWN = 8
+
+
+def did_you_mean(missing: list[str], others: list[str]) -> list[tuple[str, str]]:
+    """(header cell, column) pairs: a cell that is the missing column written another way ('Student ID' for student_id)."""
+    pairs, taken = [], set()
+    for column in missing:
+        loose = {loose_name(cell): cell for cell in others if cell not in taken}
+        match = loose.get(loose_name(column))
+        if match is None:
+            close = difflib.get_close_matches(loose_name(column), list(loose), n=1, cutoff=0.8)
+            match = loose[close[0]] if close else None
+        if match is not None:
+            pairs.append((match, column))
+            taken.add(match)
+    return pairs
+
+
+def missing_columns_issue(extract: Extract, name: str, header: Header) -> Issue:
+    """One message for a header that lacks required columns: which, what it has instead, and what was likely meant."""
+    present = {normalise(c) for c in header.cells}
+    missing = [c for c in extract.required_column_names if c not in present]
+    others = [c.strip() for c in header.cells if c.strip() and normalise(c) not in extract.column_names]
+    pairs = did_you_mean(missing, others)
+    reason = f"the header lacks the required column{'s' if len(missing) > 1 else ''} " + ", ".join(missing)
+    if pairs:
+        reason += "; did you mean " + ", ".join(f"'{cell}' for {column}" for cell, column in pairs)
+        reason += f": rename {'them' if len(pairs) > 1 else 'it'} in the header"
+    unmatched = [c for c in others if c not in {cell for cell, _ in pairs}]
+    if unmatched:
+        shown = ", ".join(f"'{c[:40]}'" for c in unmatched[:OTHER_COLUMNS_SHOWN])
+        more = f" and {len(unmatched) - OTHER_COLUMNS_SHOWN} more" if len(unmatched) > OTHER_COLUMNS_SHOWN else ""
+        reason += f"; the header also has columns the {extract.name} extract does not use: {shown}{more}"
+    return Issue(
+        extract.name,
+        "missing_column",
+        ERROR,
+        name,
+        reason,
+        row=header.line,
+        column=missing[0] if len(missing) == 1 else None,
+        expected="a header naming the columns " + ", ".join(extract.required_column_names),
+    )
 
 
 def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:

@@ -36,7 +36,12 @@ RULES: tuple[Rule, ...] = (
         "No file of a required extract (schools, calendar, enrollment, attendance) has a data row: "
         "the Roadmap cannot be computed without it.",
     ),
-    Rule("missing_column", ERROR, "A required column is missing from the header (or no header row was found)."),
+    Rule(
+        "missing_column",
+        ERROR,
+        "Required columns are missing from the header (or no header row was found): one message per file, with "
+        "the columns it has instead and the likely renamings ('Student ID' for student_id).",
+    ),
     Rule("duplicate_column", ERROR, "A column appears twice in the header."),
     Rule("row_cells", ERROR, "A row has more or fewer cells than the header, or an unclosed quote."),
     Rule("extra_column", WARNING, "A column the extract does not use; it is ignored."),

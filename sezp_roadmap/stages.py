@@ -40,14 +40,14 @@ class Locations:
 def prepare_landing(loc: Locations) -> dict:
     """Find the extract files and record them in the working warehouse."""
     problem_list.forget(loc.warehouse)
-    files, warnings = ingest.discover(loc.data_dir)
+    files, unread = ingest.discover(loc.data_dir)
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)
     with connect(path) as con:
-        ingest.record_files(con, files)
-    return {"files": [(f.extract, f.path.name, f.size) for f in files], "warnings": warnings}
+        ingest.record_files(con, files, unread)
+    return {"files": [(f.extract, f.path.name, f.size) for f in files], "not_read": [str(u) for u in unread]}
 
 
 def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:

@@ -7,6 +7,9 @@ from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
 from sezp_roadmap.extracts import EXTRACTS
 
+# The landing_files metadata listing the entries of the landing folder that were not read.
+NOT_READ = "not read"
+
 
 @dg.asset(group_name="ingest", kinds={"duckdb"})
 def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
@@ -16,13 +19,15 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     """
     with explained_failures():
         found = stages.prepare_landing(paths.locations)
-    for warning in found["warnings"]:
-        context.log.warning(warning)
+    for line in found["not_read"]:
+        context.log.warning(line)
     table = "\n".join(f"| {e} | {name} | {size:,} |" for e, name, size in found["files"])
     return dg.MaterializeResult(
         metadata={
             "files": len(found["files"]),
             "preview": dg.MetadataValue.md("| extract | file | bytes |\n|---|---|---|\n" + table),
+            # One line per entry of the landing folder not read (sezp_roadmap.unread); the CLI prints them.
+            NOT_READ: dg.MetadataValue.text("\n".join(found["not_read"])),
         }
     )
 
