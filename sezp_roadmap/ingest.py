@@ -41,6 +41,7 @@ from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
 from sezp_roadmap.subgroups import GRADES
 from sezp_roadmap.unread import Unread, describe_file, describe_folder
+from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
@@ -96,12 +97,13 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
         files.append(LandingFile(extract, path, file_hash(path), path.stat().st_size))
     missing = [e.name for e in EXTRACTS.values() if e.required and not any(f.extract == e.name for f in files)]
     if missing:
+        told = unread_lines(unread)
         raise InputProblem(
             [_missing_extract(name, data_dir, unread) for name in missing]
-            + [Problem(file=str(u).split(": ", 1)[0], message=str(u).split(": ", 1)[1]) for u in unread[:UNREAD_SHOWN]]
+            + [Problem(file=line.split(": ", 1)[0], message=line.split(": ", 1)[1]) for line in told[:UNREAD_SHOWN]]
             + (
-                [Problem(file=str(data_dir), message=f"{len(unread) - UNREAD_SHOWN:,} more entries are not read")]
-                if len(unread) > UNREAD_SHOWN
+                [Problem(file=str(data_dir), message=f"{len(told) - UNREAD_SHOWN:,} more entries are not read")]
+                if len(told) > UNREAD_SHOWN
                 else []
             )
         )

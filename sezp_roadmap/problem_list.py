@@ -43,6 +43,8 @@ def neutralised(value) -> str:
 
 def write(con: duckdb.DuckDBPyConnection, warehouse: Path) -> Path | None:
     """Every error of meta.errors, one row each, in extract, file and row order; None when there is none."""
+    # Read before the errors' cursor: a second query on the connection would end it.
+    not_read = _not_read(con)
     cursor = con.execute(
         "select extract, rule, file, row, column_name, value, reason, expected from meta.errors "
         "order by extract, file, row nulls first, column_name, rule"
@@ -58,7 +60,19 @@ def write(con: duckdb.DuckDBPyConnection, warehouse: Path) -> Path | None:
         while rows:
             writer.writerows([neutralised(v) for v in row] for row in rows)
             rows = cursor.fetchmany(10_000)
+        writer.writerows([neutralised(v) for v in row] for row in not_read)
     return path
+
+
+def _not_read(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """The landing folder's entries the run did not read, as rows of the problems file (rule `not_read`)."""
+    try:
+        return con.execute(
+            "select null, 'not_read', name || case when folder then '/' else '' end, null, null, null, why, todo "
+            "from meta.unread_files order by name"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
 
 
 # Rules whose single row still gets its fix: the message alone does not say what to do.

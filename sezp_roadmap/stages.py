@@ -17,6 +17,7 @@ from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
+from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -47,7 +48,7 @@ def prepare_landing(loc: Locations) -> dict:
         shutil.rmtree(loc.working_reports)
     with connect(path) as con:
         ingest.record_files(con, files, unread)
-    return {"files": [(f.extract, f.path.name, f.size) for f in files], "not_read": [str(u) for u in unread]}
+    return {"files": [(f.extract, f.path.name, f.size) for f in files], "not_read": unread_lines(unread)}
 
 
 def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:

@@ -140,13 +140,26 @@ def describe_file(path: Path) -> Unread:
             "otherwise move it out of the landing folder."
         )
         return Unread(name, False, nearest, why, todo)
-    return Unread(
-        name,
-        False,
-        None,
-        "neither its name nor its header is an extract's",
-        "If it is not an extract, move it out of the landing folder; extracts are named <extract>.csv.",
-    )
+    return Unread(name, False, None, NOT_AN_EXTRACT, NOT_AN_EXTRACT_TODO)
+
+
+NOT_AN_EXTRACT = "neither its name nor its header is an extract's"
+NOT_AN_EXTRACT_TODO = "If it is not an extract, move it out of the landing folder; extracts are named <extract>.csv."
+# How many names a line about several files that are not extracts lists.
+NAMES_SHOWN = 5
+
+
+def lines(unread: list[Unread]) -> list[str]:
+    """One line per entry, except that the files which are no extract at all share one line, however many."""
+    plain = [u for u in unread if u.why == NOT_AN_EXTRACT]
+    told = [str(u) for u in unread if u.why != NOT_AN_EXTRACT or len(plain) == 1]
+    if len(plain) > 1:
+        names = ", ".join(u.name for u in plain[:NAMES_SHOWN]) + (", ..." if len(plain) > NAMES_SHOWN else "")
+        told.append(
+            f"{len(plain):,} files not read ({names}): neither their names nor their headers are an extract's. "
+            "If they are not extracts, move them out of the landing folder; extracts are named <extract>.csv."
+        )
+    return told
 
 
 def describe_folder(path: Path) -> Unread:

@@ -21,6 +21,7 @@ from test_validation_cli import snapshot
 from sezp_roadmap import ingest, problem_list
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.errors import InputProblem
+from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.validation.run import validate
 
 ORIGINAL_ENROLLMENT_IDS = ["0001", "0002", "0003", "0004", "0004", "0005", "0006", "0007"]
@@ -367,23 +368,38 @@ def test_at_most_keeps_a_screenful_and_says_where_the_rest_is(tmp_path):
 
 def test_however_bad_the_folder_a_failed_build_prints_at_most_40_lines(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
+    # Sixty files that are no extract are one line ...
     for i in range(60):
         (folder / f"export_{i:02}.csv").write_text("a,b\n1,2\n")
-    # A mistake in nearly every column of nearly every file, each repeated down the column.
-    for name in ("attendance.csv", "discipline.csv"):
-        path = folder / name
-        path.write_text(re.sub(r"(\d{4})-(\d\d)-(\d\d)", r"\2/\3/\1", path.read_text()))
-    path = folder / "enrollment.csv"
-    text = re.sub(r",2026,([6-9]|10),", r",2026,Grade \1,", path.read_text())
-    path.write_text(text.replace(",H,F,Y,N,N,Y", ",Hispanic,Female,Yes,No,No,Yes"))
-    (folder / "calendar.csv").write_text(re.sub(r",2026,", ",SY2026,", (folder / "calendar.csv").read_text()))
-    for name in ("educator_survey.csv", "family_survey.csv", "sqr.csv", "targets.csv"):
-        path = folder / name
-        header, rest = path.read_text().split("\n", 1)
-        path.write_text(header.upper().replace("_", " ") + "\n" + rest)
+    # ... forty-five parts of an extract, each without its code column, are a message each: too many to print.
+    for i in range(45):
+        (folder / f"attendance_part{i:02}.csv").write_text(f"student_id,school_id,date\n0001,A,{DAYS[i % 40]}\n{i}\n")
     code, _, err = build(folder, tmp_path, capsys)
     assert code == 1
     lines = err.splitlines()
-    assert 20 < len(lines) <= 40
-    assert "Traceback" not in err
-    assert lines[-1].startswith("... and ") and str(tmp_path / "wh" / problem_list.PROBLEMS_FILE) in lines[-1]
+    assert len(lines) <= 40 and "Traceback" not in err
+    problems = tmp_path / "wh" / problem_list.PROBLEMS_FILE
+    assert lines[-1].startswith("... and ") and lines[-1].endswith(f"every problem is listed in {problems}")
+    assert lines[1] == (
+        "attendance_part00.csv, row 1, column 'code': the header lacks the required column code "
+        "(expected a header naming the columns student_id, school_id, date, code)"
+    )
+    with open(problems, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert sum(r["rule"] == "missing_column" for r in rows) == 45
+    assert sum(r["rule"] == "not_read" for r in rows) == 60
+
+
+def test_files_that_are_no_extract_at_all_share_one_line(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    _foreign_entries(folder)
+    for i in range(12):
+        (folder / f"export_{i:02}.csv").write_text("a,b\n1,2\n")
+    _, unread = ingest.discover(folder)
+    told = unread_lines(unread)
+    assert len(told) == 5
+    assert told[-1] == (
+        "13 files not read (export_00.csv, export_01.csv, export_02.csv, export_03.csv, export_04.csv, ...): "
+        "neither their names nor their headers are an extract's. If they are not extracts, move them out of the "
+        "landing folder; extracts are named <extract>.csv."
+    )
