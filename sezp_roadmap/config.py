@@ -13,10 +13,12 @@ import yaml
 
 from sezp_roadmap.assessments import Assessment, parse_assessments
 from sezp_roadmap.errors import InputProblem, Problem, setting_problem
-from sezp_roadmap.extracts import ID_KINDS
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
 LANDING_SETTINGS_FILE = "roadmap.yaml"
+# The kinds of id the settings' id_width names: those of the extract registry (sezp_roadmap.extracts.ID_KINDS),
+# written out here because settings sit below the registries.
+ID_WIDTH_KINDS = ("student_id", "school_id", "dese_code")
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -136,8 +138,10 @@ class Settings:
         for kind, value in (self.raw.get("id_width") or {}).items():
             if value is None or str(value).strip() == "":
                 continue
-            if kind not in ID_KINDS:
-                raise setting_problem(f"id_width.{kind}", "not a kind of id", kind, "one of " + ", ".join(ID_KINDS))
+            if kind not in ID_WIDTH_KINDS:
+                raise setting_problem(
+                    f"id_width.{kind}", "not a kind of id", kind, "one of " + ", ".join(ID_WIDTH_KINDS)
+                )
             try:
                 width = int(value)
             except (TypeError, ValueError):

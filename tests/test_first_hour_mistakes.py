@@ -96,6 +96,15 @@ def test_a_width_shorter_than_an_id_never_cuts_it(tmp_path):
     assert run.count("staging.enrollment where length(student_id) = 4") == 8
 
 
+def test_the_settings_name_the_registrys_kinds_of_id():
+    from sezp_roadmap.config import ID_WIDTH_KINDS
+    from sezp_roadmap.extracts import EXTRACTS, ID_KINDS
+
+    assert set(ID_WIDTH_KINDS) == set(ID_KINDS) == {c.identifies for e in EXTRACTS.values() for c in e.columns} - {None}
+    defaults = load_settings(None).raw["id_width"]
+    assert set(defaults) == set(ID_KINDS) and not load_settings(None).id_widths
+
+
 def test_an_id_width_that_is_not_a_number_of_digits_stops_with_its_key(tmp_path):
     folder = write_zone(tmp_path / "landing")
     append(folder, "roadmap.yaml", "id_width:", "  student_id: seven")

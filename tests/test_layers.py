@@ -22,8 +22,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # The warehouse connection, with the rules every query shares (sql/macros/, reading the registries' lists).
     ("warehouse", frozenset({"warehouse"})),
     # Landing files into staging, the schemas of what landed, what to refresh when files change.
-    ("ingest", frozenset({"ingest", "landing", "schemas", "refresh"})),
-    ("validation", frozenset({"validation"})),
+    # (unread: the landing folder's entries that are not extracts, described.)
+    ("ingest", frozenset({"ingest", "landing", "schemas", "refresh", "unread"})),
+    # (problem_list: the errors told once per kind, and listed in full in a file.)
+    ("validation", frozenset({"validation", "problem_list"})),
     # Computing the marts: metric cells, suppression, the reconciliation with DESE's figures.
     ("metrics", frozenset({"metric_engine", "suppression", "reconciliation"})),
     # Numbers and reasons as data: whether a difference is likely real, lever scores, targets.
