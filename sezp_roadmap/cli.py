@@ -21,7 +21,9 @@ MAX_PROBLEM_LINES = 36
 
 def _not_read(outcome) -> list[str]:
     """The entries of the landing folder the build did not read, one line each (the landing_files metadata)."""
-    return [line for line in str(outcome.metadata.get("landing_files", {}).get("not read", "")).splitlines() if line]
+    from pipelines.defs.ingest import NOT_READ  # noqa: PLC0415 (Dagster loads only for `build`)
+
+    return [line for line in str(outcome.metadata.get("landing_files", {}).get(NOT_READ, "")).splitlines() if line]
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -163,10 +163,9 @@ def likely_cause(group: dict) -> tuple[str | None, str | None]:
 
 
 def at_most(lines: list[str], limit: int, listed_in: Path | None = None) -> list[str]:
-    """The lines a screen shows: each once, and no more than `limit`, the last saying where the rest are."""
-    unique = list(dict.fromkeys(lines))
-    if len(unique) <= limit:
-        return unique
-    rest = len(unique) - (limit - 1)
+    """The lines a screen shows: no more than `limit`, the last saying where the rest are."""
+    if len(lines) <= limit:
+        return list(lines)
+    rest = len(lines) - (limit - 1)
     where = f"; every problem is listed in {listed_in}" if listed_in and Path(listed_in).exists() else ""
-    return [*unique[: limit - 1], f"... and {rest:,} more lines{where}"]
+    return [*lines[: limit - 1], f"... and {rest:,} more lines{where}"]

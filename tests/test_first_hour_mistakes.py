@@ -368,11 +368,12 @@ def test_formula_cells_are_neutralised():
 def test_at_most_keeps_a_screenful_and_says_where_the_rest_is(tmp_path):
     listed = tmp_path / "p.csv"
     listed.write_text("x")
-    lines = [f"line {i}" for i in range(100)] + ["line 0"]
+    lines = [f"line {i}" for i in range(100)]
     shown = problem_list.at_most(lines, 36, listed)
     assert len(shown) == 36 and shown[:35] == lines[:35]
     assert shown[-1] == f"... and 65 more lines; every problem is listed in {listed}"
-    assert problem_list.at_most(["a", "a", "b"], 36) == ["a", "b"]
+    assert problem_list.at_most(["a", "a", "b"], 36) == ["a", "a", "b"]
+    assert problem_list.at_most(lines, 36, tmp_path / "absent.csv")[-1] == "... and 65 more lines"
 
 
 def test_however_bad_the_folder_a_failed_build_prints_at_most_40_lines(tmp_path, capsys):
