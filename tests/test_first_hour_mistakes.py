@@ -116,6 +116,71 @@ def test_an_id_width_that_is_not_a_number_of_digits_stops_with_its_key(tmp_path)
         raise AssertionError("a bad id_width was accepted")
 
 
+def _numbered_schools(folder: Path) -> None:
+    """The tiny zone with school ids of digits and leading zeros, as many SIS write them: A is 0101, B is 0102."""
+    for path in folder.glob("*.csv"):
+        rows = list(csv.reader(path.read_text().splitlines()))
+        if "school_id" not in rows[0]:
+            continue
+        at = rows[0].index("school_id")
+        for row in rows[1:]:
+            row[at] = {"A": "0101", "B": "0102"}[row[at]]
+        path.write_text("".join(",".join(row) + "\n" for row in rows))
+
+
+def test_school_ids_that_lost_their_zeros_are_named_in_the_file_that_lost_them(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    _numbered_schools(folder)
+    assert not ingest_and_validate(folder).errors
+    # The calendar saved from Excel: its rows, not the schools', are the ones named; no "unknown school".
+    excel_saved(folder / "calendar.csv", 0)
+    run = ingest_and_validate(folder)
+    assert {(e["rule"], e["file"], e["column_name"]) for e in run.errors} == {
+        ("id_leading_zeros", "calendar.csv", "school_id")
+    }
+    assert len(run.errors) == 80
+    # The schools file saved from Excel instead: its two rows only.
+    _numbered_schools(write_zone(tmp_path / "again"))
+    excel_saved(tmp_path / "again" / "schools.csv", 0)
+    run = ingest_and_validate(tmp_path / "again")
+    assert [(e["rule"], e["file"], e["row"], e["value"]) for e in run.errors] == [
+        ("id_leading_zeros", "schools.csv", 2, "101"),
+        ("id_leading_zeros", "schools.csv", 3, "102"),
+    ]
+    append(tmp_path / "again", "roadmap.yaml", "id_width:", "  school_id: 4")
+    assert not ingest_and_validate(tmp_path / "again").errors
+
+
+def test_the_likely_causes_it_recognises():
+    def group(rule, extract, column, **counts):
+        return {
+            "rule": rule,
+            "extract": extract,
+            "column_name": column,
+            "file": f"{extract}.csv",
+            "rows": 10,
+            "slash_dates": 0,
+            "day_first_dates": 0,
+            "dot_dates": 0,
+            "id_width": None,
+            **counts,
+        }
+
+    cause, fix = problem_list.likely_cause(group("value_format", "attendance", "date", slash_dates=10))
+    assert cause.startswith("US dates written month/day/year") and "YYYY-MM-DD" in fix
+    cause, _ = problem_list.likely_cause(group("value_format", "attendance", "date", slash_dates=10, day_first_dates=3))
+    assert cause.startswith("dates written day/month/year")
+    cause, _ = problem_list.likely_cause(group("value_format", "attendance", "date", dot_dates=9))
+    assert cause.startswith("dates written day.month.year")
+    assert problem_list.likely_cause(group("value_format", "enrollment", "ell")) == (
+        "flags written as words or numbers (Yes, TRUE, 1)",
+        "Fix: write Y or N.",
+    )
+    cause, fix = problem_list.likely_cause(group("unknown_code", "attendance", "code"))
+    assert cause == "the file uses a different code list than the data contract's" and "attendance_codes" in fix
+    assert problem_list.likely_cause(group("out_of_range", "sqr", "rating")) == (None, None)
+
+
 SCHOOLS_WITH_CODES = (
     "school_id,school_name,grade_span,state_school_id\nA,Alpha Middle,6-8,02810315\nB,Beta High,9-12,02810505\n"
 )
