@@ -74,6 +74,17 @@ def test_an_enrollment_saved_from_excel_is_named_as_the_file_that_lost_its_zeros
     assert lost[0]["expected"] == "'0001', as attendance.csv writes it"
 
 
+def test_a_second_file_saved_from_excel_does_not_hide_the_first(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    # Enrollment and attendance both lost their zeros, so they join each other; the discipline did not.
+    excel_saved(folder / "enrollment.csv", 0)
+    excel_saved(folder / "attendance.csv", 0)
+    run = ingest_and_validate(folder)
+    assert {(e["rule"], e["file"]) for e in run.errors} == {("id_leading_zeros", "enrollment.csv")}
+    # Students 0001 and 0006, whom the discipline names.
+    assert [(e["row"], e["value"]) for e in run.errors] == [(2, "1"), (8, "6")]
+
+
 def test_the_id_width_setting_pads_ids_on_read_and_the_ids_join_again(tmp_path):
     folder = write_zone(tmp_path / "landing")
     excel_saved(folder / "enrollment.csv", 0)

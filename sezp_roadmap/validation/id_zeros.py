@@ -3,9 +3,10 @@
 Excel reads an id made of digits as a number and saves it without its leading
 zeros: 0008392 becomes 8392. Its rows then no longer join the other files'
 rows, and every figure built on them is wrong (a student's absences counted
-without their enrollment). A row's id is judged lost when the other files
-never write it as it is, but do write it with more leading zeros; a DESE code
-when it is digits shorter than DESE's 8. The run stops (rule id_leading_zeros)
+without their enrollment). A row's id is judged lost when another file writes
+it with more leading zeros and this file never does (so a second file saved
+from Excel does not hide the first); a DESE code when it is digits shorter
+than DESE's 8. The run stops (rule id_leading_zeros)
 and the message says what to do: export again without Excel, or set the
 settings' id_width so ids are padded as they are read.
 
@@ -51,10 +52,11 @@ def _joined_ids_rule(column: Column, pairs: list[tuple[str, str]]) -> tuple:
     sql = (
         f"with theirs as ({_theirs_sql(pairs)}), "
         f"mine as (select distinct {value} as id from _rows where {value} is not null "
-        f"and regexp_full_match({value}, '[0-9]+') and ltrim({value}, '0') <> '' "
-        f"and {value} not in (select id from theirs)), "
+        f"and regexp_full_match({value}, '[0-9]+') and ltrim({value}, '0') <> ''), "
+        # Another file writes the id with more leading zeros, and this file never does.
         "lost as (select m.id, min(t.id) as restored, arg_min(t.file, t.id) as file from mine as m "
-        "join theirs as t on ltrim(t.id, '0') = ltrim(m.id, '0') and length(t.id) > length(m.id) group by m.id) "
+        "join theirs as t on ltrim(t.id, '0') = ltrim(m.id, '0') and length(t.id) > length(m.id) "
+        "where t.id not in (select id from mine) group by m.id) "
         f"select r._source_file, r._source_row, '{column.name}', r.{value}, "
         "'''' || l.restored || ''', as ' || l.file || ' writes it', ?, r._school_id, r._school_year "
         f"from _rows as r join lost as l on r.{value} = l.id"
