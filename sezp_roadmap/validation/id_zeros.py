@@ -39,12 +39,16 @@ def compared_with(extract: Extract, kind: str) -> list[tuple[str, str]]:
 
 
 def _theirs_sql(pairs: list[tuple[str, str]]) -> str:
-    """Every distinct id of digits the other files write, with the first file that writes it."""
+    """Every distinct id of digits the other files write, with the extract that writes it.
+
+    Distinct per table first: one column, so the aggregate stays cheap when a
+    table is attendance at state size (tens of millions of rows).
+    """
     union = " union all ".join(
-        f'select "{column}" as id, _source_file as file from staging.{name} where "{column}" is not null'
+        f'select distinct "{column}" as id, \'{name}\' as source from staging.{name} where "{column}" is not null'
         for name, column in pairs
     )
-    return f"select id, min(file) as file from ({union}) where regexp_full_match(id, '[0-9]+') group by id"
+    return f"select id, min(source) as source from ({union}) where regexp_full_match(id, '[0-9]+') group by id"
 
 
 def _joined_ids_rule(column: Column, pairs: list[tuple[str, str]]) -> tuple:
@@ -54,12 +58,17 @@ def _joined_ids_rule(column: Column, pairs: list[tuple[str, str]]) -> tuple:
         f"mine as (select distinct {value} as id from _rows where {value} is not null "
         f"and regexp_full_match({value}, '[0-9]+') and ltrim({value}, '0') <> ''), "
         # Another file writes the id with more leading zeros, and this file never does.
-        "lost as (select m.id, min(t.id) as restored, arg_min(t.file, t.id) as file from mine as m "
+        "lost as (select m.id, min(t.id) as restored, arg_min(t.source, t.id) as source from mine as m "
         "join theirs as t on ltrim(t.id, '0') = ltrim(m.id, '0') and length(t.id) > length(m.id) "
-        "where t.id not in (select id from mine) group by m.id) "
+        "where t.id not in (select id from mine) group by m.id), "
+        # The files of the extract that writes the id with its zeros, as the message names them.
+        "files as (select extract, string_agg(file_name, ', ' order by file_name) as names, count(*) as n "
+        "from meta.load_files group by extract) "
         f"select r._source_file, r._source_row, '{column.name}', r.{value}, "
-        "'''' || l.restored || ''', as ' || l.file || ' writes it', ?, r._school_id, r._school_year "
-        f"from _rows as r join lost as l on r.{value} = l.id"
+        "'''' || l.restored || ''', as ' || coalesce(f.names, 'the ' || l.source || ' extract') "
+        "|| case when f.n > 1 then ' write it' else ' writes it' end, "
+        "?, r._school_id, r._school_year "
+        f"from _rows as r join lost as l on r.{value} = l.id left join files as f on f.extract = l.source"
     )
     return (RULE, ERROR, sql, ["this id lost its leading zeros: the other files write it with more"])
 
