@@ -40,7 +40,7 @@ from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
 from sezp_roadmap.subgroups import GRADES
-from sezp_roadmap.unread import Unread, describe_file, describe_folder
+from sezp_roadmap.unread import Unread, describe_file, describe_folder, loose
 from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.warehouse import transaction
 
@@ -303,7 +303,7 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
         if wanted <= {normalise(c) for c in cells}:
             return Header(number, cells, above), []
         # A header that names the columns another way ('Student ID') is still the header, to explain.
-        hits = len({loose_name(c) for c in wanted} & {loose_name(c) for c in cells})
+        hits = len({loose(c) for c in wanted} & {loose(c) for c in cells})
         if hits > best_hits:
             best, best_hits = Header(number, cells, above), hits
     if best is None:
@@ -327,11 +327,6 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
     return None, [missing_columns_issue(extract, name, best)]
 
 
-def loose_name(name: str) -> str:
-    """A column name as a person may have written it, reduced to letters and digits: 'Student ID' -> 'studentid'."""
-    return re.sub(r"[^a-z0-9]", "", normalise(name))
-
-
 # How many of the header's other columns a missing-column message names.
 OTHER_COLUMNS_SHOWN = 8
 
@@ -340,11 +335,11 @@ def did_you_mean(missing: list[str], others: list[str]) -> list[tuple[str, str]]
     """(header cell, column) pairs: a cell that is the missing column written another way ('Student ID' for student_id)."""
     pairs, taken = [], set()
     for column in missing:
-        loose = {loose_name(cell): cell for cell in others if cell not in taken}
-        match = loose.get(loose_name(column))
+        by_name = {loose(cell): cell for cell in others if cell not in taken}
+        match = by_name.get(loose(column))
         if match is None:
-            close = difflib.get_close_matches(loose_name(column), list(loose), n=1, cutoff=0.8)
-            match = loose[close[0]] if close else None
+            close = difflib.get_close_matches(loose(column), list(by_name), n=1, cutoff=0.8)
+            match = by_name[close[0]] if close else None
         if match is not None:
             pairs.append((match, column))
             taken.add(match)
