@@ -14,7 +14,30 @@ from importlib import metadata
 from pathlib import Path
 
 from sezp_roadmap import paths as default
+from sezp_roadmap import problem_list
 from sezp_roadmap.sources.direct import CHOICES as DIRECT_CHOICES
+
+# However bad the folder, a failed build prints no more lines than this (the rest are in the problems file).
+MAX_PROBLEM_LINES = 36
+
+
+def _landing_lines(outcome, key: str) -> list[str]:
+    """One line each of a landing_files metadata entry (what was not read, what reading a source found)."""
+    return [line for line in str(outcome.metadata.get("landing_files", {}).get(key, "")).splitlines() if line]
+
+
+def _not_read(outcome) -> list[str]:
+    """The entries of the landing folder the build did not read."""
+    from pipelines.defs.ingest import NOT_READ  # noqa: PLC0415 (Dagster loads only for `build`)
+
+    return _landing_lines(outcome, NOT_READ)
+
+
+def _source_notes(outcome) -> list[str]:
+    """Which source the folder was read as, and what reading it found (a calendar made from sessions)."""
+    from pipelines.defs.ingest import SOURCE_NOTES  # noqa: PLC0415
+
+    return _landing_lines(outcome, SOURCE_NOTES)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -37,8 +60,10 @@ def _build(args: argparse.Namespace) -> int:
             "The build stopped; nothing was published (the previous warehouse and reports are unchanged).",
             file=sys.stderr,
         )
-        for problem in outcome.problems:
-            print(problem, file=sys.stderr)
+        lines = [line for problem in outcome.problems for line in str(problem).splitlines()]
+        lines += [f"Warning: {line}" for line in _not_read(outcome)]
+        for line in problem_list.at_most(lines, MAX_PROBLEM_LINES, problem_list.problems_path(args.warehouse)):
+            print(line, file=sys.stderr)
         return 1
     elapsed = time.perf_counter() - started
     if args.skip_reports:
@@ -50,8 +75,11 @@ def _build(args: argparse.Namespace) -> int:
     print(f"Warehouse: {Path(args.warehouse).resolve()}")
     # Published, with rows left out of the figures: the data team sees the share here, not only on the page.
     where = "the warehouse table meta.findings" if args.skip_reports else "data-quality.html"
-    for note in outcome.notes:
-        print(f"Warning: {note}; see {where}")
+    warnings = [f"Note: {note}" for note in _source_notes(outcome)]
+    warnings += [f"Warning: {note}; see {where}" for note in outcome.notes]
+    warnings += [f"Warning: {line}" for line in _not_read(outcome)]
+    for line in problem_list.at_most(warnings, MAX_PROBLEM_LINES):
+        print(line)
     print("Seconds by stage: " + ", ".join(f"{stage} {sec:.1f}" for stage, sec in outcome.stage_seconds.items()))
     return 0
 

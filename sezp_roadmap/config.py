@@ -16,6 +16,9 @@ from sezp_roadmap.errors import InputProblem, Problem, setting_problem
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
 LANDING_SETTINGS_FILE = "roadmap.yaml"
+# The kinds of id the settings' id_width names: those of the extract registry (sezp_roadmap.extracts.ID_KINDS),
+# written out here because settings sit below the registries.
+ID_WIDTH_KINDS = ("student_id", "school_id", "dese_code")
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -129,6 +132,28 @@ class Settings:
         return minimum
 
     @property
+    def id_widths(self) -> dict[str, int]:
+        """How many digits each kind of id is written with (settings `id_width`), for those set."""
+        widths = {}
+        for kind, value in (self.raw.get("id_width") or {}).items():
+            if value is None or str(value).strip() == "":
+                continue
+            if kind not in ID_WIDTH_KINDS:
+                raise setting_problem(
+                    f"id_width.{kind}", "not a kind of id", kind, "one of " + ", ".join(ID_WIDTH_KINDS)
+                )
+            try:
+                width = int(value)
+            except (TypeError, ValueError):
+                width = 0
+            if not 1 <= width <= 64 or str(width) != str(value).strip():
+                raise setting_problem(
+                    f"id_width.{kind}", "not a usable number of digits", value, "a whole number of digits, e.g. 7"
+                )
+            widths[kind] = width
+        return widths
+
+    @property
     def max_bad_row_share(self) -> float:
         return float(self.raw["validation"]["max_bad_row_share"])
 
@@ -179,5 +204,5 @@ def load_settings(
     as_of_date = _as_date(as_of, "as_of_date") if as_of else (today or dt.date.today())
     settings = Settings(raw=raw, as_of_date=as_of_date, synthetic=bool(raw.get("synthetic")), sources=tuple(sources))
     # Reading each checked setting once stops the run on a bad value here, before anything is computed.
-    _ = (settings.false_discovery_rate, settings.assessments, settings.min_sgp_students)
+    _ = (settings.false_discovery_rate, settings.assessments, settings.min_sgp_students, settings.id_widths)
     return settings

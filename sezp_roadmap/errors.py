@@ -31,6 +31,42 @@ class Problem:
         return text
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One problem repeated over many rows of one column of one file, told once.
+
+    The first rows stand for the others; every row is in the problems file
+    (sezp_roadmap.problem_list), which the last line names.
+    """
+
+    file: str
+    column: str | None
+    rows: int
+    reason: str
+    examples: tuple[tuple[int | None, str | None], ...]  # (row, value) of the first rows
+    expected: str | None = None
+    distinct_values: int | None = None
+    cause: str | None = None  # the likely cause, when recognisable
+    fix: str | None = None
+    listed_in: str | None = None  # the file with every row
+
+    def __str__(self) -> str:
+        where = self.file + (f", column '{self.column}'" if self.column else "")
+        count = f"{self.rows:,} rows"
+        if self.distinct_values and self.distinct_values < self.rows:
+            count += f" ({self.distinct_values:,} different values)"
+        shown = ", ".join(f"row {row}" + (f" '{value}'" if value is not None else "") for row, value in self.examples)
+        more = ", ..." if self.rows > len(self.examples) else ""
+        lines = [f"{where}: {count}: {self.reason} ({shown}{more})"]
+        if self.expected:
+            lines[0] = lines[0][:-1] + f"; expected {self.expected})"
+        if self.cause or self.fix:
+            lines.append("    " + " ".join(t for t in (self.cause and f"Likely cause: {self.cause}.", self.fix) if t))
+        if self.listed_in:
+            lines.append(f"    Every row: {self.listed_in}")
+        return "\n".join(lines)
+
+
 def setting_problem(key: str, message: str, value=None, expected: str | None = None) -> InputProblem:
     """A setting that cannot be used, named by its key in the settings ('signals.false_discovery_rate')."""
     return InputProblem(
@@ -46,10 +82,10 @@ class InputProblem(Exception):
     Carries every problem found, so the data team can fix a file in one pass.
     """
 
-    def __init__(self, problems: list[Problem] | Problem | str, *, limit: int = 50):
-        if isinstance(problems, (Problem, str)):
+    def __init__(self, problems: list[Problem | Summary] | Problem | Summary | str, *, limit: int = 50):
+        if isinstance(problems, (Problem, Summary, str)):
             problems = [problems]
-        self.problems = [p if isinstance(p, Problem) else Problem(file="input", message=p) for p in problems]
+        self.problems = [p if isinstance(p, (Problem, Summary)) else Problem(file="input", message=p) for p in problems]
         shown = self.problems[:limit]
         lines = [str(p) for p in shown]
         if len(self.problems) > limit:

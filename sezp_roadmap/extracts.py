@@ -39,6 +39,7 @@ STATE_METRICS = {
 }
 # DESE's organisation codes: 8 digits; a district's end in 0000, the state's is all zeros.
 DESE_CODE_PATTERN = r"^[0-9]{8}$"
+DESE_CODE_WIDTH = 8
 STATE_CODE = "00000000"
 # An id that becomes part of a file name (a school's report is <school_id>.html): only
 # characters that mean nothing to a file system, a shell, a URL or a spreadsheet, never
@@ -52,6 +53,13 @@ SAFE_ID_RULE = (
     "letters (A-Z, a-z), digits, '-', '_' and '.' only, not starting with '.', at most 64 characters, "
     "and not 'ZONE' (in any case)"
 )
+# The ids that join one file to another (Column.identifies), as the settings' id_width names them,
+# with the extract that is their source: every other file's ids must be found there.
+ID_KINDS = {
+    "student_id": "enrollment",
+    "school_id": "schools",
+    "dese_code": "schools",
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,9 @@ class Column:
 
     kind: text, int, decimal, date, flag (Y/N) or code (one of `codes`).
     required: the header must name it; an optional column missing from a file reads as empty.
+    identifies: for an id that joins files, which kind of id it is (ID_KINDS); ids are always
+        text, and spreadsheets drop their leading zeros, which validation catches and the
+        settings' id_width repairs.
     """
 
     name: str
@@ -72,6 +83,7 @@ class Column:
     maximum: float | None = None
     pattern: str | None = None  # a regular expression every value matches
     names_files: bool = False  # each value becomes part of a file name: it must be a safe id (SAFE_ID_RULE)
+    identifies: str | None = None
 
     @property
     def sql_type(self) -> str:
@@ -103,11 +115,11 @@ class Extract:
 
 
 def _student_id(description: str = "The student's id.") -> Column:
-    return Column("student_id", "text", description, pattern=r"^\S+$")
+    return Column("student_id", "text", description, pattern=r"^\S+$", identifies="student_id")
 
 
-def _school_id() -> Column:
-    return Column("school_id", "text", "The school's id, as in the schools extract.")
+def _school_id(description: str = "The school's id, as in the schools extract.") -> Column:
+    return Column("school_id", "text", description, identifies="school_id")
 
 
 def _school_year() -> Column:
@@ -145,6 +157,7 @@ EXTRACTS: dict[str, Extract] = {
                     required=False,
                     nullable=True,
                     pattern=DESE_CODE_PATTERN,
+                    identifies="dese_code",
                 ),
             ),
             key=("school_id",),
@@ -278,7 +291,7 @@ EXTRACTS: dict[str, Extract] = {
             "result of one student on one administration of one assessment",
             (
                 _student_id(),
-                Column("school_id", "text", "The school the student took the test at, as in the schools extract."),
+                _school_id("The school the student took the test at, as in the schools extract."),
                 _school_year(),
                 Column(
                     "assessment", "code", "Assessment id, from the assessments table in the settings (e.g. mcas_ela)."
@@ -339,6 +352,7 @@ EXTRACTS: dict[str, Extract] = {
                     "DESE's 8-digit code: a school's (as in schools.state_school_id), a district's (4 digits + 0000) "
                     "or 00000000 for the state.",
                     pattern=DESE_CODE_PATTERN,
+                    identifies="dese_code",
                 ),
                 Column("subgroup", "code", "Subgroup id, as in marts.metric_values.", codes=tuple(SUBGROUPS)),
                 Column("metric", "code", "Metric id, as in marts.metric_values.", codes=tuple(STATE_METRICS)),

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import difflib
 import gzip
 import hashlib
 import re
@@ -38,6 +39,10 @@ from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
+from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
+from sezp_roadmap.subgroups import GRADES
+from sezp_roadmap.unread import Unread, describe_file, describe_folder, loose
+from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.warehouse import transaction
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
@@ -63,39 +68,88 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def discover(data_dir: Path) -> tuple[list[LandingFile], list[str]]:
-    """The extract files in the landing folder, and warnings about other files."""
+# The landing folder's settings file: read as settings, not as an extract.
+SETTINGS_FILE = "roadmap.yaml"
+# How many unread entries a message about missing extracts names (all are on the data-quality page of a run that publishes).
+UNREAD_SHOWN = 20
+
+
+def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
+    """The extract files in the landing folder, and every other entry of it, each described (sezp_roadmap.unread).
+
+    Hidden entries (names starting with a dot, which the operating system and
+    editors write) are the only ones passed over.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InputProblem(Problem(file=str(data_dir), message="the landing folder does not exist"))
-    files, warnings = [], []
+    files, unread = [], []
     for path in sorted(data_dir.iterdir()):
-        if not path.is_file() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            unread.append(describe_folder(path))
             continue
         extract = extract_of(path)
         if extract is None:
-            if path.name != "roadmap.yaml":
-                warnings.append(f"{path.name}: not an extract name this pipeline knows; the file was ignored")
+            if path.name != SETTINGS_FILE:
+                unread.append(describe_file(path))
             continue
         files.append(LandingFile(extract, path, file_hash(path), path.stat().st_size))
     missing = [e.name for e in EXTRACTS.values() if e.required and not any(f.extract == e.name for f in files)]
     if missing:
+        told = unread_lines(unread)
         raise InputProblem(
-            [
-                Problem(file=f"{name}.csv", message=f"the required {name} extract is missing from {data_dir}")
-                for name in missing
-            ]
+            [_missing_extract(name, data_dir, unread) for name in missing]
+            + [Problem(file=line.split(": ", 1)[0], message=line.split(": ", 1)[1]) for line in told[:UNREAD_SHOWN]]
+            + (
+                [Problem(file=str(data_dir), message=f"{len(told) - UNREAD_SHOWN:,} more entries are not read")]
+                if len(told) > UNREAD_SHOWN
+                else []
+            )
         )
-    return files, warnings
+    return files, unread
 
 
-def record_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile]) -> None:
-    """The files of this run; also empties the error and finding tables, which describe this run only."""
+def unread_in_landing(data_dir: Path, read_names: set[str]) -> list[Unread]:
+    """The entries of a landing folder that a source profile or a direct source read from (read_names: the
+    files it read), each described as `discover` describes what it does not read."""
+    unread = []
+    for path in sorted(Path(data_dir).iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_dir():
+            unread.append(describe_folder(path))
+        elif path.name not in read_names | {SETTINGS_FILE, LANDING_PROFILE_FILE} and extract_of(path) is None:
+            unread.append(describe_file(path))
+    return unread
+
+
+def _missing_extract(name: str, data_dir: Path, unread: list[Unread]) -> Problem:
+    candidates = [u.name for u in unread if u.nearest == name]
+    message = f"the required {name} extract is missing from {data_dir}"
+    if candidates:
+        message += f"; it may be {', '.join(candidates[:3])} (below)"
+    return Problem(file=f"{name}.csv", message=message, expected=f"a file named {name}.csv or {name}_<anything>.csv")
+
+
+def record_files(con: duckdb.DuckDBPyConnection, files: list[LandingFile], unread: list[Unread] = ()) -> None:
+    """The files of this run, and the entries it does not read (meta.unread_files, for the data-quality page).
+
+    Also empties the error and finding tables, which describe this run only.
+    """
     con.execute(
         "create or replace table meta.load_files (extract varchar, file_name varchar, sha256 varchar, bytes bigint, rows bigint)"
     )
     for f in files:
         con.execute("insert into meta.load_files values (?, ?, ?, ?, null)", [f.extract, f.path.name, f.sha256, f.size])
+    con.execute(
+        "create or replace table meta.unread_files (name varchar, folder boolean, nearest varchar, why varchar, todo varchar)"
+    )
+    for u in unread:
+        con.execute(
+            "insert into meta.unread_files values (?, ?, ?, ?, ?)", [u.name, u.folder, u.nearest, u.why, u.todo]
+        )
     findings.reset(con)
 
 
@@ -260,10 +314,11 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
     best_hits = 0
     for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
         cells = tuple(next(csv.reader([line]), []))
-        hits = len(wanted & {normalise(c) for c in cells})
         above = tuple((n, t) for n, t in scan.first_lines if n < number)
-        if hits == len(wanted):
+        if wanted <= {normalise(c) for c in cells}:
             return Header(number, cells, above), []
+        # A header that names the columns another way ('Student ID') is still the header, to explain.
+        hits = len({loose(c) for c in wanted} & {loose(c) for c in cells})
         if hits > best_hits:
             best, best_hits = Header(number, cells, above), hits
     if best is None:
@@ -284,21 +339,53 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
                 expected="a header row naming the columns " + ", ".join(extract.column_names),
             )
         ]
-    present = {normalise(c) for c in best.cells}
-    return None, [
-        Issue(
-            extract.name,
-            "missing_column",
-            ERROR,
-            name,
-            "a required column is missing from the header",
-            row=best.line,
-            column=column,
-            expected=f"a column named '{column}'; the header has: {', '.join(c for c in best.cells if c.strip())}",
-        )
-        for column in extract.required_column_names
-        if column not in present
-    ]
+    return None, [missing_columns_issue(extract, name, best)]
+
+
+# How many of the header's other columns a missing-column message names.
+OTHER_COLUMNS_SHOWN = 8
+
+
+def did_you_mean(missing: list[str], others: list[str]) -> list[tuple[str, str]]:
+    """(header cell, column) pairs: a cell that is the missing column written another way ('Student ID' for student_id)."""
+    pairs, taken = [], set()
+    for column in missing:
+        by_name = {loose(cell): cell for cell in others if cell not in taken}
+        match = by_name.get(loose(column))
+        if match is None:
+            close = difflib.get_close_matches(loose(column), list(by_name), n=1, cutoff=0.8)
+            match = by_name[close[0]] if close else None
+        if match is not None:
+            pairs.append((match, column))
+            taken.add(match)
+    return pairs
+
+
+def missing_columns_issue(extract: Extract, name: str, header: Header) -> Issue:
+    """One message for a header that lacks required columns: which, what it has instead, and what was likely meant."""
+    present = {normalise(c) for c in header.cells}
+    missing = [c for c in extract.required_column_names if c not in present]
+    others = [c.strip() for c in header.cells if c.strip() and normalise(c) not in extract.column_names]
+    pairs = did_you_mean(missing, others)
+    reason = f"the header lacks the required column{'s' if len(missing) > 1 else ''} " + ", ".join(missing)
+    if pairs:
+        reason += "; did you mean " + ", ".join(f"'{cell}' for {column}" for cell, column in pairs)
+        reason += f": rename {'them' if len(pairs) > 1 else 'it'} in the header"
+    unmatched = [c for c in others if c not in {cell for cell, _ in pairs}]
+    if unmatched:
+        shown = ", ".join(f"'{c[:40]}'" for c in unmatched[:OTHER_COLUMNS_SHOWN])
+        more = f" and {len(unmatched) - OTHER_COLUMNS_SHOWN} more" if len(unmatched) > OTHER_COLUMNS_SHOWN else ""
+        reason += f"; the header also has columns the {extract.name} extract does not use: {shown}{more}"
+    return Issue(
+        extract.name,
+        "missing_column",
+        ERROR,
+        name,
+        reason,
+        row=header.line,
+        column=missing[0] if len(missing) == 1 else None,
+        expected="a header naming the columns " + ", ".join(extract.required_column_names),
+    )
 
 
 def _header_issues(extract: Extract, name: str, header: Header) -> list[Issue]:
@@ -423,7 +510,31 @@ def _read_csv_sql(columns: int, *, keep_rejects: bool = True) -> str:
     )
 
 
-def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
+def id_width_parameter(kind: str) -> str:
+    """The bound parameter holding the width ids of this kind are padded to (settings `id_width`)."""
+    return f"id_width_{kind}"
+
+
+def read_value(column: Column, cell: str, id_widths: dict[str, int]) -> str:
+    """A cleaned cell as staging keeps it: ids padded to their width, when the settings give one; grades without a leading zero.
+
+    An id of digits only shorter than its width lost its leading zeros in a
+    spreadsheet (0008392 saved as 8392). A grade written 07 or 09, as SIS
+    exports and spreadsheets write them, is grade 7 or 9.
+    """
+    value = clean(cell)
+    if column.identifies in id_widths:
+        width = "$" + id_width_parameter(column.identifies)
+        return (
+            f"case when regexp_full_match({value}, '[0-9]+') and length({value}) < {width} "
+            f"then lpad({value}, {width}, '0') else {value} end"
+        )
+    if column.kind == "code" and column.codes == GRADES:
+        return f"case when regexp_full_match({value}, '0+[1-9][0-9]?') then ltrim({value}, '0') else {value} end"
+    return value
+
+
+def _insert_sql(extract: Extract, positions: dict[str, int], width: int, id_widths: dict[str, int]) -> str:
     """Read a file, type each cell and append the rows to staging.<extract>, in file order; _number_rows numbers them.
 
     Rows whose cells are all empty are inserted too, so that the insert counts
@@ -431,7 +542,7 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     """
     # An optional column the header does not name reads as empty.
     cells = ", ".join(
-        f'{clean(f"c{positions[c.name]}") if c.name in positions else "null::varchar"} as "{c.name}"'
+        f'{read_value(c, f"c{positions[c.name]}", id_widths) if c.name in positions else "null::varchar"} as "{c.name}"'
         for c in extract.columns
     )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
@@ -448,7 +559,9 @@ def _insert_sql(extract: Extract, positions: dict[str, int], width: int) -> str:
     )
 
 
-def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) -> tuple[list[Issue], int]:
+def read_file(
+    con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile, id_widths: dict[str, int] | None = None
+) -> tuple[list[Issue], int]:
     """Append one file's rows to staging.<extract>; returns its problems (errors and warnings) and how many records it has."""
     name = f.path.name
     scan = scan_file(extract.name, f.path)
@@ -479,8 +592,13 @@ def read_file(con: duckdb.DuckDBPyConnection, extract: Extract, f: LandingFile) 
     try:
         # One transaction: the rows are never seen without their numbers, and numbering rows not yet committed is cheap.
         with transaction(con):
+            widths = {
+                id_width_parameter(c.identifies): id_widths[c.identifies]
+                for c in extract.columns
+                if c.name in positions and c.identifies in (id_widths or {})
+            }
             records = con.execute(
-                _insert_sql(extract, positions, len(header.cells)), {**read, "file": name}
+                _insert_sql(extract, positions, len(header.cells), id_widths or {}), {**read, "file": name, **widths}
             ).fetchone()[0]
             rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()
             skipped = sorted(set(scan.blank_lines) | {int(line) for line, _, _ in rejected})
@@ -632,8 +750,12 @@ class Loaded:
     repeats: int  # rows in staging.<extract>_repeats
 
 
-def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile]) -> Loaded:
+def load_staging(
+    con: duckdb.DuckDBPyConnection, extract: Extract, files: list[LandingFile], id_widths: dict[str, int] | None = None
+) -> Loaded:
     """staging.<extract> from every file of the extract: typed, each distinct row once, in file order.
+
+    id_widths: the settings' id_width (ids of digits shorter than it are padded with zeros).
 
     A file that is a byte-for-byte copy of another is read once (a warning).
     Any file that cannot be read stops the run, with the problems of all files.
@@ -660,7 +782,7 @@ def load_staging(con: duckdb.DuckDBPyConnection, extract: Extract, files: list[L
             )
             continue
         read[f.sha256] = f.path.name
-        file_issues, records = read_file(con, extract, f)
+        file_issues, records = read_file(con, extract, f, id_widths)
         issues += file_issues
         rows_read += records
         con.execute(

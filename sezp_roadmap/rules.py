@@ -36,7 +36,12 @@ RULES: tuple[Rule, ...] = (
         "No file of a required extract (schools, calendar, enrollment, attendance) has a data row: "
         "the Roadmap cannot be computed without it.",
     ),
-    Rule("missing_column", ERROR, "A required column is missing from the header (or no header row was found)."),
+    Rule(
+        "missing_column",
+        ERROR,
+        "Required columns are missing from the header (or no header row was found): one message per file, with "
+        "the columns it has instead and the likely renamings ('Student ID' for student_id).",
+    ),
     Rule("duplicate_column", ERROR, "A column appears twice in the header."),
     Rule("row_cells", ERROR, "A row has more or fewer cells than the header, or an unclosed quote."),
     Rule("extra_column", WARNING, "A column the extract does not use; it is ignored."),
@@ -60,6 +65,13 @@ RULES: tuple[Rule, ...] = (
     Rule("duplicate_key", ERROR, "Two rows have the same key (e.g. the same spell) but different values."),
     Rule("duplicate_row", WARNING, "A row repeats another row exactly; it is counted once."),
     Rule("unknown_school", ERROR, "A school_id that the schools extract does not list."),
+    Rule(
+        "id_leading_zeros",
+        ERROR,
+        "An id (student_id, school_id, a DESE code) that lost its leading zeros, as Excel drops them: the other files "
+        "write it with more leading zeros (8392 for 0008392), or a DESE code has fewer than 8 digits. Export the file "
+        "again without opening it in Excel, or set the settings' id_width.",
+    ),
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),
     Rule(
         "date_outside_calendar_years",

@@ -10,7 +10,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from sezp_roadmap import ingest, metric_engine, reconciliation, sources
+from sezp_roadmap import ingest, metric_engine, problem_list, reconciliation, sources
 from sezp_roadmap.config import Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
@@ -18,6 +18,7 @@ from sezp_roadmap.metric_engine import Periods
 from sezp_roadmap.reporting.aggregates import build_report_aggregates
 from sezp_roadmap.reporting.render import render_reports
 from sezp_roadmap.sources import direct, provenance
+from sezp_roadmap.unread import lines as unread_lines
 from sezp_roadmap.warehouse import connect, open_working_copy, publish_directory, publish_warehouse, query, working_path
 
 
@@ -64,7 +65,9 @@ class Locations:
 
 
 def prepare_landing(loc: Locations, settings: Settings | None = None) -> dict:
-    """Find the extract files (through the source profile or the direct source, when one applies) and record them."""
+    """Find the extract files (through the source profile or the direct source, when one applies) and record them,
+    with every entry of the landing folder the build does not read."""
+    problem_list.forget(loc.warehouse)
     source, notes = loc.direct_source, []
     if source == direct.CANONICAL:
         read_dir, conversion = sources.prepare(loc.data_dir, loc.profile, loc.sources_dir)
@@ -77,27 +80,40 @@ def prepare_landing(loc: Locations, settings: Settings | None = None) -> dict:
     if conversion is not None and sources.missing_required(conversion):
         # Named by the district's files the profile looks for, not by the working folder ingest would read.
         raise InputProblem(sources.missing_required(conversion))
-    files, warnings = ingest.discover(read_dir)
+    files, unread = ingest.discover(read_dir)
+    if read_dir != loc.data_dir:
+        # What the landing folder holds that neither the profile nor the direct source read (the working
+        # folder's own entries are the build's, not the district's).
+        unread = ingest.unread_in_landing(loc.data_dir, _read_by_source(loc, source, conversion))
     path = open_working_copy(loc.warehouse)
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)
     with connect(path) as con:
-        ingest.record_files(con, files)
+        ingest.record_files(con, files, unread)
         provenance.reset(con)
     return {
         "files": [(f.extract, provenance.district_name(read_dir, f.path.name), f.size) for f in files],
-        "warnings": notes + (conversion.warnings if conversion else []) + warnings,
+        "warnings": notes + (conversion.warnings if conversion else []),
+        "not_read": unread_lines(unread),
         "profile": conversion.profile.name if conversion else None,
         "source": source,
     }
+
+
+def _read_by_source(loc: Locations, source: str, conversion) -> set[str]:
+    """The names of the landing folder's files a profile or a direct source read."""
+    if conversion is not None:
+        return {f.name for f in conversion.files} | {p.name for p in conversion.canonical}
+    return {p.name for p in loc.data_dir.iterdir() if p.is_file() and direct.DIRECT[source].reads(p)}
 
 
 def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dict[str, dict]:
     """staging.<name> of every extract named (an empty table for one that is absent), with one connection.
 
     Every extract is read even when one cannot be: the problems of all of them
-    stop the run together.
+    stop the run together, told once per rule, file and column, and listed in
+    full in the problems file beside the warehouse.
     """
     counts, problems = {}, []
     with connect(loc.working_warehouse) as con:
@@ -110,7 +126,7 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
             ]
             try:
                 # Values are typed here and judged by the extract's validation check (sezp_roadmap.validation).
-                loaded = ingest.load_staging(con, EXTRACTS[name], files)
+                loaded = ingest.load_staging(con, EXTRACTS[name], files, settings.id_widths)
             except InputProblem as problem:
                 problems += provenance.translate_problems(loc.read_dir, problem.problems)
                 continue
@@ -121,8 +137,9 @@ def ingest_extracts(loc: Locations, names: list[str], settings: Settings) -> dic
                 "staging_rows": loaded.staged,
                 "repeated_rows": loaded.repeats,
             }
-    if problems:
-        raise InputProblem(problems)
+        if problems:
+            listed_in = problem_list.write(con, loc.warehouse)
+            raise InputProblem(problem_list.summaries(con, listed_in=listed_in))
     return counts
 
 

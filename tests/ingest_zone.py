@@ -113,7 +113,7 @@ def ingest_and_validate(folder: Path) -> Run:
     run = Run(con, settings)
     for name in ORDER:
         try:
-            ingest.load_staging(con, EXTRACTS[name], [f for f in files if f.extract == name])
+            ingest.load_staging(con, EXTRACTS[name], [f for f in files if f.extract == name], settings.id_widths)
         except InputProblem as problem:
             run.read_problems += [str(p) for p in problem.problems]
     if not run.read_problems:

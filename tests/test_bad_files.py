@@ -79,7 +79,7 @@ CASES = [
     Case(
         "missing column",
         write("attendance.csv", f"student_id,school_id,date\n0001,A,{d[1]}\n"),
-        (Expect("missing_column", "attendance.csv", 1, "code", "a required column is missing from the header"),),
+        (Expect("missing_column", "attendance.csv", 1, "code", "the header lacks the required column code"),),
     ),
     Case(
         "no header row",

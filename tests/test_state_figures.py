@@ -76,8 +76,11 @@ def test_schools_without_the_optional_column_are_read_as_before(tmp_path):
         ("2025,02810315,all,oss_rate,n/a,x", ("value_format", 2, "value", "n/a")),
         # a school code that no school of schools.csv has
         ("2025,02810999,all,oss_rate,3.0,x", ("state_figures_unknown_school", 2, "org_code", "02810999")),
-        # not an 8-digit code (a spreadsheet dropped the leading zero)
-        ("2025,2810315,all,oss_rate,3.0,x", ("state_figures_org_code_format", 2, "org_code", "2810315")),
+        # fewer than 8 digits: a spreadsheet dropped the leading zero
+        ("2025,2810315,all,oss_rate,3.0,x", ("id_leading_zeros", 2, "org_code", "2810315")),
+        # not an 8-digit code otherwise
+        ("2025,028103150,all,oss_rate,3.0,x", ("state_figures_org_code_format", 2, "org_code", "028103150")),
+        ("2025,0281031A,all,oss_rate,3.0,x", ("state_figures_org_code_format", 2, "org_code", "0281031A")),
         # a bad school year: DESE's label instead of the year it ends, and a year not started
         ("2024-25,02810315,all,oss_rate,3.0,x", ("value_format", 2, "school_year", "2024-25")),
         ("2027,02810315,all,oss_rate,3.0,x", ("school_year_in_future", 2, "school_year", "2027")),
@@ -122,8 +125,13 @@ def test_a_district_code_and_the_state_code_need_no_school(tmp_path):
     ("schools", "expected"),
     [
         (
+            "school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,02810315X\nB,Beta,9-12,\n",
+            [("schools_state_id_format", "schools.csv", 2, "state_school_id", "02810315X")],
+        ),
+        # fewer than 8 digits: the leading zero a spreadsheet dropped (sezp_roadmap.validation.id_zeros)
+        (
             "school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,2810315\nB,Beta,9-12,\n",
-            [("schools_state_id_format", "schools.csv", 2, "state_school_id", "2810315")],
+            [("id_leading_zeros", "schools.csv", 2, "state_school_id", "2810315")],
         ),
         (
             "school_id,school_name,grade_span,state_school_id\nA,Alpha,6-8,02810315\nB,Beta,9-12,02810315\n",
@@ -134,7 +142,7 @@ def test_a_district_code_and_the_state_code_need_no_school(tmp_path):
 def test_state_school_id_is_eight_digits_and_one_school_each(tmp_path, schools, expected):
     run = ingest_and_validate(with_state_figures(tmp_path, "2025,02810000,all,oss_rate,3.0,x", schools=schools))
     assert not run.read_problems
-    assert [e for e in errors_of(run) if e[0].startswith("schools_")] == expected
+    assert [e for e in errors_of(run) if e[0].startswith("schools_") or e[0] == "id_leading_zeros"] == expected
     if expected[0][0] == "schools_state_id_duplicate":
         assert "A (schools.csv, row 2)" in run.errors[0]["expected"]
 

@@ -170,7 +170,7 @@ def test_an_extract_without_errors_passes_with_its_findings_counted(tmp_path):
     assert outcome.description == "attendance: no errors; 1 finding"
 
 
-def test_an_outcome_lists_its_first_errors_and_how_many_more(tmp_path):
+def test_an_outcome_tells_many_errors_of_one_column_as_one_summary(tmp_path):
     folder = write_zone(tmp_path / "landing")
     append(folder, "attendance.csv", *(f"0001,A,{DAYS[20]},Q{i}" for i in range(60)))
     run = ingest_and_validate(folder)
@@ -178,10 +178,13 @@ def test_an_outcome_lists_its_first_errors_and_how_many_more(tmp_path):
 
     outcome = validation.validate(run.con, "attendance", load_settings(None, folder))
     assert not outcome.passed and outcome.error_count == 60
+    # The 60 rows are one summary: the file, column and count, the first three rows, the cause and the fix.
     lines = outcome.description.splitlines()
     assert lines[0] == "attendance: 60 problems to fix"
-    assert lines[1].startswith("attendance.csv, row 27, column 'code': this code is not one the code table")
-    assert lines[-1] == "... and 10 more (all are in the warehouse table meta.errors)"
+    assert lines[1].startswith("attendance.csv, column 'code': 60 rows: this code is not one the code table")
+    assert "(row 27 'Q0', row 28 'Q1', row 29 'Q2', ...; expected one of A, AE," in lines[1]
+    assert "different code list" in lines[2] and "attendance_codes" in lines[2]
+    assert len(lines) == 3
 
 
 def test_a_district_code_added_in_the_settings_is_accepted(tmp_path):

@@ -12,13 +12,15 @@ import dagster as dg
 
 from pipelines.resources import RoadmapPaths
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.problem_list import PROBLEMS_FILE
 from sezp_roadmap.validation.run import SHOWN_ERRORS, Outcome, check_extracts
 
-# The staging tables a check reads besides its own extract's.
+# The staging tables a check reads besides its own extract's. The sources of ids (schools,
+# enrollment) read every file that uses their ids, to find ids that lost their leading zeros.
 REFERENCES = {
-    "schools": (),
+    "schools": tuple(name for name in EXTRACTS if name != "schools"),
     "calendar": ("schools",),
-    "enrollment": ("schools", "calendar"),
+    "enrollment": ("schools", "calendar", "attendance", "discipline", "assessments"),
     "attendance": ("schools", "calendar", "enrollment"),
     "discipline": ("schools", "calendar", "enrollment"),
     "educator_survey": ("schools",),
@@ -47,7 +49,7 @@ def failing_rows_markdown(outcome: Outcome) -> str:
         )
     if outcome.error_count > len(outcome.errors):
         lines.append(
-            f"\n{outcome.error_count - len(outcome.errors):,} more rows are in the warehouse table meta.errors."
+            f"\n{outcome.error_count - len(outcome.errors):,} more rows are in {PROBLEMS_FILE} beside the warehouse."
         )
     return "\n".join(lines)
 

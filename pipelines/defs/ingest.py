@@ -7,6 +7,10 @@ from pipelines.resources import RoadmapPaths
 from sezp_roadmap import stages
 from sezp_roadmap.extracts import EXTRACTS
 
+# The landing_files metadata listing the entries of the landing folder that were not read.
+SOURCE_NOTES = "source notes"
+NOT_READ = "not read"
+
 
 @dg.asset(group_name="ingest", kinds={"duckdb"})
 def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.MaterializeResult:
@@ -16,8 +20,8 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
     """
     with explained_failures():
         found = stages.prepare_landing(paths.locations, paths.settings())
-    for warning in found["warnings"]:
-        context.log.warning(warning)
+    for line in found["warnings"] + found["not_read"]:
+        context.log.warning(line)
     table = "\n".join(f"| {e} | {name} | {size:,} |" for e, name, size in found["files"])
     return dg.MaterializeResult(
         metadata={
@@ -27,6 +31,10 @@ def landing_files(context: dg.AssetExecutionContext, paths: RoadmapPaths) -> dg.
             # A source read without a profile (edfi), or canonical.
             "source": dg.MetadataValue.text(found["source"]),
             "preview": dg.MetadataValue.md("| extract | file | bytes |\n|---|---|---|\n" + table),
+            # One line per entry of the landing folder not read (sezp_roadmap.unread); the CLI prints them.
+            NOT_READ: dg.MetadataValue.text("\n".join(found["not_read"])),
+            # What reading a direct source or a profile's files found worth saying; the CLI prints them.
+            SOURCE_NOTES: dg.MetadataValue.text("\n".join(found["warnings"])),
         }
     )
 

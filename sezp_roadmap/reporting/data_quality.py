@@ -45,7 +45,21 @@ def _summary(con: duckdb.DuckDBPyConnection) -> dict:
     for rule in rules:
         rule.update(in_words(rule))
         rule["examples"] = by_rule.get((rule["extract"], rule["rule"]), [])
-    return {"files": files, "rules": rules, "schools": schools, "notes": uncounted.sentences(con)}
+    return {
+        "files": files,
+        "rules": rules,
+        "schools": schools,
+        "notes": uncounted.sentences(con),
+        "unread": _unread(con),
+    }
+
+
+def _unread(con: duckdb.DuckDBPyConnection) -> list[dict]:
+    """The landing folder's entries the run did not read (none in a warehouse built before they were recorded)."""
+    try:
+        return query(con, "pages/findings/unread_files")
+    except duckdb.CatalogException:
+        return []
 
 
 def render_data_quality(

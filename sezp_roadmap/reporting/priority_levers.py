@@ -40,9 +40,9 @@ from sezp_roadmap.reporting.formatting import (
     subgroup_label,
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
-from sezp_roadmap.reporting.safe_export import markdown_text, safe_writer
 from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
+from sezp_roadmap.safe_export import markdown_text, safe_writer
 from sezp_roadmap.warehouse import query
 
 # The column headings of the targets tables (a school's end-of-year targets on pace, the school

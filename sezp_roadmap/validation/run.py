@@ -18,9 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from sezp_roadmap import findings, schemas
+from sezp_roadmap import findings, problem_list, schemas
 from sezp_roadmap.config import Settings
-from sezp_roadmap.errors import Problem
+from sezp_roadmap.errors import Problem, Summary
 from sezp_roadmap.extracts import (
     EXTRACTS,
     RESERVED_IDS,
@@ -38,6 +38,8 @@ from sezp_roadmap.rules import check_rule_ids, sql_rules
 from sezp_roadmap.sources import provenance
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
+from sezp_roadmap.validation.id_zeros import RULE as ID_ZEROS_RULE
+from sezp_roadmap.validation.id_zeros import leading_zero_rules
 from sezp_roadmap.warehouse import connect, read_sql, run_sql
 
 # Dates that must not lie after the as-of date, and those that must fall in a calendar school year.
@@ -78,6 +80,8 @@ class Outcome:
     extract: str
     errors: list[Problem] = field(default_factory=list)  # the first SHOWN_ERRORS
     error_count: int = 0
+    # The errors told once per rule, file and column (sezp_roadmap.problem_list), what a person reads.
+    summaries: list[Problem | Summary] = field(default_factory=list)
     finding_counts: dict[str, int] = field(default_factory=dict)  # rule -> rows
     # Rows left out of the figures and files read as zero rows, one sentence per file and rule (validation.uncounted).
     notes: list[str] = field(default_factory=list)
@@ -96,28 +100,41 @@ class Outcome:
                 else f"{self.extract}: no errors"
             )
         lines = [f"{self.extract}: {self.error_count:,} problem{'s' if self.error_count != 1 else ''} to fix"]
-        lines += [str(p) for p in self.errors]
-        if self.error_count > len(self.errors):
-            lines.append(
-                f"... and {self.error_count - len(self.errors):,} more (all are in the warehouse table meta.errors)"
-            )
+        lines += [str(p) for p in self.summaries or self.errors]
         return "\n".join(lines)
 
 
 def check_extracts(working_warehouse: Path, names: list[str], settings: Settings) -> dict[str, Outcome]:
-    """Open the working warehouse and judge each extract, in the order given (what the extracts' asset checks run)."""
+    """Open the working warehouse and judge each extract, in the order given (what the extracts' asset checks run).
+
+    When any has an error, every error row is written to the problems file
+    beside the warehouse (problem_list.problems_path), which outlives the failed run.
+    """
+    listed_in = problem_list.problems_path(working_warehouse)
     with connect(working_warehouse) as con:
-        return {name: validate(con, name, settings) for name in names}
+        outcomes = {name: validate(con, name, settings, listed_in=listed_in) for name in names}
+        if any(not outcome.passed for outcome in outcomes.values()):
+            problem_list.write(con, working_warehouse)
+    return outcomes
 
 
-def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> Outcome:
-    """Run every rule of the extract; errors and findings land in meta.errors and meta.findings."""
+def validate(
+    con: duckdb.DuckDBPyConnection, name: str, settings: Settings, *, listed_in: Path | None = None
+) -> Outcome:
+    """Run every rule of the extract; errors and findings land in meta.errors and meta.findings.
+
+    listed_in: the problems file the summaries of repeated errors point to.
+    """
     extract = EXTRACTS[name]
     findings.clear(con, name, check_rule_ids(name))
     # The rules of single rows read staging directly: it is already typed, and a
     # copy of every row (attendance at state size: 54 M) costs more than the rules.
     con.execute(f"create or replace temp view _rows as {_rows_sql(extract)}")
-    findings.record_many(con, name, _column_rules(extract, settings) + _reference_rules(con, extract, settings))
+    findings.record_many(
+        con,
+        name,
+        _column_rules(extract, settings) + _reference_rules(con, extract, settings) + leading_zero_rules(extract),
+    )
     _key_rules(con, extract)
     for rule in sql_rules(name):
         params = {"as_of_date": settings.as_of_date, "percent_metrics": PERCENT_STATE_METRICS}
@@ -127,6 +144,7 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
             params.update(_assessment_parameters(settings))
         findings.record_named(con, name, rule.id, rule.severity, read_sql(f"meta/checks/{rule.id}"), params)
     _drop_findings_of_rows_in_error(con, name)
+    _drop_errors_of_ids_that_lost_zeros(con, name)
     _wrong_file_guards(con, extract, settings)
     if not con.execute("select count(*) from meta.errors where extract = ?", [name]).fetchone()[0]:
         findings.record(con, schema_issues(con, extract, settings))
@@ -139,7 +157,8 @@ def validate(con: duckdb.DuckDBPyConnection, name: str, settings: Settings) -> O
             "select rule, count(*) from meta.findings where extract = ? group by rule order by rule", [name]
         ).fetchall()
     )
-    return Outcome(name, errors, total, counts, uncounted.sentences(con, name))
+    told = problem_list.summaries(con, name, listed_in) if total else []
+    return Outcome(name, errors, total, told, counts, uncounted.sentences(con, name))
 
 
 # --- the rows as the rules read them ------------------------------------------------------------
@@ -370,7 +389,10 @@ def _reference_rules(con: duckdb.DuckDBPyConnection, extract: Extract, settings:
                 "unknown_school",
                 ERROR,
                 _select("school_id", '"school_id"')
-                + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)',
+                + ' where "school_id" is not null and "school_id" not in (select school_id from staging.schools where school_id is not null)'
+                # An id that differs from a school's only by leading zeros is reported as id_leading_zeros.
+                + " and not (regexp_full_match(\"school_id\", '[0-9]+') and ltrim(\"school_id\", '0') in "
+                "(select ltrim(school_id, '0') from staging.schools where regexp_full_match(school_id, '[0-9]+')))",
                 [f"a school_id of the schools extract ({listed})", "this school is not in the schools extract"],
             )
         )
@@ -479,6 +501,19 @@ def _drop_findings_of_rows_in_error(con: duckdb.DuckDBPyConnection, name: str) -
     )
 
 
+# Errors of joins that another file's ids break when they lost their leading zeros (a calendar saved
+# from Excel leaves every spell "without a calendar"): that file's id_leading_zeros says it once.
+JOINS_BROKEN_BY_LOST_ZEROS = ("enrollment_year_without_calendar",)
+
+
+def _drop_errors_of_ids_that_lost_zeros(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(
+        "delete from meta.errors where extract = $name and rule in (select unnest($rules::varchar[])) "
+        "and exists (select 1 from meta.errors where rule = $lost and extract <> $name)",
+        {"name": name, "rules": list(JOINS_BROKEN_BY_LOST_ZEROS), "lost": ID_ZEROS_RULE},
+    )
+
+
 # --- the wrong-file guards -----------------------------------------------------------------------
 
 # The rules of sql/meta/checks/wrong_file.sql, the signatures of a wrong file before the general share.
@@ -486,6 +521,10 @@ WRONG_FILE_RULES = ("mostly_outside_calendar_years", "mostly_unknown_students", 
 
 
 def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, settings: Settings) -> None:
+    # Ids that lost their leading zeros leave rows of the right files unjoined: the files are not
+    # judged until the ids join (the run stops on id_leading_zeros, which says why).
+    if con.execute("select exists (select 1 from meta.errors where rule = ?)", [ID_ZEROS_RULE]).fetchone()[0]:
+        return
     run_sql(
         con,
         "meta/checks/file_shares",

@@ -48,6 +48,12 @@ unknown as (
     from _rows
     where _student_id is not null
         and _student_id not in (select student_id from staging.enrollment where student_id is not null)
+        -- ids that differ from an enrollment id only by leading zeros: a file saved
+        -- from Excel, which the rule id_leading_zeros names, not another district's file
+        and ltrim(_student_id, '0') not in (
+            select ltrim(student_id, '0') from staging.enrollment
+            where regexp_full_match(student_id, '[0-9]+')
+        )
     group by all
 ),
 counts as (

@@ -12,5 +12,7 @@ with final as (
     from staging.schools
     where state_school_id is not null
       and not regexp_full_match(state_school_id, '[0-9]{8}')
+      -- fewer digits: a code that lost its leading zeros (rule id_leading_zeros)
+      and not regexp_full_match(state_school_id, '[0-9]{1,7}')
 )
 select * from final;

@@ -12,5 +12,7 @@ with final as (
     from staging.state_figures
     where org_code is not null
       and not regexp_full_match(org_code, '[0-9]{8}')
+      -- fewer digits: a code that lost its leading zeros (rule id_leading_zeros)
+      and not regexp_full_match(org_code, '[0-9]{1,7}')
 )
 select * from final;
