@@ -147,6 +147,7 @@ EXTRACTS: dict[str, Extract] = {
                     "The school's id; it names the school's report files, so it must be a safe id.",
                     pattern=SAFE_ID_PATTERN,
                     names_files=True,
+                    identifies="school_id",
                 ),
                 Column("school_name", "text", "The school's name as readers know it."),
                 Column("grade_span", "text", "Grades served, e.g. 6-8."),

@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
         "id_leading_zeros",
         ERROR,
         "An id (student_id, school_id, a DESE code) that lost its leading zeros, as Excel drops them: the other files "
-        "write it with more leading zeros (8392 for 0008392), or a DESE code has fewer than 8 digits. Export the file "
+        "write it with more leading zeros (8392 for 0008392), or a DESE code is shorter than 8 digits. Export the file "
         "again without opening it in Excel, or set the settings' id_width.",
     ),
     Rule("future_date", ERROR, "A date after the as-of date (the day the extracts were pulled)."),

@@ -64,7 +64,9 @@ def written_outside(home: str, wanted, files: list[Path] = CODE) -> list[str]:
 
 def test_every_subgroup_label_a_page_shows_comes_from_the_registry():
     labels = {s.label for s in SUBGROUPS.values()} | {s.short_label for s in SUBGROUPS.values()}
-    assert written_outside("subgroups.py", lambda text: text in labels) == []
+    # A source system's own words (X2 writes a race as 'White') are its input values, not labels a page shows.
+    not_sources = [p for p in CODE if "sources" not in p.relative_to(ROOT).parts]
+    assert written_outside("subgroups.py", lambda text: text in labels, not_sources) == []
     for id, s in SUBGROUPS.items():
         assert subgroup_label(id) == s.short_label
     # DESE's name, in full and on the page (it was '… or Pacific Islander' on the pages).

@@ -80,7 +80,7 @@ def _dese_code_rule(column: Column) -> tuple:
         f"'''' || lpad({value}, ?, '0') || ''' (DESE codes have ' || ?::varchar || ' digits)', ?, _school_id, _school_year "
         f"from _rows where regexp_full_match({value}, '[0-9]+') and length({value}) < ?"
     )
-    reason = f"this DESE code has fewer than {DESE_CODE_WIDTH} digits: it lost its leading zeros"
+    reason = f"this DESE code is shorter than {DESE_CODE_WIDTH} digits: it lost its leading zeros"
     return (RULE, ERROR, sql, [DESE_CODE_WIDTH, DESE_CODE_WIDTH, reason, DESE_CODE_WIDTH])
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from sezp_roadmap.errors import InputProblem, Problem
-from sezp_roadmap.periods import school_year_of
+from sezp_roadmap.periods import school_year_label, school_year_of
 
 from .resources import Records
 
@@ -257,7 +257,7 @@ class _Converter:
                             days.add(day)
                         day += dt.timedelta(days=1)
                 self.notes.append(
-                    f"calendar of school {school}, {year - 1}-{str(year)[2:]}: no calendarDates list its school days, "
+                    f"calendar of school {school}, {school_year_label(year)}: no calendarDates list its school days, "
                     f"so they are the {len(days)} weekdays within its sessions, which state {stated} instructional "
                     "days; a holiday inside a session counts as a school day"
                 )
