@@ -145,6 +145,17 @@ class Sections:
         delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])
         return sentences.difference_words(self.info(cell.metric), cell, delta, low, high, signal, self.min_finding_n)
 
+    def verdict(self, cell: Cell | None, kind: str) -> str:
+        """One comparison as a teacher says it, with its number and range beside: 'clearly lower than last
+        mid-year (better): −4.1 points (range −7.0 to −1.2)'."""
+        if cell is None or cell.suppressed:
+            return "—"
+        delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])
+        against = sentences.against_words(kind, self.data.period, cell.school_id)
+        return sentences.verdict_with_numbers(
+            self.info(cell.metric), cell, delta, low, high, signal, self.min_finding_n, against
+        )
+
     def change(self, cell: Cell | None) -> str:
         """The change from last year."""
         return self._difference(cell, "change")
@@ -198,13 +209,11 @@ class Sections:
                 {
                     "metric": metric,
                     "label": info.label,
-                    "sentence": sentences.glance_sentence(
-                        info, cell, self.data.period, self._min_for(info), self.min_finding_n
-                    ),
                     "value": self.with_range(cell),
                     "prior": format_value(cell.prior_value, info.unit) or "—",
-                    "change": self.change(cell),
+                    "change": self.verdict(cell, "change"),
                     "zone": format_value(cell.zone_value, info.unit) or "—",
+                    "versus_zone": self.verdict(cell, "zone_gap"),
                     "target": sentences.target_phrase(info, cell, self._min_for(info)) or "no target set",
                     "description": info.description,
                     "status": sentences.glance_status(info, cell),

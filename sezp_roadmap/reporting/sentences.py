@@ -132,6 +132,58 @@ def difference_words(
     return f"{signed(delta, info.unit)}{words}" + (f" ({spread})" if spread else "")
 
 
+# Whom a difference is measured against, after "than": by DIFFERENCES kind of reporting/sections.py.
+def against_words(kind: str, period: str, school_id: str = "") -> str:
+    if kind == "change":
+        return periods.last_period(period)
+    if kind == "zone_gap":
+        return "the rest of the zone"
+    return rest_of(school_id)
+
+
+def verdict_words(
+    info: MetricInfo, cell: Cell, delta: float | None, signal: str | None, min_finding_n: int, against: str
+) -> str:
+    """A difference as a teacher says it: 'clearly lower than last mid-year', 'about the same as the rest of
+    the zone', 'too few students to tell'. Only a likely-real difference is 'clearly' anything."""
+    evidence = evidence_of(info, cell, signal, min_finding_n)
+    if evidence == signals.SMALL_GROUP:
+        return f"too few {info.population} to tell"
+    if abs(delta) < SAME:
+        return f"about the same as {against}"
+    side = "higher" if delta > 0 else "lower"
+    if evidence == signals.LIKELY_REAL:
+        judged = judgement(info, delta)
+        return f"clearly {side} than {against}" + (f" ({judged})" if judged else "")
+    if evidence == signals.NO_RANGE:
+        return f"{side} than {against}, with no range to tell if it is real"
+    return f"about the same as {against}"
+
+
+def verdict_with_numbers(
+    info: MetricInfo,
+    cell: Cell,
+    delta: float | None,
+    low: float | None,
+    high: float | None,
+    signal: str | None,
+    min_finding_n: int,
+    against: str,
+) -> str:
+    """The verdict, then the number and its range beside it (the detail layer):
+    'clearly lower than last mid-year (better): −4.1 points (range −7.0 to −1.2)'."""
+    if delta is None:
+        return "—"
+    words = verdict_words(info, cell, delta, signal, min_finding_n, against)
+    spread = difference_range(low, high, info.unit, words=False)
+    numbers = signed(delta, info.unit) + (f" ({spread})" if spread else "")
+    if evidence_of(info, cell, signal, min_finding_n) == signals.NORMAL_VARIATION and (
+        unclear_words(low, high) == CHANCE_WORDS
+    ):
+        numbers += f"; {CHANCE_WORDS}"
+    return f"{words}: {numbers}"
+
+
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:
     """'down 4.1 points from last mid-year: better, likely real (range −7.0 to −1.2 points)' or
     'about the same as last mid-year: a change this size is within normal variation for 45 students (range …)'."""
