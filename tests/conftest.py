@@ -75,6 +75,18 @@ def _build(root: Path) -> None:
 
 
 @pytest.fixture(scope="session")
+def sample_zone_reports(tmp_path_factory) -> Path:
+    """The committed sample zone (data_samples/sample_zone, 13 schools) built: its reports folder; read-only."""
+    from sezp_roadmap.cli import main
+
+    root = tmp_path_factory.mktemp("sample_zone")
+    sample = Path(__file__).resolve().parent.parent / "data_samples" / "sample_zone"
+    args = ["--data", str(sample), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
+    assert main(["build", *args]) == 0
+    return root / "out"
+
+
+@pytest.fixture(scope="session")
 def built_tiny_zone(tmp_path_factory) -> Path:
     """The tiny zone (test_pipeline.write_tiny_zone) built: landing/, wh.duckdb, out/; read-only."""
     from test_pipeline import write_tiny_zone

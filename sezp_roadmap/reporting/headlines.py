@@ -18,6 +18,7 @@ states the rule.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sezp_roadmap import periods, signals, subgroups
@@ -113,7 +114,7 @@ def _counts_students(info: MetricInfo) -> bool:
 def _about(count: int, more: bool, who: str) -> str:
     word = "more" if more else "fewer"
     if count == 1:
-        who = who.removesuffix("s") if who.endswith("students") else who
+        who = re.sub(r"\b(student|learner|girl|boy)s\b", r"\1", who, count=1)
     return f"About {count} {word} {who}"
 
 
@@ -132,6 +133,8 @@ def _assessment_of(info: MetricInfo) -> str | None:
 def _words(info: MetricInfo, cell: Cell, kind: str, count: int, reference: float, period: str) -> tuple[str, str]:
     more = count > 0
     action = did(info, _assessment_of(info))
+    if abs(count) == 1:
+        action = re.sub(r"^were\b", "was", action)
     shown, ref = format_value(cell.value, info.unit), format_value(reference, info.unit)
     if kind == "gap":
         sentence = f"{_about(abs(count), more, people(cell.subgroup))} {action} than if they did as often as their schoolmates."

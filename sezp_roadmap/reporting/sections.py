@@ -154,7 +154,7 @@ class Sections:
 
     def verdict(self, cell: Cell | None, kind: str) -> str:
         """One comparison as a teacher says it, with its number and range beside: 'clearly lower than last
-        mid-year (better): −4.1 points (range −7.0 to −1.2)'."""
+        mid-year, which is better: −4.1 points (range −7.0 to −1.2)'."""
         if cell is None or cell.suppressed:
             return "—"
         delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])

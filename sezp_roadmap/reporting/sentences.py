@@ -154,7 +154,7 @@ def verdict_words(
     side = "higher" if delta > 0 else "lower"
     if evidence == signals.LIKELY_REAL:
         judged = judgement(info, delta)
-        return f"clearly {side} than {against}" + (f" ({judged})" if judged else "")
+        return f"clearly {side} than {against}" + (f", which is {judged}" if judged else "")
     if evidence == signals.NO_RANGE:
         return f"{side} than {against}, with no range to tell if it is real"
     return f"about the same as {against}"
@@ -171,7 +171,7 @@ def verdict_with_numbers(
     against: str,
 ) -> str:
     """The verdict, then the number and its range beside it (the detail layer):
-    'clearly lower than last mid-year (better): −4.1 points (range −7.0 to −1.2)'."""
+    'clearly lower than last mid-year, which is better: −4.1 points (range −7.0 to −1.2)'."""
     if delta is None:
         return "—"
     words = verdict_words(info, cell, delta, signal, min_finding_n, against)
