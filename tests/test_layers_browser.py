@@ -57,6 +57,13 @@ def test_print_all_opens_every_section_prints_it_all_and_folds_it_back(browser, 
     page, problems = open_page(browser, path, sample_zone_reports)
     button = page.locator("#print-all")
     assert button.is_visible()
+    # The browser's own Print prints the first layer and the sections the reader opened, not the others.
+    page.locator("#equity details.layer > summary").click()
+    page.emulate_media(media="print")
+    assert page.locator("#equity").is_visible() and page.locator("#targets").is_visible()
+    assert not page.locator("#attendance").is_visible() and not button.is_visible()
+    page.emulate_media(media="screen")
+    page.locator("#equity details.layer > summary").click()
     # The browser's print dialog cannot be driven here: print() is replaced by the events it fires around printing.
     page.evaluate("window.print = () => { window.dispatchEvent(new Event('beforeprint')); window.__printed = true; }")
     button.click()
