@@ -112,7 +112,7 @@ def test_findings_are_likely_real_shares_of_students_ranked_by_how_many_students
     assert [h.sentence for h in found] == [
         "About 30 more students met expectations on the interim math assessment than if the school matched "
         "the rest of the zone.",
-        "About 20 more students were chronically absent than if the rate were the same as last mid-year.",
+        "About 20 more students were chronically absent than if the rate had not changed since last mid-year.",
         "About 9 more students with disabilities were suspended than if they did as often as their schoolmates.",
     ]
     assert [h.numbers for h in found] == [
@@ -138,7 +138,25 @@ def test_one_student_reads_in_the_singular():
     one = period([cell(SUSPENDED, "all", 30, 6.0, prior_value=2.5, change=3.5, change_signal="clear")], [SUSPENDED])
     found = headlines.ranked(one, "A", 10)
     assert found[0].students == 1
-    assert found[0].sentence == "About 1 more student was suspended than if the rate were the same as last mid-year."
+    assert (
+        found[0].sentence == "About 1 more student was suspended than if the rate had not changed since last mid-year."
+    )
+
+
+def test_an_end_of_year_change_and_a_named_assessment_read_plainly():
+    mcas = MetricInfo(
+        "meeting_rate:mcas_math", "MCAS Mathematics: meeting or exceeding expectations", "percent", "higher", ""
+    )
+    data = period([cell(mcas, "all", 200, 5.5, prior_value=17.8, change=-12.3, change_signal="clear")], [mcas])
+    data.period = "end_of_year"
+    (found,) = headlines.ranked(data, "A", MIN_FINDING_N)
+    # 200 × (5.5 − 17.8) / 100 = −24.6: about 25 fewer students.
+    assert found.students == -25 and not found.better
+    assert found.sentence == (
+        "About 25 fewer students met expectations on MCAS Mathematics than if the rate had not changed since "
+        "the same point last year."
+    )
+    assert found.numbers == "5.5% now, against 17.8% at the same point last year"
 
 
 def test_questions_follow_the_findings_then_the_targets_and_levers():

@@ -126,8 +126,8 @@ def _assessment_of(info: MetricInfo) -> str | None:
     if not name:
         return None
     first = name.split(" ", 1)[0]
-    # "the interim reading assessment", but "the MCAS English Language Arts" keeps its acronym.
-    return "the " + (name if first.isupper() else name[0].lower() + name[1:])
+    # "the interim reading assessment", but "MCAS English Language Arts", a name, as it is.
+    return name if first.isupper() else "the " + name[0].lower() + name[1:]
 
 
 def _words(info: MetricInfo, cell: Cell, kind: str, count: int, reference: float, period: str) -> tuple[str, str]:
@@ -141,8 +141,8 @@ def _words(info: MetricInfo, cell: Cell, kind: str, count: int, reference: float
         numbers = f"{shown} of them, against {ref} of their schoolmates"
     elif kind == "change":
         last = periods.last_period(period)
-        sentence = f"{_about(abs(count), more, 'students')} {action} than if the rate were the same as {last}."
-        numbers = f"{shown} now, against {ref} {last}"
+        sentence = f"{_about(abs(count), more, 'students')} {action} than if the rate had not changed since {last}."
+        numbers = f"{shown} now, against {ref} {last if last.startswith('last') else 'at ' + last}"
     else:
         sentence = f"{_about(abs(count), more, 'students')} {action} than if the school matched the rest of the zone."
         numbers = f"{shown} here, against {ref} in the rest of the zone"
