@@ -737,7 +737,7 @@ def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zo
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
     assert "(better)" not in html and "(worse)" not in html  # the old mark on every difference
     key_figures = html[html.index('id="key-figures"') : html.index('id="levers-detail"')]
-    assert '"Clearly" higher or lower: the difference is likely real.' in key_figures
+    assert "Clearly&#34; higher or lower: the difference is likely real." in key_figures  # quotes escaped
     # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
     assert "(small group: a clue, not a finding)" in html
     assert "vs the rest of the school" in html

@@ -168,10 +168,11 @@ class Sections:
         return self._difference(cell, "change")
 
     def since(self, cell: Cell) -> str:
-        """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
+        """The change from last year and last year's figure in one cell:
+        'about the same: −3.1 points (range −5.9 to +0.3); was 9.6%'."""
         if cell.suppressed or cell.prior_value is None:
             return "—"
-        return f"from {format_value(cell.prior_value, self.info(cell.metric).unit)}: {self.change(cell)}"
+        return f"{self.change(cell)}; was {format_value(cell.prior_value, self.info(cell.metric).unit)}"
 
     def gap(self, cell: Cell) -> str:
         """A group's gap with the rest of the school, read the same way as a change."""
