@@ -133,6 +133,7 @@ def test_a_long_table_goes_under_its_chart_and_a_short_one_stays_beside_it(brows
     """A group's row carries its range and two differences in words: beside its chart such a table wraps into
     rows several lines tall, so a table of more than 8 rows goes under its chart, full width."""
     page, problems = open_page(browser, reports / "2026" / "mid_year" / "A.html", reports, width=1280)
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # the detail layer
     long_block = "#equity .chart-pair.single"
     chart, table = (page.locator(f"{long_block} > {part}").first.bounding_box() for part in (".chart", ".table-wrap"))
     assert table["y"] >= chart["y"] + chart["height"] - 1 and table["width"] > 0.9 * chart["width"]

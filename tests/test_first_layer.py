@@ -113,7 +113,8 @@ def test_findings_are_likely_real_shares_of_students_ranked_by_how_many_students
         "About 30 more students met expectations on the interim math assessment than if the school matched "
         "the rest of the zone.",
         "About 20 more students were chronically absent than if the rate had not changed since last mid-year.",
-        "About 9 more students with disabilities were suspended than if they did as often as their schoolmates.",
+        "About 9 more students with disabilities were suspended than if they were suspended as often as their "
+        "schoolmates.",
     ]
     assert [h.numbers for h in found] == [
         "30.0% here, against 20.0% in the rest of the zone",
@@ -130,6 +131,11 @@ def test_a_group_is_named_once_per_topic_and_at_most_five_findings_are_shown():
         ("chronic_absence_rate", "zone", 16),
         ("oss_rate", "gap", 6),
     }
+    (oss,) = [h for h in candidates if h.metric == "oss_rate"]
+    assert oss.sentence == (
+        "About 6 more students with disabilities got an out-of-school suspension than if they got one as often as "
+        "their schoolmates."
+    )
     assert len(headlines.ranked(zone_cells(), "A", MIN_FINDING_N, most=2)) == 2
 
 
@@ -164,7 +170,7 @@ def test_questions_follow_the_findings_then_the_targets_and_levers():
     assert headlines.questions(found, targets_not_met=2, has_levers=True) == [
         "What helped with the interim math assessment results, and how do we keep it going?",
         "What changed since last mid-year for chronic absence?",
-        "What do students with disabilities tell us about any suspension, and what would we try first?",
+        "What do students with disabilities tell us about suspensions, and what would we try first?",
         "Which target not yet met can we still reach this year, and what will it take?",
         "Do the top levers match what we see in classrooms? Which two will we choose?",
     ]

@@ -49,6 +49,16 @@ DID = {
     "meeting_rate": "met expectations",
     "typical_growth_rate": "met typical growth",
 }
+# The same, said again after "than if they": a suspension is "one" the second time.
+DID_AGAIN = {"iss_rate": "got one", "oss_rate": "got one"}
+# A measure as a question names it.
+TOPIC_WORDS = {
+    "chronic_absence_rate": "chronic absence",
+    "severe_absence_rate": "severe absence",
+    "iss_rate": "in-school suspensions",
+    "oss_rate": "out-of-school suspensions",
+    "any_suspension_rate": "suspensions",
+}
 # A group as a sentence names its students; groups whose label is not already a noun for people get "students".
 PEOPLE = {
     "all": "students",
@@ -137,7 +147,11 @@ def _words(info: MetricInfo, cell: Cell, kind: str, count: int, reference: float
         action = re.sub(r"^were\b", "was", action)
     shown, ref = format_value(cell.value, info.unit), format_value(reference, info.unit)
     if kind == "gap":
-        sentence = f"{_about(abs(count), more, people(cell.subgroup))} {action} than if they did as often as their schoolmates."
+        again = DID_AGAIN.get(info.family) or did(info)
+        sentence = (
+            f"{_about(abs(count), more, people(cell.subgroup))} {action} than if they {again} as often as their "
+            "schoolmates."
+        )
         numbers = f"{shown} of them, against {ref} of their schoolmates"
     elif kind == "change":
         last = periods.last_period(period)
@@ -152,7 +166,9 @@ def _words(info: MetricInfo, cell: Cell, kind: str, count: int, reference: float
 def topic(info: MetricInfo) -> str:
     """A measure as a question names it: 'chronic absence', 'the interim math assessment results'."""
     assessment = _assessment_of(info)
-    return f"{assessment} results" if assessment else info.label.lower()
+    if assessment:
+        return f"{assessment} results"
+    return TOPIC_WORDS.get(info.family, info.label.lower())
 
 
 def _question(info: MetricInfo, cell: Cell, kind: str, better: bool, period: str) -> str:
