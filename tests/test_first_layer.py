@@ -324,12 +324,18 @@ def test_the_syllable_counter_and_the_formula_by_hand():
     assert flesch_kincaid_grade(["The cat sat on the mat."]) == pytest.approx(-1.45)
 
 
+@pytest.fixture(scope="module")
+def sample_reports(built_sample_zone) -> Path:
+    """The reports of the committed sample zone (conftest's built_sample_zone)."""
+    return built_sample_zone / "out"
+
+
 def school_pages(reports: Path) -> list[Path]:
     return sorted(p for p in reports.glob("*/*/*.html") if p.name != "zone.html")
 
 
-def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_lower(sample_zone_reports):
-    pages = school_pages(sample_zone_reports)
+def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_lower(sample_reports):
+    pages = school_pages(sample_reports)
     assert len(pages) >= 13
     for page in pages:
         said = sentences_of(first_layer_text(page.read_text(encoding="utf-8")))
@@ -339,8 +345,8 @@ def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_l
         assert grade <= 9, (page, round(grade, 1))
 
 
-def test_the_first_layer_names_findings_targets_levers_and_questions(sample_zone_reports):
-    html = (sample_zone_reports / "2026" / "mid_year" / "S01.html").read_text(encoding="utf-8")
+def test_the_first_layer_names_findings_targets_levers_and_questions(sample_reports):
+    html = (sample_reports / "2026" / "mid_year" / "S01.html").read_text(encoding="utf-8")
     first = html[html.index('<div class="first-layer">') : html.index('<div class="detail-layer"')]
     for section in ('id="at-a-glance"', 'id="targets"', 'id="levers"', 'id="discuss"'):
         assert section in first

@@ -27,17 +27,23 @@ def pdf_pages(pdf: bytes) -> int:
     return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
 
 
+@pytest.fixture(scope="module")
+def sample_reports(built_sample_zone) -> Path:
+    """The reports of the committed sample zone (conftest's built_sample_zone)."""
+    return built_sample_zone / "out"
+
+
 def latest_school_pages(reports: Path) -> list[Path]:
     period = reports / "2026" / "mid_year"
     return sorted(p for p in period.glob("*.html") if p.name != "zone.html")
 
 
-def test_the_page_as_first_opened_fits_in_five_screens_and_prints_on_two_pages(browser, sample_zone_reports):
+def test_the_page_as_first_opened_fits_in_five_screens_and_prints_on_two_pages(browser, sample_reports):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pages = latest_school_pages(sample_zone_reports)
+    pages = latest_school_pages(sample_reports)
     assert len(pages) == 13
     for path in pages:
-        page, problems = open_page(browser, path, sample_zone_reports)
+        page, problems = open_page(browser, path, sample_reports)
         height = page.evaluate("document.documentElement.scrollHeight")
         assert height <= MOST_SCREENS * VIEWPORT_HEIGHT, (path.name, height)
         assert page.locator(".detail-layer details.layer[open]").count() == 0
@@ -52,9 +58,9 @@ def test_the_page_as_first_opened_fits_in_five_screens_and_prints_on_two_pages(b
         assert not problems, (path.name, problems)
 
 
-def test_print_all_opens_every_section_prints_it_all_and_folds_it_back(browser, sample_zone_reports):
-    path = sample_zone_reports / "2026" / "mid_year" / "S01.html"
-    page, problems = open_page(browser, path, sample_zone_reports)
+def test_print_all_opens_every_section_prints_it_all_and_folds_it_back(browser, sample_reports):
+    path = sample_reports / "2026" / "mid_year" / "S01.html"
+    page, problems = open_page(browser, path, sample_reports)
     button = page.locator("#print-all")
     assert button.is_visible()
     # The browser's own Print prints the first layer and the sections the reader opened, not the others.
@@ -84,8 +90,8 @@ def test_print_all_opens_every_section_prints_it_all_and_folds_it_back(browser, 
     assert not problems
 
 
-def test_a_folded_section_opens_from_the_keyboard_and_its_charts_are_drawn_at_full_width(browser, sample_zone_reports):
-    page, problems = open_page(browser, sample_zone_reports / "2026" / "mid_year" / "S01.html", sample_zone_reports)
+def test_a_folded_section_opens_from_the_keyboard_and_its_charts_are_drawn_at_full_width(browser, sample_reports):
+    page, problems = open_page(browser, sample_reports / "2026" / "mid_year" / "S01.html", sample_reports)
     summary = page.locator("#attendance details.layer > summary")
     block = page.locator("#attendance-monthly-block")
     assert not block.is_visible()
@@ -128,8 +134,8 @@ def axe_violations(page) -> list[dict]:
         "2025/end_of_year/zone.html",
     ],
 )
-def test_axe_finds_no_violation_of_any_impact_folded_or_unfolded(browser, sample_zone_reports, relative):
-    page, problems = open_page(browser, sample_zone_reports / relative, sample_zone_reports)
+def test_axe_finds_no_violation_of_any_impact_folded_or_unfolded(browser, sample_reports, relative):
+    page, problems = open_page(browser, sample_reports / relative, sample_reports)
     assert axe_violations(page) == [], relative
     page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     page.wait_for_timeout(300)

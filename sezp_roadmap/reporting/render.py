@@ -137,9 +137,10 @@ def _school_page(template, data: PeriodData, sections: Sections, school: dict, c
     glance = academics.glance_rows(sections, school_id, sections.assessments) + sections.glance(school_id)
     targets = sections.targets(school_id)
     found = headlines.ranked(data, school_id, sections.min_finding_n)
-    not_met = sum(t["status"] == "not yet met" for t in targets) + sum(
-        t["status"] == target_rules.NOT_ON_PACE for t in common.get("end_of_year_targets", [])
-    )
+    # Counted from the cells (a shown figure that misses its target), not from the targets table's words.
+    not_met = sum(
+        c.target is not None and c.target_met is False and not c.suppressed for c in data.school_cells(school_id)
+    ) + sum(t["status"] == target_rules.NOT_ON_PACE for t in common.get("end_of_year_targets", []))
     ranked_levers = common.get("priority_levers", {}).get("ranked", [])
     return template.render(
         **common,
