@@ -571,16 +571,19 @@ def test_a_period_reads_every_cell_column_from_the_mart(zone):
         assert cursor.fetchall()
 
 
-def test_first_screen_carries_change_zone_and_target_sentences(zone):
+def test_key_figures_say_change_zone_and_target_in_a_teachers_words_with_the_numbers_beside(zone):
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
-    glance = html[html.index('id="at-a-glance"') : html.index('id="targets"')]
-    # 60 students: a change of a few points is within normal variation, and the sentence says so with its range.
+    # The first layer opens the page; the verdicts with their numbers and ranges are in the folded key figures.
+    assert html.index('id="at-a-glance"') < html.index('id="targets"') < html.index('id="key-figures"')
+    key_figures = html[html.index('id="key-figures"') : html.index('id="levers-detail"')]
+    # 60 students: a change of a few points is within normal variation: "about the same", its range beside it.
     assert re.search(
-        r"Chronic absence \d+\.\d%, about the same as last mid-year: a change this size is within normal "
-        r"variation for 60 students \(range −\d+\.\d to \+\d+\.\d points\); zone \d+\.\d% \(the "
-        r"difference from the rest of the zone is within normal variation\); target 20\.0% (met|not met)",
-        glance,
+        r'<tr data-cell="chronic_absence_rate\|all"><th scope="row">Chronic absence</th><td>\d+\.\d% \(range [^)]*\)</td>'
+        r"<td>about the same as last mid-year: [−+]?\d+\.\d points \(range −\d+\.\d to \+\d+\.\d\) "
+        r"\(last mid-year: \d+\.\d%\)</td><td>about the same as the rest of the zone: [−+]?\d+\.\d points "
+        r"\(range −\d+\.\d to \+\d+\.\d\) \(zone: \d+\.\d%\)</td><td>target 20\.0% (met|not met)",
+        key_figures,
     )
     assert "Synthetic sample data" in html
     assert "60 students" in html
@@ -733,8 +736,8 @@ def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zo
     _, _, reports = zone
     html = (reports / "2026" / "mid_year" / "A.html").read_text(encoding="utf-8")
     assert "(better)" not in html and "(worse)" not in html  # the old mark on every difference
-    glance = html[html.index('id="at-a-glance"') : html.index('id="targets"')]
-    assert "each only where the change is likely real" in glance
+    key_figures = html[html.index('id="key-figures"') : html.index('id="levers-detail"')]
+    assert "Clearly&#34; higher or lower: the difference is likely real." in key_figures  # quotes escaped
     # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
     assert "(small group: a clue, not a finding)" in html
     assert "vs the rest of the school" in html

@@ -74,7 +74,9 @@ def test_a_group_of_ten_to_twenty_nine_is_a_clue_not_a_finding_whatever_its_sign
     assert (phrase == "up 10.0 points from last mid-year (small group: a clue, not a finding)") == small
     assert ("worse" in phrase) == (not small)
     assert difference_words(CHRONIC, c, c.change, c.change_low, c.change_high, c.change_signal, 30) == (
-        "+10.0 points (small group)" if small else "+10.0 points, worse (range +1.0 to +19.0)"
+        "too few students to tell: +10.0 points"
+        if small
+        else "clearly higher, worse: +10.0 points (range +1.0 to +19.0)"
     )
 
 
@@ -95,14 +97,14 @@ def test_difference_words_for_a_table_cell():
     c = cell(n=200)
     words = lambda delta, low, high, signal: difference_words(CHRONIC, c, delta, low, high, signal, 30)  # noqa: E731
     assert words(None, None, None, None) == "—"
-    # Within normal variation: no word (the report says once what a bare difference means).
-    assert words(0.3, -2.1, 2.7, "unclear") == "+0.3 points (range −2.1 to +2.7)"
-    assert words(-4.1, -7.0, -1.2, "clear") == "−4.1 points, better (range −7.0 to −1.2)"
+    # The verdict first, in a teacher's words; the number and its range beside it.
+    assert words(0.3, -2.1, 2.7, "unclear") == "about the same: +0.3 points (range −2.1 to +2.7)"
+    assert words(-4.1, -7.0, -1.2, "clear") == "clearly lower, better: −4.1 points (range −7.0 to −1.2)"
     # A range that leaves out zero, but the difference did not survive the false-discovery check.
-    assert words(-2.6, -5.1, -0.2, "unclear") == "−2.6 points, could be chance (range −5.1 to −0.2)"
+    assert words(-2.6, -5.1, -0.2, "unclear") == ("about the same, could be chance: −2.6 points (range −5.1 to −0.2)")
     assert words(0.01, None, None, None) == "same"
     # A difference or range end that rounds to zero carries no sign.
-    assert words(-0.04, -0.5, 0.02, "unclear") == "0.0 points (range −0.5 to 0.0)"
+    assert words(-0.04, -0.5, 0.02, "unclear") == "about the same: 0.0 points (range −0.5 to 0.0)"
 
 
 def test_a_risk_ratio_is_said_in_words_only_when_its_range_excludes_equally_likely():
@@ -286,8 +288,8 @@ def test_a_subgroup_tables_cells_give_the_range_in_the_same_words():
         gap_signal="unclear",
     )
     assert sections.with_range(c) == "6.5% (range 3.9–10.5)"
-    assert sections.since(c) == "from 5.2%: +1.3 points (range −3.2 to +5.9)"
-    assert sections.gap(c) == "−0.1 points (range −3.4 to +4.3)"
+    assert sections.since(c) == "about the same: +1.3 points (range −3.2 to +5.9); was 5.2%"
+    assert sections.gap(c) == "about the same: −0.1 points (range −3.4 to +4.3)"
     assert sections.count(c) == "217"
     small = cell(n=20, subgroup="multirace", value=15.0)
     assert sections.count(small) == "20 (small group: a clue, not a finding)"

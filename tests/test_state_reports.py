@@ -126,6 +126,8 @@ def test_pages_with_state_figures_render_in_chromium_without_errors(zone, browse
     for parts in (("2025", "end_of_year", "A.html"), ("2026", "mid_year", "A.html"), ("data-quality.html",)):
         tab, problems = open_page(browser, reports.joinpath(*parts), reports)
         target = "#dq-state" if parts[-1] == "data-quality.html" else "#attendance-state"
+        if target == "#attendance-state":  # in the school report's detail layer: opened from its summary
+            tab.locator("#attendance details.layer > summary").click()
         assert tab.locator(target).is_visible(), parts
         tab.locator(target).scroll_into_view_if_needed()
         tab.screenshot(path=str(SCREENSHOTS / ("state-" + "-".join(parts).replace(".html", "") + ".png")))

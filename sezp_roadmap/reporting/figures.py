@@ -104,6 +104,27 @@ def whiskers(
     }
 
 
+# A rate that sits in a narrow band (the attendance rate: every school between about 85% and 97%) is drawn
+# as dots on an axis that shows the band: bars from 0 would make a 10-point difference look like nothing.
+BAND_MARGIN = 2.0
+# How a group chart marks the groups whose gap is likely real, and the others.
+MARKED = ("Likely-real gap", "No likely-real gap")
+# The room a legend of the two marks takes under a chart's axis title, in pixels.
+LEGEND_BELOW = 64
+
+
+def band_range(
+    values: list[float | None],
+    lows: list[float | None] | None,
+    highs: list[float | None] | None,
+    reference: float | None,
+) -> list[float]:
+    """An axis that holds every value, range and the reference line, with a little room, within 0 and 100."""
+    seen = [v for v in [*values, *(lows or []), *(highs or []), reference] if v is not None]
+    low, high = min(seen) - BAND_MARGIN, max(seen) + BAND_MARGIN
+    return [max(0.0, math.floor(low)), min(100.0, math.ceil(high))]
+
+
 def subgroup_bars(
     labels: list[str],
     values: list[float],
@@ -115,28 +136,64 @@ def subgroup_bars(
     marked_label: str = subgroups.short_label("all"),
     lows: list[float | None] | None = None,
     highs: list[float | None] | None = None,
+    clear: list[bool] | None = None,
+    dots: bool = False,
 ) -> dict:
     """Horizontal bars, one per subgroup (suppressed subgroups are left out), with a line at all students,
     and each bar's 95% range as a whisker where lows and highs are given.
 
+    clear: which groups' gaps are likely real; they are drawn in the school's color, the others in gray,
+    each set named in the legend. dots: a dot per group on an axis fitted to the values (a narrow band,
+    BAND_MARGIN), instead of a bar from 0. Groups keep the order given, top to bottom.
     The zone overview draws a bar per school the same way, its line at the zone (marked_label "Zone").
     """
     hover = _hover(unit).replace("%{y", "%{x")
-    data = [
-        {
-            "type": "bar",
-            "orientation": "h",
-            "name": "Subgroup",
-            "y": _texts(labels),
-            "x": _round(values),
-            "marker": {"color": PALETTE["school"]},
+    sets = [(None, list(range(len(labels))), "school")]
+    if clear is not None:
+        sets = [
+            (MARKED[0], [i for i, c in enumerate(clear) if c], "school"),
+            (MARKED[1], [i for i, c in enumerate(clear) if not c], "prior"),
+        ]
+    data = []
+    for name, positions, color in sets:
+        if not positions:
+            continue
+        trace = {
+            "name": name or "Subgroup",
+            "y": _texts([labels[i] for i in positions]),
+            "x": _round([values[i] for i in positions]),
+            "marker": {"color": PALETTE[color]},
             "hovertemplate": "%{y}: " + hover + "<extra></extra>",
         }
-    ]
-    error = whiskers(values, lows, highs)
-    if error:
-        data[0]["error_x"] = error
-    layout = _layout(title, axis_title, height=max(180, 50 + 22 * len(labels)), horizontal=True, legend=False)
+        if dots:
+            trace.update(type="scatter", mode="markers")
+            trace["marker"].update(size=11, symbol="circle" if color == "school" else "diamond")
+        else:
+            trace.update(type="bar", orientation="h")
+        error = whiskers(
+            [values[i] for i in positions],
+            [lows[i] for i in positions] if lows else None,
+            [highs[i] for i in positions] if highs else None,
+        )
+        if error:
+            trace["error_x"] = error
+        data.append(trace)
+    legend = clear is not None and len(data) > 1
+    rows_height = max(180, 50 + 24 * len(labels))
+    layout = _layout(
+        title, axis_title, height=rows_height + (LEGEND_BELOW if legend else 0), horizontal=True, legend=False
+    )
+    # Several traces share the category axis: it keeps the order given, not the order the traces name them.
+    layout["yaxis"].update(categoryorder="array", categoryarray=_texts(list(labels)), dtick=1)
+    layout["barmode"] = "overlay"
+    if legend:  # under the axis title, clear of the reference line's name above the chart
+        layout["showlegend"] = True
+        layout["margin"]["b"] = 40 + LEGEND_BELOW
+        plot_height = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+        layout["legend"].update(y=-62 / plot_height, yanchor="top", orientation="v")
+    if dots:
+        layout["xaxis"].pop("rangemode", None)
+        layout["xaxis"]["range"] = band_range(values, lows, highs, all_value)
     if all_value is not None:
         _mark(layout, all_value, marked_label)
     return {"data": data, "layout": layout}

@@ -32,7 +32,7 @@ from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.periods import school_year_label
-from sezp_roadmap.reporting import academics, catalogue, family_summary, sentences, zone_overview
+from sezp_roadmap.reporting import academics, catalogue, family_summary, headlines, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.data_quality import render_data_quality
 from sezp_roadmap.reporting.formatting import fewer_than, period_label
@@ -90,6 +90,7 @@ def environment() -> Environment:
     env.filters["last_period"] = periods.last_period
     env.globals["chart_table_rows"] = chart_table_rows
     env.globals["fewer_than"] = fewer_than
+    env.globals["lever_reason"] = headlines.lever_reason
     # The targets tables' headings, and the statuses a target can have (sezp_roadmap.targets) as the rules name them.
     env.globals["target_headings"] = TARGET_HEADINGS
     env.globals["target_status"] = target_rules
@@ -137,12 +138,21 @@ def _school_page(template, data: PeriodData, sections: Sections, school: dict, c
     school_id = school["school_id"]
     # At mid-year, last spring's state test leads the glance, labelled so (the period itself has none).
     glance = academics.glance_rows(sections, school_id, sections.assessments) + sections.glance(school_id)
+    targets = sections.targets(school_id)
+    found = headlines.ranked(data, school_id, sections.min_finding_n)
+    # Counted from the cells (a shown figure that misses its target), not from the targets table's words.
+    not_met = sum(
+        c.target is not None and c.target_met is False and not c.suppressed for c in data.school_cells(school_id)
+    ) + sum(t["status"] == target_rules.NOT_ON_PACE for t in common.get("end_of_year_targets", []))
+    ranked_levers = common.get("priority_levers", {}).get("ranked", [])
     return template.render(
         **common,
         school=school,
         header=sections.header(school_id, common["settings"].min_membership_days),
+        headlines=found,
+        questions=headlines.questions(found, not_met, any(e.score for e in ranked_levers)),
         glance=glance,
-        targets=sections.targets(school_id),
+        targets=targets,
         academics=academics.blocks(sections, school_id, sections.assessments),
         equity=sections.equity(school_id),
         attendance=sections.attendance(school_id),

@@ -75,8 +75,15 @@ class Chart:
     stacked: bool = False
     # The table folded under these words (a details summary), for a chart whose sentences already say it.
     folded: str | None = None
+    # A group chart's groups with nothing to say (no likely-real gap): their rows folded under the others.
+    quiet_rows: list[list[str]] = field(default_factory=list)
+    quiet_keys: list[str] = field(default_factory=list)
+    # No group has anything to say: the whole chart and table are folded under these words.
+    all_quiet: str | None = None
 
 
+# Rates that sit in a narrow band (the attendance rate: about 85% to 97%), drawn as dots on the band.
+BAND_METRICS = ("attendance_rate",)
 # A chart's table of more rows than this goes under the chart, full width: beside it, its cells of words
 # wrap into rows several lines tall. A short table (a few grades) stays beside its chart.
 STACKED_ROWS = 8
@@ -150,15 +157,27 @@ class Sections:
         delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])
         return sentences.difference_words(self.info(cell.metric), cell, delta, low, high, signal, self.min_finding_n)
 
+    def verdict(self, cell: Cell | None, kind: str) -> str:
+        """One comparison as a teacher says it, with its number and range beside: 'clearly lower than last
+        mid-year, which is better: −4.1 points (range −7.0 to −1.2)'."""
+        if cell is None or cell.suppressed:
+            return "—"
+        delta, low, high, signal = (getattr(cell, field) for field in DIFFERENCES[kind])
+        against = sentences.against_words(kind, self.data.period, cell.school_id)
+        return sentences.verdict_with_numbers(
+            self.info(cell.metric), cell, delta, low, high, signal, self.min_finding_n, against
+        )
+
     def change(self, cell: Cell | None) -> str:
         """The change from last year."""
         return self._difference(cell, "change")
 
     def since(self, cell: Cell) -> str:
-        """Last year's figure and the change from it in one cell: 'from 9.6%: −3.1 points (range −5.9 to −0.3)'."""
+        """The change from last year and last year's figure in one cell:
+        'about the same: −3.1 points (range −5.9 to +0.3); was 9.6%'."""
         if cell.suppressed or cell.prior_value is None:
             return "—"
-        return f"from {format_value(cell.prior_value, self.info(cell.metric).unit)}: {self.change(cell)}"
+        return f"{self.change(cell)}; was {format_value(cell.prior_value, self.info(cell.metric).unit)}"
 
     def gap(self, cell: Cell) -> str:
         """A group's gap with the rest of the school, read the same way as a change."""
@@ -209,13 +228,11 @@ class Sections:
                 {
                     "metric": metric,
                     "label": info.label,
-                    "sentence": sentences.glance_sentence(
-                        info, cell, self.data.period, self._min_for(info), self.min_finding_n, judged
-                    ),
                     "value": self.with_range(cell),
                     "prior": format_value(cell.prior_value, info.unit) or "—",
-                    "change": self.change(cell),
+                    "change": self.verdict(cell, "change"),
                     "zone": format_value(cell.zone_value, info.unit) or "—",
+                    "versus_zone": self.verdict(cell, "zone_gap"),
                     "target": sentences.target_phrase(info, cell, self._min_for(info), judged) or "no target set",
                     "description": info.description,
                     "status": sentences.glance_status(info, cell, judged),
@@ -271,7 +288,30 @@ class Sections:
         return rows
 
     # -- subgroup breakdowns -------------------------------------------------------------
+    def clear_gap(self, cell: Cell) -> bool:
+        """A group's gap with the rest of the school that is likely real (signals: clear, not a small group)."""
+        return (
+            cell.gap_vs_comparison is not None
+            and sentences.evidence_of(self.info(cell.metric), cell, cell.gap_signal, self.min_finding_n)
+            == signals.LIKELY_REAL
+        )
+
+    def by_gap(self, cells: list[Cell]) -> list[Cell]:
+        """Groups by their gap with the rest of the school, the furthest on the worse side first; groups
+        without a gap (a complement, a hidden comparison) last, in the registry's order."""
+        info = self.info(cells[0].metric) if cells else None
+        worse_first = -1 if info is None or info.higher_is_better is not True else 1
+
+        def key(c: Cell):
+            if c.gap_vs_comparison is None:
+                return (1, 0.0, subgroup_sort_key(c.subgroup))
+            return (0, worse_first * c.gap_vs_comparison, subgroup_sort_key(c.subgroup))
+
+        return sorted(cells, key=key)
+
     def subgroup_chart(self, school_id: str, metric: str, *, grades: bool, id_prefix: str) -> Chart | None:
+        """A metric by grade (in grade order) or by student group (by gap, the likely-real gaps marked and the
+        other groups' rows folded); a rate in a narrow band (BAND_METRICS) is drawn as dots on its band."""
         info = self.info(metric)
         cells = [
             c
@@ -281,12 +321,16 @@ class Sections:
         if not cells:
             return None
         cells.sort(key=lambda c: subgroup_sort_key(c.subgroup))
+        if not grades:
+            cells = self.by_gap(cells)
         all_cell = self.data.cell(school_id, metric)
         all_value = None if all_cell is None or all_cell.suppressed else all_cell.value
         visible = [c for c in cells if not c.suppressed and c.value is not None]
         kind = "grade" if grades else "student group"
         div_id = f"{id_prefix}-{metric.replace(':', '-').replace('_', '-')}"
         title = f"{info.label} by {kind}"
+        clear = None if grades else [self.clear_gap(c) for c in visible]
+        dots = metric in BAND_METRICS
         if visible:
             spec = figures.subgroup_bars(
                 [subgroup_label(c.subgroup) for c in visible],
@@ -297,9 +341,13 @@ class Sections:
                 axis_title=AXIS_TITLES.get(info.unit, ""),
                 lows=[c.ci_low for c in visible],
                 highs=[c.ci_high for c in visible],
+                clear=clear,
+                dots=dots,
             )
+            drawn = "Dot chart" if dots else "Bar chart"
+            order = "" if grades else ", largest gap first, likely-real gaps marked"
             summary = (
-                f"Bar chart of {info.label.lower()} by {kind}, each bar with its likely range; all students "
+                f"{drawn} of {info.label.lower()} by {kind}{order}, each with its likely range; all students "
                 f"{format_value(all_value, info.unit) or 'not shown'}. The numbers are in the table that follows."
             )
             figure = figures.figure_html(spec, div_id, summary)
@@ -320,17 +368,18 @@ class Sections:
             else []
         )
         keys = [f"{metric}|all"] if all_cell else []
+        quiet_rows, quiet_keys = [], []
         for c in cells:
-            rows.append(
-                [
-                    subgroup_label(c.subgroup),
-                    self.count(c),
-                    self.with_range(c),
-                    self.gap(c),
-                    self.since(c),
-                ]
-            )
-            keys.append(f"{metric}|{c.subgroup}")
+            row = [subgroup_label(c.subgroup), self.count(c), self.with_range(c), self.gap(c), self.since(c)]
+            if grades or self.clear_gap(c):
+                rows.append(row)
+                keys.append(f"{metric}|{c.subgroup}")
+            else:
+                quiet_rows.append(row)
+                quiet_keys.append(f"{metric}|{c.subgroup}")
+        said = sum(1 for c in cells if not grades and self.clear_gap(c))
+        if not said:  # nothing to fold the quiet groups under: the whole chart is folded instead
+            rows, keys, quiet_rows, quiet_keys = rows + quiet_rows, keys + quiet_keys, [], []
         return Chart(
             div_id,
             title,
@@ -340,7 +389,10 @@ class Sections:
             rows,
             keys,
             note=self.no_range_note(cells),
-            stacked=len(rows) > STACKED_ROWS,
+            stacked=len(rows) + len(quiet_rows) > STACKED_ROWS,
+            quiet_rows=quiet_rows,
+            quiet_keys=quiet_keys,
+            all_quiet=None if grades or said else f"{title}: no group's gap is likely real",
         )
 
     def count(self, cell: Cell | None) -> str:

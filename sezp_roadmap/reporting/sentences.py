@@ -99,9 +99,9 @@ def evidence_of(info: MetricInfo, cell: Cell, signal: str | None, min_finding_n:
 
 # Under a table whose differences are written the short way (difference_words).
 TABLE_NOTE = (
-    "A difference with no word beside it is within normal variation: chance alone moves a group of that "
-    'size this much. "Could be chance": its range leaves out zero, but among a report\'s many comparisons '
-    "a few that size happen by chance."
+    '"Clearly" higher or lower: the difference is likely real. "About the same": chance alone moves a group '
+    'of that size this much. "Could be chance": its range leaves out zero, but among a report\'s many '
+    "comparisons a few that size happen by chance."
 )
 
 
@@ -114,23 +114,77 @@ def difference_words(
     signal: str | None,
     min_finding_n: int,
 ) -> str:
-    """A difference as a table cell reads it, short: '−4.1 points, better (range −7.0 to −1.2)',
-    '+0.3 points (range −2.1 to +2.7)' (within normal variation: TABLE_NOTE says so once),
-    '−2.6 points, could be chance (range …)', '+8.8 points (small group)', or the number alone for a
-    measure with no range (its chart says why once)."""
+    """A difference as a table cell reads it, the verdict first in a teacher's words and the number and range
+    beside it (the column says what it is measured against): 'clearly lower, better: −4.1 points (range −7.0
+    to −1.2)', 'about the same: +0.3 points (range −2.1 to +2.7)', 'about the same, could be chance: −2.6
+    points (range …)', 'too few students to tell: +8.8 points', or the number alone for a measure with no
+    range (its chart says why once)."""
     if delta is None:
         return "—"
     evidence = evidence_of(info, cell, signal, min_finding_n)
     if evidence == signals.SMALL_GROUP:
-        return f"{signed(delta, info.unit)} (small group)"
+        return f"too few {info.population} to tell: {signed(delta, info.unit)}"
     if evidence == signals.NO_RANGE:
         return "same" if abs(delta) < SAME else signed(delta, info.unit)
     spread = difference_range(low, high, info.unit, words=False)
     if evidence == signals.LIKELY_REAL:
-        words = f", {verdict(info, delta, signal) or 'likely real'}"
+        judged = verdict(info, delta, signal)
+        words = f"clearly {'higher' if delta > 0 else 'lower'}" + (f", {judged}" if judged else "")
     else:
-        words = ", could be chance" if unclear_words(low, high) == CHANCE_WORDS else ""
-    return f"{signed(delta, info.unit)}{words}" + (f" ({spread})" if spread else "")
+        words = "about the same" + (", could be chance" if unclear_words(low, high) == CHANCE_WORDS else "")
+    return f"{words}: {signed(delta, info.unit)}" + (f" ({spread})" if spread else "")
+
+
+# Whom a difference is measured against, after "than": by DIFFERENCES kind of reporting/sections.py.
+def against_words(kind: str, period: str, school_id: str = "") -> str:
+    if kind == "change":
+        return periods.last_period(period)
+    if kind == "zone_gap":
+        return "the rest of the zone"
+    return rest_of(school_id)
+
+
+def verdict_words(
+    info: MetricInfo, cell: Cell, delta: float | None, signal: str | None, min_finding_n: int, against: str
+) -> str:
+    """A difference as a teacher says it: 'clearly lower than last mid-year', 'about the same as the rest of
+    the zone', 'too few students to tell'. Only a likely-real difference is 'clearly' anything."""
+    evidence = evidence_of(info, cell, signal, min_finding_n)
+    if evidence == signals.SMALL_GROUP:
+        return f"too few {info.population} to tell"
+    if abs(delta) < SAME:
+        return f"about the same as {against}"
+    side = "higher" if delta > 0 else "lower"
+    if evidence == signals.LIKELY_REAL:
+        judged = judgement(info, delta)
+        return f"clearly {side} than {against}" + (f", which is {judged}" if judged else "")
+    if evidence == signals.NO_RANGE:
+        return f"{side} than {against}, with no range to tell if it is real"
+    return f"about the same as {against}"
+
+
+def verdict_with_numbers(
+    info: MetricInfo,
+    cell: Cell,
+    delta: float | None,
+    low: float | None,
+    high: float | None,
+    signal: str | None,
+    min_finding_n: int,
+    against: str,
+) -> str:
+    """The verdict, then the number and its range beside it (the detail layer):
+    'clearly lower than last mid-year, which is better: −4.1 points (range −7.0 to −1.2)'."""
+    if delta is None:
+        return "—"
+    words = verdict_words(info, cell, delta, signal, min_finding_n, against)
+    spread = difference_range(low, high, info.unit, words=False)
+    numbers = signed(delta, info.unit) + (f" ({spread})" if spread else "")
+    if evidence_of(info, cell, signal, min_finding_n) == signals.NORMAL_VARIATION and (
+        unclear_words(low, high) == CHANCE_WORDS
+    ):
+        numbers += f"; {CHANCE_WORDS}"
+    return f"{words}: {numbers}"
 
 
 def change_phrase(info: MetricInfo, cell: Cell, period: str, min_finding_n: int) -> str:

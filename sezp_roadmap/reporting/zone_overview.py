@@ -11,11 +11,12 @@ tens of thousands of pixels tall.
 
 from __future__ import annotations
 
+from sezp_roadmap import signals
 from sezp_roadmap.metrics import metric_for
 from sezp_roadmap.reporting import figures, sentences
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.formatting import format_value
-from sezp_roadmap.reporting.sections import Chart, Sections
+from sezp_roadmap.reporting.sections import BAND_METRICS, Chart, Sections
 
 # Up to this many schools the zone overview draws a bar per school, the index lists every school's report
 # and the targets page shows every school's targets. A larger zone (a state has 1,800 schools: a bar chart
@@ -77,11 +78,21 @@ def overview(data: PeriodData, sections: Sections) -> dict:
             marked_label="Zone",
             lows=[c.ci_low for _, c in pairs],
             highs=[c.ci_high for _, c in pairs],
+            clear=[
+                sentences.evidence_of(info, c, c.zone_gap_signal, sections.min_finding_n) == signals.LIKELY_REAL
+                for _, c in pairs
+            ],
+            dots=metric in BAND_METRICS,
         )
+        # The marks say "gap" of a group; here a school differs from the rest of the zone.
+        for trace in spec["data"]:
+            trace["name"] = trace["name"].replace("gap", "difference from the rest of the zone")
         div_id = f"zone-{metric.replace('_', '-')}"
+        drawn = "Dot chart" if metric in BAND_METRICS else "Bar chart"
         summary = (
-            f"Bar chart of {info.label.lower()} by school, each bar with its likely range, with the zone as a "
-            "dashed line; the numbers are in the table that follows."
+            f"{drawn} of {info.label.lower()} by school, each with its likely range and the schools whose "
+            "difference from the rest of the zone is likely real marked, with the zone as a dashed line; "
+            "the numbers are in the table that follows."
         )
         rows = [[name, sections.count(c), sections.with_range(c), sections.versus_rest_of_zone(c)] for name, c in pairs]
         charts.append(
