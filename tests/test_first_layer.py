@@ -171,7 +171,7 @@ def test_questions_follow_the_findings_then_the_targets_and_levers():
         "What helped with the interim math assessment results, and how do we keep it going?",
         "What changed since last mid-year for chronic absence?",
         "What do students with disabilities tell us about suspensions, and what would we try first?",
-        "Which target not yet met can we still reach this year, and what will it take?",
+        "Which missed target can we still reach this year, and what will it take?",
         "Do the top levers match what we see in classrooms? Which two will we choose?",
     ]
     assert headlines.questions([], 0, False) == [
@@ -184,7 +184,7 @@ def test_a_levers_reason_is_its_strongest_finding_and_how_many_more():
     top = Finding("target_not_met", "chronic_absence_rate", "all", "Chronic absence", "percent", "students", 400, 35.0)
     gap = Finding("equity_gap", "chronic_absence_rate", "swd", "Chronic absence", "percent", "students", 90, 45.0)
     assert headlines.lever_reason(LeverEvidence(lever, 1, [top, gap])) == (
-        "Chronic absence: target not yet met, and 1 more finding."
+        "Chronic absence: target not met, and 1 more finding."
     )
     assert headlines.lever_reason(LeverEvidence(lever, 1, [gap])) == (
         "Chronic absence: a gap for students with disabilities."

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from sezp_roadmap import periods, signals, subgroups
+from sezp_roadmap import targets as target_words
 from sezp_roadmap.levers import LeverEvidence
 from sezp_roadmap.metrics import metric_for
 from sezp_roadmap.reporting.context import Cell, MetricInfo, PeriodData
@@ -239,7 +240,7 @@ def questions(found: list[Headline], targets_not_met: int, has_levers: bool) -> 
         kinds.add((h.kind, h.better))
         asked.append(h.question)
     if targets_not_met:
-        asked.append("Which target not yet met can we still reach this year, and what will it take?")
+        asked.append("Which missed target can we still reach this year, and what will it take?")
     if has_levers:
         asked.append("Do the top levers match what we see in classrooms? Which two will we choose?")
     if not found:
@@ -249,7 +250,7 @@ def questions(found: list[Headline], targets_not_met: int, has_levers: bool) -> 
 
 # A lever's strongest finding, by its kind, in a few words.
 REASONS = {
-    "target_not_met": "target not yet met",
+    "target_not_met": f"target {target_words.NOT_MET}",
     "low_sqr_rating": "rated low by the School Quality Review",
     "worse_than_zone": "worse than the zone",
     "worsening": "worse than last year",
@@ -261,7 +262,8 @@ def lever_reason(e: LeverEvidence) -> str:
     """One line on why a lever ranks where it does: its strongest likely-real finding, and how many more."""
     if not e.findings:
         return lever_texts(e).caution or "No likely-real finding points to it."
-    top = e.findings[0]
+    # The finding the lever's score rests on (one voice per measure: its strongest); the others are its other measures.
+    top = e.strongest or e.findings[0]
     # "Interim math assessment, on grade level": the catalog's colon would read as the reason's own.
     what = top.label.replace(": ", ", ") if ":" in top.metric else top.label.lower()
     if top.kind == "equity_gap":
