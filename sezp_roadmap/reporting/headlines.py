@@ -25,6 +25,7 @@ from sezp_roadmap import periods, signals, subgroups
 from sezp_roadmap import targets as target_words
 from sezp_roadmap.levers import LeverEvidence
 from sezp_roadmap.metrics import metric_for
+from sezp_roadmap.reporting import lever_words
 from sezp_roadmap.reporting.context import Cell, MetricInfo, PeriodData
 from sezp_roadmap.reporting.formatting import format_value
 from sezp_roadmap.reporting.lever_words import lever_texts
@@ -61,11 +62,11 @@ TOPIC_WORDS = {
     "any_suspension_rate": "suspensions",
 }
 # A group as a sentence names its students; groups whose label is not already a noun for people get "students".
+# (English learners' registry label is one: people() reads it from there.)
 PEOPLE = {
     "all": "students",
     "swd": "students with disabilities",
     "non_swd": "students without disabilities",
-    "ell": "English learners",
     "former_ell": "former English learners",
     "low_income": "low-income students",
     "high_needs": "high-needs students",
@@ -104,7 +105,8 @@ def people(subgroup: str) -> str:
     """'students with disabilities', 'Hispanic or Latino students', 'English learners'."""
     if subgroup in PEOPLE:
         return PEOPLE[subgroup]
-    return f"{subgroups.short_label(subgroup)} students"
+    label = subgroups.short_label(subgroup)
+    return label if subgroup == "ell" else f"{label} students"
 
 
 def did(info: MetricInfo, assessment_label: str | None = None) -> str:
@@ -252,7 +254,7 @@ def questions(found: list[Headline], targets_not_met: int, has_levers: bool) -> 
 REASONS = {
     "target_not_met": f"target {target_words.NOT_MET}",
     "low_sqr_rating": "rated low by the School Quality Review",
-    "worse_than_zone": "worse than the zone",
+    "worse_than_zone": lever_words.KIND_LABELS["worse_than_zone"],
     "worsening": "worse than last year",
     "equity_gap": "a gap for",
 }
