@@ -208,7 +208,8 @@ def render(loc: Locations, settings: Settings, *, self_contained: bool = False, 
         year, period = period_dir.parent.name, period_dir.name
         if year.isdigit() and period_dir.is_dir() and (year, period) not in present:
             shutil.rmtree(period_dir)
-    return [loc.reports_dir / p.relative_to(target) for p in written]
+    # The renderer resolves the paths it writes (it refuses one outside its folder): compare resolved paths.
+    return [loc.reports_dir / Path(p).resolve().relative_to(target.resolve()) for p in written]
 
 
 def publish(loc: Locations) -> dict:

@@ -182,3 +182,16 @@ def test_a_refusal_in_a_report_worker_reaches_the_run_with_its_problems():
         file_in(Path("/tmp/reports/2026/mid_year"), "../../../../pwn.html")
     again = pickle.loads(pickle.dumps(refused.value))
     assert again.problems == refused.value.problems and str(again) == str(refused.value)
+
+
+def test_a_build_with_relative_folders_publishes(tmp_path, monkeypatch):
+    """`make demo` passes relative folders: the renderer's resolved paths must still map back onto them."""
+    from test_pipeline import write_tiny_zone
+
+    from sezp_roadmap.cli import main
+
+    write_tiny_zone(tmp_path / "landing")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--data", "landing", "--warehouse", "wh/roadmap.duckdb", "--reports", "out"]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert list((tmp_path / "out").glob("*/*/*.html"))
