@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -57,7 +58,12 @@ _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.l
 # make test: the same examples every run (no flaky CI), few enough to take seconds.
 CI = settings(max_examples=120, deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_IS_FINE)
 # make fuzz: new examples every run; a failure is shrunk and printed, then kept as an @example.
-FUZZ = settings(max_examples=10_000, deadline=None, database=None, suppress_health_check=_SLOW_IS_FINE)
+FUZZ = settings(
+    max_examples=int(os.environ.get("SEZP_FUZZ_EXAMPLES", "10000")),
+    deadline=None,
+    database=None,
+    suppress_health_check=_SLOW_IS_FINE,
+)
 
 # How many examples each property has run in this process (benchmarks/fuzz.py reports them).
 EXAMPLES_RUN: Counter[str] = Counter()
