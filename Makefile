@@ -43,7 +43,7 @@ test: install-test
 test-bench: install-test
 	$(BIN)/python -m pytest -m bench
 
-## The fuzz of ingest and validation on 10,000 new examples per property (CI runs only `make test`'s few hundred);
+## The fuzz of ingest and validation on 10,000 new examples (CI runs only `make test`'s few hundred);
 ## records the run (examples, failures, seconds, commit) in benchmarks/results.md.
 fuzz: install-test
 	$(BIN)/python -m benchmarks.fuzz

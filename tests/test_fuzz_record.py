@@ -15,6 +15,10 @@ RUNS = [
         "when": "2026-12-06 22:00",
         "code": "bbb2222",
         "examples": {"ingest": 10_012, "ingest and validation": 10_003},
+        "endings": {
+            "ingest": {"accepted": 4000, "refused by ingest": 6012},
+            "ingest and validation": {"accepted": 3000, "refused by ingest": 5003, "refused by validation": 2000},
+        },
         "failures": 0,
         "seconds": 1234.5,
     },
@@ -27,9 +31,12 @@ def test_the_section_tells_the_last_run_and_lists_each_property_of_each_run():
     assert (
         "Last run (`make fuzz`, 2026-12-06 22:00 UTC, code bbb2222): 20,015 examples in 1,234 s, no failure." in lines
     )
-    assert "| 2026-12-01 10:00 | aaa1111 | ingest | 9,000 | 1 | 300 |" in lines
-    assert "| 2026-12-06 22:00 | bbb2222 | ingest | 10,012 | 0 | 1,234 |" in lines
-    assert "| 2026-12-06 22:00 | bbb2222 | ingest and validation | 10,003 | 0 | 1,234 |" in lines
+    # A run recorded before endings were counted shows zeros for them.
+    assert "| 2026-12-01 10:00 | aaa1111 | ingest | 9,000 | 0 | 0 | 0 | 1 | 300 |" in lines
+    assert "| 2026-12-06 22:00 | bbb2222 | ingest | 10,012 | 4,000 | 6,012 | 0 | 0 | 1,234 |" in lines
+    assert (
+        "| 2026-12-06 22:00 | bbb2222 | ingest and validation | 10,003 | 3,000 | 5,003 | 2,000 | 0 | 1,234 |" in lines
+    )
     assert "**1 failing properties**" in "\n".join(fuzz.section(RUNS[:1]))
     assert fuzz.section([])[2] == "No fuzz run on record (`make fuzz`)."
 
