@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
+from hypothesis.database import DirectoryBasedExampleDatabase
 from ingest_zone import DAYS, ORDER, write_zone
 
 from sezp_roadmap import ingest
@@ -62,7 +63,8 @@ CI = settings(max_examples=120, deadline=None, derandomize=True, database=None, 
 FUZZ_INGEST = settings(
     max_examples=int(os.environ.get("SEZP_FUZZ_INGEST_EXAMPLES", "6000")),
     deadline=None,
-    database=None,
+    # Hypothesis's example database (.hypothesis/, not committed): the next run replays a failure first.
+    database=DirectoryBasedExampleDatabase(str(Path(__file__).resolve().parent.parent / ".hypothesis" / "examples")),
     suppress_health_check=_SLOW_IS_FINE,
 )
 FUZZ_VALIDATION = settings(FUZZ_INGEST, max_examples=int(os.environ.get("SEZP_FUZZ_VALIDATION_EXAMPLES", "4000")))
