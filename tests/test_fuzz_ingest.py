@@ -9,7 +9,16 @@ fuzz run ever found is kept below as an @example of both.
 from __future__ import annotations
 
 import pytest
-from fuzz_landing import CI, FUZZ_INGEST, FUZZ_VALIDATION, FuzzLanding, MangledFile, fresh_landing, mangled_file
+from fuzz_landing import (
+    CI_INGEST,
+    CI_VALIDATION,
+    FUZZ_INGEST,
+    FUZZ_VALIDATION,
+    FuzzLanding,
+    MangledFile,
+    fresh_landing,
+    mangled_file,
+)
 from hypothesis import example, given
 
 # Failures the fuzz found, shrunk; each is checked by every property before any drawn example.
@@ -41,14 +50,14 @@ def validation_property(landing: FuzzLanding, mangled: MangledFile) -> None:
     landing.check(mangled, "ingest and validation")
 
 
-@CI
+@CI_INGEST
 @with_found
 @given(mangled=mangled_file())
 def test_ingest_of_a_mangled_file_refuses_it_or_accounts_for_every_row(landing, mangled):
     ingest_property(landing, mangled)
 
 
-@CI
+@CI_VALIDATION
 @with_found
 @given(mangled=mangled_file(rough=False))
 def test_validation_of_a_mangled_file_refuses_it_or_accounts_for_every_row(landing, mangled):
