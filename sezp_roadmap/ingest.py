@@ -281,6 +281,28 @@ def _carriage_return_line_ends(extract: Extract, name: str, scan: FileScan) -> I
     )
 
 
+def _carriage_return_above(extract: Extract, name: str, scan: FileScan, header_line: int) -> Issue | None:
+    """A carriage return inside a line down to the header: DuckDB's reader ends a line there, this search does not.
+
+    The reader would then start the data at another line than the one below
+    the header (reading the header itself as a row, or skipping a row).
+    """
+    for number, line in scan.first_lines:
+        if number <= header_line and "\r" in line:
+            return Issue(
+                extract.name,
+                "file_unreadable",
+                ERROR,
+                name,
+                "this line holds a carriage return that does not end it (a stray character, or an old Mac line end), "
+                "so where the rows start is ambiguous",
+                row=number,
+                value=line.replace("\r", "\\r")[:120],
+                expected="lines ending in a line feed (or CR LF) and no carriage return inside a line; nothing was read from this file",
+            )
+    return None
+
+
 def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
@@ -298,7 +320,8 @@ def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | N
         hits = len(wanted & {normalise(c) for c in cells})
         above = tuple((n, t) for n, t in scan.first_lines if n < number)
         if hits == len(wanted):
-            return Header(number, cells, above), []
+            stray = _carriage_return_above(extract, name, scan, number)
+            return (None, [stray]) if stray else (Header(number, cells, above), [])
         if hits > best_hits:
             best, best_hits = Header(number, cells, above), hits
     if best is None:

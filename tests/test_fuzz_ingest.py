@@ -8,6 +8,8 @@ fuzz run ever found is kept below as an @example of both.
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from fuzz_landing import (
     CI_INGEST,
@@ -28,6 +30,11 @@ FOUND = [
     # A .csv.gz cut short, or not gzip at all: gzip's EOFError and BadGzipFile escaped from reading it.
     MangledFile("schools", "schools.csv.gz", b"\x1f", True),
     MangledFile("schools", "schools.csv.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", True),
+    # A carriage return before the header (here: first on its line): DuckDB's reader ended a line there, the
+    # header search did not, and the header itself was read as a data row (1 row staged, none in the file).
+    MangledFile(
+        "sqr", "sqr.csv.gz", gzip.compress(b"\rschool_id,school_year,review,domain,indicator,rating", mtime=0), True
+    ),
 ]
 
 

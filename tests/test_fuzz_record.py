@@ -92,9 +92,24 @@ def test_a_file_with_carriage_return_line_ends_is_refused_in_words(tmp_path):
 
 
 def test_a_stray_carriage_return_in_the_header_is_refused_as_unreadable_not_a_traceback(tmp_path):
-    # The header search reads the line at its commas; DuckDB's reader then refuses the line break in it.
+    # The header search reads the line at its commas (csv.reader refuses it), then refuses the carriage return.
     issues, _ = _read_schools(tmp_path, "schools.csv", b"school_id,school_name\r,grade_span\nA,Alpha,6-8\n")
-    assert [(i.rule, i.severity, i.file) for i in issues] == [("file_unreadable", "error", "schools.csv")]
+    assert [(i.rule, i.severity, i.file, i.row) for i in issues] == [("file_unreadable", "error", "schools.csv", 1)]
+
+
+def test_a_carriage_return_inside_a_line_down_to_the_header_is_refused_in_words(tmp_path):
+    # DuckDB's reader ends a line at the carriage return: it would read the header as a data row.
+    for content, row in (
+        (b"\rschool_id,school_name,grade_span\nA,Alpha,6-8\n", 1),
+        (b"Schools report\r,,\nschool_id,school_name,grade_span\nA,Alpha,6-8\n", 1),
+        (b"school_id,school_name\r,grade_span\nA,Alpha,6-8\n", 1),
+    ):
+        issues, rows = _read_schools(tmp_path, "schools.csv", content)
+        assert rows == 0
+        [issue] = issues
+        assert (issue.rule, issue.severity, issue.row) == ("file_unreadable", "error", row)
+        assert "holds a carriage return that does not end it" in issue.reason
+        assert "\\r" in issue.value
 
 
 def test_a_gzip_file_cut_short_is_refused_in_words(tmp_path):
