@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["SEZP_FUZZ_INGEST_EXAMPLES"] = str(args.ingest_examples)
     os.environ["SEZP_FUZZ_VALIDATION_EXAMPLES"] = str(args.validation_examples)
     failures = _Failures()
+    code_tested = _git_revision(ROOT)  # before the run: a commit made while it runs is not what it tested
     started = time.perf_counter()
     code = pytest.main(
         ["-m", "fuzz", str(ROOT / "tests" / "test_fuzz_ingest.py"), "-p", "no:cacheprovider", "-q"],
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     counted = getattr(landing, "EXAMPLES_RUN", {})
     run = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
-        "code": _git_revision(ROOT),
+        "code": code_tested,
         "examples": dict(sorted(counted.items())),
         "endings": {prop: dict(ended) for prop, ended in sorted(getattr(landing, "ENDINGS", {}).items())},
         # A run that stopped before any test (a collection error) failed too.

@@ -30,11 +30,13 @@ and `fuzz` (make fuzz: 10,000 examples in all, new ones every run).
 
 from __future__ import annotations
 
+import atexit
 import csv
 import gzip
 import io
 import os
 import shutil
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,7 +185,8 @@ def _base_tables(folder: Path) -> dict[str, tuple[list[str], list[list[str]]]]:
     return tables
 
 
-BASE = _base_tables(write_fuzz_zone(Path(__import__("tempfile").mkdtemp(prefix="fuzz_base_"))))
+with tempfile.TemporaryDirectory(prefix="fuzz_base_") as _folder:
+    BASE = _base_tables(write_fuzz_zone(Path(_folder)))
 
 # --- a mangled file ------------------------------------------------------------------------------
 
@@ -444,7 +447,8 @@ def records_below_header(mangled: MangledFile) -> int:
         csv.field_size_limit(limit)
 
 
-_SCRATCH = Path(__import__("tempfile").mkdtemp(prefix="fuzz_scratch_"))
+_SCRATCH = Path(tempfile.mkdtemp(prefix="fuzz_scratch_"))
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
 
 
 def _scratch(name: str, content: bytes) -> Path:
