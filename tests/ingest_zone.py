@@ -8,6 +8,9 @@ It ingests with no error and exactly one finding, BASELINE_FINDING: student
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +19,7 @@ from test_pipeline import DAYS, write_tiny_zone
 from validation_memo import validate_once
 
 from sezp_roadmap import ingest
-from sezp_roadmap.config import Settings, load_settings
+from sezp_roadmap.config import LANDING_SETTINGS_FILE, Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.warehouse import SCHEMAS, add_macros
@@ -102,12 +105,28 @@ class Run:
         return self.con.execute(f"select count(*) from {table}").fetchone()[0]
 
 
+_SETTINGS: dict[tuple, Settings] = {}
+
+
+def settings_of(folder: Path) -> Settings:
+    """load_settings(None, folder), read once per roadmap.yaml content and day (reading the defaults costs 0.1 s)."""
+    landing = folder / LANDING_SETTINGS_FILE
+    text = landing.read_bytes() if landing.is_file() else None
+    key = (text, dt.date.today())  # without an as_of_date in the file, the settings' as-of date is today
+    if key not in _SETTINGS:
+        _SETTINGS[key] = load_settings(None, folder)
+    settings = _SETTINGS[key]
+    # A copy of the raw settings for each run (a test may change them), read from this folder.
+    sources = (settings.sources[0], *([str(landing)] if text is not None else []))
+    return dataclasses.replace(settings, raw=copy.deepcopy(settings.raw), sources=sources)
+
+
 def ingest_and_validate(folder: Path) -> Run:
     """What the Dagster assets and checks do, in one in-memory warehouse; stops after unreadable files."""
     con = add_macros(duckdb.connect())
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
-    settings = load_settings(None, folder)
+    settings = settings_of(folder)
     files, _ = ingest.discover(folder)
     ingest.record_files(con, files)
     run = Run(con, settings)

@@ -1,12 +1,13 @@
-"""The tests' validation memo (tests/validation_memo.py) writes the same rows as running the rules."""
+"""The tests' validation memo (tests/validation_memo.py) writes the same rows as running the rules; settings read once are the folder's."""
 
 from __future__ import annotations
 
 import ingest_zone
 import pytest
-from ingest_zone import BASELINE_FINDING, DAYS, ingest_and_validate, write_zone
+from ingest_zone import BASELINE_FINDING, DAYS, ingest_and_validate, settings_of, write_zone
 from validation_memo import REFERENCED
 
+from sezp_roadmap.config import load_settings
 from sezp_roadmap.validation.run import validate
 
 
@@ -49,3 +50,15 @@ def test_a_changed_enrollment_changes_the_verdict_of_the_extracts_that_read_it(t
     changed = ingest_and_validate(folder)
     assert _verdict(changed) == _verdict(fresh(folder))
     assert not [f for f in changed.findings if f["rule"] == "attendance_outside_enrollment"]
+
+
+def test_the_settings_read_once_are_the_settings_of_the_folder(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    assert settings_of(folder) == load_settings(None, folder)
+    other = write_zone(tmp_path / "other")
+    (other / "roadmap.yaml").write_text("as_of_date: 2025-10-30\nsuppression:\n  min_students: 5\n")
+    assert settings_of(other) == load_settings(None, other) != settings_of(folder)
+    assert settings_of(other).min_students == 5
+    # Each run gets its own copy: a test that changes one changes no other.
+    settings_of(folder).raw["suppression"]["min_students"] = 99
+    assert settings_of(folder) == load_settings(None, folder)
