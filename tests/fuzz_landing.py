@@ -24,7 +24,7 @@ The properties (FuzzLanding.check):
   that leaves a row out of the figures names one of those rows;
 - nothing is written to the landing folder or beside it.
 
-Profiles: `ci` (make test: 150 and 60 examples, the same ones every run)
+Profiles: `ci` (make test: 150 and 40 examples, the same ones every run)
 and `fuzz` (make fuzz: 10,000 examples in all, new ones every run).
 """
 
@@ -62,7 +62,7 @@ _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.l
 CI_INGEST = settings(
     max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=_SLOW_IS_FINE
 )
-CI_VALIDATION = settings(CI_INGEST, max_examples=60)
+CI_VALIDATION = settings(CI_INGEST, max_examples=40)
 # make fuzz: new examples every run, 10,000 in all (an example of ingest alone costs a third of one
 # validated); a failure is shrunk and printed, then kept as an @example.
 FUZZ_INGEST = settings(
