@@ -12,7 +12,7 @@ REPORTS   ?= reports/output
 DEV_HOME  ?= $(CURDIR)/dagster_home
 DEV_PORT  ?= 3000
 
-.PHONY: demo test test-bench lint format install install-test dev sql bench sample clean
+.PHONY: demo test test-bench fuzz lint format install install-test dev sql bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test: install-test
 ## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
 test-bench: install-test
 	$(BIN)/python -m pytest -m bench
+
+## The fuzz of ingest and validation on 10,000 new examples (CI runs only `make test`'s few hundred);
+## records the run (examples, failures, seconds, commit) in benchmarks/results.md.
+fuzz: install-test
+	$(BIN)/python -m benchmarks.fuzz
 
 ## Linters and the formatter's check: ruff (Python) and sqlfluff (sql/, DuckDB dialect); CI runs it.
 lint: install-test

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from benchmarks import history
+from benchmarks import fuzz, history
 from benchmarks.machine import cpu_ticks, describe, steal_percent
 from benchmarks.results import write_results
 from sezp_roadmap.extracts import EXTRACTS
@@ -484,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         if (args.workdir / n / "result.json").exists() and (n in args.sizes or args.report_only)
     ]
     write_results(args.results, machine, measured, note=args.note, history=history.load(args.history))
+    fuzz.write_section(args.results, fuzz.load(fuzz.HISTORY))  # `make fuzz`'s last run stays on the page
     return 0
 
 

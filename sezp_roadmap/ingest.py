@@ -29,6 +29,7 @@ import difflib
 import gzip
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -258,8 +259,8 @@ def _encoding_issue(
 def _cell_at(head: bytes, line: str, byte_offset: int) -> tuple[str | None, str]:
     """The header name and text of the cell holding the bad byte (best effort, for the message)."""
     header_line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-    header = next(csv.reader([header_line]), [])
-    cells = next(csv.reader([line]), [])
+    header = split_cells(header_line)
+    cells = split_cells(line)
     consumed = 0
     for index, cell in enumerate(cells):
         consumed += len(cell.encode("cp1252", errors="replace")) + 1
@@ -303,20 +304,77 @@ def _other_separator(extract: Extract, scan: FileScan) -> str | None:
     return None
 
 
+def split_cells(line: str) -> list[str]:
+    """The cells of one line of CSV text, for the header search and for messages; never raises.
+
+    The csv module refuses a line break outside quotes (a stray carriage
+    return) and a cell over its size limit (128 KiB); such a line is split at
+    its commas.
+    """
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return line.split(",")
+
+
+def _carriage_return_line_ends(extract: Extract, name: str, scan: FileScan) -> Issue | None:
+    """A file whose lines end in a carriage return alone (the old Mac 'CSV (Macintosh)') reads as one long line."""
+    number, line = scan.first_lines[0]
+    first = line.split("\r", 1)[0]
+    if "\r" not in line or not set(extract.required_column_names) <= {normalise(c) for c in split_cells(first)}:
+        return None
+    return Issue(
+        extract.name,
+        "file_unreadable",
+        ERROR,
+        name,
+        "the lines of this file end with a carriage return alone (an old Mac export), so it reads as one line",
+        row=number,
+        value=first[:120],
+        expected="lines ending in a line feed: in Excel, save as 'CSV UTF-8 (Comma delimited)'; nothing was read from this file",
+    )
+
+
+def _carriage_return_above(extract: Extract, name: str, scan: FileScan, header_line: int) -> Issue | None:
+    """A carriage return inside a line down to the header: DuckDB's reader ends a line there, this search does not.
+
+    The reader would then start the data at another line than the one below
+    the header (reading the header itself as a row, or skipping a row).
+    """
+    for number, line in scan.first_lines:
+        if number <= header_line and "\r" in line:
+            return Issue(
+                extract.name,
+                "file_unreadable",
+                ERROR,
+                name,
+                "this line holds a carriage return that does not end it (a stray character, or an old Mac line end), "
+                "so where the rows start is ambiguous",
+                row=number,
+                value=line.replace("\r", "\\r")[:120],
+                expected="lines ending in a line feed (or CR LF) and no carriage return inside a line; nothing was read from this file",
+            )
+    return None
+
+
 def find_header(extract: Extract, name: str, scan: FileScan) -> tuple[Header | None, list[Issue]]:
     """The first of the top lines naming every required column; or the problems with the best candidate."""
     if not scan.first_lines:
         return None, [
             Issue(extract.name, "file_empty", ERROR, name, "the file is empty", expected="a header row and data rows")
         ]
+    carriage_returns = _carriage_return_line_ends(extract, name, scan)
+    if carriage_returns:
+        return None, [carriage_returns]
     wanted = set(extract.required_column_names)
     best: Header | None = None
     best_hits = 0
     for number, line in scan.first_lines[:HEADER_SEARCH_LINES]:
-        cells = tuple(next(csv.reader([line]), []))
+        cells = tuple(split_cells(line))
         above = tuple((n, t) for n, t in scan.first_lines if n < number)
         if wanted <= {normalise(c) for c in cells}:
-            return Header(number, cells, above), []
+            stray = _carriage_return_above(extract, name, scan, number)
+            return (None, [stray]) if stray else (Header(number, cells, above), [])
         # A header that names the columns another way ('Student ID') is still the header, to explain.
         hits = len({loose(c) for c in wanted} & {loose(c) for c in cells})
         if hits > best_hits:
@@ -564,7 +622,10 @@ def read_file(
 ) -> tuple[list[Issue], int]:
     """Append one file's rows to staging.<extract>; returns its problems (errors and warnings) and how many records it has."""
     name = f.path.name
-    scan = scan_file(extract.name, f.path)
+    try:
+        scan = scan_file(extract.name, f.path)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        return [_unreadable_file(extract, name, exc)], 0
     if scan.encoding_issue is not None:
         return [scan.encoding_issue], 0
     header, issues = find_header(extract, name, scan)
@@ -630,6 +691,24 @@ def read_file(
     return issues, records
 
 
+def _unreadable_file(extract: Extract, name: str, exc: Exception) -> Issue:
+    """A file the operating system or gzip cannot read to its end (a .csv.gz cut short by a failed download)."""
+    compressed = name.lower().endswith(".gz")
+    return Issue(
+        extract.name,
+        "file_unreadable",
+        ERROR,
+        name,
+        f"the file cannot be read{' as gzip-compressed text' if compressed else ''}: {exc}",
+        expected=(
+            "a complete .csv.gz file (copy or download it again), or the plain .csv"
+            if compressed
+            else "a readable CSV file"
+        )
+        + "; nothing was read from this file",
+    )
+
+
 def _drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
     """The reader's rejected rows and the row-number segments of the file just read (temporary, small)."""
     for table in ("_segments", "_rejects", "_reject_scans"):
@@ -639,7 +718,7 @@ def _drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
 def _rejected_row_issue(
     extract: Extract, name: str, header: Header, line: int, error_type: str, text: str | None
 ) -> Issue:
-    found = len(next(csv.reader([text.strip("\r\n")]), [])) if text else 0
+    found = len(split_cells(text.strip("\r\n"))) if text else 0
     reason = {
         "MISSING COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",
         "TOO MANY COLUMNS": f"this row has {found} cells but the header has {len(header.cells)}",

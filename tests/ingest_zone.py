@@ -8,17 +8,20 @@ It ingests with no error and exactly one finding, BASELINE_FINDING: student
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 from test_pipeline import DAYS, write_tiny_zone
+from validation_memo import validate_once
 
 from sezp_roadmap import ingest
-from sezp_roadmap.config import Settings, load_settings
+from sezp_roadmap.config import LANDING_SETTINGS_FILE, Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.validation.run import validate
 from sezp_roadmap.warehouse import SCHEMAS, add_macros
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
@@ -102,12 +105,28 @@ class Run:
         return self.con.execute(f"select count(*) from {table}").fetchone()[0]
 
 
+_SETTINGS: dict[tuple, Settings] = {}
+
+
+def settings_of(folder: Path) -> Settings:
+    """load_settings(None, folder), read once per roadmap.yaml content and day (reading the defaults costs 0.1 s)."""
+    landing = folder / LANDING_SETTINGS_FILE
+    text = landing.read_bytes() if landing.is_file() else None
+    key = (text, dt.date.today())  # without an as_of_date in the file, the settings' as-of date is today
+    if key not in _SETTINGS:
+        _SETTINGS[key] = load_settings(None, folder)
+    settings = _SETTINGS[key]
+    # A copy of the raw settings for each run (a test may change them), read from this folder.
+    sources = (settings.sources[0], *([str(landing)] if text is not None else []))
+    return dataclasses.replace(settings, raw=copy.deepcopy(settings.raw), sources=sources)
+
+
 def ingest_and_validate(folder: Path) -> Run:
     """What the Dagster assets and checks do, in one in-memory warehouse; stops after unreadable files."""
     con = add_macros(duckdb.connect())
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
-    settings = load_settings(None, folder)
+    settings = settings_of(folder)
     files, _ = ingest.discover(folder)
     ingest.record_files(con, files)
     run = Run(con, settings)
@@ -118,5 +137,5 @@ def ingest_and_validate(folder: Path) -> Run:
             run.read_problems += [str(p) for p in problem.problems]
     if not run.read_problems:
         for name in ORDER:
-            validate(con, name, settings)
+            validate_once(con, name, settings)  # validate(), or its rows for the same input (tests/validation_memo.py)
     return run
