@@ -43,7 +43,7 @@ test: install-test
 
 ## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
 test-bench: install-test
-	$(BIN)/python -m pytest -m bench
+	$(BIN)/python -m pytest -m bench -n 2 --dist worksteal
 
 ## The fuzz of ingest and validation on 10,000 new examples (CI runs only `make test`'s few hundred);
 ## records the run (examples, failures, seconds, commit) in benchmarks/results.md.

@@ -28,6 +28,7 @@ def reports(report_zone) -> Path:
     return report_zone[2]
 
 
+@pytest.mark.bench
 def test_every_report_opens_cleanly_with_every_section_and_drawn_charts(browser, reports):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     paths = sorted(reports.rglob("*.html"))
@@ -63,6 +64,7 @@ def test_first_screen_answers_how_are_we_doing(browser, reports):
     assert not problems
 
 
+@pytest.mark.bench
 def test_keyboard_reaches_the_skip_link_and_the_sections(browser, reports):
     page, _ = open_page(browser, reports / "2026" / "mid_year" / "B.html", reports)
     page.keyboard.press("Tab")
@@ -77,6 +79,7 @@ def test_keyboard_reaches_the_skip_link_and_the_sections(browser, reports):
     page.close()
 
 
+@pytest.mark.bench
 def test_printing_keeps_charts_whole_and_inside_the_page(browser, reports):
     page, problems = open_page(browser, reports / "2026" / "mid_year" / "A.html", reports, width=1280)
     # "Print all" opens every folded section before printing (print() stands for the browser's dialog here).
@@ -129,6 +132,7 @@ def test_targets_page_sorts_and_filters_by_keyboard(browser, reports):
     assert not problems
 
 
+@pytest.mark.bench
 def test_a_long_table_goes_under_its_chart_and_a_short_one_stays_beside_it(browser, reports):
     """A group's row carries its range and two differences in words: beside its chart such a table wraps into
     rows several lines tall, so a table of more than 8 rows goes under its chart, full width."""
@@ -192,6 +196,7 @@ def test_a_large_zones_targets_page_opens_on_a_choice_of_school(browser, report_
     assert not problems
 
 
+@pytest.mark.bench
 def test_a_period_without_discipline_rows_says_so_in_the_browser(browser, built_zone_without_discipline):
     """No discipline file: the school and zone pages say so where the figures would be, and open cleanly."""
     out = built_zone_without_discipline / "out"

@@ -10,6 +10,9 @@ from __future__ import annotations
 import pytest
 from browser_pages import SCREENSHOTS, open_page, require_chromium
 
+# A browser sweep of built pages: slow, so it runs with `make test-bench` (CI runs both).
+pytestmark = pytest.mark.bench
+
 require_chromium()
 
 

@@ -127,6 +127,7 @@ def sample(built_sample_zone):
     con.close()
 
 
+@pytest.mark.bench
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
 def test_every_example_answers_on_the_sample_zone(sample, path):
     con, _ = sample
@@ -143,6 +144,7 @@ def test_the_examples_read_the_latest_finished_period_while_the_year_runs(sample
     assert {(r["school_year"], r["period"]) for r in missed} == {(2026, "mid_year")}
 
 
+@pytest.mark.bench
 def test_targets_not_met_are_the_ones_the_targets_page_calls_not_met(sample):
     con, reports = sample
     page = targets_page_statuses(reports / "2026" / "targets.html")
@@ -159,6 +161,7 @@ def test_targets_not_met_are_the_ones_the_targets_page_calls_not_met(sample):
     assert end_of_year <= {target_rules.ON_PACE, target_rules.NOT_ON_PACE, target_rules.TOO_CLOSE, target_rules.HIDDEN}
 
 
+@pytest.mark.bench
 def test_clear_changes_are_the_ones_the_school_pages_call_likely_real(sample, built_sample_zone):
     con, reports = sample
     settings = load_settings(None, PROJECT_ROOT / "data_samples" / "sample_zone")

@@ -98,6 +98,7 @@ def test_a_third_language_is_a_file(tmp_path):
     assert [c.code for c in load_all(folder)] == ["en", "es", "pt"]
 
 
+@pytest.mark.bench
 def test_a_build_with_a_broken_catalogue_stops_and_publishes_nothing(tiny_build, capsys, monkeypatch):
     """The catalogues are checked before any page is written: the build fails, naming the file and the key,
     and the reports published before stay as they were."""

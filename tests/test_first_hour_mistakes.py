@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from test_validation_cli import snapshot
 
@@ -253,6 +254,7 @@ def test_grades_written_with_a_leading_zero_are_those_grades(tmp_path):
     assert grades == ["7", "7", "6", "8", "8", "6", "10", "8"]
 
 
+@pytest.mark.bench
 def test_a_mangled_enrollment_publishes_nothing_and_says_what_to_do_in_one_summary(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
     assert build(folder, tmp_path, capsys)[0] == 0
@@ -343,6 +345,7 @@ def test_a_missing_required_extract_names_the_file_it_may_be(tmp_path):
     assert len(lines) == 7
 
 
+@pytest.mark.bench
 def test_a_successful_build_lists_what_it_did_not_read_on_screen_and_on_the_data_quality_page(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
     _foreign_entries(folder)

@@ -13,6 +13,9 @@ from pathlib import Path
 import pytest
 from browser_pages import SCREENSHOTS, open_page, require_chromium
 
+# A browser sweep of built pages: slow, so it runs with `make test-bench` (CI runs both).
+pytestmark = pytest.mark.bench
+
 require_chromium()
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from ingest_zone import DAYS, write_zone
 
 from sezp_roadmap.cli import main
@@ -48,6 +49,7 @@ def discipline_values(warehouse: Path) -> dict[tuple, float]:
     return {r[:3]: r[3] for r in rows} | {("monthly rows",): monthly}
 
 
+@pytest.mark.bench
 def test_19_of_339_stray_discipline_rows_publish_with_the_share_on_the_command_line_and_the_pages(tmp_path, capsys):
     # The district: 19 of 339 actions (5.6%) dated after the student withdrew.
     folder = write_zone(tmp_path / "landing")
@@ -67,6 +69,7 @@ def test_19_of_339_stray_discipline_rows_publish_with_the_share_on_the_command_l
     assert discipline_values(tmp_path / "wh.duckdb")[("A", "end_of_year", "oss_rate")] == 0.0
 
 
+@pytest.mark.bench
 def test_a_file_that_mostly_cannot_be_counted_stops_with_the_setting_that_lets_it_through(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
     write_discipline(folder, 9, 11)
@@ -100,6 +103,7 @@ def test_a_file_that_mostly_cannot_be_counted_stops_with_the_setting_that_lets_i
     )
 
 
+@pytest.mark.bench
 def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0_percent(
     built_zone_without_discipline, tmp_path, capsys
 ):
@@ -126,6 +130,7 @@ def test_no_discipline_file_and_a_header_only_one_read_the_same_and_never_show_0
     )
 
 
+@pytest.mark.bench
 def test_a_school_without_actions_in_a_period_the_extract_covers_has_a_measured_0_percent(tmp_path, capsys):
     folder = write_zone(tmp_path / "landing")
     # Only Beta has an action (DAYS[12]); Alpha's 0% is measured, and its page shows it.
@@ -140,6 +145,7 @@ def test_a_school_without_actions_in_a_period_the_extract_covers_has_a_measured_
     assert NO_DISCIPLINE not in (tmp_path / "out" / "2026" / "mid_year" / "zone.html").read_text()
 
 
+@pytest.mark.bench
 def test_a_period_the_discipline_extract_does_not_reach_says_so(tmp_path, capsys):
     # The mid-year period ends on 2025-09-15; the only action is on DAYS[20] (2025-09-30): end of year only.
     folder = write_zone(tmp_path / "landing")

@@ -339,6 +339,7 @@ def test_build_computes_every_partition_with_prior_year_comparisons(built_zone, 
             assert (built_zone / "out" / year / period / "A.html").is_file()
 
 
+@pytest.mark.bench
 def test_a_year_under_way_has_no_change_from_last_years_whole_period(zone):
     """Counted to date, the running year's end of year is not the same point as last year's whole year."""
     from pipelines.runner import materialize_all
@@ -356,6 +357,7 @@ def test_a_year_under_way_has_no_change_from_last_years_whole_period(zone):
     assert rows == {"mid_year": [3, 3, 3], "end_of_year": [0, 0, 0]}
 
 
+@pytest.mark.bench
 def test_one_partition_run_leaves_every_other_partition_byte_identical(zone):
     from pipelines.definitions import all_assets
     from pipelines.partitions import partition_key
@@ -406,6 +408,7 @@ def test_one_partition_run_leaves_every_other_partition_byte_identical(zone):
     assert metadata["student_attendance"]["student_periods"].value > 0
 
 
+@pytest.mark.bench
 def test_analyst_session_open_during_a_run_neither_blocks_it_nor_sees_the_new_data(zone):
     from pipelines.runner import materialize_all
 

@@ -194,6 +194,7 @@ def build_args(root: Path) -> list[str]:
     ]
 
 
+@pytest.mark.bench
 def test_cli_build_publishes_and_rebuilds_without_duplicates(tiny_build, capsys):
     from sezp_roadmap.cli import main
 
@@ -208,6 +209,7 @@ def test_cli_build_publishes_and_rebuilds_without_duplicates(tiny_build, capsys)
         assert con.execute("select sum(rows) from meta.load_files where extract = 'attendance'").fetchone()[0] == 25
 
 
+@pytest.mark.bench
 def test_a_warehouse_of_an_older_layout_is_rebuilt_by_the_next_build(tiny_build):
     from sezp_roadmap.cli import main
     from sezp_roadmap.warehouse import working_path
@@ -239,6 +241,7 @@ def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
     assert not (tmp_path / "wh.duckdb").exists()
 
 
+@pytest.mark.bench
 def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tiny_build, capsys):
     from sezp_roadmap.cli import main
 
@@ -260,6 +263,7 @@ def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tiny_b
     ]
 
 
+@pytest.mark.bench
 def test_build_computes_every_period_the_calendar_holds_whatever_its_file_looks_like(tmp_path, capsys):
     # A title line above the calendar's header (a spreadsheet export): ingestion finds the
     # header, and the build's one run covers every partition, so no school year is missed.

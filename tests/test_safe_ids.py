@@ -184,6 +184,7 @@ def test_a_refusal_in_a_report_worker_reaches_the_run_with_its_problems():
     assert again.problems == refused.value.problems and str(again) == str(refused.value)
 
 
+@pytest.mark.bench
 def test_a_build_with_relative_folders_publishes(tmp_path, monkeypatch):
     """`make demo` passes relative folders: the renderer's resolved paths must still map back onto them."""
     from test_pipeline import write_tiny_zone

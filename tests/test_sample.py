@@ -112,6 +112,7 @@ def one(con, sql: str):
 # --------------------------------------------------------------------------
 
 
+@pytest.mark.bench
 def test_default_zone_has_every_required_extract(zone):
     _, rows = zone
     assert rows["schools"] == 13

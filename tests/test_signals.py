@@ -88,6 +88,7 @@ def zone():
     con.close()
 
 
+@pytest.mark.bench
 def test_no_true_change_reads_clear_almost_never(zone):
     tested, clear, nominal = zone.execute(
         "select count(change_signal), count(*) filter (where change_signal = 'clear'), "

@@ -47,6 +47,7 @@ def test_the_x2_export_set_looks_like_x2(zones):
     assert any(line.endswith('"0.5000",""') for line in attendance)
 
 
+@pytest.mark.bench
 def test_x2_exports_build_the_same_marts_as_the_canonical_files(zones, tmp_path):
     canonical, x2 = zones
     expected = marts(build(canonical, tmp_path / "canonical"))

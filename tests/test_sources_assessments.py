@@ -484,6 +484,7 @@ def zones(tmp_path_factory) -> tuple[Path, Path]:
     return expected, dressed
 
 
+@pytest.mark.bench
 def test_mcas_and_map_files_feed_the_academics_section(zones, tmp_path):
     expected, dressed = zones
     want = marts(build(expected, tmp_path / "expected"))

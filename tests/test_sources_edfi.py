@@ -329,6 +329,7 @@ def test_a_folder_is_read_as_the_source_its_files_show(tmp_path):
 # --- Grand Bend, end to end ----------------------------------------------------------------
 
 
+@pytest.mark.bench
 def test_grand_bend_builds_a_roadmap_for_each_of_its_schools(grand_bend_xml):
     _, warehouse = grand_bend_xml
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -342,6 +343,7 @@ def test_grand_bend_builds_a_roadmap_for_each_of_its_schools(grand_bend_xml):
     assert len(pages) == 2  # mid-year and end of year
 
 
+@pytest.mark.bench
 def test_grand_bend_students_attendance_matches_their_xml_events_by_hand(grand_bend_xml):
     """Two students of Grand Bend High School (255901001), both enrolled all year from 2021-08-23.
 
@@ -374,6 +376,7 @@ def _marts(warehouse: Path) -> dict[str, list]:
     return {name: con.execute(f"select * from marts.{name} order by all").fetchall() for name in MARTS}
 
 
+@pytest.mark.bench
 def test_the_same_data_as_api_json_gives_identical_marts(grand_bend_xml, tmp_path):
     landing, xml_warehouse = grand_bend_xml
     json_landing = tmp_path / "landing"
@@ -436,10 +439,9 @@ class _FakeOds(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def fake_ods(grand_bend_xml):
+def fake_ods():
     """The base URL of a fake ODS/API on 127.0.0.1 serving Grand Bend; stopped after the test."""
-    landing, _ = grand_bend_xml
-    records = read_folder(landing)
+    records = read_folder(GRAND_BEND)
     _FakeOds.resources = {
         name: [{k: v for k, v in r.items() if k != "_source"} for r in items] for name, items in records.items()
     }

@@ -120,6 +120,7 @@ def test_the_data_quality_page_says_how_to_add_the_figures_when_there_are_none(b
     assert "add DESE's published figures as <code>state_figures.csv</code>" in page
 
 
+@pytest.mark.bench
 def test_pages_with_state_figures_render_in_chromium_without_errors(zone, browser):
     _, _, reports = zone
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

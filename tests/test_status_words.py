@@ -7,6 +7,8 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from sezp_roadmap import periods
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import Cell, MetricInfo
@@ -126,6 +128,7 @@ def school_targets(page: Path) -> dict[tuple[str, str], str]:
     return found
 
 
+@pytest.mark.bench
 def test_every_page_gives_a_target_the_same_status_in_the_registrys_words(built_sample_zone):
     reports = built_sample_zone / "out"
     compared = 0
@@ -149,6 +152,7 @@ def test_every_page_gives_a_target_the_same_status_in_the_registrys_words(built_
     assert target_rules.ON_PACE in running or target_rules.NOT_ON_PACE in running
 
 
+@pytest.mark.bench
 def test_the_school_header_explains_the_two_counts_on_the_sample_zone(built_sample_zone):
     import duckdb
 

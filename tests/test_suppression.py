@@ -110,6 +110,7 @@ student_strategy = st.tuples(
 )
 
 
+@pytest.mark.bench
 @hypothesis_settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(student_strategy, min_size=1, max_size=60))
 def test_suppression_properties_on_random_zones(students):

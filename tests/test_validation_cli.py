@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from ingest_zone import DAYS, append, write_zone
 
 
@@ -17,6 +18,7 @@ def snapshot(*roots: Path) -> dict[str, bytes]:
     return files
 
 
+@pytest.mark.bench
 def test_a_failed_run_leaves_the_last_good_warehouse_and_reports_byte_identical(tmp_path, capsys):
     from sezp_roadmap.cli import main
 

@@ -30,13 +30,16 @@ _STAGING = re.compile(r"staging\.([a-z_]+)")
 
 
 def _referenced() -> frozenset[str]:
-    """Extracts whose staging a rule of another extract reads (a check file, a macro, or run.py itself)."""
+    """Extracts whose staging a rule of another extract reads (a check file, a macro, the validation package)."""
     found = set()
     for path in (ROOT / "sql" / "meta" / "checks").glob("*.sql"):
         own = max((e for e in EXTRACTS if path.stem.startswith(e + "_")), key=len, default=None)
         found |= {name for name in _STAGING.findall(path.read_text()) if name != own}
-    for path in [*(ROOT / "sql" / "macros").glob("*.sql"), Path(validation_run.__file__)]:
+    for path in [*(ROOT / "sql" / "macros").glob("*.sql"), *Path(validation_run.__file__).parent.glob("*.py")]:
         found |= set(_STAGING.findall(path.read_text()))
+    # The lost-leading-zeros check (validation/id_zeros.py) names its tables in code: an extract's ids are
+    # compared with every other file that carries the same kind of id.
+    found |= {e.name for e in EXTRACTS.values() if any(c.identifies for c in e.columns)}
     return frozenset(name for name in found if name in EXTRACTS)
 
 
