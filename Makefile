@@ -41,7 +41,7 @@ demo: install
 test: install-test
 	$(BIN)/python -m pytest -n 2 --dist worksteal
 
-## The benchmark's own end-to-end checks on a tiny zone (slow; CI runs them after `make test`).
+## The slow end-to-end cases (marker bench: the benchmark on a tiny zone, whole builds, browser sweeps); CI runs them after `make test`.
 test-bench: install-test
 	$(BIN)/python -m pytest -m bench -n 2 --dist worksteal
 
