@@ -9,27 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+from ingest_zone import ORDER  # the order the checks run in: every extract after those it refers to
 
 from sezp_roadmap import stages
 from sezp_roadmap.config import load_settings
-from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import check_extracts
-
-# The order the checks run in: every extract after those it refers to.
-ORDER = (
-    "schools",
-    "calendar",
-    "enrollment",
-    "attendance",
-    "discipline",
-    "educator_survey",
-    "family_survey",
-    "sqr",
-    "targets",
-    "state_figures",
-    "assessments",
-)
-assert set(ORDER) == set(EXTRACTS)
 
 
 def build(landing: Path, root: Path, profile: str | None = None, *, marts: bool = True) -> stages.Locations:

@@ -53,6 +53,17 @@ class Tally:
     count: int = 0
     rows: list[int] = field(default_factory=list)
 
+    def problem(self, message: str, expected: str, value: str | None = None) -> Problem:
+        """The tally as one problem: its file, first row and column, with how many rows have it."""
+        return Problem(
+            file=self.file,
+            row=self.rows[0],
+            column=self.column,
+            value=value,
+            message=f"{message} ({rows_text(self)})",
+            expected=expected,
+        )
+
 
 @dataclass
 class Conversion:
@@ -88,14 +99,11 @@ class Conversion:
                 hidden.setdefault((extract, name), []).append(t)
                 continue
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"the profile maps no value '{value}' of {name} ({rows_text(t)})",
+                t.problem(
+                    f"the profile maps no value '{value}' of {name}",
                     expected=f"a line under `extracts: {extract}: values: {name}:` in the profile {self.profile.source}: "
                     f"  {yaml_key(value)}: {_target_hint(self.profile.extracts[extract].extract, name)}",
+                    value=value,
                 )
             )
         for (_, name), rest in hidden.items():
@@ -111,52 +119,40 @@ class Conversion:
         for (extract, name, value), t in sorted(self.bad_dates.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])):
             formats = self.profile.extracts[extract].dates.get(name, ())
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"none of the profile's date formats reads this date ({rows_text(t)})",
+                t.problem(
+                    "none of the profile's date formats reads this date",
                     expected=f"a date in one of {', '.join((*formats, *ISO_FORMATS))}; or its format under "
                     f"`extracts: {extract}: dates: {name}:` in the profile (e.g. '%m/%d/%Y')",
+                    value=value,
                 )
             )
         for (extract, combination), t in sorted(
             self.unmatched_flags.items(), key=lambda kv: (kv[1].file, kv[1].rows[0])
         ):
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=combination,
-                    message=f"no rule of the profile gives these flags a code ({rows_text(t)})",
+                t.problem(
+                    "no rule of the profile gives these flags a code",
                     expected=f"a rule under `extracts: {extract}: codes:` in the profile, e.g. "
                     f"- {{when: {{{combination}}}, code: <an attendance code, or {NO_CODE}>}}",
+                    value=combination,
                 )
             )
         for (entry, code), t in sorted(self.unknown_school_codes.items()):
             column = " or ".join(self.profile.extracts[entry].school_codes) or "state_school_id"
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=code,
-                    message=f"no school of the schools extract has this {column} ({rows_text(t)})",
+                t.problem(
+                    f"no school of the schools extract has this {column}",
                     expected="the school's row in schools.csv with its 8-digit DESE code as state_school_id"
                     if column == "state_school_id"
                     else f"the school's row in schools.csv with this value as its {column}",
+                    value=code,
                 )
             )
         for (extract, _), t in sorted(self.not_looked_up.items()):
             lookup = self.profile.extracts[extract].lookup
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    message=f"the {lookup.key} of this row is in no file of the lookup ({rows_text(t)})",
+                t.problem(
+                    f"the {lookup.key} of this row is in no file of the lookup",
                     expected=f"its {lookup.key} in the export named {' or '.join(lookup.files)}, from which the profile "
                     f"takes the {extract} fields this file lacks",
                 )

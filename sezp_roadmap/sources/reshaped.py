@@ -29,7 +29,7 @@ from sezp_roadmap.sources.convert import (
     _Writer,
 )
 from sezp_roadmap.sources.profile import ExtractProfile
-from sezp_roadmap.sources.report import Conversion, FileReport, Tally, rows_text, tally
+from sezp_roadmap.sources.report import Conversion, FileReport, Tally, tally
 from sezp_roadmap.sources.reshape import FILE_NAME, JOINER, Band
 from sezp_roadmap.sources.tables import open_table
 
@@ -74,26 +74,20 @@ class _Problems:
         problems = []
         for (name, value), t in self.patterns.items():
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"the profile's pattern of {name} does not read this value ({rows_text(t)})",
+                t.problem(
+                    f"the profile's pattern of {name} does not read this value",
                     expected=f"a value that '{spec.reshape.patterns[name].pattern}' reads; or another pattern under "
                     f"`extracts: {spec.name}: patterns: {name}:` in the profile {source}",
+                    value=value,
                 )
             )
         for (name, value), t in self.numbers.items():
             problems.append(
-                Problem(
-                    file=t.file,
-                    row=t.rows[0],
-                    column=t.column,
-                    value=value,
-                    message=f"no band of {name} takes this value ({rows_text(t)})",
+                t.problem(
+                    f"no band of {name} takes this value",
                     expected=f"a number that a band under `extracts: {spec.name}: bands: {name}:` in the profile "
                     f"{source} takes, e.g. - {{value: ...}} for every number above the last band",
+                    value=value,
                 )
             )
         return problems
