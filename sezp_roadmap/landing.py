@@ -17,7 +17,7 @@ from sezp_roadmap.extracts import extract_of
 from sezp_roadmap.sources.direct import is_source_file
 from sezp_roadmap.sources.files import matched_files
 from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
-from sezp_roadmap.warehouse import add_macros
+from sezp_roadmap.warehouse import add_macros, connection_config
 
 
 def snapshot(folder: Path, profile: str | None = None) -> dict[str, int]:
@@ -76,7 +76,7 @@ def school_years_in(path: Path) -> list[int]:
     extract = extract_of(path)
     if extract is None or extract == "schools":
         return []
-    con = add_macros(duckdb.connect(":memory:"))
+    con = add_macros(duckdb.connect(":memory:", config=connection_config()))
     try:
         if extract in _YEAR_COLUMNS:
             column = _YEAR_COLUMNS[extract]

@@ -74,12 +74,26 @@ def memory_limit() -> str:
     return os.environ.get("SEZP_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
+def connection_config() -> dict[str, str | int]:
+    """DuckDB's settings for the pipeline's connections: the memory limit, and $SEZP_THREADS when set.
+
+    DuckDB uses every core by default. Where several builds share a machine (two
+    test workers on two cores, a server running other jobs) each is better
+    off with a share of them than with all of them contending.
+    """
+    config: dict[str, str | int] = {"memory_limit": memory_limit()}
+    threads = os.environ.get("SEZP_THREADS", "").strip()
+    if threads.isdigit() and int(threads) > 0:
+        config["threads"] = int(threads)
+    return config
+
+
 @contextmanager
 def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse; closed on exit so the single-writer lock is released."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": memory_limit()})
+    con = duckdb.connect(str(path), read_only=read_only, config=connection_config())
     try:
         add_macros(con)
         yield con

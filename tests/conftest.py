@@ -6,6 +6,7 @@ read-only: a test that changes a zone copies it first (`tiny_build`).
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,10 @@ from browser_pages import ARGS, CHROMIUM, require_chromium
 from reports_zone import build_report_zone
 
 from sezp_roadmap import schemas
+
+# Two test workers on CI's two cores: DuckDB's own threads on top of them only contend, and most of
+# the suite's queries are planning-bound on tiny tables. Child processes (the CLI run as a program) inherit it.
+os.environ.setdefault("SEZP_THREADS", "1")
 
 # --- pandera's verdict on a table, once per table content -------------------------------------
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import duckdb
 from test_pipeline import DAYS, write_tiny_zone
-from validation_memo import validate_once
+from validation_memo import StagingContents, validate_once
 
 from sezp_roadmap import ingest
 from sezp_roadmap.config import LANDING_SETTINGS_FILE, Settings, load_settings
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import SCHEMAS, add_macros
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, connection_config
 
 BASELINE_FINDING = ("attendance_outside_enrollment", "attendance.csv", 16, "date")
 # The order the Dagster checks run in: every extract after those it refers to.
@@ -123,7 +123,7 @@ def settings_of(folder: Path) -> Settings:
 
 def ingest_and_validate(folder: Path) -> Run:
     """What the Dagster assets and checks do, in one in-memory warehouse; stops after unreadable files."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     settings = settings_of(folder)
@@ -136,6 +136,9 @@ def ingest_and_validate(folder: Path) -> Run:
         except InputProblem as problem:
             run.read_problems += [str(p) for p in problem.problems]
     if not run.read_problems:
+        staging = StagingContents(con)
         for name in ORDER:
-            validate_once(con, name, settings)  # validate(), or its rows for the same input (tests/validation_memo.py)
+            validate_once(
+                con, name, settings, staging
+            )  # validate(), or its rows for the same input (tests/validation_memo.py)
     return run

@@ -7,7 +7,7 @@ import duckdb
 from benchmarks import fuzz
 from sezp_roadmap import ingest
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import SCHEMAS, add_macros
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, connection_config
 
 RUNS = [
     {"when": "2026-12-01 10:00", "code": "aaa1111", "examples": {"ingest": 9000}, "failures": 1, "seconds": 300.4},
@@ -72,7 +72,7 @@ def test_the_history_keeps_every_run_in_order(tmp_path):
 def _read_schools(tmp_path, name: str, content: bytes):
     path = tmp_path / name
     path.write_bytes(content)
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     ingest.create_staging(con, EXTRACTS["schools"])

@@ -12,7 +12,7 @@ from ingest_zone import DAYS, append, ingest_and_validate, write_zone
 from sezp_roadmap import findings, ingest
 from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import add_macros
+from sezp_roadmap.warehouse import add_macros, connection_config
 
 COUNTED = (
     "staging.attendance",
@@ -174,7 +174,7 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
     scan = ingest.scan_file("attendance", path)
     assert scan.blank_lines == [2, 4, 5]
     assert scan.encoding_issue is None
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in ("meta", "staging"):
         con.execute(f"create schema {schema}")
     ingest.load_staging(con, EXTRACTS["attendance"], [ingest.LandingFile("attendance", path, "x", 1)])
@@ -186,7 +186,7 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
 
 def _read_one(path) -> tuple[duckdb.DuckDBPyConnection, list[Problem]]:
     """One file read into a fresh in-memory warehouse, and the problems that stop the run."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in ("meta", "staging"):
         con.execute(f"create schema {schema}")
     extract = ingest.extract_of(path)
@@ -244,7 +244,7 @@ def test_typed_cells_keep_their_text_only_where_the_value_reads_differently(tmp_
 
 
 def test_findings_messages_built_in_sql_read_like_the_cli_errors():
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     con.execute("create schema meta")
     findings.reset(con)
     cases = [
@@ -295,6 +295,6 @@ def test_the_reading_step_records_its_warnings(tmp_path):
 )
 def test_a_date_is_only_yyyy_mm_dd_of_a_real_day(text, expected):
     date = EXTRACTS["attendance"].column("date")
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     typed = con.execute(f"select ({ingest.cast(date, '$text')})::varchar", {"text": text}).fetchone()[0]
     assert typed == expected

@@ -24,7 +24,7 @@ from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 
-from sezp_roadmap.warehouse import add_macros
+from sezp_roadmap.warehouse import add_macros, connection_config
 from tests.test_privacy import UNCERTAINTY_COLUMNS  # what a suppressed cell leaves blank
 from tests.tinyzone import Student, calendar, cell, comparison, compute, load, settings, warehouse, weekdays
 
@@ -34,7 +34,7 @@ Z = 1.959964
 @pytest.fixture(scope="module")
 def sql():
     """A connection with the interval macros, and a helper that evaluates one expression."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
 
     def evaluate(expression: str, *args):
         return con.execute(f"select {expression}", list(args)).fetchone()

@@ -63,9 +63,9 @@ def test_the_python_and_the_sql_statements_of_the_school_year_rule_agree():
     import duckdb
 
     from sezp_roadmap.periods import date_in_school_year, school_year_end, school_year_start
-    from sezp_roadmap.warehouse import add_macros
+    from sezp_roadmap.warehouse import add_macros, connection_config
 
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for day in (dt.date(2025, 6, 30), dt.date(2025, 7, 1), dt.date(2025, 12, 31), dt.date(2026, 1, 1)):
         year = school_year_of(day)
         sql = con.execute(

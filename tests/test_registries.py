@@ -315,9 +315,9 @@ def test_the_macros_read_the_registrys_administrations_and_removal_actions():
     import duckdb
 
     from sezp_roadmap.extracts import ADMINISTRATIONS, DISCIPLINE_ACTIONS, MID_YEAR_ADMINISTRATIONS
-    from sezp_roadmap.warehouse import add_macros
+    from sezp_roadmap.warehouse import add_macros, connection_config
 
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     assert con.execute("select administrations()").fetchall() == [(list(ADMINISTRATIONS),)]
     ranks = con.execute("select list_transform(administrations(), lambda a: administration_rank(a))").fetchall()[0][0]
     assert ranks == list(range(1, len(ADMINISTRATIONS) + 1))

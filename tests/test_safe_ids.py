@@ -24,7 +24,7 @@ from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.extracts import EXTRACTS, SAFE_ID_PATTERN
 from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.validation.run import validate
-from sezp_roadmap.warehouse import SCHEMAS, add_macros
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, connection_config
 
 HOSTILE_IDS = [
     "../../../../pwn",
@@ -54,7 +54,7 @@ def _csv_cell(value: str) -> str:
 
 def _errors_of(folder: Path, judged: str) -> list[dict]:
     """The errors of validating one extract (every extract read, only that one judged)."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     files, _ = ingest.discover(folder)

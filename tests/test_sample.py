@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from sezp_roadmap.sample import load_calibration, school_profiles, write_sample_zone
-from sezp_roadmap.warehouse import add_macros
+from sezp_roadmap.warehouse import add_macros, connection_config
 
 AS_OF = date(2026, 1, 16)
 
@@ -80,7 +80,7 @@ def zone(tmp_path_factory) -> tuple[Path, dict[str, int]]:
 def db(zone) -> duckdb.DuckDBPyConnection:
     """The default zone's files as typed tables (ids stay text: leading zeros)."""
     out = zone[0]
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for name in REQUIRED:
         con.execute(f"create view raw_{name} as select * from read_csv('{out / (name + '.csv')}', all_varchar = true)")
     con.execute("""
@@ -590,7 +590,7 @@ def test_the_assessments_plant_what_the_academic_metrics_must_handle(zone):
     """Interims in fall and winter of the running year with growth flags, the state test in past springs,
     students who miss an administration, who move between administrations, and who have no growth percentile."""
     out = zone[0]
-    con = duckdb.connect()
+    con = duckdb.connect(config=connection_config())
     con.execute(f"create view a as select * from read_csv('{out / 'assessments.csv'}', all_varchar = true)")
     held = set(con.execute("select school_year, assessment, administration from a group by all").fetchall())
     assert {("2026", "interim_reading", "fall"), ("2026", "interim_reading", "winter")} <= held

@@ -17,7 +17,7 @@ from tinyzone import load, settings
 
 from sezp_roadmap.errors import InputProblem
 from sezp_roadmap.reconciliation import build_state_reconciliation
-from sezp_roadmap.warehouse import SCHEMAS, add_macros
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, connection_config
 
 HEADER = "school_year,org_code,subgroup,metric,value,source"
 
@@ -155,7 +155,7 @@ def reconciliation_warehouse(
 ) -> duckdb.DuckDBPyConnection:
     """Schools A (02810315), B (02810316) and C (no code); marts.metric_values holds `ours`
     (school, year, period, metric, subgroup, value, suppressed); staging.state_figures holds `state`."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     load(con, "schools", [("A", "Alpha", "6-8", "02810315"), ("B", "Beta", "6-8", "02810316"), ("C", "Gamma", "6-8")])

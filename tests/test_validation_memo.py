@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ingest_zone
 import pytest
+import validation_memo
 from ingest_zone import BASELINE_FINDING, DAYS, ingest_and_validate, settings_of, write_zone
-from validation_memo import REFERENCED
+from validation_memo import ids_compared, tables_read
 
 from sezp_roadmap.config import load_settings
 from sezp_roadmap.validation.run import validate
@@ -22,14 +23,43 @@ def fresh(monkeypatch):
 
     def run(folder):
         with monkeypatch.context() as m:
-            m.setattr(ingest_zone, "validate_once", validate)
+            m.setattr(ingest_zone, "validate_once", lambda con, name, settings, _staging: validate(con, name, settings))
             return ingest_and_validate(folder)
 
     return run
 
 
-def test_the_rules_read_across_extracts_are_found_in_their_sql_and_code():
-    assert {"schools", "calendar", "enrollment"} <= REFERENCED
+def test_the_tables_a_rule_reads_are_found_in_its_sql_and_code():
+    # The enrollment spells macro reads enrollment and schools for every extract's rules.
+    assert {"discipline", "enrollment", "schools"} <= tables_read("discipline")
+    assert {"attendance", "calendar", "enrollment", "schools"} <= tables_read("attendance")
+    assert "attendance" not in tables_read("discipline")
+    # Lost zeros: the source of student ids is compared with every file that writes one, and each file with it.
+    assert ("attendance", "student_id") in ids_compared("enrollment")
+    assert ("enrollment", "student_id") in ids_compared("discipline")
+    assert ("attendance", "student_id") not in ids_compared("discipline")
+
+
+def test_a_change_that_other_rules_do_not_read_reuses_their_verdicts_and_agrees_with_the_rules(
+    tmp_path, fresh, monkeypatch
+):
+    folder = write_zone(tmp_path / "landing")
+    ingest_and_validate(folder)
+    ran = []
+    real = validation_memo.validate
+    monkeypatch.setattr(validation_memo, "validate", lambda con, name, s: (ran.append(name), real(con, name, s)))
+    # A discipline row's days change, not its ids: only discipline is judged again.
+    discipline = folder / "discipline.csv"
+    discipline.write_text(discipline.read_text().replace("Fighting,OSS,2", "Fighting,OSS,3"))
+    assert _verdict(ingest_and_validate(folder)) == _verdict(fresh(folder))
+    assert ran == ["discipline"]
+    # A student id that lost its zeros: every file compared with enrollment's ids is judged again.
+    ran.clear()
+    discipline.write_text(discipline.read_text().replace("I1,0001,A", "I1,1,A"))
+    changed = ingest_and_validate(folder)
+    assert _verdict(changed) == _verdict(fresh(folder))
+    assert {"discipline", "enrollment"} <= set(ran)
+    assert any(e["rule"] == "id_leading_zeros" for e in changed.errors)
 
 
 def test_a_zone_seen_before_gets_the_same_rows_as_running_the_rules(tmp_path, fresh):

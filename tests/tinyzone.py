@@ -16,7 +16,7 @@ import yaml
 from sezp_roadmap import metric_engine
 from sezp_roadmap.config import DEFAULTS_FILE, Settings
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import SCHEMAS, add_macros
+from sezp_roadmap.warehouse import SCHEMAS, add_macros, connection_config
 
 YEAR = 2026
 
@@ -46,7 +46,7 @@ def settings(as_of: dt.date, **overrides) -> Settings:
 
 def warehouse() -> duckdb.DuckDBPyConnection:
     """An in-memory warehouse with every schema and an empty staging table per extract."""
-    con = add_macros(duckdb.connect())
+    con = add_macros(duckdb.connect(config=connection_config()))
     for schema in SCHEMAS:
         con.execute(f"create schema {schema}")
     for name in EXTRACTS:

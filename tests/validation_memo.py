@@ -1,49 +1,79 @@
 """validate() of one extract once per distinct input, for the tests that ingest and validate a whole zone again and again.
 
 Most tests rebuild the tiny zone around one changed file (the bad-file
-corpus alone does it 73 times) and validate all eleven extracts; the ten
-unchanged ones get the same verdict as before. An extract's verdict depends
-only on what its rules read: its own staging rows, the staging tables any
-rule or macro reads across extracts (REFERENCED: found in the rules' SQL and
-in sezp_roadmap/validation/run.py, so a rule added later is covered), the
-files' rows and the findings ingest recorded for it, and the settings. When
-all of those are the same as in an earlier call in this process, the earlier
-rows of meta.errors and meta.findings are written instead of running the
-rules again. (The settings are compared without the paths they were read
-from: each test's landing folder is another temporary folder.) tests/test_fuzz_record.py checks that the two give the same rows.
+corpus alone does it 73 times) and validate all eleven extracts; most of
+the eleven get the same verdict as before. An extract's verdict depends only
+on what its rules read:
+- its own staging rows and its set-aside repeats;
+- the staging tables its check files (sql/meta/checks/<extract>_*.sql), the
+  macros and the validation package read, whole;
+- the ids of the other files its lost-leading-zeros rule compares with
+  (validation.id_zeros.compared_with), only those columns;
+- its files (meta.load_files: their row counts), the names of every
+  extract's files (a lost-zeros message names them), the errors and findings ingest recorded for it, whether another
+  extract already lost its ids' zeros (that stops the wrong-file guards), and
+  the settings.
+When all of those are the same as in an earlier call in this process, the
+earlier rows of meta.errors and meta.findings are written instead of running
+the rules again. (The settings are compared without the paths they were read
+from: each test's landing folder is another temporary folder.)
+tests/test_fuzz_record.py and tests/test_validation_memo.py check that the two give the same rows.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
 import sezp_roadmap.validation.run as validation_run
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.rules import sql_rules
+from sezp_roadmap.validation.id_zeros import RULE as ID_ZEROS_RULE
+from sezp_roadmap.validation.id_zeros import compared_with
 from sezp_roadmap.validation.run import validate
+from sezp_roadmap.warehouse import read_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 _STAGING = re.compile(r"staging\.([a-z_]+)")
 
 
-def _referenced() -> frozenset[str]:
-    """Extracts whose staging a rule of another extract reads (a check file, a macro, the validation package)."""
+def _read_by_every_extract() -> frozenset[str]:
+    """Staging tables the macros and the validation package read for every extract's rules."""
     found = set()
-    for path in (ROOT / "sql" / "meta" / "checks").glob("*.sql"):
-        own = max((e for e in EXTRACTS if path.stem.startswith(e + "_")), key=len, default=None)
-        found |= {name for name in _STAGING.findall(path.read_text()) if name != own}
     for path in [*(ROOT / "sql" / "macros").glob("*.sql"), *Path(validation_run.__file__).parent.glob("*.py")]:
         found |= set(_STAGING.findall(path.read_text()))
-    # The lost-leading-zeros check (validation/id_zeros.py) names its tables in code: an extract's ids are
-    # compared with every other file that carries the same kind of id.
-    found |= {e.name for e in EXTRACTS.values() if any(c.identifies for c in e.columns)}
-    return frozenset(name for name in found if name in EXTRACTS)
+    return frozenset(found & set(EXTRACTS))
 
 
-REFERENCED = _referenced()
+READ_BY_EVERY_EXTRACT = _read_by_every_extract()
+
+
+@cache
+def tables_read(name: str) -> frozenset[str]:
+    """The staging tables an extract's rules read whole: its own, its check files', and READ_BY_EVERY_EXTRACT."""
+    found = {name, *READ_BY_EVERY_EXTRACT}
+    for rule in sql_rules(name):
+        found |= set(_STAGING.findall(read_sql(f"meta/checks/{rule.id}")))
+    return frozenset(found & set(EXTRACTS))
+
+
+@cache
+def ids_compared(name: str) -> tuple[tuple[str, str], ...]:
+    """The (extract, column) pairs of other files whose ids the extract's lost-zeros rule reads."""
+    extract = EXTRACTS[name]
+    pairs = {
+        pair
+        for column in extract.columns
+        if column.identifies not in (None, "dese_code")
+        for pair in compared_with(extract, column.identifies)
+    }
+    return tuple(sorted(pairs))
+
+
 _VERDICTS: dict[tuple, tuple[list[tuple], list[tuple]]] = {}
 
 
@@ -51,17 +81,38 @@ def _content(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = Non
     return con.execute(f"select count(*), sum(hash(t)), bit_xor(hash(t)) from ({sql}) t", params or []).fetchone()
 
 
-def _key(con: duckdb.DuckDBPyConnection, name: str, settings) -> tuple:
-    tables = sorted({name, *REFERENCED})
+class StagingContents:
+    """The staging tables' contents, each read once per ingest: validation reads them and never writes them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self._seen: dict[tuple[str, str | None], tuple] = {}
+
+    def table(self, name: str) -> tuple:
+        if (name, None) not in self._seen:
+            self._seen[name, None] = _content(self.con, f"from staging.{name}")
+        return self._seen[name, None]
+
+    def ids(self, name: str, column: str) -> tuple:
+        if (name, column) not in self._seen:
+            self._seen[name, column] = _content(self.con, f'select distinct "{column}" from staging.{name}')
+        return self._seen[name, column]
+
+
+def _key(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingContents) -> tuple:
     return (
         name,
         # Where the settings were read from is no input of a rule (no rule reads settings.sources).
         repr(dataclasses.replace(settings, sources=())),
-        tuple(_content(con, f"from staging.{t}") for t in tables),
+        tuple((t, staging.table(t)) for t in sorted(tables_read(name))),
+        tuple((pair, staging.ids(*pair)) for pair in ids_compared(name)),
         _content(con, f"from staging.{name}_repeats"),
         _content(con, "from meta.load_files where extract = ?", [name]),
+        # The lost-zeros rule names the files of the extract that writes an id with its zeros.
+        _content(con, "select extract, file_name from meta.load_files"),
         _content(con, "from meta.errors where extract = ?", [name]),
         _content(con, "from meta.findings where extract = ?", [name]),
+        _content(con, "select 1 from meta.errors where rule = ? and extract <> ?", [ID_ZEROS_RULE, name]),
     )
 
 
@@ -69,9 +120,12 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str, name: str) -> list[tuple]:
     return con.execute(f"from meta.{table} where extract = ?", [name]).fetchall()
 
 
-def validate_once(con: duckdb.DuckDBPyConnection, name: str, settings) -> None:
-    """validate(con, name, settings), or the rows it wrote for the same input earlier in this process."""
-    key = _key(con, name, settings)
+def validate_once(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingContents | None = None) -> None:
+    """validate(con, name, settings), or the rows it wrote for the same input earlier in this process.
+
+    `staging` is shared by the calls that validate the extracts of one ingest.
+    """
+    key = _key(con, name, settings, staging or StagingContents(con))
     if key not in _VERDICTS:
         validate(con, name, settings)
         _VERDICTS[key] = (_rows(con, "errors", name), _rows(con, "findings", name))

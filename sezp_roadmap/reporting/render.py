@@ -41,7 +41,7 @@ from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.warehouse import add_macros, memory_limit, query
+from sezp_roadmap.warehouse import add_macros, connection_config, query
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -343,7 +343,7 @@ _worker_renderer: PeriodRenderer | None = None
 def _start_worker(database: str, job: RenderJob) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
     _worker_renderer = PeriodRenderer(
-        add_macros(duckdb.connect(database, read_only=True, config={"memory_limit": memory_limit()})), job
+        add_macros(duckdb.connect(database, read_only=True, config=connection_config())), job
     )
 
 
