@@ -11,6 +11,7 @@ import dagster as dg
 from pipelines.definitions import all_assets
 from pipelines.defs.checks import NOTES
 from pipelines.defs.reports import roadmap_reports
+from pipelines.instance import build_instance
 from pipelines.partitions import range_tags, school_years
 from pipelines.resources import RoadmapPaths
 
@@ -71,7 +72,7 @@ def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> Build
     tags = range_tags([int(year) for year in school_years()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _run(outcome, dg.DagsterInstance.ephemeral(), paths, selected, tags)
+        _run(outcome, build_instance(), paths, selected, tags)
     return outcome
 
 

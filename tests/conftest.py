@@ -6,13 +6,14 @@ read-only: a test that changes a zone copies it first (`tiny_build`).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 from browser_pages import ARGS, CHROMIUM, require_chromium
-from reports_zone import build_report_zone
+from reports_zone import build_report_zone, report_zone_paths
 
 from sezp_roadmap import schemas
 
@@ -56,26 +57,51 @@ def _pandera_once_per_table_content():
     schemas.failures = real
 
 
-# --- zones built once per worker ------------------------------------------------------------------
+# --- zones built once per test session, shared by the workers ------------------------------------
+
+
+def _built_once(tmp_path_factory, name: str, build) -> Path:
+    """root/<name> after build(root/<name>), built by the first worker that asks; the others wait for it.
+
+    Every worker needs the same read-only zones, and two workers building each
+    of them at the same time on two cores doubled the suite's setup. The lock
+    is the session's folder (the parent of the workers' own), so a later
+    session builds afresh. A build that fails leaves no mark: the next asker
+    builds again and fails the same way.
+    """
+    session = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        session = session.parent
+    root, done = session / name, session / f"{name}.built"
+    with open(session / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build(root)
+            done.touch()
+    return root
 
 
 @pytest.fixture(scope="session")
 def report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
     """(landing folder, warehouse, reports folder) of the report zone (tests/reports_zone.py); read-only."""
-    return build_report_zone(tmp_path_factory.mktemp("report_zone"))
+    return report_zone_paths(_built_once(tmp_path_factory, "report_zone", build_report_zone))
 
 
 @pytest.fixture(scope="session")
 def academic_report_zone(tmp_path_factory) -> tuple[Path, Path, Path]:
     """The report zone with assessments.csv and an academic target; read-only."""
-    return build_report_zone(tmp_path_factory.mktemp("academic_report_zone"), academics=True)
+    root = _built_once(tmp_path_factory, "academic_report_zone", lambda r: build_report_zone(r, academics=True))
+    return report_zone_paths(root)
 
 
-def _build(root: Path) -> None:
-    """`sezp-roadmap build` of root/landing into root/wh.duckdb and root/out."""
+def _build(root: Path, data: Path | None = None) -> None:
+    """`sezp-roadmap build` of data (root/landing by default) into root/wh.duckdb and root/out."""
     from sezp_roadmap.cli import main
 
-    args = ["--data", str(root / "landing"), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
+    data = data or root / "landing"
+    args = ["--data", str(data), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
     assert main(["build", *args]) == 0
 
 
@@ -84,10 +110,11 @@ def built_tiny_zone(tmp_path_factory) -> Path:
     """The tiny zone (test_pipeline.write_tiny_zone) built: landing/, wh.duckdb, out/; read-only."""
     from test_pipeline import write_tiny_zone
 
-    root = tmp_path_factory.mktemp("built_tiny_zone")
-    write_tiny_zone(root / "landing")
-    _build(root)
-    return root
+    def build(root: Path) -> None:
+        write_tiny_zone(root / "landing")
+        _build(root)
+
+    return _built_once(tmp_path_factory, "built_tiny_zone", build)
 
 
 @pytest.fixture(scope="session")
@@ -95,26 +122,23 @@ def built_zone_without_discipline(tmp_path_factory) -> Path:
     """The ingest tests' zone (ingest_zone.write_zone) built with no discipline.csv, laid out as above; read-only."""
     from ingest_zone import write_zone
 
-    root = tmp_path_factory.mktemp("built_zone_without_discipline")
-    (write_zone(root / "landing") / "discipline.csv").unlink()
-    _build(root)
-    return root
+    def build(root: Path) -> None:
+        (write_zone(root / "landing") / "discipline.csv").unlink()
+        _build(root)
+
+    return _built_once(tmp_path_factory, "built_zone_without_discipline", build)
 
 
 @pytest.fixture(scope="session")
 def built_sample_zone(tmp_path_factory) -> Path:
     """The bundled sample zone (data_samples/sample_zone, read in place) built into wh.duckdb and out/; read-only.
 
-    About 30 s: for what only the real zone shows (every example query answering, every page of 13 schools).
+    About 15 s: for what only the real zone shows (every example query answering, every page of 13 schools).
     """
-    from sezp_roadmap.cli import main
     from sezp_roadmap.paths import PROJECT_ROOT
 
-    root = tmp_path_factory.mktemp("built_sample_zone")
     data = PROJECT_ROOT / "data_samples" / "sample_zone"
-    args = ["--data", str(data), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
-    assert main(["build", *args]) == 0
-    return root
+    return _built_once(tmp_path_factory, "built_sample_zone", lambda root: _build(root, data))
 
 
 @pytest.fixture

@@ -263,4 +263,12 @@ def build_report_zone(root: Path, *, self_contained: bool = False, academics: bo
     build_state_reconciliation(loc, settings)
     with connect(loc.working_warehouse, read_only=True) as con:
         render_reports(con, loc.reports_dir, settings, self_contained=self_contained)
-    return landing, loc.working_warehouse, loc.reports_dir
+    return report_zone_paths(root)
+
+
+def report_zone_paths(root: Path) -> tuple[Path, Path, Path]:
+    """(landing folder, working warehouse, reports folder) of the report zone built in root."""
+    from sezp_roadmap.stages import Locations
+
+    loc = Locations(root / "landing", root / "wh.duckdb", root / "reports")
+    return loc.data_dir, loc.working_warehouse, loc.reports_dir
