@@ -107,6 +107,24 @@ def _family_survey(id: str, label: str, description: str) -> Metric:
     )
 
 
+def _vendor_family_survey(id: str, label: str, description: str) -> Metric:
+    # The vendor's percent favorable of a topic (family_survey_summary), where the answers behind it are not in the
+    # landing folder. Its interval is Wilson's over the respondents, an approximation (docs/metrics.md); it is
+    # another view of the family survey, so the lever score counts the survey once whichever form it came in.
+    return Metric(
+        id,
+        label,
+        "percent",
+        "higher",
+        description,
+        "family_survey_summary",
+        "family_survey_summary",
+        population="respondents",
+        interval_kind="wilson",
+        measure=FAMILY_SURVEY,
+    )
+
+
 def _educator_survey(id: str, label: str, description: str) -> Metric:
     # The vendor's aggregate 0-10 score: no interval (sampling makes no sense for it).
     return Metric(
@@ -238,6 +256,18 @@ METRICS: tuple[Metric, ...] = (
         "family_favorable:*",
         "Family survey: percent favorable, by topic",
         "Share of answers to the family survey's questions on one topic that were favorable (4 or 5).",
+    ),
+    _vendor_family_survey(
+        "family_vendor_favorable",
+        "Family survey: percent favorable (vendor's figure)",
+        "The survey vendor's percent favorable over every question, as its report gives it.",
+    ),
+    _vendor_family_survey(
+        "family_vendor_favorable:*",
+        "Family survey: percent favorable by topic (vendor's figure)",
+        "The survey vendor's percent favorable for one topic, as its report gives it, with the number of families "
+        "who answered. Its range treats each family as one yes-or-no answer, an approximation: the answers behind "
+        "the vendor's figure are not in the extracts.",
     ),
     _educator_survey(
         "educator_ici",
