@@ -14,10 +14,11 @@ sign and hides a small topic with a dash:
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 from ingest_zone import ORDER
-from sources_harness import build
 from test_pipeline import write_tiny_zone
 
 from sezp_roadmap import sources, stages
@@ -61,9 +62,20 @@ def test_the_export_becomes_the_summary_extract(tmp_path):
     assert dict(report.left_out) == {"percent_favorable — (skip)": 1}
 
 
-def test_the_vendors_figures_reach_the_marts_cell_for_cell(tmp_path):
-    loc = build(landing(tmp_path), tmp_path, "survey-percent-favorable")
-    with duckdb.connect(str(loc.working_warehouse), read_only=True) as con:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The tiny zone with the export, built through the profile from the command line (about 8 s)."""
+    from sezp_roadmap.cli import main
+
+    root = tmp_path_factory.mktemp("survey_percent_favorable")
+    folder = landing(root)
+    args = ["--data", str(folder), "--warehouse", str(root / "wh.duckdb"), "--reports", str(root / "out")]
+    assert main(["build", *args, "--profile", "survey-percent-favorable"]) == 0
+    return root
+
+
+def test_the_vendors_figures_reach_the_marts_cell_for_cell(built):
+    with duckdb.connect(str(built / "wh.duckdb"), read_only=True) as con:
         rows = con.execute(
             "select school_id, period, metric, n, round(numerator, 9), denominator, round(value, 9), suppressed "
             "from marts.metric_values where metric like 'family%' order by all"
@@ -141,3 +153,20 @@ def test_a_two_digit_school_year_is_named_with_the_pattern(tmp_path):
     (problem,) = failed.value.problems
     assert (problem.column, problem.value) == ("School Year", "2025-26")
     assert "5 rows" in problem.message  # the row the vendor hid is left out before it is read
+
+
+def test_the_school_page_shows_the_vendors_figures_and_says_what_their_range_assumes(built):
+    page = (built / "out" / "2026" / "end_of_year" / "A.html").read_text()
+    climate = page[page.index('id="climate"') : page.index('id="sqr"')]
+    assert "Family survey: the vendor&#39;s percent favorable by topic" in climate
+    # The overall figure the vendor gave, and the topic, each with its respondents and Wilson range.
+    assert re.search(r"All questions</th>\s*<td>32</td>\s*<td>75\.0% \(range 57\.9–86\.7\)</td>", climate)
+    assert re.search(r"Communication</th>\s*<td>30</td>\s*<td>80\.0% \(range 62\.7–90\.5\)</td>", climate)
+    assert "counts every family who answered the topic as one yes-or-no answer. That is an approximation" in climate
+    # Inside the folded detail, under its summary.
+    assert climate.index("<details") < climate.index("the vendor&#39;s percent favorable")
+    # B's page: only the topic B's spring report gave; the topic the vendor hid is not there.
+    b_page = (built / "out" / "2026" / "end_of_year" / "B.html").read_text()
+    b_climate = b_page[b_page.index('id="climate"') : b_page.index('id="sqr"')]
+    assert re.search(r"School Safety</th>\s*<td>25 \(small group: a clue, not a finding\)</td>\s*<td>64\.0%", b_climate)
+    assert "Communication</th>" not in b_climate
