@@ -370,7 +370,9 @@ CASES = [
         "vendor respondents not a positive whole number",
         write("family_survey_summary.csv", f"{SUMMARY}B,2026,fall,Communication,70,0\nB,2026,fall,Safety,70,7.5\n"),
         (
-            Expect("out_of_range", "family_survey_summary.csv", 2, "respondents", "found '0'; expected a number from 1"),
+            Expect(
+                "out_of_range", "family_survey_summary.csv", 2, "respondents", "found '0'; expected a number from 1"
+            ),
             Expect("value_format", "family_survey_summary.csv", 3, "respondents", "not a whole number (found '7.5'"),
         ),
     ),
@@ -382,7 +384,13 @@ CASES = [
         ),
         (
             Expect("duplicate_key", "family_survey_summary.csv", 4, "percent_favorable", "row 2"),
-            Expect("family_survey_summary_same_topic", "family_survey_summary.csv", 3, "topic", "count its respondents twice"),
+            Expect(
+                "family_survey_summary_same_topic",
+                "family_survey_summary.csv",
+                3,
+                "topic",
+                "count its respondents twice",
+            ),
         ),
     ),
     Case(

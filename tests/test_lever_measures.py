@@ -136,7 +136,9 @@ def test_the_vendors_family_survey_figures_are_one_measure_with_the_survey():
     family = next(e for e in ranking(load_levers(), rows) if e.lever.id == "family_partnership")
     # Before the rule: 4 + 4 + 6 + 4 = 18. Now the survey scores once, with its strongest finding.
     assert family.score == 6
-    assert [(f.metric, f.kind) for f in family.findings] == [("family_vendor_favorable:family_engagement", "target_not_met")]
+    assert [(f.metric, f.kind) for f in family.findings] == [
+        ("family_vendor_favorable:family_engagement", "target_not_met")
+    ]
     assert sorted((f.metric, f.kind, f.points) for f in family.support) == [
         ("family_vendor_favorable", "worse_than_zone", 0),
         ("family_vendor_favorable:communication", "worse_than_zone", 0),

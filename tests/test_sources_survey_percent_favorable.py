@@ -139,9 +139,7 @@ def test_a_school_name_no_school_has_is_named(tmp_path):
 
 def test_a_school_id_column_is_read_as_the_schools_id(tmp_path):
     header = "School ID," + HEADER
-    rows = "".join(
-        ("A," if line.startswith("Alpha") else "B,") + line + "\n" for line in ROWS.splitlines()
-    )
+    rows = "".join(("A," if line.startswith("Alpha") else "B,") + line + "\n" for line in ROWS.splitlines())
     work, _ = sources.prepare(landing(tmp_path, rows, header), "survey-percent-favorable", tmp_path / "work")
     lines = (work / "family_survey_summary__Panorama_Family_Survey_Results.csv").read_text().splitlines()
     assert [line.split(",")[0] for line in lines[1:]] == ["A", "B", "A", "A", "B"]
@@ -149,7 +147,9 @@ def test_a_school_id_column_is_read_as_the_schools_id(tmp_path):
 
 def test_a_two_digit_school_year_is_named_with_the_pattern(tmp_path):
     with pytest.raises(InputProblem) as failed:
-        sources.prepare(landing(tmp_path, ROWS.replace("2025-2026", "2025-26")), "survey-percent-favorable", tmp_path / "w")
+        sources.prepare(
+            landing(tmp_path, ROWS.replace("2025-2026", "2025-26")), "survey-percent-favorable", tmp_path / "w"
+        )
     (problem,) = failed.value.problems
     assert (problem.column, problem.value) == ("School Year", "2025-26")
     assert "5 rows" in problem.message  # the row the vendor hid is left out before it is read

@@ -16,7 +16,7 @@
 -- (a_i = 0 or 1, m_i = 1): Σa_i² = Σa_i·m_i = favorable, Σm_i² = respondents.
 -- The zone pools its schools' respondents: Σ favorable / Σ respondents.
 create or replace temporary table family_vendor_topics as
-with summary as (
+with summary as ( -- noqa: ST03
     select s.*
     from staging.family_survey_summary as s
     anti join (select distinct school_id, school_year, administration from staging.family_survey) as a
