@@ -92,37 +92,27 @@ def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metri
     return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
-def _family_survey(id: str, label: str, description: str) -> Metric:
-    # A share of the respondents' answers that were favorable; the overall figure and its topics are one measure.
+def _family_survey(id: str, label: str, description: str, source: str = "family_survey", **kw) -> Metric:
+    # A share of the respondents' answers that were favorable; the overall figure and its topics are one measure,
+    # and so are the vendor's figures where the survey came as its report (the lever score counts the survey once).
     return Metric(
         id,
         label,
         "percent",
         "higher",
         description,
-        "family_survey",
-        "family_survey",
+        source,
+        source,
         population="respondents",
         measure=FAMILY_SURVEY,
+        **kw,
     )
 
 
 def _vendor_family_survey(id: str, label: str, description: str) -> Metric:
-    # The vendor's percent favorable of a topic (family_survey_summary), where the answers behind it are not in the
-    # landing folder. Its interval is Wilson's over the respondents, an approximation (docs/metrics.md); it is
-    # another view of the family survey, so the lever score counts the survey once whichever form it came in.
-    return Metric(
-        id,
-        label,
-        "percent",
-        "higher",
-        description,
-        "family_survey_summary",
-        "family_survey_summary",
-        population="respondents",
-        interval_kind="wilson",
-        measure=FAMILY_SURVEY,
-    )
+    # The vendor's percent favorable (family_survey_summary), where the answers behind it are not in the landing
+    # folder: its interval is Wilson's over the respondents, an approximation (docs/metrics.md).
+    return _family_survey(id, label, description, "family_survey_summary", interval_kind="wilson")
 
 
 def _educator_survey(id: str, label: str, description: str) -> Metric:
