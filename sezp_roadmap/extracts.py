@@ -256,6 +256,32 @@ EXTRACTS: dict[str, Extract] = {
             required=False,
         ),
         Extract(
+            # A vendor's report (Panorama-style): a share per school and topic, without the answers behind it.
+            # It cannot be written as family_survey rows without making respondents up (docs/sources.md).
+            "family_survey_summary",
+            "topic of a school's family survey administration, as the vendor reports it",
+            (
+                _school_id(),
+                _school_year(),
+                Column("administration", "code", "When the survey ran.", codes=ADMINISTRATIONS),
+                Column(
+                    "topic",
+                    "text",
+                    "The topic (or item) the vendor reports; 'Overall' is the vendor's figure over every question.",
+                ),
+                Column(
+                    "percent_favorable",
+                    "decimal",
+                    "The vendor's percent favorable for the topic, 0-100.",
+                    minimum=0,
+                    maximum=100,
+                ),
+                Column("respondents", "int", "Families who answered the topic.", minimum=1, maximum=100000),
+            ),
+            key=("school_id", "school_year", "administration", "topic"),
+            required=False,
+        ),
+        Extract(
             "sqr",
             "indicator rating of a School Quality Review",
             (
@@ -382,7 +408,8 @@ def extract_of(path) -> str | None:
     for suffix in CSV_SUFFIXES:
         if name.endswith(suffix):
             stem = name[: -len(suffix)]
-            for extract in EXTRACTS:
+            # The longest name first: family_survey_summary.csv is that extract, not a part of family_survey.
+            for extract in sorted(EXTRACTS, key=len, reverse=True):
                 if stem == extract or stem.startswith(extract + "_"):
                     return extract
     return None

@@ -511,7 +511,12 @@ def cast(column: Column, text: str) -> str:
         # Only YYYY-MM-DD: the pattern holds the shape (DuckDB's cast alone also reads 2025/09/02)
         # and the cast the digits and the calendar; a third of the cost of a regular expression.
         return f"case when {text} like '____-__-__' then try_cast({text} as date) end"
-    if column.kind in ("int", "decimal"):
+    if column.kind == "int":
+        # A whole number only: DuckDB's cast rounds '7.5' to 8 (a response of 4.5 would read as favorable,
+        # 7.5 respondents as 8), so a value with a fraction is not typed and validation names it.
+        number = f"try_cast({text} as double)"
+        return f"case when {number} = floor({number}) then try_cast({text} as {column.sql_type}) end"
+    if column.kind == "decimal":
         return f"try_cast({text} as {column.sql_type})"
     return text
 

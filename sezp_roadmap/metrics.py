@@ -92,19 +92,27 @@ def _assessment(id: str, label: str, unit: str, description: str, **kw) -> Metri
     return Metric(id, label, unit, "higher", description, "assessments", "assessments", **kw)
 
 
-def _family_survey(id: str, label: str, description: str) -> Metric:
-    # A share of the respondents' answers that were favorable; the overall figure and its topics are one measure.
+def _family_survey(id: str, label: str, description: str, source: str = "family_survey", **kw) -> Metric:
+    # A share of the respondents' answers that were favorable; the overall figure and its topics are one measure,
+    # and so are the vendor's figures where the survey came as its report (the lever score counts the survey once).
     return Metric(
         id,
         label,
         "percent",
         "higher",
         description,
-        "family_survey",
-        "family_survey",
+        source,
+        source,
         population="respondents",
         measure=FAMILY_SURVEY,
+        **kw,
     )
+
+
+def _vendor_family_survey(id: str, label: str, description: str) -> Metric:
+    # The vendor's percent favorable (family_survey_summary), where the answers behind it are not in the landing
+    # folder: its interval is Wilson's over the respondents, an approximation (docs/metrics.md).
+    return _family_survey(id, label, description, "family_survey_summary", interval_kind="wilson")
 
 
 def _educator_survey(id: str, label: str, description: str) -> Metric:
@@ -238,6 +246,18 @@ METRICS: tuple[Metric, ...] = (
         "family_favorable:*",
         "Family survey: percent favorable, by topic",
         "Share of answers to the family survey's questions on one topic that were favorable (4 or 5).",
+    ),
+    _vendor_family_survey(
+        "family_vendor_favorable",
+        "Family survey: percent favorable (vendor's figure)",
+        "The survey vendor's percent favorable over every question, as its report gives it.",
+    ),
+    _vendor_family_survey(
+        "family_vendor_favorable:*",
+        "Family survey: percent favorable by topic (vendor's figure)",
+        "The survey vendor's percent favorable for one topic, as its report gives it, with the number of families "
+        "who answered. Its range treats each family as one yes-or-no answer, an approximation: the answers behind "
+        "the vendor's figure are not in the extracts.",
     ),
     _educator_survey(
         "educator_ici",

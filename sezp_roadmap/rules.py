@@ -183,6 +183,22 @@ RULES: tuple[Rule, ...] = (
         ("assessments",),
         True,
     ),
+    Rule(
+        "family_survey_summary_superseded",
+        EXCLUDED,
+        "A vendor's topic figure of a school's administration whose respondent-level answers are in the family_survey "
+        "extract too; the answers are used, the vendor's figure is not counted.",
+        ("family_survey_summary",),
+        True,
+    ),
+    Rule(
+        "family_survey_summary_same_topic",
+        ERROR,
+        "Two topics of one school's administration that differ only in case, spaces or punctuation: they would be one "
+        "topic of the report, its respondents counted twice.",
+        ("family_survey_summary",),
+        True,
+    ),
     Rule("targets_unknown_metric", ERROR, "A target naming a metric the Roadmap does not compute.", ("targets",), True),
     Rule(
         "targets_unknown_subgroup", ERROR, "A target naming a subgroup the Roadmap does not report.", ("targets",), True
@@ -215,6 +231,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 RULES_BY_ID = {r.id: r for r in RULES}
+# Rows left out of the figures that are no sign of a wrong file, so the guard on a file's share of rows that
+# cannot be counted (too_many_bad_rows) does not count them: a vendor's summary of an administration whose
+# answers are in the landing folder too is redundant, not wrong (every row of it is left out, by design).
+NOT_SIGNS_OF_A_WRONG_FILE = ("family_survey_summary_superseded",)
 READ_RULES = (
     "file_empty",
     "file_encoding",

@@ -159,7 +159,7 @@ hostile_cell = st.one_of(
 
 
 def write_fuzz_zone(folder: Path) -> Path:
-    """The tiny zone with a row or two of the two extracts it leaves out, so every extract has rows to mangle."""
+    """The tiny zone with a row or two of the extracts it leaves out, so every extract has rows to mangle."""
     write_zone(folder)
     (folder / "assessments.csv").write_text(
         "student_id,school_id,school_year,assessment,administration,test_date,grade,scale_score,performance_level,"
@@ -171,6 +171,12 @@ def write_fuzz_zone(folder: Path) -> Path:
         "school_year,org_code,subgroup,metric,value,source\n"
         "2025,02810000,all,attendance_rate,91.6,DESE profiles\n"
         "2025,00000000,all,oss_rate,2.6,DESE SSDR\n"
+    )
+    # B's vendor figures: A's fall answers are in family_survey, and would win over a summary of A.
+    (folder / "family_survey_summary.csv").write_text(
+        "school_id,school_year,administration,topic,percent_favorable,respondents\n"
+        "B,2026,fall,Communication,72.5,12\n"
+        "B,2026,fall,Overall,70,14\n"
     )
     return folder
 

@@ -34,6 +34,7 @@ ORDER = (
     "discipline",
     "educator_survey",
     "family_survey",
+    "family_survey_summary",
     "sqr",
     "targets",
     "state_figures",

@@ -22,6 +22,7 @@ d = DAYS
 ATT = "student_id,school_id,date,code"
 ENR = "student_id,school_id,school_year,grade,entry_date,exit_date,race_ethnicity,gender,ell,former_ell,swd,low_income"
 SATURDAY = "2025-09-06"
+SUMMARY = "school_id,school_year,administration,topic,percent_favorable,respondents\n"
 OPTIONAL = [name for name, e in EXTRACTS.items() if not e.required]
 REQUIRED = [name for name, e in EXTRACTS.items() if e.required]
 assert REQUIRED == ["schools", "calendar", "enrollment", "attendance"]
@@ -351,6 +352,68 @@ CASES = [
         "educator score out of range",
         replace("educator_survey.csv", "7.2", "72"),
         (Expect("out_of_range", "educator_survey.csv", 2, "score", "expected a number from 0 to 10"),),
+    ),
+    Case(
+        "vendor percent favorable above 100",
+        write("family_survey_summary.csv", f"{SUMMARY}B,2026,fall,Communication,120,12\n"),
+        (
+            Expect(
+                "out_of_range",
+                "family_survey_summary.csv",
+                2,
+                "percent_favorable",
+                "found '120'; expected a number from 0 to 100",
+            ),
+        ),
+    ),
+    Case(
+        "vendor respondents not a positive whole number",
+        write("family_survey_summary.csv", f"{SUMMARY}B,2026,fall,Communication,70,0\nB,2026,fall,Safety,70,7.5\n"),
+        (
+            Expect(
+                "out_of_range", "family_survey_summary.csv", 2, "respondents", "found '0'; expected a number from 1"
+            ),
+            Expect("value_format", "family_survey_summary.csv", 3, "respondents", "not a whole number (found '7.5'"),
+        ),
+    ),
+    Case(
+        "vendor topic twice, or written two ways",
+        write(
+            "family_survey_summary.csv",
+            f"{SUMMARY}B,2026,fall,School Safety,70,12\nB,2026,fall,school safety,71,12\nB,2026,fall,School Safety,75,12\n",
+        ),
+        (
+            Expect("duplicate_key", "family_survey_summary.csv", 4, "percent_favorable", "row 2"),
+            Expect(
+                "family_survey_summary_same_topic",
+                "family_survey_summary.csv",
+                3,
+                "topic",
+                "count its respondents twice",
+            ),
+        ),
+    ),
+    Case(
+        "vendor figures of a school and year the zone does not have",
+        write("family_survey_summary.csv", f"{SUMMARY}Z,2026,fall,Communication,70,12\nB,2031,fall,Safety,70,12\n"),
+        (
+            Expect("unknown_school", "family_survey_summary.csv", 2, "school_id", "not in the schools extract"),
+            Expect("school_year_in_future", "family_survey_summary.csv", 3, "school_year", "has not started"),
+        ),
+    ),
+    Case(
+        "vendor figures of an administration whose answers are in family_survey",
+        write("family_survey_summary.csv", f"{SUMMARY}A,2026,fall,Communication,70,12\nB,2026,fall,Safety,70,12\n"),
+        (
+            Expect(
+                "family_survey_summary_superseded",
+                "family_survey_summary.csv",
+                2,
+                "administration",
+                "the family_survey extract has the answers of this school's fall survey of 2026; they are used",
+                error=False,
+            ),
+        ),
     ),
     Case(
         "family response out of range",

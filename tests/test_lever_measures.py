@@ -92,6 +92,8 @@ def ranking(levers, rows):
 
 def test_the_registry_declares_each_measure():
     assert measure_of("family_favorable") == measure_of("family_favorable:communication") == "family_survey"
+    # The vendor's percent favorable (family_survey_summary) is the same survey in another form.
+    assert measure_of("family_vendor_favorable") == measure_of("family_vendor_favorable:safety") == "family_survey"
     assert measure_of("educator_ici") == measure_of("educator:peer_culture") == "educator_survey"
     assert measure_of("sqr:instruction") == measure_of("sqr:tiered_supports") == "sqr"
     # Any other metric is a measure on its own, each assessment of a family apart.
@@ -102,10 +104,46 @@ def test_the_registry_declares_each_measure():
     assert {m.id: m.measure for m in METRICS if m.measure} == {
         "family_favorable": "family_survey",
         "family_favorable:*": "family_survey",
+        "family_vendor_favorable": "family_survey",
+        "family_vendor_favorable:*": "family_survey",
         "educator_ici": "educator_survey",
         "educator:*": "educator_survey",
         "sqr:*": "sqr",
     }
+
+
+def test_the_vendors_family_survey_figures_are_one_measure_with_the_survey():
+    # A school whose survey came as the vendor's report: its overall figure 8.0 below the zone (large, 4),
+    # two topics 9.5 and 7.0 below (4 each), and a missed target on one topic (large: 3 x 2 = 6).
+    rows = [
+        survey_row("family_vendor_favorable", 61.0, zone_value=69.0, diff_vs_zone=-8.0, zone_gap_signal="clear"),
+        survey_row(
+            "family_vendor_favorable:communication", 60.5, zone_value=70.0, diff_vs_zone=-9.5, zone_gap_signal="clear"
+        ),
+        survey_row(
+            "family_vendor_favorable:family_engagement",
+            62.0,
+            ci_low=53.1,
+            ci_high=70.2,
+            target=80.0,
+            target_met=False,
+            target_gap=18.0,
+            zone_value=69.0,
+            diff_vs_zone=-7.0,
+            zone_gap_signal="clear",
+        ),
+    ]
+    family = next(e for e in ranking(load_levers(), rows) if e.lever.id == "family_partnership")
+    # Before the rule: 4 + 4 + 6 + 4 = 18. Now the survey scores once, with its strongest finding.
+    assert family.score == 6
+    assert [(f.metric, f.kind) for f in family.findings] == [
+        ("family_vendor_favorable:family_engagement", "target_not_met")
+    ]
+    assert sorted((f.metric, f.kind, f.points) for f in family.support) == [
+        ("family_vendor_favorable", "worse_than_zone", 0),
+        ("family_vendor_favorable:communication", "worse_than_zone", 0),
+        ("family_vendor_favorable:family_engagement", "worse_than_zone", 0),
+    ]
 
 
 def test_a_measure_with_five_clear_findings_scores_once():

@@ -76,6 +76,7 @@ def test_dagster_checks_block_and_show_the_failing_rows(tmp_path):
             "discipline",
             "educator_survey",
             "family_survey",
+            "family_survey_summary",
             "sqr",
             "targets",
             "state_figures",

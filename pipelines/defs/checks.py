@@ -25,6 +25,8 @@ REFERENCES = {
     "discipline": ("schools", "calendar", "enrollment"),
     "educator_survey": ("schools",),
     "family_survey": ("schools",),
+    # A vendor's summary of an administration whose answers are in family_survey is left out.
+    "family_survey_summary": ("schools", "family_survey"),
     "sqr": ("schools",),
     "targets": ("schools",),
     "state_figures": ("schools",),

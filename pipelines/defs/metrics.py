@@ -54,7 +54,16 @@ def mart_spec(name: str, deps: list) -> dg.AssetSpec:
     )
 
 
-EXTRACT_DEPS = ["schools", "discipline", "family_survey", "educator_survey", "sqr", "targets", "assessments"]
+EXTRACT_DEPS = [
+    "schools",
+    "discipline",
+    "family_survey",
+    "family_survey_summary",
+    "educator_survey",
+    "sqr",
+    "targets",
+    "assessments",
+]
 # The tables one run of the metric SQL writes, for the run's partitions, in one transaction each.
 METRIC_MARTS = [
     mart_spec("metric_values", [student_attendance, *EXTRACT_DEPS]),

@@ -40,6 +40,7 @@ GLANCE_METRICS = (
     "any_suspension_rate",
     "oss_rate",
     "family_favorable",
+    "family_vendor_favorable",
     "educator_ici",
 )
 ATTENDANCE_METRICS = ("attendance_rate", "chronic_absence_rate", "severe_absence_rate", "avg_days_absent")
@@ -88,7 +89,17 @@ BAND_METRICS = ("attendance_rate",)
 # wrap into rows several lines tall. A short table (a few grades) stays beside its chart.
 STACKED_ROWS = 8
 # How a survey's overall figure is named in a chart of its topics (docs/metrics.md: all items).
-OVERALL_AMONG_TOPICS = {"family_favorable": "All questions"}
+OVERALL_AMONG_TOPICS = {"family_favorable": "All questions", "family_vendor_favorable": "All questions"}
+# The vendor's family survey figures (family_survey_summary): the chart's title says whose they are, so its
+# labels leave out the catalog's " (vendor's figure)"; the note says in plain words what the ranges assume.
+VENDOR_FIGURE = " (vendor's figure)"
+VENDOR_NOTE = (
+    "These are the survey vendor's own figures, as its report gives them: the families' answers behind them are "
+    "not in the extracts. The range around each figure counts every family who answered the topic as one "
+    "yes-or-no answer. That is an approximation: a topic's percent is often an average over several questions, "
+    "so the real uncertainty may be somewhat larger or smaller. There is no overall figure unless the vendor's "
+    "report gives one."
+)
 COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
 # Each comparison a table reads: the cell's (difference, range low, range high, signal) fields.
 DIFFERENCES = {
@@ -661,7 +672,9 @@ class Sections:
         return any(m in self.data.metrics for m in DISCIPLINE_METRICS)
 
     # -- climate and culture, SQR ----------------------------------------------------------
-    def versus_zone(self, school_id: str, metrics: list[str], *, div_id: str, title: str) -> Chart | None:
+    def versus_zone(
+        self, school_id: str, metrics: list[str], *, div_id: str, title: str, label_suffix: str = ""
+    ) -> Chart | None:
         if not metrics:
             return None
         cells = [self.data.cell(school_id, m) for m in metrics]
@@ -669,7 +682,7 @@ class Sections:
         if not pairs:
             return None
         info = self.info(pairs[0][0])
-        labels = without_shared_prefix([self.info(m).label for m, _ in pairs])
+        labels = without_shared_prefix([self.info(m).label.removesuffix(label_suffix) for m, _ in pairs])
         # Among the family survey's topics, its overall figure is the one over every question.
         labels = [OVERALL_AMONG_TOPICS.get(m, label) for (m, _), label in zip(pairs, labels)]
         series = [("This school", [None if c.suppressed else c.value for _, c in pairs], "school")]
@@ -732,8 +745,23 @@ class Sections:
             self.versus_zone(
                 school_id, family, div_id="climate-family", title="Family survey: percent favorable by topic"
             ),
+            self.vendor_family_survey(school_id),
         ]
         return [c for c in charts if c]
+
+    def vendor_family_survey(self, school_id: str) -> Chart | None:
+        """The vendor's percent favorable by topic, for a school whose survey came as the vendor's report."""
+        metrics = self.present(["family_vendor_favorable"]) + self.data.metric_ids("family_vendor_favorable")
+        chart = self.versus_zone(
+            school_id,
+            metrics,
+            div_id="climate-family-vendor",
+            title="Family survey: the vendor's percent favorable by topic",
+            label_suffix=VENDOR_FIGURE,
+        )
+        if chart:
+            chart.note = VENDOR_NOTE + (" " + chart.note if chart.note else "")
+        return chart
 
     def sqr(self, school_id: str) -> Chart | None:
         metrics = self.data.metric_ids("sqr")
@@ -820,6 +848,7 @@ def _month_name(month: int) -> str:
 def _family_label(metric: str) -> str:
     return {
         "family_favorable": "Family survey topics",
+        "family_vendor_favorable": "Family survey topics (vendor's figures)",
         "educator": "Educator survey domains",
         "sqr": "School Quality Review domains",
     }.get(metric.split(":", 1)[0], metric.split(":", 1)[0])

@@ -95,8 +95,13 @@ import numpy as np
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.periods import date_in_school_year, school_year_end, school_year_of, school_year_start
 
+# The sample's family survey is its families' answers (family_survey): a vendor's summary of them
+# (family_survey_summary) is what a district has only when it has no answers, so the sample writes none.
+NOT_IN_THE_SAMPLE = ("family_survey_summary",)
 # Every extract the sample writes, with the contract's columns in the registry's order.
-EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {name: extract.column_names for name, extract in EXTRACTS.items()}
+EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    name: extract.column_names for name, extract in EXTRACTS.items() if name not in NOT_IN_THE_SAMPLE
+}
 # Written as plain CSV even in a compressed zone: a few dozen rows a reader checks against the sources they name.
 ALWAYS_PLAIN = {"state_figures"}
 

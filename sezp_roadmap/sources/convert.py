@@ -22,6 +22,7 @@ import datetime as dt
 import fnmatch
 import json
 import re
+from functools import partial
 from pathlib import Path
 
 from sezp_roadmap.errors import Problem
@@ -106,14 +107,9 @@ def convert(data_dir: Path, profile: Profile, out_dir: Path | None = None, skip_
                 reports.append(report)
                 # Spells are written once every record of the extract is read (a re-entry may be in another file).
                 writes = out_dir is not None and spec.shape != ENTRY_WITHDRAWAL
+                rows = _row_strategy(path, variant, report, result, records, by_student, skip_row, codes)
                 try:
-                    if variant.reshape is not None:
-                        # A vendor file's keys (patterns, bands, ...): sezp_roadmap.sources.reshaped.
-                        read_reshaped(path, variant, report, result, out_dir, codes)
-                        continue
-                    _read_file(
-                        path, variant, report, result, out_dir if writes else None, records, by_student, skip_row, codes
-                    )
+                    read_table(path, variant, report, result, out_dir if writes else None, rows)
                 except UnreadableFile as exc:
                     result.problems.append(exc.problem)
                     break
@@ -265,7 +261,7 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
     lookup = spec.lookup
     by_student: dict[str, dict[str, str]] = {}
     first_row: dict[str, tuple[str, int]] = {}
-    # No lookup file is a problem only for rows that need one (_read_file names them).
+    # No lookup file is a problem only for rows that need one (_FormatRows names them).
     for path in paths:
         report = FileReport(spec.extract, path.name, lookup=True)
         result.files.append(report)
@@ -314,34 +310,52 @@ def _read_lookup(paths: list[Path], spec: ExtractProfile, result: Conversion) ->
     return by_student
 
 
-def _read_file(
-    path: Path,
-    spec: ExtractProfile,
-    report: FileReport,
-    result: Conversion,
-    out_dir: Path | None,
-    records: list[Record],
-    by_student: dict[str, dict[str, str]] | None = None,
-    skip_row=None,
-    school_codes: dict[str, str] | None = None,
-) -> None:
+def _row_strategy(path, spec: ExtractProfile, report, result, records, by_student, skip_row, codes):
+    """What reads the file's rows once its header is known: the keys vendor files use, or the format's own."""
+    if spec.reshape is not None:
+        # A vendor file's keys (patterns, bands, ...): sezp_roadmap.sources.reshaped.
+        return partial(VendorRows, path, spec, report, result, codes=codes)
+    return partial(
+        _FormatRows,
+        path,
+        spec,
+        report,
+        result,
+        records=records,
+        by_student=by_student,
+        skip_row=skip_row,
+        school_codes=codes,
+    )
+
+
+def read_table(path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, out_dir, rows) -> None:
+    """Read one district file (or one group of a wide one) into canonical rows, written into out_dir or only counted.
+
+    What every wide file's reading shares: the table opened, its kept rows, the
+    group's columns and the missing ones judged, each row counted and written.
+    `rows(header)` makes the strategy that finds the fields' columns in the
+    header (filling the report's columns and missing fields) and gives each
+    district row's canonical row: _FormatRows (the format's own keys) or
+    reshaped.VendorRows (the keys vendor files use).
+    """
     table = open_table(path, spec.fmt)
     keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
     if keep is None:
         return
-    looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
-    positions = _positions(spec, table.header, report, looked_up)
-    if spec.group_fields and not any(f in positions for f in spec.group_fields):
+    reader = rows(table.header)
+    if not reader.has_group:
         # A layout without this group's columns (an MCAS file of a year without science): no rows, said so.
         result.warnings.append(f"{path.name}: no column of the group {spec.label}; it gave no rows")
-        report.missing.clear()
+        if reader.forgets_missing_without_group:
+            report.missing.clear()
         return
     if report.missing:
-        result.problems += _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
+        missing = _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
+        if reader.says_missing_once:
+            # Each group of a wide file misses the file's own columns: said once.
+            missing = [p for p in missing if p not in result.problems]
+        result.problems += missing
         return
-    year_from = None if "school_year" in positions or "school_year" not in spec.fields else _year_from(spec)
-    # A file with every field of its own needs no lookup.
-    needs_lookup = by_student is not None and any(f not in positions for f in looked_up)
     writer = _Writer(out_dir, spec, report) if out_dir is not None else None
     try:
         for row, cells in table.rows:
@@ -352,53 +366,8 @@ def _read_file(
             if left_out:
                 report.left_out[left_out] += 1
                 continue
-            values = _map_row(spec, positions, cells, report.columns, result, path.name, row)
+            values = reader.values(row, cells)
             if values is None:
-                continue
-            if spec.group_fields and not any(values.get(f) for f in spec.group_fields):
-                report.left_out[f"no result in the columns of {spec.label}"] += 1
-                continue
-            for name, value in spec.constants.items():
-                values.setdefault(name, value)
-            if needs_lookup:
-                key = spec.lookup.key
-                found = by_student.get(values.get(key, ""))
-                if found is None:
-                    tally(result.not_looked_up, (spec.name, path.name), path.name, report.columns.get(key, key), row)
-                    continue
-                for name, value in found.items():
-                    values.setdefault(name, value)
-            if school_codes is not None and values.get("school_id"):
-                school = school_codes.get(values["school_id"])
-                if school is None:
-                    column = report.columns.get("school_id", "school_id")
-                    tally(result.unknown_school_codes, (spec.name, values["school_id"]), path.name, column, row)
-                    continue
-                values["school_id"] = school
-            if year_from and values.get(year_from):
-                values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[year_from])))
-            if spec.extract == "attendance" and values.get("code") == NO_CODE:
-                # A district code that is no exception (present): the value map says so, by name.
-                report.not_exceptions += 1
-                continue
-            reason = skip_row(spec.extract, values) if skip_row is not None else None
-            if reason:
-                report.left_out[reason] += 1
-                continue
-            if spec.two_question:
-                races = values.pop("race", "")
-                parts = races.split(spec.race_separator) if spec.race_separator else [races]
-                values["race_ethnicity"] = race_rule.dese_category(values.pop("hispanic", ""), [p for p in parts if p])
-            if spec.shape == FLAGS:
-                code = _flag_code(spec, values, result, path.name, report, row)
-                if code is None:
-                    continue
-                if code == NO_CODE:
-                    report.not_exceptions += 1
-                    continue
-                values["code"] = code
-            if spec.shape == ENTRY_WITHDRAWAL:
-                _add_record(values, records, report, result, path.name, row)
                 continue
             if writer is not None:
                 writer.write(values, row)
@@ -407,6 +376,102 @@ def _read_file(
     finally:
         if writer is not None:
             writer.close()
+    result.problems += reader.problems()
+
+
+class _FormatRows:
+    """The format's own keys (docs/sources.md, "The profile format"): a column per field, value maps and dates,
+    constants, lookups, school codes, the two-question race form, attendance flags, entry and withdrawal records.
+
+    A record of entry_withdrawal shape is kept in `records` (spells are paired once every file is read) and gives
+    no row here.
+    """
+
+    # A file without the group's columns lists no missing field (the warning says why it gave no rows), and
+    # each group of a wide file names the columns it misses.
+    forgets_missing_without_group = True
+    says_missing_once = False
+
+    def __init__(
+        self,
+        path: Path,
+        spec: ExtractProfile,
+        report: FileReport,
+        result: Conversion,
+        header: list[str],
+        records: list[Record],
+        by_student: dict[str, dict[str, str]] | None,
+        skip_row,
+        school_codes: dict[str, str] | None,
+    ):
+        self.spec, self.report, self.result, self.file = spec, report, result, path.name
+        self.records, self.by_student, self.skip_row, self.school_codes = records, by_student, skip_row, school_codes
+        looked_up = set(spec.lookup.columns) if spec.lookup is not None else set()
+        self.positions = _positions(spec, header, report, looked_up)
+        fields = spec.fields
+        self.year_from = None if "school_year" in self.positions or "school_year" not in fields else _year_from(spec)
+        # A file with every field of its own needs no lookup.
+        self.needs_lookup = by_student is not None and any(f not in self.positions for f in looked_up)
+
+    @property
+    def has_group(self) -> bool:
+        return not self.spec.group_fields or any(f in self.positions for f in self.spec.group_fields)
+
+    def problems(self) -> list[Problem]:
+        return []  # its value problems are the conversion's tallies, told for every file at once
+
+    def values(self, row: int, cells: list[str]) -> dict[str, str] | None:
+        """The canonical row of one district row; None when it is no row (counted) or a value is a problem."""
+        spec, report, result, file = self.spec, self.report, self.result, self.file
+        values = _map_row(spec, self.positions, cells, report.columns, result, file, row)
+        if values is None:
+            return None
+        if spec.group_fields and not any(values.get(f) for f in spec.group_fields):
+            report.left_out[f"no result in the columns of {spec.label}"] += 1
+            return None
+        for name, value in spec.constants.items():
+            values.setdefault(name, value)
+        if self.needs_lookup:
+            key = spec.lookup.key
+            found = self.by_student.get(values.get(key, ""))
+            if found is None:
+                tally(result.not_looked_up, (spec.name, file), file, report.columns.get(key, key), row)
+                return None
+            for name, value in found.items():
+                values.setdefault(name, value)
+        if self.school_codes is not None and values.get("school_id"):
+            school = self.school_codes.get(values["school_id"])
+            if school is None:
+                column = report.columns.get("school_id", "school_id")
+                tally(result.unknown_school_codes, (spec.name, values["school_id"]), file, column, row)
+                return None
+            values["school_id"] = school
+        if self.year_from and values.get(self.year_from):
+            values["school_year"] = str(school_year_of(dt.date.fromisoformat(values[self.year_from])))
+        if spec.extract == "attendance" and values.get("code") == NO_CODE:
+            # A district code that is no exception (present): the value map says so, by name.
+            report.not_exceptions += 1
+            return None
+        reason = self.skip_row(spec.extract, values) if self.skip_row is not None else None
+        if reason:
+            report.left_out[reason] += 1
+            return None
+        if spec.two_question:
+            races = values.pop("race", "")
+            parts = races.split(spec.race_separator) if spec.race_separator else [races]
+            values["race_ethnicity"] = race_rule.dese_category(values.pop("hispanic", ""), [p for p in parts if p])
+        if spec.shape == FLAGS:
+            code = _flag_code(spec, values, result, file, report, row)
+            if code is None:
+                return None
+            if code == NO_CODE:
+                report.not_exceptions += 1
+                return None
+            values["code"] = code
+        if spec.shape == ENTRY_WITHDRAWAL:
+            _add_record(values, self.records, report, result, file, row)
+            return None
+        return values
 
 
 def _keep_positions(spec: ExtractProfile, header: list[str], report, result, file: str, header_row: int):
@@ -544,4 +609,4 @@ def _write_spells(records: list[Record], spec: ExtractProfile, result: Conversio
 
 
 # Vendor files read through the reshaping keys (sezp_roadmap.sources.reshape); it reads with this module's helpers.
-from sezp_roadmap.sources.reshaped import read_reshaped  # noqa: E402
+from sezp_roadmap.sources.reshaped import VendorRows  # noqa: E402

@@ -94,8 +94,9 @@ def canonical_files(data_dir: Path, profile: Profile, matched: set[Path]) -> tup
 def schools_by_code(data_dir: Path, columns: tuple[str, ...] = ("state_school_id",)) -> dict[str, str]:
     """A schools column's value -> school_id, from the canonical schools files of the landing folder.
 
-    The columns are `state_school_id` (DESE's 8-digit code, as DESE's and NWEA's files write it) and
-    `school_name` (as i-Ready's export names schools); a value of the first column wins.
+    The columns are `state_school_id` (DESE's 8-digit code, as DESE's and NWEA's files write it),
+    `school_name` (as i-Ready's export names schools) and `school_id` (the id itself, checked); a value of
+    the first column wins.
     """
     codes: dict[str, str] = {}
     for path in sorted(Path(data_dir).iterdir()):

@@ -24,8 +24,9 @@ from sezp_roadmap.errors import InputProblem, Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.sources import reshape as reshaping
 
-# The schools columns a school_id may be read as (school_codes): DESE's code, or the school's name.
-SCHOOL_CODE_COLUMNS = ("state_school_id", "school_name")
+# The schools columns a school_id may be read as (school_codes): DESE's code, the school's name, or its id
+# itself (a vendor export that writes a school's id in some rows and its name in others: [school_id, school_name]).
+SCHOOL_CODE_COLUMNS = ("state_school_id", "school_name", "school_id")
 # The file a landing folder names its profile in.
 LANDING_PROFILE_FILE = "roadmap-profile.yaml"
 

@@ -1,7 +1,8 @@
 """Reading a vendor's file through the keys of its profile entry (sezp_roadmap.sources.reshape).
 
-A wide file's group is read like a file of its own, as convert reads it (one
-canonical file per group). A field's cell is found (its column, its joined
+The row strategy convert.read_table reads such a file with (the file opened,
+its rows counted and written there, as for every profiled file). A wide
+file's group is read like a file of its own (one canonical file per group). A field's cell is found (its column, its joined
 columns, the file's name), cut by its pattern, checked against the skip list,
 then mapped (value map, date format, or bands); fields chosen by another
 field follow; constants, school codes and days in the school year come last.
@@ -19,19 +20,10 @@ from pathlib import Path
 from sezp_roadmap.errors import Problem
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.periods import date_in_school_year, school_year_of
-from sezp_roadmap.sources.convert import (
-    _is_required,
-    _keep_positions,
-    _map_row,
-    _missing_columns,
-    _normalise,
-    _not_kept,
-    _Writer,
-)
+from sezp_roadmap.sources.convert import _is_required, _map_row, _normalise
 from sezp_roadmap.sources.profile import ExtractProfile
 from sezp_roadmap.sources.report import Conversion, FileReport, Tally, tally
 from sezp_roadmap.sources.reshape import FILE_NAME, JOINER, Band
-from sezp_roadmap.sources.tables import open_table
 
 _HERE = -1  # the position of the pseudo-column `(file name)`
 
@@ -93,15 +85,23 @@ class _Problems:
         return problems
 
 
-class _Reader:
-    """Where each field's cells are in one file, and the canonical row each of its rows gives."""
+class VendorRows:
+    """Where each field's cells are in one file, and the canonical row each of its rows gives.
 
-    def __init__(self, path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, header, codes):
+    The row strategy of convert.read_table for an entry with the keys vendor files use.
+    """
+
+    # A wide file's groups all miss the file's own columns: each missing column is said once. A layout without
+    # the group's columns keeps, in the file's report, the group's required fields it lacks.
+    forgets_missing_without_group = False
+    says_missing_once = True
+
+    def __init__(self, path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, header, codes=None):
         self.spec, self.reshape, self.report, self.result = spec, spec.reshape, report, result
         self.file = path.name
         self.header = header
         self.codes = codes
-        self.problems = _Problems()
+        self.value_problems = _Problems()
         self.where: dict[str, int] = {}
         for index, cell in enumerate(header):
             self.where.setdefault(_normalise(cell), index)
@@ -153,6 +153,10 @@ class _Reader:
         """A group's file has at least one of the group's columns (an MCAS layout without science has none)."""
         return not self.spec.group_fields or any(f in self.base for f in self.spec.group_fields)
 
+    def problems(self) -> list[Problem]:
+        """The values no key of the profile reads, each with its rows counted (once the whole file is read)."""
+        return self.value_problems.as_problems(self.spec, self.result.profile.source)
+
     def values(self, row: int, cells: list[str]) -> dict[str, str] | None:
         """The canonical row of one district row; None when it is no row (counted) or a value is a problem."""
         raw = {name: _cell(cells, i, self.file) for name, i in self.base.items()}
@@ -185,7 +189,7 @@ class _Reader:
                 self.report.left_out[f"{name} {raw[name] or '(empty)'} (skip)"] += 1
                 return None
         for name, cell in unread.items():
-            tally(self.problems.patterns, (name, cell), self.file, self.report.columns.get(name), row)
+            tally(self.value_problems.patterns, (name, cell), self.file, self.report.columns.get(name), row)
         return self._mapped(raw, row) if not unread else None
 
     def _cut(self, raw: dict[str, str]) -> dict[str, str]:
@@ -212,7 +216,7 @@ class _Reader:
         for name, cell in banded.items():
             value = _band(self.reshape.bands[name], cell) if cell else ""
             if value is None:
-                tally(self.problems.numbers, (name, cell), self.file, self.report.columns.get(name), row)
+                tally(self.value_problems.numbers, (name, cell), self.file, self.report.columns.get(name), row)
                 return None
             values[name] = value
         return values
@@ -235,41 +239,3 @@ class _Reader:
         if not values.get("school_year") and values.get("test_date"):
             values["school_year"] = str(school_year_of(dt.date.fromisoformat(values["test_date"])))
         return values
-
-
-def read_reshaped(path: Path, spec: ExtractProfile, report: FileReport, result: Conversion, out_dir, codes) -> None:
-    """Read one vendor file (or one group of a wide one) into canonical rows, written into out_dir or only counted."""
-    table = open_table(path, spec.fmt)
-    keep = _keep_positions(spec, table.header, report, result, path.name, table.header_row)
-    if keep is None:
-        return
-    reader = _Reader(path, spec, report, result, table.header, codes)
-    if not reader.has_group:
-        result.warnings.append(f"{path.name}: no column of the group {spec.label}; it gave no rows")
-        return
-    if report.missing:
-        # Each group of a wide file misses the file's own columns: said once.
-        missing = _missing_columns(spec, spec.columns, path.name, table.header_row, report.missing)
-        result.problems += [p for p in missing if p not in result.problems]
-        return
-    writer = _Writer(out_dir, spec, report) if out_dir is not None else None
-    try:
-        for row, cells in table.rows:
-            if not any(c.strip() for c in cells):
-                continue
-            report.rows += 1
-            left_out = _not_kept(keep, cells)
-            if left_out:
-                report.left_out[left_out] += 1
-                continue
-            values = reader.values(row, cells)
-            if values is None:
-                continue
-            if writer is not None:
-                writer.write(values, row)
-            else:
-                report.written += 1
-    finally:
-        if writer is not None:
-            writer.close()
-    result.problems += reader.problems.as_problems(spec, result.profile.source)

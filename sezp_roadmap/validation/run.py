@@ -34,7 +34,7 @@ from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
 from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.periods import school_year_label, school_year_of
-from sezp_roadmap.rules import check_rule_ids, sql_rules
+from sezp_roadmap.rules import NOT_SIGNS_OF_A_WRONG_FILE, check_rule_ids, sql_rules
 from sezp_roadmap.sources import provenance
 from sezp_roadmap.subgroups import SUBGROUPS, is_grade
 from sezp_roadmap.validation import uncounted
@@ -54,6 +54,7 @@ CALENDAR_YEAR_DATES = {"attendance": "date", "discipline": "incident_date", "ass
 YEARS_AHEAD = {
     "educator_survey": 0,
     "family_survey": 0,
+    "family_survey_summary": 0,
     "sqr": 0,
     "targets": 1,
     "state_figures": 0,
@@ -531,6 +532,7 @@ def _wrong_file_guards(con: duckdb.DuckDBPyConnection, extract: Extract, setting
         {
             "extract": extract.name,
             "excluded": EXCLUDED,
+            "not_signs": list(NOT_SIGNS_OF_A_WRONG_FILE),
             "tolerated": settings.tolerated_bad_rows,
             "bad_share": settings.max_bad_row_share,
             "outside_share": settings.max_outside_calendar_share,

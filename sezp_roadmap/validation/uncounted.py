@@ -23,6 +23,8 @@ PHRASES = {
     "discipline_outside_enrollment": "outside every enrollment spell",
     "assessments_outside_enrollment": "results dated outside every enrollment spell at the school that tested",
     "date_outside_calendar_years": "dated in school years the calendar does not cover",
+    "family_survey_summary_superseded": "vendor's figures of an administration whose answers are in family_survey, "
+    "which are used instead",
 }
 
 

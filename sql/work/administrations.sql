@@ -6,6 +6,9 @@ create or replace table work.administrations as
 with held as (
     select distinct 'family_survey' as source, school_id, school_year, administration from staging.family_survey
     union all
+    -- A vendor's summary is the same survey: the period reads the latest administration in either form.
+    select distinct 'family_survey', school_id, school_year, administration from staging.family_survey_summary
+    union all
     select distinct 'educator_survey', school_id, school_year, administration from staging.educator_survey
     union all
     select distinct 'sqr', school_id, school_year, review from staging.sqr
