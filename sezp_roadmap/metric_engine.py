@@ -13,7 +13,7 @@ from sezp_roadmap import metrics, subgroups, suppression
 from sezp_roadmap.config import Settings
 from sezp_roadmap.metrics import METRICS
 from sezp_roadmap.periods import PERIODS
-from sezp_roadmap.warehouse import create_like, replace_run_periods, run_sql, table_exists, transaction
+from sezp_roadmap.warehouse import create_like, insert_rows, replace_run_periods, run_sql, table_exists, transaction
 
 # A (school year, period) partition; None for a run over every period.
 Periods = list[tuple[int, str]] | None
@@ -35,10 +35,11 @@ def write_settings_tables(con: duckdb.DuckDBPyConnection, settings: Settings) ->
     con.execute(
         "create or replace table meta.attendance_codes (code varchar primary key, absent_days decimal(18,3), label varchar)"
     )
-    for code, days in settings.attendance_codes.items():
-        con.execute(
-            "insert into meta.attendance_codes values (?, ?, ?)", [code, days, settings.attendance_code_labels[code]]
-        )
+    insert_rows(
+        con,
+        "meta.attendance_codes",
+        [(code, days, settings.attendance_code_labels[code]) for code, days in settings.attendance_codes.items()],
+    )
     write_registry_tables(con, settings)
     write_assessment_tables(con, settings)
 
@@ -54,21 +55,23 @@ def write_assessment_tables(con: duckdb.DuckDBPyConnection, settings: Settings) 
         "create or replace table meta.assessment_levels "
         "(assessment varchar, level varchar, level_order integer, is_meeting boolean, primary key (assessment, level))"
     )
-    for a in assessments:
-        con.execute(
-            "insert into meta.assessments values (?, ?, ?, ?, ?)", [a.id, a.label, a.subject, a.kind, a.meeting_label]
-        )
-        con.executemany(
-            "insert into meta.assessment_levels values (?, ?, ?, ?)",
-            [[a.id, level, order, level in a.meeting] for order, level in enumerate(a.levels, start=1)],
-        )
+    insert_rows(con, "meta.assessments", [(a.id, a.label, a.subject, a.kind, a.meeting_label) for a in assessments])
+    insert_rows(
+        con,
+        "meta.assessment_levels",
+        [
+            (a.id, level, order, level in a.meeting)
+            for a in assessments
+            for order, level in enumerate(a.levels, start=1)
+        ],
+    )
 
 
 def write_metric_minimums(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """work.metric_minimums: (family, min_n) for the metric families with a minimum n of their own
     (the registry's min_n_setting: the mean growth percentile's 20)."""
     con.execute("create or replace table work.metric_minimums (family varchar, min_n integer)")
-    con.executemany("insert into work.metric_minimums values (?, ?)", list(metrics.own_minimums(settings).items()))
+    insert_rows(con, "work.metric_minimums", list(metrics.own_minimums(settings).items()))
 
 
 def write_registry_tables(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:

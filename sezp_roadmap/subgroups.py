@@ -160,4 +160,6 @@ def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace table meta.subgroups (subgroup varchar primary key, label varchar, short_label varchar, "
         "partition_name varchar, comparison_group varchar, code varchar, position integer)"
     )
-    con.executemany("insert into meta.subgroups values (?, ?, ?, ?, ?, ?, ?)", rows)
+    from sezp_roadmap.warehouse import insert_rows  # noqa: PLC0415 (the warehouse imports the registries)
+
+    insert_rows(con, "meta.subgroups", rows)

@@ -46,6 +46,14 @@ def run_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = Non
             con.execute(statement)
 
 
+def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple | list]) -> None:
+    """Insert the rows in one statement: executemany runs one statement per row, each planned afresh."""
+    if not rows:
+        return
+    placeholders = "(" + ", ".join(["?"] * len(rows[0])) + ")"
+    con.execute(f"insert into {table} values " + ", ".join([placeholders] * len(rows)), [v for r in rows for v in r])
+
+
 def split_statements(sql: str) -> list[str]:
     """Split a file on semicolons that end a line of SQL (our SQL files never put one inside a literal).
 
