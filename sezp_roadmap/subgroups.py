@@ -160,6 +160,6 @@ def write_registry_table(con: duckdb.DuckDBPyConnection) -> None:
         "create or replace table meta.subgroups (subgroup varchar primary key, label varchar, short_label varchar, "
         "partition_name varchar, comparison_group varchar, code varchar, position integer)"
     )
-    from sezp_roadmap.warehouse import insert_rows  # noqa: PLC0415 (the warehouse imports the registries)
-
-    insert_rows(con, "meta.subgroups", rows)
+    # One statement (executemany plans one per row).
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+    con.execute(f"insert into meta.subgroups values {values}", [v for row in rows for v in row])
