@@ -135,6 +135,7 @@ def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
     import dagster as dg
 
     from pipelines.definitions import all_assets
+    from pipelines.instance import build_instance
     from pipelines.partitions import partition_key
     from pipelines.resources import RoadmapPaths
 
@@ -146,7 +147,7 @@ def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
             all_assets,
             partition_key=partition_key(2026, period),
             resources={"paths": paths},
-            instance=dg.DagsterInstance.ephemeral(),
+            instance=build_instance(),
         )
         assert result.success
     assert_expected(published_values(tmp_path / "wh.duckdb"))
