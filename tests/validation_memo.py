@@ -77,26 +77,36 @@ def ids_compared(name: str) -> tuple[tuple[str, str], ...]:
 _VERDICTS: dict[tuple, tuple[list[tuple], list[tuple]]] = {}
 
 
-def _content(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple:
-    return con.execute(f"select count(*), sum(hash(t)), bit_xor(hash(t)) from ({sql}) t", params or []).fetchone()
+def _contents(con: duckdb.DuckDBPyConnection, queries: list[tuple[str, list]]) -> tuple:
+    """(rows, sum of hashes, xor of hashes) of each query's rows, in one statement (each is a round trip of planning)."""
+    parts = ", ".join(
+        f"(select [count(*), coalesce(sum(hash(t)), 0), coalesce(bit_xor(hash(t)), 0)] from ({sql}) t)"
+        for sql, _ in queries
+    )
+    values = con.execute(f"select {parts}", [p for _, params in queries for p in params]).fetchone()
+    return tuple(tuple(v) for v in values)
 
 
 class StagingContents:
-    """The staging tables' contents, each read once per ingest: validation reads them and never writes them."""
+    """Every staging table's content, and the distinct ids of every id column, read once per ingest in one statement.
+
+    Validation reads staging and never writes it.
+    """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
-        self._seen: dict[tuple[str, str | None], tuple] = {}
+        tables = sorted(EXTRACTS)
+        id_columns = sorted({pair for name in EXTRACTS for pair in ids_compared(name)})
+        queries = [(f"from staging.{t}", []) for t in tables]
+        queries += [(f'select distinct "{column}" from staging.{t}', []) for t, column in id_columns]
+        contents = _contents(con, queries)
+        self._tables = dict(zip(tables, contents))
+        self._ids = dict(zip(id_columns, contents[len(tables) :]))
 
     def table(self, name: str) -> tuple:
-        if (name, None) not in self._seen:
-            self._seen[name, None] = _content(self.con, f"from staging.{name}")
-        return self._seen[name, None]
+        return self._tables[name]
 
     def ids(self, name: str, column: str) -> tuple:
-        if (name, column) not in self._seen:
-            self._seen[name, column] = _content(self.con, f'select distinct "{column}" from staging.{name}')
-        return self._seen[name, column]
+        return self._ids[name, column]
 
 
 def _key(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingContents) -> tuple:
@@ -106,13 +116,18 @@ def _key(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingCo
         repr(dataclasses.replace(settings, sources=())),
         tuple((t, staging.table(t)) for t in sorted(tables_read(name))),
         tuple((pair, staging.ids(*pair)) for pair in ids_compared(name)),
-        _content(con, f"from staging.{name}_repeats"),
-        _content(con, "from meta.load_files where extract = ?", [name]),
-        # The lost-zeros rule names the files of the extract that writes an id with its zeros.
-        _content(con, "select extract, file_name from meta.load_files"),
-        _content(con, "from meta.errors where extract = ?", [name]),
-        _content(con, "from meta.findings where extract = ?", [name]),
-        _content(con, "select 1 from meta.errors where rule = ? and extract <> ?", [ID_ZEROS_RULE, name]),
+        _contents(
+            con,
+            [
+                (f"from staging.{name}_repeats", []),
+                ("from meta.load_files where extract = ?", [name]),
+                # The lost-zeros rule names the files of the extract that writes an id with its zeros.
+                ("select extract, file_name from meta.load_files", []),
+                ("from meta.errors where extract = ?", [name]),
+                ("from meta.findings where extract = ?", [name]),
+                ("select 1 from meta.errors where rule = ? and extract <> ?", [ID_ZEROS_RULE, name]),
+            ],
+        ),
     )
 
 
