@@ -134,6 +134,7 @@ def test_every_example_answers_on_the_sample_zone(sample, path):
     assert run(con, path), f"{path.name} returns no rows on the sample zone"
 
 
+@pytest.mark.bench
 def test_the_examples_read_the_latest_finished_period_while_the_year_runs(sample):
     con, _ = sample
     # The sample zone's school year 2026 runs: its end of year is to date, its mid-year is finished.

@@ -8,8 +8,14 @@ import validation_memo
 from ingest_zone import BASELINE_FINDING, DAYS, ingest_and_validate, settings_of, write_zone
 from validation_memo import ids_compared, tables_read
 
+from sezp_roadmap import ingest
 from sezp_roadmap.config import load_settings
+from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.validation.run import validate
+
+
+def _staging(run) -> dict[str, list]:
+    return {t: run.con.execute(f"from staging.{t} order by all").fetchall() for t in (*EXTRACTS, "attendance_repeats")}
 
 
 def _verdict(run) -> tuple[list, list]:
@@ -19,11 +25,12 @@ def _verdict(run) -> tuple[list, list]:
 
 @pytest.fixture
 def fresh(monkeypatch):
-    """ingest_and_validate running every rule, without the memo."""
+    """ingest_and_validate reading every file and running every rule, without the memos."""
 
     def run(folder):
         with monkeypatch.context() as m:
             m.setattr(ingest_zone, "validate_once", lambda con, name, settings, _staging: validate(con, name, settings))
+            m.setattr(ingest_zone, "load_once", ingest.load_staging)
             return ingest_and_validate(folder)
 
     return run
@@ -66,6 +73,10 @@ def test_a_zone_seen_before_gets_the_same_rows_as_running_the_rules(tmp_path, fr
     folder = write_zone(tmp_path / "landing")
     first, again = ingest_and_validate(folder), ingest_and_validate(folder)
     assert _verdict(first) == _verdict(again) == _verdict(fresh(folder))
+    # The second ingest was remembered: the same staging rows, and the files' row counts.
+    assert _staging(again) == _staging(fresh(folder))
+    files = "select extract, file_name, sha256, rows from meta.load_files order by all"
+    assert again.con.execute(files).fetchall() == fresh(folder).con.execute(files).fetchall()
     assert [(f["rule"], f["file"], f["row"], f["column_name"]) for f in again.findings] == [BASELINE_FINDING]
 
 
