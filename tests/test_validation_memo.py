@@ -71,12 +71,12 @@ def test_a_change_that_other_rules_do_not_read_reuses_their_verdicts_and_agrees_
 
 def test_a_zone_seen_before_gets_the_same_rows_as_running_the_rules(tmp_path, fresh):
     folder = write_zone(tmp_path / "landing")
-    first, again = ingest_and_validate(folder), ingest_and_validate(folder)
-    assert _verdict(first) == _verdict(again) == _verdict(fresh(folder))
+    first, again, unremembered = ingest_and_validate(folder), ingest_and_validate(folder), fresh(folder)
+    assert _verdict(first) == _verdict(again) == _verdict(unremembered)
     # The second ingest was remembered: the same staging rows, and the files' row counts.
-    assert _staging(again) == _staging(fresh(folder))
+    assert _staging(again) == _staging(unremembered)
     files = "select extract, file_name, sha256, rows from meta.load_files order by all"
-    assert again.con.execute(files).fetchall() == fresh(folder).con.execute(files).fetchall()
+    assert again.con.execute(files).fetchall() == unremembered.con.execute(files).fetchall()
     assert [(f["rule"], f["file"], f["row"], f["column_name"]) for f in again.findings] == [BASELINE_FINDING]
 
 
