@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -96,3 +97,17 @@ class InputProblem(Exception):
     def __reduce__(self):
         # Raised in a report worker process, it is pickled back to the run with its problems, not its text.
         return (InputProblem, (self.problems,), {"_limit": self._limit})
+
+
+def require_landing_folder(data_dir: Path) -> None:
+    """The landing folder must be a folder: a file (one extract, the usual slip) is named as one."""
+    if Path(data_dir).is_file():
+        raise InputProblem(
+            Problem(
+                file=str(data_dir),
+                message="this is a file, and the landing folder is the folder that holds the extract files",
+                expected=f"a folder, for example {Path(data_dir).resolve().parent}",
+            )
+        )
+    if not Path(data_dir).is_dir():
+        raise InputProblem(Problem(file=str(data_dir), message="the landing folder does not exist"))

@@ -36,7 +36,7 @@ from pathlib import Path
 import duckdb
 
 from sezp_roadmap import findings
-from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.errors import InputProblem, Problem, require_landing_folder
 from sezp_roadmap.extracts import EXTRACTS, Column, Extract, extract_of
 from sezp_roadmap.findings import ERROR, WARNING, Issue
 from sezp_roadmap.rules import READ_RULES
@@ -82,8 +82,7 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
     editors write) are the only ones passed over.
     """
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise InputProblem(Problem(file=str(data_dir), message="the landing folder does not exist"))
+    require_landing_folder(data_dir)
     files, unread = [], []
     for path in sorted(data_dir.iterdir()):
         if path.name.startswith("."):

@@ -470,3 +470,20 @@ def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp
     assert results[0]["batches"] == [[2025, 2026]] and results[1]["batches"] == [[2025], [2026]]
     for key in ("metric_values", "metric_comparisons", "school_months"):
         assert results[0][key] == results[1][key], key
+
+
+def test_a_file_given_as_the_landing_folder_is_named_as_a_file(tmp_path):
+    from pipelines.resources import RoadmapPaths
+    from pipelines.runner import materialize_all
+
+    extract = tmp_path / "attendance.csv"
+    extract.write_text("student_id,school_id,date,code\n")
+    paths = RoadmapPaths(
+        data_dir=str(extract), warehouse=str(tmp_path / "wh.duckdb"), reports_dir=str(tmp_path / "out")
+    )
+    outcome = materialize_all(paths)
+    assert not outcome.success
+    assert any("this is a file" in p and str(tmp_path) in p for p in outcome.problems), outcome.problems
+    missing = RoadmapPaths(data_dir=str(tmp_path / "nowhere"), warehouse=str(tmp_path / "wh.duckdb"))
+    assert any("the landing folder does not exist" in p for p in materialize_all(missing).problems)
+    assert not (tmp_path / "wh.duckdb").exists()

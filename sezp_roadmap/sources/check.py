@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sezp_roadmap.errors import InputProblem, Problem
+from sezp_roadmap.errors import require_landing_folder
 from sezp_roadmap.sources import find_profile, row_rule
 from sezp_roadmap.sources.convert import convert
 from sezp_roadmap.sources.files import canonical_files
@@ -20,8 +20,7 @@ from sezp_roadmap.sources.files import canonical_files
 def check_report(data_dir: Path, named: str | None = None) -> tuple[str, bool]:
     """The report's text, and whether every file maps without a problem."""
     data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise InputProblem(Problem(file=str(data_dir), message="the landing folder does not exist"))
+    require_landing_folder(data_dir)
     profile = find_profile(data_dir, named)
     if profile is None:
         return (
