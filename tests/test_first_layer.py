@@ -334,9 +334,7 @@ def school_pages(reports: Path) -> list[Path]:
     return sorted(p for p in reports.glob("*/*/*.html") if p.name != "zone.html")
 
 
-def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_lower(sample_reports):
-    pages = school_pages(sample_reports)
-    assert len(pages) >= 13
+def assert_plain_first_layers(pages: list[Path]) -> None:
     for page in pages:
         said = sentences_of(first_layer_text(page.read_text(encoding="utf-8")))
         longest = max(said, key=lambda s: len(words_of(s)))
@@ -345,6 +343,21 @@ def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_l
         assert grade <= 9, (page, round(grade, 1))
 
 
+def test_the_report_zones_first_layers_have_no_sentence_over_30_words_and_read_at_grade_9_or_lower(report_zone):
+    _, _, reports = report_zone
+    pages = school_pages(reports)
+    assert len(pages) >= 3
+    assert_plain_first_layers(pages)
+
+
+@pytest.mark.bench
+def test_the_first_layer_has_no_sentence_over_30_words_and_reads_at_grade_9_or_lower(sample_reports):
+    pages = school_pages(sample_reports)
+    assert len(pages) >= 13
+    assert_plain_first_layers(pages)
+
+
+@pytest.mark.bench
 def test_the_first_layer_names_findings_targets_levers_and_questions(sample_reports):
     html = (sample_reports / "2026" / "mid_year" / "S01.html").read_text(encoding="utf-8")
     first = html[html.index('<div class="first-layer">') : html.index('<div class="detail-layer"')]
@@ -371,3 +384,21 @@ def test_the_first_layer_names_findings_targets_levers_and_questions(sample_repo
         block = detail[detail.index(f'<section id="{section}"') :]
         block = block[: block.index("</section>")]
         assert '<details class="layer"><summary>' in block, section
+
+
+def test_every_page_of_the_report_zone_opens_on_the_first_layer_and_folds_the_rest(report_zone):
+    _, _, reports = report_zone
+    for page in school_pages(reports):
+        html = page.read_text(encoding="utf-8")
+        first = html[html.index('<div class="first-layer">') : html.index('<div class="detail-layer"')]
+        for section in ('id="at-a-glance"', 'id="targets"', 'id="levers"', 'id="discuss"'):
+            assert section in first, (page, section)
+        assert len(re.findall(r"<li><strong>", first)) == 6, page  # every lever, each with its reason
+        assert "Plotly.newPlot" not in first, page
+        detail = html[html.index('<div class="detail-layer"') :]
+        # The top-level sections (priority-levers is inside levers-detail).
+        sections = ("key-figures", "levers-detail", "equity", "attendance", "discipline", "climate", "sqr", "notes")
+        for section in sections:
+            block = detail[detail.index(f'<section id="{section}"') :]
+            block = block[: block.index("</section>")]
+            assert "<details" in block and "<summary>" in block, (page, section)
