@@ -13,7 +13,20 @@
 -- given); the state test's spring administration, at the end of the year only.
 -- One administration for the whole zone, so that a school is always compared
 -- with the rest of the zone on the same test.
+--
+-- The spell test comes first, on the results as read, in a CTE of its own: with
+-- the periods joined first, DuckDB built its semi-join hash table on the
+-- results joined to their periods (11 M rows at half the state's size) instead
+-- of on the spells (1.4 M), at four times the cost.
 create or replace temporary table assessment_counted as
+with in_spell as materialized (
+    select r.*
+    from staging.assessments as r
+    semi join staging.enrollment as e
+        on e.student_id = r.student_id
+        and e.school_id = r.school_id
+        and within_spell(r.test_date, e.school_year, e.entry_date, e.exit_date)
+)
 select
     r.student_id,
     r.school_id,
@@ -24,16 +37,12 @@ select
     r.performance_level,
     r.growth_percentile,
     r.typical_growth_met
-from staging.assessments as r
+from in_spell as r
 join meta.assessments as a
     using (assessment)
 join work.run_periods as p
     on p.school_year = r.school_year
     and r.test_date between p.start_date and p.data_through
-semi join staging.enrollment as e
-    on e.student_id = r.student_id
-    and e.school_id = r.school_id
-    and within_spell(r.test_date, e.school_year, e.entry_date, e.exit_date)
 where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
