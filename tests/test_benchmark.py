@@ -11,7 +11,7 @@ import re
 import duckdb
 import pytest
 
-from benchmarks import history, run
+from benchmarks import history, mart_hashes, run
 from benchmarks.machine import cpu_ticks, steal_percent
 from benchmarks.results import floor_ratio, pandas_speedup, period_schools_per_second, write_results
 
@@ -426,3 +426,42 @@ def test_a_run_without_reports_is_judged_on_its_data_stages(tmp_path):
     assert goal_row(text, GOALS["data"]) == ["1.90× at state (95.0 s against 50.00 s)", "**met**"]
     assert goal_row(text, GOALS["whole"]) == ["reports skipped", "not measured"]
     assert goal_row(text, GOALS["peak"]) == ["2.93 GiB at state (reports skipped)", "**met**"]
+
+
+def _warehouse(path, rows: list[tuple], extra_table: bool = False):
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        con.execute("create schema work")
+        con.execute("create table marts.cells (school_id varchar, n integer, se double)")
+        con.executemany("insert into marts.cells values (?, ?, ?)", rows)
+        con.execute("create table work.scratch as select 1 as x")  # one run's scratch: never hashed
+        if extra_table:
+            con.execute("create table marts.extra as select 1 as x")
+    return path
+
+
+def test_mart_hashes_tell_a_changed_table_from_rows_in_another_order(tmp_path):
+    rows = [("S01", 12, 1.962110666503995), ("S02", 30, 0.5)]
+    reference = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "a.duckdb", rows))
+    assert set(reference) == {"marts.cells"} and reference["marts.cells"]["rows"] == 2
+    # The same rows written in another order: the same hashes.
+    again = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "b.duckdb", rows[::-1]))
+    assert mart_hashes.differences(again, reference, exact=True) == []
+    # A double that differs in its last bit (parallel sums): equal to 12 digits, not exactly.
+    last_bit = mart_hashes.warehouse_hashes(
+        _warehouse(tmp_path / "c.duckdb", [("S01", 12, 1.9621106665039947), rows[1]])
+    )
+    assert mart_hashes.differences(last_bit, reference) == []
+    assert mart_hashes.differences(last_bit, reference, exact=True) == ["marts.cells: differs (2 rows then, 2 now)"]
+    # A value that differs, a row more, a new table.
+    changed = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "d.duckdb", [("S01", 13, 1.962110666503995), rows[1]]))
+    assert mart_hashes.differences(changed, reference) == ["marts.cells: differs (2 rows then, 2 now)"]
+    more = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "e.duckdb", [*rows, rows[0]], extra_table=True))
+    assert mart_hashes.differences(more, reference) == [
+        "marts.cells: differs (2 rows then, 3 now)",
+        "marts.extra: new (1 rows)",
+    ]
+    assert mart_hashes.differences(reference, more) == [
+        "marts.cells: differs (3 rows then, 2 now)",
+        "marts.extra: missing (the reference has 1 rows)",
+    ]
