@@ -509,8 +509,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
     p.add_argument(
         "--skip-reports",
-        action="store_true",
-        help="build the warehouse only (`build --skip-reports`): the data stages and the floors, no reports",
+        nargs="*",
+        metavar="SIZE",
+        help="build the warehouse only (`build --skip-reports`): the data stages and the floors, no reports; "
+        "of the sizes named, or of every size when none is",
     )
     p.add_argument(
         "--data-root",
@@ -545,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
                 source=source,
                 run=run,
                 data_root=args.data_root,
-                skip_reports=args.skip_reports,
+                skip_reports=args.skip_reports is not None and (not args.skip_reports or name in args.skip_reports),
             )
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
             this_run.append(result)
