@@ -180,6 +180,7 @@ def _stage_rows() -> list[tuple[str, Callable[[dict], str]]]:
             for stage in (*DATA_STAGES, "reports", "publish")
         ),
         ("Outside the stages s", lambda r: _fmt(_outside_stages(r))),
+        ("CPU time of the build s (its threads included)", lambda r: _fmt(r["build"].get("cpu_seconds"))),
         ("Costliest SQL file", lambda r: f"`sql/{_costliest_sql(r)[0]}.sql`" if _costliest_sql(r) else "–"),
         ("Its seconds", lambda r: _fmt(_costliest_sql(r)[1]) if _costliest_sql(r) else "–"),
     ]
@@ -272,8 +273,14 @@ def _multiples(result: dict) -> list[str]:
     """Each stage's seconds as a multiple of the typed-load floor and of the read-once floor, both of this run."""
     stages = result["build"]["stages"]
     count_floor = result["floor"]["seconds"]
+    typed = result.get("typed_floor") or {}
     rows = [
         ("Typed-load floor", typed_seconds(result)),
+        *(
+            [("  measured before the build", typed["before_seconds"]), ("  measured after it", typed["after_seconds"])]
+            if "after_seconds" in typed
+            else []
+        ),
         ("Read-once floor", count_floor),
         *((stage.capitalize(), stages.get(stage)) for stage in STAGES),
         ("Data stages", data_seconds(result) if finished(result) else None),
@@ -301,7 +308,8 @@ def _goal_figures(by_size: dict[str, dict], cores: int) -> list[str]:
     lines = [
         "### Each stage as a multiple of the floors",
         "",
-        f"At {largest['size']}; both floors measured in the same run, on the same files, just before the build.",
+        f"At {largest['size']}; both floors measured in the same run, on the same files: the typed-load floor "
+        "just before the build and again just after it (the ratios use their mean), the read-once floor before it.",
         "",
         *_multiples(largest),
         "",
@@ -430,6 +438,16 @@ def _linearity_figures(by_size: dict[str, dict]) -> list[str]:
         )
     ]
     note = "" if same_run([half, state]) else " Not measured in the same run: no verdict."
+    cpu_half, cpu_state = half["build"].get("cpu_seconds"), state["build"].get("cpu_seconds")
+    if cpu_half and cpu_state:
+        rows.append(
+            [
+                "Build's CPU time (its work, whatever shares the machine)",
+                _fmt(cpu_half),
+                _fmt(cpu_state),
+                f"{cpu_half / cpu_state:.1%}",
+            ]
+        )
     return [
         "### Linearity: half the state against the state",
         "",

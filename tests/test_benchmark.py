@@ -86,6 +86,10 @@ def test_tiny_zone_is_measured_end_to_end(tiny_run):
     # The typed-load floor loads the same files: the same rows, into tables of a warehouse file it then deletes.
     assert result["typed_floor"]["rows"] == result["floor"]["rows"]
     assert result["typed_floor"]["seconds"] > 0 and result["typed_floor"]["file_mib"] > 0
+    # Measured before and after the build; the ratios use the mean of the two.
+    typed = result["typed_floor"]
+    assert typed["seconds"] == pytest.approx((typed["before_seconds"] + typed["after_seconds"]) / 2, abs=0.01)
+    assert build_cpu_seconds(result) > 0
     assert not (workdir / "tiny" / "typed_floor.duckdb").exists()
     assert result["run"]["code"] and result["run"]["when"]
     build = result["build"]
@@ -115,6 +119,10 @@ def test_tiny_zone_is_measured_end_to_end(tiny_run):
     assert (period["school_year"], period["period"], period["schools"]) == (max(recorded_years(result)), "mid_year", 3)
     assert period["seconds"] > 0 and period["wall_seconds"] >= period["seconds"]
     assert period_schools_per_second(result) == pytest.approx(3 / period["seconds"])
+
+
+def build_cpu_seconds(result: dict) -> float:
+    return result["build"]["cpu_seconds"]
 
 
 def recorded_years(result: dict) -> list[int]:
