@@ -439,7 +439,8 @@ def _linearity_figures(by_size: dict[str, dict]) -> list[str]:
     ]
     note = "" if same_run([half, state]) else " Not measured in the same run: no verdict."
     cpu_half, cpu_state = half["build"].get("cpu_seconds"), state["build"].get("cpu_seconds")
-    if cpu_half and cpu_state:
+    # Only builds that did the same work (both with their reports, or both without) compare.
+    if cpu_half and cpu_state and reports_built(half) == reports_built(state):
         rows.append(
             [
                 "Build's CPU time (its work, whatever shares the machine)",
