@@ -95,6 +95,33 @@ def differences(now: dict[str, dict], reference: dict[str, dict], *, exact: bool
     return lines
 
 
+# How far apart two doubles may be, relative to the larger (or to 1 near zero), to count as the same
+# value in `near`: parallel sums differ by a few units in the last place, a billionth is far above that.
+RELATIVE_TOLERANCE = 1e-9
+
+
+def near(path: Path, other: Path, table: str) -> int:
+    """Rows of `table` in either warehouse with no row in the other equal in every column but doubles, and those within RELATIVE_TOLERANCE."""
+    schema, name = table.split(".", 1)
+    with duckdb.connect() as con:
+        con.execute("attach $path as a (read_only)", {"path": str(path)})
+        con.execute("attach $path as b (read_only)", {"path": str(other)})
+        described = con.execute(f'describe a."{schema}"."{name}"').fetchall()
+        conditions = " and ".join(
+            f'(x."{c}" is not distinct from y."{c}" or abs(x."{c}" - y."{c}") <= {RELATIVE_TOLERANCE} * greatest(abs(x."{c}"), abs(y."{c}"), 1))'
+            if kind in ("DOUBLE", "FLOAT")
+            else f'x."{c}" is not distinct from y."{c}"'
+            for c, kind, *_ in described
+        )
+        return sum(
+            con.execute(
+                f'select count(*) from {first}."{schema}"."{name}" as x '
+                f'where not exists (select 1 from {second}."{schema}"."{name}" as y where {conditions})'
+            ).fetchone()[0]
+            for first, second in (("a", "b"), ("b", "a"))
+        )
+
+
 def dump(path: Path, tables: list[str], folder: Path) -> None:
     """Each table as CSV, sorted on every column (the canonical order), to diff by hand."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -114,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--against", type=Path, help="hashes recorded earlier: exit 1 if any table differs")
     p.add_argument("--dump", type=Path, help="write the differing tables (every table without --against) as CSV")
     p.add_argument("--exact", action="store_true", help="compare doubles to the last bit (default: to 12 digits)")
+    p.add_argument(
+        "--near",
+        type=Path,
+        metavar="WAREHOUSE",
+        help="with --against: compare each differing table row by row with this warehouse (the reference's "
+        "build), doubles within a billionth; the table passes when every row has its match",
+    )
     args = p.parse_args(argv)
     hashes = warehouse_hashes(args.warehouse)
     if args.out:
@@ -124,8 +158,23 @@ def main(argv: list[str] | None = None) -> int:
             dump(args.warehouse, list(hashes), args.dump)
         return 0
     lines = differences(hashes, json.loads(args.against.read_text(encoding="utf-8")), exact=args.exact)
-    for line in lines:
-        print(line)
+    if args.near:
+        # Tables on both sides whose rows may still match within the tolerance.
+        unmatched = {
+            line: near(args.warehouse, args.near, line.split(":", 1)[0])
+            for line in lines
+            if ": differs (" in line and "columns" not in line
+        }
+        for line, rows in unmatched.items():
+            print(
+                f"{line}; {rows:,} rows without a match within {RELATIVE_TOLERANCE:g}"
+                if rows
+                else f"{line}; every row within {RELATIVE_TOLERANCE:g}"
+            )
+        lines = [line for line in lines if unmatched.get(line, 1)]
+    else:
+        for line in lines:
+            print(line)
     if args.dump and lines:
         dump(args.warehouse, [line.split(":", 1)[0] for line in lines if ": missing" not in line], args.dump)
     print(f"{len(hashes)} tables: " + (f"{len(lines)} differ" if lines else "identical to the reference"))

@@ -457,9 +457,12 @@ def test_mart_hashes_tell_a_changed_table_from_rows_in_another_order(tmp_path):
     )
     assert mart_hashes.differences(last_bit, reference) == []
     assert mart_hashes.differences(last_bit, reference, exact=True) == ["marts.cells: differs (2 rows then, 2 now)"]
+    # Row by row, the last bit is within the tolerance; another count is not (a row missing on each side).
+    assert mart_hashes.near(tmp_path / "c.duckdb", tmp_path / "a.duckdb", "marts.cells") == 0
     # A value that differs, a row more, a new table.
     changed = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "d.duckdb", [("S01", 13, 1.962110666503995), rows[1]]))
     assert mart_hashes.differences(changed, reference) == ["marts.cells: differs (2 rows then, 2 now)"]
+    assert mart_hashes.near(tmp_path / "d.duckdb", tmp_path / "a.duckdb", "marts.cells") == 2
     more = mart_hashes.warehouse_hashes(_warehouse(tmp_path / "e.duckdb", [*rows, rows[0]], extra_table=True))
     assert mart_hashes.differences(more, reference) == [
         "marts.cells: differs (2 rows then, 3 now)",
