@@ -71,8 +71,9 @@ dev: install
 sql: install
 	$(BIN)/sezp-roadmap sql --warehouse $(WAREHOUSE) $(if $(FILE),--file "$$FILE") $(if $(Q),"$$Q")
 
-## Time the pipeline at the sample, district and state sizes; writes benchmarks/results.md
-## (generated data is cached under build/bench/; the state size takes several minutes).
+## Time the pipeline at the sample, district, half-state and state sizes against DuckDB's own typed load of
+## the same files; writes benchmarks/results.md (generated data is cached under build/bench/; the state size
+## takes several minutes). The data stages alone: .venv/bin/python -m benchmarks.run --sizes half-state state --skip-reports --no-baseline
 bench: install
 	$(BIN)/python -m benchmarks.run
 

@@ -20,6 +20,7 @@ def summarize(result: dict) -> dict:
     return {
         "schools": result["schools"],
         "students": result["students"],
+        "typed_floor_seconds": (result.get("typed_floor") or {}).get("seconds"),
         "floor_seconds": result["floor"]["seconds"],
         "build_seconds": build["seconds"],
         "build_finished": build["finished"],

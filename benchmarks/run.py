@@ -1,13 +1,20 @@
 """`make bench`: the whole pipeline timed at several sizes, against its floor and a pandas baseline.
 
-    python -m benchmarks.run [--sizes sample district state] [--results benchmarks/results.md]
+    python -m benchmarks.run [--sizes sample district half-state state] [--results benchmarks/results.md]
+    python -m benchmarks.run --sizes half-state state --skip-reports --no-baseline   # the data stages alone
 
 For each size it generates a synthetic zone once (cached under build/bench/,
-never committed), then, in this order and on the same files:
+or the folder --data-root names, never committed), then, in this order and on
+the same files:
 
-* the read-once floor: DuckDB counting the rows of every extract, in this process;
+* the typed-load floor: DuckDB's own `create table ... as select * from read_csv(...)`
+  of every extract's files into a fresh warehouse file, in this process (the
+  column types DuckDB infers, under the build's memory limit): every stage is
+  reported as a multiple of it;
+* the read-once floor: DuckDB counting the rows of every extract, a second reference;
 * `sezp-roadmap build` in a child process (benchmarks/profiled_build.py): wall
-  time, the CLI's seconds by stage, the child's peak memory, seconds per SQL file;
+  time, the CLI's seconds by stage, the child's peak memory, seconds per SQL file
+  (`--skip-reports`: the warehouse only, as `build --skip-reports` refreshes it);
 * the pandas baseline (benchmarks/pandas_baseline.py) in a child process, its
   figures checked against the warehouse's;
 * one period's reports of every school rendered again from the built warehouse
@@ -32,6 +39,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -40,6 +48,7 @@ from benchmarks import fuzz, history
 from benchmarks.machine import cpu_ticks, describe, steal_percent
 from benchmarks.results import write_results
 from sezp_roadmap.extracts import EXTRACTS
+from sezp_roadmap.warehouse import memory_limit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,6 +66,8 @@ SIZES = {
         Size("tiny", 3, 300),
         Size("sample", 13, 5_300),
         Size("district", 180, 90_000),
+        # Half the state's schools and students: the data stages' share of the state's tells whether cost grows linearly.
+        Size("half-state", 900, 450_000),
         Size("state", 1_800, 900_000),
     )
 }
@@ -76,6 +87,8 @@ class ChildRun:
     stderr: str
     # The share of the machine's CPU time the hypervisor took while the child ran (None off Linux).
     host_steal_pct: float | None = None
+    # The child's CPU time (user and system, its threads included): its work, whatever else shares the machine.
+    cpu_seconds: float | None = None
 
 
 def run_child(
@@ -123,6 +136,7 @@ def run_child(
         out_path.read_text(),
         err_path.read_text(),
         steal_percent(ticks, cpu_ticks()),
+        round(usage.ru_utime + usage.ru_stime, 2),
     )
     out_path.unlink()
     err_path.unlink()
@@ -131,7 +145,8 @@ def run_child(
 
 def generate(size: Size, folder: Path) -> float | None:
     """Write the size's synthetic zone unless the cache already holds it; the seconds it took."""
-    marker = folder.parent / "generated.json"
+    # Beside the folder, not in it (a landing folder's every entry is read or reported), one per size.
+    marker = folder.with_name(folder.name + ".generated.json")
     wanted = {"schools": size.schools, "students": size.students}
     if marker.exists() and json.loads(marker.read_text()) == wanted:
         return None
@@ -164,6 +179,41 @@ def extract_files(data: Path) -> dict[str, list[str]]:
         if found:
             files[name] = found
     return files
+
+
+def typed_floor(data: Path, work: Path) -> dict:
+    """DuckDB loading every extract's files into a table of a fresh warehouse file: the least a typed load costs.
+
+    `create table ... as select * from read_csv(...)`, the types as DuckDB's
+    sniffer infers them (dates as dates, whole numbers as integers), under the
+    build's memory limit; the seconds include writing the file to disk (the
+    checkpoint when it is closed), as the build's warehouse is written.
+    """
+    target = work / "typed_floor.duckdb"
+    target.unlink(missing_ok=True)
+    started = time.perf_counter()
+    con = duckdb.connect(str(target), config={"memory_limit": memory_limit()})
+    rows, seconds = {}, {}
+    for name, files in extract_files(data).items():
+        begun = time.perf_counter()
+        con.execute(f'create table "{name}" as select * from read_csv($files, header = true)', {"files": files})
+        rows[name] = con.execute(f'select count(*) from "{name}"').fetchone()[0]
+        seconds[name] = round(time.perf_counter() - begun, 3)
+    con.close()
+    total = round(time.perf_counter() - started, 2)
+    size_mib = round(target.stat().st_size / 2**20, 1)
+    target.unlink()
+    return {"seconds": total, "by_extract": seconds, "rows": rows, "file_mib": size_mib}
+
+
+def combine_floors(before: dict, after: dict) -> dict:
+    """The typed-load floor measured before and after the build: their mean, and each."""
+    return {
+        **before,
+        "seconds": round((before["seconds"] + after["seconds"]) / 2, 2),
+        "before_seconds": before["seconds"],
+        "after_seconds": after["seconds"],
+    }
 
 
 def read_once_floor(data: Path) -> dict:
@@ -220,7 +270,9 @@ def source_env(source: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(dict.fromkeys([str(source), str(ROOT)]))}
 
 
-def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = None) -> dict:
+def build(
+    data: Path, work: Path, source: Path = ROOT, timeout: float | None = None, *, skip_reports: bool = False
+) -> dict:
     """A cold `sezp-roadmap build`: no warehouse or reports left from an earlier run.
 
     A build still running after `timeout` seconds is stopped and reported as
@@ -243,6 +295,7 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
             str(warehouse.resolve()),
             "--reports",
             str(reports.resolve()),
+            *(["--skip-reports"] if skip_reports else []),
         ],
         env=env,
         cwd=source,
@@ -258,8 +311,10 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
         "seconds": run.seconds,
         "peak_rss_mib": run.peak_rss_mib,
         "host_steal_pct": run.host_steal_pct,
+        "cpu_seconds": run.cpu_seconds,
         "stages": stages,
         "report_pages": pages,
+        "skip_reports": skip_reports,
         "sql_profile": json.loads(profile.read_text()) if profile.exists() else {},
         "warehouse": str(warehouse),
     }
@@ -271,8 +326,13 @@ def build(data: Path, work: Path, source: Path = ROOT, timeout: float | None = N
 SMALL_SIZE_REPEATS = 3
 
 
-def median_build(data: Path, work: Path, source: Path, timeout: float | None, repeats: int) -> dict:
-    runs = sorted((build(data, work, source, timeout) for _ in range(repeats)), key=lambda run: run["seconds"])
+def median_build(
+    data: Path, work: Path, source: Path, timeout: float | None, repeats: int, *, skip_reports: bool = False
+) -> dict:
+    runs = sorted(
+        (build(data, work, source, timeout, skip_reports=skip_reports) for _ in range(repeats)),
+        key=lambda run: run["seconds"],
+    )
     median = runs[len(runs) // 2]
     if repeats > 1:
         median["repeats"] = [run["seconds"] for run in runs]
@@ -406,25 +466,40 @@ def measure(
     baseline_timeout: float,
     build_timeout: float | None = None,
     source: Path = ROOT,
+    run: dict | None = None,
+    data_root: Path | None = None,
+    skip_reports: bool = False,
 ) -> dict:
+    """One size's figures; `run` names the run (when, the code's commit) every size of it shares."""
     work = workdir / size.name
-    data = work / "data"
+    data = (data_root / size.name) if data_root else work / "data"
     work.mkdir(parents=True, exist_ok=True)
     generated = generate(size, data)
+    before = typed_floor(data, work)
     floor = read_once_floor(data)
     built = median_build(
-        data, work, source, build_timeout, repeats=SMALL_SIZE_REPEATS if size.students <= 10_000 else 1
+        data,
+        work,
+        source,
+        build_timeout,
+        repeats=SMALL_SIZE_REPEATS if size.students <= 10_000 else 1,
+        skip_reports=skip_reports,
     )
+    # The floor again right after the build: the machine's load moves within minutes, and the mean of
+    # the two brackets the build in time.
+    typed = combine_floors(before, typed_floor(data, work))
     result = {
         "size": size.name,
         "schools": size.schools,
         "students": size.students,
+        "run": run,
         "generation_seconds": generated,
         "input_mib": round(sum(p.stat().st_size for p in data.iterdir()) / 2**20, 1),
+        "typed_floor": typed,
         "floor": floor,
         "build": built,
         "period_reports": period_reports(data, built["warehouse"], source)
-        if built["finished"] and built["report_pages"]
+        if built["finished"] and built["report_pages"] and not skip_reports
         else None,
         "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout)
         if baseline
@@ -439,7 +514,7 @@ def measure(
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Time the pipeline at several sizes and write the results file.")
-    p.add_argument("--sizes", nargs="+", default=["sample", "district", "state"], choices=sorted(SIZES))
+    p.add_argument("--sizes", nargs="+", default=["sample", "district", "half-state", "state"], choices=list(SIZES))
     p.add_argument("--workdir", type=Path, default=ROOT / "build" / "bench")
     p.add_argument("--results", type=Path, default=ROOT / "benchmarks" / "results.md")
     p.add_argument(
@@ -449,6 +524,18 @@ def main(argv: list[str] | None = None) -> int:
         help="every run on record, one JSON line each (a run appends its sizes)",
     )
     p.add_argument("--no-baseline", action="store_true", help="skip the pandas baseline")
+    p.add_argument(
+        "--skip-reports",
+        nargs="*",
+        metavar="SIZE",
+        help="build the warehouse only (`build --skip-reports`): the data stages and the floors, no reports; "
+        "of the sizes named, or of every size when none is",
+    )
+    p.add_argument(
+        "--data-root",
+        type=Path,
+        help="a folder holding each size's generated files in a subfolder named after it (generated there if absent)",
+    )
     p.add_argument("--baseline-timeout", type=float, default=1800)
     p.add_argument(
         "--build-timeout", type=float, help="stop a build after this many seconds and record it as unfinished"
@@ -465,6 +552,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = describe(source)
     if not args.report_only:
         this_run = []
+        run = {"when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), "code": machine["Code"]}
         for name in args.sizes:
             print(f"[bench] {name} ...", file=sys.stderr, flush=True)
             result = measure(
@@ -474,6 +562,9 @@ def main(argv: list[str] | None = None) -> int:
                 baseline_timeout=args.baseline_timeout,
                 build_timeout=args.build_timeout,
                 source=source,
+                run=run,
+                data_root=args.data_root,
+                skip_reports=args.skip_reports is not None and (not args.skip_reports or name in args.skip_reports),
             )
             print(f"[bench] {name}: build {result['build']['seconds']} s", file=sys.stderr, flush=True)
             this_run.append(result)

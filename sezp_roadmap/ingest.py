@@ -905,22 +905,36 @@ def _drop_padding_rows(con: duckdb.DuckDBPyConnection, extract: Extract) -> None
     con.execute(f"delete from staging.{extract.name} where {' and '.join(is_empty(c) for c in extract.columns)}")
 
 
+def repeated_hashes_sql(values: str, rows: str, where: str = "true") -> str:
+    """The hashes of `values` that occur on two or more of `rows` (a table or view): a superset of the repeated values.
+
+    One 8-byte hash per row, sorted, each compared with the one before it:
+    at state size (tens of millions of rows, nearly all distinct) a sort of
+    the hashes costs less than half the CPU of a hash aggregate over them,
+    whose table of distinct values outgrows every cache. Rows whose hash
+    repeats are few, and are then compared value by value.
+    """
+    return (
+        f"select h from (select h, lag(h) over (order by h) as previous from (select hash({values}) as h "
+        f"from {rows} where {where})) where h = previous"
+    )
+
+
 def _set_aside_repeats(con: duckdb.DuckDBPyConnection, extract: Extract) -> int:
     """Move the later copies of rows that repeat an earlier row exactly to staging.<extract>_repeats.
 
     Staging keeps each distinct row once, its first copy by file and row;
     validation reports the others (duplicate_row) from the _repeats table.
-    Rows are first grouped by a hash of their values (one 8-byte key per row
-    instead of every column: a far smaller aggregate at state size); only rows
-    whose hash repeats are then compared value by value. Such rows are rare,
-    so deleting them is cheaper than writing staging without them.
+    Only rows whose hash of values repeats (repeated_hashes_sql) are compared
+    value by value. Such rows are rare, so deleting them is cheaper than
+    writing staging without them.
     """
     table = f"staging.{extract.name}"
     values = ", ".join(f'"{c}"' for c in extract.column_names)
     con.execute(
         "create or replace temp table _repeats as select _source_file, _source_row from ("
         f"  select _source_file, _source_row, row_number() over (partition by {values} order by _source_file, _source_row) as copy"
-        f"  from {table} where hash({values}) in (select h from (select hash({values}) as h from {table}) group by h having count(*) > 1)"
+        f"  from {table} where hash({values}) in ({repeated_hashes_sql(values, table)})"
         ") where copy > 1"
     )
     repeats = con.execute("select count(*) from _repeats").fetchone()[0]

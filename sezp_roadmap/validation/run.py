@@ -31,7 +31,7 @@ from sezp_roadmap.extracts import (
     Extract,
 )
 from sezp_roadmap.findings import ERROR, EXCLUDED, WARNING, Issue
-from sezp_roadmap.ingest import is_empty, staging_columns, text_column, text_of
+from sezp_roadmap.ingest import is_empty, repeated_hashes_sql, staging_columns, text_column, text_of
 from sezp_roadmap.metrics import METRICS, metric_for
 from sezp_roadmap.periods import school_year_label, school_year_of
 from sezp_roadmap.rules import NOT_SIGNS_OF_A_WRONG_FILE, check_rule_ids, sql_rules
@@ -357,17 +357,22 @@ def _key_rules(con: duckdb.DuckDBPyConnection, extract: Extract) -> None:
 def _repeated_keys_sql(extract: Extract) -> str:
     """The keys that occur twice or more: the key rules rank only those rows.
 
-    Keys are almost always unique, so a hash aggregate finds the few that are
-    not (a window over every row of attendance would be the costliest step of
-    validation). Staging holds each distinct row once: a key made of every
-    column (attendance) can repeat only through the rows ingest set aside as
-    exact repeats, and then needs no aggregate over staging at all.
+    Keys are almost always unique: the rows whose key hashes alike are found
+    first (ingest.repeated_hashes_sql, a sort of one hash per row), and only
+    those are grouped by their key (an aggregate or a window over every row of
+    attendance would be the costliest step of validation). Staging holds each
+    distinct row once: a key made of every column (attendance) can repeat only
+    through the rows ingest set aside as exact repeats, and then needs no pass
+    over staging at all.
     """
     typed_key = ", ".join(f'"{k}"' for k in extract.key)
     complete = " and ".join(f'"{k}" is not null' for k in extract.key)
     if set(extract.key) == set(extract.column_names):
         return f"select distinct {typed_key} from staging.{extract.name}_repeats where {complete}"
-    return f"select {typed_key} from _rows where {complete} group by all having count(*) > 1"
+    return (
+        f"select {typed_key} from _rows where {complete} "
+        f"and hash({typed_key}) in ({repeated_hashes_sql(typed_key, '_rows', complete)}) group by all having count(*) > 1"
+    )
 
 
 # --- references to other extracts, dates, years ---------------------------------------------------

@@ -4,15 +4,14 @@
 -- meeting_rate:<assessment> cell. The levels partition that cell's students, so
 -- they are shown exactly when it is: a suppressed meeting rate (a small group, or
 -- one hidden to protect a smaller one) hides every level of its cell.
--- Reads assessment_students, the temporary table sql/work/metrics/assessments.sql made
+-- Reads assessment_profile_levels (tested students per profile and level) and
+-- assessment_administrations, temporary tables sql/work/metrics/assessments.sql made
 -- in this run, and the run's cells of marts.metric_values.
 create or replace table work.run_assessment_levels as
 with counts as (
     select t.school_id, t.school_year, t.period, t.assessment, g.subgroup, t.performance_level as level,
-        count(*) as students
-    from assessment_students as t
-    join work.student_attendance as s
-        using (student_id, school_id, school_year, period)
+        sum(t.tested)::bigint as students
+    from assessment_profile_levels as t
     join work.profile_subgroups as g
         using (profile_id)
     group by all
