@@ -12,6 +12,7 @@ that refreshes one school year and period keeps every other period's results.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -82,18 +83,41 @@ def memory_limit() -> str:
     return os.environ.get("SEZP_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
-def connection_config() -> dict[str, str | int]:
+def connection_config(share: int = 1) -> dict[str, str | int]:
     """DuckDB's settings for the pipeline's connections: the memory limit, and $SEZP_THREADS when set.
 
     DuckDB uses every core by default. Where several builds share a machine (two
     test workers on two cores, a server running other jobs) each is better
     off with a share of them than with all of them contending.
+
+    share: how many processes use these settings at once (the report workers).
+    Each gets that share of the memory limit and of the threads, so together
+    they stay within what one build may take.
     """
-    config: dict[str, str | int] = {"memory_limit": memory_limit()}
+    limit = memory_limit()
+    limit_bytes = bytes_of(limit)
+    config: dict[str, str | int] = {
+        "memory_limit": limit if share == 1 or limit_bytes is None else f"{limit_bytes // share}B"
+    }
     threads = os.environ.get("SEZP_THREADS", "").strip()
     if threads.isdigit() and int(threads) > 0:
-        config["threads"] = int(threads)
+        config["threads"] = max(1, int(threads) // share)
+    elif share > 1:
+        config["threads"] = max(1, (os.cpu_count() or 1) // share)
     return config
+
+
+# DuckDB's units for a memory limit: KB, MB, GB and TB are powers of 1000, KiB to TiB of 1024.
+_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_UNITS |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+
+def bytes_of(limit: str) -> int | None:
+    """The bytes of a memory limit written as DuckDB reads it ('3GB', '1.5 GiB', '800MB'); None when it is not one."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", limit)
+    if not match or match.group(2).lower() not in _UNITS:
+        return None
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
 @contextmanager

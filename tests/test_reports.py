@@ -741,3 +741,23 @@ def test_a_school_report_says_better_or_worse_in_words_only_where_likely_real(zo
     # Alpha has 60 students: its groups of 10 to 29 are shown, as clues.
     assert "(small group: a clue, not a finding)" in html
     assert "vs the rest of the school" in html
+
+
+def test_each_worker_takes_its_share_of_the_memory_limit_and_threads(zone, tmp_path, monkeypatch):
+    """Two report workers take half of the build's memory limit and of its threads each, not the whole of each."""
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting import render
+
+    landing, warehouse, _ = zone
+    monkeypatch.setenv("SEZP_MEMORY_LIMIT", "3GB")
+    monkeypatch.setenv("SEZP_THREADS", "2")
+    job = render.RenderJob(tmp_path, load_settings(None, landing), self_contained=False)
+    render._start_worker(str(warehouse), job, 2)
+    try:
+        con = render._worker_renderer.con
+        assert con.execute("select current_setting('threads')").fetchone() == (1,)
+        limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
+        assert limit == "1.3 GiB"  # 1.5 GB, as DuckDB prints it
+    finally:
+        render._worker_renderer.con.close()
+        monkeypatch.setattr(render, "_worker_renderer", None)

@@ -31,3 +31,23 @@ def test_a_new_mart_filled_with_more_than_a_row_group_in_one_transaction_can_be_
 def test_a_comment_ending_in_a_semicolon_ends_no_statement():
     sql = "-- first; a comment\nselect 1;\n-- second;\nselect 2\nfrom t;\n"
     assert split_statements(sql) == ["-- first; a comment\nselect 1;", "-- second;\nselect 2\nfrom t;"]
+
+
+def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypatch):
+    from sezp_roadmap.warehouse import bytes_of, connection_config
+
+    assert bytes_of("3GB") == 3 * 10**9
+    assert bytes_of("1.5 GiB") == 3 * 2**29
+    assert bytes_of("800MB") == 8 * 10**8
+    assert bytes_of("80%") is None
+    monkeypatch.setenv("SEZP_MEMORY_LIMIT", "3GB")
+    monkeypatch.delenv("SEZP_THREADS", raising=False)
+    assert connection_config() == {"memory_limit": "3GB"}
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert connection_config(share=2) == {"memory_limit": "1500000000B", "threads": 2}
+    monkeypatch.setenv("SEZP_THREADS", "3")
+    assert connection_config(share=2)["threads"] == 1
+    assert connection_config()["threads"] == 3
+    # A limit DuckDB reads but this does not (a share of the machine) is given whole.
+    monkeypatch.setenv("SEZP_MEMORY_LIMIT", "80%")
+    assert connection_config(share=2)["memory_limit"] == "80%"

@@ -340,11 +340,11 @@ class PeriodRenderer:
 _worker_renderer: PeriodRenderer | None = None
 
 
-def _start_worker(database: str, job: RenderJob) -> None:
+def _start_worker(database: str, job: RenderJob, workers: int) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
-    _worker_renderer = PeriodRenderer(
-        add_macros(duckdb.connect(database, read_only=True, config=connection_config())), job
-    )
+    # Each worker takes its share of the build's memory limit and threads, not the whole of each.
+    config = connection_config(share=workers)
+    _worker_renderer = PeriodRenderer(add_macros(duckdb.connect(database, read_only=True, config=config)), job)
 
 
 def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
@@ -398,7 +398,7 @@ def _render_periods(
         return [renderer.render(r) for r in period_rows]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(_read_only_file(con), job)
+        workers, mp_context=context, initializer=_start_worker, initargs=(_read_only_file(con), job, workers)
     ) as pool:
         return list(pool.map(_render_in_worker, _tasks(period_rows, workers)))
 
