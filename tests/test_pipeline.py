@@ -131,6 +131,7 @@ def test_library_stages_compute_hand_checked_attendance(tmp_path):
     assert_expected(published_values(loc.working_warehouse))
 
 
+@pytest.mark.bench  # two Dagster runs of the whole pipeline
 def test_assets_materialize_into_a_temporary_warehouse(tmp_path):
     import dagster as dg
 

@@ -74,6 +74,7 @@ def built(tmp_path_factory):
     return root
 
 
+@pytest.mark.bench  # a build from the command line
 def test_the_vendors_figures_reach_the_marts_cell_for_cell(built):
     with duckdb.connect(str(built / "wh.duckdb"), read_only=True) as con:
         rows = con.execute(
@@ -155,6 +156,7 @@ def test_a_two_digit_school_year_is_named_with_the_pattern(tmp_path):
     assert "5 rows" in problem.message  # the row the vendor hid is left out before it is read
 
 
+@pytest.mark.bench  # a build from the command line
 def test_the_school_page_shows_the_vendors_figures_and_says_what_their_range_assumes(built):
     page = (built / "out" / "2026" / "end_of_year" / "A.html").read_text()
     climate = page[page.index('id="climate"') : page.index('id="sqr"')]
