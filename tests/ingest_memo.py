@@ -13,6 +13,7 @@ memos gives the rows of a run without them.
 from __future__ import annotations
 
 import duckdb
+from validation_memo import write_extract_rows
 
 from sezp_roadmap import ingest
 from sezp_roadmap.errors import InputProblem
@@ -58,14 +59,7 @@ def _restore(con: duckdb.DuckDBPyConnection, extract: Extract, snapshot: tuple) 
         con.unregister("_ingest_memo_rows")
     for file_name, rows in file_rows:
         con.execute("update meta.load_files set rows = ? where file_name = ? and extract = ?", [rows, file_name, name])
-    for table, rows in (("errors", errors), ("findings", found)):
-        con.execute(f"delete from meta.{table} where extract = ?", [name])
-        if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            con.execute(
-                f"insert into meta.{table} values " + ", ".join([f"({marks})"] * len(rows)),
-                [v for r in rows for v in r],
-            )
+    write_extract_rows(con, name, errors, found)
 
 
 def load_once(con: duckdb.DuckDBPyConnection, extract: Extract, files: list, id_widths: dict | None) -> None:

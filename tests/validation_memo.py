@@ -35,7 +35,7 @@ from sezp_roadmap.rules import sql_rules
 from sezp_roadmap.validation.id_zeros import RULE as ID_ZEROS_RULE
 from sezp_roadmap.validation.id_zeros import compared_with
 from sezp_roadmap.validation.run import validate
-from sezp_roadmap.warehouse import read_sql
+from sezp_roadmap.warehouse import insert_rows, read_sql
 
 ROOT = Path(__file__).resolve().parent.parent
 _STAGING = re.compile(r"staging\.([a-z_]+)")
@@ -145,9 +145,11 @@ def validate_once(con: duckdb.DuckDBPyConnection, name: str, settings, staging: 
         validate(con, name, settings)
         _VERDICTS[key] = (_rows(con, "errors", name), _rows(con, "findings", name))
         return
-    errors, findings = _VERDICTS[key]
+    write_extract_rows(con, name, *_VERDICTS[key])
+
+
+def write_extract_rows(con: duckdb.DuckDBPyConnection, name: str, errors: list[tuple], findings: list[tuple]) -> None:
+    """The extract's rows of meta.errors and meta.findings, in place of those it has."""
     for table, rows in (("errors", errors), ("findings", findings)):
         con.execute(f"delete from meta.{table} where extract = ?", [name])
-        if rows:
-            marks = ", ".join("?" * len(rows[0]))
-            con.executemany(f"insert into meta.{table} values ({marks})", rows)
+        insert_rows(con, f"meta.{table}", rows)
