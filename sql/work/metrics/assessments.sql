@@ -94,9 +94,8 @@ select * from final;
 
 -- Students are added up per profile (the attributes their subgroups come from:
 -- work.student_attendance, from their spells at the school that tested them)
--- and performance level, in one pass over the tested students that both the
--- cells below and the levels of marts.assessment_levels read (only whole numbers
--- are summed, so adding these up again is exact), then profiles per subgroup.
+-- and performance level, then profiles per subgroup and level (only whole
+-- numbers are summed, so adding levels up again is exact).
 create or replace temporary table assessment_profile_levels as
 select
     t.school_id,
@@ -117,31 +116,37 @@ join work.student_attendance as s
     using (student_id, school_id, school_year, period)
 group by all;
 
--- The moments (sql/work/metric_cells.sql) are those of a share of students
--- (a_i = 0 or 1) and of a plain mean of percentiles (a_i = the student's
--- percentile), m_i = 1.
-create or replace temporary table assessment_cells as
+-- Students added up per subgroup and performance level, once: the cells below add
+-- the levels up, and marts.assessment_levels reads the levels themselves (adding
+-- the profiles up per subgroup is the costly step, so it is done once for both).
+create or replace temporary table assessment_subgroup_levels as
 with profiles as ( -- noqa: ST03
-    select
-        school_id,
-        school_year,
-        period,
-        assessment,
-        profile_id,
-        sum(tested)::bigint as tested,
-        sum(meeting)::bigint as meeting,
-        sum(with_sgp)::bigint as with_sgp,
-        coalesce(sum(sgp_sum), 0)::double as sgp_sum,
-        coalesce(sum(sgp_sq), 0)::double as sgp_sq,
-        sum(with_growth)::bigint as with_growth,
-        sum(growth_met)::bigint as growth_met
-    from assessment_profile_levels
-    group by all
+    select * from assessment_profile_levels
 ),
 final as (
     select * from subgroup_sums('profiles')
 )
 select * from final;
+
+-- The moments (sql/work/metric_cells.sql) are those of a share of students
+-- (a_i = 0 or 1) and of a plain mean of percentiles (a_i = the student's
+-- percentile), m_i = 1.
+create or replace temporary table assessment_cells as
+select
+    school_id,
+    school_year,
+    period,
+    assessment,
+    subgroup,
+    sum(tested)::bigint as tested,
+    sum(meeting)::bigint as meeting,
+    sum(with_sgp)::bigint as with_sgp,
+    coalesce(sum(sgp_sum), 0)::double as sgp_sum,
+    coalesce(sum(sgp_sq), 0)::double as sgp_sq,
+    sum(with_growth)::bigint as with_growth,
+    sum(growth_met)::bigint as growth_met
+from assessment_subgroup_levels
+group by all;
 
 insert into work.metric_cells
 with cells as (
