@@ -30,7 +30,9 @@ def _timed_run_sql(con, name, params=None):
         used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
         started = time.perf_counter()
         con.execute(statement, used) if used else con.execute(statement)
-        first = next((ln.strip() for ln in statement.splitlines() if ln.strip() and not ln.strip().startswith("--")), "")
+        first = next(
+            (ln.strip() for ln in statement.splitlines() if ln.strip() and not ln.strip().startswith("--")), ""
+        )
         _statement_seconds[(name, number, first[:70])] += time.perf_counter() - started
 
 
@@ -42,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--against", type=Path, help="hashes (benchmarks.mart_hashes --out) the output must match")
     parser.add_argument(
-        "--setting", action="append", default=[], metavar="NAME=VALUE", help="a DuckDB setting for the stages' connections"
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a DuckDB setting for the stages' connections",
     )
     parser.add_argument("--out", type=Path, help="write the output's hashes here (a reference for --against)")
     args = parser.parse_args(argv)
