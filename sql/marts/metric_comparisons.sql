@@ -280,4 +280,5 @@ select
 from comparison_values as c
 left join discoveries as d
     on d.cell = c.rowid
-order by school_id, school_year, period, metric, subgroup;
+-- In the order of school_id, school_year, period, metric, subgroup: school_period numbers the first three in order.
+order by c.school_period, c.metric, c.subgroup;

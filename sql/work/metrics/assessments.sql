@@ -46,18 +46,25 @@ join work.run_periods as p
 where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
--- One row per student with a result in the period's administration, at the school
--- that tested them and at the zone (a student has one result per administration:
--- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
--- students also tested in fall of the year at a zone school (any of them: a
--- student who moved after the fall test counts at the school of the later one),
--- and only when the later administration is not the fall one itself.
+-- The administration each assessment's period reads (the latest with counted results).
 create or replace temporary table assessment_administrations as
 select assessment, school_year, period, max(administration_rank) as administration_rank
 from assessment_counted
 group by all;
 
-create or replace temporary table assessment_students as
+-- `tested`: one row per student with a result in the period's administration, at the school
+-- that tested them and at the zone (a student has one result per administration:
+-- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
+-- students also tested in fall of the year at a zone school (any of them: a
+-- student who moved after the fall test counts at the school of the later one),
+-- and only when the later administration is not the fall one itself.
+--
+-- Those students are added up per profile (the attributes their subgroups come
+-- from: work.student_attendance, from their spells at the school that tested
+-- them) and performance level as they are made, never written down; then
+-- profiles per subgroup and level below (only whole numbers are summed, so
+-- adding levels up again is exact).
+create or replace temporary table assessment_profile_levels as
 with chosen as (
     select * from assessment_administrations
 ),
@@ -85,36 +92,32 @@ latest as (
     left join tested_in_fall as f
         using (student_id, assessment, school_year)
 ),
-final as (
+tested as (
     select * from latest
     union all by name
     select * exclude (school_id), 'ZONE' as school_id from latest
+),
+final as (
+    select
+        t.school_id,
+        t.school_year,
+        t.period,
+        t.assessment,
+        s.profile_id,
+        t.performance_level,
+        count(*) as tested,
+        count(*) filter (where t.is_meeting) as meeting,
+        count(t.growth_percentile) as with_sgp,
+        sum(t.growth_percentile) as sgp_sum,
+        sum(t.growth_percentile * t.growth_percentile) as sgp_sq,
+        count(t.growth_met) as with_growth,
+        count(*) filter (where t.growth_met) as growth_met
+    from tested as t
+    join work.student_attendance as s
+        using (student_id, school_id, school_year, period)
+    group by all
 )
 select * from final;
-
--- Students are added up per profile (the attributes their subgroups come from:
--- work.student_attendance, from their spells at the school that tested them)
--- and performance level, then profiles per subgroup and level (only whole
--- numbers are summed, so adding levels up again is exact).
-create or replace temporary table assessment_profile_levels as
-select
-    t.school_id,
-    t.school_year,
-    t.period,
-    t.assessment,
-    s.profile_id,
-    t.performance_level,
-    count(*) as tested,
-    count(*) filter (where t.is_meeting) as meeting,
-    count(t.growth_percentile) as with_sgp,
-    sum(t.growth_percentile) as sgp_sum,
-    sum(t.growth_percentile * t.growth_percentile) as sgp_sq,
-    count(t.growth_met) as with_growth,
-    count(*) filter (where t.growth_met) as growth_met
-from assessment_students as t
-join work.student_attendance as s
-    using (student_id, school_id, school_year, period)
-group by all;
 
 -- Students added up per subgroup and performance level, once: the cells below add
 -- the levels up, and marts.assessment_levels reads the levels themselves (adding
