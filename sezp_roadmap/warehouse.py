@@ -83,6 +83,14 @@ def memory_limit() -> str:
     return os.environ.get("SEZP_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (taskset, a container's cpuset), else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def connection_config(share: int = 1) -> dict[str, str | int]:
     """DuckDB's settings for the pipeline's connections: the memory limit, and $SEZP_THREADS when set.
 
@@ -103,7 +111,7 @@ def connection_config(share: int = 1) -> dict[str, str | int]:
     if threads.isdigit() and int(threads) > 0:
         config["threads"] = max(1, int(threads) // share)
     elif share > 1:
-        config["threads"] = max(1, (os.cpu_count() or 1) // share)
+        config["threads"] = max(1, usable_cores() // share)
     return config
 
 

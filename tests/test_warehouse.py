@@ -43,8 +43,12 @@ def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypa
     monkeypatch.setenv("SEZP_MEMORY_LIMIT", "3GB")
     monkeypatch.delenv("SEZP_THREADS", raising=False)
     assert connection_config() == {"memory_limit": "3GB"}
-    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert connection_config(share=2) == {"memory_limit": "1500000000B", "threads": 2}
+    # A process held to some cores (taskset, a container's cpuset) shares those, not the machine's.
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
+    assert connection_config(share=2)["threads"] == 1
     monkeypatch.setenv("SEZP_THREADS", "3")
     assert connection_config(share=2)["threads"] == 1
     assert connection_config()["threads"] == 3
