@@ -112,7 +112,6 @@ def compute_student_tables(con: duckdb.DuckDBPyConnection, settings: Settings, p
         "chronic_absence_pct": settings.chronic_absence_pct,
         "severe_absence_pct": settings.severe_absence_pct,
     }
-    run_sql(con, "work/repeated_absence_days")
     for years in year_batches(con):
         run_sql(con, "work/student_attendance", {**thresholds, "school_years": years})
     run_sql(con, "work/student_subgroups")

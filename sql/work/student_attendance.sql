@@ -238,18 +238,9 @@ school_day_exceptions as (
         and k.absent_days > 0
         and get_bit(c.school_day_bits, datediff('day', school_year_start(c.school_year), a.date)::integer) = 1
 ),
--- Each absent day once: the few days with several exceptions (sql/work/repeated_absence_days.sql)
--- added up, every other exception as it is.
 exceptions as (
-    select student_id, school_id, date, school_year, least(absent_days, 1) as absent_days
+    select student_id, school_id, date, school_year, least(sum(absent_days), 1) as absent_days
     from school_day_exceptions
-    anti join repeated_absence_days
-        using (student_id, school_id, date)
-    union all
-    select student_id, school_id, date, school_year, least(sum(absent_days), 1)
-    from school_day_exceptions
-    semi join repeated_absence_days
-        using (student_id, school_id, date)
     group by all
 ),
 absent_days as (
