@@ -15,7 +15,7 @@ def test_a_new_mart_filled_with_more_than_a_row_group_in_one_transaction_can_be_
     con.execute("create table meta.periods as select 2026 as school_year, 'mid_year' as period")
     con.execute("create table work.run_periods as select * from meta.periods")
     con.execute(
-        "create table work.run_metric_values as select 2026 as school_year, 'mid_year' as period, "
+        "create temporary table run_metric_values as select 2026 as school_year, 'mid_year' as period, "
         "'S' || (i % 1000) as school_id, i as n from range(300000) as t(i)"
     )
     with transaction(con):

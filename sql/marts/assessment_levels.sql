@@ -7,7 +7,7 @@
 -- Reads assessment_subgroup_levels (tested students per subgroup and level) and
 -- assessment_administrations, temporary tables sql/work/metrics/assessments.sql made
 -- in this run, and the run's cells of marts.metric_values.
-create or replace table work.run_assessment_levels as
+create or replace temporary table run_assessment_levels as
 with counts as (
     select school_id, school_year, period, assessment, subgroup, performance_level as level, tested::bigint as students
     from assessment_subgroup_levels
