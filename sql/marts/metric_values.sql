@@ -15,7 +15,7 @@ create or replace temporary table run_metric_values as
 with flagged as (
     select c.*, s.suppressed, r.interval_kind, r.unit, r.scale
     from work.metric_cells as c
-    join work.suppression_cells as s
+    join suppression_cells as s
         using (school_id, school_year, period, metric, subgroup)
     join meta.metric_catalog as k
         using (metric)
