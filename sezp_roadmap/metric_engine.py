@@ -160,8 +160,11 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
         rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
         run_sql(con, "marts/metric_comparisons", {**thresholds, "false_discovery_rate": settings.false_discovery_rate})
         replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
+        # Each in the mart now; the temporary copy would hold memory the next steps need.
+        con.execute("drop table run_metric_comparisons")
         run_sql(con, "marts/assessment_levels")
         replace_run_periods(con, "assessment_levels", all_periods=all_periods)
+        con.execute("drop table run_assessment_levels")
         # Topics and domains no period publishes any more leave the catalog.
         con.execute(
             "delete from meta.metric_catalog as c where c.metric like '%:%' "

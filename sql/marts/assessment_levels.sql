@@ -46,3 +46,6 @@ final as (
 )
 select * from final
 order by school_id, school_year, period, assessment, subgroup, level_order;
+
+drop table if exists assessment_subgroup_levels;
+drop table if exists assessment_administrations;

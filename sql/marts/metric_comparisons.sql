@@ -282,3 +282,9 @@ left join discoveries as d
     on d.cell = c.rowid
 -- In the order of school_id, school_year, period, metric, subgroup: school_period numbers the first three in order.
 order by c.school_period, c.metric, c.subgroup;
+
+-- Dropped after its last use: a temporary table holds memory until then, and at state size
+-- those left behind pushed later steps over the memory limit, onto disk.
+drop table if exists comparison_tests;
+drop table if exists comparison_values;
+drop table if exists school_periods;

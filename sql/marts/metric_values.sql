@@ -60,3 +60,8 @@ final as (
 )
 select * from final
 order by school_id, school_year, period, metric, subgroup;
+
+-- Dropped after its last use: a temporary table holds memory until then, and at state size
+-- those left behind pushed later steps over the memory limit, onto disk.
+drop table if exists suppression_cells;
+drop table if exists suppression_sets;

@@ -174,6 +174,10 @@ join year_periods as r
     and r.period = p.period
 where s.first_number <= p.last_number;
 
+-- Dropped after its last use: a temporary table holds memory until then, and at state size
+-- those left behind pushed later steps over the memory limit, onto disk.
+drop table if exists membership_spells;
+
 -- 5. Membership per student, school and period, and in the whole zone (a student
 --    who moved between zone schools counts once there, with all their membership):
 --    the attendance indicators count only attending students (the 20-day rule).
@@ -210,6 +214,8 @@ select s.*, m.is_attending, m.is_zone_attending, m.spells, m.zone_spells
 from cut_spells as s
 join student_membership as m
     using (student_id, school_id, school_year, period);
+
+drop table if exists cut_spells;
 
 -- 7. Absent days on membership days: exceptions on the school's calendar days inside
 --    one of the student's merged spells (cut at the period's last day), each day
@@ -281,6 +287,8 @@ final as (
     )
 )
 select * from final;
+
+drop table if exists school_calendars;
 
 -- 8. The attributes behind a student's subgroups (and grade), per school and for
 --    the zone, per period: from the student's spells at that school in that year
@@ -396,6 +404,9 @@ final as (
 )
 select * from final;
 
+drop table if exists student_membership;
+drop table if exists student_attributes;
+
 -- 11. Each month of each period, per school and for the zone: the students with at
 --    least one membership day that month (enrolled), and over the period's
 --    attending students (those the attendance rate counts) their number,
@@ -498,3 +509,9 @@ final as (
         using (school_id, school_year, period, month)
 )
 select * from final;
+
+drop table if exists absences;
+drop table if exists period_spells;
+drop table if exists school_days;
+drop table if exists period_days;
+drop table if exists year_periods;

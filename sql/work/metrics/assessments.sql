@@ -119,6 +119,10 @@ final as (
 )
 select * from final;
 
+-- Dropped after its last use: a temporary table holds memory until then, and at state size
+-- those left behind pushed later steps over the memory limit, onto disk.
+drop table if exists assessment_counted;
+
 -- Students added up per subgroup and performance level, once: the cells below add
 -- the levels up, and marts.assessment_levels reads the levels themselves (adding
 -- the profiles up per subgroup is the costly step, so it is done once for both).
@@ -130,6 +134,8 @@ final as (
     select * from subgroup_sums('profiles')
 )
 select * from final;
+
+drop table if exists assessment_profile_levels;
 
 -- The moments (sql/work/metric_cells.sql) are those of a share of students
 -- (a_i = 0 or 1) and of a plain mean of percentiles (a_i = the student's
@@ -186,3 +192,6 @@ from (select distinct assessment from assessment_cells) as c
 join meta.assessments as a
     using (assessment)
 cross join (values ('meeting_rate'), ('mean_sgp'), ('typical_growth_rate')) as f (family);
+
+-- assessment_subgroup_levels and assessment_administrations stay for marts.assessment_levels.
+drop table if exists assessment_cells;

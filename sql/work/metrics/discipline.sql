@@ -337,3 +337,13 @@ final as (
     where e.n > 0
 )
 select * from final;
+
+-- Dropped after its last use: a temporary table holds memory until then, and at state size
+-- those left behind pushed later steps over the memory limit, onto disk.
+drop table if exists discipline_actions;
+drop table if exists incident_students;
+drop table if exists incident_profiles;
+drop table if exists incident_sizes;
+drop table if exists several_profile_groups;
+drop table if exists subgroup_incidents;
+drop table if exists incident_moments;

@@ -38,3 +38,5 @@ with weighted as ( -- noqa: ST03
     from educator_scores
 )
 select * from score_cells('weighted');
+
+drop table if exists educator_scores;

@@ -85,3 +85,5 @@ final as (
     )
 )
 select * from final;
+
+drop table if exists family_respondents;

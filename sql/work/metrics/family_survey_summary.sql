@@ -73,3 +73,5 @@ final as (
     group by all
 )
 select * from final;
+
+drop table if exists family_vendor_topics;

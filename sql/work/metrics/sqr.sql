@@ -31,3 +31,5 @@ with weighted as ( -- noqa: ST03
     from sqr_ratings
 )
 select * from score_cells('weighted');
+
+drop table if exists sqr_ratings;
