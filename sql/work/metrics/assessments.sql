@@ -117,7 +117,13 @@ final as (
         using (student_id, school_id, school_year, period)
     group by all
 )
-select * from final;
+-- Stored in the order of its cells: adding profiles up per subgroup (below) then
+-- meets each cell's rows together, and DuckDB's aggregate folds them as they come.
+-- In the order a hash aggregate leaves them, every cell's rows were spread over
+-- the whole table, and at state size the aggregate spilled gigabytes to disk (a
+-- sort of these few million rows costs a fifth of that).
+select * from final
+order by school_id, school_year, period, assessment, performance_level;
 
 -- Dropped after its last use: a temporary table holds memory until then, and at state size
 -- those left behind pushed later steps over the memory limit, onto disk.
