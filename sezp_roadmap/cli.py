@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import gc
 import os
 import sys
@@ -385,10 +386,9 @@ def exit_now(code: int) -> None:
     """Run the exit handlers, flush stdout and stderr, and end the process with `code`, skipping the teardown."""
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        try:
+        # A reader that went away (a closed pipe) has nothing left to receive.
+        with contextlib.suppress(OSError, ValueError):
             stream.flush()
-        except (OSError, ValueError):
-            pass  # a reader that went away (a closed pipe) has nothing left to receive
     os._exit(code)
 
 
