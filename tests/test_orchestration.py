@@ -229,7 +229,9 @@ def test_a_build_computes_the_partitions_of_the_calendars_school_years(tmp_path)
     with duckdb.connect(str(working_path(tmp_path / "wh.duckdb"))) as con:
         con.execute("create schema staging")
         con.execute("create table staging.calendar (school_year integer, date date)")
-        con.execute("insert into staging.calendar values (2026, '2025-09-02'), (2024, '2023-09-05'), (2026, '2026-06-01')")
+        con.execute(
+            "insert into staging.calendar values (2026, '2025-09-02'), (2024, '2023-09-05'), (2026, '2026-06-01')"
+        )
     assert computed_partitions(paths) == range_tags([2024, 2026]) != range_tags([int(y) for y in school_years()])
     with duckdb.connect(str(working_path(tmp_path / "wh.duckdb"))) as con:
         con.execute("delete from staging.calendar")
