@@ -13,6 +13,7 @@ import contextlib
 import gc
 import os
 import sys
+import threading
 import time
 from importlib import metadata
 from pathlib import Path
@@ -383,7 +384,13 @@ def run() -> None:
 
 
 def exit_now(code: int) -> None:
-    """Run the exit handlers, flush stdout and stderr, and end the process with `code`, skipping the teardown."""
+    """Run the exit handlers, flush stdout and stderr, and end the process with `code`, skipping the teardown.
+
+    A thread still at work (none of ours is, once a command returns) is waited
+    for, as Python's own exit waits for it: the process then ends the usual way.
+    """
+    if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
+        sys.exit(code)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
         # A reader that went away (a closed pipe) has nothing left to receive.
