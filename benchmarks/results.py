@@ -400,6 +400,11 @@ def _goal_figures(by_size: dict[str, dict], cores: int) -> list[str]:
                 ("One period: seconds", lambda r: _fmt((r.get("period_reports") or {}).get("seconds"))),
                 ("One period: schools/s", lambda r: _fmt(period_schools_per_second(r))),
                 ("One period: ms of a core per report", lambda r: _fmt(_core_ms_per_report(r, cores))),
+                (
+                    "One period on one core: seconds",
+                    lambda r: _fmt((r.get("period_reports_one_core") or {}).get("seconds")),
+                ),
+                (f"One period: speed-up on {cores:,} cores over one", lambda r: _times(_core_speedup(r), 2)),
                 ("The goal's ms of a core per report", lambda r: _fmt(1000 * cores / SCHOOLS_PER_SECOND)),
                 ("Cold build: report pages", lambda r: _fmt(r["build"].get("report_pages"))),
                 ("Cold build: reports stage s", lambda r: _fmt(r["build"]["stages"].get("reports"))),
@@ -469,6 +474,12 @@ def _engine_sql_seconds(result: dict) -> float | None:
 def _period_name(result: dict) -> str:
     period = result.get("period_reports")
     return f"{school_year_label(period['school_year'])} {IN_TEXT[period['period']]}" if period else "–"
+
+
+def _core_speedup(result: dict) -> float | None:
+    """One period's reports on one core over the same on every core: how rendering scales with cores."""
+    every, one = result.get("period_reports"), result.get("period_reports_one_core")
+    return one["seconds"] / every["seconds"] if every and one and every["seconds"] else None
 
 
 def _core_ms_per_report(result: dict, cores: int) -> float | None:

@@ -48,7 +48,7 @@ from benchmarks import fuzz, history
 from benchmarks.machine import cpu_ticks, describe, steal_percent
 from benchmarks.results import write_results
 from sezp_roadmap.extracts import EXTRACTS
-from sezp_roadmap.warehouse import memory_limit
+from sezp_roadmap.warehouse import memory_limit, usable_cores
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -339,8 +339,11 @@ def median_build(
     return median
 
 
-def period_reports(data: Path, warehouse: str, source: Path) -> dict:
-    """The running school year's mid-year reports of every school, rendered from the built warehouse (a child process)."""
+def period_reports(data: Path, warehouse: str, source: Path, cores: int | None = None) -> dict:
+    """The running school year's mid-year reports of every school, rendered from the built warehouse (a child process).
+
+    cores: hold the child to this many cores (default: every core it may use).
+    """
     run = run_child(
         [
             sys.executable,
@@ -350,6 +353,7 @@ def period_reports(data: Path, warehouse: str, source: Path) -> dict:
             str(Path(warehouse).resolve()),
             "--data",
             str(data.resolve()),
+            *(["--cores", str(cores)] if cores else []),
         ],
         env=source_env(source),
         cwd=source,
@@ -488,6 +492,7 @@ def measure(
     # The floor again right after the build: the machine's load moves within minutes, and the mean of
     # the two brackets the build in time.
     typed = combine_floors(before, typed_floor(data, work))
+    reports_built = built["finished"] and built["report_pages"] and not skip_reports
     result = {
         "size": size.name,
         "schools": size.schools,
@@ -498,8 +503,10 @@ def measure(
         "typed_floor": typed,
         "floor": floor,
         "build": built,
-        "period_reports": period_reports(data, built["warehouse"], source)
-        if built["finished"] and built["report_pages"] and not skip_reports
+        "period_reports": period_reports(data, built["warehouse"], source) if reports_built else None,
+        # The same period on one core: how rendering scales with cores.
+        "period_reports_one_core": period_reports(data, built["warehouse"], source, cores=1)
+        if reports_built and usable_cores() > 1
         else None,
         "pandas": pandas_baseline(data, work, built["warehouse"] if built["finished"] else None, baseline_timeout)
         if baseline

@@ -171,10 +171,10 @@ def build_metric_values(loc: Locations, settings: Settings, periods: Periods = N
     """The marts of the given periods (every period when None); other periods' rows stay."""
     with connect(loc.working_warehouse) as con:
         rows = metric_engine.compute_metric_values(con, settings, periods)
-        suppressed = con.execute("select count(*) from work.run_metric_values where suppressed").fetchone()[0]
+        suppressed = con.execute("select count(*) from run_metric_values where suppressed").fetchone()[0]
         aggregates = build_report_aggregates(con, settings, all_periods=periods is None)
         preview = con.execute(
-            "select school_year, period, metric, n, value from work.run_metric_values "
+            "select school_year, period, metric, n, value from run_metric_values "
             "where school_id = 'ZONE' and subgroup = 'all' and metric in (select unnest($metrics::varchar[])) "
             "order by school_year, period, metric",
             {"metrics": list(PREVIEW_METRICS)},

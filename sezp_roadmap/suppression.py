@@ -9,7 +9,7 @@ its smallest other cell is hidden too. Hiding a cell can leave a single hidden
 cell in another set, so rounds repeat until nothing changes; each round only
 adds hidden cells, so this ends.
 
-The result is work.suppression_cells (one row per cell with n > 0 and its
+The result is the temporary table suppression_cells (one row per cell with n > 0 and its
 `suppressed` flag), which sql/marts/metric_values.sql applies.
 """
 

@@ -83,6 +83,14 @@ def memory_limit() -> str:
     return os.environ.get("SEZP_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (taskset, a container's cpuset), else the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def connection_config(share: int = 1) -> dict[str, str | int]:
     """DuckDB's settings for the pipeline's connections: the memory limit, and $SEZP_THREADS when set.
 
@@ -103,7 +111,7 @@ def connection_config(share: int = 1) -> dict[str, str | int]:
     if threads.isdigit() and int(threads) > 0:
         config["threads"] = max(1, int(threads) // share)
     elif share > 1:
-        config["threads"] = max(1, (os.cpu_count() or 1) // share)
+        config["threads"] = max(1, usable_cores() // share)
     return config
 
 
@@ -221,14 +229,19 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
 
 
 def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_periods: bool) -> int:
-    """marts.<table> gets this run's rows (work.run_<table>) for the periods of work.run_periods.
+    """marts.<table> gets this run's rows (the temporary table run_<table>) for the periods of work.run_periods.
+
+    The run's rows live in a temporary table of this connection: written once
+    into the mart, they are never also written to the warehouse file (a table
+    of the file is compressed as it is written, at three to four times the
+    cost of a temporary one).
 
     Rows of other (school year, period) partitions, built by earlier runs, stay
     as they are; rows of periods that no longer exist (meta.periods) go. Call it
     inside a transaction so the mart never holds half a partition. `table` is
     one of our own table names, never user input. Returns the rows inserted.
     """
-    mart, fresh = f"marts.{table}", f"work.run_{table}"
+    mart, fresh = f"marts.{table}", f"run_{table}"
     if not table_exists(con, mart):
         create_like(con, mart, fresh)
     elif _columns(con, mart) != _columns(con, fresh):

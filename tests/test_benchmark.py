@@ -14,6 +14,7 @@ import pytest
 from benchmarks import history, mart_hashes, run
 from benchmarks.machine import cpu_ticks, steal_percent
 from benchmarks.results import floor_ratio, pandas_speedup, period_schools_per_second, write_results
+from sezp_roadmap.warehouse import usable_cores
 
 
 def test_parse_build_summary_reads_the_cli_lines():
@@ -119,6 +120,17 @@ def test_tiny_zone_is_measured_end_to_end(tiny_run):
     assert (period["school_year"], period["period"], period["schools"]) == (max(recorded_years(result)), "mid_year", 3)
     assert period["seconds"] > 0 and period["wall_seconds"] >= period["seconds"]
     assert period_schools_per_second(result) == pytest.approx(3 / period["seconds"])
+    # The same period again on one core, when the machine has more: how rendering scales with cores.
+    one_core = result["period_reports_one_core"]
+    if usable_cores() > 1:
+        assert one_core["cores"] == 1 and period["cores"] == usable_cores()
+        assert (one_core["school_year"], one_core["period"], one_core["schools"]) == (
+            period["school_year"],
+            "mid_year",
+            3,
+        )
+    else:
+        assert one_core is None
 
 
 def recorded_years(result: dict) -> list[int]:
@@ -363,6 +375,14 @@ def test_each_goal_shows_the_runs_own_figures(tmp_path):
     reports = goal_figures(text, "Reports (the goal of an earlier round: 30 schools per second)")
     assert reports["Cold build: schools/s"] == ["25.0"] and reports["Cold build: pages/s"] == ["150"]
     assert reports["Cold build: ms of a core per page"] == ["13.3"]
+    # One period: 15 s on every core, 27 s on one: 27 / 15 = 1.8 times as fast on two cores.
+    state["period_reports"] = {"seconds": 15.0, "schools": 1800, "school_year": 2026, "period": "mid_year", "cores": 2}
+    state["period_reports_one_core"] = {**state["period_reports"], "seconds": 27.0, "cores": 1}
+    write_results(out, {"CPU": "x", "Cores": "2"}, [district, state])
+    reports = goal_figures(out.read_text(), "Reports (the goal of an earlier round: 30 schools per second)")
+    assert reports["One period on one core: seconds"] == ["27.0"]
+    assert reports["One period: speed-up on 2 cores over one"] == ["1.80×"]
+    del state["period_reports"], state["period_reports_one_core"]
 
     # Half the state in the same run: its data stages 80 s of the state's 165 s, 48.5 %; and the sample in 4.2 s.
     half = _size("half-state", 900, 2.5, {"ingest": 30.0, "validation": 8.0, "metrics": 42.0}, 0, None, None)

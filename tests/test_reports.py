@@ -686,7 +686,7 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "serial", settings, periods=periods)
         monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
-        monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
         assert render._worker_count(con, render.query(con, "pages/report_periods")) == 2
         render.render_reports(con, tmp_path / "parallel", settings, periods=periods)
     assert _files(tmp_path / "parallel") == _files(tmp_path / "serial")

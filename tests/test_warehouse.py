@@ -15,7 +15,7 @@ def test_a_new_mart_filled_with_more_than_a_row_group_in_one_transaction_can_be_
     con.execute("create table meta.periods as select 2026 as school_year, 'mid_year' as period")
     con.execute("create table work.run_periods as select * from meta.periods")
     con.execute(
-        "create table work.run_metric_values as select 2026 as school_year, 'mid_year' as period, "
+        "create temporary table run_metric_values as select 2026 as school_year, 'mid_year' as period, "
         "'S' || (i % 1000) as school_id, i as n from range(300000) as t(i)"
     )
     with transaction(con):
@@ -43,8 +43,12 @@ def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypa
     monkeypatch.setenv("SEZP_MEMORY_LIMIT", "3GB")
     monkeypatch.delenv("SEZP_THREADS", raising=False)
     assert connection_config() == {"memory_limit": "3GB"}
-    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1, 2, 3})
     assert connection_config(share=2) == {"memory_limit": "1500000000B", "threads": 2}
+    # A process held to some cores (taskset, a container's cpuset) shares those, not the machine's.
+    monkeypatch.setattr("os.cpu_count", lambda: 64)
+    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
+    assert connection_config(share=2)["threads"] == 1
     monkeypatch.setenv("SEZP_THREADS", "3")
     assert connection_config(share=2)["threads"] == 1
     assert connection_config()["threads"] == 3

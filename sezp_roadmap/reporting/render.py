@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -41,7 +40,7 @@ from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.warehouse import add_macros, connection_config, query
+from sezp_roadmap.warehouse import add_macros, connection_config, query, usable_cores
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -401,7 +400,7 @@ def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> in
     for r in period_rows:
         pages += len(query(con, "pages/schools", {"school_year": r["school_year"], "period": r["period"]}))
         if pages >= PARALLEL_MIN_PAGES:
-            return max(1, os.cpu_count() or 1)
+            return usable_cores()
     return 1
 
 

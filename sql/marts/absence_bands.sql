@@ -3,7 +3,7 @@
 -- more; inclusive lower bounds compared exactly, as for chronic absence). The bands
 -- partition the same students as chronic_absence_rate, so a school whose all-students
 -- cell is suppressed (n < $min_students) has every band suppressed.
-create or replace table work.run_absence_bands as
+create or replace temporary table run_absence_bands as
 with students as (
     select
         school_id,

@@ -4,17 +4,13 @@
 -- meeting_rate:<assessment> cell. The levels partition that cell's students, so
 -- they are shown exactly when it is: a suppressed meeting rate (a small group, or
 -- one hidden to protect a smaller one) hides every level of its cell.
--- Reads assessment_profile_levels (tested students per profile and level) and
+-- Reads assessment_subgroup_levels (tested students per subgroup and level) and
 -- assessment_administrations, temporary tables sql/work/metrics/assessments.sql made
 -- in this run, and the run's cells of marts.metric_values.
-create or replace table work.run_assessment_levels as
+create or replace temporary table run_assessment_levels as
 with counts as (
-    select t.school_id, t.school_year, t.period, t.assessment, g.subgroup, t.performance_level as level,
-        sum(t.tested)::bigint as students
-    from assessment_profile_levels as t
-    join work.profile_subgroups as g
-        using (profile_id)
-    group by all
+    select school_id, school_year, period, assessment, subgroup, performance_level as level, tested::bigint as students
+    from assessment_subgroup_levels
 ),
 cells as (
     select v.school_id, v.school_year, v.period, split_part(v.metric, ':', 2) as assessment, v.subgroup, v.n,

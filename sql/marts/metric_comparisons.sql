@@ -27,7 +27,7 @@
 -- tests below carry integers, not the key (windows over the wide cells cost more).
 create or replace temporary table school_periods as
 select school_id, school_year, period, row_number() over (order by school_id, school_year, period) as school_period
-from (select distinct school_id, school_year, period from work.run_metric_values);
+from (select distinct school_id, school_year, period from run_metric_values);
 
 create or replace temporary table comparison_values as
 with cells as (
@@ -40,7 +40,7 @@ with cells as (
             as min_n,
         sp.school_period,
         pr.is_complete as period_complete
-    from work.run_metric_values as v
+    from run_metric_values as v
     join school_periods as sp
         using (school_id, school_year, period)
     join meta.periods as pr
@@ -261,7 +261,7 @@ where zone_gap_p is not null;
 
 -- Benjamini-Hochberg within each family (sql/macros/interval_functions.sql), and
 -- each cell's three signals in their places.
-create or replace table work.run_metric_comparisons as
+create or replace temporary table run_metric_comparisons as
 with discoveries as (
     select
         cell,
@@ -280,4 +280,5 @@ select
 from comparison_values as c
 left join discoveries as d
     on d.cell = c.rowid
-order by school_id, school_year, period, metric, subgroup;
+-- In the order of school_id, school_year, period, metric, subgroup: school_period numbers the first three in order.
+order by c.school_period, c.metric, c.subgroup;

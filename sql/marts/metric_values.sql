@@ -11,11 +11,11 @@
 -- with the student (respondent) as the cluster, clipped to the metric's range;
 -- none for educator survey scores and SQR ratings. se is the standard error in
 -- the value's unit: the ratio estimator's, or for a share sqrt(p(1 − p)/n).
-create or replace table work.run_metric_values as
+create or replace temporary table run_metric_values as
 with flagged as (
     select c.*, s.suppressed, r.interval_kind, r.unit, r.scale
     from work.metric_cells as c
-    join work.suppression_cells as s
+    join suppression_cells as s
         using (school_id, school_year, period, metric, subgroup)
     join meta.metric_catalog as k
         using (metric)

@@ -3,7 +3,7 @@
 -- so the months add up to the period's rate; at the zone, a student's months at every
 -- zone school). A month with fewer than $min_students students carries no figures.
 -- The monthly sums are work.school_months (sql/work/student_attendance.sql).
-create or replace table work.run_monthly_attendance as
+create or replace temporary table run_monthly_attendance as
 with cells as (
     select school_id, school_year, period, month, membership_days, absent_days, attending_students as n
     from work.school_months

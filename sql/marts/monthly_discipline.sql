@@ -2,7 +2,7 @@
 -- school and for the zone. Only actions dated within one of the student's enrollment
 -- spells at the school count (docs/metrics.md); n is the students enrolled that month. A month
 -- with fewer than $min_students enrolled students carries no figures.
-create or replace table work.run_monthly_discipline as
+create or replace temporary table run_monthly_discipline as
 with actions as (
     select distinct
         d.school_id,

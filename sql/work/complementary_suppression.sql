@@ -3,13 +3,13 @@
 -- subgroup and school ids, so that runs are repeatable). The engine repeats the round
 -- until no cell changes, because a cell hidden for one set (ell/non_ell) can
 -- leave a single hidden cell in another (the race groups).
-update work.suppression_cells as c
+update suppression_cells as c
 set suppressed = true
 from (
     with single as (
         select s.set_id
-        from work.suppression_sets as s
-        join work.suppression_cells as c
+        from suppression_sets as s
+        join suppression_cells as c
             using (cell_id)
         group by s.set_id
         having count(*) filter (where c.suppressed) = 1
@@ -18,10 +18,10 @@ from (
         select
             c.cell_id,
             row_number() over (partition by s.set_id order by c.n, c.subgroup, c.school_id) as rank_in_set
-        from work.suppression_sets as s
+        from suppression_sets as s
         join single
             using (set_id)
-        join work.suppression_cells as c
+        join suppression_cells as c
             using (cell_id)
         where not c.suppressed
     ),

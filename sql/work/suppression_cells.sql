@@ -9,7 +9,7 @@
 -- revealed by `all` and the group. Each gets an unpublished complement cell
 -- (not_high_needs, not_former_ell: rows of meta.subgroups, written from the
 -- subgroup registry) that takes part in suppression only.
-create or replace table work.suppression_cells as
+create or replace temporary table suppression_cells as
 with published as (
     select c.school_id, c.school_year, c.period, c.metric, c.subgroup, c.n, false as is_complement
     from work.metric_cells as c
@@ -64,7 +64,7 @@ select *, primary_suppressed as suppressed from final;
 -- * for survey metrics (respondents), the schools of the zone: the zone row
 --   pools every school's respondents, so the zone minus the other schools
 --   would give a hidden school's score away.
-create or replace table work.suppression_sets as
+create or replace temporary table suppression_sets as
 with membership as (
     select
         c.cell_id,
@@ -73,14 +73,14 @@ with membership as (
         c.period,
         c.metric,
         s.partition_name
-    from work.suppression_cells as c
+    from suppression_cells as c
     left join meta.subgroups as s
         using (subgroup)
     where c.population <> 'indicators'
 ),
 schools as (
     select cell_id, 'schools' as school_id, school_year, period, metric, 'school:' || subgroup as partition_name
-    from work.suppression_cells
+    from suppression_cells
     where population = 'respondents'
       and school_id <> 'ZONE'
 ),

@@ -46,18 +46,25 @@ join work.run_periods as p
 where (a.kind = 'interim' and period_reads(p.period, r.administration))
    or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
 
--- One row per student with a result in the period's administration, at the school
--- that tested them and at the zone (a student has one result per administration:
--- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
--- students also tested in fall of the year at a zone school (any of them: a
--- student who moved after the fall test counts at the school of the later one),
--- and only when the later administration is not the fall one itself.
+-- The administration each assessment's period reads (the latest with counted results).
 create or replace temporary table assessment_administrations as
 select assessment, school_year, period, max(administration_rank) as administration_rank
 from assessment_counted
 group by all;
 
-create or replace temporary table assessment_students as
+-- `tested`: one row per student with a result in the period's administration, at the school
+-- that tested them and at the zone (a student has one result per administration:
+-- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
+-- students also tested in fall of the year at a zone school (any of them: a
+-- student who moved after the fall test counts at the school of the later one),
+-- and only when the later administration is not the fall one itself.
+--
+-- Those students are added up per profile (the attributes their subgroups come
+-- from: work.student_attendance, from their spells at the school that tested
+-- them) and performance level as they are made, never written down; then
+-- profiles per subgroup and level below (only whole numbers are summed, so
+-- adding levels up again is exact).
+create or replace temporary table assessment_profile_levels as
 with chosen as (
     select * from assessment_administrations
 ),
@@ -85,63 +92,64 @@ latest as (
     left join tested_in_fall as f
         using (student_id, assessment, school_year)
 ),
-final as (
+tested as (
     select * from latest
     union all by name
     select * exclude (school_id), 'ZONE' as school_id from latest
+),
+final as (
+    select
+        t.school_id,
+        t.school_year,
+        t.period,
+        t.assessment,
+        s.profile_id,
+        t.performance_level,
+        count(*) as tested,
+        count(*) filter (where t.is_meeting) as meeting,
+        count(t.growth_percentile) as with_sgp,
+        sum(t.growth_percentile) as sgp_sum,
+        sum(t.growth_percentile * t.growth_percentile) as sgp_sq,
+        count(t.growth_met) as with_growth,
+        count(*) filter (where t.growth_met) as growth_met
+    from tested as t
+    join work.student_attendance as s
+        using (student_id, school_id, school_year, period)
+    group by all
 )
 select * from final;
 
--- Students are added up per profile (the attributes their subgroups come from:
--- work.student_attendance, from their spells at the school that tested them)
--- and performance level, in one pass over the tested students that both the
--- cells below and the levels of marts.assessment_levels read (only whole numbers
--- are summed, so adding these up again is exact), then profiles per subgroup.
-create or replace temporary table assessment_profile_levels as
-select
-    t.school_id,
-    t.school_year,
-    t.period,
-    t.assessment,
-    s.profile_id,
-    t.performance_level,
-    count(*) as tested,
-    count(*) filter (where t.is_meeting) as meeting,
-    count(t.growth_percentile) as with_sgp,
-    sum(t.growth_percentile) as sgp_sum,
-    sum(t.growth_percentile * t.growth_percentile) as sgp_sq,
-    count(t.growth_met) as with_growth,
-    count(*) filter (where t.growth_met) as growth_met
-from assessment_students as t
-join work.student_attendance as s
-    using (student_id, school_id, school_year, period)
-group by all;
-
--- The moments (sql/work/metric_cells.sql) are those of a share of students
--- (a_i = 0 or 1) and of a plain mean of percentiles (a_i = the student's
--- percentile), m_i = 1.
-create or replace temporary table assessment_cells as
+-- Students added up per subgroup and performance level, once: the cells below add
+-- the levels up, and marts.assessment_levels reads the levels themselves (adding
+-- the profiles up per subgroup is the costly step, so it is done once for both).
+create or replace temporary table assessment_subgroup_levels as
 with profiles as ( -- noqa: ST03
-    select
-        school_id,
-        school_year,
-        period,
-        assessment,
-        profile_id,
-        sum(tested)::bigint as tested,
-        sum(meeting)::bigint as meeting,
-        sum(with_sgp)::bigint as with_sgp,
-        coalesce(sum(sgp_sum), 0)::double as sgp_sum,
-        coalesce(sum(sgp_sq), 0)::double as sgp_sq,
-        sum(with_growth)::bigint as with_growth,
-        sum(growth_met)::bigint as growth_met
-    from assessment_profile_levels
-    group by all
+    select * from assessment_profile_levels
 ),
 final as (
     select * from subgroup_sums('profiles')
 )
 select * from final;
+
+-- The moments (sql/work/metric_cells.sql) are those of a share of students
+-- (a_i = 0 or 1) and of a plain mean of percentiles (a_i = the student's
+-- percentile), m_i = 1.
+create or replace temporary table assessment_cells as
+select
+    school_id,
+    school_year,
+    period,
+    assessment,
+    subgroup,
+    sum(tested)::bigint as tested,
+    sum(meeting)::bigint as meeting,
+    sum(with_sgp)::bigint as with_sgp,
+    coalesce(sum(sgp_sum), 0)::double as sgp_sum,
+    coalesce(sum(sgp_sq), 0)::double as sgp_sq,
+    sum(with_growth)::bigint as with_growth,
+    sum(growth_met)::bigint as growth_met
+from assessment_subgroup_levels
+group by all;
 
 insert into work.metric_cells
 with cells as (

@@ -14,17 +14,24 @@ with chosen as (
     from administered('staging.family_survey', 'family_survey')
     where response is not null
 ),
+-- Each topic's metric id, worked out once per topic text rather than once per answer.
+topics as (
+    select topic, 'family_favorable:' || slug_of(topic) as topic_metric
+    from (select distinct topic from chosen)
+),
 final as (
     select
         school_id,
         school_year,
         period,
         response_id,
-        'family_favorable:' || slug_of(topic) as topic_metric,
+        t.topic_metric,
         min(trim(topic)) as topic,
         count(*) filter (where response >= 4) as favorable,
         count(*) as answers
     from chosen
+    left join topics as t
+        using (topic)
     group by school_id, school_year, period, response_id, topic_metric
 )
 select * from final;
