@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
-from pipelines.definitions import all_assets
-from pipelines.defs.checks import NOTES
+from pipelines.definitions import all_assets, ingest_assets
+from pipelines.defs.checks import NOTES, extract_checks
 from pipelines.defs.reports import roadmap_reports
 from pipelines.instance import build_instance
 from pipelines.partitions import range_tags, school_years
 from pipelines.resources import RoadmapPaths
+from sezp_roadmap import stages
 
 
 @dataclass
@@ -53,27 +54,45 @@ STAGE_OF_STEP = {
 }
 
 
+# The assets of a build's first run: the landing folder, the extracts and their checks.
+INGEST_RUN = [*ingest_assets, extract_checks]
+
+
 def materialize_all(paths: RoadmapPaths, *, skip_reports: bool = False) -> BuildOutcome:
     """Run the pipeline; bad input comes back as problems, never as a traceback.
 
-    One Dagster run of every asset, the same as a backfill of Dagster's
-    refresh_roadmap job over every school year: ingest and check the landing
-    folder, compute every (school year, period) partition of the school years
-    the calendar covers in one go (each comparison with the prior year finds
-    it), render their reports, publish. The first failure stops the run and
-    nothing is published. skip_reports refreshes (and publishes) the warehouse
-    only; the published reports stay as they are.
+    Every asset, as a backfill of Dagster's refresh_roadmap job over every
+    school year computes them, in two Dagster runs on one instance: the first
+    ingests and checks the landing folder; the second computes every
+    (school year, period) partition of the school years the calendar holds in
+    one go (each comparison with the prior year finds it), renders their
+    reports and publishes. The first failure stops the build and nothing is
+    published. skip_reports refreshes (and publishes) the warehouse only; the
+    published reports stay as they are.
     """
     outcome = BuildOutcome(success=True)
     selected = [a for a in all_assets if not (skip_reports and a is roadmap_reports)]
-    # The run covers every partition: which school years the calendar holds is
-    # known only once it is ingested, and the metric engine computes exactly
-    # those (a partition without data gets no rows).
-    tags = range_tags([int(year) for year in school_years()])
+    instance = build_instance()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        _run(outcome, build_instance(), paths, selected, tags)
+        _run(outcome, instance, paths, INGEST_RUN, {})
+        if outcome.success:
+            rest = [a for a in selected if a not in INGEST_RUN]
+            _run(outcome, instance, paths, rest, computed_partitions(paths))
     return outcome
+
+
+def computed_partitions(paths: RoadmapPaths) -> dict[str, str]:
+    """The run tags of the partitions the ingested calendar holds: both periods of its first to its last school year.
+
+    The metric engine computes only the periods of the calendar's school years
+    (meta.periods), so a run over these partitions writes what a run over every
+    partition would, with a fraction of Dagster's events (one per asset and
+    partition). A calendar with no school year among the partitions gets every
+    partition, which computes nothing, as before.
+    """
+    held = stages.calendar_school_years(paths.locations)
+    return range_tags(held) or range_tags([int(year) for year in school_years()])
 
 
 def _run(

@@ -12,6 +12,8 @@ reading of the typed result, so it should never be the only error.
 
 from __future__ import annotations
 
+import copy
+
 import duckdb
 import ibis
 import ibis.expr.datatypes as dt
@@ -69,12 +71,46 @@ def failures(con: duckdb.DuckDBPyConnection, schema: pa.DataFrameSchema, table: 
     # over no rows (NULL) as a failed check.
     if not con.execute(f"select exists (select 1 from {table})").fetchone()[0]:
         return None
+    schema_name, name = table.split(".")
+    staged = ibis.duckdb.from_connection(con).table(name, database=schema_name)
+    return verdict(without_nulls_checked(schema, staged), staged)
+
+
+def verdict(schema: pa.DataFrameSchema, staged: ibis.Table) -> list[dict] | None:
+    """pandera's validation of every row of `staged`: None when it passes, else one dict per failed check."""
     try:
-        schema_name, name = table.split(".")
-        schema.validate(ibis.duckdb.from_connection(con).table(name, database=schema_name), lazy=True)
+        schema.validate(staged, lazy=True)
     except pa.errors.SchemaErrors as exc:
         return [_failure(case) for case in exc.failure_cases.drop_duplicates(["check", "check_number"]).itertuples()]
     return None
+
+
+def without_nulls_checked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSchema:
+    """The schema, with the columns that must not be null and have no null left nullable: their check has run.
+
+    pandera asks about each such column in a query of its own (a third of its
+    queries, each built and compiled by Ibis); here one query per table asks
+    about all of them, on every row, with pandera's own test (null, or NaN in a
+    floating column). A column that holds a null keeps its check, so pandera
+    reports it exactly as it would have; so does a column the table lacks.
+    """
+    required = [c for c, column in schema.columns.items() if not column.nullable and c in staged.columns]
+    if not required:
+        return schema
+    null_free = staged.aggregate([(~_is_missing(staged[c])).all().name(c) for c in required]).to_pyarrow()
+    checked = [c for c in required if null_free.column(c)[0].as_py() is True]
+    if not checked:
+        return schema
+    lighter = copy.deepcopy(schema)
+    for c in checked:
+        lighter.columns[c].nullable = True
+    return lighter
+
+
+def _is_missing(column: ibis.Column) -> ibis.BooleanColumn:
+    """pandera's reading of a missing value (pandera.backends.ibis.components, check_nullable): null, or NaN in a float."""
+    missing = column.isnull()
+    return missing | column.isnan() if column.type().is_floating() else missing
 
 
 def _failure(case) -> dict:

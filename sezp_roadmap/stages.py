@@ -155,6 +155,14 @@ def build_student_tables(loc: Locations, settings: Settings, periods: Periods = 
         }
 
 
+def calendar_school_years(loc: Locations) -> list[int]:
+    """The school years of the ingested calendar: the years whose periods the metric engine computes (meta.periods)."""
+    with connect(loc.working_warehouse, read_only=True) as con:
+        return [
+            row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()
+        ]
+
+
 # The zone's headline figures shown as the preview of a metric_values materialization.
 PREVIEW_METRICS = ("attendance_rate", "chronic_absence_rate", "any_suspension_rate", "family_favorable", "educator_ici")
 

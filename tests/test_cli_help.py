@@ -83,3 +83,26 @@ def test_help_of_each_command_lists_its_options(capsys):
             main([command, "--help"])
         assert exit_.value.code == 0
         assert option in capsys.readouterr().out
+
+
+def _ended_by_exit_now(body: str) -> subprocess.CompletedProcess:
+    script = "import atexit, sys, threading, time\nfrom sezp_roadmap.cli import exit_now\n" + body
+    return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_the_command_ends_with_its_code_after_the_exit_handlers_and_with_its_output_flushed():
+    done = _ended_by_exit_now(
+        "atexit.register(lambda: print('handler ran'))\n"
+        "print('written', end='')\n"
+        "print('to stderr', end='', file=sys.stderr)\n"
+        "exit_now(3)\n"
+    )
+    assert done.returncode == 3
+    assert done.stdout == "writtenhandler ran\n" and done.stderr == "to stderr"
+
+
+def test_the_command_waits_for_a_thread_still_at_work_before_it_ends():
+    done = _ended_by_exit_now(
+        "threading.Thread(target=lambda: (time.sleep(0.3), print('thread finished'))).start()\nexit_now(4)\n"
+    )
+    assert done.returncode == 4 and done.stdout == "thread finished\n"

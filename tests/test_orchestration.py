@@ -217,6 +217,28 @@ def test_a_range_of_partitions_is_both_periods_of_every_year_from_the_first_to_t
     assert range_tags([]) == {} and range_tags([1999]) == {}
 
 
+def test_a_build_computes_the_partitions_of_the_calendars_school_years(tmp_path):
+    # The build's second run covers the ingested calendar's school years, not every partition;
+    # a calendar with no year among the partitions gets the whole range, as a run of every partition.
+    from pipelines.partitions import range_tags, school_years
+    from pipelines.resources import RoadmapPaths
+    from pipelines.runner import computed_partitions
+    from sezp_roadmap.warehouse import working_path
+
+    paths = RoadmapPaths(data_dir=str(tmp_path), warehouse=str(tmp_path / "wh.duckdb"))
+    with duckdb.connect(str(working_path(tmp_path / "wh.duckdb"))) as con:
+        con.execute("create schema staging")
+        con.execute("create table staging.calendar (school_year integer, date date)")
+        con.execute(
+            "insert into staging.calendar values (2026, '2025-09-02'), (2024, '2023-09-05'), (2026, '2026-06-01')"
+        )
+    assert computed_partitions(paths) == range_tags([2024, 2026]) != range_tags([int(y) for y in school_years()])
+    with duckdb.connect(str(working_path(tmp_path / "wh.duckdb"))) as con:
+        con.execute("delete from staging.calendar")
+        con.execute("insert into staging.calendar values (1999, '1998-09-08')")
+    assert computed_partitions(paths) == range_tags([int(y) for y in school_years()])
+
+
 def test_the_partitioned_assets_run_a_range_of_partitions_in_one_run():
     from pipelines.definitions import partitioned_assets
 

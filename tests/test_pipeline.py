@@ -243,6 +243,19 @@ def test_cli_reports_missing_extract_without_traceback(tmp_path, capsys):
     assert not (tmp_path / "wh.duckdb").exists()
 
 
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path, capsys):
+    # The build freezes the objects of its imports for the collector (cli._import_pipeline), and only for the build.
+    import gc
+
+    from sezp_roadmap.cli import main
+
+    frozen = gc.get_freeze_count()
+    (tmp_path / "landing").mkdir()  # no extract at all: the build stops after ingest
+    code = main(["build", "--data", str(tmp_path / "landing"), "--warehouse", str(tmp_path / "wh.duckdb")])
+    assert code == 1 and "missing" in capsys.readouterr().err
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
 @pytest.mark.bench
 def test_skip_reports_refreshes_the_warehouse_and_keeps_published_reports(tiny_build, capsys):
     from sezp_roadmap.cli import main

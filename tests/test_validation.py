@@ -38,6 +38,48 @@ def test_every_schema_is_the_registry_extract_with_descriptions():
         assert all(column.description for column in schema.columns.values()), name
 
 
+SQR_ROWS = [
+    ("A", 2026, "fall", "Culture", "Safety", 3),
+    (None, 2026, "fall", "Culture", "Safety", 2),  # no school: a null where none may be
+    ("A", None, "summer", "Culture", "Safety", 7),  # no year, a review that is not one, a rating above 4
+    ("A", 2026, "winter", "Culture", "Voice", None),  # no rating
+]
+
+
+@pytest.mark.parametrize("rows", [SQR_ROWS[:1], SQR_ROWS], ids=["clean", "nulls and bad values"])
+def test_one_null_query_per_table_finds_what_pandera_finds_column_by_column(rows):
+    import duckdb
+    import ibis
+
+    from sezp_roadmap import schemas
+
+    con = duckdb.connect()
+    con.execute("create schema staging")
+    con.execute(
+        "create table staging.sqr (school_id varchar, school_year integer, review varchar, domain varchar, "
+        "indicator varchar, rating integer, file_name varchar, row_number integer)"
+    )
+    con.executemany("insert into staging.sqr values (?, ?, ?, ?, ?, ?, 'sqr.csv', 1)", rows)
+    schema = schema_of(EXTRACTS["sqr"])
+    staged = ibis.duckdb.from_connection(con).table("sqr", database="staging")
+
+    lighter = schemas.without_nulls_checked(schema, staged)
+    left_to_pandera = {c for c, column in lighter.columns.items() if not column.nullable}
+    assert left_to_pandera == ({"school_id", "school_year", "rating"} if len(rows) > 1 else set())
+    assert not any(column.nullable for column in schema.columns.values())  # the schema given is unchanged
+    found = schemas.verdict(lighter, staged)
+    assert found == schemas.verdict(schema, staged)
+    if len(rows) > 1:
+        # One failure per check (schemas.failures keeps the first of each): the first null column among them.
+        assert {(f["check"], f["column"]) for f in found} == {
+            ("not_nullable", "school_id"),
+            ("isin(['fall', 'winter', 'spring'])", "review"),
+            ("in_range(1, 4)", "rating"),
+        }
+    else:
+        assert found is None
+
+
 def test_subgroup_ids_include_the_data_contract_and_every_grade():
     assert {"all", "hispanic", "high_needs", "non_low_income", "nonbinary", "grade_K", "grade_PK", "grade_12"} <= set(
         SUBGROUPS
