@@ -489,28 +489,6 @@ def test_templates_read_dict_rows_as_jinja_does():
     assert ours.from_string(template).render(row=row) == jinja.from_string(template).render(row=row)
 
 
-def test_compiled_templates_are_kept_for_the_next_run_and_a_cache_that_cannot_be_written_costs_nothing(tmp_path):
-    from sezp_roadmap.reporting.render import TemplateCache, environment
-
-    def fresh_environment(cache: TemplateCache):
-        env = environment.__wrapped__()  # a new environment, as a new process makes
-        env.bytecode_cache = cache
-        return env
-
-    first = fresh_environment(TemplateCache(str(tmp_path)))
-    page = first.get_template("_macros.html.j2")
-    assert list(tmp_path.glob("__jinja2_*.cache"))
-    second = fresh_environment(TemplateCache(str(tmp_path)))
-    second.compile = None  # read from the cache, or this call fails
-    assert second.get_template("_macros.html.j2").module.__dict__.keys() == page.module.__dict__.keys()
-
-    # The cache's folder is a file: nothing can be written there, and the template still compiles.
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("")
-    env = fresh_environment(TemplateCache(str(blocked)))
-    assert env.get_template("_macros.html.j2").module.__dict__.keys() == page.module.__dict__.keys()
-
-
 # -- the rendered zone ---------------------------------------------------------------------------
 
 

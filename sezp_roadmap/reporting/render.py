@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 import plotly
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from sezp_roadmap import metrics, periods
@@ -69,49 +69,16 @@ class ReportEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-class TemplateCache(FileSystemBytecodeCache):
-    """Compiled templates kept between runs in Jinja's folder of the user's temporary directory.
-
-    Compiling the templates took about 0.1 s of every build; a cached template
-    is used only while its source is the one it was compiled from (Jinja keeps
-    the source's checksum and its own and Python's versions with it). Nothing
-    but the templates' code is kept there, never a page or its data. A cache
-    that cannot be read or written (a full or read-only disk) costs the compile only.
-    """
-
-    def load_bytecode(self, bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except OSError:
-            return
-
-    def dump_bytecode(self, bucket) -> None:
-        try:
-            super().dump_bytecode(bucket)
-        except OSError:
-            return
-
-
-def template_cache() -> TemplateCache | None:
-    """The compiled templates' cache, or None when Jinja's folder for it cannot be made (rendering then compiles)."""
-    try:
-        return TemplateCache()
-    except (OSError, RuntimeError):
-        return None
-
-
 @cache
 def environment() -> Environment:
     """The templates' environment, made once per process.
 
     Jinja compiles a template once per environment: one shared environment
-    compiles each template once, instead of once for every renderer and run,
-    and the compiled code is kept for the next run (TemplateCache). It holds
-    only templates and filters, never a page's data.
+    compiles each template once, instead of once for every renderer and run.
+    It holds only templates and filters, never a page's data.
     """
     env = ReportEnvironment(
         loader=FileSystemLoader(TEMPLATES),
-        bytecode_cache=template_cache(),
         autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
         trim_blocks=True,
         lstrip_blocks=True,
