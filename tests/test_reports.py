@@ -761,3 +761,18 @@ def test_each_worker_takes_its_share_of_the_memory_limit_and_threads(zone, tmp_p
     finally:
         render._worker_renderer.con.close()
         monkeypatch.setattr(render, "_worker_renderer", None)
+
+
+def test_a_worker_ends_with_its_connection_closed_and_without_the_teardown(zone, monkeypatch):
+    """A report worker's exit closes its read-only connection and ends the process at once (render._end_worker)."""
+    from sezp_roadmap.reporting import render
+
+    _, warehouse, _ = zone
+    ended = []
+    monkeypatch.setattr(render.os, "_exit", ended.append)
+    con = duckdb.connect(str(warehouse), read_only=True)
+    monkeypatch.setattr(render, "_worker_renderer", type("Renderer", (), {"con": con})())
+    render._end_worker()
+    assert ended == [0]
+    with pytest.raises(duckdb.ConnectionException):
+        con.execute("select 1")

@@ -10,9 +10,13 @@ page carries its script and stylesheet instead, so it can be e-mailed alone.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import gc
 import multiprocessing
+import os
 import shutil
+import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -344,6 +348,25 @@ def _start_worker(database: str, job: RenderJob, workers: int) -> None:
     # Each worker takes its share of the build's memory limit and threads, not the whole of each.
     config = connection_config(share=workers)
     _worker_renderer = PeriodRenderer(add_macros(duckdb.connect(database, read_only=True, config=config)), job)
+    # Registered last, so run first when the pool lets the worker go.
+    atexit.register(_end_worker)
+
+
+def _end_worker() -> None:
+    """End a worker process without Python's teardown of its modules and its period's cells.
+
+    A spawned worker ends through the interpreter's full teardown, which frees
+    its hundreds of thousands of cells and every module one object at a time:
+    3.7 s of a one-period render at state size, after the last page is written.
+    Every page is written and every result sent by then; the warehouse
+    connection (read-only) is closed, the output flushed, and the process ends.
+    """
+    if _worker_renderer is not None:
+        _worker_renderer.con.close()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(0)
 
 
 def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
