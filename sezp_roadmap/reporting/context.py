@@ -278,7 +278,7 @@ def load_period(
 ) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
     params = {"school_year": school_year, "period": period}
-    cells = _period_cells(con, "pages/period_comparisons", params)
+    cells = _period_cells(con, "pages/period_comparisons", {**params, "families": []})
     metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
         school_year=school_year,
@@ -304,11 +304,8 @@ def load_period(
             period="end_of_year",
             period_row=spring,
             schools=data.schools,
-            cells={
-                k: c
-                for k, c in _period_cells(con, "pages/period_comparisons", spring).items()
-                if k[1].split(":", 1)[0] in ACADEMIC_FAMILIES
-            },
+            # Read in SQL, not filtered here: the whole period's cells were half of loading a mid-year period.
+            cells=_period_cells(con, "pages/period_comparisons", {**spring, "families": list(ACADEMIC_FAMILIES)}),
             metrics={},
             enrollment={},
         )

@@ -42,4 +42,6 @@ select
 from marts.metric_comparisons
 where school_year = $school_year
   and period = $period
+  -- The named metric families only ($families: last spring's academics at mid-year), or every family ([]).
+  and (len($families::varchar[]) = 0 or list_contains($families::varchar[], split_part(metric, ':', 1)))
 order by school_id, metric, subgroup;
