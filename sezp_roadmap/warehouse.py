@@ -133,12 +133,23 @@ def connect(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyC
     """Open the warehouse; closed on exit so the single-writer lock is released."""
     if not read_only:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path), read_only=read_only, config=connection_config())
+    con = without_progress_bar(duckdb.connect(str(path), read_only=read_only, config=connection_config()))
     try:
         add_macros(con)
         yield con
     finally:
         con.close()
+
+
+def without_progress_bar(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """No progress bar on this connection (a setting of the connection, not of the database).
+
+    DuckDB draws one on the terminal for any query over two seconds: at state
+    size it drew bars between the build's own lines, and from every report
+    worker at once.
+    """
+    con.execute("set enable_progress_bar = false")
+    return con
 
 
 # The registry's lists the macros read by name (getvariable), set on every connection by add_macros.

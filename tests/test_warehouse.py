@@ -55,3 +55,11 @@ def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypa
     # A limit DuckDB reads but this does not (a share of the machine) is given whole.
     monkeypatch.setenv("SEZP_MEMORY_LIMIT", "80%")
     assert connection_config(share=2)["memory_limit"] == "80%"
+
+
+def test_the_pipeline_s_connections_draw_no_progress_bar(tmp_path):
+    """A long query at state size drew DuckDB's progress bar between the build's lines (and from each report worker)."""
+    from sezp_roadmap.warehouse import connect
+
+    with connect(tmp_path / "wh.duckdb") as con:
+        assert con.execute("select current_setting('enable_progress_bar')").fetchone()[0] is False

@@ -44,7 +44,7 @@ from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.warehouse import add_macros, connection_config, query, usable_cores
+from sezp_roadmap.warehouse import add_macros, connection_config, query, usable_cores, without_progress_bar
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -347,7 +347,8 @@ def _start_worker(database: str, job: RenderJob, workers: int) -> None:
     global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
     # Each worker takes its share of the build's memory limit and threads, not the whole of each.
     config = connection_config(share=workers)
-    _worker_renderer = PeriodRenderer(add_macros(duckdb.connect(database, read_only=True, config=config)), job)
+    con = without_progress_bar(duckdb.connect(database, read_only=True, config=config))
+    _worker_renderer = PeriodRenderer(add_macros(con), job)
     # Registered last, so run first when the pool lets the worker go.
     atexit.register(_end_worker)
 
