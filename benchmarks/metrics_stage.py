@@ -28,11 +28,11 @@ _statement_seconds: dict[tuple[str, int, str], float] = defaultdict(float)
 def _timed_run_sql(con, name, params=None):
     for number, statement in enumerate(warehouse.split_statements(warehouse.read_sql(name)), start=1):
         used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
-        started = time.perf_counter()
-        con.execute(statement, used) if used else con.execute(statement)
         first = next(
             (ln.strip() for ln in statement.splitlines() if ln.strip() and not ln.strip().startswith("--")), ""
         )
+        started = time.perf_counter()
+        con.execute(statement, used) if used else con.execute(statement)
         _statement_seconds[(name, number, first[:70])] += time.perf_counter() - started
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import contextlib
 import gc
-import os
 import sys
 import threading
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 
 from sezp_roadmap import paths as default
 from sezp_roadmap import problem_list
+from sezp_roadmap.quick_exit import quick_exit
 from sezp_roadmap.sources.direct import CHOICES as DIRECT_CHOICES
 
 # However bad the folder, a failed build prints no more lines than this (the rest are in the problems file).
@@ -392,11 +391,7 @@ def exit_now(code: int) -> None:
     if any(t.is_alive() and not t.daemon for t in threading.enumerate() if t is not threading.main_thread()):
         sys.exit(code)
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        # A reader that went away (a closed pipe) has nothing left to receive.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)
+    quick_exit(code)
 
 
 if __name__ == "__main__":

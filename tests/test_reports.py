@@ -771,7 +771,7 @@ def test_a_worker_ends_with_its_connection_closed_and_without_the_teardown(zone,
 
     _, warehouse, _ = zone
     ended = []
-    monkeypatch.setattr(render.os, "_exit", ended.append)
+    monkeypatch.setattr("os._exit", ended.append)
     con = duckdb.connect(str(warehouse), read_only=True)
     monkeypatch.setattr(render, "_worker_renderer", type("Renderer", (), {"con": con})())
     render._end_worker()

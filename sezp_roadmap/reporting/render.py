@@ -11,12 +11,9 @@ page carries its script and stylesheet instead, so it can be e-mailed alone.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import gc
 import multiprocessing
-import os
 import shutil
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -35,6 +32,7 @@ from sezp_roadmap import targets as target_rules
 from sezp_roadmap.config import Settings
 from sezp_roadmap.paths import PROJECT_ROOT
 from sezp_roadmap.periods import school_year_label
+from sezp_roadmap.quick_exit import quick_exit
 from sezp_roadmap.reporting import academics, catalogue, family_summary, headlines, sentences, zone_overview
 from sezp_roadmap.reporting.context import ZONE, PeriodData, load_catalog, load_period
 from sezp_roadmap.reporting.data_quality import render_data_quality
@@ -364,10 +362,7 @@ def _end_worker() -> None:
     """
     if _worker_renderer is not None:
         _worker_renderer.con.close()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(0)
+    quick_exit(0)
 
 
 def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
