@@ -16,7 +16,11 @@ PACKAGES = ("sezp_roadmap", "pipelines")
 # Lowest first. A module is named by its path under the package (a subpackage by its folder).
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     # Errors, paths, settings (with the assessments they name): what every step uses.
-    ("foundation", frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments", "safe_export"})),
+    # (quick_exit: ending the command or a report worker without Python's teardown.)
+    (
+        "foundation",
+        frozenset({"sezp_roadmap", "errors", "paths", "config", "assessments", "safe_export", "quick_exit"}),
+    ),
     # One registry per concept, and the findings store that ingest and validation both write.
     ("registries", frozenset({"subgroups", "periods", "extracts", "metrics", "rules", "findings", "dictionary"})),
     # The warehouse connection, with the rules every query shares (sql/macros/, reading the registries' lists).
