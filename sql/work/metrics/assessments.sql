@@ -14,108 +14,141 @@
 -- One administration for the whole zone, so that a school is always compared
 -- with the rest of the zone on the same test.
 --
--- The spell test comes first, on the results as read, in a CTE of its own: with
--- the periods joined first, DuckDB built its semi-join hash table on the
--- results joined to their periods (11 M rows at half the state's size) instead
--- of on the spells (1.4 M), at four times the cost.
+-- A result is stored once, however many periods it counts in (a fall result
+-- counts at mid-year and at the end of the year): which periods those are depends
+-- only on its assessment, administration and test date, worked out once per date
+-- in administration_periods. Its performance level is stored as the number of the
+-- assessment's level (assessment_level_ids): at state size the results are
+-- tens of millions of rows kept in memory, and the level's text was most of each.
+create or replace temporary table assessment_level_ids as
+select row_number() over (order by assessment, level)::integer as level_id, assessment, level, is_meeting
+from meta.assessment_levels;
+
 create or replace temporary table assessment_counted as
-with in_spell as materialized (
-    select r.*
-    from staging.assessments as r
-    semi join staging.enrollment as e
-        on e.student_id = r.student_id
-        and e.school_id = r.school_id
-        and within_spell(r.test_date, e.school_year, e.entry_date, e.exit_date)
-)
 select
     r.student_id,
     r.school_id,
     r.school_year,
-    p.period,
     r.assessment,
     administration_rank(r.administration) as administration_rank,
-    r.performance_level,
+    r.test_date,
+    l.level_id,
     r.growth_percentile,
     r.typical_growth_met
-from in_spell as r
+from staging.assessments as r
+left join assessment_level_ids as l
+    on l.assessment = r.assessment
+    and l.level = r.performance_level
+semi join staging.enrollment as e
+    on e.student_id = r.student_id
+    and e.school_id = r.school_id
+    and within_spell(r.test_date, e.school_year, e.entry_date, e.exit_date)
+semi join meta.assessments as a
+    on a.assessment = r.assessment;
+
+-- The periods each administration's test dates count in.
+create or replace temporary table administration_periods as
+with given as (
+    select distinct assessment, school_year, administration_rank, test_date
+    from assessment_counted
+)
+select g.assessment, g.school_year, g.administration_rank, g.test_date, p.period
+from given as g
 join meta.assessments as a
     using (assessment)
 join work.run_periods as p
-    on p.school_year = r.school_year
-    and r.test_date between p.start_date and p.data_through
-where (a.kind = 'interim' and period_reads(p.period, r.administration))
-   or (a.kind = 'state' and p.period = 'end_of_year' and r.administration = 'spring');
+    on p.school_year = g.school_year
+    and g.test_date between p.start_date and p.data_through
+where (a.kind = 'interim' and period_reads(p.period, administrations()[g.administration_rank]))
+   or (a.kind = 'state' and p.period = 'end_of_year' and administrations()[g.administration_rank] = 'spring');
 
 -- The administration each assessment's period reads (the latest with counted results).
 create or replace temporary table assessment_administrations as
 select assessment, school_year, period, max(administration_rank) as administration_rank
-from assessment_counted
+from administration_periods
 group by all;
 
--- `tested`: one row per student with a result in the period's administration, at the school
--- that tested them and at the zone (a student has one result per administration:
--- the extract's key). `growth_met` is the vendor's typical-growth flag, only for
+-- `latest`: one row per student with a result in the period's administration, at the
+-- school that tested them (a student has one result per administration: the
+-- extract's key). `growth_met` is the vendor's typical-growth flag, only for
 -- students also tested in fall of the year at a zone school (any of them: a
 -- student who moved after the fall test counts at the school of the later one),
 -- and only when the later administration is not the fall one itself.
 --
--- Those students are added up per profile (the attributes their subgroups come
--- from: work.student_attendance, from their spells at the school that tested
--- them) and performance level as they are made, never written down; then
--- profiles per subgroup and level below (only whole numbers are summed, so
--- adding levels up again is exact).
+-- Each is counted at that school and at the zone, with the profile of the
+-- attributes their subgroups come from there (work.student_attendance, from
+-- their spells at the school that tested them, or at any zone school): one join
+-- finds both rows of the student. Students are added up per profile and
+-- performance level as they are joined, never written down; then profiles per
+-- subgroup and level below (only whole numbers are summed, so adding levels up
+-- again is exact).
 create or replace temporary table assessment_profile_levels as
-with chosen as (
-    select * from assessment_administrations
+with tested_in_fall as (
+    select distinct c.student_id, c.assessment, c.school_year
+    from assessment_counted as c
+    semi join administration_periods as p
+        using (assessment, school_year, administration_rank, test_date)
+    where c.administration_rank = 1
 ),
-tested_in_fall as (
-    select distinct student_id, assessment, school_year
-    from assessment_counted
-    where administration_rank = 1
-),
-latest as (
+-- Materialized: otherwise DuckDB looks the fall tests up after the profiles,
+-- for twice the rows.
+latest as materialized (
     select
         c.student_id,
         c.school_id,
         c.school_year,
-        c.period,
-        c.assessment,
-        c.performance_level,
-        l.is_meeting,
+        p.period,
+        c.level_id,
         c.growth_percentile,
         case when c.administration_rank > 1 and f.student_id is not null then c.typical_growth_met end as growth_met
     from assessment_counted as c
-    join chosen
+    join administration_periods as p
+        using (assessment, school_year, administration_rank, test_date)
+    join assessment_administrations as chosen
         using (assessment, school_year, period, administration_rank)
-    join meta.assessment_levels as l
-        on l.assessment = c.assessment and l.level = c.performance_level
     left join tested_in_fall as f
         using (student_id, assessment, school_year)
+    where c.level_id is not null
 ),
-tested as (
-    select * from latest
-    union all by name
-    select * exclude (school_id), 'ZONE' as school_id from latest
-),
-final as (
+by_level as (
     select
-        t.school_id,
+        s.school_id,
         t.school_year,
         t.period,
-        t.assessment,
         s.profile_id,
-        t.performance_level,
+        t.level_id,
         count(*) as tested,
-        count(*) filter (where t.is_meeting) as meeting,
         count(t.growth_percentile) as with_sgp,
         sum(t.growth_percentile) as sgp_sum,
         sum(t.growth_percentile * t.growth_percentile) as sgp_sq,
         count(t.growth_met) as with_growth,
         count(*) filter (where t.growth_met) as growth_met
-    from tested as t
+    from latest as t
     join work.student_attendance as s
-        using (student_id, school_id, school_year, period)
+        on s.student_id = t.student_id
+        and s.school_year = t.school_year
+        and s.period = t.period
+        and (s.school_id = t.school_id or s.school_id = 'ZONE')
     group by all
+),
+final as (
+    select
+        b.school_id,
+        b.school_year,
+        b.period,
+        l.assessment,
+        b.profile_id,
+        l.level as performance_level,
+        b.tested,
+        case when l.is_meeting then b.tested else 0 end as meeting,
+        b.with_sgp,
+        b.sgp_sum,
+        b.sgp_sq,
+        b.with_growth,
+        b.growth_met
+    from by_level as b
+    join assessment_level_ids as l
+        using (level_id)
 )
 -- Stored in the order of its cells: adding profiles up per subgroup (below) then
 -- meets each cell's rows together, and DuckDB's aggregate folds them as they come.
@@ -128,6 +161,8 @@ order by school_id, school_year, period, assessment, performance_level;
 -- Dropped after its last use: a temporary table holds memory until then, and at state size
 -- those left behind pushed later steps over the memory limit, onto disk.
 drop table if exists assessment_counted;
+drop table if exists administration_periods;
+drop table if exists assessment_level_ids;
 
 -- Students added up per subgroup and performance level, once: the cells below add
 -- the levels up, and marts.assessment_levels reads the levels themselves (adding
