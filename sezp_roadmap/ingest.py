@@ -30,6 +30,7 @@ import gzip
 import hashlib
 import re
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +45,7 @@ from sezp_roadmap.sources.profile import LANDING_PROFILE_FILE
 from sezp_roadmap.subgroups import GRADES
 from sezp_roadmap.unread import Unread, describe_file, describe_folder, loose
 from sezp_roadmap.unread import lines as unread_lines
-from sezp_roadmap.warehouse import transaction
+from sezp_roadmap.warehouse import transaction, usable_cores
 
 # How many lines from the top a header row may be preceded by (title lines of spreadsheet exports).
 HEADER_SEARCH_LINES = 10
@@ -63,10 +64,18 @@ class LandingFile:
 
 def file_hash(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(_BLOCK), b""):
-            digest.update(block)
+    block = bytearray(_BLOCK)
+    view = memoryview(block)
+    with open(path, "rb", buffering=0) as handle:
+        while size := handle.readinto(block):
+            digest.update(view[:size])
     return digest.hexdigest()
+
+
+def file_hashes(paths: list[Path]) -> list[str]:
+    """file_hash of each path, on every usable core: hashing releases the GIL, so threads share the work."""
+    with ThreadPoolExecutor(max_workers=usable_cores()) as pool:
+        return list(pool.map(file_hash, paths))
 
 
 # The landing folder's settings file: read as settings, not as an extract.
@@ -83,7 +92,7 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
     """
     data_dir = Path(data_dir)
     require_landing_folder(data_dir)
-    files, unread = [], []
+    found, unread = [], []
     for path in sorted(data_dir.iterdir()):
         if path.name.startswith("."):
             continue
@@ -95,7 +104,9 @@ def discover(data_dir: Path) -> tuple[list[LandingFile], list[Unread]]:
             if path.name != SETTINGS_FILE:
                 unread.append(describe_file(path))
             continue
-        files.append(LandingFile(extract, path, file_hash(path), path.stat().st_size))
+        found.append((extract, path))
+    hashes = file_hashes([path for _, path in found])
+    files = [LandingFile(extract, path, sha, path.stat().st_size) for (extract, path), sha in zip(found, hashes)]
     missing = [e.name for e in EXTRACTS.values() if e.required and not any(f.extract == e.name for f in files)]
     if missing:
         told = unread_lines(unread)
@@ -162,7 +173,6 @@ class FileScan:
 
     first_lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text), blank lines left out
     blank_lines: list[int] = field(default_factory=list)
-    lines: int = 0
     encoding_issue: Issue | None = None
 
 
@@ -173,13 +183,30 @@ def _open_bytes(path: Path):
 _BLANK_LINE = re.compile(rb"(?<=\n)\r?(?=\n)")
 
 
+_TWO_NEWLINES = re.compile(rb"\n\n")
+_TWO_CRLF_NEWLINES = re.compile(rb"\n\r\n")
+
+
+def _may_hold_blank_line(data: bytes) -> bool:
+    """A fast search: False when `data` has no blank line (the second search only in files with CR line ends).
+
+    A compiled pattern, because `b"\n\n" in data` takes twice as long on CSV text, where every line ends in a newline.
+    """
+    return bool(_TWO_NEWLINES.search(data) or (b"\r" in data and _TWO_CRLF_NEWLINES.search(data)))
+
+
 def scan_file(extract: str, path: Path) -> FileScan:
-    """Stream the file once: check that it is UTF-8, note blank lines, keep the first lines."""
+    """Stream the file once: check that it is UTF-8, note blank lines, keep the first lines.
+
+    Blank lines are rare: the pass only looks for one, and numbers them (in a
+    second pass, _blank_lines) in a file that has one.
+    """
     scan = FileScan()
     decoder = codecs.getincrementaldecoder("utf-8")()
     head = b""
-    lines_before = 0  # newlines in the blocks already scanned
+    bytes_before = 0  # bytes of the blocks already scanned
     previous_tail = b"\n"  # as if a newline came before the file: a blank first line counts
+    maybe_blank = False
     with _open_bytes(path) as handle:
         first = True
         for block in iter(lambda: handle.read(_BLOCK), b""):
@@ -197,33 +224,68 @@ def scan_file(extract: str, path: Path) -> FileScan:
                     return scan
                 block = block[len(_UTF8_BOM) :] if block.startswith(_UTF8_BOM) else block
                 first = False
+            # The start of a character the previous block ended inside: the decoder reads it with this block.
+            pending = decoder.getstate()[0]
             try:
                 # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
-                if not block.isascii() or decoder.getstate()[0]:
+                if pending or not block.isascii():
                     decoder.decode(block)
             except UnicodeDecodeError as exc:
-                scan.encoding_issue = _encoding_issue(extract, path.name, head, block, exc, lines_before)
+                lines_before = _newlines_in_first(path, bytes_before - len(pending))
+                scan.encoding_issue = _encoding_issue(extract, path.name, head, pending + block, exc, lines_before)
                 return scan
             if len(head) < 64 * 1024:
                 head += block[: 64 * 1024]
-            data = previous_tail + block
-            tail = len(previous_tail)
-            # The membership test is a fast byte search (the second only in files with CR line ends);
-            # the regex runs only where there is a blank line.
-            has_blank = b"\n\n" in data or (b"\r" in data and b"\n\r\n" in data)
-            for match in _BLANK_LINE.finditer(data) if has_blank else ():
-                # A blank line belongs to this block when the newline ending it does.
-                if match.end() >= tail:
-                    scan.blank_lines.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
+            # A blank line inside the block, or across its start (the tail is at most 2 bytes).
+            maybe_blank = maybe_blank or _may_hold_blank_line(block) or _may_hold_blank_line(previous_tail + block[:2])
             previous_tail = block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
-            lines_before += block.count(b"\n")
-            scan.lines = lines_before + (0 if block.endswith(b"\n") else 1)
+            bytes_before += len(block)
     text = head.decode("utf-8", errors="replace")
     for number, line in enumerate(text.split("\n")[: HEADER_SEARCH_LINES * 2], start=1):
         if line.strip():
             scan.first_lines.append((number, line.rstrip("\r")))
-    scan.blank_lines = [n for n in scan.blank_lines if n <= scan.lines]
+    if maybe_blank:
+        scan.blank_lines = _blank_lines(path)
     return scan
+
+
+def _blocks(path: Path):
+    """The file's bytes in blocks, without a UTF-8 byte order mark."""
+    with _open_bytes(path) as handle:
+        first = True
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            if first and block.startswith(_UTF8_BOM):
+                block = block[len(_UTF8_BOM) :]
+            first = False
+            yield block
+
+
+def _newlines_in_first(path: Path, size: int) -> int:
+    """How many lines end in the first `size` bytes of the file (after a byte order mark)."""
+    count = 0
+    for block in _blocks(path):
+        if size <= 0:
+            break
+        count += block.count(b"\n", 0, size)
+        size -= len(block)
+    return count
+
+
+def _blank_lines(path: Path) -> list[int]:
+    """The numbers of the file's blank lines (a line of nothing, or of a lone CR), its last line ending included."""
+    blank, lines_before, lines = [], 0, 0
+    previous_tail = b"\n"
+    for block in _blocks(path):
+        data = previous_tail + block
+        tail = len(previous_tail)
+        for match in _BLANK_LINE.finditer(data) if _may_hold_blank_line(data) else ():
+            # A blank line belongs to this block when the newline ending it does.
+            if match.end() >= tail:
+                blank.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
+        previous_tail = block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
+        lines_before += block.count(b"\n")
+        lines = lines_before + (0 if block.endswith(b"\n") else 1)
+    return [n for n in blank if n <= lines]
 
 
 def _encoding_issue(

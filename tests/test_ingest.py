@@ -184,6 +184,30 @@ def test_blank_lines_are_counted_wherever_the_blocks_of_a_large_file_end(tmp_pat
     ]
 
 
+def test_a_file_without_blank_lines_reads_the_same_in_any_block_size(tmp_path, monkeypatch):
+    path = tmp_path / "attendance.csv"
+    path.write_bytes(
+        b"student_id,school_id,date,code\r\n0001,A,2025-09-03,A\n0002,A,2025-09-03,A\r\n0003,A,2025-09-03,A"
+    )
+    for block in (1, 2, 3, 7, 1 << 20):
+        monkeypatch.setattr(ingest, "_BLOCK", block)
+        scan = ingest.scan_file("attendance", path)
+        assert scan.blank_lines == [] and scan.encoding_issue is None
+        assert [number for number, _ in scan.first_lines] == [1, 2, 3, 4]
+
+
+def test_a_bad_byte_after_a_character_split_between_blocks_is_named_on_its_row(tmp_path, monkeypatch):
+    # "€" is three bytes (E2 82 AC); with 5-byte blocks its first byte ends the first block, and FF after it
+    # is the last byte of the file, where the decoder's position runs past the second block's own bytes.
+    monkeypatch.setattr(ingest, "_BLOCK", 5)
+    path = tmp_path / "schools.csv"
+    path.write_bytes(b"ab\nc\xe2\x82\xac\xff")
+    issue = ingest.scan_file("schools", path).encoding_issue
+    assert issue is not None and issue.rule == "file_encoding"
+    assert issue.row == 2
+    assert "byte 0xFF cannot be read" in issue.reason
+
+
 def _read_one(path) -> tuple[duckdb.DuckDBPyConnection, list[Problem]]:
     """One file read into a fresh in-memory warehouse, and the problems that stop the run."""
     con = add_macros(duckdb.connect(config=connection_config()))
