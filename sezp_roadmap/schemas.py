@@ -13,6 +13,7 @@ reading of the typed result, so it should never be the only error.
 from __future__ import annotations
 
 import copy
+import re
 
 import duckdb
 import ibis
@@ -73,7 +74,7 @@ def failures(con: duckdb.DuckDBPyConnection, schema: pa.DataFrameSchema, table: 
         return None
     schema_name, name = table.split(".")
     staged = ibis.duckdb.from_connection(con).table(name, database=schema_name)
-    return verdict(without_nulls_checked(schema, staged), staged)
+    return verdict(prechecked(schema, staged), staged)
 
 
 def verdict(schema: pa.DataFrameSchema, staged: ibis.Table) -> list[dict] | None:
@@ -85,25 +86,39 @@ def verdict(schema: pa.DataFrameSchema, staged: ibis.Table) -> list[dict] | None
     return None
 
 
-def without_nulls_checked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSchema:
-    """The schema, with the columns that must not be null and have no null left nullable: their check has run.
+def prechecked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSchema:
+    """The schema without the checks that one query over every row of the table has found to pass.
 
-    pandera asks about each such column in a query of its own (a third of its
-    queries, each built and compiled by Ibis); here one query per table asks
-    about all of them, on every row, with pandera's own test (null, or NaN in a
-    floating column). A column that holds a null keeps its check, so pandera
-    reports it exactly as it would have; so does a column the table lacks.
+    pandera runs each check in a query of its own, each a pass over every row:
+    at state size three dozen passes over tens of millions of rows. Here one
+    query per table asks every check at once, with pandera's own test of each
+    (`_passes`): the not-null checks (the column is left nullable) and the value
+    checks (the check is left out) that pass have then run. A check that fails,
+    or one `_passes` does not know, stays, so pandera reports it exactly as it
+    would have; so does every check of a column the table lacks.
     """
-    required = [c for c, column in schema.columns.items() if not column.nullable and c in staged.columns]
-    if not required:
+    asked = {}
+    for name, column in schema.columns.items():
+        if name not in staged.columns:
+            continue
+        if not column.nullable:
+            asked[("null", name, -1)] = ~_is_missing(staged[name])
+        for number, check in enumerate(column.checks):
+            passes = _passes(check, staged[name])
+            if passes is not None:
+                asked[("check", name, number)] = passes
+    if not asked:
         return schema
-    null_free = staged.aggregate([(~_is_missing(staged[c])).all().name(c) for c in required]).to_pyarrow()
-    checked = [c for c in required if null_free.column(c)[0].as_py() is True]
-    if not checked:
+    keys = list(asked)
+    answers = staged.aggregate([asked[key].all().name(f"q{i}") for i, key in enumerate(keys)]).to_pyarrow()
+    passed = {key for i, key in enumerate(keys) if answers.column(f"q{i}")[0].as_py() is True}
+    if not passed:
         return schema
     lighter = copy.deepcopy(schema)
-    for c in checked:
-        lighter.columns[c].nullable = True
+    for name, column in lighter.columns.items():
+        if ("null", name, -1) in passed:
+            column.nullable = True
+        column.checks = [c for number, c in enumerate(column.checks) if ("check", name, number) not in passed]
     return lighter
 
 
@@ -111,6 +126,32 @@ def _is_missing(column: ibis.Column) -> ibis.BooleanColumn:
     """pandera's reading of a missing value (pandera.backends.ibis.components, check_nullable): null, or NaN in a float."""
     missing = column.isnull()
     return missing | column.isnan() if column.type().is_floating() else missing
+
+
+def _passes(check: pa.Check, column: ibis.Column) -> ibis.BooleanColumn | None:
+    """Whether a value passes one of the checks column_schema makes, as pandera's Ibis backend tests it.
+
+    The tests are those of pandera.backends.ibis.builtin_checks; a missing value
+    passes unless the check says otherwise (ignore_na), as in its postprocessing.
+    tests/test_validation.py holds each against pandera's own verdict. None for
+    any other check.
+    """
+    options = check.statistics
+    if check.name == "isin":
+        passes = column.isin(list(options["allowed_values"]))
+    elif check.name == "str_matches":
+        pattern = options["pattern"]
+        pattern = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+        passes = column.re_search(pattern if pattern.startswith("^") else f"^{pattern}")
+    elif check.name == "in_range" and options.get("include_min", True) and options.get("include_max", True):
+        passes = column.between(options["min_value"], options["max_value"])
+    elif check.name == "greater_than_or_equal_to":
+        passes = column >= options["min_value"]
+    elif check.name == "less_than_or_equal_to":
+        passes = column <= options["max_value"]
+    else:
+        return None
+    return passes | column.isnull() if check.ignore_na else passes
 
 
 def _failure(case) -> dict:

@@ -47,7 +47,7 @@ SQR_ROWS = [
 
 
 @pytest.mark.parametrize("rows", [SQR_ROWS[:1], SQR_ROWS], ids=["clean", "nulls and bad values"])
-def test_one_null_query_per_table_finds_what_pandera_finds_column_by_column(rows):
+def test_one_query_per_table_finds_what_pandera_finds_check_by_check(rows):
     import duckdb
     import ibis
 
@@ -63,10 +63,13 @@ def test_one_null_query_per_table_finds_what_pandera_finds_column_by_column(rows
     schema = schema_of(EXTRACTS["sqr"])
     staged = ibis.duckdb.from_connection(con).table("sqr", database="staging")
 
-    lighter = schemas.without_nulls_checked(schema, staged)
+    lighter = schemas.prechecked(schema, staged)
     left_to_pandera = {c for c, column in lighter.columns.items() if not column.nullable}
     assert left_to_pandera == ({"school_id", "school_year", "rating"} if len(rows) > 1 else set())
+    checks_left = {c for c, column in lighter.columns.items() if column.checks}
+    assert checks_left == ({"review", "rating"} if len(rows) > 1 else set())
     assert not any(column.nullable for column in schema.columns.values())  # the schema given is unchanged
+    assert schema.columns["rating"].checks
     found = schemas.verdict(lighter, staged)
     assert found == schemas.verdict(schema, staged)
     if len(rows) > 1:
@@ -78,6 +81,63 @@ def test_one_null_query_per_table_finds_what_pandera_finds_column_by_column(rows
         }
     else:
         assert found is None
+
+
+KIND_ROWS = [
+    ("A", "0012", 3, "12.500", "2025-09-02"),
+    ("A", None, None, None, None),  # missing values pass every value check
+    ("Z", "12", 4, "0.000", "2026-06-30"),  # code not allowed
+    ("A", "x12", 1, "3.000", "2025-09-02"),  # id not matching at its start
+    ("A", "12x", 5, "3.000", "2025-09-02"),  # matches at its start; 5 above the range
+    ("A", "7", 0, "-0.001", "2026-07-01"),  # below the range, below zero, after the last day
+]
+
+
+@pytest.mark.parametrize(
+    ("rows", "failing"),
+    [
+        (KIND_ROWS[:2], set()),
+        (KIND_ROWS[:3], {"code"}),
+        (KIND_ROWS[:4], {"code", "id"}),
+        (KIND_ROWS[:5], {"code", "id", "n"}),
+        (KIND_ROWS, {"code", "id", "n", "amount", "day"}),
+    ],
+)
+def test_the_one_query_tests_each_kind_of_check_as_pandera_does(rows, failing):
+    import datetime
+
+    import duckdb
+    import ibis
+    import ibis.expr.datatypes as dt
+    import pandera.ibis as pa
+
+    from sezp_roadmap import schemas
+
+    con = duckdb.connect()
+    con.execute("create table t (code varchar, id varchar, n integer, amount decimal(18, 3), day date)")
+    con.executemany("insert into t values (?, ?, ?, ?, ?)", rows)
+    staged = ibis.duckdb.from_connection(con).table("t")
+    schema = pa.DataFrameSchema(
+        {
+            "code": pa.Column(dt.String(), checks=[pa.Check.isin(["A", "B"])]),
+            "id": pa.Column(dt.String(), checks=[pa.Check.str_matches("[0-9]+")], nullable=True),
+            "n": pa.Column(dt.Int32(), checks=[pa.Check.in_range(1, 4)], nullable=True),
+            "amount": pa.Column(dt.Decimal(18, 3), checks=[pa.Check.ge(0)], nullable=True),
+            "day": pa.Column(dt.Date(), checks=[pa.Check.le(datetime.date(2026, 6, 30))], nullable=True),
+        }
+    )
+    lighter = schemas.prechecked(schema, staged)
+    assert schemas.verdict(lighter, staged) == schemas.verdict(schema, staged)
+    left = {c for c, column in lighter.columns.items() if column.checks}
+    failing = {f["column"] for f in schemas.verdict(schema, staged) or []}
+    # Only the failing checks are left for pandera to report.
+    assert left == failing
+    assert (
+        failing
+        == [set(), {"code"}, {"code", "id"}, {"code", "id", "n"}, {"code", "id", "n", "amount", "day"}][
+            [2, 3, 4, 5, 6].index(len(rows))
+        ]
+    )
 
 
 def test_subgroup_ids_include_the_data_contract_and_every_grade():
