@@ -14,7 +14,7 @@ import atexit
 import gc
 import multiprocessing
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -399,26 +399,34 @@ def _tasks(period_rows: list[dict], workers: int) -> list[tuple[dict, Share]]:
 
 
 def _render_periods(
-    con: duckdb.DuckDBPyConnection, period_rows: list[dict], job: RenderJob, year_targets: YearTargets
+    con: duckdb.DuckDBPyConnection,
+    period_rows: list[dict],
+    job: RenderJob,
+    year_targets: YearTargets,
+    meanwhile: Callable[[], None],
 ) -> list[PeriodPages]:
     """Every period's pages; periods or their schools are shared among the machine's cores when there are many pages.
 
     A worker is a fresh process (spawned, never forked from a process that holds
     DuckDB and Dagster threads) that opens the warehouse read-only; each task
-    writes only its own schools' files. In one process, the renderer reads
-    the year targets into `year_targets`, which the targets pages then reuse.
+    writes only its own schools' files. `meanwhile` (the pages of the whole run)
+    is written by this process while the workers render, so that no core waits
+    for it at the end; in one process, after the periods, because the renderer
+    reads the year targets into `year_targets`, which the targets pages then reuse.
     """
-    if not period_rows:
-        return []
-    workers = _worker_count(con, period_rows)
+    workers = _worker_count(con, period_rows) if period_rows else 1
     if workers == 1:
         renderer = PeriodRenderer(con, job, year_targets)
-        return [renderer.render(r) for r in period_rows]
+        rendered = [renderer.render(r) for r in period_rows]
+        meanwhile()
+        return rendered
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_start_worker, initargs=(_read_only_file(con), job, workers)
     ) as pool:
-        return list(pool.map(_render_in_worker, _tasks(period_rows, workers)))
+        futures = [pool.submit(_render_in_worker, task) for task in _tasks(period_rows, workers)]
+        meanwhile()
+        return [future.result() for future in futures]
 
 
 def render_reports(
@@ -457,7 +465,24 @@ def _write_reports(
     todo = [r for r in period_rows if periods is None or (r["school_year"], r["period"]) in periods]
     rendered: dict[tuple[int, str], list[PeriodPages]] = {}
     year_targets = YearTargets(con, settings)
-    for pages in _render_periods(con, todo, RenderJob(out_dir, settings, self_contained), year_targets):
+    targets_pages: dict[int, str] = {}
+
+    def run_pages() -> None:
+        render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
+        targets_pages.update(
+            write_targets_pages(
+                con,
+                out_dir,
+                [r["school_year"] for r in period_rows],
+                settings,
+                env,
+                assets.for_page("../assets/"),
+                year_targets,
+            )
+        )
+
+    job = RenderJob(out_dir, settings, self_contained)
+    for pages in _render_periods(con, todo, job, year_targets, run_pages):
         rendered.setdefault((pages.school_year, pages.period), []).append(pages)
     written: list[Path] = []
     index_entries = []
@@ -472,16 +497,6 @@ def _write_reports(
         by_position = sorted((item for pages in shares for item in pages.schools), key=itemgetter(0))
         index_entries.append(_index_entry(school_year, period, shares[0].label, [school for _, school in by_position]))
         written += [path for _, path in sorted(item for pages in shares for item in pages.written)]
-    render_data_quality(con, out_dir, settings, env, assets.for_page("assets/"))
-    targets_pages = write_targets_pages(
-        con,
-        out_dir,
-        [e["school_year"] for e in index_entries],
-        settings,
-        env,
-        assets.for_page("../assets/"),
-        year_targets,
-    )
     (out_dir / "index.html").write_text(
         env.get_template("index.html.j2").render(
             entries=index_entries,
