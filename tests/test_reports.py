@@ -567,7 +567,8 @@ def test_a_period_reads_every_cell_column_from_the_mart(zone):
     _, warehouse, _ = zone
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cursor = con.execute(
-            read_sql("pages/period_comparisons"), {"school_year": 2026, "period": "mid_year", "families": []}
+            read_sql("pages/period_comparisons"),
+            {"school_year": 2026, "period": "mid_year", "families": [], "assessments": []},
         )
         assert tuple(d[0] for d in cursor.description) == CELL_COLUMNS
         assert cursor.fetchall()

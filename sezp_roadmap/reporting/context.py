@@ -277,7 +277,7 @@ def load_period(
     con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *, load_last_spring: bool = True
 ) -> PeriodData:
     school_year, period = period_row["school_year"], period_row["period"]
-    params = {"school_year": school_year, "period": period}
+    params = {"school_year": school_year, "period": period, "assessments": []}
     cells = _period_cells(con, "pages/period_comparisons", {**params, "families": []})
     metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
@@ -297,14 +297,16 @@ def load_period(
     data.monthly_discipline = _by_school_and_year(query(con, "pages/period_monthly_discipline", params))
     data.findings = _findings(con, school_year)
     data.assessment_levels = _assessment_levels(con, params)
-    if period == "mid_year" and load_last_spring:
-        spring = {"school_year": school_year - 1, "period": "end_of_year"}
+    # Only the state test is read from last spring (reporting.academics): read in SQL, not filtered here,
+    # as the whole period's cells and levels were half of loading a mid-year period.
+    state_tests = [row[0] for row in con.execute(STATE_TESTS_SQL).fetchall()] if period == "mid_year" else []
+    if state_tests and load_last_spring:
+        spring = {"school_year": school_year - 1, "period": "end_of_year", "assessments": state_tests}
         data.last_spring = PeriodData(
             school_year=school_year - 1,
             period="end_of_year",
             period_row=spring,
             schools=data.schools,
-            # Read in SQL, not filtered here: the whole period's cells were half of loading a mid-year period.
             cells=_period_cells(con, "pages/period_comparisons", {**spring, "families": list(ACADEMIC_FAMILIES)}),
             metrics={},
             enrollment={},
@@ -316,6 +318,8 @@ def load_period(
 
 # The metric families of the assessments (docs/metrics.md, "Academics").
 ACADEMIC_FAMILIES = ("meeting_rate", "mean_sgp", "typical_growth_rate")
+# The state tests among the run's assessments (meta.assessments, from the settings).
+STATE_TESTS_SQL = "select assessment from meta.assessments where kind = 'state' order by assessment"
 
 
 def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:

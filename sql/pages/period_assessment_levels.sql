@@ -3,4 +3,6 @@ select school_id, assessment, administration, subgroup, level_order, level, is_m
 from marts.assessment_levels
 where school_year = $school_year
   and period = $period
+  -- The named assessments only ($assessments: last spring's state test at mid-year), or every one ([]).
+  and (len($assessments::varchar[]) = 0 or list_contains($assessments::varchar[], assessment))
 order by school_id, assessment, subgroup, level_order;

@@ -42,6 +42,8 @@ select
 from marts.metric_comparisons
 where school_year = $school_year
   and period = $period
-  -- The named metric families only ($families: last spring's academics at mid-year), or every family ([]).
+  -- The named metric families only ($families: last spring's academics at mid-year), or every family ([]);
+  -- of those, the named assessments only ($assessments: last spring's state test), or every one ([]).
   and (len($families::varchar[]) = 0 or list_contains($families::varchar[], split_part(metric, ':', 1)))
+  and (len($assessments::varchar[]) = 0 or list_contains($assessments::varchar[], split_part(metric, ':', 2)))
 order by school_id, metric, subgroup;
