@@ -568,7 +568,14 @@ def test_a_period_reads_every_cell_column_from_the_mart(zone):
     with duckdb.connect(str(warehouse), read_only=True) as con:
         cursor = con.execute(
             read_sql("pages/period_comparisons"),
-            {"school_year": 2026, "period": "mid_year", "families": [], "assessments": []},
+            {
+                "school_year": 2026,
+                "period": "mid_year",
+                "families": [],
+                "assessments": [],
+                "schools": [],
+                "every_school_all": True,
+            },
         )
         assert tuple(d[0] for d in cursor.description) == CELL_COLUMNS
         assert cursor.fetchall()
@@ -677,6 +684,29 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
         )
     if not one_period:
         assert _files(tmp_path / "serial") == _files(reports)
+
+
+def test_a_share_of_a_period_reads_only_its_schools_cells_with_the_zones(zone):
+    """A worker rendering a share of one period's schools reads their cells, not the whole period's."""
+    from sezp_roadmap.reporting.context import ZONE, load_catalog, load_period
+    from sezp_roadmap.warehouse import add_macros, query
+
+    _, warehouse, _ = zone
+    with add_macros(duckdb.connect(str(warehouse), read_only=True)) as con:
+        row = next(
+            r for r in query(con, "pages/report_periods") if (r["school_year"], r["period"]) == (2026, "mid_year")
+        )
+        catalog = load_catalog(con)
+        whole = load_period(con, row, catalog)
+        share = load_period(con, row, catalog, schools=["A"], every_school_all=False)
+        first = load_period(con, row, catalog, schools=["A"], every_school_all=True)
+    assert {school for school, _, _ in share.cells} == {"A", ZONE}
+    assert all(share.cells[key] == whole.cells[key] for key in share.cells)
+    assert share.cells.keys() == {key for key in whole.cells if key[0] in ("A", ZONE)}
+    assert share.metrics == whole.metrics and share.schools == whole.schools
+    # The first share also writes the zone overview: every school's all-students cells.
+    others = {key for key in first.cells if key[0] not in ("A", ZONE)}
+    assert others == {key for key in whole.cells if key[0] not in ("A", ZONE) and key[2] == "all"}
 
 
 def test_a_writable_connection_renders_in_one_process(zone, tmp_path, monkeypatch):

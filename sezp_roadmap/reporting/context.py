@@ -274,19 +274,30 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
 
 
 def load_period(
-    con: duckdb.DuckDBPyConnection, period_row: dict, catalog: dict[str, dict], *, load_last_spring: bool = True
+    con: duckdb.DuckDBPyConnection,
+    period_row: dict,
+    catalog: dict[str, dict],
+    *,
+    load_last_spring: bool = True,
+    schools: list[str] | None = None,
+    every_school_all: bool = True,
 ) -> PeriodData:
+    """One period as its pages read it: every school's, or one share of the schools' (`schools`, with the zone).
+
+    A share that also writes the zone overview (`every_school_all`) reads every school's all-students cells
+    too. The period's metrics are always all of them: a page's sections list the period's metrics.
+    """
     school_year, period = period_row["school_year"], period_row["period"]
-    params = {"school_year": school_year, "period": period, "assessments": []}
+    share = {"schools": schools or [], "every_school_all": every_school_all}
+    params = {"school_year": school_year, "period": period, "assessments": [], **share}
     cells = _period_cells(con, "pages/period_comparisons", {**params, "families": []})
-    metric_ids = sorted({metric for _, metric, _ in cells})
     data = PeriodData(
         school_year=school_year,
         period=period,
         period_row=period_row,
         schools=query(con, "pages/schools", params),
         cells=cells,
-        metrics={m: describe(m, catalog) for m in metric_ids},
+        metrics=_metrics(con, {**params, "families": []}, cells if not schools else None, catalog),
         enrollment={r["school_id"]: r for r in query(con, "pages/enrollment", params)},
     )
     data.monthly_attendance = _by_school_and_year(query(con, "pages/period_monthly_attendance", params))
@@ -301,19 +312,31 @@ def load_period(
     # as the whole period's cells and levels were half of loading a mid-year period.
     state_tests = [row[0] for row in con.execute(STATE_TESTS_SQL).fetchall()] if period == "mid_year" else []
     if state_tests and load_last_spring:
-        spring = {"school_year": school_year - 1, "period": "end_of_year", "assessments": state_tests}
+        spring_row = {"school_year": school_year - 1, "period": "end_of_year"}
+        spring = {**spring_row, **share, "assessments": state_tests, "families": list(ACADEMIC_FAMILIES)}
+        spring_cells = _period_cells(con, "pages/period_comparisons", spring)
         data.last_spring = PeriodData(
             school_year=school_year - 1,
             period="end_of_year",
-            period_row=spring,
+            period_row=spring_row,
             schools=data.schools,
-            cells=_period_cells(con, "pages/period_comparisons", {**spring, "families": list(ACADEMIC_FAMILIES)}),
-            metrics={},
+            cells=spring_cells,
+            metrics=_metrics(con, spring, spring_cells if not schools else None, catalog),
             enrollment={},
         )
-        data.last_spring.metrics = {m: describe(m, catalog) for m in sorted({k[1] for k in data.last_spring.cells})}
         data.last_spring.assessment_levels = _assessment_levels(con, spring)
     return data
+
+
+def _metrics(
+    con: duckdb.DuckDBPyConnection, params: dict, cells: dict | None, catalog: dict[str, dict]
+) -> dict[str, MetricInfo]:
+    """The period's metrics, in id order: those of its cells when every school's were read, else from the mart."""
+    if cells is not None:
+        ids = sorted({metric for _, metric, _ in cells})
+    else:
+        ids = [row["metric"] for row in query(con, "pages/period_metrics", params)]
+    return {m: describe(m, catalog) for m in ids}
 
 
 # The metric families of the assessments (docs/metrics.md, "Academics").

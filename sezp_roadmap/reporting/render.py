@@ -253,13 +253,19 @@ class PeriodRenderer:
         self.extracts = _extracts_used(con)
         self._loaded: tuple[tuple[int, str], PeriodData] | None = None
 
-    def _period(self, period_row: dict) -> PeriodData:
-        # A worker given several shares of one period loads it once.
-        key = (period_row["school_year"], period_row["period"])
+    def _period(self, period_row: dict, share: Share) -> PeriodData:
+        """The period as the share's pages read it: a share of the schools reads only their cells (and the
+        zone's), and the first share every school's all-students cells too, for the zone overview."""
+        key = (period_row["school_year"], period_row["period"], share)
         if self._loaded is None or self._loaded[0] != key:
             # Let the last period go before the next one loads: holding both doubled a worker's peak.
             self._loaded = None
-            self._loaded = (key, load_period(self.con, period_row, self.catalog))
+            schools = None
+            if share.of > 1:
+                every = query(self.con, "pages/schools", period_row)
+                schools = [s["school_id"] for s in every[share.index :: share.of]]
+            data = load_period(self.con, period_row, self.catalog, schools=schools, every_school_all=share.index == 0)
+            self._loaded = (key, data)
         return self._loaded[1]
 
     def _running_targets(self, period_row: dict) -> dict[tuple[str, str, str], dict]:
@@ -280,7 +286,7 @@ class PeriodRenderer:
         settings = self.job.settings
         school_year, period = period_row["school_year"], period_row["period"]
         label = period_label(period, period_row["is_complete"], period_row["data_through"])
-        data = self._period(period_row)
+        data = self._period(period_row, share)
         sections = Sections(
             data,
             settings.min_students,

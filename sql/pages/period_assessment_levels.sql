@@ -5,4 +5,6 @@ where school_year = $school_year
   and period = $period
   -- The named assessments only ($assessments: last spring's state test at mid-year), or every one ([]).
   and (len($assessments::varchar[]) = 0 or list_contains($assessments::varchar[], assessment))
+  -- One share of the schools ($schools; [] = every school), with the zone.
+  and (len($schools::varchar[]) = 0 or school_id = 'ZONE' or list_contains($schools::varchar[], school_id))
 order by school_id, assessment, subgroup, level_order;

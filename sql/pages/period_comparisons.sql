@@ -46,4 +46,12 @@ where school_year = $school_year
   -- of those, the named assessments only ($assessments: last spring's state test), or every one ([]).
   and (len($families::varchar[]) = 0 or list_contains($families::varchar[], split_part(metric, ':', 1)))
   and (len($assessments::varchar[]) = 0 or list_contains($assessments::varchar[], split_part(metric, ':', 2)))
+  -- One share of the schools ($schools; [] = every school), with the zone, and every school's
+  -- all-students cells when the share also writes the zone overview ($every_school_all).
+  and (
+      len($schools::varchar[]) = 0
+      or school_id = 'ZONE'
+      or list_contains($schools::varchar[], school_id)
+      or ($every_school_all and subgroup = 'all')
+  )
 order by school_id, metric, subgroup;
