@@ -92,26 +92,34 @@ def prechecked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSc
     pandera runs each check in a query of its own, each a pass over every row:
     at state size three dozen passes over tens of millions of rows. Here one
     query per table asks every check at once, with pandera's own test of each
-    (`_passes`): the not-null checks (the column is left nullable) and the value
-    checks (the check is left out) that pass have then run. A check that fails,
+    (`_passes`), and a pattern once per distinct value of its column: the
+    not-null checks (the column is left nullable) and the value checks (the
+    check is left out) that pass have then run. A check that fails,
     or one `_passes` does not know, stays, so pandera reports it exactly as it
     would have; so does every check of a column the table lacks.
     """
-    asked = {}
+    asked, by_value = {}, {}
     for name, column in schema.columns.items():
         if name not in staged.columns:
             continue
         if not column.nullable:
             asked[("null", name, -1)] = ~_is_missing(staged[name])
+        values = staged.select(name).distinct()
         for number, check in enumerate(column.checks):
+            # A pattern is matched once per distinct value (ids repeat down tens of millions of rows, and a
+            # regular expression costs far more than finding the distinct ones): the same verdict.
+            if check.name == "str_matches":
+                passes = _passes(check, values[name])
+                by_value.setdefault(name, (values, {}))[1][("check", name, number)] = passes
+                continue
             passes = _passes(check, staged[name])
             if passes is not None:
                 asked[("check", name, number)] = passes
-    if not asked:
+    passed = _all_true(staged, asked)
+    for values, questions in by_value.values():
+        passed |= _all_true(values, questions)
+    if not passed:
         return schema
-    keys = list(asked)
-    answers = staged.aggregate([asked[key].all().name(f"q{i}") for i, key in enumerate(keys)]).to_pyarrow()
-    passed = {key for i, key in enumerate(keys) if answers.column(f"q{i}")[0].as_py() is True}
     if not passed:
         return schema
     lighter = copy.deepcopy(schema)
@@ -120,6 +128,15 @@ def prechecked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSc
             column.nullable = True
         column.checks = [c for number, c in enumerate(column.checks) if ("check", name, number) not in passed]
     return lighter
+
+
+def _all_true(table: ibis.Table, questions: dict) -> set:
+    """The keys of `questions` (boolean columns of `table`) true on every row, asked in one query."""
+    if not questions:
+        return set()
+    keys = list(questions)
+    answers = table.aggregate([questions[key].all().name(f"q{i}") for i, key in enumerate(keys)]).to_pyarrow()
+    return {key for i, key in enumerate(keys) if answers.column(f"q{i}")[0].as_py() is True}
 
 
 def _is_missing(column: ibis.Column) -> ibis.BooleanColumn:
