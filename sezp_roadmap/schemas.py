@@ -104,13 +104,12 @@ def prechecked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSc
             continue
         if not column.nullable:
             asked[("null", name, -1)] = ~_is_missing(staged[name])
-        values = staged.select(name).distinct()
         for number, check in enumerate(column.checks):
             # A pattern is matched once per distinct value (ids repeat down tens of millions of rows, and a
             # regular expression costs far more than finding the distinct ones): the same verdict.
             if check.name == "str_matches":
-                passes = _passes(check, values[name])
-                by_value.setdefault(name, (values, {}))[1][("check", name, number)] = passes
+                values, questions = by_value.setdefault(name, (staged.select(name).distinct(), {}))
+                questions[("check", name, number)] = _passes(check, values[name])
                 continue
             passes = _passes(check, staged[name])
             if passes is not None:
@@ -118,8 +117,6 @@ def prechecked(schema: pa.DataFrameSchema, staged: ibis.Table) -> pa.DataFrameSc
     passed = _all_true(staged, asked)
     for values, questions in by_value.values():
         passed |= _all_true(values, questions)
-    if not passed:
-        return schema
     if not passed:
         return schema
     lighter = copy.deepcopy(schema)
