@@ -202,44 +202,41 @@ def scan_file(extract: str, path: Path) -> FileScan:
     second pass, _blank_lines) in a file that has one.
     """
     scan = FileScan()
+    with _open_bytes(path) as handle:
+        utf16 = handle.read(len(_UTF16_BOMS[0])).startswith(_UTF16_BOMS)
+    if utf16:
+        scan.encoding_issue = Issue(
+            extract,
+            "file_encoding",
+            ERROR,
+            path.name,
+            "the file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8",
+            row=1,
+            expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'",
+        )
+        return scan
     decoder = codecs.getincrementaldecoder("utf-8")()
     head = b""
     bytes_before = 0  # bytes of the blocks already scanned
     previous_tail = b"\n"  # as if a newline came before the file: a blank first line counts
     maybe_blank = False
-    with _open_bytes(path) as handle:
-        first = True
-        for block in iter(lambda: handle.read(_BLOCK), b""):
-            if first:
-                if block.startswith(_UTF16_BOMS):
-                    scan.encoding_issue = Issue(
-                        extract,
-                        "file_encoding",
-                        ERROR,
-                        path.name,
-                        "the file is UTF-16 text (Excel's 'Unicode Text'), not UTF-8",
-                        row=1,
-                        expected="UTF-8 text: in Excel, save as 'CSV UTF-8 (Comma delimited)'",
-                    )
-                    return scan
-                block = block[len(_UTF8_BOM) :] if block.startswith(_UTF8_BOM) else block
-                first = False
-            # The start of a character the previous block ended inside: the decoder reads it with this block.
-            pending = decoder.getstate()[0]
-            try:
-                # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
-                if pending or not block.isascii():
-                    decoder.decode(block)
-            except UnicodeDecodeError as exc:
-                lines_before = _newlines_in_first(path, bytes_before - len(pending))
-                scan.encoding_issue = _encoding_issue(extract, path.name, head, pending + block, exc, lines_before)
-                return scan
-            if len(head) < 64 * 1024:
-                head += block[: 64 * 1024]
-            # A blank line inside the block, or across its start (the tail is at most 2 bytes).
-            maybe_blank = maybe_blank or _may_hold_blank_line(block) or _may_hold_blank_line(previous_tail + block[:2])
-            previous_tail = block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
-            bytes_before += len(block)
+    for block in _blocks(path):
+        # The start of a character the previous block ended inside: the decoder reads it with this block.
+        pending = decoder.getstate()[0]
+        try:
+            # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
+            if pending or not block.isascii():
+                decoder.decode(block)
+        except UnicodeDecodeError as exc:
+            lines_before = _newlines_in_first(path, bytes_before - len(pending))
+            scan.encoding_issue = _encoding_issue(extract, path.name, head, pending + block, exc, lines_before)
+            return scan
+        if len(head) < 64 * 1024:
+            head += block[: 64 * 1024]
+        # A blank line inside the block, or across its start (the tail is at most 2 bytes).
+        maybe_blank = maybe_blank or _may_hold_blank_line(block) or _may_hold_blank_line(previous_tail + block[:2])
+        previous_tail = _tail(block)
+        bytes_before += len(block)
     text = head.decode("utf-8", errors="replace")
     for number, line in enumerate(text.split("\n")[: HEADER_SEARCH_LINES * 2], start=1):
         if line.strip():
@@ -258,6 +255,11 @@ def _blocks(path: Path):
                 block = block[len(_UTF8_BOM) :]
             first = False
             yield block
+
+
+def _tail(block: bytes) -> bytes:
+    """The end of a block a blank line in the next block may start from: its newline, or a CR that may precede one."""
+    return block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
 
 
 def _newlines_in_first(path: Path, size: int) -> int:
@@ -282,7 +284,7 @@ def _blank_lines(path: Path) -> list[int]:
             # A blank line belongs to this block when the newline ending it does.
             if match.end() >= tail:
                 blank.append(lines_before + data.count(b"\n", tail, max(match.start(), tail)) + 1)
-        previous_tail = block[-2:] if not block.endswith(b"\n") and block.endswith(b"\r") else block[-1:]
+        previous_tail = _tail(block)
         lines_before += block.count(b"\n")
         lines = lines_before + (0 if block.endswith(b"\n") else 1)
     return [n for n in blank if n <= lines]

@@ -289,15 +289,15 @@ def load_period(
     """
     school_year, period = period_row["school_year"], period_row["period"]
     share = {"schools": schools or [], "every_school_all": every_school_all}
-    params = {"school_year": school_year, "period": period, "assessments": [], **share}
-    cells = _period_cells(con, "pages/period_comparisons", {**params, "families": []})
+    params = {"school_year": school_year, "period": period, "assessments": [], "families": [], **share}
+    cells = _period_cells(con, "pages/period_comparisons", params)
     data = PeriodData(
         school_year=school_year,
         period=period,
         period_row=period_row,
         schools=query(con, "pages/schools", params),
         cells=cells,
-        metrics=_metrics(con, {**params, "families": []}, cells if not schools else None, catalog),
+        metrics=_metrics(con, params, cells if not schools else None, catalog),
         enrollment={r["school_id"]: r for r in query(con, "pages/enrollment", params)},
     )
     data.monthly_attendance = _by_school_and_year(query(con, "pages/period_monthly_attendance", params))

@@ -251,7 +251,7 @@ class PeriodRenderer:
         self.catalog = load_catalog(con)
         self.state_figures = StateFigures.load(con)
         self.extracts = _extracts_used(con)
-        self._loaded: tuple[tuple[int, str], PeriodData] | None = None
+        self._loaded: tuple[tuple[int, str, Share], PeriodData] | None = None
 
     def _period(self, period_row: dict, share: Share) -> PeriodData:
         """The period as the share's pages read it: a share of the schools reads only their cells (and the
