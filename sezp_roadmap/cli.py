@@ -13,6 +13,7 @@ import gc
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from importlib import metadata
 from pathlib import Path
 
@@ -65,11 +66,15 @@ def _import_pipeline() -> None:
 
 def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
-    _import_pipeline()
-    try:
-        return _run_build(args, started)
-    finally:
-        gc.unfreeze()
+    from sezp_roadmap.reporting.render import report_workers  # noqa: PLC0415 (the reports' modules load only for `build`)
+
+    # The report workers start first, so that they are ready by the time the data stages are done.
+    with nullcontext() if args.skip_reports else report_workers():
+        _import_pipeline()
+        try:
+            return _run_build(args, started)
+        finally:
+            gc.unfreeze()
 
 
 def _run_build(args: argparse.Namespace, started: float) -> int:

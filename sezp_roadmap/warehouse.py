@@ -107,12 +107,19 @@ def connection_config(share: int = 1) -> dict[str, str | int]:
     config: dict[str, str | int] = {
         "memory_limit": limit if share == 1 or limit_bytes is None else f"{limit_bytes // share}B"
     }
-    threads = os.environ.get("SEZP_THREADS", "").strip()
-    if threads.isdigit() and int(threads) > 0:
-        config["threads"] = max(1, int(threads) // share)
-    elif share > 1:
-        config["threads"] = max(1, usable_cores() // share)
+    if _threads_setting() or share > 1:
+        config["threads"] = max(1, pipeline_cores() // share)
     return config
+
+
+def _threads_setting() -> int | None:
+    threads = os.environ.get("SEZP_THREADS", "").strip()
+    return int(threads) if threads.isdigit() and int(threads) > 0 else None
+
+
+def pipeline_cores() -> int:
+    """The cores the pipeline may use: $SEZP_THREADS when set, else every core this process may run on."""
+    return _threads_setting() or usable_cores()
 
 
 # DuckDB's units for a memory limit: KB, MB, GB and TB are powers of 1000, KiB to TiB of 1024.

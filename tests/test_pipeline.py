@@ -211,6 +211,21 @@ def test_cli_build_publishes_and_rebuilds_without_duplicates(tiny_build, capsys)
         assert con.execute("select sum(rows) from meta.load_files where extract = 'attendance'").fetchone()[0] == 25
 
 
+def _pages(folder: Path) -> dict[Path, bytes]:
+    return {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_on_two_cores_renders_in_workers_started_first_and_publishes(tiny_build, monkeypatch):
+    """With two cores, `build` starts its report workers before the data stages (render.report_workers): they
+    write the same bytes as one process, and let the warehouse go before it is published."""
+    from sezp_roadmap.cli import main
+
+    before = _pages(tiny_build / "out")
+    monkeypatch.setenv("SEZP_THREADS", "2")
+    assert main(build_args(tiny_build)) == 0
+    assert _pages(tiny_build / "out") == before
+
+
 @pytest.mark.bench
 def test_a_warehouse_of_an_older_layout_is_rebuilt_by_the_next_build(tiny_build):
     from sezp_roadmap.cli import main

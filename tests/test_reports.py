@@ -674,6 +674,7 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
     with duckdb.connect(str(warehouse), read_only=True) as con:
         render.render_reports(con, tmp_path / "serial", settings, periods=periods)
         monkeypatch.setattr(render, "PARALLEL_MIN_PAGES", 0)
+        monkeypatch.delenv("SEZP_THREADS")
         monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
         assert render._worker_count(con, render.query(con, "pages/report_periods")) == 2
         render.render_reports(con, tmp_path / "parallel", settings, periods=periods)
@@ -684,6 +685,34 @@ def test_worker_processes_write_the_same_pages_as_one_process(zone, tmp_path, mo
         )
     if not one_period:
         assert _files(tmp_path / "serial") == _files(reports)
+
+
+def test_workers_started_before_the_warehouse_exists_write_the_same_pages_and_let_it_go(zone, tmp_path, monkeypatch):
+    """`build` starts its report workers first (render.report_workers): they render every page, even a zone's
+    few, byte for byte as one process does, and end with the render, so the warehouse can be published."""
+    from sezp_roadmap.config import load_settings
+    from sezp_roadmap.reporting import render
+
+    landing, warehouse, _ = zone
+    settings = load_settings(None, landing)
+    copy = tmp_path / "later.duckdb"  # the workers start before the build has written its warehouse
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        render.render_reports(con, tmp_path / "serial", settings)
+    with render.report_workers():
+        assert render._early_pool is None  # one core for the pipeline: nothing started
+    monkeypatch.setenv("SEZP_THREADS", "2")
+    with render.report_workers():
+        assert render._early_pool is not None and render._early_pool[1] == 2
+        copy.write_bytes(warehouse.read_bytes())
+        with duckdb.connect(str(copy), read_only=True) as con:
+            assert render._worker_count(con, render.query(con, "pages/report_periods")) == 2
+            render.render_reports(con, tmp_path / "early", settings)
+        assert render._early_pool is None  # the workers served this render and ended
+        with duckdb.connect(str(copy)) as con:  # a writer's lock: no worker holds the file any more
+            con.execute("select 1")
+    assert _files(tmp_path / "early") == _files(tmp_path / "serial")
+    for relative in _files(tmp_path / "serial"):
+        assert (tmp_path / "early" / relative).read_bytes() == (tmp_path / "serial" / relative).read_bytes(), relative
 
 
 def test_a_share_of_a_period_reads_only_its_schools_cells_with_the_zones(zone):
@@ -785,15 +814,15 @@ def test_each_worker_takes_its_share_of_the_memory_limit_and_threads(zone, tmp_p
     monkeypatch.setenv("SEZP_MEMORY_LIMIT", "3GB")
     monkeypatch.setenv("SEZP_THREADS", "2")
     job = render.RenderJob(tmp_path, load_settings(None, landing), self_contained=False)
-    render._start_worker(str(warehouse), job, 2)
     try:
-        con = render._worker_renderer.con
+        con = render._renderer_in_worker(str(warehouse), job, 2).con
         assert con.execute("select current_setting('threads')").fetchone() == (1,)
         limit = con.execute("select current_setting('memory_limit')").fetchone()[0]
         assert limit == "1.3 GiB"  # 1.5 GB, as DuckDB prints it
     finally:
         render._worker_renderer.con.close()
         monkeypatch.setattr(render, "_worker_renderer", None)
+        monkeypatch.setattr(render, "_worker_key", None)
 
 
 def test_a_worker_ends_with_its_connection_closed_and_without_the_teardown(zone, monkeypatch):

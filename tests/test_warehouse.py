@@ -34,7 +34,7 @@ def test_a_comment_ending_in_a_semicolon_ends_no_statement():
 
 
 def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypatch):
-    from sezp_roadmap.warehouse import bytes_of, connection_config
+    from sezp_roadmap.warehouse import bytes_of, connection_config, pipeline_cores
 
     assert bytes_of("3GB") == 3 * 10**9
     assert bytes_of("1.5 GiB") == 3 * 2**29
@@ -49,9 +49,11 @@ def test_a_memory_limit_reads_as_duckdb_reads_it_and_a_share_divides_it(monkeypa
     monkeypatch.setattr("os.cpu_count", lambda: 64)
     monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1})
     assert connection_config(share=2)["threads"] == 1
+    assert pipeline_cores() == 2
     monkeypatch.setenv("SEZP_THREADS", "3")
     assert connection_config(share=2)["threads"] == 1
     assert connection_config()["threads"] == 3
+    assert pipeline_cores() == 3  # the report workers too: the pipeline's share of the machine
     # A limit DuckDB reads but this does not (a share of the machine) is given whole.
     monkeypatch.setenv("SEZP_MEMORY_LIMIT", "80%")
     assert connection_config(share=2)["memory_limit"] == "80%"

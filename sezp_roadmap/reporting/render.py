@@ -42,7 +42,7 @@ from sezp_roadmap.reporting.safe_paths import file_in
 from sezp_roadmap.reporting.sections import Sections
 from sezp_roadmap.reporting.state_figures import StateFigures
 from sezp_roadmap.reporting.table_rows import chart_table_rows
-from sezp_roadmap.warehouse import add_macros, connection_config, query, usable_cores, without_progress_bar
+from sezp_roadmap.warehouse import add_macros, connection_config, pipeline_cores, query, without_progress_bar
 
 TEMPLATES = PROJECT_ROOT / "reports" / "templates"
 ZONE_PAGE = "zone.html"
@@ -202,7 +202,8 @@ def cycle_collection_paused() -> Iterator[None]:
 
 
 # Below this many school pages a run renders in one process: starting workers
-# (a second of imports each) would cost more than it saves.
+# then (their imports, the templates compiled) would cost more than it saves,
+# unless the build started them early (report_workers).
 PARALLEL_MIN_PAGES = 300
 
 
@@ -343,17 +344,13 @@ class PeriodRenderer:
         return pages
 
 
-# One renderer per worker process, made by _start_worker from the warehouse file opened read-only.
+# One renderer per worker process, made at its first task from the warehouse file opened read-only.
 _worker_renderer: PeriodRenderer | None = None
+_worker_key: tuple[str, RenderJob, int] | None = None
 
 
-def _start_worker(database: str, job: RenderJob, workers: int) -> None:
-    global _worker_renderer  # noqa: PLW0603 (a worker process's one renderer)
-    # Each worker takes its share of the build's memory limit and threads, not the whole of each.
-    config = connection_config(share=workers)
-    con = without_progress_bar(duckdb.connect(database, read_only=True, config=config))
-    _worker_renderer = PeriodRenderer(add_macros(con), job)
-    # Registered last, so run first when the pool lets the worker go.
+def _start_worker() -> None:
+    # Registered first thing, so run first when the pool lets the worker go.
     atexit.register(_end_worker)
 
 
@@ -371,9 +368,65 @@ def _end_worker() -> None:
     quick_exit(0)
 
 
-def _render_in_worker(task: tuple[dict, Share]) -> PeriodPages:
-    assert _worker_renderer is not None
-    return _worker_renderer.render(*task)
+def _warm_up() -> None:
+    """What a worker can do before the warehouse exists: compile the templates and read the catalogues."""
+    env = environment()
+    for name in ("school.html.j2", "zone.html.j2", "_period_notes.html.j2", "family.html.j2"):
+        env.get_template(name)
+    catalogue.load_all()
+
+
+def _renderer_in_worker(database: str, job: RenderJob, workers: int) -> PeriodRenderer:
+    """The worker's renderer of this job, made at its first task (the warehouse exists by then)."""
+    global _worker_renderer, _worker_key  # noqa: PLW0603 (a worker process's one renderer)
+    key = (database, job, workers)
+    if _worker_renderer is None or _worker_key != key:
+        if _worker_renderer is not None:
+            _worker_renderer.con.close()
+        # Each worker takes its share of the build's memory limit and threads, not the whole of each.
+        con = without_progress_bar(duckdb.connect(database, read_only=True, config=connection_config(share=workers)))
+        _worker_renderer, _worker_key = PeriodRenderer(add_macros(con), job), key
+    return _worker_renderer
+
+
+def _render_in_worker(database: str, job: RenderJob, workers: int, task: tuple[dict, Share]) -> PeriodPages:
+    return _renderer_in_worker(database, job, workers).render(*task)
+
+
+def _spawn_pool(workers: int) -> ProcessPoolExecutor:
+    # Spawned, never forked from a process that holds DuckDB and Dagster threads.
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker)
+
+
+# The build's report workers when started early (report_workers); None otherwise.
+_early_pool: tuple[ProcessPoolExecutor, int] | None = None
+
+
+@contextmanager
+def report_workers() -> Iterator[None]:
+    """Start one report worker per core the pipeline may use now, for the reports of the run inside.
+
+    A build's data stages use one core for most of their time at a zone's size;
+    the workers start (their imports, the templates compiled) on the other
+    while they run, and are ready when the reports are. A zone's few dozen pages
+    are then shared among them too, which would not repay workers started only
+    then. Without a second core, or outside this context, reports render as before.
+    """
+    global _early_pool  # noqa: PLW0603 (the build's one pool)
+    workers = pipeline_cores()
+    if workers < 2:
+        yield
+        return
+    pool = _spawn_pool(workers)
+    try:
+        # A spawning pool starts a worker per task waiting: one warm-up each starts them all.
+        for _ in range(workers):
+            pool.submit(_warm_up)
+        _early_pool = (pool, workers)
+        yield
+    finally:
+        _early_pool = None
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
@@ -385,14 +438,16 @@ def _read_only_file(con: duckdb.DuckDBPyConnection) -> str | None:
 
 
 def _worker_count(con: duckdb.DuckDBPyConnection, period_rows: list[dict]) -> int:
-    if _read_only_file(con) is None:
+    if _read_only_file(con) is None or not period_rows:
         return 1
+    if _early_pool is not None:
+        return _early_pool[1]
     # Pages are counted only until there are enough for workers.
     pages = 0
     for r in period_rows:
         pages += len(query(con, "pages/schools", {"school_year": r["school_year"], "period": r["period"]}))
         if pages >= PARALLEL_MIN_PAGES:
-            return usable_cores()
+            return pipeline_cores()
     return 1
 
 
@@ -411,28 +466,39 @@ def _render_periods(
     year_targets: YearTargets,
     meanwhile: Callable[[], None],
 ) -> list[PeriodPages]:
-    """Every period's pages; periods or their schools are shared among the machine's cores when there are many pages.
+    """Every period's pages; periods or their schools are shared among the pipeline's cores when there are many
+    pages, or when the build started its workers early (report_workers).
 
-    A worker is a fresh process (spawned, never forked from a process that holds
-    DuckDB and Dagster threads) that opens the warehouse read-only; each task
+    A worker is a fresh process that opens the warehouse read-only; each task
     writes only its own schools' files. `meanwhile` (the pages of the whole run)
     is written by this process while the workers render, so that no core waits
     for it at the end; in one process, after the periods, because the renderer
     reads the year targets into `year_targets`, which the targets pages then reuse.
     """
-    workers = _worker_count(con, period_rows) if period_rows else 1
+    workers = _worker_count(con, period_rows)
     if workers == 1:
         renderer = PeriodRenderer(con, job, year_targets)
         rendered = [renderer.render(r) for r in period_rows]
         meanwhile()
         return rendered
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(_read_only_file(con), job, workers)
-    ) as pool:
-        futures = [pool.submit(_render_in_worker, task) for task in _tasks(period_rows, workers)]
+    database = _read_only_file(con)
+    assert database is not None
+
+    def render_in(pool: ProcessPoolExecutor) -> list[PeriodPages]:
+        futures = [
+            pool.submit(_render_in_worker, database, job, workers, task) for task in _tasks(period_rows, workers)
+        ]
         meanwhile()
         return [future.result() for future in futures]
+
+    global _early_pool  # noqa: PLW0603 (the early workers serve one render)
+    if _early_pool is not None:
+        pool, _early_pool = _early_pool[0], None
+    else:
+        pool = _spawn_pool(workers)
+    # Shut down when done, even when started early: a worker holds the warehouse open, and publishing needs it closed.
+    with pool:
+        return render_in(pool)
 
 
 def render_reports(
