@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from ingest_zone import DAYS, append, ingest_and_validate, write_zone
+from ingest_zone import DAYS, ORDER, append, ingest_and_validate, write_zone
 
 from sezp_roadmap.extracts import EXTRACTS
 from sezp_roadmap.paths import SQL_DIR
@@ -354,3 +355,53 @@ def test_every_rule_that_leaves_rows_out_has_its_words_on_the_command_line():
         "d.csv: 1 of 1,000 rows (0.1%) is outside every enrollment spell and is not counted"
     )
     assert [share_text(1, 20_001), share_text(1, 2_000), share_text(0, 5)] == ["less than 0.1%", "0.1%", "0.0%"]
+
+
+def _judged(landing: Path, root: Path, threads: str, monkeypatch) -> tuple[dict, list, list]:
+    """Every extract's outcome, errors and findings from check_extracts with SEZP_THREADS=threads."""
+    import duckdb
+
+    from sezp_roadmap import stages
+    from sezp_roadmap.config import load_settings
+
+    monkeypatch.setenv("SEZP_THREADS", threads)
+    loc = stages.Locations(landing, root / "wh.duckdb", root / "out")
+    settings = load_settings(None, landing)
+    stages.prepare_landing(loc)
+    stages.ingest_extracts(loc, list(ORDER), settings)
+    outcomes = validation.check_extracts(loc.working_warehouse, list(ORDER), settings)
+    with duckdb.connect(str(loc.working_warehouse), read_only=True) as con:
+        rows = [con.execute(f"select * from meta.{t} order by all").fetchall() for t in ("errors", "findings")]
+    return outcomes, *rows
+
+
+@pytest.mark.parametrize("lost_zeros", [False, True], ids=["errors and findings", "ids that lost their zeros"])
+def test_extracts_judged_side_by_side_get_the_verdicts_of_one_after_another(tmp_path, monkeypatch, lost_zeros):
+    """On two cores the extracts are judged side by side (validation.run._validate_all): the same outcomes,
+    errors and findings as one after another; with ids that lost their zeros, the order's own verdicts."""
+    from test_first_hour_mistakes import excel_saved
+
+    folder = write_zone(tmp_path / "landing")
+    d = DAYS
+    # Errors (a code and a date that are not ones) and findings of several rules.
+    append(folder, "attendance.csv", f"0001,A,{d[3]},UNKNOWN", "0002,A,2025-13-01,A", "0003,B,2025-11-29,A")
+    append(folder, "discipline.csv", f"I3,0099,A,{d[6]},Fighting,OSS,1")
+    if lost_zeros:
+        excel_saved(folder / "enrollment.csv", 0)
+    one = _judged(folder, tmp_path / "built", "1", monkeypatch)
+    shutil.rmtree(tmp_path / "built")  # the same paths, which the outcomes name
+    judged_in_turn = []
+    real_validate = validation.validate
+
+    def validate(con, name, *args, **kwargs):
+        judged_in_turn.append(name)
+        return real_validate(con, name, *args, **kwargs)
+
+    monkeypatch.setattr(validation, "validate", validate)
+    side_by_side = _judged(folder, tmp_path / "built", "2", monkeypatch)
+    assert side_by_side == one
+    # Lost zeros silence rules of the extracts judged after them: then every extract is judged again, in order.
+    assert judged_in_turn[len(EXTRACTS) :] == (list(ORDER) if lost_zeros else [])
+    outcomes, errors, found = one
+    assert errors and found and not all(o.passed for o in outcomes.values())
+    assert any(e[1] == "id_leading_zeros" for e in errors) == lost_zeros
