@@ -94,12 +94,12 @@ joined as (
         o.value as others_value,
         -- The comparison group's figures behind the gap's interval: the pair's own
         -- cell, or all the school's other students.
-        coalesce(pm.n, o.n) as cmp_n,
-        coalesce(pm.numerator, o.numerator) as cmp_numerator,
-        coalesce(pm.denominator, o.denominator) as cmp_denominator,
-        coalesce(pm.sum_a2, o.sum_a2) as cmp_sum_a2,
-        coalesce(pm.sum_am, o.sum_am) as cmp_sum_am,
-        coalesce(pm.sum_m2, o.sum_m2) as cmp_sum_m2,
+        coalesce(pair.n, o.n) as cmp_n,
+        coalesce(pair.numerator, o.numerator) as cmp_numerator,
+        coalesce(pair.denominator, o.denominator) as cmp_denominator,
+        coalesce(pair.sum_a2, o.sum_a2) as cmp_sum_a2,
+        coalesce(pair.sum_am, o.sum_am) as cmp_sum_am,
+        coalesce(pair.sum_m2, o.sum_m2) as cmp_sum_m2,
         case when c.school_id <> 'ZONE' and not c.suppressed then t.n - c.n end as rest_n,
         t.numerator - c.numerator as rest_numerator,
         t.denominator - c.denominator as rest_denominator,
@@ -121,12 +121,11 @@ joined as (
         and everyone.metric = c.metric and everyone.subgroup = 'all'
     left join pairs as p
         on p.subgroup = c.subgroup
-    left join marts.metric_values as pair
-        on pair.school_id = c.school_id and pair.school_year = c.school_year and pair.period = c.period
+    -- The pair is a cell of the same school and period, so of this run: one join on
+    -- the period's number gives both its published value and its sums.
+    left join cells as pair
+        on pair.school_period = c.school_period
         and pair.metric = c.metric and pair.subgroup = p.comparison_group
-    left join work.metric_cells as pm
-        on pm.school_id = c.school_id and pm.school_year = c.school_year and pm.period = c.period
-        and pm.metric = c.metric and pm.subgroup = p.comparison_group
     left join work.other_cells as o
         on p.comparison_group is null
         and o.school_id = c.school_id and o.school_year = c.school_year and o.period = c.period
@@ -260,7 +259,8 @@ from comparison_values
 where zone_gap_p is not null;
 
 -- Benjamini-Hochberg within each family (sql/macros/interval_functions.sql), and
--- each cell's three signals in their places.
+-- each cell's three signals in their places. Left unsorted: readers filter by
+-- school and period, and sorting the wide rows cost 2.5 s at state size.
 create or replace temporary table run_metric_comparisons as
 with discoveries as (
     select
@@ -279,9 +279,7 @@ select
     )
 from comparison_values as c
 left join discoveries as d
-    on d.cell = c.rowid
--- In the order of school_id, school_year, period, metric, subgroup: school_period numbers the first three in order.
-order by c.school_period, c.metric, c.subgroup;
+    on d.cell = c.rowid;
 
 -- Dropped after its last use: a temporary table holds memory until then, and at state size
 -- those left behind pushed later steps over the memory limit, onto disk.
