@@ -220,24 +220,47 @@ with per_student as (
     from discipline_actions
     group by all
 ),
+-- Every student counted per profile, and the actions added up over the disciplined
+-- students' rows alone (a fifth of the students at state): joining every student's
+-- row to the actions instead took a third longer.
+students as (
+    select school_id, school_year, period, profile_id, count(*) as n
+    from work.student_attendance
+    semi join work.discipline_periods
+        using (school_year, period)
+    group by all
+),
+disciplined as (
+    select
+        s.school_id,
+        s.school_year,
+        s.period,
+        s.profile_id,
+        count(*) filter (where d.had_iss) as iss,
+        count(*) filter (where d.had_oss) as oss,
+        count(*) filter (where d.had_iss or d.had_oss) as suspended,
+        sum(d.days_removed) as days_removed,
+        sum(d.days_removed * d.days_removed) as days_removed_sq
+    from per_student as d
+    join work.student_attendance as s
+        using (student_id, school_id, school_year, period)
+    group by all
+),
 profiles as ( -- noqa: ST03
     select
         s.school_id,
         s.school_year,
         s.period,
         s.profile_id,
-        count(*) as n,
-        count(*) filter (where d.had_iss) as iss,
-        count(*) filter (where d.had_oss) as oss,
-        count(*) filter (where d.had_iss or d.had_oss) as suspended,
-        coalesce(sum(d.days_removed), 0)::decimal(18, 3) as days_removed,
-        coalesce(sum(d.days_removed * d.days_removed), 0) as days_removed_sq
-    from work.student_attendance as s
-    semi join work.discipline_periods
-        using (school_year, period)
-    left join per_student as d
-        using (student_id, school_id, school_year, period)
-    group by all
+        s.n,
+        coalesce(d.iss, 0) as iss,
+        coalesce(d.oss, 0) as oss,
+        coalesce(d.suspended, 0) as suspended,
+        coalesce(d.days_removed, 0)::decimal(18, 3) as days_removed,
+        coalesce(d.days_removed_sq, 0) as days_removed_sq
+    from students as s
+    left join disciplined as d
+        using (school_id, school_year, period, profile_id)
 ),
 cells as (
     select * from subgroup_sums('profiles')
