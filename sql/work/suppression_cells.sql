@@ -26,9 +26,11 @@ complements as (
         on s.subgroup = 'not_' || g.subgroup
     where a.n > g.n
 ),
+-- cell_id only names a cell (the rounds break ties by n, subgroup and school, never by
+-- it): numbered as they come, as numbering them in order sorted every cell on one thread.
 cells as (
     select
-        row_number() over (order by c.school_id, c.school_year, c.period, c.metric, c.subgroup) as cell_id,
+        row_number() over () as cell_id,
         c.*,
         k.population
     from (
