@@ -58,8 +58,9 @@ final as (
         case when not suppressed then se end as se
     from spread
 )
-select * from final
-order by school_id, school_year, period, metric, subgroup;
+-- Left unsorted, as the comparisons are: every reader filters or orders for itself,
+-- and sorting the run's cells cost a second at state size.
+select * from final;
 
 -- Dropped after its last use: a temporary table holds memory until then, and at state size
 -- those left behind pushed later steps over the memory limit, onto disk.
