@@ -60,6 +60,29 @@ def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_pa
     assert run.con.execute("select typeof(student_id) from staging.attendance limit 1").fetchone()[0] == "VARCHAR"
 
 
+def test_a_file_without_spaces_is_read_untrimmed_and_unicode_spaces_are_still_trimmed(tmp_path):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("student_id,school_id\n0001,S1\n")
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("student_id,school_id\n0001,S1\n0002 ,S1\n")
+    unicode = tmp_path / "unicode.csv"
+    unicode.write_text("student_id,school_id\n\u00a00003\u00a0,S1\n", encoding="utf-8")
+    assert not ingest.scan_file("enrollment", plain).has_spaces
+    assert ingest.scan_file("enrollment", spaced).has_spaces
+    # DuckDB's trim removes Unicode spaces too, which only a file that is not plain ASCII can hold.
+    assert ingest.scan_file("enrollment", unicode).has_spaces
+
+    folder = write_zone(tmp_path / "landing")
+    enrollment = (folder / "enrollment.csv").read_text()
+    assert " " not in enrollment
+    (folder / "enrollment.csv").write_text(enrollment.replace("0007,A", "\u00a00007\u00a0,A"), encoding="utf-8")
+    run = ingest_and_validate(folder)
+    assert run.con.execute("select student_id from staging.enrollment where _source_row = 9").fetchone()[0] == "0007"
+    # The attendance file has no space: read without trimming, it stages the same ids.
+    assert " " not in (folder / "attendance.csv").read_text()
+    assert run.con.execute("select count(*) from staging.attendance where student_id = '0001'").fetchone()[0] > 0
+
+
 def test_staging_is_typed(tmp_path):
     run = ingest_and_validate(write_zone(tmp_path / "landing"))
     types = dict(
