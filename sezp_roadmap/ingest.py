@@ -174,9 +174,9 @@ class FileScan:
     first_lines: list[tuple[int, str]] = field(default_factory=list)  # (line number, text), blank lines left out
     blank_lines: list[int] = field(default_factory=list)
     encoding_issue: Issue | None = None
-    # False when the file has no space and is plain ASCII: then no cell starts or ends with a space
-    # (DuckDB's trim also removes Unicode spaces, which are never ASCII) and the insert need not trim.
-    has_spaces: bool = True
+    # Which spaces a cell of the file can start or end with: "unicode" (DuckDB's trim removes Unicode
+    # spaces too), "ascii" in a file of plain ASCII text, "none" in one without a space (see clean).
+    spaces: str = "unicode"
 
 
 def _open_bytes(path: Path):
@@ -223,7 +223,7 @@ def scan_file(extract: str, path: Path) -> FileScan:
     bytes_before = 0  # bytes of the blocks already scanned
     previous_tail = b"\n"  # as if a newline came before the file: a blank first line counts
     maybe_blank = False
-    has_spaces = False
+    ascii_only, has_spaces = True, False
     for block in _blocks(path):
         # The start of a character the previous block ended inside: the decoder reads it with this block.
         pending = decoder.getstate()[0]
@@ -231,7 +231,7 @@ def scan_file(extract: str, path: Path) -> FileScan:
             # Most blocks are plain ASCII, which a byte test confirms far faster than decoding them.
             if pending or not block.isascii():
                 decoder.decode(block)
-                has_spaces = True
+                ascii_only = False
         except UnicodeDecodeError as exc:
             lines_before = _newlines_in_first(path, bytes_before - len(pending))
             scan.encoding_issue = _encoding_issue(extract, path.name, head, pending + block, exc, lines_before)
@@ -243,7 +243,7 @@ def scan_file(extract: str, path: Path) -> FileScan:
         maybe_blank = maybe_blank or _may_hold_blank_line(block) or _may_hold_blank_line(previous_tail + block[:2])
         previous_tail = _tail(block)
         bytes_before += len(block)
-    scan.has_spaces = has_spaces
+    scan.spaces = "unicode" if not ascii_only else "ascii" if has_spaces else "none"
     text = head.decode("utf-8", errors="replace")
     for number, line in enumerate(text.split("\n")[: HEADER_SEARCH_LINES * 2], start=1):
         if line.strip():
@@ -568,13 +568,18 @@ def staging_columns(extract: Extract) -> list[tuple[str, str]]:
     ]
 
 
-def clean(cell: str, trims: bool = True) -> str:
+def clean(cell: str, spaces: str = "unicode") -> str:
     """A cell as the rules see it: surrounding spaces trimmed, an empty cell missing.
 
-    trims: False for a file no cell of which can start or end with a space (FileScan.has_spaces):
-    trimming is then the same cell, and costs a seventh of the insert of the state's attendance.
+    spaces: which spaces the file's cells can start or end with (FileScan.spaces). Trimming every
+    cell costs a seventh of the insert of the state's attendance: a file without a space is not
+    trimmed, and in a file of plain ASCII only the cells that start or end with a space are.
     """
-    return f"nullif(trim({cell}), '')" if trims else f"nullif({cell}, '')"
+    if spaces == "none":
+        return f"nullif({cell}, '')"
+    if spaces == "ascii":
+        return f"nullif(case when {cell} like ' %' or {cell} like '% ' then trim({cell}) else {cell} end, '')"
+    return f"nullif(trim({cell}), '')"
 
 
 def cast(column: Column, text: str) -> str:
@@ -652,14 +657,14 @@ def id_width_parameter(kind: str) -> str:
     return f"id_width_{kind}"
 
 
-def read_value(column: Column, cell: str, id_widths: dict[str, int], trims: bool = True) -> str:
+def read_value(column: Column, cell: str, id_widths: dict[str, int], spaces: str = "unicode") -> str:
     """A cleaned cell as staging keeps it: ids padded to their width, when the settings give one; grades without a leading zero.
 
     An id of digits only shorter than its width lost its leading zeros in a
     spreadsheet (0008392 saved as 8392). A grade written 07 or 09, as SIS
     exports and spreadsheets write them, is grade 7 or 9.
     """
-    value = clean(cell, trims)
+    value = clean(cell, spaces)
     if column.identifies in id_widths:
         width = "$" + id_width_parameter(column.identifies)
         return (
@@ -672,7 +677,7 @@ def read_value(column: Column, cell: str, id_widths: dict[str, int], trims: bool
 
 
 def _insert_sql(
-    extract: Extract, positions: dict[str, int], width: int, id_widths: dict[str, int], trims: bool = True
+    extract: Extract, positions: dict[str, int], width: int, id_widths: dict[str, int], spaces: str = "unicode"
 ) -> str:
     """Read a file, type each cell and append the rows to staging.<extract>, in file order; _number_rows numbers them.
 
@@ -681,7 +686,7 @@ def _insert_sql(
     """
     # An optional column the header does not name reads as empty.
     cells = ", ".join(
-        f'{read_value(c, f"c{positions[c.name]}", id_widths, trims) if c.name in positions else "null::varchar"} as "{c.name}"'
+        f'{read_value(c, f"c{positions[c.name]}", id_widths, spaces) if c.name in positions else "null::varchar"} as "{c.name}"'
         for c in extract.columns
     )
     typed = [cast(c, f'"{c.name}"') for c in extract.columns]
@@ -743,7 +748,7 @@ def read_file(
         # log (at state size 4 to 6 s more for the 54 M attendance rows). Rows left unnumbered by a
         # failure below stop the run (file_unreadable), and a failed run publishes nothing.
         records = con.execute(
-            _insert_sql(extract, positions, len(header.cells), id_widths or {}, scan.has_spaces),
+            _insert_sql(extract, positions, len(header.cells), id_widths or {}, scan.spaces),
             {**read, "file": name, **widths},
         ).fetchone()[0]
         rejected = con.execute("select distinct line, error_type, csv_line from _rejects order by line").fetchall()

@@ -60,17 +60,22 @@ def test_student_ids_keep_their_leading_zeros_and_lose_surrounding_spaces(tmp_pa
     assert run.con.execute("select typeof(student_id) from staging.attendance limit 1").fetchone()[0] == "VARCHAR"
 
 
-def test_a_file_without_spaces_is_read_untrimmed_and_unicode_spaces_are_still_trimmed(tmp_path):
+def test_cells_are_trimmed_as_the_file_needs_and_unicode_spaces_are_still_trimmed(tmp_path):
     plain = tmp_path / "plain.csv"
     plain.write_text("student_id,school_id\n0001,S1\n")
     spaced = tmp_path / "spaced.csv"
     spaced.write_text("student_id,school_id\n0001,S1\n0002 ,S1\n")
     unicode = tmp_path / "unicode.csv"
     unicode.write_text("student_id,school_id\n\u00a00003\u00a0,S1\n", encoding="utf-8")
-    assert not ingest.scan_file("enrollment", plain).has_spaces
-    assert ingest.scan_file("enrollment", spaced).has_spaces
+    assert ingest.scan_file("enrollment", plain).spaces == "none"
+    assert ingest.scan_file("enrollment", spaced).spaces == "ascii"
     # DuckDB's trim removes Unicode spaces too, which only a file that is not plain ASCII can hold.
-    assert ingest.scan_file("enrollment", unicode).has_spaces
+    assert ingest.scan_file("enrollment", unicode).spaces == "unicode"
+    con = duckdb.connect()
+    cells = [" a ", "a ", " a", "a b", " ", "", None, "  a  b  "]
+    for spaces in ("ascii", "unicode"):
+        cleaned = [con.execute(f"select {ingest.clean('$c', spaces)}", {"c": c}).fetchone()[0] for c in cells]
+        assert cleaned == ["a", "a", "a", "a b", None, None, None, "a  b"]
 
     folder = write_zone(tmp_path / "landing")
     enrollment = (folder / "enrollment.csv").read_text()
