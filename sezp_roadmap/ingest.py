@@ -601,9 +601,13 @@ def cast(column: Column, text: str) -> str:
 
 
 def printed(column: Column, typed: str) -> str:
-    """How a typed value reads as text (a flag as Y or N, sql/macros/flag_text.sql)."""
+    """How a typed value reads as text: a flag as Y or N (sql/macros/flag_text.sql), a decimal without the
+    trailing zeros of its scale (sql/macros/decimal_text.sql), so that a cell written 417 keeps no text
+    beside its value 417.000."""
     if column.kind == "flag":
         return f"flag_text({typed})"
+    if column.kind == "decimal":
+        return f"decimal_text({typed})"
     return f"{typed}::varchar"
 
 

@@ -88,6 +88,20 @@ def test_cells_are_trimmed_as_the_file_needs_and_unicode_spaces_are_still_trimme
     assert run.con.execute("select count(*) from staging.attendance where student_id = '0001'").fetchone()[0] > 0
 
 
+def test_a_decimal_keeps_its_text_only_where_it_reads_differently(tmp_path):
+    folder = write_zone(tmp_path / "landing")
+    discipline = (folder / "discipline.csv").read_text()
+    (folder / "discipline.csv").write_text(discipline.replace(",ISS,0.5\n", ",ISS,0.50\n"))
+    run = ingest_and_validate(folder)
+    texts = dict(run.con.execute("select incident_id, _days_removed_text from staging.discipline").fetchall())
+    # 2 reads 2 (not the column's 2.000): no text beside it; 0.50 reads 0.5, so its text is kept for messages.
+    assert texts == {"I1": None, "I2": "0.50"}
+    quoted = run.con.execute(
+        f"select incident_id, {ingest.text_of(EXTRACTS['discipline'].column('days_removed'))} from staging.discipline"
+    ).fetchall()
+    assert dict(quoted) == {"I1": "2", "I2": "0.50"}
+
+
 def test_staging_is_typed(tmp_path):
     run = ingest_and_validate(write_zone(tmp_path / "landing"))
     types = dict(

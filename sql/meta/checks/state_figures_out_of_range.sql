@@ -5,7 +5,7 @@ with final as (
         _source_file as file,
         _source_row as row,
         'value' as column_name,
-        coalesce(_value_text, value::varchar) as value,
+        coalesce(_value_text, decimal_text(value)) as value,
         'a percent from 0 to 100 for ' || metric as expected,
         'this rate is above 100 percent' as reason,
         null::varchar as school_id,

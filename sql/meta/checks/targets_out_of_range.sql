@@ -5,7 +5,7 @@ with final as (
         t._source_file as file,
         t._source_row as row,
         'target' as column_name,
-        t.target::varchar as value,
+        coalesce(t._target_text, decimal_text(t.target)) as value,
         'a value from ' || m.range_text || ' for ' || t.metric as expected,
         'this target is outside the range of its metric' as reason,
         t.school_id,
