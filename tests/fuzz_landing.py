@@ -447,10 +447,14 @@ def records_below_header(mangled: MangledFile) -> int:
     records = csv.reader(io.StringIO(below, newline=""))
     limit = csv.field_size_limit(1 << 30)  # the huge cells drawn; restored for the product's own use of csv
     try:
-        # DuckDB's trim, like ingest.clean, removes spaces only: a cell of a tab holds a value.
-        return sum(1 for record in records if any(cell.strip(" ") for cell in record))
+        # DuckDB's trim, as ingest.clean uses it, removes Unicode's space separators only: a cell of a tab holds a value.
+        return sum(1 for record in records if any(cell.strip(SPACE_SEPARATORS) for cell in record))
     finally:
         csv.field_size_limit(limit)
+
+
+# The characters DuckDB's trim removes: Unicode's category Zs (test_ingest checks the list against DuckDB).
+SPACE_SEPARATORS = " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 
 
 _SCRATCH = Path(tempfile.mkdtemp(prefix="fuzz_scratch_"))

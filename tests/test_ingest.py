@@ -88,6 +88,22 @@ def test_cells_are_trimmed_as_the_file_needs_and_unicode_spaces_are_still_trimme
     assert run.con.execute("select count(*) from staging.attendance where student_id = '0001'").fetchone()[0] > 0
 
 
+def test_duckdb_trims_unicode_space_separators_only():
+    """ingest.clean's ASCII mode tests only for the space, and the fuzz's oracle strips SPACE_SEPARATORS:
+    both hold while DuckDB's trim removes exactly Unicode's category Zs (checked over the first plane)."""
+    import unicodedata
+
+    from fuzz_landing import SPACE_SEPARATORS
+
+    con = duckdb.connect()
+    trimmed = con.execute(
+        "select list(i order by i) from range(1, 65536) as r(i) "
+        "where not (i between 55296 and 57343) and trim(chr(i::integer) || 'x' || chr(i::integer)) = 'x'"
+    ).fetchone()[0]
+    separators = [c for c in range(1, 65536) if not 55296 <= c <= 57343 and unicodedata.category(chr(c)) == "Zs"]
+    assert trimmed == separators == sorted(ord(c) for c in SPACE_SEPARATORS)
+
+
 def test_a_decimal_keeps_its_text_only_where_it_reads_differently(tmp_path):
     folder = write_zone(tmp_path / "landing")
     discipline = (folder / "discipline.csv").read_text()
