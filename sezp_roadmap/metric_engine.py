@@ -156,21 +156,29 @@ def compute_metric_values(con: duckdb.DuckDBPyConnection, settings: Settings, pe
     run_sql(con, "work/other_cells")
     suppression.apply(con, **thresholds)
     run_sql(con, "marts/metric_values")
+    # Before the transaction: what it drops frees its memory at once, which a
+    # drop inside a transaction does only at the commit.
+    run_sql(con, "marts/assessment_levels")
     with transaction(con):
         rows = replace_run_periods(con, "metric_values", all_periods=all_periods)
         run_sql(con, "marts/metric_comparisons", {**thresholds, "false_discovery_rate": settings.false_discovery_rate})
         replace_run_periods(con, "metric_comparisons", all_periods=all_periods)
-        # Each in the mart now; the temporary copy would hold memory the next steps need.
-        con.execute("drop table run_metric_comparisons")
-        run_sql(con, "marts/assessment_levels")
         replace_run_periods(con, "assessment_levels", all_periods=all_periods)
-        con.execute("drop table run_assessment_levels")
         # Topics and domains no period publishes any more leave the catalog.
         con.execute(
             "delete from meta.metric_catalog as c where c.metric like '%:%' "
             "and not exists (select 1 from marts.metric_values as v where v.metric = c.metric)"
         )
         run_sql(con, "marts/metric_catalog")
+    # In the marts now; the temporary tables would hold memory the next steps need.
+    for dropped in (
+        "view run_metric_comparisons",
+        "table comparison_values",
+        "table comparison_discoveries",
+        "table school_periods",
+        "table run_assessment_levels",
+    ):
+        con.execute(f"drop {dropped}")
     return rows
 
 

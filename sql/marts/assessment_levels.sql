@@ -6,7 +6,10 @@
 -- one hidden to protect a smaller one) hides every level of its cell.
 -- Reads assessment_subgroup_levels (tested students per subgroup and level) and
 -- assessment_administrations, temporary tables sql/work/metrics/assessments.sql made
--- in this run, and the run's cells of marts.metric_values.
+-- in this run, and the run's cells (run_metric_values, what marts.metric_values
+-- holds for the run's periods once they are replaced). Run before that
+-- replacement's transaction, so the tables it drops free their memory at once (a
+-- table dropped inside a transaction holds its memory until the commit).
 create or replace temporary table run_assessment_levels as
 with counts as (
     select school_id, school_year, period, assessment, subgroup, performance_level as level, tested::bigint as students
@@ -15,9 +18,7 @@ with counts as (
 cells as (
     select v.school_id, v.school_year, v.period, split_part(v.metric, ':', 2) as assessment, v.subgroup, v.n,
         v.suppressed
-    from marts.metric_values as v
-    join work.run_periods as p
-        using (school_year, period)
+    from run_metric_values as v
     where v.metric like 'meeting\_rate:%' escape '\'
 ),
 final as (

@@ -258,19 +258,25 @@ select 3 * school_period + 2, rowid, 2, zone_gap_p
 from comparison_values
 where zone_gap_p is not null;
 
--- Benjamini-Hochberg within each family (sql/macros/interval_functions.sql), and
--- each cell's three signals in their places. Left unsorted: readers filter by
--- school and period, and sorting the wide rows cost 2.5 s at state size.
-create or replace temporary table run_metric_comparisons as
-with discoveries as (
-    select
-        cell,
-        bool_or(rejected) filter (where kind = 0) as change_rejected,
-        bool_or(rejected) filter (where kind = 1) as gap_rejected,
-        bool_or(rejected) filter (where kind = 2) as zone_gap_rejected
-    from benjamini_hochberg('comparison_tests', $false_discovery_rate)
-    group by cell
-)
+-- Benjamini-Hochberg within each family (sql/macros/interval_functions.sql): the
+-- three rejections of each cell, in a narrow table.
+create or replace temporary table comparison_discoveries as
+select
+    cell,
+    bool_or(rejected) filter (where kind = 0) as change_rejected,
+    bool_or(rejected) filter (where kind = 1) as gap_rejected,
+    bool_or(rejected) filter (where kind = 2) as zone_gap_rejected
+from benjamini_hochberg('comparison_tests', $false_discovery_rate)
+group by cell;
+
+drop table if exists comparison_tests;
+
+-- Each cell with its three signals in their places: a view the mart's insert reads
+-- (sezp_roadmap/metric_engine.py drops it and the tables it reads once the mart has
+-- the rows). A second copy of the wide cells, as a table, took the state over the
+-- memory limit, onto disk. Left unsorted: readers filter by school and period, and
+-- sorting the wide rows cost 2.5 s at state size.
+create or replace temporary view run_metric_comparisons as
 select
     c.* exclude (school_period) replace (
         signal_of(c.change_low, c.change_high, d.change_rejected) as change_signal,
@@ -278,11 +284,5 @@ select
         signal_of(c.zone_gap_low, c.zone_gap_high, d.zone_gap_rejected) as zone_gap_signal
     )
 from comparison_values as c
-left join discoveries as d
+left join comparison_discoveries as d
     on d.cell = c.rowid;
-
--- Dropped after its last use: a temporary table holds memory until then, and at state size
--- those left behind pushed later steps over the memory limit, onto disk.
-drop table if exists comparison_tests;
-drop table if exists comparison_values;
-drop table if exists school_periods;
