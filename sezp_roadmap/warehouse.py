@@ -275,8 +275,8 @@ def replace_run_periods(con: duckdb.DuckDBPyConnection, table: str, *, all_perio
         "where r.school_year = m.school_year and r.period = m.period) "
         "or not exists (select 1 from meta.periods as p where p.school_year = m.school_year and p.period = m.period)"
     )
-    con.execute(f"insert into {mart} by name select * from {fresh}")
-    return con.execute(f"select count(*) from {fresh}").fetchone()[0]
+    # The insert's own count: `fresh` may be a view (run_metric_comparisons), which a count would compute again.
+    return con.execute(f"insert into {mart} by name select * from {fresh}").fetchone()[0]
 
 
 def _run_covers_every_period(con: duckdb.DuckDBPyConnection) -> bool:
