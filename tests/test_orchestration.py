@@ -4,6 +4,7 @@ The partition tests use the tiny zone of test_pipeline with a second school
 year (2025, the same days a year earlier), so a build has four partitions.
 """
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,7 +16,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from tests.test_pipeline import AS_OF, write_tiny_zone
+from tests.test_pipeline import AS_OF, DAYS, write_tiny_zone
+from tests.tinyzone import load
 
 NEW_YORK = ZoneInfo("America/New_York")
 PARTITIONED_MARTS = (
@@ -467,30 +469,50 @@ def test_a_failed_run_publishes_nothing(zone):
 
 def test_school_years_computed_one_at_a_time_give_the_same_marts(built_zone, tmp_path, monkeypatch):
     # A state's student tables are computed one school year at a time (metric_engine.year_batches);
-    # a zone's all at once. Both must publish the same figures.
+    # a zone's all at once. Both must publish the same figures, the assessments' too (their
+    # profiles come from the student tables).
     from sezp_roadmap import metric_engine
     from sezp_roadmap.config import load_settings
     from sezp_roadmap.warehouse import connect
 
+    # Every cell shown, so that the levels' counts are compared, not only their suppression.
     settings = load_settings(None, built_zone / "landing")
+    settings = dataclasses.replace(
+        settings, raw={**settings.raw, "suppression": {"min_students": 1, "min_respondents": 1}}
+    )
+    # Fall interim results in both school years (the zone has none of its own), most with a growth percentile.
+    shift = dt.timedelta(weeks=52)
+    results_2026 = [
+        ("0001", "A", 2026, "interim_reading", "fall", DAYS[5], "7", 500, "At or above grade level", None, 61, None),
+        ("0002", "A", 2026, "interim_reading", "fall", DAYS[5], "7", 480, "1 grade level below", None, 40, None),
+        ("0007", "A", 2026, "interim_reading", "fall", DAYS[6], "8", 470, "2 grade levels below", None, None, None),
+        ("0006", "B", 2026, "interim_reading", "fall", DAYS[11], "10", 520, "At or above grade level", None, 75, None),
+    ]
+    assessments = results_2026 + [
+        (s, school, 2025, test, window, day - shift, grade, score, level, *rest)
+        for s, school, _, test, window, day, grade, score, level, *rest in results_2026[:3]
+    ]
     results = []
     for threshold in (metric_engine.ONE_YEAR_AT_A_TIME_ROWS, 0):
         copy = tmp_path / f"wh-{threshold}.duckdb"
         shutil.copyfile(built_zone / "wh" / "wh.duckdb", copy)
         monkeypatch.setattr(metric_engine, "ONE_YEAR_AT_A_TIME_ROWS", threshold)
         with connect(copy) as con:
+            load(con, "assessments", assessments)
             metric_engine.compute_student_tables(con, settings)
             metric_engine.compute_metric_values(con, settings)
             results.append(
                 {
                     table: con.execute(f"select * from marts.{table} order by all").fetchall()
-                    for table in ("metric_values", "metric_comparisons")
+                    for table in ("metric_values", "metric_comparisons", "assessment_levels")
                 }
             )
             results[-1]["school_months"] = con.execute("select * from work.school_months order by all").fetchall()
             results[-1]["batches"] = metric_engine.year_batches(con)
     assert results[0]["batches"] == [[2025, 2026]] and results[1]["batches"] == [[2025], [2026]]
-    for key in ("metric_values", "metric_comparisons", "school_months"):
+    # Both school years have counted assessment results.
+    assert {row[1] for row in results[0]["metric_values"] if row[3] == "meeting_rate:interim_reading"} == {2025, 2026}
+    for key in ("metric_values", "metric_comparisons", "assessment_levels", "school_months"):
         assert results[0][key] == results[1][key], key
 
 
