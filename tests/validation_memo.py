@@ -87,10 +87,20 @@ def _contents(con: duckdb.DuckDBPyConnection, queries: list[tuple[str, list]]) -
     return tuple(tuple(v) for v in values)
 
 
-class StagingContents:
-    """Every staging table's content, and the distinct ids of every id column, read once per ingest in one statement.
+def _by_extract(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, tuple]:
+    """(rows, sum of hashes, xor of hashes) of each extract's rows of a meta table, in one grouped query."""
+    rows = con.execute(
+        f"select extract, count(*), sum(hash(t)), bit_xor(hash(t)) from {table} t group by extract"
+    ).fetchall()
+    return {extract: tuple(sums) for extract, *sums in rows}
 
-    Validation reads staging and never writes it.
+
+class StagingContents:
+    """Every staging table's content, the distinct ids of every id column, and what ingest left for each extract
+    (its repeats, its files, its errors and findings), read once per ingest in four statements.
+
+    Validation reads staging and never writes it; it writes the errors and findings
+    of the extract it judges only, so what ingest left for the others stays as read.
     """
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
@@ -98,15 +108,25 @@ class StagingContents:
         id_columns = sorted({pair for name in EXTRACTS for pair in ids_compared(name)})
         queries = [(f"from staging.{t}", []) for t in tables]
         queries += [(f'select distinct "{column}" from staging.{t}', []) for t, column in id_columns]
+        queries += [(f"from staging.{t}_repeats", []) for t in tables]
+        # The lost-zeros rule names the files of the extract that writes an id with its zeros.
+        queries += [("select extract, file_name from meta.load_files", [])]
         contents = _contents(con, queries)
         self._tables = dict(zip(tables, contents))
         self._ids = dict(zip(id_columns, contents[len(tables) :]))
+        repeats = dict(zip(tables, contents[len(tables) + len(id_columns) :]))
+        file_names = contents[-1]
+        meta = [_by_extract(con, table) for table in ("meta.load_files", "meta.errors", "meta.findings")]
+        self._ingested = {name: (repeats[name], file_names, *(m.get(name) for m in meta)) for name in tables}
 
     def table(self, name: str) -> tuple:
         return self._tables[name]
 
     def ids(self, name: str, column: str) -> tuple:
         return self._ids[name, column]
+
+    def ingested(self, name: str) -> tuple:
+        return self._ingested[name]
 
 
 def _key(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingContents) -> tuple:
@@ -116,18 +136,11 @@ def _key(con: duckdb.DuckDBPyConnection, name: str, settings, staging: StagingCo
         repr(dataclasses.replace(settings, sources=())),
         tuple((t, staging.table(t)) for t in sorted(tables_read(name))),
         tuple((pair, staging.ids(*pair)) for pair in ids_compared(name)),
-        _contents(
-            con,
-            [
-                (f"from staging.{name}_repeats", []),
-                ("from meta.load_files where extract = ?", [name]),
-                # The lost-zeros rule names the files of the extract that writes an id with its zeros.
-                ("select extract, file_name from meta.load_files", []),
-                ("from meta.errors where extract = ?", [name]),
-                ("from meta.findings where extract = ?", [name]),
-                ("select 1 from meta.errors where rule = ? and extract <> ?", [ID_ZEROS_RULE, name]),
-            ],
-        ),
+        staging.ingested(name),
+        # Changed by the extracts judged before this one.
+        con.execute(
+            "select count(*) from meta.errors where rule = ? and extract <> ?", [ID_ZEROS_RULE, name]
+        ).fetchone(),
     )
 
 
