@@ -3,6 +3,7 @@
 import ast
 import datetime as dt
 import re
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,8 +32,12 @@ CODE = sorted(
 TEMPLATES = sorted((ROOT / "reports" / "templates").glob("*.j2"))
 
 
-def string_constants(path: Path) -> list[tuple[int, str]]:
-    """Every string a module writes, f-string pieces included; docstrings are prose, not names, and are left out."""
+@cache
+def string_constants(path: Path) -> tuple[tuple[int, str], ...]:
+    """Every string a module writes, f-string pieces included; docstrings are prose, not names, and are left out.
+
+    Read once per module: each registry test searches every module, and parsing them all again was most of its time.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {
         id(node.body[0].value)
@@ -42,11 +47,11 @@ def string_constants(path: Path) -> list[tuple[int, str]]:
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
-    return [
+    return tuple(
         (node.lineno, node.value)
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
-    ]
+    )
 
 
 def written_outside(home: str, wanted, files: list[Path] = CODE) -> list[str]:
