@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,13 @@ def _read_yaml(path: Path) -> dict:
             Problem(file=str(path), message="the settings file must be a YAML mapping of keys to values")
         )
     return loaded
+
+
+@cache
+def _defaults() -> dict:
+    # Read once per process: a build loads the settings in every stage, and parsing
+    # the defaults was most of that. Callers get a copy (load_settings).
+    return _read_yaml(DEFAULTS_FILE)
 
 
 def _as_date(value: Any, key: str) -> dt.date:
@@ -188,7 +196,7 @@ def load_settings(
     config_file: Path | None = None, data_dir: Path | None = None, *, today: dt.date | None = None
 ) -> Settings:
     """Defaults, then `<data_dir>/roadmap.yaml`, then `config_file`."""
-    raw = _read_yaml(DEFAULTS_FILE)
+    raw = copy.deepcopy(_defaults())
     sources = [str(DEFAULTS_FILE.name)]
     layers = []
     if data_dir is not None and (Path(data_dir) / LANDING_SETTINGS_FILE).is_file():
