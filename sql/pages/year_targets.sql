@@ -9,15 +9,33 @@ with targets as (
     where school_year = $school_year
     group by all
 ),
+-- Only the cells of a target's school, metric and subgroup: a state's year has a
+-- million cells and some twenty thousand targets, and joined whole, each lookup below
+-- built a hash table of the million.
+target_cells as (
+    select distinct school_id, metric, subgroup
+    from targets
+),
 values_of_year as (
-    select *
-    from marts.metric_comparisons
-    where school_year = $school_year
+    select c.*
+    from marts.metric_comparisons as c
+    semi join target_cells as t
+        using (school_id, metric, subgroup)
+    where c.school_year = $school_year
+),
+values_of_mid_year as (
+    select v.*
+    from marts.metric_values as v
+    semi join target_cells as t
+        using (school_id, metric, subgroup)
+    where v.school_year = $school_year and v.period = 'mid_year'
 ),
 last_year as (
-    select *
-    from marts.metric_values
-    where school_year = $school_year - 1
+    select v.*
+    from marts.metric_values as v
+    semi join target_cells as t
+        using (school_id, metric, subgroup)
+    where v.school_year = $school_year - 1
 ),
 final as (
     select
@@ -65,9 +83,9 @@ final as (
     left join values_of_year as mid
         on mid.school_id = t.school_id and mid.period = 'mid_year'
         and mid.metric = t.metric and mid.subgroup = t.subgroup
-    left join marts.metric_values as mid_value_row
-        on mid_value_row.school_id = t.school_id and mid_value_row.school_year = t.school_year
-        and mid_value_row.period = 'mid_year' and mid_value_row.metric = t.metric and mid_value_row.subgroup = t.subgroup
+    left join values_of_mid_year as mid_value_row
+        on mid_value_row.school_id = t.school_id
+        and mid_value_row.metric = t.metric and mid_value_row.subgroup = t.subgroup
     left join last_year as last_mid
         on last_mid.school_id = t.school_id and last_mid.period = 'mid_year'
         and last_mid.metric = t.metric and last_mid.subgroup = t.subgroup
