@@ -19,6 +19,7 @@ import math
 from markupsafe import Markup, escape
 
 from sezp_roadmap import subgroups
+from sezp_roadmap.reporting.table_rows import escaped
 
 PALETTE = {
     "school": "#0072B2",  # blue: this school, this year
@@ -41,7 +42,7 @@ def plotly_text(value) -> str:
     escaped; Plotly shows the entities as the characters they stand for. A Markup value is
     markup already made safe (formatting.wrapped's line breaks) and is kept as it is.
     """
-    return str(escape(value))
+    return escaped(value)
 
 
 def _texts(values: list[str]) -> list[str]:

@@ -36,11 +36,16 @@ def hidden_count(population: str, threshold: int) -> str:
     return fewer_than(threshold, "respondents" if population == "respondents" else "students")
 
 
+def difference_size(delta: float, unit: str) -> str:
+    """The size of a difference without its unit's words: '4.1', '0.25'."""
+    return f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"
+
+
 def format_difference(delta: float, unit: str) -> str:
     """The size of a difference in the metric's unit: '4.1 points', '0.5 days', '0.25'."""
-    size = f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"
     words = UNIT_WORDS.get(unit, "")
-    return f"{size} {words}".strip()
+    size = difference_size(delta, unit)
+    return f"{size} {words}" if words else size
 
 
 # A subgroup's label and place on a page come from the subgroup registry.

@@ -14,7 +14,14 @@ from __future__ import annotations
 from sezp_roadmap import periods, signals, subgroups
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
-from sezp_roadmap.reporting.formatting import fewer_than, format_difference, format_value, subgroup_label
+from sezp_roadmap.reporting.formatting import (
+    UNIT_WORDS,
+    difference_size,
+    fewer_than,
+    format_difference,
+    format_value,
+    subgroup_label,
+)
 
 # What "k students" means for a target, by metric family (the students whose count must change).
 TARGET_STUDENTS = {
@@ -50,11 +57,11 @@ def verdict(info: MetricInfo, delta: float | None, signal: str | None) -> str | 
 
 def signed(delta: float, unit: str, *, words: bool = True) -> str:
     """'+4.1 points', '−0.3 days' (a true minus sign); words=False leaves the unit's words off."""
-    size = format_difference(delta, unit) if words else format_difference(delta, unit).split(" ")[0]
+    size = difference_size(delta, unit)
     # A difference that rounds to zero has no sign: "−0.0" would read as a loss.
-    zero = float(size.split(" ")[0]) == 0
-    sign = "" if zero else ("+" if delta > 0 else "−")
-    return f"{sign}{size}"
+    sign = "" if float(size) == 0 else ("+" if delta > 0 else "−")
+    unit_words = UNIT_WORDS.get(unit, "") if words else ""
+    return f"{sign}{size} {unit_words}" if unit_words else f"{sign}{size}"
 
 
 def difference_range(low: float | None, high: float | None, unit: str, *, words: bool = True) -> str | None:
