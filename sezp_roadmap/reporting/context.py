@@ -345,8 +345,15 @@ ACADEMIC_FAMILIES = ("meeting_rate", "mean_sgp", "typical_growth_rate")
 STATE_TESTS_SQL = "select assessment from meta.assessments where kind = 'state' order by assessment"
 
 
+# What a performance level's row holds for the Academics section's bars (sql/pages/period_assessment_levels.sql).
+LEVEL_COLUMNS = ("administration", "level", "is_meeting", "share", "suppressed")
+
+
 def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:
+    """The period's levels by (school, assessment, subgroup), in level order; read as tuples, as cells are."""
+    sql = read_sql("pages/period_assessment_levels")
+    rows = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
     levels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for row in query(con, "pages/period_assessment_levels", params):
-        levels[(row["school_id"], row["assessment"], row["subgroup"])].append(row)
+    for school_id, assessment, subgroup, *values in rows:
+        levels[(school_id, assessment, subgroup)].append(dict(zip(LEVEL_COLUMNS, values)))
     return dict(levels)

@@ -1,5 +1,7 @@
--- Tested students by performance level in one school year and period (the Academics section's stacked bars).
-select school_id, assessment, administration, subgroup, level_order, level, is_meeting, students, share, n, suppressed
+-- Tested students by performance level in one school year and period (the Academics section's stacked bars):
+-- the columns the bars are drawn from (reporting.context.LEVEL_COLUMNS), after the three that group them.
+-- At state size a period has up to 700,000 of these rows, each made a Python object.
+select school_id, assessment, subgroup, administration, level, is_meeting, share, suppressed
 from marts.assessment_levels
 where school_year = $school_year
   and period = $period
