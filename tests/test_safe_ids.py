@@ -122,7 +122,7 @@ def test_the_other_extracts_cannot_bring_in_a_school_id(tmp_path):
 # --- the renderer's own check ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["../../pwn.html", "HX04/annex.html", "/tmp/pwn.html", "..", ".", ""])
+@pytest.mark.parametrize("name", ["../../pwn.html", "HX04/annex.html", "/tmp/pwn.html", "..", ".", "", "HX04\0.html"])
 def test_the_renderer_refuses_a_file_outside_its_folder(tmp_path, name):
     with pytest.raises(InputProblem) as refused:
         file_in(tmp_path / "2026" / "mid_year", name)
