@@ -238,10 +238,15 @@ def publish_directory(staged: Path, target: Path) -> Path:
     return target
 
 
+def execute_query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """The single query in `sql/<name>.sql` executed, with the parameters it names bound; its rows still to fetch."""
+    sql = read_sql(name)
+    return con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql})
+
+
 def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> list[dict]:
     """Rows of the single query in `sql/<name>.sql`, as dictionaries."""
-    sql = read_sql(name)
-    cursor = con.execute(sql, {k: v for k, v in (params or {}).items() if f"${k}" in sql})
+    cursor = execute_query(con, name, params)
     columns = [d[0] for d in cursor.description]
     return [dict(zip(columns, row)) for row in cursor.fetchall()]
 

@@ -17,7 +17,7 @@ import duckdb
 
 from sezp_roadmap.findings import EXCLUDED
 from sezp_roadmap.metrics import metric_for
-from sezp_roadmap.warehouse import query, read_sql
+from sezp_roadmap.warehouse import execute_query, query
 
 ZONE = "ZONE"
 COMPARISON_FIELDS = (
@@ -259,8 +259,7 @@ def _period_cells(con: duckdb.DuckDBPyConnection, name: str, params: dict) -> di
     Rows are read as tuples, not dictionaries: a period has tens of thousands of
     cells, and a dictionary per row cost as much as the rest of loading.
     """
-    sql = read_sql(name)
-    cursor = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql})
+    cursor = execute_query(con, name, params)
     columns = [d[0] for d in cursor.description]
     pick = itemgetter(*(columns.index(c) for c in CELL_COLUMNS))
     suppressed = CELL_COLUMNS.index("suppressed")
@@ -351,8 +350,7 @@ LEVEL_COLUMNS = ("administration", "level", "is_meeting", "share", "suppressed")
 
 def _assessment_levels(con: duckdb.DuckDBPyConnection, params: dict) -> dict[tuple[str, str, str], list[dict]]:
     """The period's levels by (school, assessment, subgroup), in level order; read as tuples, as cells are."""
-    sql = read_sql("pages/period_assessment_levels")
-    rows = con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
+    rows = execute_query(con, "pages/period_assessment_levels", params).fetchall()
     levels: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
     for school_id, assessment, subgroup, *values in rows:
         levels[(school_id, assessment, subgroup)].append(dict(zip(LEVEL_COLUMNS, values)))

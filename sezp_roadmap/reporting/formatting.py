@@ -41,11 +41,15 @@ def difference_size(delta: float, unit: str) -> str:
     return f"{abs(delta):.2f}" if unit == "rating" else f"{abs(delta):.1f}"
 
 
+def with_unit_words(number: str, unit: str) -> str:
+    """A number as printed, followed by its unit's words where the unit has some: '4.1 points', '0.25'."""
+    words = UNIT_WORDS.get(unit, "")
+    return f"{number} {words}" if words else number
+
+
 def format_difference(delta: float, unit: str) -> str:
     """The size of a difference in the metric's unit: '4.1 points', '0.5 days', '0.25'."""
-    words = UNIT_WORDS.get(unit, "")
-    size = difference_size(delta, unit)
-    return f"{size} {words}" if words else size
+    return with_unit_words(difference_size(delta, unit), unit)
 
 
 # A subgroup's label and place on a page come from the subgroup registry.

@@ -15,12 +15,12 @@ from sezp_roadmap import periods, signals, subgroups
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import (
-    UNIT_WORDS,
     difference_size,
     fewer_than,
     format_difference,
     format_value,
     subgroup_label,
+    with_unit_words,
 )
 
 # What "k students" means for a target, by metric family (the students whose count must change).
@@ -60,8 +60,7 @@ def signed(delta: float, unit: str, *, words: bool = True) -> str:
     size = difference_size(delta, unit)
     # A difference that rounds to zero has no sign: "−0.0" would read as a loss.
     sign = "" if float(size) == 0 else ("+" if delta > 0 else "−")
-    unit_words = UNIT_WORDS.get(unit, "") if words else ""
-    return f"{sign}{size} {unit_words}" if unit_words else f"{sign}{size}"
+    return sign + (with_unit_words(size, unit) if words else size)
 
 
 def difference_range(low: float | None, high: float | None, unit: str, *, words: bool = True) -> str | None:
