@@ -192,6 +192,28 @@ def test_the_state_test_counts_at_the_end_of_the_year_only(zone):
     assert not has_cell(zone, "ZONE", "mean_sgp:mcas_ela", period="mid_year")
 
 
+def test_an_administration_whose_every_result_is_outside_enrollment_is_not_the_one_read():
+    # c01 left A on 2025-11-20 and was still sent a winter result: the only winter result
+    # of the zone is outside enrollment, so mid-year reads fall (c01 at/above, c02 below).
+    d = school_days()
+    con = warehouse()
+    load(con, "schools", [("A", "Alpha", "6-8")])
+    load(con, "calendar", calendar(["A"], d))
+    h = Student()
+    load(con, "enrollment", [h.spell("c01", "A", "7", d[0], dt.date(2025, 11, 20)), h.spell("c02", "A", "7", d[0])])
+    load(
+        con,
+        "assessments",
+        [result("c01", "A", "fall", FALL, AT), result("c02", "A", "fall", FALL, BELOW1)]
+        + [result("c01", "A", "winter", WINTER, AT, growth=True)],
+    )
+    compute(con, settings(AS_OF, suppression={"min_students": 1}))
+    row = cell(con, "A", "meeting_rate:interim_reading", period="mid_year")
+    assert (row["n"], row["numerator"]) == (2, 1)
+    assert not has_cell(con, "A", "typical_growth_rate:interim_reading", period="mid_year")
+    con.close()
+
+
 def test_mean_sgp_needs_20_students_as_dese_publishes_it(zone):
     assert cell(zone, "A", "mean_sgp:mcas_ela")["value"] == pytest.approx(42)  # 20 students
     hidden = cell(zone, "B", "mean_sgp:mcas_ela")  # 19 students
