@@ -3,9 +3,10 @@
 Primary: a cell whose n is below the threshold of its population is hidden
 (students: `min_students`, respondents: `min_respondents`; SQR indicators never).
 Complementary: within every set of subgroups that partitions `all` at one
-school (or the zone) in one period and metric, a single hidden cell could be
-recovered as all minus the others, so when a set holds exactly one hidden cell
-its smallest other cell is hidden too. Hiding a cell can leave a single hidden
+school (or the zone) in one period and metric, and within the schools' cells of
+one subgroup (the zone pools them), a single hidden cell could be recovered as
+the total minus the others, so when a set holds exactly one hidden cell its
+smallest other cell is hidden too. Hiding a cell can leave a single hidden
 cell in another set, so rounds repeat until nothing changes; each round only
 adds hidden cells, so this ends.
 

@@ -24,8 +24,9 @@ Interim reading (interim_reading; fall 2025-09-15, winter 2025-12-10, spring 202
 MCAS ELA (state, spring 2026-05-05): A tests m01-m21 (grade 8), SGP 4·i for m01-m20
 and none for m21 (no prior score); B tests n01-n19, SGP 50 + (i mod 3) - 1.
 Levels cycle Not, Partially, Meeting, Exceeding from i = 1: A meets 10 of 21,
-B 9 of 19, the zone 19 of 40. Mean SGP: A 42 with 20 students (published), B
-suppressed with 19 (DESE's 20), the zone over 39.
+B 9 of 19, the zone 19 of 40. Mean SGP: B hidden with 19 students (DESE's 20);
+A's 42 over 20 students hidden too, as the zone's mean over 39 minus A's would
+give B's away (published when the minimum is 19: zone_sgp19).
 """
 
 import datetime as dt
@@ -168,7 +169,6 @@ EXPECTED = {
     ("A", "end_of_year", "meeting_rate:mcas_ela"): (21, 10),
     ("B", "end_of_year", "meeting_rate:mcas_ela"): (19, 9),
     ("ZONE", "end_of_year", "meeting_rate:mcas_ela"): (40, 19),
-    ("A", "end_of_year", "mean_sgp:mcas_ela"): (20, sum(4 * i for i in range(1, 21))),
     ("ZONE", "end_of_year", "mean_sgp:mcas_ela"): (
         39,
         sum(4 * i for i in range(1, 21)) + sum(mcas_sgp_b(i) for i in range(1, 20)),
@@ -215,21 +215,35 @@ def test_an_administration_whose_every_result_is_outside_enrollment_is_not_the_o
 
 
 def test_mean_sgp_needs_20_students_as_dese_publishes_it(zone):
-    assert cell(zone, "A", "mean_sgp:mcas_ela")["value"] == pytest.approx(42)  # 20 students
     hidden = cell(zone, "B", "mean_sgp:mcas_ela")  # 19 students
     assert hidden["suppressed"] and hidden["value"] is None and hidden["ci_low"] is None
     # Its meeting rate, a share of 19 students, is published: the 20 is the growth percentile's own rule.
     assert not cell(zone, "B", "meeting_rate:mcas_ela")["suppressed"]
 
 
-def test_the_sgp_minimum_is_a_setting():
+def test_a_school_cell_the_zone_would_give_away_is_hidden_too(zone):
+    # The zone's mean over 39 students minus A's over 20 would be B's hidden mean over 19:
+    # A's cell, the smallest other school's, is hidden with it; the zone's is published.
+    a = cell(zone, "A", "mean_sgp:mcas_ela")
+    assert a["n"] == 20 and a["suppressed"] and a["value"] is None and a["numerator"] is None
+    assert cell(zone, "ZONE", "mean_sgp:mcas_ela")["value"] == pytest.approx(
+        (sum(4 * i for i in range(1, 21)) + sum(mcas_sgp_b(i) for i in range(1, 20))) / 39
+    )
+
+
+@pytest.fixture(scope="module")
+def zone_sgp19():
     con = build({"academics": {"min_sgp_students": 19}})
-    try:
-        assert cell(con, "B", "mean_sgp:mcas_ela")["value"] == pytest.approx(
-            sum(mcas_sgp_b(i) for i in range(1, 20)) / 19
-        )
-    finally:
-        con.close()
+    yield con
+    con.close()
+
+
+def test_the_sgp_minimum_is_a_setting(zone_sgp19):
+    assert cell(zone_sgp19, "B", "mean_sgp:mcas_ela")["value"] == pytest.approx(
+        sum(mcas_sgp_b(i) for i in range(1, 20)) / 19
+    )
+    a = cell(zone_sgp19, "A", "mean_sgp:mcas_ela")
+    assert (a["n"], a["numerator"], a["value"]) == (20, pytest.approx(sum(4 * i for i in range(1, 21))), 42)
 
 
 def test_a_student_tested_at_two_schools_counts_where_tested_with_their_fall_from_the_other(zone):
@@ -277,8 +291,8 @@ def test_shares_get_wilson_intervals_by_hand_and_as_statsmodels_computes_them(zo
     assert growth["ci_high"] == pytest.approx(100) and growth["ci_low"] == pytest.approx(wilson(2, 2)[0])
 
 
-def test_mean_sgp_gets_the_cluster_interval_by_hand_and_as_scipy_computes_it(zone):
-    row = cell(zone, "A", "mean_sgp:mcas_ela")
+def test_mean_sgp_gets_the_cluster_interval_by_hand_and_as_scipy_computes_it(zone_sgp19):
+    row = cell(zone_sgp19, "A", "mean_sgp:mcas_ela")
     # a_i = 4i, m_i = 1, R = 42: Σ(a_i − R)² = 16 · Σ(i − 10.5)² = 16 · 665 = 10,640;
     # SE = sqrt(20/19 · 10,640) / 20 = sqrt(11,200) / 20.
     se = math.sqrt(11_200) / 20
@@ -342,7 +356,8 @@ def test_targets_on_academic_metrics_are_judged_like_any_other():
             ("A", 2026, "end_of_year", "mean_sgp:mcas_ela", "all", Decimal(40)),  # 42: met
         ],
     )
-    compute(con, settings(AS_OF, suppression={"min_students": 1}))
+    # B's 19 growth percentiles are published with a minimum of 19, so A's is too (not hidden to protect B's).
+    compute(con, settings(AS_OF, suppression={"min_students": 1}, academics={"min_sgp_students": 19}))
     try:
         meeting = comparison(con, "A", "meeting_rate:mcas_ela")
         assert meeting["target_met"] is False

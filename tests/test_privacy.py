@@ -14,8 +14,7 @@ import duckdb
 import pytest
 from reports_zone import student_ids
 
-from sezp_roadmap.reporting.formatting import subgroup_label
-from sezp_roadmap.reporting.sections import COMPLEMENTARY_TEXT
+from sezp_roadmap.reporting.formatting import COMPLEMENTARY_TEXT, subgroup_label
 
 
 @pytest.fixture(scope="module")

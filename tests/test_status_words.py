@@ -34,6 +34,14 @@ def test_a_finished_target_is_met_or_not_met_in_the_registrys_words():
     assert target_phrase(CHRONIC, cell(target=31.2, target_met=True), 10) == "target 31.2% met"
     hidden = Cell("A", "chronic_absence_rate", "all", None, None, True, target=30.0)
     assert target_phrase(CHRONIC, hidden, 10) == "target 30.0% cannot be checked (fewer than 10 students)"
+    # 104 students hidden to protect a smaller group: "fewer than 10" would be false.
+    protecting = Cell("A", "chronic_absence_rate", "all", None, None, True, target=30.0, hidden_n=104)
+    assert target_phrase(CHRONIC, protecting, 10) == (
+        "target 30.0% cannot be checked (hidden to protect a smaller group)"
+    )
+    assert glance_sentence(CHRONIC, protecting, "mid_year", 10, 20).startswith(
+        "Chronic absence: not shown (hidden to protect a smaller group); target 30.0%"
+    )
     assert glance_status(CHRONIC, missed) == "not-met"
     assert glance_status(CHRONIC, cell(target=31.2, target_met=True)) == "met"
 

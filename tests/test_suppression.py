@@ -66,6 +66,26 @@ def test_primary_and_complementary_suppression_by_hand():
     assert cell(con, "A", "chronic_absence_rate", "female")["suppressed"] is False
 
 
+def test_a_school_cell_the_zone_would_give_away_is_hidden_too():
+    # A has 4 white students (hidden), B 15: the zone's 19 minus B's 15 would show A's 4,
+    # so B's white cell, the smallest other school's, is hidden too. The zone's is published.
+    students = (
+        [("A", Student(race="H"), "7", 0, False)] * 30
+        + [("A", Student(race="W"), "7", 2, False)] * 4
+        + [("B", Student(race="H"), "7", 0, False)] * 30
+        + [("B", Student(race="W"), "7", 1, False)] * 15
+    )
+    con = zone_of(students)
+    assert cell(con, "A", "chronic_absence_rate", "white")["suppressed"] is True
+    b_white = cell(con, "B", "chronic_absence_rate", "white")
+    assert (b_white["n"], b_white["value"], b_white["numerator"], b_white["suppressed"]) == (15, None, None, True)
+    zone_white = cell(con, "ZONE", "chronic_absence_rate", "white")
+    assert (zone_white["n"], zone_white["suppressed"]) == (19, False)
+    assert zone_white["value"] == pytest.approx(100 * 4 / 19)
+    # Every school's all-students cell is large: none is hidden, at either school or the zone.
+    assert not any(cell(con, school, "chronic_absence_rate")["suppressed"] for school in ("A", "B", "ZONE"))
+
+
 def test_two_hidden_cells_need_no_third():
     students = (
         [("A", Student(race="H"), "7", 0, False)] * 30
@@ -138,7 +158,13 @@ def test_suppression_properties_on_random_zones(students):
             if group in present and not present[group][8] and not present["all"][8]:
                 outside = present["all"][4] - present[group][4]
                 assert outside == 0 or outside >= 10
-    # 3. With no transfers, school cells add up to the zone (before suppression).
+    # 3. The zone's cell minus the other schools' never gives a single hidden school cell away.
+    for period, metric, subgroup in {(r[1], r[2], r[3]) for r in rows}:
+        schools = [
+            c for (s, p, m, sub), c in cells.items() if (p, m, sub) == (period, metric, subgroup) and s != "ZONE"
+        ]
+        assert [c[8] for c in schools].count(True) != 1 or len(schools) == 1, (period, metric, subgroup)
+    # 4. With no transfers, school cells add up to the zone (before suppression).
     sums = con.execute(
         "select metric, period, subgroup, sum(n) filter (where school_id <> 'ZONE'), "
         "sum(numerator) filter (where school_id <> 'ZONE'), sum(denominator) filter (where school_id <> 'ZONE'), "

@@ -87,6 +87,7 @@ def target_row(**overrides) -> dict:
         "target_met": None,
         "target_gap": None,
         "target_gap_students": None,
+        "mid_n": 8,
         "mid_value": None,
         "mid_suppressed": True,
         "last_mid_value": 20.0,
@@ -109,6 +110,20 @@ def test_a_judged_row_never_carries_a_hidden_figure():
     assert pace["status"] == t.HIDDEN and pace["actual"] == "fewer than 10 students" and pace["sort_value"] is None
 
 
+def test_a_large_group_hidden_to_protect_a_smaller_one_does_not_read_fewer_than_10():
+    # 104 students, hidden only so that a smaller group's figure cannot be worked out: "fewer than 10" would be false.
+    judged = judge(target_row(n=104), min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
+    assert judged["status"] == t.HIDDEN and judged["actual"] == "hidden to protect a smaller group"
+    assert judged["n"] is None
+    pace = judge(
+        target_row(period="end_of_year", period_complete=False, mid_n=98),
+        min_students=10,
+        min_respondents=5,
+        own_minimums={"mean_sgp": 20},
+    )
+    assert pace["actual"] == "hidden to protect a smaller group" and pace["mid_n"] is None
+
+
 def test_a_hidden_mean_growth_percentile_reads_deses_minimum_of_20():
     sgp = target_row(
         metric="mean_sgp:mcas_math",
@@ -129,6 +144,14 @@ def test_judged_rows_say_how_they_were_judged():
         own_minimums={"mean_sgp": 20},
     )
     assert (met["status"], met["actual"], met["target_text"], met["how"]) == (t.MET, "31.2%", "31.2%", "—")
+    # The sort key is the figure as shown, not the warehouse's unrounded value.
+    unrounded = judge(
+        target_row(subgroup="all", n=250, value=91.9029042045947, suppressed=False, target=90.0, target_met=False),
+        min_students=10,
+        min_respondents=5,
+        own_minimums={"mean_sgp": 20},
+    )
+    assert unrounded["sort_value"] == 91.9
     missed = judge(
         target_row(
             subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2, target_gap_students=3

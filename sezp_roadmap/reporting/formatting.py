@@ -26,13 +26,30 @@ def format_value(value: float | None, unit: str) -> str:
     return f"{value:.1f}"  # days, per 100 students, scores, and anything else
 
 
+def shown_number(value: float | None, unit: str) -> float | None:
+    """The value to the decimals format_value prints, as a number: a page's sort keys carry no more than it shows."""
+    if value is None:
+        return None
+    return round(value, 2 if unit == "rating" else 1)
+
+
 def fewer_than(threshold: int, who: str = "students") -> str:
     """What a count too small to show reads (docs/metrics.md, "Privacy"): 'fewer than 10 students'."""
     return f"fewer than {threshold} {who}"
 
 
-def hidden_count(population: str, threshold: int) -> str:
-    """'fewer than 5 respondents' for a survey's figure, 'fewer than 10 students' for any other."""
+COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
+
+
+def hidden_count(population: str, threshold: int, n: int | None = None) -> str:
+    """What a hidden figure reads: 'fewer than 5 respondents' for a survey's, 'fewer than 10 students' for any other.
+
+    A group of `threshold` or more (n, never printed) was hidden only so that a smaller
+    group's figure cannot be worked out from it (complementary suppression): saying
+    "fewer than 10 students" there would be false.
+    """
+    if n is not None and n >= threshold:
+        return COMPLEMENTARY_TEXT
     return fewer_than(threshold, "respondents" if population == "respondents" else "students")
 
 

@@ -37,6 +37,7 @@ from sezp_roadmap.reporting.formatting import (
     format_value,
     hidden_count,
     long_date,
+    shown_number,
     subgroup_label,
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
@@ -196,8 +197,13 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
     own_minimums: metrics.own_minimums of the settings."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
     threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, own_minimums)
-    hidden = hidden_count(row["population"], threshold)
-    judged = dict(row, n=None if row["suppressed"] else row["n"])
+    hidden = hidden_count(row["population"], threshold, row["n"])
+    # A hidden cell's n only chooses the words above; it never leaves this function.
+    judged = dict(
+        row,
+        n=None if row["suppressed"] else row["n"],
+        mid_n=None if row["mid_suppressed"] else row["mid_n"],
+    )
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(
             row["mid_value"],
@@ -210,8 +216,9 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
             mid_high=row.get("mid_ci_high"),
         )
         status = pace.status
-        actual = hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
-        sort_value = None if row["mid_suppressed"] else row["mid_value"]
+        mid_hidden = hidden_count(row["population"], threshold, row["mid_n"])
+        actual = mid_hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
+        sort_value = None if row["mid_suppressed"] else shown_number(row["mid_value"], unit)
         actual_label = periods.IN_TEXT["mid_year"]
         if pace.projected is None:
             how = pace.explanation
@@ -234,7 +241,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
             row["value"], target, direction, suppressed=row["suppressed"], target_met=row["target_met"]
         )
         actual = hidden if row["suppressed"] else (format_value(row["value"], unit) or "—")
-        sort_value = None if row["suppressed"] else row["value"]
+        sort_value = None if row["suppressed"] else shown_number(row["value"], unit)
         actual_label = periods.IN_TEXT.get(row["period"], row["period"])
         how = "—"
         if status == target_rules.NOT_MET and row["target_gap"] is not None:

@@ -24,6 +24,7 @@ from sezp_roadmap.reporting.formatting import (
     fewer_than,
     format_difference,
     format_value,
+    hidden_count,
     long_date,
     subgroup_label,
     subgroup_sort_key,
@@ -100,7 +101,6 @@ VENDOR_NOTE = (
     "so the real uncertainty may be somewhat larger or smaller. There is no overall figure unless the vendor's "
     "report gives one."
 )
-COMPLEMENTARY_TEXT = "hidden to protect a smaller group"
 # Each comparison a table reads: the cell's (difference, range low, range high, signal) fields.
 DIFFERENCES = {
     "change": ("change", "change_low", "change_high", "change_signal"),
@@ -110,14 +110,10 @@ DIFFERENCES = {
 
 
 def hidden(info: MetricInfo, threshold: int, n: int | None = None) -> str:
-    """What a suppressed cell reads, `threshold` being the metric's own minimum. A group at or above
-    it was hidden only so that a smaller group's figure cannot be worked out from it (complementary
-    suppression): saying "fewer than 10 students" there would be false."""
+    """What a suppressed cell reads, `threshold` being the metric's own minimum (formatting.hidden_count)."""
     if info.population == "indicators":
         return "not rated"
-    if n is not None and n >= threshold:
-        return COMPLEMENTARY_TEXT
-    return fewer_than(threshold, "respondents" if info.population == "respondents" else "students")
+    return hidden_count(info.population, threshold, n)
 
 
 class Sections:

@@ -16,9 +16,9 @@ from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import (
     difference_size,
-    fewer_than,
     format_difference,
     format_value,
+    hidden_count,
     subgroup_label,
     with_unit_words,
 )
@@ -250,7 +250,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int, judged: str | No
     if judged is not None:
         return f"target {target} {judged} (judged from the mid-year figure)"
     if cell.suppressed:
-        return f"target {target} {target_rules.HIDDEN} ({fewer_than(min_count, info.population)})"
+        return f"target {target} {target_rules.HIDDEN} ({hidden_count(info.population, min_count, cell.hidden_n)})"
     if cell.target_met is None:
         return f"target {target}"
     if cell.target_met:
@@ -270,7 +270,7 @@ def glance_sentence(
 ) -> str:
     """'Chronic absence 31.2%, about the same as last mid-year: …; zone 28.0% (…); target 30.0% not met: …'."""
     if cell.suppressed:
-        text = f"{info.label}: not shown ({fewer_than(min_count, info.population)})"
+        text = f"{info.label}: not shown ({hidden_count(info.population, min_count, cell.hidden_n)})"
         target = target_phrase(info, cell, min_count, judged)
         return f"{text}; {target}." if target else f"{text}."
     parts = [f"{info.label} {format_value(cell.value, info.unit)}, {change_phrase(info, cell, period, min_finding_n)}"]

@@ -58,6 +58,7 @@ final as (
         own.target_gap_students,
         own.ci_low,
         own.ci_high,
+        mid.n as mid_n,
         mid.value as mid_value,
         coalesce(mid.suppressed, false) as mid_suppressed,
         case when not last_mid.suppressed then last_mid.value end as last_mid_value,

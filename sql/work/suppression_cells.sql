@@ -63,9 +63,10 @@ select *, primary_suppressed as suppressed from final;
 --   the race/ethnicity groups; female, male, non-binary; each group with its
 --   comparison group; the grades; high needs and former English learners with
 --   their unpublished complements (every student is in exactly one cell of each);
--- * for survey metrics (respondents), the schools of the zone: the zone row
---   pools every school's respondents, so the zone minus the other schools
---   would give a hidden school's score away.
+-- * the schools of the zone, for every metric: the zone row pools every school's
+--   respondents, and every school's students (a student who moved between zone
+--   schools counts once there, so the zone is their sum for everyone else), so
+--   the zone minus the other schools would give a hidden school's figure away.
 create or replace temporary table suppression_sets as
 with membership as (
     select
@@ -83,7 +84,7 @@ with membership as (
 schools as (
     select cell_id, 'schools' as school_id, school_year, period, metric, 'school:' || subgroup as partition_name
     from suppression_cells
-    where population = 'respondents'
+    where population <> 'indicators'
       and school_id <> 'ZONE'
 ),
 final as (
