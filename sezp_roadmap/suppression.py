@@ -30,7 +30,7 @@ def apply(con: duckdb.DuckDBPyConnection, *, min_students: int, min_respondents:
     run_sql(con, "work/suppression_cells", {"min_students": min_students, "min_respondents": min_respondents})
     round_sql = read_sql("work/complementary_suppression")
     for rounds in range(MAX_ROUNDS):
-        changed = con.execute(round_sql).fetchone()[0]
+        changed = con.execute(round_sql, {"round": rounds + 1}).fetchone()[0]
         if not changed:
             return rounds
     raise RuntimeError("complementary suppression did not settle; this is a bug in the suppression rules")

@@ -54,7 +54,9 @@ final as (
     left join work.metric_minimums as m
         on m.family = split_part(cells.metric, ':', 1)
 )
-select *, primary_suppressed as suppressed from final;
+-- hidden_round: the complementary round that hid the cell (0: hidden by its own n), so that
+-- each round looks only at the sets the round before changed.
+select *, primary_suppressed as suppressed, case when primary_suppressed then 0 end as hidden_round from final;
 
 -- The sets of cells that add up to a published total, so that the total minus
 -- the others would reveal a single hidden cell:
