@@ -32,6 +32,8 @@ def test_a_finished_target_is_met_or_not_met_in_the_registrys_words():
         target_phrase(CHRONIC, missed, 10) == "target 30.0% not met: 3 fewer chronically absent students would meet it"
     )
     assert target_phrase(CHRONIC, cell(target=31.2, target_met=True), 10) == "target 31.2% met"
+    one = cell(target=31.0, target_met=False, target_gap=0.2, target_gap_students=1)
+    assert target_phrase(CHRONIC, one, 10) == "target 31.0% not met: 1 fewer chronically absent student would meet it"
     hidden = Cell("A", "chronic_absence_rate", "all", None, None, True, target=30.0)
     assert target_phrase(CHRONIC, hidden, 10) == "target 30.0% cannot be checked (fewer than 10 students)"
     # 104 students hidden to protect a smaller group: "fewer than 10" would be false.

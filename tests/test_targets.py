@@ -161,6 +161,15 @@ def test_judged_rows_say_how_they_were_judged():
         own_minimums={"mean_sgp": 20},
     )
     assert (missed["status"], missed["how"]) == (t.NOT_MET, "1.2 points to go (3 students)")
+    one = judge(
+        target_row(
+            subgroup="all", n=250, value=30.3, suppressed=False, target_met=False, target_gap=0.3, target_gap_students=1
+        ),
+        min_students=10,
+        min_respondents=5,
+        own_minimums={"mean_sgp": 20},
+    )
+    assert one["how"] == "0.3 points to go (1 student)"
     pace = judge(
         target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0, mid_suppressed=False),
         min_students=10,

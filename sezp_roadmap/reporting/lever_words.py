@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sezp_roadmap import levers, signals
 from sezp_roadmap.levers import Finding, LeverEvidence
 from sezp_roadmap.reporting.formatting import format_value, subgroup_label
-from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
+from sezp_roadmap.reporting.sentences import students_to_target
 
 # Each finding kind of levers.POINTS, as the score's breakdown and the scoring rule name it.
 KIND_LABELS = {
@@ -66,8 +66,7 @@ def finding_reason(f: Finding) -> str:
     side = "higher" if f.direction == "lower" else "lower"
     if f.kind == "target_not_met":
         side = "above" if f.direction == "lower" else "below"
-        who = TARGET_STUDENTS.get(f.metric, "more students")
-        students = f"; {f.students:g} {who} would meet it" if f.students else ""
+        students = f"; {students_to_target(f.students, f.metric)} would meet it" if f.students else ""
         return f"{subject} is {side} its target: {value} against {reference}{students}."
     if f.kind == "low_sqr_rating":
         return f"{subject} is rated low: {value} out of 4."

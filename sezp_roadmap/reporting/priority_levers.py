@@ -42,7 +42,7 @@ from sezp_roadmap.reporting.formatting import (
 )
 from sezp_roadmap.reporting.lever_words import KIND_LABELS, lever_texts, ranking_note
 from sezp_roadmap.reporting.safe_paths import file_in
-from sezp_roadmap.reporting.sentences import TARGET_STUDENTS
+from sezp_roadmap.reporting.sentences import students_to_target
 from sezp_roadmap.safe_export import markdown_text, safe_writer
 from sezp_roadmap.warehouse import query
 
@@ -126,7 +126,7 @@ def finding_sentence(f: Finding, period: str, text: Callable[[str], str] = str) 
     shown, unit = format_value(f.value, f.unit), f.unit
     if f.kind == "target_not_met":
         if f.students:
-            rest = f"{f.students:g} {TARGET_STUDENTS.get(f.metric, 'more students')} would meet it"
+            rest = f"{students_to_target(f.students, f.metric)} would meet it"
         elif f.difference is not None:
             rest = f"{format_difference(f.difference, unit)} to go"
         else:
@@ -247,7 +247,8 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
         if status == target_rules.NOT_MET and row["target_gap"] is not None:
             how = f"{format_difference(row['target_gap'], unit)} to go"
             if row["target_gap_students"]:
-                how += f" ({row['target_gap_students']:g} students)"
+                students = row["target_gap_students"]
+                how += f" ({students:g} student{'' if students == 1 else 's'})"
         elif status == target_rules.HIDDEN:
             how = "hidden for privacy"
     judged.update(

@@ -279,8 +279,7 @@ class Sections:
                 status = target_rules.NOT_MET
                 distance = format_difference(c.target_gap, info.unit) if c.target_gap is not None else "—"
                 if c.target_gap_students:
-                    who = sentences.TARGET_STUDENTS.get(info.family, "more students")
-                    distance += f": {c.target_gap_students:g} {who}"
+                    distance += f": {sentences.students_to_target(c.target_gap_students, info.family)}"
             rows.append(
                 {
                     "metric": info.label,

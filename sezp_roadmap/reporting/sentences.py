@@ -32,6 +32,16 @@ TARGET_STUDENTS = {
     "any_suspension_rate": "fewer suspended students",
 }
 SMALL_GROUP_WORDS = "small group: a clue, not a finding"
+
+
+def students_to_target(count: float, family: str) -> str:
+    """The students a target's distance is: '3 fewer chronically absent students', '1 more student'."""
+    who = TARGET_STUDENTS.get(family, "more students")
+    if count == 1:
+        who = who.replace("students", "student", 1)
+    return f"{count:g} {who}"
+
+
 # A difference smaller than this shows as "same" where it has no range to be read against.
 SAME = 0.05
 
@@ -258,8 +268,7 @@ def target_phrase(info: MetricInfo, cell: Cell, min_count: int, judged: str | No
     missed = f"target {target} {target_rules.NOT_MET}"
     students = cell.target_gap_students
     if students is not None and students > 0:
-        who = TARGET_STUDENTS.get(info.family, "more students")
-        return f"{missed}: {students:g} {who} would meet it"
+        return f"{missed}: {students_to_target(students, info.family)} would meet it"
     if cell.target_gap is not None:
         return f"{missed}: {format_difference(cell.target_gap, info.unit)} away"
     return missed
