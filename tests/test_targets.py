@@ -97,103 +97,69 @@ def target_row(**overrides) -> dict:
     return {**row, **overrides}
 
 
+def judge_row(**overrides) -> dict:
+    """judge() of target_row(**overrides), with the default thresholds (10 students, 5 respondents, 20 SGPs)."""
+    return judge(target_row(**overrides), min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
+
+
 def test_a_judged_row_never_carries_a_hidden_figure():
-    judged = judge(target_row(), min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
+    judged = judge_row()
     assert judged["status"] == t.HIDDEN and judged["actual"] == "fewer than 10 students"
     assert judged["n"] is None and judged["sort_value"] is None
-    pace = judge(
-        target_row(period="end_of_year", period_complete=False),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
-    )
+    pace = judge_row(period="end_of_year", period_complete=False)
     assert pace["status"] == t.HIDDEN and pace["actual"] == "fewer than 10 students" and pace["sort_value"] is None
 
 
 def test_a_large_group_hidden_to_protect_a_smaller_one_does_not_read_fewer_than_10():
     # 104 students, hidden only so that a smaller group's figure cannot be worked out: "fewer than 10" would be false.
-    judged = judge(target_row(n=104), min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
+    judged = judge_row(n=104)
     assert judged["status"] == t.HIDDEN and judged["actual"] == "hidden to protect a smaller group"
     assert judged["n"] is None
-    pace = judge(
-        target_row(period="end_of_year", period_complete=False, mid_n=98),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
-    )
+    pace = judge_row(period="end_of_year", period_complete=False, mid_n=98)
     assert pace["actual"] == "hidden to protect a smaller group" and pace["mid_n"] is None
 
 
 def test_a_hidden_mean_growth_percentile_reads_deses_minimum_of_20():
-    sgp = target_row(
+    judged = judge_row(
         metric="mean_sgp:mcas_math",
         label="MCAS Mathematics: mean growth percentile",
         unit="percentile",
         direction="higher",
         n=15,
     )
-    judged = judge(sgp, min_students=10, min_respondents=5, own_minimums={"mean_sgp": 20})
     assert judged["status"] == t.HIDDEN and judged["actual"] == "fewer than 20 students"
 
 
 def test_judged_rows_say_how_they_were_judged():
-    met = judge(
-        target_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
-    )
+    met = judge_row(subgroup="all", n=250, value=31.2, suppressed=False, target=31.2, target_met=True)
     assert (met["status"], met["actual"], met["target_text"], met["how"]) == (t.MET, "31.2%", "31.2%", "—")
     # The sort key is the figure as shown, not the warehouse's unrounded value.
-    unrounded = judge(
-        target_row(subgroup="all", n=250, value=91.9029042045947, suppressed=False, target=90.0, target_met=False),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
+    unrounded = judge_row(
+        subgroup="all", n=250, value=91.9029042045947, suppressed=False, target=90.0, target_met=False
     )
     assert unrounded["sort_value"] == 91.9
-    missed = judge(
-        target_row(
-            subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2, target_gap_students=3
-        ),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
+    missed = judge_row(
+        subgroup="all", n=250, value=31.2, suppressed=False, target_met=False, target_gap=1.2, target_gap_students=3
     )
     assert (missed["status"], missed["how"]) == (t.NOT_MET, "1.2 points to go (3 students)")
-    one = judge(
-        target_row(
-            subgroup="all", n=250, value=30.3, suppressed=False, target_met=False, target_gap=0.3, target_gap_students=1
-        ),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
+    one = judge_row(
+        subgroup="all", n=250, value=30.3, suppressed=False, target_met=False, target_gap=0.3, target_gap_students=1
     )
     assert one["how"] == "0.3 points to go (1 student)"
-    pace = judge(
-        target_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0, mid_suppressed=False),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
-    )
+    pace = judge_row(subgroup="all", period="end_of_year", period_complete=False, mid_value=25.0, mid_suppressed=False)
     assert pace["status"] == t.ON_PACE
     assert pace["how"] == (
         "projected 29.0% = mid-year 25.0% + 4.0 points (last year's mid-year to end-of-year movement)"
     )
     # Once the year is over, an end-of-year target is judged on its own cell.
-    over = judge(
-        target_row(
-            subgroup="all",
-            period="end_of_year",
-            period_complete=True,
-            value=31.0,
-            suppressed=False,
-            target_met=False,
-            target_gap=1.0,
-        ),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
+    over = judge_row(
+        subgroup="all",
+        period="end_of_year",
+        period_complete=True,
+        value=31.0,
+        suppressed=False,
+        target_met=False,
+        target_gap=1.0,
     )
     assert over["status"] == t.NOT_MET
 
@@ -234,20 +200,15 @@ def test_too_close_to_call_when_higher_is_better_and_without_last_years_movement
 
 
 def test_the_targets_page_says_how_a_target_too_close_to_call_was_judged():
-    pace = judge(
-        target_row(
-            subgroup="all",
-            period="end_of_year",
-            period_complete=False,
-            mid_value=25.0,
-            mid_suppressed=False,
-            mid_ci_low=21.0,
-            mid_ci_high=29.5,
-            target=30.0,
-        ),
-        min_students=10,
-        min_respondents=5,
-        own_minimums={"mean_sgp": 20},
+    pace = judge_row(
+        subgroup="all",
+        period="end_of_year",
+        period_complete=False,
+        mid_value=25.0,
+        mid_suppressed=False,
+        mid_ci_low=21.0,
+        mid_ci_high=29.5,
+        target=30.0,
     )
     assert pace["status"] == t.TOO_CLOSE
     assert pace["how"] == (
