@@ -197,8 +197,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
     own_minimums: metrics.own_minimums of the settings."""
     unit, direction, target = row["unit"], row["direction"], row["target"]
     threshold = minimum_for(row["metric"], row["population"], min_students, min_respondents, own_minimums)
-    hidden = hidden_count(row["population"], threshold, row["n"])
-    # A hidden cell's n only chooses the words above; it never leaves this function.
+    # A hidden cell's n only chooses its words (hidden_count, below); it never leaves this function.
     judged = dict(
         row,
         n=None if row["suppressed"] else row["n"],
@@ -216,8 +215,10 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
             mid_high=row.get("mid_ci_high"),
         )
         status = pace.status
-        mid_hidden = hidden_count(row["population"], threshold, row["mid_n"])
-        actual = mid_hidden if row["mid_suppressed"] else (format_value(row["mid_value"], unit) or "—")
+        if row["mid_suppressed"]:
+            actual = hidden_count(row["population"], threshold, row["mid_n"])
+        else:
+            actual = format_value(row["mid_value"], unit) or "—"
         sort_value = None if row["mid_suppressed"] else shown_number(row["mid_value"], unit)
         actual_label = periods.IN_TEXT["mid_year"]
         if pace.projected is None:
@@ -240,7 +241,10 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
         status = target_rules.target_status(
             row["value"], target, direction, suppressed=row["suppressed"], target_met=row["target_met"]
         )
-        actual = hidden if row["suppressed"] else (format_value(row["value"], unit) or "—")
+        if row["suppressed"]:
+            actual = hidden_count(row["population"], threshold, row["n"])
+        else:
+            actual = format_value(row["value"], unit) or "—"
         sort_value = None if row["suppressed"] else shown_number(row["value"], unit)
         actual_label = periods.IN_TEXT.get(row["period"], row["period"])
         how = "—"
