@@ -66,14 +66,16 @@ def load_once(con: duckdb.DuckDBPyConnection, extract: Extract, files: list, id_
     """ingest.load_staging(con, extract, files, id_widths), or what it wrote for the same input earlier."""
     key = _key(extract, files, id_widths)
     if key not in _LOADED:
-        problem = None
+        problems = None
         try:
             ingest.load_staging(con, extract, files, id_widths)
         except InputProblem as raised:
-            problem = raised
-        _LOADED[key] = (_snapshot(con, extract.name), problem)
+            # Its problems, not the exception: a kept traceback would keep every frame it passed
+            # through alive, and their connections with them, until the tests' process ends.
+            problems = raised.problems
+        _LOADED[key] = (_snapshot(con, extract.name), problems)
     else:
         _restore(con, extract, _LOADED[key][0])
-    problem = _LOADED[key][1]
-    if problem is not None:
-        raise problem
+    problems = _LOADED[key][1]
+    if problems is not None:
+        raise InputProblem(problems)
