@@ -89,7 +89,7 @@ def prepare_landing(loc: Locations, settings: Settings | None = None) -> dict:
     # Reports left by an earlier failed run must never be published by this one.
     if loc.working_reports.exists():
         shutil.rmtree(loc.working_reports)
-    with connect(path) as con:
+    with connect(path, macros=False) as con:
         ingest.record_files(con, files, unread)
         provenance.reset(con)
     return {
@@ -157,7 +157,7 @@ def build_student_tables(loc: Locations, settings: Settings, periods: Periods = 
 
 def calendar_school_years(loc: Locations) -> list[int]:
     """The school years of the ingested calendar: the years whose periods the metric engine computes (meta.periods)."""
-    with connect(loc.working_warehouse, read_only=True) as con:
+    with connect(loc.working_warehouse, read_only=True, macros=False) as con:
         return [
             row[0] for row in con.execute("select distinct school_year from staging.calendar order by 1").fetchall()
         ]
@@ -209,7 +209,8 @@ def render(loc: Locations, settings: Settings, *, self_contained: bool = False, 
         shutil.rmtree(target)
     if not target.exists() and periods is not None and loc.reports_dir.is_dir():
         shutil.copytree(loc.reports_dir, target)
-    with connect(loc.working_warehouse, read_only=True) as con:
+    # render_reports adds the macros itself (it also serves an analyst's plain connection).
+    with connect(loc.working_warehouse, read_only=True, macros=False) as con:
         written = render_reports(con, target, settings, self_contained=self_contained, periods=periods)
         present = {(str(r["school_year"]), r["period"]) for r in query(con, "pages/report_periods")}
     for period_dir in target.glob("*/*"):
