@@ -193,7 +193,7 @@ def build_metric_values(loc: Locations, settings: Settings, periods: Periods = N
 
 def build_state_reconciliation(loc: Locations, settings: Settings) -> dict[str, int]:
     """marts.state_reconciliation: our end-of-year figures beside DESE's, every school year (rows by status)."""
-    with connect(loc.working_warehouse) as con:
+    with connect(loc.working_warehouse, macros=False) as con:
         return reconciliation.build_state_reconciliation(con, settings)
 
 
