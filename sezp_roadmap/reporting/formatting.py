@@ -33,6 +33,11 @@ def shown_number(value: float | None, unit: str) -> float | None:
     return round(value, 2 if unit == "rating" else 1)
 
 
+def count_of(count: float, plural: str) -> str:
+    """A count and its words, singular for one: '3 students', '1 student', '1 fewer chronically absent student'."""
+    return f"{count:g} {plural.replace('students', 'student', 1) if count == 1 else plural}"
+
+
 def fewer_than(threshold: int, who: str = "students") -> str:
     """What a count too small to show reads (docs/metrics.md, "Privacy"): 'fewer than 10 students'."""
     return f"fewer than {threshold} {who}"

@@ -33,6 +33,7 @@ from sezp_roadmap.metrics import minimum_for, own_minimums
 from sezp_roadmap.reporting import zone_overview
 from sezp_roadmap.reporting.context import PeriodData
 from sezp_roadmap.reporting.formatting import (
+    count_of,
     format_difference,
     format_value,
     hidden_count,
@@ -203,6 +204,13 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
         n=None if row["suppressed"] else row["n"],
         mid_n=None if row["mid_suppressed"] else row["mid_n"],
     )
+
+    def shown(value: float | None, suppressed: bool, n: int | None) -> tuple[str, float | None]:
+        """The figure as the page prints it, and its sort key: the same figure, rounded as printed (None when hidden)."""
+        if suppressed:
+            return hidden_count(row["population"], threshold, n), None
+        return format_value(value, unit) or "—", shown_number(value, unit)
+
     if row["period"] == "end_of_year" and not row["period_complete"]:
         pace = target_rules.on_pace(
             row["mid_value"],
@@ -215,11 +223,7 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
             mid_high=row.get("mid_ci_high"),
         )
         status = pace.status
-        if row["mid_suppressed"]:
-            actual = hidden_count(row["population"], threshold, row["mid_n"])
-        else:
-            actual = format_value(row["mid_value"], unit) or "—"
-        sort_value = None if row["mid_suppressed"] else shown_number(row["mid_value"], unit)
+        actual, sort_value = shown(row["mid_value"], row["mid_suppressed"], row["mid_n"])
         actual_label = periods.IN_TEXT["mid_year"]
         if pace.projected is None:
             how = pace.explanation
@@ -241,18 +245,13 @@ def judge(row: dict, *, min_students: int, min_respondents: int, own_minimums: M
         status = target_rules.target_status(
             row["value"], target, direction, suppressed=row["suppressed"], target_met=row["target_met"]
         )
-        if row["suppressed"]:
-            actual = hidden_count(row["population"], threshold, row["n"])
-        else:
-            actual = format_value(row["value"], unit) or "—"
-        sort_value = None if row["suppressed"] else shown_number(row["value"], unit)
+        actual, sort_value = shown(row["value"], row["suppressed"], row["n"])
         actual_label = periods.IN_TEXT.get(row["period"], row["period"])
         how = "—"
         if status == target_rules.NOT_MET and row["target_gap"] is not None:
             how = f"{format_difference(row['target_gap'], unit)} to go"
             if row["target_gap_students"]:
-                students = row["target_gap_students"]
-                how += f" ({students:g} student{'' if students == 1 else 's'})"
+                how += f" ({count_of(row['target_gap_students'], 'students')})"
         elif status == target_rules.HIDDEN:
             how = "hidden for privacy"
     judged.update(

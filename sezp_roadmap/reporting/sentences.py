@@ -15,6 +15,7 @@ from sezp_roadmap import periods, signals, subgroups
 from sezp_roadmap import targets as target_rules
 from sezp_roadmap.reporting.context import ZONE, Cell, MetricInfo
 from sezp_roadmap.reporting.formatting import (
+    count_of,
     difference_size,
     format_difference,
     format_value,
@@ -36,10 +37,7 @@ SMALL_GROUP_WORDS = "small group: a clue, not a finding"
 
 def students_to_target(count: float, family: str) -> str:
     """The students a target's distance is: '3 fewer chronically absent students', '1 more student'."""
-    who = TARGET_STUDENTS.get(family, "more students")
-    if count == 1:
-        who = who.replace("students", "student", 1)
-    return f"{count:g} {who}"
+    return count_of(count, TARGET_STUDENTS.get(family, "more students"))
 
 
 # A difference smaller than this shows as "same" where it has no range to be read against.
